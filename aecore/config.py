@@ -1,0 +1,95 @@
+"""Frozen, validated configuration dataclasses.
+
+Every experiment and the training loop take a frozen dataclass whose fields carry their
+bounds in the field metadata (``param``). Validation runs in ``__post_init__``, so an
+out-of-range value is refused in the backend whatever the caller (widget, command line,
+crafted URL). Frozen configs are hashable: they are the cache keys of trained results
+and the state of a shareable link.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+
+class ConfigError(ValueError):
+    """A setting is unknown or out of range; the message says what to change."""
+
+
+def param(default: Any, help: str, lo: float | None = None, hi: float | None = None,
+          choices: tuple | None = None, lo_open: bool = False) -> Any:
+    """A dataclass field with a default, a one-line help and its admissible values."""
+    meta = {"help": help, "lo": lo, "hi": hi, "choices": choices, "lo_open": lo_open}
+    return dataclasses.field(default=default, metadata=meta)
+
+
+def _check(name: str, value: Any, meta: dict) -> None:
+    choices = meta.get("choices")
+    if choices is not None:
+        if value not in choices:
+            raise ConfigError(f"{name}={value!r} is not allowed; choose one of "
+                              f"{', '.join(map(str, choices))}.")
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return
+    if not math.isfinite(value):
+        raise ConfigError(f"{name} must be a finite number, got {value!r}.")
+    lo, hi = meta.get("lo"), meta.get("hi")
+    if lo is not None and (value < lo or (meta.get("lo_open") and value <= lo)):
+        op = ">" if meta.get("lo_open") else "≥"
+        raise ConfigError(f"{name}={value!r} is too small; it must be {op} {lo}.")
+    if hi is not None and value > hi:
+        raise ConfigError(f"{name}={value!r} is too large; it must be ≤ {hi}.")
+
+
+@dataclasses.dataclass(frozen=True)
+class Config:
+    """Base of every config: checks each field against its ``param`` metadata."""
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            _check(f.name, getattr(self, f.name), f.metadata)
+        self.check()
+
+    def check(self) -> None:
+        """Cross-field rules; subclasses raise ConfigError with a clear message."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def field_specs(cls) -> dict[str, dataclasses.Field]:
+        return {f.name: f for f in dataclasses.fields(cls)}
+
+    @classmethod
+    def from_strings(cls, pairs: dict[str, str]) -> "Config":
+        """Build from ``key=value`` strings (command line, URL), parsing by field type."""
+        specs = cls.field_specs()
+        kwargs = {}
+        for key, raw in pairs.items():
+            if key not in specs:
+                raise ConfigError(f"unknown setting {key!r}; known: {', '.join(specs)}.")
+            kwargs[key] = parse_value(key, raw, specs[key].default)
+        return cls(**kwargs)
+
+
+def parse_value(key: str, raw: str, default: Any) -> Any:
+    """Parse ``raw`` to the type of ``default`` (bool, int, float, str, tuple of int)."""
+    try:
+        if isinstance(default, bool):
+            low = raw.strip().lower()
+            if low not in ("true", "false", "1", "0", "yes", "no"):
+                raise ValueError
+            return low in ("true", "1", "yes")
+        if isinstance(default, int):
+            return int(raw)
+        if isinstance(default, float):
+            return float(raw)
+        if isinstance(default, tuple):
+            return tuple(int(v) for v in raw.replace(" ", "").split(",") if v)
+        return raw
+    except ValueError:
+        kind = type(default).__name__
+        raise ConfigError(f"{key}={raw!r} is not a valid {kind}.") from None

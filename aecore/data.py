@@ -1,0 +1,178 @@
+"""Dataset registry: built-in data as read-only float32 arrays, plus input validation.
+
+``digits`` is scikit-learn's bundled 8x8 handwritten digits (1 797 images, no network
+needed), scaled to [0, 1]. The 2-D curves (circle, spiral, moons, sine) and 3-D
+surfaces (swiss roll, S-curve) are generated on the spot from a seed; each curve keeps
+its intrinsic coordinate ``t`` so lessons can compare with the true manifold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Callable
+
+import numpy as np
+
+
+class DataError(ValueError):
+    """The data cannot be used; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    X: np.ndarray                      # (n, D) float32
+    y: np.ndarray                      # (n,) int64 labels (component index for curves)
+    t: np.ndarray | None = None        # (n,) intrinsic coordinate of curve points
+    image_shape: tuple[int, int] | None = None
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return self.X.shape[0]
+
+    @property
+    def dim(self) -> int:
+        return self.X.shape[1]
+
+
+def _freeze(*arrays: np.ndarray) -> None:
+    for a in arrays:
+        if a is not None:
+            a.setflags(write=False)
+
+
+def _digits(n: int, noise: float, seed: int) -> Dataset:
+    from sklearn.datasets import load_digits
+    d = load_digits()
+    X = (d.data / 16.0).astype(np.float32)
+    return Dataset("digits", X, d.target.astype(np.int64), image_shape=(8, 8),
+                   meta={"classes": 10})
+
+
+def circle_points(t: np.ndarray) -> np.ndarray:
+    """Unit circle, t in [0, 2π)."""
+    return np.stack([np.cos(t), np.sin(t)], 1)
+
+
+def spiral_points(t: np.ndarray) -> np.ndarray:
+    """Archimedean spiral r = 0.25 + 0.75 t / (3π), t in [0, 3π]."""
+    r = 0.25 + 0.75 * t / (3 * np.pi)
+    return np.stack([r * np.cos(t), r * np.sin(t)], 1)
+
+
+def sine_points(t: np.ndarray) -> np.ndarray:
+    """Sine wave y = 0.8 sin(2x) over x = t in [-1.5, 1.5]."""
+    return np.stack([t, 0.8 * np.sin(2 * t)], 1)
+
+
+def moons_points(t: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """scikit-learn's two half circles: upper (y=0) and shifted lower (y=1), t in [0, π]."""
+    upper = np.stack([np.cos(t), np.sin(t)], 1)
+    lower = np.stack([1 - np.cos(t), 0.5 - np.sin(t)], 1)
+    return np.where(y[:, None] == 0, upper, lower)
+
+
+CURVE_RANGES = {"circle": (0.0, 2 * np.pi), "spiral": (0.0, 3 * np.pi),
+                "sine": (-1.5, 1.5), "moons": (0.0, np.pi)}
+
+
+def _curve(name: str) -> Callable[[int, float, int], Dataset]:
+    def load(n: int, noise: float, seed: int) -> Dataset:
+        rng = np.random.default_rng(seed)
+        lo, hi = CURVE_RANGES[name]
+        t = rng.uniform(lo, hi, n)
+        y = rng.integers(0, 2, n) if name == "moons" else np.zeros(n, np.int64)
+        pts = moons_points(t, y) if name == "moons" else CURVES[name](t)
+        X = (pts + noise * rng.standard_normal(pts.shape)).astype(np.float32)
+        return Dataset(name, X, y.astype(np.int64), t=t.astype(np.float32),
+                       meta={"noise": noise, "curve": name})
+    return load
+
+
+CURVES = {"circle": circle_points, "spiral": spiral_points, "sine": sine_points}
+
+
+def _surface(name: str) -> Callable[[int, float, int], Dataset]:
+    def load(n: int, noise: float, seed: int) -> Dataset:
+        from sklearn.datasets import make_s_curve, make_swiss_roll
+        make = make_swiss_roll if name == "swiss_roll" else make_s_curve
+        X, t = make(n, noise=noise, random_state=seed)
+        X = (X / np.abs(X).max()).astype(np.float32)
+        bins = np.digitize(t, np.quantile(t, [0.25, 0.5, 0.75]))
+        return Dataset(name, X, bins.astype(np.int64), t=t.astype(np.float32),
+                       meta={"noise": noise})
+    return load
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    loader: Callable[[int, float, int], Dataset]
+    kind: str            # "images" or "points"
+    default_n: int
+    default_noise: float
+    description: str
+
+
+DATASETS: dict[str, DatasetSpec] = {
+    "digits": DatasetSpec(_digits, "images", 1797, 0.0,
+                          "8×8 handwritten digits (scikit-learn), 1 797 images, 64 pixels"),
+    "circle": DatasetSpec(_curve("circle"), "points", 1000, 0.05, "noisy unit circle (2-D)"),
+    "spiral": DatasetSpec(_curve("spiral"), "points", 1000, 0.03, "noisy spiral (2-D)"),
+    "moons": DatasetSpec(_curve("moons"), "points", 1000, 0.05, "two half moons (2-D)"),
+    "sine": DatasetSpec(_curve("sine"), "points", 1000, 0.05, "noisy sine curve (2-D)"),
+    "swiss_roll": DatasetSpec(_surface("swiss_roll"), "points", 1500, 0.05, "swiss roll (3-D)"),
+    "s_curve": DatasetSpec(_surface("s_curve"), "points", 1500, 0.05, "S-curve (3-D)"),
+}
+
+POINT_DATASETS = tuple(k for k, s in DATASETS.items() if s.kind == "points")
+IMAGE_DATASETS = tuple(k for k, s in DATASETS.items() if s.kind == "images")
+CURVE_DATASETS = ("circle", "spiral", "moons", "sine")
+
+
+@lru_cache(maxsize=32)
+def load_dataset(name: str, n: int | None = None, noise: float | None = None,
+                 seed: int = 0) -> Dataset:
+    """Load a registered dataset; arrays are read-only (shared safely between users)."""
+    if name not in DATASETS:
+        raise DataError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}.")
+    spec = DATASETS[name]
+    ds = spec.loader(n or spec.default_n, spec.default_noise if noise is None else noise, seed)
+    _freeze(ds.X, ds.y, ds.t)
+    return ds
+
+
+MAX_ROWS, MAX_FEATURES, MIN_ROWS = 20_000, 1024, 10
+
+
+def validate_matrix(X: object, name: str = "data") -> np.ndarray:
+    """Check that X is a usable finite numeric (n, D) matrix; return it as float32."""
+    try:
+        A = np.asarray(X)
+    except Exception as exc:  # ragged lists, objects that refuse conversion
+        raise DataError(f"{name} could not be read as a table of numbers ({exc}).") from None
+    if A.dtype == object or not (np.issubdtype(A.dtype, np.number) or A.dtype == bool):
+        raise DataError(f"{name} must contain numbers only; found values of type {A.dtype}.")
+    if np.issubdtype(A.dtype, np.complexfloating):
+        raise DataError(f"{name} has complex numbers; give real values.")
+    if A.ndim != 2:
+        raise DataError(f"{name} must be a 2-D table (rows × features); got {A.ndim} dimension(s).")
+    n, d = A.shape
+    if n < MIN_ROWS:
+        raise DataError(f"{name} has {n} rows; at least {MIN_ROWS} are needed.")
+    if d < 2:
+        raise DataError(f"{name} has {d} feature(s); at least 2 are needed.")
+    if n > MAX_ROWS or d > MAX_FEATURES:
+        raise DataError(f"{name} is {n} × {d}; the limit is {MAX_ROWS} rows × {MAX_FEATURES} features.")
+    A = A.astype(np.float64)
+    bad = ~np.isfinite(A)
+    if bad.any():
+        r, c = np.argwhere(bad)[0]
+        raise DataError(f"{name} has {int(bad.sum())} missing or infinite value(s), "
+                        f"the first at row {r + 1}, column {c + 1}; remove or fill them.")
+    if np.abs(A).max() > 1e6:
+        raise DataError(f"{name} has values beyond ±1e6; rescale it first.")
+    if (A.std(0) > 0).sum() < 2:
+        raise DataError(f"{name} needs at least 2 columns that are not constant.")
+    return A.astype(np.float32)
