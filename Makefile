@@ -1,0 +1,42 @@
+# Developer entry points for Autoencoder Lab: make venv | run | test | lint | bench.
+# Everything runs from the repo-local virtualenv .venv (plain pip, default index).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= localhost
+PORT   ?= 8501
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help venv run test lint bench
+
+help:
+	@echo "make venv   create/refresh .venv from requirements-dev.txt"
+	@echo "make run    start the app on http://$(HOST):$(PORT) (HOST=, PORT= to change)"
+	@echo "make test   full test suite incl. browser tests (PYTEST_ARGS=... to filter)"
+	@echo "make lint   ruff check ."
+	@echo "make bench  python -m aecore bench"
+
+# Re-install only when a requirements file changed. torch==2.13.0 resolves to the
+# local CPU wheel through the machine's pip config: no extra index, no uv.
+$(VENV)/.stamp: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.stamp
+
+run: venv
+	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
+
+test: venv
+	mkdir -p artifacts
+	$(BIN)/python -m pytest --junitxml=artifacts/junit.xml $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+
+bench: venv
+	$(BIN)/python -m aecore bench

@@ -1,0 +1,104 @@
+"""Open every page of the app (ui.nav.PAGES) in headless Chromium: it must render with no
+Streamlit exception and no browser console error. Screenshots: artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from ui.nav import PAGES
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+
+APP = "[data-testid='stApp']"
+IDLE = (
+    f"{APP}[data-test-script-state='notRunning'], {APP}[data-test-script-state='compilationError']"
+)
+BUSY_JS = "() => !document.querySelector(\"[data-testid='stProgress'], [data-testid='stSpinner']\")"
+FIRST_RUN_TIMEOUT_MS = 90_000  # first open may train a small model
+JOBS_TIMEOUT_MS = 60_000  # background jobs polled by fragments (progress bars)
+
+
+def _benign(msg) -> bool:
+    """Console noise that says nothing about the app. Streamlit's frontend, opened on a deep
+    link /<page>, first probes /<page>/_stcore/{health,host-config} for a base URL path and
+    logs the 404s before falling back to /_stcore/. Keep this list short."""
+    url = msg.location.get("url", "")
+    return "404" in msg.text and re.search(r"/_stcore/(health|host-config)$", url) is not None
+
+
+def _content_height(page) -> int:
+    return page.evaluate(
+        """() => Math.max(document.body.scrollHeight, ...Array.from(
+            document.querySelectorAll("[data-testid='stMain'], [data-testid='stAppViewContainer']"),
+            e => e.scrollHeight))"""
+    )
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[p.url_path for p in PAGES])
+def test_page_renders(page, streamlit_server, spec):
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda m: (
+            errors.append(f"console.error: {m.text} ({m.location.get('url', '')})")
+            if m.type == "error" and not _benign(m)
+            else None
+        ),
+    )
+    page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
+    notes: list[str] = []
+    t0 = time.monotonic()
+
+    page.goto(f"{streamlit_server}/{spec.url_path}", wait_until="domcontentloaded")
+    page.wait_for_selector(APP, timeout=30_000)
+    page.wait_for_selector(IDLE, timeout=FIRST_RUN_TIMEOUT_MS)
+    t_first = time.monotonic() - t0
+    # Fragments may start polling a background job right after the first run: give them a
+    # moment to show a progress bar, then wait (bounded) until bars and spinners are gone.
+    page.wait_for_timeout(1500)
+    try:
+        page.wait_for_function(BUSY_JS, timeout=JOBS_TIMEOUT_MS, polling=250)
+    except Exception:  # playwright TimeoutError: screenshot anyway, note it
+        notes.append(f"progress/spinner still visible after {JOBS_TIMEOUT_MS / 1000:.0f}s")
+    try:
+        page.wait_for_selector(IDLE, timeout=30_000)
+    except Exception:
+        notes.append("script still running at screenshot time")
+    page.wait_for_timeout(500)
+
+    shots = ARTIFACTS / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1400, "height": max(900, min(_content_height(page), 8000))})
+    page.wait_for_timeout(500)
+    shot = shots / f"{spec.url_path}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    page.set_viewport_size({"width": 1400, "height": 900})
+
+    exceptions = page.locator("[data-testid='stException']").all_inner_texts()
+    alerts = page.locator("[data-testid='stAlert']").all_inner_texts()
+    report = {
+        "page": spec.url_path,
+        "url": page.url,
+        "first_run_s": round(t_first, 1),
+        "total_s": round(time.monotonic() - t0, 1),
+        "screenshot": str(shot.relative_to(ARTIFACTS.parent)),
+        "exceptions": exceptions,
+        "console_errors": errors,
+        "alerts": alerts,
+        "notes": notes,
+    }
+    (shots / f"{spec.url_path}.json").write_text(json.dumps(report, indent=2))
+
+    log = "traceback in artifacts/streamlit-server.log"
+    assert not exceptions, f"{spec.url_path}: Streamlit exception(s) ({log}):\n" + "\n---\n".join(
+        exceptions
+    )
+    assert not errors, f"{spec.url_path}: browser console errors:\n" + "\n".join(errors)
+    assert page.url.rstrip("/").endswith(spec.url_path), f"ended on {page.url}"

