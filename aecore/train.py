@@ -73,8 +73,12 @@ Corrupt = Callable[[torch.Tensor, torch.Generator], torch.Tensor]
 
 def as_tensor(X: np.ndarray | torch.Tensor, device: torch.device | None = None) -> torch.Tensor:
     """A float32 tensor on the training device (no copy when already there)."""
-    t = torch.as_tensor(np.asarray(X) if not torch.is_tensor(X) else X, dtype=torch.float32)
-    return t.to(device or get_device())
+    if torch.is_tensor(X):
+        return X.to(device or get_device(), torch.float32)
+    arr = np.asarray(X, np.float32)
+    if not arr.flags.writeable:  # shared read-only data: torch needs its own copy
+        arr = arr.copy()
+    return torch.from_numpy(arr).to(device or get_device())
 
 
 def make_optimizer(params, cfg: TrainConfig) -> torch.optim.Optimizer:

@@ -1,0 +1,92 @@
+"""Command line: ``python -m aecore list | run NAME [--set key=value ...] [--json] | bench``.
+
+An unknown experiment, an unknown key or an invalid value exits with status 2 and one
+line on stderr; a diverged training run exits with status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from aecore.config import ConfigError
+from aecore.data import DataError
+from aecore.train import TrainingDiverged
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one clear line, exit status 2
+        self.exit(2, f"error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m aecore", description="Autoencoder Lab experiments, headless.")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("list", help="list the experiments and their settings")
+    run = sub.add_parser("run", help="run one experiment")
+    run.add_argument("name")
+    run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    run.add_argument("--json", action="store_true", help="print one JSON object")
+    bench = sub.add_parser("bench", help="print speed figures measured side by side")
+    bench.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    return p
+
+
+def _fail(msg: str, code: int = 2) -> int:
+    print(f"error: {msg}", file=sys.stderr)
+    return code
+
+
+def cmd_list() -> int:
+    from aecore.experiments import registry
+    for name, exp in registry().items():
+        print(f"{name:18s} {exp.title} (budget {exp.budget_s:g} s)")
+        for key, f in exp.config_cls.field_specs().items():
+            print(f"    {key}={f.default!r:<12} {f.metadata.get('help', '')}")
+    return 0
+
+
+def cmd_run(name: str, sets: list[str], as_json: bool) -> int:
+    from aecore.experiments import registry
+    exp = registry().get(name)
+    if exp is None:
+        return _fail(f"unknown experiment {name!r}; run 'python -m aecore list'.")
+    pairs = {}
+    for item in sets:
+        if "=" not in item:
+            return _fail(f"--set expects KEY=VALUE, got {item!r}.")
+        k, v = item.split("=", 1)
+        pairs[k.strip()] = v.strip()
+    try:
+        cfg = exp.config_cls.from_strings(pairs)
+        t0 = time.perf_counter()
+        res = exp.run(cfg, None)
+    except (ConfigError, DataError) as exc:
+        return _fail(str(exc))
+    except TrainingDiverged as exc:
+        return _fail(str(exc), 1)
+    seconds = time.perf_counter() - t0
+    if as_json:
+        print(json.dumps({"experiment": name, "config": cfg.to_dict(), "metrics": res.metrics,
+                          "seconds": round(seconds, 3)}))
+        return 0
+    print(f"{exp.title} — {seconds:.1f} s")
+    for k, v in res.metrics.items():
+        print(f"  {k:28s} {v:.6g}")
+    for key, ok in exp.check_claims(res.metrics).items():
+        print(f"  claim {key}: {'holds' if ok else 'FAILS'}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from aecore.device import limit_threads
+    limit_threads()  # AE_TORCH_THREADS or 1: small models run fastest on one thread
+    if args.cmd == "list":
+        return cmd_list()
+    if args.cmd == "run":
+        return cmd_run(args.name, args.set, args.json)
+    from aecore.bench import run_bench
+    return run_bench(quick=args.quick)

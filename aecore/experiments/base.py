@@ -1,0 +1,80 @@
+"""What every experiment shares: the Result it returns, its claims, progress plumbing.
+
+An experiment is a frozen Config dataclass plus ``run(config, on_progress) -> Result``.
+``Result.metrics`` is the flat public contract printed by ``python -m aecore run NAME
+--json``; the claims are predicates over those metrics, stated once here so that the
+page, the command line and the tests check the very same thing.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from aecore.config import Config
+from aecore.train import Progress, ProgressFn
+
+
+@dataclass(frozen=True)
+class Claim:
+    key: str                                # stable id, also the translation key suffix
+    text: str                               # the claim in words, with the numbers' names
+    check: Callable[[dict[str, float]], bool]
+
+    def holds(self, metrics: dict[str, float]) -> bool:
+        try:
+            return bool(self.check(metrics))
+        except (KeyError, TypeError, ValueError):
+            return False
+
+
+@dataclass
+class Result:
+    metrics: dict[str, float]
+    arrays: dict[str, Any] = field(default_factory=dict)     # inputs of the figures
+    models: dict[str, Any] = field(default_factory=dict)     # trained torch modules
+    histories: dict[str, list[float]] = field(default_factory=dict)
+    stopped: bool = False
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Experiment:
+    name: str
+    config_cls: type[Config]
+    run: Callable[[Config, ProgressFn | None], Result]
+    title: str
+    budget_s: float
+    claims: tuple[Claim, ...] = ()
+
+    def check_claims(self, metrics: dict[str, float]) -> dict[str, bool]:
+        return {c.key: c.holds(metrics) for c in self.claims}
+
+
+class Tracker:
+    """Forwards progress to the caller and remembers a stop request across stages,
+    so that after Stop every later stage ends after its first epoch."""
+
+    def __init__(self, on_progress: ProgressFn | None):
+        self.on_progress = on_progress
+        self.stopped = False
+        self.histories: dict[str, list[float]] = {}
+        self.t0 = time.perf_counter()
+
+    def __call__(self, p: Progress) -> bool:
+        if not math.isnan(p.loss):
+            self.histories.setdefault(p.stage, []).append(p.loss)
+        if self.on_progress is not None and self.on_progress(p):
+            self.stopped = True
+        return self.stopped
+
+    def step(self, stage: str) -> bool:
+        """Announce a stage that is not a training loop (t-SNE, metrics ...)."""
+        return self(Progress(stage, 0, 1, float("nan")))
+
+    def result(self, metrics: dict[str, float], **kw: Any) -> Result:
+        clean = {k: float(v) for k, v in metrics.items()}
+        return Result(clean, histories=self.histories, stopped=self.stopped,
+                      seconds=time.perf_counter() - self.t0, **kw)

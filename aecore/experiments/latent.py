@@ -1,0 +1,112 @@
+"""Lesson 3, ``latent``: the same points mapped to 2-D by an AE, PCA, t-SNE and UMAP.
+
+Each map is scored by trustworthiness (k = 10; Venna & Kaski 2001), by the
+cross-validated accuracy of a 5-NN classifier on the 2-D coordinates, and by its fit
+time. The autoencoder and PCA are functions (a new point is encoded exactly); t-SNE and
+UMAP place new points approximately, by optimising them against the fixed map.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from aecore import embed
+from aecore.config import Config, param
+from aecore.data import DATASETS, load_dataset
+from aecore.experiments.base import Claim, Experiment, Result, Tracker
+from aecore.models import ModelConfig, build_model
+from aecore.train import ProgressFn, TrainConfig, fit, predict
+
+METHODS = ("ae", "pca", "tsne", "umap")
+NEW_POINT = {"ae": "exact", "pca": "exact", "tsne": "approximate", "umap": "approximate"}
+
+
+@dataclass(frozen=True)
+class LatentConfig(Config):
+    dataset: str = param("digits", "data set", choices=tuple(DATASETS))
+    epochs: int = param(150, "autoencoder epochs (batches of 256)", lo=1, hi=2000)
+    width: int = param(128, "autoencoder first hidden width", lo=4, hi=1024)
+    perplexity: float = param(30.0, "t-SNE perplexity", lo=2.0, hi=100.0)
+    n_neighbors: int = param(15, "UMAP neighbours", lo=2, hi=200)
+    seed: int = param(0, "seed of every method", lo=0, hi=2**31 - 1)
+
+
+def _train_ae(cfg: LatentConfig, X: np.ndarray, track: Tracker):
+    mc = ModelConfig(input_dim=X.shape[1], hidden=(cfg.width, cfg.width // 2), latent_dim=2,
+                     activation="relu")
+    model = build_model(mc, seed=cfg.seed)
+    t0 = time.perf_counter()
+    fit(model, X, TrainConfig(epochs=cfg.epochs, batch_size=256, lr=5e-3, seed=cfg.seed),
+        on_progress=track, stage="autoencoder")
+    Y = predict(model.encode, X)
+    return embed.Embedding("ae", Y, time.perf_counter() - t0, lambda Z: predict(model.encode, Z)), model
+
+
+def run(cfg: LatentConfig, on_progress: ProgressFn | None = None) -> Result:
+    ds = load_dataset(cfg.dataset)
+    track = Tracker(on_progress)
+    idx = embed.subsample(ds.n, embed.CAPS["tsne"], cfg.seed)
+    X, y = ds.X[idx], ds.y[idx]
+    ae, model = _train_ae(cfg, X, track)
+    maps = {"ae": ae, "pca": embed.embed_pca(X)}
+    track.step("t-SNE")
+    maps["tsne"] = embed.embed_tsne(X, cfg.seed, cfg.perplexity)
+    track.step("UMAP")
+    maps["umap"] = embed.embed_umap(X, cfg.seed, cfg.n_neighbors)
+    track.step("scores")
+    metrics: dict[str, float] = {}
+    for m, e in maps.items():
+        metrics[f"{m}_trustworthiness"] = embed.trustworthiness(X, e.Y, 10)
+        metrics[f"{m}_knn_accuracy"] = embed.knn_accuracy(e.Y, y, 5, seed=cfg.seed)
+        metrics[f"{m}_fit_seconds"] = e.seconds
+    arrays = {"maps": {m: e.Y for m, e in maps.items()}, "X": X, "labels": y,
+              "recon": predict(model, X), "image_shape": ds.image_shape,
+              "subsampled": len(idx) < ds.n, "n_total": ds.n}
+    return track.result(metrics, arrays=arrays, models={"autoencoder": model})
+
+
+@dataclass(frozen=True)
+class ScalingConfig(Config):
+    sizes: tuple = param((250, 500, 1000, 2000, 4000), "numbers of points to time")
+    seed: int = param(0, "seed", lo=0, hi=2**31 - 1)
+
+    def check(self) -> None:
+        from aecore.config import ConfigError
+        if not self.sizes or any(not 50 <= int(n) <= embed.CAPS["tsne"] for n in self.sizes):
+            raise ConfigError(f"sizes must be between 50 and {embed.CAPS['tsne']} points.")
+
+
+def run_scaling(cfg: ScalingConfig, on_progress: ProgressFn | None = None) -> Result:
+    """Fit seconds against n; digits resampled with a little pixel noise beyond 1 797."""
+    ds = load_dataset("digits")
+    rng = np.random.default_rng(cfg.seed)
+    track = Tracker(on_progress)
+    metrics: dict[str, float] = {}
+    for n in map(int, cfg.sizes):
+        rows = rng.choice(ds.n, n, replace=n > ds.n)
+        X = np.clip(ds.X[rows] + 0.02 * rng.standard_normal((n, ds.dim)), 0, 1).astype(np.float32)
+        for m in METHODS:
+            if track.step(f"{m} n={n}"):
+                break
+            if m == "ae":
+                sub = LatentConfig(epochs=60, seed=cfg.seed)
+                e, _ = _train_ae(sub, X, Tracker(None))
+            else:
+                e = embed.EMBEDDINGS[m](X, cfg.seed)
+            metrics[f"{m}_seconds_n{n}"] = e.seconds
+    return track.result(metrics)
+
+
+EXPERIMENTS = [
+    Experiment("latent", LatentConfig, run, "Latent spaces: AE vs PCA vs t-SNE vs UMAP", budget_s=45,
+               claims=(
+                   Claim("ae_knn_beats_pca", "ae_knn_accuracy > pca_knn_accuracy",
+                         lambda m: m["ae_knn_accuracy"] > m["pca_knn_accuracy"]),
+                   Claim("tsne_trust_beats_pca", "tsne_trustworthiness > pca_trustworthiness",
+                         lambda m: m["tsne_trustworthiness"] > m["pca_trustworthiness"]),
+               )),
+    Experiment("latent_scaling", ScalingConfig, run_scaling, "Fit time against n", budget_s=120),
+]
