@@ -18,8 +18,8 @@ class PageSpec:
 
 
 PAGES: list[PageSpec] = [
-    PageSpec("pages/00_home.py", "home", "nav.home", ":material/home:", "nav.section.start"),
-    PageSpec("pages/01_intro.py", "intro", "nav.intro", ":material/compress:", "nav.section.basics"),
-    PageSpec("pages/02_pca.py", "pca", "nav.pca", ":material/straighten:", "nav.section.basics"),
-    PageSpec("pages/03_latent.py", "latent", "nav.latent", ":material/scatter_plot:", "nav.section.basics"),
+    PageSpec("pages/00_home.py", "home", "home.nav", ":material/home:", "nav.section.start"),
+    PageSpec("pages/01_intro.py", "intro", "intro.nav", ":material/compress:", "nav.section.basics"),
+    PageSpec("pages/02_pca.py", "pca", "pca.nav", ":material/straighten:", "nav.section.basics"),
+    PageSpec("pages/03_latent.py", "latent", "latent.nav", ":material/scatter_plot:", "nav.section.basics"),
 ]

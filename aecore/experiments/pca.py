@@ -29,6 +29,7 @@ class PCAConfig(Config):
     dataset: str = param("digits", "data set", choices=tuple(DATASETS))
     latent_dim: int = param(8, "code size k", lo=1, hi=1024)
     linear_epochs: int = param(2500, "full-batch epochs of the linear autoencoder", lo=1, hi=5000)
+    linear_batch: int = param(0, "linear AE batch size; 0 = full batch", lo=0, hi=65536)
     linear_lr: float = param(0.05, "initial rate of the linear AE (Adam, cosine decay)",
                              lo=0.0, hi=1.0, lo_open=True)
     deep_epochs: int = param(200, "epochs of the non-linear AE (batches of 256)", lo=1, hi=2000)
@@ -67,7 +68,8 @@ def run(cfg: PCAConfig, on_progress: ProgressFn | None = None) -> Result:
             angle_trace.append((p.epoch, float(principal_angles_deg(_decoder_weight(linear), basis)[0])))
         return track(p)
 
-    fit(linear, X, TrainConfig(epochs=cfg.linear_epochs, lr=cfg.linear_lr, seed=cfg.seed),
+    fit(linear, X, TrainConfig(epochs=cfg.linear_epochs, lr=cfg.linear_lr, seed=cfg.seed,
+                               batch_size=cfg.linear_batch),
         on_progress=watch, stage="linear AE")
     deep = _deep(cfg, X, k, track, "non-linear AE")
     W = _decoder_weight(linear)

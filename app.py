@@ -1,0 +1,42 @@
+"""Autoencoder Lab: entry point (``streamlit run app.py``).
+
+Page config, one-time start-up (thread limits, UMAP warm-up), the shared sidebar and
+the explicit page list (st.navigation over ui.nav.PAGES).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import streamlit as st
+
+from ui import sidebar
+from ui.i18n import t
+from ui.nav import PAGES
+
+st.set_page_config(page_title="Autoencoder Lab", page_icon=":material/compress:",
+                   layout="wide", initial_sidebar_state="expanded")
+
+
+@st.cache_resource(show_spinner=False)
+def _start_up() -> bool:
+    """Once per server: bound torch threads, compile UMAP's kernels in the background."""
+    from aecore.device import limit_threads
+    limit_threads()
+    if os.environ.get("AE_WARMUP", "1") == "1":
+        from aecore.embed import warm_up
+        threading.Thread(target=warm_up, name="umap-warm-up", daemon=True).start()
+    return True
+
+
+_start_up()
+sidebar.init_language()
+sections: dict[str, list] = {}
+for spec in PAGES:
+    page = st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
+                   default=spec.url_path == "home")
+    sections.setdefault(t(spec.section), []).append(page)
+nav = st.navigation(sections)
+sidebar.render()
+nav.run()

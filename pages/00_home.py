@@ -1,0 +1,29 @@
+"""Home: what an autoencoder is, in one picture, and a card per lesson."""
+
+import streamlit as st
+
+from aecore.device import device_info
+from aecore.figures.diagram import autoencoder_diagram
+from ui.i18n import t
+from ui.nav import PAGES
+
+st.title(t("home.title"))
+st.markdown(t("home.lead"))
+keys = ("x", "encoder", "h", "decoder", "xhat", "encoder_note", "code_note", "decoder_note")
+st.plotly_chart(autoencoder_diagram({k: t(f"home.diagram.{k}") for k in keys}),
+                config={"displayModeBar": False}, key="home.diagram")
+st.caption(t("home.diagram.caption"))
+st.latex(r"h = f_\theta(x), \qquad \hat{x} = g_\phi(h), \qquad "
+         r"\mathcal{L}(\theta,\phi) = \mathbb{E}_x\, d\big(x,\, g_\phi(f_\theta(x))\big)")
+
+st.subheader(t("home.map"))
+lessons = [p for p in PAGES if p.url_path != "home"]
+cols = st.columns(3)
+for i, spec in enumerate(lessons):
+    with cols[i % 3].container(border=True):
+        st.page_link(spec.path, label=t(spec.title_key), icon=spec.icon)
+        st.caption(t(f"{spec.url_path}.summary"))
+
+info = device_info()
+st.info(t("home.device", device=info["device"], name=info["name"], torch=info["torch"]),
+        icon=":material/memory:")

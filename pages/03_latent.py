@@ -1,0 +1,85 @@
+"""Lesson 3: the same points in 2-D by an AE, PCA, t-SNE and UMAP, with linked selection."""
+
+import numpy as np
+import streamlit as st
+
+from aecore.experiments import get
+from aecore.experiments.latent import METHODS, NEW_POINT, LatentConfig, ScalingConfig
+from aecore.figures import basic
+from aecore.figures.common import image_grid
+from ui import sidebar
+from ui.i18n import t
+from ui.panel import start, training_panel
+from ui.widgets import claims_box, fmt, settings_form
+
+LESSON, SEL = "latent", "latent.selected"
+st.title(t("latent.title"))
+st.markdown(t("latent.explain"))
+
+cfg = settings_form(LESSON, LatentConfig(dataset=sidebar.dataset()),
+                    ["epochs", "perplexity", "n_neighbors", "seed"], columns=4)
+if cfg.dataset != sidebar.dataset():
+    cfg = LatentConfig(**{**cfg.to_dict(), "dataset": sidebar.dataset()})
+res = training_panel(LESSON, cfg, auto=True)
+
+
+def _update_selection(events: dict) -> None:
+    """The map whose selection changed (and is not empty) sets the shared selection."""
+    last = st.session_state.setdefault("latent.last_events", {})
+    for m, ev in events.items():
+        pts = sorted({int(p["customdata"]) for p in ev.selection.get("points", [])
+                      if "customdata" in p}) if ev else []
+        if pts and pts != last.get(m):
+            st.session_state[SEL] = pts
+        last[m] = pts
+
+
+if res is not None:
+    m, a = res.metrics, res.arrays
+    if a["subsampled"]:
+        st.info(t("latent.subsampled", n=len(a["labels"]), total=a["n_total"]))
+    selected = np.asarray(st.session_state.get(SEL, []), int)
+    selected = selected[selected < len(a["labels"])]
+    events = {}
+    for row in (METHODS[:2], METHODS[2:]):
+        for col, meth in zip(st.columns(2), row):
+            title = f"{t(f'latent.method.{meth}')} · T={m[f'{meth}_trustworthiness']:.3f}"
+            with col:
+                events[meth] = st.plotly_chart(
+                    basic.map_figure(a["maps"][meth], a["labels"], title, selected),
+                    key=f"latent.map.{meth}", on_select="rerun", selection_mode=("lasso", "box"))
+    _update_selection(events)
+    st.caption(t("latent.select_hint"))
+    selected = np.asarray(st.session_state.get(SEL, []), int)
+    if len(selected):
+        show = selected[:16]
+        st.markdown(t("latent.selected", n=len(selected), shown=len(show)))
+        if a["image_shape"] is not None:
+            st.plotly_chart(image_grid({t("latent.original"): a["X"][show],
+                                        t("latent.reconstruction"): a["recon"][show]},
+                                       a["image_shape"]), key="latent.sel_images")
+        if st.button(t("latent.clear"), key="latent.clear"):
+            st.session_state[SEL] = []
+            st.rerun()
+    table = {t("latent.col.method"): [t(f"latent.method.{k}") for k in METHODS],
+             t("latent.col.trust"): [m[f"{k}_trustworthiness"] for k in METHODS],
+             t("latent.col.knn"): [m[f"{k}_knn_accuracy"] for k in METHODS],
+             t("latent.col.seconds"): [m[f"{k}_fit_seconds"] for k in METHODS],
+             t("latent.col.new"): [t(f"latent.new.{NEW_POINT[k]}") for k in METHODS]}
+    st.dataframe(table, hide_index=True, column_config={
+        t("latent.col.trust"): st.column_config.NumberColumn(format="%.3f"),
+        t("latent.col.knn"): st.column_config.NumberColumn(format="%.3f"),
+        t("latent.col.seconds"): st.column_config.NumberColumn(format="%.2f")})
+    claims_box(LESSON, get(LESSON), m, fmt(m, 3))
+    st.markdown(t("latent.reading"))
+
+    st.subheader(t("latent.scaling_title"))
+    scfg = ScalingConfig(seed=cfg.seed)
+    if st.button(t("latent.scaling_run"), key="latent.scaling_btn"):
+        start("latent_scaling", scfg)
+    sres = training_panel("latent_scaling", scfg)
+    if sres is not None:
+        names = {k: t(f"latent.method.{k}") for k in METHODS}
+        names.update(x=t("latent.scaling_x"), y=t("latent.scaling_y"), title="")
+        st.plotly_chart(basic.scaling_figure(sres.metrics, names), key="latent.scaling")
+        st.caption(t("latent.scaling_summary"))

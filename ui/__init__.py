@@ -1,0 +1,4 @@
+"""Streamlit glue shared by the pages: translation, jobs, the training panel, sidebar.
+
+Only the app and its pages import this package; ``aecore`` never does.
+"""

@@ -1,0 +1,57 @@
+"""Translation lookup: every user-facing string goes through ``t(key)``.
+
+Catalogs are TOML files, ``assets/locales/<lang>/<part>.toml`` (one file per lesson, so
+lessons never edit the same file). Keys are the file stem plus the TOML key path:
+``intro.title`` is ``title`` in ``intro.toml``; ``common.toml`` has no prefix. English is complete; another language
+falls back to English key by key.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+LOCALES = Path(__file__).resolve().parent.parent / "assets" / "locales"
+DEFAULT_LANG = "en"
+LANG_NAMES = {"en": "English", "pt": "Português (Brasil)", "es": "Español"}
+
+
+def _flatten(prefix: str, table: dict, out: dict[str, str]) -> None:
+    for key, value in table.items():
+        full = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict):
+            _flatten(full, value, out)
+        else:
+            out[full] = str(value)
+
+
+@lru_cache(maxsize=8)
+def catalog(lang: str) -> dict[str, str]:
+    """All keys of one language (read once per process; never mutated)."""
+    out: dict[str, str] = {}
+    folder = LOCALES / lang
+    for path in sorted(folder.glob("*.toml")):
+        with path.open("rb") as fh:
+            _flatten("" if path.stem == "common" else path.stem, tomllib.load(fh), out)
+    return out
+
+
+def languages() -> list[str]:
+    return [code for code in LANG_NAMES if (LOCALES / code).is_dir()]
+
+
+def translate(key: str, lang: str = DEFAULT_LANG, **kwargs: object) -> str:
+    text = catalog(lang).get(key) or catalog(DEFAULT_LANG).get(key) or key
+    return text.format(**kwargs) if kwargs else text
+
+
+def current_lang() -> str:
+    import streamlit as st
+    lang = st.session_state.get("lang", DEFAULT_LANG)
+    return lang if lang in LANG_NAMES else DEFAULT_LANG
+
+
+def t(key: str, **kwargs: object) -> str:
+    """Translate ``key`` into the session's language, formatting ``{names}``."""
+    return translate(key, current_lang(), **kwargs)

@@ -1,0 +1,104 @@
+"""Background training jobs: one per session, a bounded number at once per server.
+
+A job runs an experiment in a worker thread (never calling st.*), so the page stays
+responsive and can poll it. The job's progress callback returns True to stop training
+cooperatively, which happens when the user presses Stop, changes the settings, or closes
+the tab (their session is no longer active on the server). A global semaphore bounds
+the jobs running together (cores ÷ torch threads per job); the others wait in a
+first-come queue whose position the page shows.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from aecore.train import Progress
+
+log = logging.getLogger("autoencoder_lab.jobs")
+
+MAX_JOBS = max(1, int(os.environ.get("AE_MAX_JOBS", os.cpu_count() or 1)))
+_slots = threading.BoundedSemaphore(MAX_JOBS)
+_queue: list["Job"] = []
+_queue_lock = threading.Lock()
+MAX_POINTS = 400  # loss points kept per stage for the live chart
+
+
+@dataclass
+class Job:
+    lesson: str
+    config: Any
+    run: Callable[[Any, Callable[[Progress], bool]], Any]
+    alive: Callable[[], bool] = lambda: True
+    cancel: threading.Event = field(default_factory=threading.Event)
+    superseded: bool = False  # cancelled because the session started another job
+    done: threading.Event = field(default_factory=threading.Event)
+    last: Progress | None = None
+    losses: dict[str, list[float]] = field(default_factory=dict)
+    result: Any = None
+    error: BaseException | None = None
+    started: float = field(default_factory=time.monotonic)
+    running_since: float | None = None
+
+    def _on_progress(self, p: Progress) -> bool:
+        self.last = p
+        if p.loss == p.loss:  # skip NaN (non-training stages)
+            pts = self.losses.setdefault(p.stage, [])
+            pts.append(p.loss)
+            if len(pts) > 2 * MAX_POINTS:  # keep memory flat on long runs
+                del pts[::2]
+        return self.cancel.is_set() or not self.alive()
+
+    def _work(self) -> None:
+        with _queue_lock:
+            _queue.append(self)
+        try:
+            while not _slots.acquire(timeout=0.25):
+                if self.cancel.is_set() or not self.alive():
+                    return
+            try:
+                with _queue_lock:
+                    _queue.remove(self)
+                self.running_since = time.monotonic()
+                self.result = self.run(self.config, self._on_progress)
+            finally:
+                _slots.release()
+        except BaseException as exc:  # reported on the page; never crashes the server
+            self.error = exc
+            if not _is_expected(exc):
+                log.error("job %s failed:\n%s", self.lesson, traceback.format_exc())
+        finally:
+            with _queue_lock:
+                if self in _queue:
+                    _queue.remove(self)
+            self.done.set()
+
+    def start(self) -> "Job":
+        threading.Thread(target=self._work, name=f"job-{self.lesson}", daemon=True).start()
+        return self
+
+    @property
+    def queue_position(self) -> int:
+        """1-based place among waiting jobs; 0 once running."""
+        with _queue_lock:
+            return _queue.index(self) + 1 if self in _queue else 0
+
+    @property
+    def stopped(self) -> bool:
+        return bool(getattr(self.result, "stopped", False))
+
+
+def _is_expected(exc: BaseException) -> bool:
+    from aecore.config import ConfigError
+    from aecore.data import DataError
+    from aecore.train import TrainingDiverged
+    return isinstance(exc, (ConfigError, DataError, TrainingDiverged))
+
+
+def running_jobs() -> int:
+    return MAX_JOBS - _slots._value  # noqa: SLF001  (read-only peek for the load report)

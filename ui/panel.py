@@ -1,0 +1,123 @@
+"""The one training panel every page uses: start, live progress, Stop, errors.
+
+``training_panel(lesson, config)`` returns the finished Result for that config, or None
+while it trains. The training itself runs as a background Job (ui.jobs); a fragment
+polls it twice a second to draw the progress bar and the live loss chart. Stop keeps the
+model trained so far (it is shown, marked as stopped, and not shared with others).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from aecore.experiments import get as get_experiment
+from aecore.figures.common import loss_figure
+from ui import results
+from ui.i18n import t
+from ui.jobs import Job
+
+POLL_SECONDS = 0.5
+
+
+def _alive_fn():
+    """A callable telling whether this browser session is still connected."""
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    ctx = get_script_run_ctx()
+    if ctx is None or not Runtime.exists():
+        return lambda: True
+    runtime, sid = Runtime.instance(), ctx.session_id
+    return lambda: runtime.is_active_session(sid)
+
+
+def _job_key(lesson: str) -> str:
+    return f"{lesson}.job"
+
+
+def start(lesson: str, config: Any, experiment: str | None = None) -> Job:
+    """Start training ``config`` for this session, ending any job it already had."""
+    for key in [k for k in st.session_state if str(k).endswith(".job")]:
+        old = st.session_state[key]
+        if isinstance(old, Job) and not old.done.is_set():
+            old.superseded = True  # one job per session; it restarts when revisited
+            old.cancel.set()
+    exp = get_experiment(experiment or lesson)
+    job = Job(experiment or lesson, config, exp.run, alive=_alive_fn()).start()
+    st.session_state[_job_key(lesson)] = job
+    return job
+
+
+def _status_line(job: Job) -> str:
+    pos = job.queue_position
+    if pos:
+        return t("panel.queued", position=pos)
+    p = job.last
+    if p is None:
+        return t("panel.starting")
+    if p.loss != p.loss:
+        return t("panel.stage", stage=p.stage)
+    return t("panel.progress", stage=p.stage, epoch=p.epoch, epochs=p.epochs, loss=f"{p.loss:.4g}")
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def _live(lesson: str) -> None:
+    job: Job | None = st.session_state.get(_job_key(lesson))
+    if job is None:
+        return
+    if job.done.is_set():
+        st.rerun()  # the whole page redraws with the result
+    p = job.last
+    frac = 0.0 if p is None or p.epochs == 0 else min(1.0, p.epoch / p.epochs)
+    st.progress(frac, text=_status_line(job))
+    if job.losses:
+        st.plotly_chart(loss_figure({k: list(v) for k, v in job.losses.items()}, xlabel=t("panel.epoch"),
+                                    ylabel=t("panel.loss")), key=f"{lesson}.live_loss")
+    if st.button(t("panel.stop"), key=f"{lesson}.stop", icon=":material/stop:"):
+        job.cancel.set()
+        st.toast(t("panel.stopping"))
+
+
+def _show_error(exc: BaseException) -> None:
+    from aecore.config import ConfigError
+    from aecore.data import DataError
+    from aecore.train import TrainingDiverged
+    if isinstance(exc, TrainingDiverged):
+        st.error(t("panel.diverged", stage=exc.stage, epoch=exc.epoch), icon=":material/warning:")
+    elif isinstance(exc, (ConfigError, DataError)):
+        st.error(t("panel.bad_setting", message=str(exc)), icon=":material/error:")
+    else:
+        st.error(t("panel.failed", kind=type(exc).__name__), icon=":material/error:")
+
+
+def training_panel(lesson: str, config: Any, *, experiment: str | None = None,
+                   auto: bool = False) -> Any | None:
+    """Show training state for ``config``; return its Result when there is one.
+
+    ``auto`` starts training at once when nothing is cached (the default view)."""
+    name = experiment or lesson
+    cached = results.get(name, config)
+    job: Job | None = st.session_state.get(_job_key(lesson))
+    if job is not None and job.config != config and not job.done.is_set():
+        job.cancel.set()  # settings changed: the old run is no longer wanted
+        job = None
+    if job is not None and job.superseded:
+        job = None
+    if cached is not None:
+        return cached
+    if job is not None and job.config == config and job.done.is_set():
+        if job.error is not None:
+            _show_error(job.error)
+            return None
+        if not job.result.stopped:
+            results.put(name, config, job.result)
+        else:
+            st.info(t("panel.stopped_note"), icon=":material/pause_circle:")
+        return job.result
+    if job is None or job.config != config:
+        if not auto:
+            return None
+        start(lesson, config, experiment)
+    _live(lesson)
+    return None

@@ -1,0 +1,36 @@
+"""The sidebar shared by every page: language, data set, device badge."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from aecore.data import DATASETS
+from aecore.device import device_info
+from ui.i18n import LANG_NAMES, languages, t
+
+# Data sets a general lesson (pca, latent, ...) can take: more than 2 features.
+GENERAL_DATASETS = tuple(k for k in DATASETS if k in ("digits", "swiss_roll", "s_curve"))
+
+
+def init_language() -> None:
+    """Session language from ?lang= on first load, else English."""
+    if "lang" not in st.session_state:
+        q = st.query_params.get("lang")
+        st.session_state["lang"] = q if q in languages() else "en"
+
+
+def dataset() -> str:
+    """The data set chosen in the sidebar (digits by default)."""
+    return st.session_state.get("dataset", "digits")
+
+
+def render() -> None:
+    with st.sidebar:
+        st.selectbox(t("sidebar.language"), languages(), key="lang",
+                     format_func=lambda c: LANG_NAMES[c])
+        st.selectbox(t("sidebar.dataset"), GENERAL_DATASETS, key="dataset",
+                     format_func=lambda d: t(f"data.{d}"), help=t("sidebar.dataset_help"))
+        info = device_info()
+        badge = "🟢 CUDA" if info["device"] == "CUDA" else "🔵 CPU"
+        st.caption(t("sidebar.device", badge=badge, name=info["name"], torch=info["torch"],
+                     threads=info["threads"]))
