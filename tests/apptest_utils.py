@@ -1,0 +1,39 @@
+"""Helpers to drive pages under streamlit.testing's AppTest, including background jobs."""
+
+from __future__ import annotations
+
+import time
+
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+APP = str(ROOT / "app.py")
+
+
+def open_page(path: str, timeout: float = 60) -> AppTest:
+    """The app with ``path`` (e.g. "pages/01_intro.py") as the current page, run once."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    at.run()
+    at.switch_page(path)
+    at.run()
+    return at
+
+
+def is_training(at: AppTest) -> bool:
+    return any(el.proto.text for el in at.get("progress"))
+
+
+def wait_until_trained(at: AppTest, limit: float = 120, poll: float = 0.5) -> AppTest:
+    """Rerun until no progress bar is left (the job finished), or fail after ``limit`` s."""
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        time.sleep(poll)
+        at.run()
+        if at.exception or not is_training(at):
+            return at
+    raise AssertionError(f"training did not finish within {limit} s")
+
+
+def no_errors(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]

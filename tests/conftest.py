@@ -1,0 +1,33 @@
+"""Shared test set-up: import path, one torch thread, no UMAP warm-up, clean caches."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("AE_WARMUP", "0")
+os.environ.setdefault("AE_TORCH_THREADS", "1")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_thread():
+    from aecore.device import limit_threads
+    limit_threads(1)
+
+
+@pytest.fixture
+def clean_app_state():
+    """AppTest runs share the process: clear Streamlit caches and our result cache."""
+    import streamlit as st
+
+    from ui import results
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    results.clear()
+    yield
+    results.clear()

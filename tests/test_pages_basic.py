@@ -1,0 +1,69 @@
+"""AppTest of Home and lessons 1-3: no exception, a tiny training run, claims shown."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.apptest_utils import no_errors, open_page, wait_until_trained
+
+pytestmark = pytest.mark.usefixtures("clean_app_state")
+
+
+def test_home_lists_every_lesson():
+    at = open_page("pages/00_home.py")
+    no_errors(at)
+    from ui.nav import PAGES
+    assert len(at.get("page_link")) == len(PAGES) - 1
+
+
+def _submit(at, lesson: str, **values):
+    for name, value in values.items():
+        at.number_input(key=f"{lesson}.w.{name}").set_value(value)
+    for b in at.button:
+        if b.proto.is_form_submitter:
+            b.click()
+            break
+    at.run()
+    return at
+
+
+def test_intro_tiny_training_shows_claim():
+    at = open_page("pages/01_intro.py")
+    _submit(at, "intro", epochs=60, width=8)
+    wait_until_trained(at)
+    no_errors(at)
+    labels = [m.label for m in at.metric]
+    assert any("Autoencoder" in label for label in labels)
+
+
+def test_intro_bad_learning_rate_gets_a_message_and_keeps_the_page():
+    at = open_page("pages/01_intro.py")
+    _submit(at, "intro", lr=0.0)
+    no_errors(at)
+    assert any("lr=0.0 is too small" in e.value for e in at.error)
+    assert at.number_input(key="intro.w.lr").value == 0.0  # what the user typed is kept
+
+
+def test_pca_tiny_training():
+    at = open_page("pages/02_pca.py")
+    _submit(at, "pca", linear_epochs=30, deep_epochs=2, latent_dim=2)
+    wait_until_trained(at)
+    no_errors(at)
+    assert any("PCA" in m.label for m in at.metric)
+
+
+def test_pca_latent_too_large_gives_message():
+    at = open_page("pages/02_pca.py")
+    _submit(at, "pca", linear_epochs=5, deep_epochs=1, latent_dim=64)
+    wait_until_trained(at)
+    no_errors(at)
+    assert any("smaller than" in e.value for e in at.error)
+
+
+@pytest.mark.slow
+def test_latent_page_trains_and_scores():
+    at = open_page("pages/03_latent.py")
+    _submit(at, "latent", epochs=3)
+    wait_until_trained(at, limit=240)
+    no_errors(at)
+    assert at.dataframe, "score table missing"
