@@ -31,6 +31,5 @@ def render() -> None:
         st.selectbox(t("sidebar.dataset"), GENERAL_DATASETS, key="dataset",
                      format_func=lambda d: t(f"data.{d}"), help=t("sidebar.dataset_help"))
         info = device_info()
-        badge = "🟢 CUDA" if info["device"] == "CUDA" else "🔵 CPU"
-        st.caption(t("sidebar.device", badge=badge, name=info["name"], torch=info["torch"],
-                     threads=info["threads"]))
+        where = info["device"] if info["device"] == info["name"] else f"{info['device']} · {info['name']}"
+        st.caption(t("sidebar.device", device=where, torch=info["torch"], threads=info["threads"]))

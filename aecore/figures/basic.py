@@ -36,7 +36,10 @@ def curve_fit_figure(X, recon_ae, recon_pca, curve, titles: tuple[str, str],
                                  line=dict(color=color, width=4)), 1, col)
     fig.update_yaxes(scaleanchor="x", row=1, col=1)
     fig.update_yaxes(scaleanchor="x2", row=1, col=2)
-    return base_layout(fig, height=430)
+    fig = base_layout(fig, height=470)
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.08, x=0),
+                      margin=dict(t=40, b=20))
+    return fig
 
 
 def spectrum_figure(eigvals: np.ndarray, k: int, names: dict[str, str]) -> go.Figure:

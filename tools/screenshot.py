@@ -1,0 +1,46 @@
+"""Screenshot pages of a running app in headless Debian Chromium (for a human to look at).
+
+    python tools/screenshot.py http://127.0.0.1:8501 home intro pca --out artifacts/shots
+Waits until each page has finished running and no progress bar is left (bounded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def shoot(base: str, pages: list[str], out: Path, wait_s: float, width: int, height: int) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        page = browser.new_page(viewport={"width": width, "height": height})
+        for slug in pages:
+            page.goto(f"{base.rstrip('/')}/{slug}")
+            page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
+            end = time.monotonic() + wait_s
+            time.sleep(2)
+            while time.monotonic() < end and page.locator("[data-testid='stProgress']").count():
+                time.sleep(1)
+            time.sleep(1.5)
+            page.screenshot(path=str(out / f"{slug}.png"), full_page=True)
+            print("saved", out / f"{slug}.png")
+        browser.close()
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("base")
+    ap.add_argument("pages", nargs="+")
+    ap.add_argument("--out", default="artifacts/shots")
+    ap.add_argument("--wait", type=float, default=90)
+    ap.add_argument("--width", type=int, default=1400)
+    ap.add_argument("--height", type=int, default=2400)
+    a = ap.parse_args()
+    shoot(a.base, a.pages, Path(a.out), a.wait, a.width, a.height)
