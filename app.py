@@ -21,13 +21,19 @@ st.set_page_config(page_title="Autoencoder Lab", page_icon=":material/compress:"
 
 @st.cache_resource(show_spinner=False)
 def _start_up() -> bool:
-    """Once per server: bound torch threads, compile UMAP's kernels in the background."""
+    """Once per server: bound torch threads; in the background, pay the one-off costs
+    (torch's optimiser imports, UMAP's numba compilation) before a student does."""
     from aecore.device import limit_threads
     limit_threads()
     if os.environ.get("AE_WARMUP", "1") == "1":
-        from aecore.embed import warm_up
-        threading.Thread(target=warm_up, name="umap-warm-up", daemon=True).start()
+        threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
     return True
+
+
+def _warm_up() -> None:
+    from aecore import embed, train
+    train.warm_up()
+    embed.warm_up()
 
 
 _start_up()

@@ -145,3 +145,11 @@ def predict(fn: Callable[[torch.Tensor], torch.Tensor], X, batch: int = 8192) ->
     x = as_tensor(X)
     out = [fn(x[i:i + batch]).float().cpu() for i in range(0, x.shape[0], batch)]
     return torch.cat(out).numpy()
+
+
+def warm_up() -> None:
+    """One tiny optimiser step: the first ``step()`` of a process imports torch._dynamo
+    (seconds), which a server should pay at start-up, not on a student's first click."""
+    from aecore.models import ModelConfig, build_model
+    model = build_model(ModelConfig(input_dim=4, hidden=(4,), latent_dim=1))
+    fit(model, np.zeros((8, 4), np.float32), TrainConfig(epochs=1))
