@@ -99,6 +99,7 @@ def streamlit_server():
             try:
                 proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
+                sys.stderr.write("streamlit ignored SIGTERM for 15 s; killing it\n")
                 proc.kill()
                 proc.wait(timeout=15)
     tail = log_path.read_text(errors="replace")[-4000:]
