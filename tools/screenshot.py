@@ -12,6 +12,8 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+BUSY = ("[data-testid='stProgress']", "[class*='st-key-'][class*='-stop']",
+        "[data-testid='stApp'][data-test-script-state='running']")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -24,11 +26,11 @@ def shoot(base: str, pages: list[str], out: Path, wait_s: float, width: int, hei
         for slug in pages:
             page.goto(f"{base.rstrip('/')}/{slug}")
             page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
-            end = time.monotonic() + wait_s
-            time.sleep(2)
-            while time.monotonic() < end and page.locator("[data-testid='stProgress']").count():
+            end, calm = time.monotonic() + wait_s, 0
+            while time.monotonic() < end and calm < 4:  # 4 quiet checks in a row
                 time.sleep(1)
-            time.sleep(1.5)
+                busy = sum(page.locator(sel).count() for sel in BUSY)
+                calm = 0 if busy else calm + 1
             page.screenshot(path=str(out / f"{slug}.png"), full_page=True)
             print("saved", out / f"{slug}.png")
         browser.close()
