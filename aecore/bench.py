@@ -18,8 +18,8 @@ import torch
 from aecore.data import load_dataset
 from aecore.device import get_device
 from aecore.models import ModelConfig, build_model
-from aecore.theory import mse, pca_fit, principal_angles_deg
-from aecore.train import TrainConfig, fit, predict
+from aecore.theory import pca_fit, principal_angles_deg
+from aecore.train import TrainConfig, fit
 
 
 def _linear(k: int, seed: int = 0):

@@ -64,7 +64,7 @@ class Config:
         return {f.name: f for f in dataclasses.fields(cls)}
 
     @classmethod
-    def from_strings(cls, pairs: dict[str, str]) -> "Config":
+    def from_strings(cls, pairs: dict[str, str]) -> Config:
         """Build from ``key=value`` strings (command line, URL), parsing by field type."""
         specs = cls.field_specs()
         kwargs = {}

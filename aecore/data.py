@@ -8,9 +8,9 @@ its intrinsic coordinate ``t`` so lessons can compare with the true manifold.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable
 
 import numpy as np
 

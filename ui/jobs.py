@@ -15,8 +15,9 @@ import os
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from aecore.train import Progress
 
@@ -24,7 +25,7 @@ log = logging.getLogger("autoencoder_lab.jobs")
 
 MAX_JOBS = max(1, int(os.environ.get("AE_MAX_JOBS", os.cpu_count() or 1)))
 _slots = threading.BoundedSemaphore(MAX_JOBS)
-_queue: list["Job"] = []
+_queue: list[Job] = []
 _queue_lock = threading.Lock()
 MAX_POINTS = 400  # loss points kept per stage for the live chart
 
@@ -78,7 +79,7 @@ class Job:
                     _queue.remove(self)
             self.done.set()
 
-    def start(self) -> "Job":
+    def start(self) -> Job:
         threading.Thread(target=self._work, name=f"job-{self.lesson}", daemon=True).start()
         return self
 

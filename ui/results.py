@@ -12,7 +12,7 @@ from collections import OrderedDict
 from typing import Any
 
 MAX_ENTRIES = 24
-_store: "OrderedDict[tuple[str, Any], Any]" = OrderedDict()
+_store: OrderedDict[tuple[str, Any], Any] = OrderedDict()
 _lock = threading.Lock()
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import streamlit as st
 
 from aecore.config import Config, ConfigError
-from ui.i18n import current_lang, translate, t
+from ui.i18n import current_lang, t, translate
 
 
 def _label(lesson: str, name: str) -> str:

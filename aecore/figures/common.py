@@ -6,7 +6,7 @@ distinguishable under the common colour-vision deficiencies.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
@@ -46,7 +46,7 @@ def loss_figure(histories: dict[str, Sequence[float]], title: str = "",
         y = np.where(np.isfinite(y), y, np.nan)
         fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=stage,
                                  line=dict(color=SEQ[i % len(SEQ)], width=2)))
-    for j, (name, value) in enumerate((refs or {}).items()):
+    for name, value in (refs or {}).items():
         fig.add_hline(y=value, line=dict(color=METHOD_COLORS["ref"], dash="dash"),
                       annotation_text=name, annotation_position="top right")
     fig.update_yaxes(type="log", title=ylabel)

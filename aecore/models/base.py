@@ -10,8 +10,8 @@ autoencoder is this class with ``activation="identity"`` and no hidden layers.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import torch
 from torch import nn

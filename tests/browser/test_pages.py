@@ -21,7 +21,10 @@ APP = "[data-testid='stApp']"
 IDLE = (
     f"{APP}[data-test-script-state='notRunning'], {APP}[data-test-script-state='compilationError']"
 )
-BUSY_JS = "() => !document.querySelector(\"[data-testid='stProgress'], [data-testid='stSpinner']\")"
+# True while anything is still working: a script run, a progress bar or a spinner.
+BUSY = "[data-testid='stProgress'], [data-testid='stSpinner']"
+_idle, _busy = json.dumps(IDLE), json.dumps(BUSY)
+BUSY_JS = f"() => !document.querySelector({_idle}) || !!document.querySelector({_busy})"
 FIRST_RUN_TIMEOUT_MS = 90_000  # first open may train a small model
 JOBS_TIMEOUT_MS = 60_000  # background jobs polled by fragments (progress bars)
 
@@ -32,6 +35,23 @@ def _benign(msg) -> bool:
     logs the 404s before falling back to /_stcore/. Keep this list short."""
     url = msg.location.get("url", "")
     return "404" in msg.text and re.search(r"/_stcore/(health|host-config)$", url) is not None
+
+
+def _wait_quiet(page, timeout_s: float, quiet_s: float = 3.0) -> bool:
+    """Wait until the page has been idle (no run, no progress bar, no spinner) for quiet_s in a
+    row: fragments that poll a background job flip the run state and may show their progress
+    bar a moment after the first run. False if still busy after timeout_s."""
+    deadline = time.monotonic() + timeout_s
+    quiet_since = None
+    while time.monotonic() < deadline:
+        if page.evaluate(BUSY_JS):
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= quiet_s:
+            return True
+        page.wait_for_timeout(250)
+    return False
 
 
 def _content_height(page) -> int:
@@ -61,18 +81,8 @@ def test_page_renders(page, streamlit_server, spec):
     page.wait_for_selector(APP, timeout=30_000)
     page.wait_for_selector(IDLE, timeout=FIRST_RUN_TIMEOUT_MS)
     t_first = time.monotonic() - t0
-    # Fragments may start polling a background job right after the first run: give them a
-    # moment to show a progress bar, then wait (bounded) until bars and spinners are gone.
-    page.wait_for_timeout(1500)
-    try:
-        page.wait_for_function(BUSY_JS, timeout=JOBS_TIMEOUT_MS, polling=250)
-    except Exception:  # playwright TimeoutError: screenshot anyway, note it
-        notes.append(f"progress/spinner still visible after {JOBS_TIMEOUT_MS / 1000:.0f}s")
-    try:
-        page.wait_for_selector(IDLE, timeout=30_000)
-    except Exception:
-        notes.append("script still running at screenshot time")
-    page.wait_for_timeout(500)
+    if not _wait_quiet(page, JOBS_TIMEOUT_MS / 1000):  # screenshot anyway, but note it
+        notes.append(f"still busy (run/progress/spinner) after {JOBS_TIMEOUT_MS / 1000:.0f}s")
 
     shots = ARTIFACTS / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
