@@ -37,7 +37,7 @@ def _warm_up() -> None:
 
 
 _start_up()
-sidebar.init_language()
+sidebar.init_from_link()
 sections: dict[str, list] = {}
 for spec in PAGES:
     page = st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
@@ -45,4 +45,5 @@ for spec in PAGES:
     sections.setdefault(t(spec.section), []).append(page)
 nav = st.navigation(sections)
 sidebar.render()
+sidebar.write_link()
 nav.run()

@@ -24,8 +24,9 @@ def is_training(at: AppTest) -> bool:
     return any(el.proto.text for el in at.get("progress"))
 
 
-def wait_until_trained(at: AppTest, limit: float = 120, poll: float = 0.5) -> AppTest:
-    """Rerun until no progress bar is left (the job finished), or fail after ``limit`` s."""
+def wait_until_trained(at: AppTest, limit: float = 600, poll: float = 0.5) -> AppTest:
+    """Rerun until no progress bar is left (the job finished). ``limit`` only guards against
+    a hang on a slow, shared machine; no test asserts how long training takes."""
     end = time.monotonic() + limit
     while time.monotonic() < end:
         time.sleep(poll)

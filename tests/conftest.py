@@ -30,4 +30,6 @@ def clean_app_state():
     st.cache_resource.clear()
     results.clear()
     yield
+    from ui.jobs import cancel_all
+    cancel_all()
     results.clear()

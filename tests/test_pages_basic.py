@@ -64,6 +64,6 @@ def test_pca_latent_too_large_gives_message():
 def test_latent_page_trains_and_scores():
     at = open_page("pages/03_latent.py")
     _submit(at, "latent", epochs=3)
-    wait_until_trained(at, limit=240)
+    wait_until_trained(at, limit=900)
     no_errors(at)
     assert at.dataframe, "score table missing"

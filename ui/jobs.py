@@ -10,8 +10,10 @@ first-come queue whose position the page shows.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
+import weakref
 import threading
 import time
 import traceback
@@ -27,6 +29,7 @@ MAX_JOBS = max(1, int(os.environ.get("AE_MAX_JOBS", os.cpu_count() or 1)))
 _slots = threading.BoundedSemaphore(MAX_JOBS)
 _queue: list[Job] = []
 _queue_lock = threading.Lock()
+_live: "weakref.WeakSet[Job]" = weakref.WeakSet()
 MAX_POINTS = 400  # loss points kept per stage for the live chart
 
 
@@ -99,6 +102,18 @@ def _is_expected(exc: BaseException) -> bool:
     from aecore.data import DataError
     from aecore.train import TrainingDiverged
     return isinstance(exc, (ConfigError, DataError, TrainingDiverged))
+
+
+@atexit.register
+def cancel_all(wait_s: float = 10.0) -> None:
+    """Ask every job to stop and wait for them (shutdown, tests): a torch thread still
+    running while the interpreter exits can abort the process."""
+    jobs = list(_live)
+    for job in jobs:
+        job.cancel.set()
+    end = time.monotonic() + wait_s
+    for job in jobs:
+        job.done.wait(max(0.0, end - time.monotonic()))
 
 
 def running_jobs() -> int:

@@ -12,11 +12,24 @@ from ui.i18n import LANG_NAMES, languages, t
 GENERAL_DATASETS = tuple(k for k in DATASETS if k in ("digits", "swiss_roll", "s_curve"))
 
 
-def init_language() -> None:
-    """Session language from ?lang= on first load, else English."""
+def init_from_link() -> None:
+    """Language (?lang=) and data set (?dataset=) from the URL on a session's first run."""
     if "lang" not in st.session_state:
         q = st.query_params.get("lang")
         st.session_state["lang"] = q if q in languages() else "en"
+    if "dataset" not in st.session_state:
+        q = st.query_params.get("dataset")
+        st.session_state["dataset"] = q if q in GENERAL_DATASETS else "digits"
+
+
+def write_link() -> None:
+    """Keep ?lang= and ?dataset= in the URL so a copied link reproduces the view."""
+    for key, default in (("lang", "en"), ("dataset", "digits")):
+        value = st.session_state.get(key, default)
+        if value != default and st.query_params.get(key) != value:
+            st.query_params[key] = value
+        elif value == default and key in st.query_params:
+            del st.query_params[key]
 
 
 def dataset() -> str:

@@ -9,6 +9,7 @@ from typing import Any
 import streamlit as st
 
 from aecore.config import Config, ConfigError
+from ui import links
 from ui.i18n import current_lang, t, translate
 
 
@@ -46,6 +47,10 @@ def settings_form(lesson: str, default: Config, fields: Sequence[str], columns: 
     Invalid values (checked by the backend config) leave the current config unchanged
     and show what to fix; the widgets keep what the user typed."""
     state_key = f"{lesson}.cfg"
+    if state_key not in st.session_state:  # first visit: a shared link may carry settings
+        linked = links.read_config(default, fields)
+        if linked is not None:
+            st.session_state[state_key] = linked
     current: Config = st.session_state.get(state_key, default)
     specs = {f.name: f for f in dataclasses.fields(current)}
     with st.form(f"{lesson}.form", border=True):
@@ -62,6 +67,7 @@ def settings_form(lesson: str, default: Config, fields: Sequence[str], columns: 
             st.session_state[state_key] = current
         except ConfigError as exc:
             st.error(t("panel.invalid", message=str(exc)), icon=":material/error:")
+    links.write_config(current, default, fields)
     return current
 
 
