@@ -34,7 +34,7 @@ def _check(name: str, value: Any, meta: dict) -> None:
         return
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return
-    if not math.isfinite(value):
+    if isinstance(value, float) and not math.isfinite(value):
         raise ConfigError(f"{name} must be a finite number, got {value!r}.")
     lo, hi = meta.get("lo"), meta.get("hi")
     if lo is not None and (value < lo or (meta.get("lo_open") and value <= lo)):

@@ -51,7 +51,9 @@ def test_invalid_link_is_ignored_with_a_message():
 
 
 def test_language_and_dataset_from_link():
-    at = _open_with("pages/00_home.py", {"lang": "xx", "dataset": "swiss_roll"})
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"lang": "xx", "dataset": "swiss_roll"})
+    at.run()  # home is the default page
     no_errors(at)
     assert at.selectbox(key="lang").value == "en"  # unknown language falls back
     assert at.selectbox(key="dataset").value == "swiss_roll"
