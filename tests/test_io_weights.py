@@ -13,7 +13,6 @@ import pytest
 import torch
 from safetensors.torch import save as st_save
 
-from aecore.models import ModelConfig, build_model
 from aecore.io.weights import (
     MAX_HEADER_BYTES,
     MAX_WEIGHTS_BYTES,
@@ -22,6 +21,7 @@ from aecore.io.weights import (
     load_weights,
     save_weights,
 )
+from aecore.models import ModelConfig, build_model
 
 ROOT = Path(__file__).resolve().parents[1]
 CFG = ModelConfig(input_dim=12, hidden=(16, 8), latent_dim=2, activation="tanh")
