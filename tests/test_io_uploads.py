@@ -172,14 +172,19 @@ def test_ragged_rows_raise_dataerror(n, d, data):
     (b"5,5\n" * 20, "not constant"),
     ("\n".join(",".join(["1"] * (MAX_FEATURES + 1)) for _ in range(10)).encode(), "columns"),
     (b"1,2\n" * (MAX_ROWS + 1), "rows"),
+    (b"1,2\n" * (MAX_UPLOAD_BYTES // 4), "lines"),
+    (b"a," * (MAX_UPLOAD_BYTES // 2 - 8), "characters long"),
+    (b"1,2\n" * 12 + b"1 " * (MAX_UPLOAD_BYTES // 4), "characters long"),
+    (b"PK\x03\x04" + bytes(100), "npz"),
     (b"1,\xff\xfe\xfa\n" * 12, "UTF-8"),
 ])
 def test_bad_tables_named(raw, match):
     _refused("t.csv", raw, match)
 
 
-def test_oversize_refused_before_parsing():
+def test_oversize_and_other_formats_refused_before_parsing():
     _refused("big.csv", b"1," * (MAX_UPLOAD_BYTES // 2 + 1), "limit")
+    _refused("sheet.xlsx", b"PK\x03\x04" + bytes(100), "save the table as CSV")
 
 
 # ---------------------------------------------------------------- hostile NPZ / NPY

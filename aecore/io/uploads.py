@@ -49,6 +49,7 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_IMAGE_SIDE, MIN_IMAGE_SIDE = 28, 8
 LABEL_NAMES = ("label", "labels", "y", "target", "class")
 MAX_CLASSES = 1000
+MAX_LINE_CHARS = 64 * (MAX_FEATURES + 1)    # bounds the strings one row is split into
 EXTENSIONS = (".csv", ".tsv", ".txt", ".npz", ".npy")
 
 _X_SPEC = ArraySpec(ndims=(2, 3), max_rows=MAX_ROWS, max_row_size=MAX_FEATURES)
@@ -90,6 +91,9 @@ def load_upload(name: str, data: bytes) -> UploadedData:
     if not data.strip():
         raise DataError(f"{name} is empty; upload a CSV or NPZ file with at least 10 rows.")
     lower = name.lower()
+    if lower.endswith((".xlsx", ".xls", ".ods", ".json", ".parquet", ".pkl", ".pickle")):
+        raise DataError(f"{name}: this file type is not read; save the table as CSV "
+                        "(or the arrays as NPZ) and upload that.")
     if data.startswith(ZIP_MAGIC) or lower.endswith(".npz"):
         X, y, shape, notes, classes = _from_npz(name, data)
         return _finish(name, X, y, shape, notes, None, classes)
@@ -166,9 +170,18 @@ def _is_number(cell: str) -> bool:
 
 def _from_csv(name: str, data: bytes):
     text = _decode(name, data).replace('"', "")
+    if text.count("\n") > 2 * MAX_ROWS + 100:          # before building a list of lines
+        raise DataError(f"{name} has {text.count(chr(10))} lines; the limit is {MAX_ROWS} "
+                        "rows. Upload a sample of the rows.")
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    del text
     if not lines:
         raise DataError(f"{name} has no rows of data; upload at least 10 rows of numbers.")
+    long = next((i for i, ln in enumerate(lines) if len(ln) > MAX_LINE_CHARS), None)
+    if long is not None:
+        raise DataError(f"{name}: row {long + 1} is {len(lines[long])} characters long; at "
+                        f"most {MAX_FEATURES} columns of numbers are accepted. Keep fewer "
+                        "columns.")
     delim = _sniff(lines[0])
     notes: list[str] = []
     if delim in ("\t", ";") and any("," in ln for ln in lines[:50]):
