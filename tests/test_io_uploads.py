@@ -264,6 +264,14 @@ def test_member_names_allow_listed():
     _refused("n.npz", _zip({"X.npy": good}, zipfile.ZIP_BZIP2), "compression")
 
 
+def test_archive_with_many_members_refused_early():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+        for i in range(100_000):                       # 8 MB of directory entries
+            zf.writestr(str(i), b"")
+    _refused("many.npz", buf.getvalue(), r"lists \d+ files")
+
+
 def test_label_mismatch_and_version_3_refused():
     X = np.arange(40.0).reshape(20, 2) ** 1.5
     _refused("l.npz", _npz(X=X, y=np.arange(19)), "one label per row")

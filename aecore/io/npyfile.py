@@ -9,9 +9,11 @@ Defends against (reliability anchors §4.2):
 * zip bombs: a member's declared uncompressed size (``ZipInfo.file_size``) must match
   header + declared data exactly, stay under a byte cap, and not exceed
   ``MAX_RATIO`` × its stored compressed size; decompression is bounded by that size;
-* odd archives: encrypted members, unusual compression methods, duplicate or
-  unexpected member names, too many members, complex/structured/string dtypes (strings
-  only where the caller allows them, e.g. text labels), truncated or trailing data.
+* odd archives: directories listing more than ``MAX_MEMBERS`` files (checked from the
+  raw end record, before ``zipfile`` parses them), encrypted members, unusual
+  compression methods, duplicate or unexpected member names, complex/structured/string
+  dtypes (strings only where the caller allows them, e.g. text labels), truncated or
+  trailing data.
 
 Every rejection is a ``DataError`` whose message names the problem and the fix.
 Used by ``aecore.io.uploads`` (user uploads) and ``aecore.io.mnist`` (local files).
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import io
 import math
+import struct
 import zipfile
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -117,6 +120,19 @@ def read_npy(data: bytes, label: str, spec: ArraySpec) -> np.ndarray:
     return _array_from(data[fp.tell():], shape, fortran, dtype)
 
 
+def _check_directory(data: bytes, label: str) -> None:
+    """Read the end-of-central-directory record ourselves, so that an archive listing
+    thousands of members is refused before ``zipfile`` builds an object for each."""
+    at = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if at < 0 or len(data) - at < 22:
+        raise DataError(f"{label} is not a readable .npz archive (no zip directory); "
+                        f"{HOW_TO_SAVE}.")
+    entries, cd_size = struct.unpack_from("<HI", data, at + 10)
+    if entries > MAX_MEMBERS or cd_size > MAX_MEMBERS * 1024:
+        raise DataError(f"{label} lists {entries} files ({cd_size} bytes of directory); at "
+                        f"most {MAX_MEMBERS} arrays are read. {HOW_TO_SAVE}.")
+
+
 def read_npz(data: bytes, label: str, specs: dict[str, ArraySpec], aliases: dict[str, str],
              max_member_bytes: int, required: tuple[str, ...] = ("X",)
              ) -> dict[str, np.ndarray]:
@@ -125,6 +141,7 @@ def read_npz(data: bytes, label: str, specs: dict[str, ArraySpec], aliases: dict
     ``aliases`` maps accepted member names (without ``.npy``) to canonical keys of
     ``specs``; any other member is refused. Returns {canonical key: array}.
     """
+    _check_directory(data, label)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
