@@ -171,7 +171,8 @@ def read_npz(data: bytes, label: str, specs: dict[str, ArraySpec], aliases: dict
                             "method; use np.savez or np.savez_compressed.")
         if info.file_size > max_member_bytes:
             raise DataError(f"{label}: member {info.filename!r} unpacks to {info.file_size} "
-                            f"bytes; the limit is {max_member_bytes}. Use a smaller sample.")
+                            f"bytes; the limit is {max_member_bytes}. Use fewer rows or "
+                            "float32.")
         if info.file_size > MAX_RATIO * max(info.compress_size, 1) + 4096:
             raise DataError(f"{label}: member {info.filename!r} claims to unpack to "
                             f"{info.file_size} bytes from {info.compress_size} stored bytes "

@@ -15,6 +15,8 @@ values beyond ±1e6, too few rows, too many rows or columns (``aecore.data.MAX_R
 ``MAX_FEATURES``, ``MIN_ROWS`` via ``validate_matrix``), and hostile NPZ/NPY files
 (pickles, declared-shape and zip bombs: see ``aecore.io.npyfile``). Every rejection is a
 ``DataError`` naming the problem and the fix; no other exception type escapes.
+Memory: a 10 MB CSV peaks near 70 MB while parsing (measured with tracemalloc); an NPZ
+member may unpack to at most ``MAX_UNPACKED_BYTES`` (float32 at the row/feature caps).
 
 Formats
 * CSV: delimiter sniffed from the first row (comma, semicolon, tab, else whitespace);
@@ -49,6 +51,7 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_IMAGE_SIDE, MIN_IMAGE_SIDE = 28, 8
 LABEL_NAMES = ("label", "labels", "y", "target", "class")
 MAX_CLASSES = 1000
+MAX_UNPACKED_BYTES = MAX_ROWS * MAX_FEATURES * 4 + 4096   # one NPZ member: float32 at the caps
 MAX_LINE_CHARS = 64 * (MAX_FEATURES + 1)    # bounds the strings one row is split into
 EXTENSIONS = (".csv", ".tsv", ".txt", ".npz", ".npy")
 
@@ -119,7 +122,7 @@ def _flatten_images(name: str, X: np.ndarray) -> tuple[np.ndarray, tuple[int, in
 
 def _from_npz(name: str, data: bytes):
     arrays = read_npz(data, name, {"X": _X_SPEC, "y": _Y_SPEC}, _NPZ_ALIASES,
-                      max_member_bytes=MAX_ROWS * MAX_FEATURES * 8 + 4096)
+                      max_member_bytes=MAX_UNPACKED_BYTES)
     X, shape = _flatten_images(name, arrays["X"])
     y, classes, notes = None, None, []
     if "y" in arrays:
