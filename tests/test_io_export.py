@@ -14,8 +14,10 @@ from pathlib import Path
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from aecore.config import ConfigError
+from aecore.config import Config, ConfigError
 from aecore.experiments import get, registry
 from aecore.io.export import (
     ExportError,
@@ -58,6 +60,8 @@ def test_tuple_fields_round_trip():
     ({"lr": True}, "wrong type"),
     ({"dataset": "mnist"}, "not allowed"),
     ({"noise": [1, 2]}, "wrong type"),
+    ({"epochs": 10**400}, "wrong type"),
+    ({"lr": 10**400}, "wrong type"),
 ])
 def test_config_json_rejects_bad_values(settings, match):
     text = json.dumps({"experiment": "intro", "config": settings})
@@ -77,6 +81,30 @@ def test_config_json_rejects_bad_documents(text, match):
     cls = get("intro").config_cls if "pca" in text else None
     with pytest.raises(ConfigError, match=match):
         config_from_json(text, cls)
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**400, 10**400) | st.floats()
+    | st.text(max_size=12),
+    lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=6), c, max_size=3),
+    max_leaves=8)
+_keys = st.sampled_from(sorted({k for e in registry().values()
+                                for k in e.config_cls.field_specs()} | {"zz", "hidden"}))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(exp=st.sampled_from(sorted(registry()) + ["nope"]),
+       cfg=st.dictionaries(_keys, _json, max_size=4))
+def test_crafted_config_json_gives_configerror_only(exp, cfg):
+    try:
+        text = json.dumps({"experiment": exp, "config": cfg})
+    except (ValueError, OverflowError):
+        return
+    for cls in (None, ModelConfig):
+        try:
+            assert isinstance(config_from_json(text, cls), Config)
+        except ConfigError:
+            pass
 
 
 def test_config_from_dict_rejects_non_dict():

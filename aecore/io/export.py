@@ -71,11 +71,12 @@ def _coerce(key: str, value: Any, default: Any) -> Any:
     if isinstance(default, bool):
         ok = isinstance(value, bool)
     elif isinstance(default, int):
-        ok = isinstance(value, int) and not isinstance(value, bool) or (
-            isinstance(value, float) and value.is_integer() and abs(value) < 2**53)
+        ok = (isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**63
+              ) or (isinstance(value, float) and value.is_integer() and abs(value) < 2**53)
         value = int(value) if ok else value
     elif isinstance(default, float):
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        ok = isinstance(value, float) or (isinstance(value, int) and not isinstance(value, bool)
+                                          and abs(value) < 2**1023)
         value = float(value) if ok else value
     elif isinstance(default, tuple):
         ok = isinstance(value, (list, tuple)) and len(value) <= 16 and all(
