@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 import torch
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from safetensors.torch import save as st_save
 
 from aecore.io.weights import (
@@ -143,6 +145,25 @@ def test_bad_target_and_metadata():
     bad_cfg = st_save(_state(), metadata={"config": json.dumps({"input_dim": 10**9})})
     with pytest.raises(WeightsError, match="invalid|too large"):
         config_from_weights(bad_cfg)
+
+
+_GOOD = save_weights(_model())
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(edits=st.lists(st.tuples(st.integers(0, len(_GOOD) - 1), st.integers(0, 255)),
+                      max_size=4),
+       cut=st.integers(0, 64), blob=st.binary(max_size=300), mode=st.integers(0, 2))
+def test_mutated_files_give_weightserror_only(edits, cut, blob, mode):
+    data = bytearray(_GOOD)
+    for i, b in edits:
+        data[i] = b
+    data = [bytes(data[:len(data) - cut]), blob, _GOOD[:8] + blob][mode]
+    try:
+        model = load_weights(data, CFG)
+    except WeightsError:
+        return
+    assert all(torch.isfinite(p).all() for p in model.parameters())
 
 
 # ---------------------------------------------------------------- source guard
