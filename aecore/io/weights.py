@@ -1,0 +1,204 @@
+"""Model weights as safetensors, and loading them back validated against the architecture.
+
+UI wiring (backend only, no Streamlit here)::
+
+    st.download_button(label, save_weights(model), file_name="model.safetensors",
+                       mime="application/octet-stream")
+    f = st.file_uploader(..., type=["safetensors"], max_upload_size=5)
+    try:
+        model = load_weights(f.getvalue(), model_config)   # or an existing model
+    except WeightsError as exc:
+        st.error(str(exc))
+
+Defends against (reliability anchors §4.1): "PyTorch models are programs" — a pickle
+checkpoint runs code when loaded, so only safetensors bytes are accepted and
+``torch.load`` is never called. Before safetensors parses anything: a size cap
+(``MAX_WEIGHTS_BYTES``), the 8-byte header length checked against the file and a small
+cap, the JSON header read by ``json`` and each entry checked (dtype F32, shape, offsets
+inside the buffer and matching the shape). Then: keys must equal the architecture's
+``state_dict`` keys, shapes equal, values finite, metadata (model kind and config, when
+present) consistent with the target model; only then ``load_state_dict(strict=True)``.
+A rejected file leaves the target model untouched. Errors are ``WeightsError`` (a
+``ValueError``) whose message names the problem.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import struct
+
+import torch
+from safetensors.torch import load as st_load
+from safetensors.torch import save as st_save
+from torch import nn
+
+from aecore.models import MODELS, ModelConfig, build_model
+
+MAX_WEIGHTS_BYTES = 5 * 1024 * 1024
+MAX_HEADER_BYTES = 64 * 1024
+FORMAT = "aecore-weights-1"
+
+
+class WeightsError(ValueError):
+    """The weights file cannot be used; the message says why."""
+
+
+def model_kind(model: nn.Module) -> str:
+    """The registry name of ``model``'s class ("mlp", ...), else its class name."""
+    for kind, cls in MODELS.items():
+        if type(model) is cls:
+            return kind
+    return type(model).__name__
+
+
+def _config_json(model: nn.Module) -> str | None:
+    cfg = getattr(model, "config", None)
+    return json.dumps(cfg.to_dict()) if hasattr(cfg, "to_dict") else None
+
+
+def save_weights(model: nn.Module) -> bytes:
+    """Serialise ``model.state_dict()`` with safetensors; metadata: kind and config JSON."""
+    tensors = {k: v.detach().to("cpu", torch.float32).contiguous().clone()
+               for k, v in model.state_dict().items()}
+    meta = {"format": FORMAT, "kind": model_kind(model)}
+    cfg = _config_json(model)
+    if cfg is not None:
+        meta["config"] = cfg
+    return st_save(tensors, metadata=meta)
+
+
+def read_header(data: bytes) -> dict:
+    """Check the size and the safetensors header without touching the tensor data."""
+    if not isinstance(data, (bytes, bytearray)):
+        raise WeightsError("weights must be given as the bytes of a .safetensors file.")
+    if len(data) > MAX_WEIGHTS_BYTES:
+        raise WeightsError(f"the weights file is {len(data) / 2**20:.1f} MB; the limit is "
+                           f"{MAX_WEIGHTS_BYTES // 2**20} MB.")
+    if len(data) < 10:
+        raise WeightsError("the file is too short to be a .safetensors file; "
+                           "export the weights again.")
+    (n,) = struct.unpack("<Q", bytes(data[:8]))
+    if n > MAX_HEADER_BYTES or n > len(data) - 8:
+        raise WeightsError(f"the file declares a {n}-byte header but is {len(data)} bytes "
+                           f"long (limit {MAX_HEADER_BYTES}); it is not a valid .safetensors "
+                           "file (only .safetensors weights are accepted, never pickles).")
+    raw = bytes(data[8:8 + n])
+    if not raw.lstrip().startswith(b"{"):
+        raise WeightsError("the file is not a .safetensors file (its header is not JSON); "
+                           "only .safetensors weights are accepted.")
+    try:
+        header = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise WeightsError("the .safetensors header is not valid JSON; export the weights "
+                           "again.") from None
+    if not isinstance(header, dict):
+        raise WeightsError("the .safetensors header is not a JSON object.")
+    body = len(data) - 8 - n
+    meta = header.get("__metadata__") or {}
+    if not isinstance(meta, dict) or not all(isinstance(v, str) for v in meta.values()):
+        raise WeightsError("the .safetensors metadata must map names to strings.")
+    for key, entry in header.items():
+        if key == "__metadata__":
+            continue
+        if not isinstance(entry, dict) or entry.get("dtype") != "F32":
+            dt = entry.get("dtype") if isinstance(entry, dict) else None
+            raise WeightsError(f"tensor {key!r} has dtype {dt!r}; float32 (F32) expected.")
+        shape, offs = entry.get("shape"), entry.get("data_offsets")
+        if (not isinstance(shape, list) or len(shape) > 4
+                or not all(isinstance(s, int) and 0 <= s <= 2**31 for s in shape)):
+            raise WeightsError(f"tensor {key!r} has an invalid shape {shape!r}.")
+        if (not isinstance(offs, list) or len(offs) != 2
+                or not all(isinstance(o, int) for o in offs)
+                or not 0 <= offs[0] <= offs[1] <= body
+                or offs[1] - offs[0] != 4 * math.prod(shape)):
+            raise WeightsError(f"tensor {key!r} has data offsets {offs!r} that do not match "
+                               "its shape or the file size; the file is damaged.")
+    return header
+
+
+def config_from_weights(data: bytes) -> ModelConfig:
+    """The ModelConfig stored in the file's metadata, validated (for building the model)."""
+    meta = read_header(data).get("__metadata__") or {}
+    if "config" not in meta:
+        raise WeightsError("the file does not say which architecture it belongs to; choose "
+                           "the model settings and load it into that model.")
+    try:
+        d = json.loads(meta["config"])
+        if not isinstance(d, dict) or not set(d) <= set(ModelConfig.field_specs()):
+            raise WeightsError("the file's model config has unknown settings.")
+        if isinstance(d.get("hidden"), list):
+            d["hidden"] = tuple(d["hidden"])
+        return ModelConfig(**d)
+    except (ValueError, TypeError) as exc:   # ConfigError, JSONDecodeError are ValueErrors
+        if isinstance(exc, WeightsError):
+            raise
+        raise WeightsError(f"the file's model config is invalid: {exc}") from None
+
+
+def load_weights(data: bytes, model_or_config: nn.Module | ModelConfig) -> nn.Module:
+    """Validate ``data`` against the architecture, then load it (strict) and return the model.
+
+    ``model_or_config``: a ModelConfig (a fresh ``build_model`` model is returned) or an
+    existing model (loaded in place, and only if every check passes).
+    """
+    if isinstance(model_or_config, ModelConfig):
+        model = build_model(model_or_config)
+    elif isinstance(model_or_config, nn.Module):
+        model = model_or_config
+    else:
+        raise WeightsError("load_weights needs a model or a ModelConfig to check against.")
+    header = read_header(data)
+    meta = header.pop("__metadata__", None) or {}
+    if "kind" in meta and meta["kind"] != model_kind(model):
+        raise WeightsError(f"these weights are for a {meta['kind']!r} model, not "
+                           f"{model_kind(model)!r}.")
+    _check_config(meta, model)
+    expected = {k: tuple(v.shape) for k, v in model.state_dict().items()}
+    missing, extra = sorted(set(expected) - set(header)), sorted(set(header) - set(expected))
+    if missing or extra:
+        raise WeightsError("the weights do not fit this architecture: "
+                           + "; ".join(p for p in (
+                               f"missing {', '.join(missing[:5])}" if missing else "",
+                               f"unexpected {', '.join(extra[:5])}" if extra else "") if p)
+                           + ". Choose the same model settings as when they were saved.")
+    for key, shape in expected.items():
+        if tuple(header[key]["shape"]) != shape:
+            raise WeightsError(f"tensor {key!r} has shape {tuple(header[key]['shape'])}, the "
+                               f"architecture needs {shape}. Choose the same model settings.")
+    try:
+        tensors = st_load(bytes(data))
+    except Exception as exc:  # SafetensorError has no public base class
+        if isinstance(exc, MemoryError):
+            raise
+        raise WeightsError(f"the .safetensors file is invalid ({exc}).") from None
+    for key, t in tensors.items():
+        if t.dtype != torch.float32:
+            raise WeightsError(f"tensor {key!r} is {t.dtype}; float32 expected.")
+        if not torch.isfinite(t).all():
+            raise WeightsError(f"tensor {key!r} contains NaN or infinite values.")
+    model.load_state_dict(tensors, strict=True)
+    return model
+
+
+def _check_config(meta: dict, model: nn.Module) -> None:
+    """The file's stored config (if any) must equal the model's (activations matter too)."""
+    cfg = getattr(model, "config", None)
+    if "config" not in meta or not hasattr(cfg, "to_dict"):
+        return
+    try:
+        stored = json.loads(meta["config"])
+    except ValueError:
+        raise WeightsError("the file's model config is not valid JSON.") from None
+    mine = json.loads(json.dumps(cfg.to_dict()))
+    if not isinstance(stored, dict):
+        raise WeightsError("the file's model config is not a JSON object.")
+    diff = sorted(k for k in set(stored) | set(mine) if stored.get(k) != mine.get(k))
+    if diff:
+        detail = ", ".join(f"{k}: file {stored.get(k)!r} vs model {mine.get(k)!r}"
+                           for k in diff[:4])
+        raise WeightsError(f"these weights were saved for other model settings ({detail}).")
+
+
+__all__ = ["MAX_WEIGHTS_BYTES", "WeightsError", "config_from_weights",
+           "load_weights", "model_kind", "read_header", "save_weights"]
