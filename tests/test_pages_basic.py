@@ -34,6 +34,8 @@ def test_intro_tiny_training_shows_claim():
     no_errors(at)
     labels = [m.label for m in at.metric]
     assert any("Autoencoder" in label for label in labels)
+    downloads = at.get("download_button")
+    assert len(downloads) >= 4  # config, script, metrics, weights
 
 
 def test_intro_bad_learning_rate_gets_a_message_and_keeps_the_page():

@@ -15,6 +15,7 @@ import streamlit as st
 from aecore.experiments import get as get_experiment
 from aecore.figures.common import loss_figure
 from ui import results
+from ui.exports import export_panel
 from ui.i18n import t
 from ui.jobs import Job
 
@@ -105,6 +106,7 @@ def training_panel(lesson: str, config: Any, *, experiment: str | None = None,
     if job is not None and job.superseded:
         job = None
     if cached is not None:
+        export_panel(lesson, name, config, cached)
         return cached
     if job is not None and job.config == config and job.done.is_set():
         if job.error is not None:
@@ -114,6 +116,7 @@ def training_panel(lesson: str, config: Any, *, experiment: str | None = None,
             results.put(name, config, job.result)
         else:
             st.info(t("panel.stopped_note"), icon=":material/pause_circle:")
+        export_panel(lesson, name, config, job.result)
         return job.result
     if job is None or job.config != config:
         if not auto:

@@ -1,0 +1,46 @@
+"""Export & share: every lesson's result as files a student can keep or re-run.
+
+Config as JSON, a runnable script that reproduces the experiment with aecore, the
+metrics as CSV, and each trained model's weights as safetensors (loadable back with
+``aecore.io.weights.load_weights``, validated against the architecture). Figures export
+from each chart's own toolbar (camera icon: PNG).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from aecore.io import export, weights
+from ui.i18n import t
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _weights_bytes(_model, key: str) -> bytes:
+    return weights.save_weights(_model)
+
+
+def export_panel(lesson: str, experiment: str, config: Any, result: Any) -> None:
+    with st.expander(t("export.title"), icon=":material/download:"):
+        cols = st.columns(3)
+        cols[0].download_button(t("export.config"), export.config_to_json(config, experiment),
+                                file_name=f"{experiment}-config.json", mime="application/json",
+                                key=f"{lesson}.dl.config")
+        cols[1].download_button(t("export.script"), export.script_for(experiment, config),
+                                file_name=f"reproduce_{experiment}.py", mime="text/x-python",
+                                key=f"{lesson}.dl.script")
+        cols[2].download_button(t("export.metrics"), export.metrics_to_csv(result.metrics),
+                                file_name=f"{experiment}-metrics.csv", mime="text/csv",
+                                key=f"{lesson}.dl.metrics")
+        for i, (name, model) in enumerate(result.models.items()):
+            try:
+                data = _weights_bytes(model, f"{experiment}:{hash(config)}:{name}")
+            except (ValueError, TypeError):  # a model kind without a weights format
+                continue
+            slug = "".join(c if c.isalnum() else "_" for c in str(name)).strip("_").lower()
+            cols[i % 3].download_button(t("export.weights", model=name), data,
+                                        file_name=f"{experiment}-{slug}.safetensors",
+                                        mime="application/octet-stream",
+                                        key=f"{lesson}.dl.weights.{i}")
+        st.caption(t("export.note"))
