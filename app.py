@@ -9,11 +9,16 @@ from __future__ import annotations
 import os
 import threading
 
-import streamlit as st
+# Thread pools are sized before numpy/torch/numba load: one thread per job, because a
+# multi-threaded job slows 3-25x as soon as another job competes for the cores.
+for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS"):
+    os.environ.setdefault(_var, os.environ.get("AE_TORCH_THREADS", "1"))
 
-from ui import sidebar
-from ui.i18n import t
-from ui.nav import PAGES
+import streamlit as st  # noqa: E402  (after the thread settings above)
+
+from ui import sidebar  # noqa: E402
+from ui.i18n import t  # noqa: E402
+from ui.nav import PAGES  # noqa: E402
 
 st.set_page_config(page_title="Autoencoder Lab", page_icon=":material/compress:",
                    layout="wide", initial_sidebar_state="expanded")
