@@ -16,12 +16,12 @@ for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMB
 
 import streamlit as st  # noqa: E402  (after the thread settings above)
 
-from ui import sidebar  # noqa: E402
+from ui import presenter, sidebar  # noqa: E402
 from ui.i18n import t  # noqa: E402
 from ui.nav import PAGES  # noqa: E402
 
-st.set_page_config(page_title="Autoencoder Lab", page_icon=":material/compress:",
-                   layout="wide", initial_sidebar_state="expanded")
+st.set_page_config(page_title="Autoencoder Lab", page_icon=":material/compress:", layout="wide",
+                   initial_sidebar_state="collapsed" if presenter.link_asks() else "expanded")
 
 
 @st.cache_resource(show_spinner=False)
@@ -43,6 +43,7 @@ def _warm_up() -> None:
 
 _start_up()
 sidebar.init_from_link()
+presenter.init_from_link()
 sections: dict[str, list] = {}
 for spec in PAGES:
     page = st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
@@ -51,4 +52,5 @@ for spec in PAGES:
 nav = st.navigation(sections)
 sidebar.render()
 sidebar.write_link()
+presenter.apply_style()
 nav.run()

@@ -6,9 +6,10 @@ from aecore.device import device_info
 from aecore.figures.diagram import autoencoder_diagram
 from ui.i18n import t
 from ui.nav import PAGES
+from ui.presenter import prose
 
 st.title(t("home.title"))
-st.markdown(t("home.lead"))
+prose(t("home.lead"))
 keys = ("x", "encoder", "h", "decoder", "xhat", "encoder_note", "code_note", "decoder_note")
 st.plotly_chart(autoencoder_diagram({k: t(f"home.diagram.{k}") for k in keys}),
                 config={"displayModeBar": False}, key="home.diagram")

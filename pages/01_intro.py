@@ -8,11 +8,12 @@ from aecore.figures.basic import curve_fit_figure
 from aecore.figures.common import loss_figure
 from ui.i18n import t
 from ui.panel import training_panel
+from ui.presenter import prose
 from ui.widgets import claims_box, fmt, settings_form
 
 LESSON = "intro"
 st.title(t("intro.title"))
-st.markdown(t("intro.explain"))
+prose(t("intro.explain"))
 st.latex(r"\mathcal{L}(\theta,\phi)=\frac{1}{nD}\sum_{i=1}^{n}\lVert x_i-g_\phi(f_\theta(x_i))\rVert^2,"
          r"\qquad f_\theta:\mathbb{R}^2\to\mathbb{R}^1,\; g_\phi:\mathbb{R}^1\to\mathbb{R}^2")
 
@@ -37,4 +38,4 @@ if res is not None:
         st.plotly_chart(loss_figure(res.histories, refs={t("intro.fig.pca"): m["pca_mse"]},
                                     xlabel=t("panel.epoch"), ylabel=t("panel.loss")),
                         key="intro.loss")
-    st.markdown(t("intro.takeaway"))
+    prose(t("intro.takeaway"))

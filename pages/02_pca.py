@@ -11,11 +11,12 @@ from aecore.figures.common import image_grid, loss_figure
 from ui import sidebar
 from ui.i18n import t
 from ui.panel import training_panel
+from ui.presenter import prose
 from ui.widgets import claims_box, fmt, settings_form
 
 LESSON = "pca"
 st.title(t("pca.title"))
-st.markdown(t("pca.explain"))
+prose(t("pca.explain"))
 st.latex(r"\min_{W_e,W_d}\ \frac{1}{nD}\sum_i\lVert x_i-W_dW_e x_i\rVert^2"
          r"\;=\;\frac{1}{D}\sum_{i>k}\lambda_i,\qquad \mathrm{span}(W_d)=\mathrm{span}(v_1,\dots,v_k)")
 
@@ -63,4 +64,4 @@ if res is not None:
         "title": t("pca.fig.error_k")}), key="pca.error_k")
     if not a["sweep"]:
         st.caption(t("pca.fig.sweep_hint"))
-    st.markdown(t("pca.note"))
+    prose(t("pca.note"))

@@ -10,11 +10,12 @@ from aecore.figures.common import image_grid
 from ui import sidebar
 from ui.i18n import t
 from ui.panel import start, training_panel
+from ui.presenter import prose
 from ui.widgets import claims_box, fmt, settings_form
 
 LESSON, SEL = "latent", "latent.selected"
 st.title(t("latent.title"))
-st.markdown(t("latent.explain"))
+prose(t("latent.explain"))
 
 cfg = settings_form(LESSON, LatentConfig(dataset=sidebar.dataset()),
                     ["epochs", "perplexity", "n_neighbors", "seed"], columns=4)
@@ -71,7 +72,7 @@ if res is not None:
         t("latent.col.knn"): st.column_config.NumberColumn(format="%.3f"),
         t("latent.col.seconds"): st.column_config.NumberColumn(format="%.2f")})
     claims_box(LESSON, get(LESSON), m, fmt(m, 3))
-    st.markdown(t("latent.reading"))
+    prose(t("latent.reading"))
 
     st.subheader(t("latent.scaling_title"))
     scfg = ScalingConfig(seed=cfg.seed)

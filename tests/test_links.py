@@ -57,3 +57,11 @@ def test_language_and_dataset_from_link():
     no_errors(at)
     assert at.selectbox(key="lang").value == "en"  # unknown language falls back
     assert at.selectbox(key="dataset").value == "swiss_roll"
+
+
+def test_presenter_mode_from_link_folds_prose_and_settings():
+    at = _open_with("pages/01_intro.py", {"present": "1", "epochs": "30"})
+    no_errors(at)
+    labels = [e.label for e in at.expander]
+    assert "Read the explanation" in labels and "Settings" in labels
+    assert at.toggle(key="present").value is True

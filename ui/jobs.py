@@ -13,10 +13,10 @@ from __future__ import annotations
 import atexit
 import logging
 import os
-import weakref
 import threading
 import time
 import traceback
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,7 +29,7 @@ MAX_JOBS = max(1, int(os.environ.get("AE_MAX_JOBS", os.cpu_count() or 1)))
 _slots = threading.BoundedSemaphore(MAX_JOBS)
 _queue: list[Job] = []
 _queue_lock = threading.Lock()
-_live: "weakref.WeakSet[Job]" = weakref.WeakSet()
+_live: weakref.WeakSet[Job] = weakref.WeakSet()
 MAX_POINTS = 400  # loss points kept per stage for the live chart
 
 

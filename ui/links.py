@@ -8,7 +8,8 @@ result already trained for that config is then shown at once from the result cac
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import streamlit as st
 

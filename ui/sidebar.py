@@ -6,6 +6,7 @@ import streamlit as st
 
 from aecore.data import DATASETS
 from aecore.device import device_info
+from ui import presenter
 from ui.i18n import LANG_NAMES, languages, t
 
 # Data sets a general lesson (pca, latent, ...) can take: more than 2 features.
@@ -43,6 +44,7 @@ def render() -> None:
                      format_func=lambda c: LANG_NAMES[c])
         st.selectbox(t("sidebar.dataset"), GENERAL_DATASETS, key="dataset",
                      format_func=lambda d: t(f"data.{d}"), help=t("sidebar.dataset_help"))
+        presenter.toggle()
         info = device_info()
         where = info["device"] if info["device"] == info["name"] else f"{info['device']} · {info['name']}"
         st.caption(t("sidebar.device", device=where, torch=info["torch"], threads=info["threads"]))

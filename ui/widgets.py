@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from aecore.config import Config, ConfigError
-from ui import links
+from ui import links, presenter
 from ui.i18n import current_lang, t, translate
 
 
@@ -53,7 +53,9 @@ def settings_form(lesson: str, default: Config, fields: Sequence[str], columns: 
             st.session_state[state_key] = linked
     current: Config = st.session_state.get(state_key, default)
     specs = {f.name: f for f in dataclasses.fields(current)}
-    with st.form(f"{lesson}.form", border=True):
+    holder = st.expander(t("panel.settings"), icon=":material/tune:") if presenter.active() \
+        else st.container()
+    with holder, st.form(f"{lesson}.form", border=True):
         cols = st.columns(columns)
         values: dict[str, Any] = {}
         for i, name in enumerate(fields):
