@@ -9,7 +9,8 @@ English (``assets/locales/en``) is the reference. For every other language folde
 For English itself, every key must be used by the app. Usage is collected from the Python
 sources (``app.py``, ``pages/*.py``, ``ui/*.py``) with ``ast``:
 
-* a string literal passed as the first argument of ``t(...)`` / ``translate(...)`` is a key;
+* a string literal passed as the first argument of ``t(...)`` / ``translate(...)`` is a key
+  (both branches count for ``t("a" if cond else "b")``);
 * for an f-string argument, the constant text before the first placeholder is a *family
   prefix* (``t(f"pca.metric.{key}")`` uses every ``pca.metric.*`` key);
 * extension: an f-string that *starts* with a placeholder has no prefix, so it is matched as a
@@ -20,7 +21,10 @@ sources (``app.py``, ``pages/*.py``, ``ui/*.py``) with ``ast``:
 * documented conventions used through helpers that build keys at run time (``ui/widgets.py``,
   the home page cards): ``<lesson>.nav``, ``<lesson>.summary``, ``<lesson>.knob.*``,
   ``<lesson>.claims.*``, ``<lesson>.help.*`` (``<lesson>`` is any catalog file but ``common``)
-  and ``data.*`` (data set names).
+  and ``data.*`` (data set names); ``nav.section.*`` (the navigation sections that
+  docs/DEVELOPING.md lists, some before any page uses them). Extension: a page may pass a sub-id as the lesson of
+  ``settings_form`` / ``claims_box`` (``"denoising.field"``), so ``<lesson>.<sub-id>.knob.*`` etc.
+  count too.
 
 Conversely, every literal key passed to ``t()`` / ``translate()`` must exist in English
 (otherwise the page shows the raw key).
@@ -45,7 +49,8 @@ REF = "en"
 OTHER_LANGS = sorted(p.name for p in LOCALES.iterdir() if p.is_dir() and p.name != REF)
 CONVENTION_SUFFIXES = (".knob.", ".claims.", ".help.")
 CONVENTION_KEYS = ("nav", "summary")
-CONVENTION_PREFIXES = ("data.",)
+# nav.section.*: the section list documented in docs/DEVELOPING.md; lessons of a section may land later
+CONVENTION_PREFIXES = ("data.", "nav.section.")
 
 
 # ---------------------------------------------------------------- catalog loading
@@ -197,18 +202,25 @@ def collect_usage(root: Path = ROOT) -> Usage:
                                       and isinstance(a, ast.Constant) and isinstance(a.value, str))
             if name not in ("t", "translate") or not node.args:
                 continue
-            arg = node.args[0]
-            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                usage.called.add(arg.value)
-            elif isinstance(arg, ast.JoinedStr):
-                parts = arg.values
-                if parts and isinstance(parts[0], ast.Constant):
-                    usage.prefixes.add(str(parts[0].value))
-                elif any(isinstance(p, ast.Constant) for p in parts):
-                    rx = "".join(re.escape(str(p.value)) if isinstance(p, ast.Constant) else ".+"
-                                 for p in parts)
-                    usage.patterns.append(re.compile(rx))
+            for arg in _alternatives(node.args[0]):
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    usage.called.add(arg.value)
+                elif isinstance(arg, ast.JoinedStr):
+                    parts = arg.values
+                    if parts and isinstance(parts[0], ast.Constant):
+                        usage.prefixes.add(str(parts[0].value))
+                    elif any(isinstance(p, ast.Constant) for p in parts):
+                        rx = "".join(re.escape(str(p.value)) if isinstance(p, ast.Constant) else ".+"
+                                     for p in parts)
+                        usage.patterns.append(re.compile(rx))
     return usage
+
+
+def _alternatives(expr: ast.expr) -> list[ast.expr]:
+    """``t("a" if cond else "b")`` uses both keys."""
+    if isinstance(expr, ast.IfExp):
+        return _alternatives(expr.body) + _alternatives(expr.orelse)
+    return [expr]
 
 
 def _lessons(locales: Path = LOCALES) -> set[str]:
@@ -223,7 +235,7 @@ def is_used(key: str, usage: Usage, lessons: set[str]) -> bool:
     if key.startswith(CONVENTION_PREFIXES):
         return True
     head, _, rest = key.partition(".")
-    if head in lessons and (rest in CONVENTION_KEYS or any(f".{rest}".startswith(s) for s in CONVENTION_SUFFIXES)):
+    if head in lessons and (rest in CONVENTION_KEYS or any(s in f".{rest}" for s in CONVENTION_SUFFIXES)):
         return True
     return False
 
@@ -259,6 +271,8 @@ def test_usage_rules_recognise_the_documented_patterns():
     assert not is_used("intro.fig.left", usage, lessons)
     assert not is_used("panel.knob.x", usage, lessons)  # common.toml is not a lesson
     assert not is_used("vae.summary_extra", usage, lessons)
+    # a lesson may run several forms under sub-ids (settings_form("denoising.field", ...))
+    assert is_used("vae.field.knob.sigma", usage, lessons)
 
 
 # ---------------------------------------------------------------- (e) lookup and fallback

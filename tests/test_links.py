@@ -64,4 +64,3 @@ def test_presenter_mode_from_link_folds_prose_and_settings():
     no_errors(at)
     labels = [e.label for e in at.expander]
     assert "Read the explanation" in labels and "Settings" in labels
-    assert at.toggle(key="present").value is True

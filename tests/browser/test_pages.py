@@ -18,11 +18,14 @@ pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 
 APP = "[data-testid='stApp']"
+CONNECTED = "[data-test-connection-state='CONNECTED']"
 IDLE = (
-    f"{APP}[data-test-script-state='notRunning'], {APP}[data-test-script-state='compilationError']"
+    f"{APP}{CONNECTED}[data-test-script-state='notRunning'], "
+    f"{APP}{CONNECTED}[data-test-script-state='compilationError']"
 )
-# True while anything is still working: a script run, a progress bar or a spinner.
-BUSY = "[data-testid='stProgress'], [data-testid='stSpinner']"
+# True while anything is still working: a script run, a progress bar, a spinner, or skeleton
+# placeholders (elements of a run that has not been delivered yet).
+BUSY = ", ".join(f"[data-testid='{t}']" for t in ("stProgress", "stSpinner", "stSkeleton", "stAppSkeleton"))
 _idle, _busy = json.dumps(IDLE), json.dumps(BUSY)
 BUSY_JS = f"() => !document.querySelector({_idle}) || !!document.querySelector({_busy})"
 FIRST_RUN_TIMEOUT_MS = 90_000  # first open may train a small model
@@ -82,7 +85,7 @@ def test_page_renders(page, streamlit_server, spec):
     page.wait_for_selector(IDLE, timeout=FIRST_RUN_TIMEOUT_MS)
     t_first = time.monotonic() - t0
     if not _wait_quiet(page, JOBS_TIMEOUT_MS / 1000):  # screenshot anyway, but note it
-        notes.append(f"still busy (run/progress/spinner) after {JOBS_TIMEOUT_MS / 1000:.0f}s")
+        notes.append(f"still busy (run/progress/spinner/skeleton) after {JOBS_TIMEOUT_MS / 1000:.0f}s")
 
     shots = ARTIFACTS / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
@@ -108,9 +111,7 @@ def test_page_renders(page, streamlit_server, spec):
     (shots / f"{spec.url_path}.json").write_text(json.dumps(report, indent=2))
 
     log = "traceback in artifacts/streamlit-server.log"
-    assert not exceptions, f"{spec.url_path}: Streamlit exception(s) ({log}):\n" + "\n---\n".join(
-        exceptions
-    )
+    assert not exceptions, f"{spec.url_path}: Streamlit exception(s) ({log}):\n" + "\n---\n".join(exceptions)
     assert not errors, f"{spec.url_path}: browser console errors:\n" + "\n".join(errors)
     # The default page (first in PAGES) is served at "/"; any other page keeps its slug, so
     # landing on "/" means Streamlit did not know the page.
