@@ -33,7 +33,7 @@ _live: weakref.WeakSet[Job] = weakref.WeakSet()
 MAX_POINTS = 400  # loss points kept per stage for the live chart
 
 
-@dataclass
+@dataclass(eq=False)  # identity semantics: jobs live in sets and queues
 class Job:
     lesson: str
     config: Any
@@ -83,6 +83,7 @@ class Job:
             self.done.set()
 
     def start(self) -> Job:
+        _live.add(self)
         threading.Thread(target=self._work, name=f"job-{self.lesson}", daemon=True).start()
         return self
 
