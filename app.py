@@ -20,7 +20,8 @@ from ui import presenter, sidebar  # noqa: E402
 from ui.i18n import t  # noqa: E402
 from ui.nav import PAGES  # noqa: E402
 
-st.set_page_config(page_title="Autoencoder Lab", page_icon=":material/compress:", layout="wide",
+ICON = os.path.join(os.path.dirname(os.path.abspath(__file__)), "assets", "favicon.png")
+st.set_page_config(page_title="Autoencoder Lab", page_icon=ICON, layout="wide",
                    initial_sidebar_state="collapsed" if presenter.link_asks() else "expanded")
 
 
@@ -49,8 +50,8 @@ for spec in PAGES:
     page = st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
                    default=spec.url_path == "home")
     sections.setdefault(t(spec.section), []).append(page)
-nav = st.navigation(sections)
 sidebar.render()
+nav = st.navigation(sections)
 sidebar.write_link()
 presenter.apply_style()
 nav.run()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from typing import Any
 
 
@@ -19,7 +20,7 @@ class ConfigError(ValueError):
 
 
 def param(default: Any, help: str, lo: float | None = None, hi: float | None = None,
-          choices: tuple | None = None, lo_open: bool = False) -> Any:
+          choices: tuple | Callable[[], tuple] | None = None, lo_open: bool = False) -> Any:
     """A dataclass field with a default, a one-line help and its admissible values."""
     meta = {"help": help, "lo": lo, "hi": hi, "choices": choices, "lo_open": lo_open}
     return dataclasses.field(default=default, metadata=meta)
@@ -27,6 +28,8 @@ def param(default: Any, help: str, lo: float | None = None, hi: float | None = N
 
 def _check(name: str, value: Any, meta: dict) -> None:
     choices = meta.get("choices")
+    if callable(choices):  # a registry that can grow (e.g. a user's uploaded data)
+        choices = tuple(choices())
     if choices is not None:
         if value not in choices:
             raise ConfigError(f"{name}={value!r} is not allowed; choose one of "

@@ -8,6 +8,9 @@ its intrinsic coordinate ``t`` so lessons can compare with the true manifold.
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -106,6 +109,13 @@ def _surface(name: str) -> Callable[[int, float, int], Dataset]:
     return load
 
 
+def _mnist(kind: str) -> Callable[[int, float, int], Dataset]:
+    def load(n: int, noise: float, seed: int) -> Dataset:
+        from aecore.io.mnist import load_mnist  # local files only; a clear error otherwise
+        return load_mnist(kind, "train", n=n)
+    return load
+
+
 @dataclass(frozen=True)
 class DatasetSpec:
     loader: Callable[[int, float, int], Dataset]
@@ -124,6 +134,10 @@ DATASETS: dict[str, DatasetSpec] = {
     "sine": DatasetSpec(_curve("sine"), "points", 1000, 0.05, "noisy sine curve (2-D)"),
     "swiss_roll": DatasetSpec(_surface("swiss_roll"), "points", 1500, 0.05, "swiss roll (3-D)"),
     "s_curve": DatasetSpec(_surface("s_curve"), "points", 1500, 0.05, "S-curve (3-D)"),
+    "mnist": DatasetSpec(_mnist("mnist"), "images", 10000, 0.0,
+                         "MNIST 28×28 digits, first 10 000 training images (local files in data/)"),
+    "fashion_mnist": DatasetSpec(_mnist("fashion_mnist"), "images", 10000, 0.0,
+                                 "Fashion-MNIST 28×28, first 10 000 training images (local files)"),
 }
 
 POINT_DATASETS = tuple(k for k, s in DATASETS.items() if s.kind == "points")
@@ -131,10 +145,58 @@ IMAGE_DATASETS = tuple(k for k, s in DATASETS.items() if s.kind == "images")
 CURVE_DATASETS = ("circle", "spiral", "moons", "sine")
 
 
-@lru_cache(maxsize=32)
+# A user's own data, registered under a name derived from its content hash. Only the
+# session that uploaded it is offered that name (links never carry it); the registry is
+# bounded, oldest first out.
+MAX_SESSION_DATASETS = 8
+_session_data: OrderedDict[str, Dataset] = OrderedDict()
+_session_lock = threading.Lock()
+
+
+def register_dataset(X: np.ndarray, y: np.ndarray | None = None,
+                     image_shape: tuple[int, int] | None = None, label: str = "") -> str:
+    """Keep validated user data (float32 (n, D)); returns the name experiments accept."""
+    X = validate_matrix(X, label or "data")
+    y = np.zeros(len(X), np.int64) if y is None else np.asarray(y)
+    digest = hashlib.sha256(X.tobytes() + y.tobytes() + str(image_shape).encode()).hexdigest()
+    name = f"upload-{digest[:16]}"
+    label = f"{label or name} ({X.shape[0]}×{X.shape[1]})"
+    ds = Dataset(name, X, y, image_shape=image_shape, meta={"label": label})
+    _freeze(ds.X, ds.y)
+    with _session_lock:
+        _session_data[name] = ds
+        _session_data.move_to_end(name)
+        while len(_session_data) > MAX_SESSION_DATASETS:
+            _session_data.popitem(last=False)
+    return name
+
+
+def user_label(name: str) -> str | None:
+    """The label a registered user data set was given (None for other names)."""
+    with _session_lock:
+        ds = _session_data.get(name)
+    return ds.meta.get("label") if ds is not None else None
+
+
+def dataset_names() -> tuple[str, ...]:
+    """Every name a general lesson accepts: built-in data plus registered user data."""
+    with _session_lock:
+        return tuple(DATASETS) + tuple(_session_data)
+
+
 def load_dataset(name: str, n: int | None = None, noise: float | None = None,
                  seed: int = 0) -> Dataset:
-    """Load a registered dataset; arrays are read-only (shared safely between users)."""
+    """Load a dataset by name; arrays are read-only (shared safely between users)."""
+    if name.startswith("upload-"):
+        with _session_lock:
+            if name in _session_data:
+                return _session_data[name]
+        raise DataError("that uploaded data set is no longer in memory; upload the file again.")
+    return _load_builtin(name, n, noise, seed)
+
+
+@lru_cache(maxsize=32)
+def _load_builtin(name: str, n: int | None, noise: float | None, seed: int) -> Dataset:
     if name not in DATASETS:
         raise DataError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}.")
     spec = DATASETS[name]

@@ -78,9 +78,13 @@ def trustworthiness(X: np.ndarray, Y: np.ndarray, k: int = 10) -> float:
 
 def knn_accuracy(Y: np.ndarray, labels: np.ndarray, k: int = 5, folds: int = 5,
                  seed: int = 0) -> float:
-    """Cross-validated accuracy of a k-NN classifier on the embedding (stratified folds)."""
+    """Cross-validated accuracy of a k-NN classifier on the embedding (stratified folds);
+    NaN when the labels cannot support it (one class, or a class with fewer rows than folds)."""
     from sklearn.model_selection import StratifiedKFold
-    cv = StratifiedKFold(folds, shuffle=True, random_state=seed)
+    _, counts = np.unique(labels, return_counts=True)
+    if len(counts) < 2 or counts.min() < 2:
+        return float("nan")
+    cv = StratifiedKFold(min(folds, int(counts.min())), shuffle=True, random_state=seed)
     return float(cross_val_score(KNeighborsClassifier(k), Y, labels, cv=cv).mean())
 
 

@@ -12,7 +12,7 @@ APP = str(ROOT / "app.py")
 
 
 def open_page(path: str, timeout: float = 60) -> AppTest:
-    """The app with ``path`` (e.g. "pages/01_intro.py") as the current page, run once."""
+    """The app with ``path`` (e.g. "lessons/01_intro.py") as the current page, run once."""
     at = AppTest.from_file(APP, default_timeout=timeout)
     at.run()
     at.switch_page(path)

@@ -45,7 +45,10 @@ def test_model_config_bounds():
 
 
 # --- data ------------------------------------------------------------------------------
-@pytest.mark.parametrize("name", list(DATASETS))
+LOCAL_FILES = ("mnist", "fashion_mnist")  # need files the repository does not ship
+
+
+@pytest.mark.parametrize("name", [n for n in DATASETS if n not in LOCAL_FILES])
 def test_every_dataset_is_float32_readonly_and_labelled(name):
     ds = load_dataset(name)
     assert ds.X.dtype == np.float32 and ds.X.ndim == 2 and np.isfinite(ds.X).all()
@@ -74,6 +77,29 @@ def test_curves_are_seeded():
 def test_validate_matrix_says_what_to_fix(bad, fragment):
     with pytest.raises(DataError, match=fragment):
         validate_matrix(bad)
+
+
+@pytest.mark.parametrize("name", LOCAL_FILES)
+def test_mnist_without_files_says_where_to_put_them(name, tmp_path, monkeypatch):
+    from aecore.io import mnist
+    monkeypatch.setenv("AE_DATA_DIR", str(tmp_path))
+    mnist.clear_cache()
+    from aecore.data import _load_builtin
+    _load_builtin.cache_clear()
+    with pytest.raises(DataError, match="data/README.md"):
+        load_dataset(name)
+
+
+def test_registered_user_data_is_loadable_and_bounded():
+    from aecore import data
+    rng = np.random.default_rng(0)
+    names = [data.register_dataset(rng.random((20, 4)), label=f"u{i}") for i in range(data.MAX_SESSION_DATASETS + 2)]
+    assert names[-1] in data.dataset_names() and names[0] not in data.dataset_names()
+    assert load_dataset(names[-1]).X.shape == (20, 4)
+    with pytest.raises(DataError, match="upload the file again"):
+        load_dataset(names[0])
+    with pytest.raises(DataError):
+        data.register_dataset(np.full((20, 3), np.nan))
 
 
 def test_unknown_dataset():

@@ -22,20 +22,20 @@ def _open_with(path: str, params: dict[str, str]) -> AppTest:
 
 def test_link_restores_settings_and_result_is_cached_for_the_next_visitor():
     params = {"latent_dim": "2", "linear_epochs": "20", "deep_epochs": "2"}
-    at = _open_with("pages/02_pca.py", params)
+    at = _open_with("lessons/02_pca.py", params)
     no_errors(at)
     assert at.number_input(key="pca.w.latent_dim").value == 2
     cfg = at.session_state["pca.cfg"]
     assert (cfg.latent_dim, cfg.linear_epochs, cfg.deep_epochs) == (2, 20, 2)
     wait_until_trained(at)
     # a second visitor following the same link sees the result without training
-    again = _open_with("pages/02_pca.py", params)
+    again = _open_with("lessons/02_pca.py", params)
     no_errors(again)
     assert not again.get("progress") and again.metric
 
 
 def test_settings_are_written_back_to_the_url():
-    at = _open_with("pages/01_intro.py", {})
+    at = _open_with("lessons/01_intro.py", {})
     at.number_input(key="intro.w.epochs").set_value(40)
     next(b for b in at.button if b.proto.is_form_submitter).click()
     at.run()
@@ -44,7 +44,7 @@ def test_settings_are_written_back_to_the_url():
 
 
 def test_invalid_link_is_ignored_with_a_message():
-    at = _open_with("pages/02_pca.py", {"latent_dim": "0"})
+    at = _open_with("lessons/02_pca.py", {"latent_dim": "0"})
     no_errors(at)
     assert any("not applied" in w.value for w in at.warning)
     assert at.number_input(key="pca.w.latent_dim").value == 8
@@ -60,7 +60,7 @@ def test_language_and_dataset_from_link():
 
 
 def test_presenter_mode_from_link_folds_prose_and_settings():
-    at = _open_with("pages/01_intro.py", {"present": "1", "epochs": "30"})
+    at = _open_with("lessons/01_intro.py", {"present": "1", "epochs": "30"})
     no_errors(at)
     labels = [e.label for e in at.expander]
     assert "Read the explanation" in labels and "Settings" in labels

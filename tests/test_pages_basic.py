@@ -10,7 +10,7 @@ pytestmark = pytest.mark.usefixtures("clean_app_state")
 
 
 def test_home_lists_every_lesson():
-    at = open_page("pages/00_home.py")
+    at = open_page("lessons/00_home.py")
     no_errors(at)
     from ui.nav import PAGES
     assert len(at.get("page_link")) == len(PAGES) - 1
@@ -28,7 +28,7 @@ def _submit(at, lesson: str, **values):
 
 
 def test_intro_tiny_training_shows_claim():
-    at = open_page("pages/01_intro.py")
+    at = open_page("lessons/01_intro.py")
     _submit(at, "intro", epochs=60, width=8)
     wait_until_trained(at)
     no_errors(at)
@@ -39,7 +39,7 @@ def test_intro_tiny_training_shows_claim():
 
 
 def test_intro_bad_learning_rate_gets_a_message_and_keeps_the_page():
-    at = open_page("pages/01_intro.py")
+    at = open_page("lessons/01_intro.py")
     _submit(at, "intro", lr=0.0)
     no_errors(at)
     assert any("lr=0.0 is too small" in e.value for e in at.error)
@@ -47,7 +47,7 @@ def test_intro_bad_learning_rate_gets_a_message_and_keeps_the_page():
 
 
 def test_pca_tiny_training():
-    at = open_page("pages/02_pca.py")
+    at = open_page("lessons/02_pca.py")
     _submit(at, "pca", linear_epochs=30, deep_epochs=2, latent_dim=2)
     wait_until_trained(at)
     no_errors(at)
@@ -55,7 +55,7 @@ def test_pca_tiny_training():
 
 
 def test_pca_latent_too_large_gives_message():
-    at = open_page("pages/02_pca.py")
+    at = open_page("lessons/02_pca.py")
     _submit(at, "pca", linear_epochs=5, deep_epochs=1, latent_dim=64)
     wait_until_trained(at)
     no_errors(at)
@@ -64,7 +64,7 @@ def test_pca_latent_too_large_gives_message():
 
 @pytest.mark.slow
 def test_latent_page_trains_and_scores():
-    at = open_page("pages/03_latent.py")
+    at = open_page("lessons/03_latent.py")
     _submit(at, "latent", epochs=3)
     wait_until_trained(at, limit=900)
     no_errors(at)

@@ -1,6 +1,9 @@
 """The app's page list: one entry per lesson, read by app.py and by the tests.
 
-Pages are listed explicitly (st.navigation), never auto-discovered from pages/.
+Pages are listed explicitly (st.navigation). They live in ``lessons/``, not ``pages/``:
+Streamlit 1.67 switches to its legacy auto-discovered multipage mode whenever a folder
+named ``pages/`` sits beside the entry script (and AppTest re-enables that mode on every
+run), which runs a page without app.py's sidebar and navigation.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class PageSpec:
-    path: str        # script under pages/
+    path: str        # script under lessons/
     url_path: str    # stable URL slug (?lang=.. etc. follow it)
     title_key: str   # translation key of the page title
     icon: str
@@ -18,8 +21,8 @@ class PageSpec:
 
 
 PAGES: list[PageSpec] = [
-    PageSpec("pages/00_home.py", "home", "home.nav", ":material/home:", "nav.section.start"),
-    PageSpec("pages/01_intro.py", "intro", "intro.nav", ":material/compress:", "nav.section.basics"),
-    PageSpec("pages/02_pca.py", "pca", "pca.nav", ":material/straighten:", "nav.section.basics"),
-    PageSpec("pages/03_latent.py", "latent", "latent.nav", ":material/scatter_plot:", "nav.section.basics"),
+    PageSpec("lessons/00_home.py", "home", "home.nav", ":material/home:", "nav.section.start"),
+    PageSpec("lessons/01_intro.py", "intro", "intro.nav", ":material/compress:", "nav.section.basics"),
+    PageSpec("lessons/02_pca.py", "pca", "pca.nav", ":material/straighten:", "nav.section.basics"),
+    PageSpec("lessons/03_latent.py", "latent", "latent.nav", ":material/scatter_plot:", "nav.section.basics"),
 ]

@@ -1,20 +1,24 @@
-"""The sidebar shared by every page: language, data set, device badge."""
+"""The sidebar shared by every page: language, data set (built-in, MNIST or the user's
+own upload), presenter mode, device badge."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from aecore.data import DATASETS
+from aecore.data import DataError, register_dataset, user_label
 from aecore.device import device_info
+from aecore.io.uploads import MAX_UPLOAD_BYTES, load_upload
 from ui import presenter
 from ui.i18n import LANG_NAMES, languages, t
 
-# Data sets a general lesson (pca, latent, ...) can take: more than 2 features.
-GENERAL_DATASETS = tuple(k for k in DATASETS if k in ("digits", "swiss_roll", "s_curve"))
+# Data sets a general lesson (pca, latent) can take: more than 2 features.
+GENERAL_DATASETS = ("digits", "swiss_roll", "s_curve", "mnist", "fashion_mnist")
+UPLOADS = "uploads"  # session key: names of this session's own registered data sets
 
 
 def init_from_link() -> None:
-    """Language (?lang=) and data set (?dataset=) from the URL on a session's first run."""
+    """Language (?lang=) and data set (?dataset=) from the URL on a session's first run.
+    A link never selects uploaded data: that stays with the session that uploaded it."""
     if "lang" not in st.session_state:
         q = st.query_params.get("lang")
         st.session_state["lang"] = q if q in languages() else "en"
@@ -27,6 +31,8 @@ def write_link() -> None:
     """Keep ?lang= and ?dataset= in the URL so a copied link reproduces the view."""
     for key, default in (("lang", "en"), ("dataset", "digits")):
         value = st.session_state.get(key, default)
+        if value not in GENERAL_DATASETS and key == "dataset":
+            value = default  # the user's own data is not shared through links
         if value != default and st.query_params.get(key) != value:
             st.query_params[key] = value
         elif value == default and key in st.query_params:
@@ -38,12 +44,51 @@ def dataset() -> str:
     return st.session_state.get("dataset", "digits")
 
 
+def _label(name: str) -> str:
+    if name.startswith("upload-"):
+        return t("sidebar.own_data", name=user_label(name) or name)
+    return t(f"data.{name}")
+
+
+def _upload() -> None:
+    """Validate an uploaded CSV/NPZ, register it, and select it for this session."""
+    f = st.file_uploader(t("sidebar.upload"), type=["csv", "npz", "npy"], key="upload_file",
+                         max_upload_size=MAX_UPLOAD_BYTES // 2**20, help=t("sidebar.upload_help"))
+    if f is None:
+        return
+    token = (f.name, f.size, getattr(f, "file_id", ""))
+    if st.session_state.get("upload_token") == token:
+        return  # already handled this file
+    st.session_state["upload_token"] = token
+    try:
+        up = load_upload(f.name, f.getvalue())
+        name = register_dataset(up.X, up.y, up.image_shape, label=up.name)
+    except DataError as exc:
+        st.session_state["upload_error"] = str(exc)
+        return
+    st.session_state.pop("upload_error", None)
+    own = st.session_state.setdefault(UPLOADS, [])
+    if name not in own:
+        own.append(name)
+    st.session_state["dataset"] = name
+    st.session_state["upload_notes"] = list(up.notes)
+
+
 def render() -> None:
     with st.sidebar:
         st.selectbox(t("sidebar.language"), languages(), key="lang",
                      format_func=lambda c: LANG_NAMES[c])
-        st.selectbox(t("sidebar.dataset"), GENERAL_DATASETS, key="dataset",
-                     format_func=lambda d: t(f"data.{d}"), help=t("sidebar.dataset_help"))
+        with st.expander(t("sidebar.your_data"), icon=":material/upload_file:"):
+            _upload()
+            if "upload_error" in st.session_state:
+                st.error(st.session_state["upload_error"], icon=":material/error:")
+            for note in st.session_state.get("upload_notes", []):
+                st.caption(note)
+        options = list(GENERAL_DATASETS) + list(st.session_state.get(UPLOADS, []))
+        if dataset() not in options:
+            st.session_state["dataset"] = "digits"
+        st.selectbox(t("sidebar.dataset"), options, key="dataset", format_func=_label,
+                     help=t("sidebar.dataset_help"))
         presenter.toggle()
         info = device_info()
         where = info["device"] if info["device"] == info["name"] else f"{info['device']} · {info['name']}"

@@ -23,7 +23,8 @@ def _widget(lesson: str, field: dataclasses.Field, value: Any) -> Any:
     meta, key = field.metadata, f"{lesson}.w.{field.name}"
     label, help_ = _label(lesson, field.name), meta.get("help")
     if meta.get("choices"):
-        options = list(meta["choices"])
+        choices = meta["choices"]
+        options = list(choices() if callable(choices) else choices)
         fmt = (lambda v: t(f"data.{v}")) if field.name == "dataset" else str
         return st.selectbox(label, options, index=options.index(value), key=key, help=help_,
                             format_func=fmt)
@@ -79,7 +80,7 @@ def claims_box(lesson: str, experiment, metrics: dict[str, float],
     with st.container(border=True):
         st.markdown(f"**{t('claim.heading')}**")
         for key, ok in experiment.check_claims(metrics).items():
-            mark = "✅" if ok else "❌"
+            mark = ":green[:material/check_circle:]" if ok else ":red[:material/cancel:]"
             verdict = t("claim.holds") if ok else t("claim.fails")
             st.markdown(f"{mark} {t(f'{lesson}.claims.{key}', **numbers)} — *{verdict}*")
 

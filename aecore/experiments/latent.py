@@ -15,7 +15,7 @@ import numpy as np
 
 from aecore import embed
 from aecore.config import Config, param
-from aecore.data import DATASETS, load_dataset
+from aecore.data import dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.train import ProgressFn, TrainConfig, fit, predict
@@ -26,7 +26,7 @@ NEW_POINT = {"ae": "exact", "pca": "exact", "tsne": "approximate", "umap": "appr
 
 @dataclass(frozen=True)
 class LatentConfig(Config):
-    dataset: str = param("digits", "data set", choices=tuple(DATASETS))
+    dataset: str = param("digits", "data set (built-in or registered user data)", choices=dataset_names)
     epochs: int = param(150, "autoencoder epochs (batches of 256)", lo=1, hi=2000)
     width: int = param(128, "autoencoder first hidden width", lo=4, hi=1024)
     perplexity: float = param(30.0, "t-SNE perplexity", lo=2.0, hi=100.0)

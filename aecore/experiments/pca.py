@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from aecore.config import Config, ConfigError, param
-from aecore.data import DATASETS, load_dataset
+from aecore.data import dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.theory import gram, mse, pca_fit, principal_angles_deg
@@ -26,7 +26,7 @@ SWEEP_KS = (1, 2, 4, 8, 16, 32)
 
 @dataclass(frozen=True)
 class PCAConfig(Config):
-    dataset: str = param("digits", "data set", choices=tuple(DATASETS))
+    dataset: str = param("digits", "data set (built-in or registered user data)", choices=dataset_names)
     latent_dim: int = param(8, "code size k", lo=1, hi=1024)
     linear_epochs: int = param(2500, "full-batch epochs of the linear autoencoder", lo=1, hi=5000)
     linear_batch: int = param(0, "linear AE batch size; 0 = full batch", lo=0, hi=65536)

@@ -82,7 +82,8 @@ def error_vs_k_figure(pca_curve: np.ndarray, sweep: dict[int, float],
         kk = sorted(sweep)
         fig.add_trace(go.Scatter(x=kk, y=[sweep[k] for k in kk], mode="lines+markers",
                                  name=names["deep"], line=dict(color=METHOD_COLORS["deep"], width=3)))
-    fig.update_xaxes(title=names["x"], type="log")
+    fig.update_xaxes(title=names["x"], type="log", tickvals=[1, 2, 4, 8, 16, 32, 64],
+                     ticktext=["1", "2", "4", "8", "16", "32", "64"])
     fig.update_yaxes(title=names["y"], type="log")
     return base_layout(fig, names["title"], height=320)
 

@@ -30,7 +30,7 @@ if res is not None:
     cols = st.columns(5)
     for col, key in zip(cols, ("pca_mse", "pca_bound", "linear_ae_mse",
                                "max_principal_angle_deg", "deep_ae_mse")):
-        col.metric(t(f"pca.metric.{key}"), f"{m[key]:.5g}")
+        col.metric(t(f"pca.metric.{key}"), f"{m[key]:.3f}" if "angle" in key else f"{m[key]:.4f}")
     claims_box(LESSON, get(LESSON), m, fmt(m))
     left, right = st.columns(2)
     with left:

@@ -26,5 +26,6 @@ for i, spec in enumerate(lessons):
         st.caption(t(f"{spec.url_path}.summary"))
 
 info = device_info()
-st.info(t("home.device", device=info["device"], name=info["name"], torch=info["torch"]),
+where = info["device"] if info["device"] == info["name"] else f"{info['device']} ({info['name']})"
+st.info(t("home.device", device=where, torch=info["torch"]),
         icon=":material/memory:")
