@@ -7,7 +7,7 @@ English (``assets/locales/en``) is the reference. For every other language folde
 * every file parses and every value is a non-empty string.
 
 For English itself, every key must be used by the app. Usage is collected from the Python
-sources (``app.py``, ``pages/*.py``, ``ui/*.py``) with ``ast``:
+sources (``app.py``, the pages in ``lessons/*.py`` (formerly ``pages/*.py``), ``ui/*.py``) with ``ast``:
 
 * a string literal passed as the first argument of ``t(...)`` / ``translate(...)`` is a key
   (both branches count for ``t("a" if cond else "b")``);
@@ -162,7 +162,8 @@ def test_formatting_works_where_english_formats(lang):
 # ---------------------------------------------------------------- (d) unused keys
 
 def _sources(root: Path) -> list[Path]:
-    return [root / "app.py", *sorted((root / "pages").glob("*.py")), *sorted((root / "ui").glob("*.py"))]
+    pages = [p for folder in ("lessons", "pages") for p in sorted((root / folder).glob("*.py"))]
+    return [root / "app.py", *pages, *sorted((root / "ui").glob("*.py"))]
 
 
 def _call_name(node: ast.Call) -> str | None:
@@ -243,6 +244,13 @@ def is_used(key: str, usage: Usage, lessons: set[str]) -> bool:
 def unused_keys(root: Path = ROOT, locales: Path = LOCALES) -> list[str]:
     usage, lessons = collect_usage(root), _lessons(locales)
     return sorted(k for k in load_raw(REF, locales) if not is_used(k, usage, lessons))
+
+
+def test_usage_scan_covers_every_page():
+    from ui.nav import PAGES
+    scanned = {p.resolve() for p in _sources(ROOT)}
+    unscanned = [spec.path for spec in PAGES if (ROOT / spec.path).resolve() not in scanned]
+    assert not unscanned, f"pages the unused-key scan does not read (update _sources): {unscanned}"
 
 
 def test_no_unused_english_keys():
