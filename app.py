@@ -48,7 +48,7 @@ presenter.init_from_link()
 sections: dict[str, list] = {}
 for spec in PAGES:
     page = st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
-                   default=spec.url_path == "home")
+                   default=spec.is_default)
     sections.setdefault(t(spec.section), []).append(page)
 sidebar.render()
 nav = st.navigation(sections)

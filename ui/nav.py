@@ -19,6 +19,15 @@ class PageSpec:
     icon: str
     section: str     # translation key of the navigation section
 
+    @property
+    def is_default(self) -> bool:
+        return self.url_path == "home"
+
+    @property
+    def url(self) -> str:
+        """The path a browser opens: the default page lives at the root."""
+        return "" if self.is_default else self.url_path
+
 
 PAGES: list[PageSpec] = [
     PageSpec("lessons/00_home.py", "home", "home.nav", ":material/home:", "nav.section.start"),

@@ -80,7 +80,7 @@ def test_page_renders(page, streamlit_server, spec):
     notes: list[str] = []
     t0 = time.monotonic()
 
-    page.goto(f"{streamlit_server}/{spec.url_path}", wait_until="domcontentloaded")
+    page.goto(f"{streamlit_server}/{spec.url}", wait_until="domcontentloaded")
     page.wait_for_selector(APP, timeout=30_000)
     page.wait_for_selector(IDLE, timeout=FIRST_RUN_TIMEOUT_MS)
     t_first = time.monotonic() - t0
