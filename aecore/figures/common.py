@@ -49,7 +49,7 @@ def loss_figure(histories: dict[str, Sequence[float]], title: str = "",
     for name, value in (refs or {}).items():
         fig.add_hline(y=value, line=dict(color=METHOD_COLORS["ref"], dash="dash"),
                       annotation_text=name, annotation_position="top right")
-    fig.update_yaxes(type="log", title=ylabel)
+    fig.update_yaxes(type="log", title=ylabel, dtick="D2", tickformat=".2g")
     fig.update_xaxes(title=xlabel)
     return base_layout(fig, title, height=300)
 
