@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import random
 import re
@@ -102,7 +103,7 @@ def percentile(values: list[float], q: float) -> float | None:
     if not values:
         return None
     s = sorted(values)
-    k = max(0, min(len(s) - 1, int(round(q / 100 * len(s) + 0.5)) - 1))
+    k = max(0, min(len(s) - 1, math.ceil(q / 100 * len(s) - 1e-9) - 1))
     return s[k]
 
 
@@ -144,6 +145,25 @@ class MemorySampler:
         for q in procs:
             try:
                 total += q.memory_info().rss
+            except psutil.Error:
+                pass
+        return total
+
+    def cpu_seconds(self) -> float | None:
+        """User+system CPU seconds of the process and its live children so far."""
+        if self.pid is None:
+            return None
+        import psutil
+        try:
+            p = psutil.Process(self.pid)
+            procs = [p, *p.children(recursive=True)]
+        except psutil.Error:
+            return None
+        total = 0.0
+        for q in procs:
+            try:
+                t = q.cpu_times()
+                total += t.user + t.system
             except psutil.Error:
                 pass
         return total
@@ -486,6 +506,28 @@ async def run_session(index: int, ws_url: str, origin: str, pages: list[str], tr
     return res
 
 
+async def prime(ws_url: str, origin: str, pages: list[str], timeout: float) -> list[str]:
+    """One session opens every page once (first render only) so that imports and
+    first-run compilation are not charged to the measured sessions; returns errors."""
+    s = ProtocolSession(ws_url, origin, _queued_pattern())
+    errors: list[str] = []
+    deadline = time.monotonic() + timeout
+    try:
+        await s.connect()
+        for page in pages:
+            pr = PageResult(page, "open")
+            await s.visit(pr, deadline, page_name=page, wait_ready=False)
+            errors.extend(pr.errors)
+    except Exception as exc:  # noqa: BLE001
+        errors.append(f"{type(exc).__name__}: {exc}")
+    finally:
+        try:
+            await s.close()
+        except Exception:  # noqa: BLE001
+            pass
+    return errors
+
+
 async def drive(ws_url: str, origin: str, n: int, pages: list[str], train: str | None,
                 wait: set[str], duration: float, ramp: float,
                 seed_base: int) -> list[SessionResult]:
@@ -564,7 +606,12 @@ def print_table(rep: dict[str, Any]) -> None:
     mb = lambda b: "-" if b is None else f"{b / 2**20:.0f} MB"  # noqa: E731
     rows.append(("server RSS start / peak / end",
                  f"{mb(mem['start_bytes'])} / {mb(mem['peak_bytes'])} / {mb(mem['end_bytes'])}"))
+    cpu = rep["server_cpu_s"]
+    rows.append(("server CPU during load", "-" if cpu is None else f"{cpu:.1f} s"))
     rows.append(("wall time", f"{rep['wall_s']:.1f} s"))
+    la = rep["loadavg_start"]
+    rows.append(("machine load avg (1 min) start/end",
+                 f"{la[0]:.1f} / {rep['loadavg_end'][0]:.1f} on {rep['cpu_count']} cores"))
     w = max(len(r[0]) for r in rows)
     print(f"loadtest {rep['url']}  max_jobs={rep['max_jobs']}  pages={','.join(rep['pages'])}"
           f"  train={rep['train']}")
@@ -598,6 +645,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-jobs", type=int, help="AE_MAX_JOBS for the server this script starts")
     ap.add_argument("--warmup", action="store_true",
                     help="let the started server warm up UMAP (AE_WARMUP=1)")
+    ap.add_argument("--no-prime", action="store_true",
+                    help="skip the unmeasured first visit of every page (cold server)")
     ap.add_argument("--out", help="JSON report path (default artifacts/loadtest-N<n>-<time>.json)")
     args = ap.parse_args(argv)
 
@@ -640,15 +689,23 @@ def main(argv: list[str] | None = None) -> int:
             server.stop()
             return 2
     ws_url = base.replace("http://", "ws://") + "/_stcore/stream"
+    prime_errors: list[str] = []
+    if not args.no_prime:
+        prime_errors = asyncio.run(prime(ws_url, base, pages, min(120.0, args.duration)))
+        time.sleep(1.0)  # let the primer's cancelled jobs wind down
     sampler = MemorySampler(pid).start()
     time.sleep(0.5)
     rss_start = sampler.rss()
+    cpu_start = sampler.cpu_seconds()
+    load_start = os.getloadavg()
     t_load = time.monotonic()
     try:
         sessions = asyncio.run(drive(ws_url, base, args.sessions, pages, train, wait,
                                      args.duration, args.ramp, seed_base))
     finally:
         rss_end = sampler.rss()
+        cpu_end = sampler.cpu_seconds()
+        load_end = os.getloadavg()
         sampler.stop()
         if server is not None:
             log_tail = server.tail(60)
@@ -664,7 +721,10 @@ def main(argv: list[str] | None = None) -> int:
         "pages": pages, "train": train, "wait_ready": sorted(wait), "ramp_s": args.ramp,
         "seed_base": seed_base,
         "max_jobs": args.max_jobs if server is not None else None,
-        "cpu_count": os.cpu_count(), "loadavg_start": os.getloadavg(),
+        "cpu_count": os.cpu_count(), "loadavg_start": load_start, "loadavg_end": load_end,
+        "primed": not args.no_prime, "prime_errors": prime_errors,
+        "server_cpu_s": (cpu_end - cpu_start) if cpu_end is not None and cpu_start is not None
+        else None,
         "wall_s": wall, "total_s": time.monotonic() - t_start,
         "memory": {"pid": pid, "start_bytes": rss_start, "peak_bytes": sampler.peak or None,
                    "end_bytes": rss_end,
@@ -679,7 +739,8 @@ def main(argv: list[str] | None = None) -> int:
     out.write_text(json.dumps(report, indent=1))
     print_table(report)
     print(f"  report: {out}")
-    return 0 if summary["errors"] == 0 and summary["sessions_complete"] == args.sessions else 1
+    ok = summary["errors"] == 0 and summary["sessions_complete"] == args.sessions
+    return 0 if ok and not prime_errors else 1
 
 
 if __name__ == "__main__":
