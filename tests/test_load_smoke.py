@@ -71,6 +71,7 @@ def test_three_sessions_against_a_real_server(tmp_path):
     rep = json.loads(out.read_text())
     summary = rep["summary"]
     assert summary["errors"] == 0, summary["error_samples"]
+    assert summary["timeouts"] == 0
     assert rep["prime_errors"] == []
     assert summary["sessions_complete"] == 3
     for s in rep["sessions_detail"]:

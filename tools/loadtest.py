@@ -14,7 +14,8 @@ Measured per page: time to the first finished script run (``page``), time until 
 progress bar remains (``ready``); per training request: time spent queued for a job slot
 (``job wait``, to the resolution of the 0.5 s poll) and time until the result shows
 (``train``). Errors: exception elements, ``st.error`` alerts, compile errors, pages not
-found, dropped connections, and pages not ready before ``--duration``. Peak memory is the
+found or not the page asked for, dropped connections. Timeouts, counted apart: pages not
+ready before ``--duration`` (a session stops there). Peak memory is the
 server's resident set size, its child processes included, sampled every 0.2 s with psutil.
 
 Bounded: at most 50 sessions and 600 s; only 127.0.0.1, localhost or ::1 are accepted.
@@ -53,6 +54,7 @@ ROOT = Path(__file__).resolve().parents[1]
 MAX_SESSIONS = 50
 MAX_DURATION = 600.0
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+TIMEOUT = "not ready before the deadline"  # a capacity limit, counted apart from errors
 POLL_FALLBACK = 0.5  # seconds between fragment polls if the server names no interval
 DEFAULT_PAGE = {"home", "/", ""}  # app.py's default page is served at "/", not "/home"
 
@@ -438,7 +440,7 @@ class ProtocolSession:
                 await asyncio.sleep(max(0.05, min(interval, deadline - time.monotonic())))
                 await self._send_rerun(fragment_id=frag, auto=True)
         except TimeoutError:
-            result.errors.append("not ready before the deadline")
+            result.errors.append(TIMEOUT)
         finally:
             result.errors.extend(self.errors[n_err:])
             if result.trained and wait_ready:  # waits are only known when followed
@@ -482,6 +484,8 @@ async def run_session(index: int, ws_url: str, origin: str, pages: list[str], tr
             pr = PageResult(page, "open")
             res.pages.append(pr)
             await s.visit(pr, deadline, page_name=page, wait_ready=page in wait)
+            if TIMEOUT in pr.errors:
+                break  # out of time: the remaining pages are not visited
             if page == train and pr.ready_s is not None and not pr.errors:
                 tr = PageResult(page, "train")
                 res.pages.append(tr)
@@ -493,8 +497,11 @@ async def run_session(index: int, ws_url: str, origin: str, pages: list[str], tr
                     await s.visit(tr, deadline, widgets=widgets)
                     if not tr.trained and not tr.errors:
                         tr.errors.append("form submitted but no training job was seen")
+                    if TIMEOUT in tr.errors:
+                        break
         res.session_id = s.session_id
-        res.complete = all(p.page_s is not None and not p.errors for p in res.pages) and all(
+        res.complete = len({p.page for p in res.pages}) == len(pages) and all(
+            p.page_s is not None and not p.errors for p in res.pages) and all(
             p.ready_s is not None for p in res.pages if p.page in wait or p.action == "train")
     except Exception as exc:  # noqa: BLE001  (every failure is a counted error)
         res.errors.append(f"{type(exc).__name__}: {exc}")
@@ -546,7 +553,7 @@ async def drive(ws_url: str, origin: str, n: int, pages: list[str], train: str |
         if t in done and not t.cancelled() and t.exception() is None:
             out.append(t.result())
         else:
-            out.append(SessionResult(i, errors=["cancelled at the duration cap"]))
+            out.append(SessionResult(i, errors=[TIMEOUT]))
     return out
 
 
@@ -554,11 +561,12 @@ async def drive(ws_url: str, origin: str, n: int, pages: list[str], train: str |
 # report
 # ---------------------------------------------------------------------------------------
 
-def summarize(sessions: list[SessionResult]) -> dict[str, Any]:
+def summarize(sessions: list[SessionResult], n_pages: int) -> dict[str, Any]:
     pages = [p for s in sessions for p in s.pages]
     opens = [p for p in pages if p.action == "open"]
     trains = [p for p in pages if p.action == "train"]
-    errors = [e for s in sessions for e in s.errors] + [e for p in pages for e in p.errors]
+    problems = [e for s in sessions for e in s.errors] + [e for p in pages for e in p.errors]
+    errors = [e for e in problems if e != TIMEOUT]
 
     def stats(vals: list[float | None]) -> dict[str, Any]:
         v = [x for x in vals if x is not None]
@@ -577,6 +585,8 @@ def summarize(sessions: list[SessionResult]) -> dict[str, Any]:
         "sessions_complete": sum(s.complete for s in sessions),
         "errors": len(errors),
         "error_samples": sorted(set(errors))[:20],
+        "timeouts": len(problems) - len(errors),
+        "pages_not_reached": sum(n_pages - len({p.page for p in s.pages}) for s in sessions),
         "page_s": stats([p.page_s for p in opens]),
         "ready_s": stats([p.ready_s for p in opens]),
         "per_page": per_page,
@@ -594,7 +604,8 @@ def print_table(rep: dict[str, Any]) -> None:
     s = rep["summary"]
     mem = rep["memory"]
     rows = [("sessions (complete)", f"{s['sessions']} ({s['sessions_complete']})"),
-            ("errors", str(s["errors"]))]
+            ("errors", str(s["errors"])),
+            ("timeouts (pages not reached)", f"{s['timeouts']} ({s['pages_not_reached']})")]
     for key, label in (("page_s", "page time"), ("ready_s", "page ready"),
                        ("train_s", "train (form submit)"), ("job_wait_s", "job wait")):
         st = s[key]
@@ -628,7 +639,7 @@ def main(argv: list[str] | None = None) -> int:
                     help=f"concurrent sessions (1..{MAX_SESSIONS})")
     ap.add_argument("--duration", type=float, default=180.0,
                     help=f"cap in seconds on the whole run (1..{MAX_DURATION:.0f})")
-    ap.add_argument("--pages", default="home,pca,intro",
+    ap.add_argument("--pages", default="home,intro,pca",
                     help="comma-separated url paths opened in order by every session")
     ap.add_argument("--wait", default=None,
                     help="pages whose training (progress bar) is awaited after opening "
@@ -714,7 +725,7 @@ def main(argv: list[str] | None = None) -> int:
             log_tail = ""
     wall = time.monotonic() - t_load
 
-    summary = summarize(sessions)
+    summary = summarize(sessions, len(pages))
     report = {
         "url": base, "started_server": server is not None, "server_startup_s": startup_s,
         "sessions_requested": args.sessions, "duration_cap_s": args.duration,
@@ -739,7 +750,8 @@ def main(argv: list[str] | None = None) -> int:
     out.write_text(json.dumps(report, indent=1))
     print_table(report)
     print(f"  report: {out}")
-    ok = summary["errors"] == 0 and summary["sessions_complete"] == args.sessions
+    ok = (summary["errors"] == 0 and summary["timeouts"] == 0
+          and summary["sessions_complete"] == args.sessions)
     return 0 if ok and not prime_errors else 1
 
 
