@@ -81,3 +81,19 @@ def test_live_loss_memory_is_bounded(n):
     for e in range(n):
         job._on_progress(Progress("s", e, n, 0.5))
     assert len(job.losses["s"]) <= 2 * jobs.MAX_POINTS
+
+
+def test_queued_job_takes_a_result_another_session_finished(monkeypatch):
+    from ui import results
+    monkeypatch.setattr(jobs, "_slots", threading.BoundedSemaphore(1))
+    blocker = jobs.Job("busy", 0, _slow_run()).start()
+    ran = []
+    waiting = jobs.Job("shared", 7, lambda c, cb: ran.append(1)).start()
+    time.sleep(0.3)
+    assert waiting.queue_position == 1
+    results.put("shared", 7, "the class's result")
+    _wait(waiting.done, 5)
+    assert waiting.result == "the class's result" and not ran
+    blocker.cancel.set()
+    _wait(blocker.done)
+    results.clear()

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aecore.train import Progress
+from ui import results
 
 log = logging.getLogger("autoencoder_lab.jobs")
 
@@ -30,6 +31,7 @@ _slots = threading.BoundedSemaphore(MAX_JOBS)
 _queue: list[Job] = []
 _queue_lock = threading.Lock()
 _live: weakref.WeakSet[Job] = weakref.WeakSet()
+_turn = threading.Condition(_queue_lock)  # signalled when a slot frees or the queue moves
 MAX_POINTS = 400  # loss points kept per stage for the live chart
 
 
@@ -58,28 +60,47 @@ class Job:
                 del pts[::2]
         return self.cancel.is_set() or not self.alive()
 
+    def _admitted(self) -> bool:
+        """Wait for a slot in first-come order; False if cancelled while queued, or if
+        another session finished the same experiment and config meanwhile (a class that
+        opens the same default view trains it once; the others take the shared result)."""
+        while not (self.cancel.is_set() or not self.alive()):
+            shared = results.get(self.lesson, self.config)
+            if shared is not None:
+                self.result = shared
+                return False
+            with _turn:
+                # Only the head of the queue may take a free slot, so the position the
+                # page shows is the order of service.
+                if _queue and _queue[0] is self and _slots.acquire(blocking=False):
+                    _queue.remove(self)
+                    _turn.notify_all()
+                    return True
+                _turn.wait(0.25)
+        return False
+
     def _work(self) -> None:
         with _queue_lock:
             _queue.append(self)
         try:
-            while not _slots.acquire(timeout=0.25):
-                if self.cancel.is_set() or not self.alive():
-                    return
+            if not self._admitted():
+                return
             try:
-                with _queue_lock:
-                    _queue.remove(self)
                 self.running_since = time.monotonic()
                 self.result = self.run(self.config, self._on_progress)
             finally:
                 _slots.release()
+                with _turn:
+                    _turn.notify_all()
         except BaseException as exc:  # reported on the page; never crashes the server
             self.error = exc
             if not _is_expected(exc):
                 log.error("job %s failed:\n%s", self.lesson, traceback.format_exc())
         finally:
-            with _queue_lock:
+            with _turn:
                 if self in _queue:
                     _queue.remove(self)
+                    _turn.notify_all()
             self.done.set()
 
     def start(self) -> Job:
