@@ -19,7 +19,7 @@ from ui.exports import export_panel
 from ui.i18n import t
 from ui.jobs import Job
 
-POLL_SECONDS = 0.5
+POLL_SECONDS, QUEUED_POLL_SECONDS = 0.5, 2.0
 
 
 def _alive_fn():
@@ -62,8 +62,31 @@ def _status_line(job: Job) -> str:
     return t("panel.progress", stage=p.stage, epoch=p.epoch, epochs=p.epochs, loss=f"{p.loss:.4g}")
 
 
-@st.fragment(run_every=POLL_SECONDS)
 def _live(lesson: str) -> None:
+    """Poll the job: twice a second while it trains, every 2 s while it waits in the
+    queue (each poll costs the server ~20 ms; a waiting class should not outspend the
+    training it waits for)."""
+    job: Job | None = st.session_state.get(_job_key(lesson))
+    if job is not None and job.queue_position:
+        _poll_slow(lesson)
+    else:
+        _poll_fast(lesson)
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def _poll_fast(lesson: str) -> None:
+    _draw(lesson)
+
+
+@st.fragment(run_every=QUEUED_POLL_SECONDS)
+def _poll_slow(lesson: str) -> None:
+    job: Job | None = st.session_state.get(_job_key(lesson))
+    if job is not None and not job.queue_position and not job.done.is_set():
+        st.rerun()  # admitted: switch to the fast poll
+    _draw(lesson)
+
+
+def _draw(lesson: str) -> None:
     job: Job | None = st.session_state.get(_job_key(lesson))
     if job is None:
         return
