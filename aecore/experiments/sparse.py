@@ -15,12 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import torch
 
 from aecore.config import Config, param
 from aecore.data import IMAGE_DATASETS, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
-from aecore.penalties import make_penalty, weight_matrices
+from aecore.penalties import kl_bernoulli, make_penalty, weight_matrices
 from aecore.theory import mse
 from aecore.train import TrainConfig, fit, predict
 
@@ -74,8 +75,9 @@ def run(cfg: SparseConfig, on_progress=None) -> Result:
         features[name] = model.decoder[0].weight.detach().cpu().numpy().T  # (k, D): unit j's image
     for key in ("mean_activation", "fraction_active", "dead_units", "recon_mse"):
         metrics[key] = metrics[f"{cfg.penalty}_{key}"]
+    rho_hat = torch.as_tensor(codes["kl"].mean(0), dtype=torch.float64)
     arrays = {"X": X, "labels": ds.y, "codes": codes, "features": features,
-              "image_shape": ds.image_shape}
+              "image_shape": ds.image_shape, "unit_kl": kl_bernoulli(cfg.rho, rho_hat).numpy()}
     return track.result(metrics, arrays=arrays, models=models)
 
 

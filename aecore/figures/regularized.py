@@ -78,7 +78,7 @@ def rho_hat_figure(codes: dict[str, np.ndarray], rho: float, names: dict[str, st
     return base_layout(fig, names["title"], height=360)
 
 
-def _normalize(images: np.ndarray) -> np.ndarray:
+def normalize_images(images: np.ndarray) -> np.ndarray:
     """Each image scaled to [0, 1] on its own (decoder columns have arbitrary scale and sign)."""
     lo = images.min(1, keepdims=True)
     span = np.maximum(images.max(1, keepdims=True) - lo, 1e-12)
@@ -88,7 +88,7 @@ def _normalize(images: np.ndarray) -> np.ndarray:
 def feature_grid(features: np.ndarray, shape: tuple[int, int], title: str,
                  ncols: int = 16, most: int = 64) -> go.Figure:
     """Decoder columns (one per code unit) drawn as images, ``ncols`` per row."""
-    F = _normalize(np.asarray(features, float)[:most])
+    F = normalize_images(np.asarray(features, float)[:most])
     rows = [F[i:i + ncols] for i in range(0, F.shape[0], ncols)]
     grid = tile_images(rows, shape)
     fig = go.Figure(go.Heatmap(z=grid, colorscale="gray", zmin=0, zmax=1, showscale=False,
