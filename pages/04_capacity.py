@@ -15,8 +15,8 @@ from ui.widgets import claims_box, fmt, settings_form
 LESSON = "capacity"
 st.title(t("capacity.title"))
 st.markdown(t("capacity.explain"))
-st.latex(r"h=f_\theta(x)\in\mathbb{R}^k,\qquad \hat x=g_\phi(h),\qquad"
-         r"k<D:\ \text{undercomplete},\qquad k>D:\ \text{overcomplete}")
+st.latex(r"h=f_\theta(x)\in\mathbb{R}^k,\quad \hat x=g_\phi(h);\qquad "
+         r"k<D\ \text{undercomplete},\quad k>D\ \text{overcomplete}")
 st.markdown(t("capacity.explain_noise"))
 st.latex(r"\mathrm{MSE}_{\text{noise}}=\frac{1}{mD}\sum_{i=1}^{m}\lVert u_i-g_\phi(f_\theta(u_i))\rVert^2,"
          r"\qquad u_i\sim\mathcal{U}[0,1]^D\ \text{(never seen in training)}")

@@ -16,7 +16,7 @@ LESSON = "contractive"
 st.title(t("contractive.title"))
 st.markdown(t("contractive.explain"))
 st.latex(r"\mathcal{L}=\frac{1}{nD}\sum_i\lVert x_i-g_\phi(f_\theta(x_i))\rVert^2"
-         r"+\lambda\,\frac1n\sum_i\lVert J_f(x_i)\rVert_F^2,\qquad"
+         r"+\lambda\,\frac1n\sum_i\lVert J_f(x_i)\rVert_F^2,\qquad "
          r"\lVert J_f(x)\rVert_F^2=\sum_{j,i}\Big(\frac{\partial h_j}{\partial x_i}\Big)^2")
 st.markdown(t("contractive.explain_closed"))
 st.latex(r"h=\sigma(Wx+b):\qquad \lVert J_f(x)\rVert_F^2=\sum_j\big(h_j(1-h_j)\big)^2\lVert W_j\rVert^2")
