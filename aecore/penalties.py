@@ -18,7 +18,7 @@ tests read the same dict.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 from torch import nn

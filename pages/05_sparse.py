@@ -20,8 +20,9 @@ st.markdown(t("sparse.explain"))
 st.latex(r"\mathcal{L}=\frac{1}{nD}\sum_i\lVert x_i-g_\phi(h_i)\rVert^2+\Omega,\qquad "
          r"h_i=\sigma(Wx_i+b)\in(0,1)^k,\ k>D")
 st.latex(r"\Omega_{L1}=\alpha\,\frac1n\sum_i\sum_j|h_{ij}|,\qquad "
-         r"\Omega_{KL}=\beta\sum_j\mathrm{KL}(\rho\,\|\,\hat\rho_j),\quad\hat\rho_j=\frac1n\sum_i h_{ij},\qquad "
          r"\Omega_{L2}=\lambda\sum_{W}\lVert W\rVert_F^2")
+st.latex(r"\Omega_{KL}=\beta\sum_j\mathrm{KL}(\rho\,\|\,\hat\rho_j),\qquad"
+         r"\hat\rho_j=\frac1n\sum_i h_{ij}")
 st.latex(r"\mathrm{KL}(\rho\,\|\,\hat\rho_j)=\rho\log\frac{\rho}{\hat\rho_j}+(1-\rho)\log\frac{1-\rho}{1-\hat\rho_j}")
 st.markdown(t("sparse.explain_kl"))
 

@@ -14,9 +14,18 @@ import torch
 from aecore.config import ConfigError
 from aecore.experiments import get
 from aecore.models import ModelConfig, TiedAutoencoder, build_model
-from aecore.penalties import (PENALTIES, contractive, jacobian_fro2, jacobian_fro2_autograd,
-                              jacobian_fro2_closed, kl_bernoulli, kl_sparsity, l1_code,
-                              l2_weights, make_penalty)
+from aecore.penalties import (
+    PENALTIES,
+    contractive,
+    jacobian_fro2,
+    jacobian_fro2_autograd,
+    jacobian_fro2_closed,
+    kl_bernoulli,
+    kl_sparsity,
+    l1_code,
+    l2_weights,
+    make_penalty,
+)
 from tests.conftest import ROOT
 
 
