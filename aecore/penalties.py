@@ -56,8 +56,8 @@ def single_sigmoid_layer(model: nn.Module) -> nn.Linear | None:
 
 def jacobian_fro2_closed(W: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
     """‖J_f(x)‖²_F = Σ_j (h_j(1 − h_j))² Σ_i W_ji² for h = σ(Wx + b); per row of h, (B,)."""
-    row_norms = (W ** 2).sum(1)                      # (k,)  ‖W_j‖²
-    return ((h * (1 - h)) ** 2 * row_norms).sum(1)   # (B, k) -> (B,)
+    row_norms = (W**2).sum(1)  # (k,)  ‖W_j‖²
+    return ((h * (1 - h)) ** 2 * row_norms).sum(1)  # (B, k) -> (B,)
 
 
 def jacobian(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:
@@ -95,6 +95,7 @@ def l1_code(weight: float, **_) -> Penalty:
 
     def penalty(model: nn.Module, x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
         return alpha * h.abs().sum(1).mean()
+
     return penalty
 
 
@@ -102,10 +103,13 @@ def kl_sparsity(weight: float, rho: float = 0.05, **_) -> Penalty:
     """β · Σ_j KL(ρ ‖ ρ̂_j), ρ̂_j the batch mean of unit j (units must lie in (0, 1))."""
     beta = _check_weight("KL", weight)
     if not 0 < rho < 1:
-        raise ConfigError(f"the target activation ρ must lie strictly between 0 and 1; got {rho!r}.")
+        raise ConfigError(
+            f"the target activation ρ must lie strictly between 0 and 1; got {rho!r}."
+        )
 
     def penalty(model: nn.Module, x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
         return beta * kl_bernoulli(rho, h.mean(0)).sum()
+
     return penalty
 
 
@@ -114,7 +118,8 @@ def l2_weights(weight: float, **_) -> Penalty:
     lam = _check_weight("L2", weight)
 
     def penalty(model: nn.Module, x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
-        return lam * sum((W ** 2).sum() for W in weight_matrices(model))
+        return lam * sum((W**2).sum() for W in weight_matrices(model))
+
     return penalty
 
 
@@ -124,11 +129,15 @@ def contractive(weight: float, **_) -> Penalty:
 
     def penalty(model: nn.Module, x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
         return lam * jacobian_fro2(model, x, h).mean()
+
     return penalty
 
 
 PENALTIES: dict[str, Callable[..., Penalty | None]] = {
-    "none": none_penalty, "l1": l1_code, "kl": kl_sparsity, "l2": l2_weights,
+    "none": none_penalty,
+    "l1": l1_code,
+    "kl": kl_sparsity,
+    "l2": l2_weights,
     "contractive": contractive,
 }
 

@@ -45,17 +45,27 @@ def test_capacity_tiny_training():
 
 def test_capacity_greedy_tiny():
     at = open_page("pages/04_capacity.py")
-    _submit(at, "capacity", {"sweep": False, "pretrain": True}, epochs=2, width=8, depth=1,
-            over_latent=80)
+    _submit(
+        at,
+        "capacity",
+        {"sweep": False, "pretrain": True},
+        epochs=2,
+        width=8,
+        depth=1,
+        over_latent=80,
+    )
     wait_until_trained(at)
     no_errors(at)
     assert any("Greedy" in m.label for m in at.metric)
 
 
-@pytest.mark.parametrize("values,message", [
-    ({"under_latent": 64}, "must be smaller than the 64 inputs"),
-    ({"over_latent": 32}, "must be larger than the 64 inputs"),
-])
+@pytest.mark.parametrize(
+    "values,message",
+    [
+        ({"under_latent": 64}, "must be smaller than the 64 inputs"),
+        ({"over_latent": 32}, "must be larger than the 64 inputs"),
+    ],
+)
 def test_capacity_code_size_on_the_wrong_side_gives_message(values, message):
     at = open_page("pages/04_capacity.py")
     _submit(at, "capacity", **values)
@@ -94,15 +104,18 @@ def test_sparse_rho_zero_gives_message_and_keeps_page():
     _stop_jobs(at, "sparse")
 
 
-@pytest.mark.parametrize("page,lesson,field,lo,hi", [
-    ("pages/05_sparse.py", "sparse", "rho", 0.0, 0.99),
-    ("pages/05_sparse.py", "sparse", "beta", 0.0, 100.0),
-    ("pages/05_sparse.py", "sparse", "alpha", 0.0, 10.0),
-    ("pages/05_sparse.py", "sparse", "hidden", 1, 1024),
-    ("pages/04_capacity.py", "capacity", "under_latent", 1, 1024),
-    ("pages/06_contractive.py", "contractive", "lam", 0.0, 100.0),
-    ("pages/06_contractive.py", "contractive", "latent_dim", 1, 1024),
-])
+@pytest.mark.parametrize(
+    "page,lesson,field,lo,hi",
+    [
+        ("pages/05_sparse.py", "sparse", "rho", 0.0, 0.99),
+        ("pages/05_sparse.py", "sparse", "beta", 0.0, 100.0),
+        ("pages/05_sparse.py", "sparse", "alpha", 0.0, 10.0),
+        ("pages/05_sparse.py", "sparse", "hidden", 1, 1024),
+        ("pages/04_capacity.py", "capacity", "under_latent", 1, 1024),
+        ("pages/06_contractive.py", "contractive", "lam", 0.0, 100.0),
+        ("pages/06_contractive.py", "contractive", "latent_dim", 1, 1024),
+    ],
+)
 def test_widgets_refuse_values_the_backend_refuses(page, lesson, field, lo, hi):
     """Negative weights, ρ ≥ 1 and code size 0 cannot be typed: the widget carries the
     config's bounds (Streamlit's own message shows in the browser)."""
@@ -114,9 +127,10 @@ def test_widgets_refuse_values_the_backend_refuses(page, lesson, field, lo, hi):
 
 def test_contractive_tiny_training():
     at = open_page("pages/06_contractive.py")
-    _submit(at, "contractive", {"tied": True}, epochs=2, curve_epochs=3, latent_dim=4, curve_width=4)
+    _submit(
+        at, "contractive", {"tied": True}, epochs=2, curve_epochs=3, latent_dim=4, curve_width=4
+    )
     wait_until_trained(at)
     no_errors(at)
     assert any("anisotropy" in m.label for m in at.metric)
     assert _claims_shown(at)
-

@@ -33,16 +33,24 @@ SWEEP_KS = (2, 4, 16, 32, 64, 128)
 @dataclass(frozen=True)
 class CapacityConfig(Config):
     dataset: str = param("digits", "image data set", choices=IMAGE_DATASETS)
-    depth: int = param(0, "hidden layers between input and code (0 = one-layer encoder)", lo=0, hi=3)
+    depth: int = param(
+        0, "hidden layers between input and code (0 = one-layer encoder)", lo=0, hi=3
+    )
     width: int = param(128, "units of each hidden layer", lo=2, hi=1024)
     under_latent: int = param(8, "code size of the undercomplete model (k < D)", lo=1, hi=1024)
     over_latent: int = param(256, "code size of the overcomplete model (k > D)", lo=1, hi=2048)
-    activation: str = param("relu", "non-linearity of hidden layers and code",
-                            choices=("relu", "tanh", "sigmoid", "elu"))
-    output: str = param("identity", "output layer (a sigmoid hides the copying)",
-                        choices=("identity", "sigmoid"))
+    activation: str = param(
+        "relu",
+        "non-linearity of hidden layers and code",
+        choices=("relu", "tanh", "sigmoid", "elu"),
+    )
+    output: str = param(
+        "identity", "output layer (a sigmoid hides the copying)", choices=("identity", "sigmoid")
+    )
     epochs: int = param(100, "epochs per model (batches of 256)", lo=1, hi=2000)
-    lr: float = param(5e-3, "initial learning rate (Adam, cosine decay)", lo=0.0, hi=1.0, lo_open=True)
+    lr: float = param(
+        5e-3, "initial learning rate (Adam, cosine decay)", lo=0.0, hi=1.0, lo_open=True
+    )
     n_noise: int = param(500, "uniform-noise test images, never seen in training", lo=10, hi=5000)
     sweep: bool = param(True, "also train code sizes 2 … 128 to draw error against k")
     pretrain: bool = param(False, "greedy layer-wise pretraining of the undercomplete model")
@@ -50,28 +58,36 @@ class CapacityConfig(Config):
 
     def check(self) -> None:
         if self.pretrain and self.depth == 0:
-            raise ConfigError("greedy layer-wise pretraining needs at least one hidden layer: "
-                              "set depth ≥ 1.")
+            raise ConfigError(
+                "greedy layer-wise pretraining needs at least one hidden layer: set depth ≥ 1."
+            )
 
 
 def model_config(cfg: CapacityConfig, D: int, k: int) -> ModelConfig:
-    return ModelConfig(input_dim=D, hidden=(cfg.width,) * cfg.depth, latent_dim=k,
-                       activation=cfg.activation, latent_activation=cfg.activation,
-                       output=cfg.output)
+    return ModelConfig(
+        input_dim=D,
+        hidden=(cfg.width,) * cfg.depth,
+        latent_dim=k,
+        activation=cfg.activation,
+        latent_activation=cfg.activation,
+        output=cfg.output,
+    )
 
 
 def train_config(cfg: CapacityConfig) -> TrainConfig:
     return TrainConfig(epochs=cfg.epochs, batch_size=256, lr=cfg.lr, seed=cfg.seed)
 
 
-def end_to_end(cfg: CapacityConfig, X: np.ndarray, k: int, track: Tracker, stage: str) -> Autoencoder:
+def end_to_end(
+    cfg: CapacityConfig, X: np.ndarray, k: int, track: Tracker, stage: str
+) -> Autoencoder:
     model = build_model(model_config(cfg, X.shape[1], k), seed=cfg.seed)
     fit(model, X, train_config(cfg), on_progress=track, stage=stage)
     return model
 
 
 def greedy(cfg: CapacityConfig, X: np.ndarray, k: int, track: Tracker) -> tuple[Autoencoder, float]:
-    """Train layer by layer on the codes below, stack, fine-tune; also the MSE before fine-tuning."""
+    """Train layer by layer on the codes below, stack, fine-tune; also the pre-fine-tune MSE."""
     widths = [X.shape[1], *(cfg.width,) * cfg.depth, k]
     full = build_model(model_config(cfg, X.shape[1], k), seed=cfg.seed)
     enc = full.linear_layers("encoder")
@@ -79,9 +95,12 @@ def greedy(cfg: CapacityConfig, X: np.ndarray, k: int, track: Tracker) -> tuple[
     codes = X
     for i, (a, b) in enumerate(zip(widths[:-1], widths[1:])):
         out = cfg.output if i == 0 else "identity"
-        stage_model = build_model(ModelConfig(input_dim=a, hidden=(), latent_dim=b,
-                                              latent_activation=cfg.activation, output=out),
-                                  seed=cfg.seed + i)
+        stage_model = build_model(
+            ModelConfig(
+                input_dim=a, hidden=(), latent_dim=b, latent_activation=cfg.activation, output=out
+            ),
+            seed=cfg.seed + i,
+        )
         fit(stage_model, codes, train_config(cfg), on_progress=track, stage=f"greedy layer {i + 1}")
         with torch.no_grad():
             enc[i].load_state_dict(stage_model.encoder[0].state_dict())
@@ -103,16 +122,20 @@ def run(cfg: CapacityConfig, on_progress=None) -> Result:
     noise = np.random.default_rng(cfg.seed).uniform(0, 1, (cfg.n_noise, D)).astype(np.float32)
     under = end_to_end(cfg, X, cfg.under_latent, track, f"undercomplete k={cfg.under_latent}")
     over = end_to_end(cfg, X, cfg.over_latent, track, f"overcomplete k={cfg.over_latent}")
-    recon = {name: (predict(m, X), predict(m, noise)) for name, m in
-             (("undercomplete", under), ("overcomplete", over))}
+    recon = {
+        name: (predict(m, X), predict(m, noise))
+        for name, m in (("undercomplete", under), ("overcomplete", over))
+    }
     metrics = {}
     for name, (rx, rn) in recon.items():
         metrics[f"{name}_data_mse"] = mse(X, rx)
         metrics[f"{name}_noise_mse"] = mse(noise, rn)
     metrics["noise_ratio"] = metrics["overcomplete_noise_mse"] / metrics["undercomplete_noise_mse"]
     models = {"undercomplete": under, "overcomplete": over}
-    sweep = {cfg.under_latent: (metrics["undercomplete_data_mse"], metrics["undercomplete_noise_mse"]),
-             cfg.over_latent: (metrics["overcomplete_data_mse"], metrics["overcomplete_noise_mse"])}
+    sweep = {
+        cfg.under_latent: (metrics["undercomplete_data_mse"], metrics["undercomplete_noise_mse"]),
+        cfg.over_latent: (metrics["overcomplete_data_mse"], metrics["overcomplete_noise_mse"]),
+    }
     if cfg.sweep:
         for k in (k for k in SWEEP_KS if k not in sweep):
             m = end_to_end(cfg, X, k, track, f"sweep k={k}")
@@ -122,15 +145,31 @@ def run(cfg: CapacityConfig, on_progress=None) -> Result:
         metrics["greedy_data_mse"] = mse(X, predict(gmodel, X))
         metrics["greedy_noise_mse"] = mse(noise, predict(gmodel, noise))
         models["greedy"] = gmodel
-    arrays = {"X": X, "labels": ds.y, "noise": noise, "recon": recon, "image_shape": ds.image_shape,
-              "sweep": dict(sorted(sweep.items())), "input_dim": D}
+    arrays = {
+        "X": X,
+        "labels": ds.y,
+        "noise": noise,
+        "recon": recon,
+        "image_shape": ds.image_shape,
+        "sweep": dict(sorted(sweep.items())),
+        "input_dim": D,
+    }
     return track.result(metrics, arrays=arrays, models=models)
 
 
-EXPERIMENTS = [Experiment(
-    "capacity", CapacityConfig, run, "Architecture: depth, width, under- and overcomplete",
-    budget_s=30,
-    claims=(Claim("overcomplete_copies",
-                  "overcomplete_noise_mse < 0.5 · undercomplete_noise_mse (it copies unseen noise)",
-                  lambda m: m["overcomplete_noise_mse"] < 0.5 * m["undercomplete_noise_mse"]),),
-)]
+EXPERIMENTS = [
+    Experiment(
+        "capacity",
+        CapacityConfig,
+        run,
+        "Architecture: depth, width, under- and overcomplete",
+        budget_s=30,
+        claims=(
+            Claim(
+                "overcomplete_copies",
+                "overcomplete_noise_mse < 0.5 · undercomplete_noise_mse (it copies unseen noise)",
+                lambda m: m["overcomplete_noise_mse"] < 0.5 * m["undercomplete_noise_mse"],
+            ),
+        ),
+    )
+]

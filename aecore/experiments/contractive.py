@@ -31,8 +31,8 @@ from aecore.theory import mse
 from aecore.train import TrainConfig, as_tensor, fit, predict
 
 EPS_GRID = np.logspace(-2, 0.5, 11)
-N_PROBE = 300        # images used for the perturbation curve
-N_ARROWS = 36        # curve points where the Jacobian's directions are drawn
+N_PROBE = 300  # images used for the perturbation curve
+N_ARROWS = 36  # curve points where the Jacobian's directions are drawn
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def _fro(J: torch.Tensor) -> np.ndarray:
 def batched_jacobian_norms(fn, X: np.ndarray, batch: int = 512) -> np.ndarray:
     """‖J_fn(x)‖_F for every row of X, in batches (the Jacobians are (B, out, D))."""
     x = as_tensor(X)
-    return np.concatenate([_fro(jacobian(fn, x[i:i + batch])) for i in range(0, len(x), batch)])
+    return np.concatenate([_fro(jacobian(fn, x[i : i + batch])) for i in range(0, len(x), batch)])
 
 
 def weight_norm(model, part: str) -> float:
@@ -72,8 +72,9 @@ def code_distance(model, X: np.ndarray, seed: int) -> np.ndarray:
     U = rng.standard_normal(X.shape).astype(np.float32)
     U /= np.linalg.norm(U, axis=1, keepdims=True)
     h0 = predict(model.encode, X)
-    return np.array([np.linalg.norm(predict(model.encode, X + e * U) - h0, axis=1).mean()
-                     for e in EPS_GRID])
+    return np.array(
+        [np.linalg.norm(predict(model.encode, X + e * U) - h0, axis=1).mean() for e in EPS_GRID]
+    )
 
 
 def true_tangents(name: str, t: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -84,9 +85,12 @@ def true_tangents(name: str, t: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, 
     return P(t), T / np.linalg.norm(T, axis=1, keepdims=True)
 
 
-def _train(mc: ModelConfig, lam: float, kind: str, X, tc: TrainConfig, track, stage: str, seed: int):
-    model = build_model(mc, penalty=make_penalty("contractive" if lam > 0 else "none", lam),
-                        kind=kind, seed=seed)
+def _train(
+    mc: ModelConfig, lam: float, kind: str, X, tc: TrainConfig, track, stage: str, seed: int
+):
+    model = build_model(
+        mc, penalty=make_penalty("contractive" if lam > 0 else "none", lam), kind=kind, seed=seed
+    )
     fit(model, X, tc, on_progress=track, stage=stage)
     return model
 
@@ -96,8 +100,13 @@ def run(cfg: ContractiveConfig, on_progress=None) -> Result:
     kind = "tied" if cfg.tied else "mlp"
     ds = load_dataset(cfg.dataset)
     X = ds.X
-    mc = ModelConfig(input_dim=ds.dim, hidden=(), latent_dim=cfg.latent_dim,
-                     latent_activation="sigmoid", output="identity")
+    mc = ModelConfig(
+        input_dim=ds.dim,
+        hidden=(),
+        latent_dim=cfg.latent_dim,
+        latent_activation="sigmoid",
+        output="identity",
+    )
     tc = TrainConfig(epochs=cfg.epochs, batch_size=256, lr=cfg.lr, seed=cfg.seed)
     probe = X[np.random.default_rng(cfg.seed).choice(len(X), min(N_PROBE, len(X)), replace=False)]
     metrics, models, jf, dist, norms = {}, {}, {}, {}, {}
@@ -110,24 +119,42 @@ def run(cfg: ContractiveConfig, on_progress=None) -> Result:
         metrics[f"map_jacobian_fro_{name}"] = float(jmap.mean())
         metrics[f"w_enc_{name}"] = weight_norm(model, "encoder")
         metrics[f"w_dec_{name}"] = weight_norm(model, "decoder")
-        norms[name] = {"w_enc": metrics[f"w_enc_{name}"], "w_dec": metrics[f"w_dec_{name}"],
-                       "jac_f": metrics[f"jacobian_fro_{name}"], "jac_map": float(jmap.mean())}
+        norms[name] = {
+            "w_enc": metrics[f"w_enc_{name}"],
+            "w_dec": metrics[f"w_dec_{name}"],
+            "jac_f": metrics[f"jacobian_fro_{name}"],
+            "jac_map": float(jmap.mean()),
+        }
         dist[name] = code_distance(model, probe, cfg.seed)
         models[f"{name} (images)"] = model
     metrics["jacobian_ratio"] = metrics["jacobian_fro_cae"] / metrics["jacobian_fro_ae"]
-    metrics["recon_jacobian_ratio"] = metrics["map_jacobian_fro_cae"] / metrics["map_jacobian_fro_ae"]
+    metrics["recon_jacobian_ratio"] = (
+        metrics["map_jacobian_fro_cae"] / metrics["map_jacobian_fro_ae"]
+    )
 
     cd = load_dataset(cfg.curve, 1000, cfg.curve_noise, cfg.seed)
     clean, tangent = true_tangents(cfg.curve, cd.t.astype(np.float64), cd.y)
-    cmc = ModelConfig(input_dim=2, hidden=(cfg.curve_width,), latent_dim=2, activation="tanh",
-                      latent_activation="sigmoid", output="identity")
+    cmc = ModelConfig(
+        input_dim=2,
+        hidden=(cfg.curve_width,),
+        latent_dim=2,
+        activation="tanh",
+        latent_activation="sigmoid",
+        output="identity",
+    )
     ctc = TrainConfig(epochs=cfg.curve_epochs, batch_size=0, lr=1e-2, seed=cfg.seed)
     order = np.argsort(cd.t)[np.linspace(0, cd.n - 1, N_ARROWS).astype(int)]
     dirs = {}
     for name, lam in (("ae", 0.0), ("cae", cfg.curve_lam)):
         model = _train(cmc, lam, kind, cd.X, ctc, track, f"{name.upper()} on the curve", cfg.seed)
-        J = jacobian(model.encode, as_tensor(clean.astype(np.float32))).detach().cpu().double().numpy()
-        _, S, Vt = np.linalg.svd(J)                     # J (n, 2, 2); rows of Vt: v₁, v₂
+        J = (
+            jacobian(model.encode, as_tensor(clean.astype(np.float32)))
+            .detach()
+            .cpu()
+            .double()
+            .numpy()
+        )
+        _, S, Vt = np.linalg.svd(J)  # J (n, 2, 2); rows of Vt: v₁, v₂
         align = np.abs((Vt[:, 0, :] * tangent).sum(1))
         metrics[f"tangent_alignment_{name}"] = float(align.mean())
         metrics[f"anisotropy_{name}"] = float((S[:, 0] / np.maximum(S[:, 1], 1e-12)).mean())
@@ -135,20 +162,44 @@ def run(cfg: ContractiveConfig, on_progress=None) -> Result:
         dirs[name] = (Vt[order], S[order])
         models[f"{name} (curve)"] = model
     metrics["tangent_alignment"] = metrics["tangent_alignment_cae"]
-    arrays = {"jf": jf, "eps": EPS_GRID, "dist": dist, "norms": norms, "curve_X": cd.X,
-              "curve_points": clean[order], "dirs": dirs}
+    arrays = {
+        "jf": jf,
+        "eps": EPS_GRID,
+        "dist": dist,
+        "norms": norms,
+        "curve_X": cd.X,
+        "curve_points": clean[order],
+        "dirs": dirs,
+    }
     return track.result(metrics, arrays=arrays, models=models)
 
 
-EXPERIMENTS = [Experiment(
-    "contractive", ContractiveConfig, run, "Contractive autoencoders", budget_s=30,
-    claims=(
-        Claim("contracts", "jacobian_fro_cae ≤ 0.5 · jacobian_fro_ae and recon_mse_cae ≤ 2 · recon_mse_ae",
-              lambda m: m["jacobian_fro_cae"] <= 0.5 * m["jacobian_fro_ae"]
-              and m["recon_mse_cae"] <= 2 * m["recon_mse_ae"]),
-        Claim("tangent_kept", "tangent_alignment ≥ 0.85 (the CAE's most sensitive direction is the tangent)",
-              lambda m: m["tangent_alignment"] >= 0.85),
-        Claim("anisotropic", "anisotropy_cae > anisotropy_ae (stronger contraction across the curve)",
-              lambda m: m["anisotropy_cae"] > m["anisotropy_ae"]),
-    ),
-)]
+EXPERIMENTS = [
+    Experiment(
+        "contractive",
+        ContractiveConfig,
+        run,
+        "Contractive autoencoders",
+        budget_s=30,
+        claims=(
+            Claim(
+                "contracts",
+                "jacobian_fro_cae ≤ 0.5 · jacobian_fro_ae and recon_mse_cae ≤ 2 · recon_mse_ae",
+                lambda m: (
+                    m["jacobian_fro_cae"] <= 0.5 * m["jacobian_fro_ae"]
+                    and m["recon_mse_cae"] <= 2 * m["recon_mse_ae"]
+                ),
+            ),
+            Claim(
+                "tangent_kept",
+                "tangent_alignment ≥ 0.85 (the CAE's most sensitive direction is the tangent)",
+                lambda m: m["tangent_alignment"] >= 0.85,
+            ),
+            Claim(
+                "anisotropic",
+                "anisotropy_cae > anisotropy_ae (stronger contraction across the curve)",
+                lambda m: m["anisotropy_cae"] > m["anisotropy_ae"],
+            ),
+        ),
+    )
+]

@@ -32,14 +32,22 @@ ACTIVE = 0.1  # an activation above this counts as "on"
 @dataclass(frozen=True)
 class SparseConfig(Config):
     dataset: str = param("digits", "image data set", choices=IMAGE_DATASETS)
-    penalty: str = param("kl", "penalty whose numbers are the headline metrics", choices=PENALTY_NAMES)
-    hidden: int = param(128, "sigmoid code units (more than the inputs: overcomplete)", lo=1, hi=1024)
-    rho: float = param(0.05, "KL target mean activation ρ, in (0, 1)", lo=0.0, hi=0.99, lo_open=True)
+    penalty: str = param(
+        "kl", "penalty whose numbers are the headline metrics", choices=PENALTY_NAMES
+    )
+    hidden: int = param(
+        128, "sigmoid code units (more than the inputs: overcomplete)", lo=1, hi=1024
+    )
+    rho: float = param(
+        0.05, "KL target mean activation ρ, in (0, 1)", lo=0.0, hi=0.99, lo_open=True
+    )
     beta: float = param(0.05, "weight β of the KL sparsity penalty", lo=0.0, hi=100.0)
     alpha: float = param(5e-4, "weight α of the L1 penalty on the code", lo=0.0, hi=10.0)
     lam: float = param(1e-4, "weight λ of the L2 penalty on the weights", lo=0.0, hi=10.0)
     epochs: int = param(200, "epochs per model (batches of 256)", lo=1, hi=2000)
-    lr: float = param(5e-3, "initial learning rate (Adam, cosine decay)", lo=0.0, hi=1.0, lo_open=True)
+    lr: float = param(
+        5e-3, "initial learning rate (Adam, cosine decay)", lo=0.0, hi=1.0, lo_open=True
+    )
     seed: int = param(0, "seed of weights and batch order", lo=0, hi=2**31 - 1)
 
     def weight(self, name: str) -> float:
@@ -48,27 +56,42 @@ class SparseConfig(Config):
 
 def code_stats(H: np.ndarray) -> dict[str, float]:
     """Sparsity numbers of a code matrix H (n, k) with entries in [0, 1]."""
-    return {"mean_activation": float(H.mean()), "fraction_active": float((H > ACTIVE).mean()),
-            "dead_units": float((H.max(0) <= ACTIVE).sum())}
+    return {
+        "mean_activation": float(H.mean()),
+        "fraction_active": float((H > ACTIVE).mean()),
+        "dead_units": float((H.max(0) <= ACTIVE).sum()),
+    }
 
 
 def run(cfg: SparseConfig, on_progress=None) -> Result:
     ds = load_dataset(cfg.dataset)
     X = ds.X
     track = Tracker(on_progress)
-    mc = ModelConfig(input_dim=ds.dim, hidden=(), latent_dim=cfg.hidden,
-                     latent_activation="sigmoid", output="identity")
+    mc = ModelConfig(
+        input_dim=ds.dim,
+        hidden=(),
+        latent_dim=cfg.hidden,
+        latent_activation="sigmoid",
+        output="identity",
+    )
     metrics: dict[str, float] = {"rho": cfg.rho}
     models, codes, features = {}, {}, {}
     for name in PENALTY_NAMES:
         penalty = make_penalty(name, cfg.weight(name), rho=cfg.rho)
         model = build_model(mc, penalty=penalty, seed=cfg.seed)
-        fit(model, X, TrainConfig(epochs=cfg.epochs, batch_size=256, lr=cfg.lr, seed=cfg.seed),
-            on_progress=track, stage=f"penalty {name}")
-        H = predict(model.encode, X)                                   # (n, k)
+        fit(
+            model,
+            X,
+            TrainConfig(epochs=cfg.epochs, batch_size=256, lr=cfg.lr, seed=cfg.seed),
+            on_progress=track,
+            stage=f"penalty {name}",
+        )
+        H = predict(model.encode, X)  # (n, k)
         stats = code_stats(H)
         stats["recon_mse"] = mse(X, predict(model, X))
-        stats["weight_norm"] = float(sum(float((W.detach() ** 2).sum()) for W in weight_matrices(model)) ** 0.5)
+        stats["weight_norm"] = float(
+            sum(float((W.detach() ** 2).sum()) for W in weight_matrices(model)) ** 0.5
+        )
         for key, value in stats.items():
             metrics[f"{name}_{key}"] = value
         models[name], codes[name] = model, H
@@ -76,19 +99,40 @@ def run(cfg: SparseConfig, on_progress=None) -> Result:
     for key in ("mean_activation", "fraction_active", "dead_units", "recon_mse"):
         metrics[key] = metrics[f"{cfg.penalty}_{key}"]
     rho_hat = torch.as_tensor(codes["kl"].mean(0), dtype=torch.float64)
-    arrays = {"X": X, "labels": ds.y, "codes": codes, "features": features,
-              "image_shape": ds.image_shape, "unit_kl": kl_bernoulli(cfg.rho, rho_hat).numpy()}
+    arrays = {
+        "X": X,
+        "labels": ds.y,
+        "codes": codes,
+        "features": features,
+        "image_shape": ds.image_shape,
+        "unit_kl": kl_bernoulli(cfg.rho, rho_hat).numpy(),
+    }
     return track.result(metrics, arrays=arrays, models=models)
 
 
-EXPERIMENTS = [Experiment(
-    "sparse", SparseConfig, run, "Sparse autoencoders", budget_s=30,
-    claims=(
-        Claim("kl_hits_rho", "under penalty=kl, |mean activation − ρ| ≤ 0.02",
-              lambda m: abs(m["kl_mean_activation"] - m["rho"]) <= 0.02),
-        Claim("l1_sparser", "fraction_active under l1 ≤ 0.5 · fraction_active under none",
-              lambda m: m["l1_fraction_active"] <= 0.5 * m["none_fraction_active"]),
-        Claim("kl_sparser", "fraction_active under kl ≤ 0.5 · fraction_active under none",
-              lambda m: m["kl_fraction_active"] <= 0.5 * m["none_fraction_active"]),
-    ),
-)]
+EXPERIMENTS = [
+    Experiment(
+        "sparse",
+        SparseConfig,
+        run,
+        "Sparse autoencoders",
+        budget_s=30,
+        claims=(
+            Claim(
+                "kl_hits_rho",
+                "under penalty=kl, |mean activation − ρ| ≤ 0.02",
+                lambda m: abs(m["kl_mean_activation"] - m["rho"]) <= 0.02,
+            ),
+            Claim(
+                "l1_sparser",
+                "fraction_active under l1 ≤ 0.5 · fraction_active under none",
+                lambda m: m["l1_fraction_active"] <= 0.5 * m["none_fraction_active"],
+            ),
+            Claim(
+                "kl_sparser",
+                "fraction_active under kl ≤ 0.5 · fraction_active under none",
+                lambda m: m["kl_fraction_active"] <= 0.5 * m["none_fraction_active"],
+            ),
+        ),
+    )
+]
