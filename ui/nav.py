@@ -34,4 +34,10 @@ PAGES: list[PageSpec] = [
     PageSpec("lessons/01_intro.py", "intro", "intro.nav", ":material/compress:", "nav.section.basics"),
     PageSpec("lessons/02_pca.py", "pca", "pca.nav", ":material/straighten:", "nav.section.basics"),
     PageSpec("lessons/03_latent.py", "latent", "latent.nav", ":material/scatter_plot:", "nav.section.basics"),
+    PageSpec("lessons/04_capacity.py", "capacity", "capacity.nav", ":material/layers:",
+             "nav.section.regularized"),
+    PageSpec("lessons/05_sparse.py", "sparse", "sparse.nav", ":material/blur_on:",
+             "nav.section.regularized"),
+    PageSpec("lessons/06_contractive.py", "contractive", "contractive.nav", ":material/unfold_less:",
+             "nav.section.regularized"),
 ]

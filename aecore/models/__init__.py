@@ -1,5 +1,8 @@
 """Model registry: one base autoencoder; variants plug into its penalty hook."""
 
 from aecore.models.base import MODELS, Autoencoder, ModelConfig, build_model
+from aecore.models.tied import TiedAutoencoder
 
-__all__ = ["MODELS", "Autoencoder", "ModelConfig", "build_model"]
+MODELS["tied"] = TiedAutoencoder  # decoder weights = encoder weightsᵀ (Rifai et al. 2011)
+
+__all__ = ["MODELS", "Autoencoder", "ModelConfig", "TiedAutoencoder", "build_model"]
