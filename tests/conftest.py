@@ -20,6 +20,16 @@ def _one_thread():
     limit_threads(1)
 
 
+@pytest.fixture(autouse=True)
+def _no_job_outlives_its_test():
+    """Background training jobs end with the test that started them: a torch thread
+    still running at interpreter exit aborts the process ("terminate called ...")."""
+    yield
+    jobs = sys.modules.get("ui.jobs")
+    if jobs is not None:
+        jobs.cancel_all()
+
+
 @pytest.fixture
 def clean_app_state():
     """AppTest runs share the process: clear Streamlit caches and our result cache."""
