@@ -56,8 +56,11 @@ def _line(rng: np.random.Generator, size: int) -> np.ndarray:
 
 
 def draw_image(rng: np.random.Generator, size: int, n_shapes: int, clutter: int,
-               noise: float) -> tuple[np.ndarray, np.ndarray, list[Shape]]:
-    """One image (size, size) in [0, 1]-ish, its mask (bool) and the shapes drawn."""
+               noise: float, rng_clutter: np.random.Generator | None = None
+               ) -> tuple[np.ndarray, np.ndarray, list[Shape]]:
+    """One image (size, size) in [0, 1]-ish, its mask (bool) and the shapes drawn.
+
+    Shapes come from ``rng``, clutter and noise from ``rng_clutter`` (default: the same)."""
     img = np.zeros((size, size))
     mask = np.zeros((size, size), dtype=bool)
     shapes = []
@@ -69,12 +72,14 @@ def draw_image(rng: np.random.Generator, size: int, n_shapes: int, clutter: int,
         img[m] = s.value
         mask |= m
         shapes.append(s)
+    rng = rng if rng_clutter is None else rng_clutter
     if clutter:
         for _ in range(clutter):  # lines and specks: bright but not objects
             if rng.random() < 0.5:
                 c = _line(rng, size)
             else:
-                c = shape_mask(Shape("disc", *rng.uniform(0, size, 2), rng.uniform(0.6, 1.2), 0.0, 0.0), size)
+                speck = Shape("disc", *rng.uniform(0, size, 2), rng.uniform(0.6, 1.2), 0.0, 0.0)
+                c = shape_mask(speck, size)
             img[c & ~mask] = rng.uniform(0.5, 1.0)
         ramp = rng.uniform(-0.25, 0.25, 2)
         yy, xx = np.mgrid[0:size, 0:size] / size - 0.5
@@ -86,14 +91,16 @@ def draw_image(rng: np.random.Generator, size: int, n_shapes: int, clutter: int,
 
 def make_segmentation(n: int, size: int = 32, seed: int = 0, n_shapes: tuple[int, int] = (1, 3),
                       clutter: int = 6, noise: float = 0.15):
-    """n images (n, 1, size, size) float32, masks (n, 1, size, size) float32 and shapes."""
-    rng = np.random.default_rng(seed)
+    """n images (n, 1, size, size) float32, masks (n, 1, size, size) float32 and shapes.
+
+    Two seeded streams: the shapes (hence the masks) do not change with clutter or noise."""
+    rng, rng_clutter = np.random.default_rng([seed, 0]), np.random.default_rng([seed, 1])
     X = np.empty((n, 1, size, size), np.float32)
     Y = np.empty((n, 1, size, size), np.float32)
     all_shapes = []
     for i in range(n):
         k = int(rng.integers(n_shapes[0], n_shapes[1] + 1))
-        img, mask, shapes = draw_image(rng, size, k, clutter, noise)
+        img, mask, shapes = draw_image(rng, size, k, clutter, noise, rng_clutter)
         X[i, 0], Y[i, 0] = img, mask
         all_shapes.append(shapes)
     return X, Y, all_shapes
