@@ -27,15 +27,24 @@ DEAD_AFTER_STEPS = 10  # a feature that has not fired for this many steps counts
 
 
 class SparseAutoencoder(nn.Module):
-    def __init__(self, d: int, m: int, sparsity: str = "topk", k: int = 8, l1: float = 1e-3,
-                 k_aux: int = 32, aux_coef: float = 1 / 32, gen: torch.Generator | None = None):
+    def __init__(
+        self,
+        d: int,
+        m: int,
+        sparsity: str = "topk",
+        k: int = 8,
+        l1: float = 1e-3,
+        k_aux: int = 32,
+        aux_coef: float = 1 / 32,
+        gen: torch.Generator | None = None,
+    ):
         super().__init__()
         self.d, self.m, self.sparsity, self.k, self.l1 = d, m, sparsity, k, l1
         self.k_aux, self.aux_coef = k_aux, aux_coef
         w = torch.randn(d, m, generator=gen)
-        w = w / w.norm(dim=0, keepdim=True)                       # (d, m) unit columns
+        w = w / w.norm(dim=0, keepdim=True)  # (d, m) unit columns
         self.W_dec = nn.Parameter(w)
-        self.W_enc = nn.Parameter(w.T.clone())                    # (m, d) tied at init
+        self.W_enc = nn.Parameter(w.T.clone())  # (m, d) tied at init
         self.b_enc = nn.Parameter(torch.zeros(m))
         self.b_dec = nn.Parameter(torch.zeros(d))
         self.register_buffer("since_fired", torch.zeros(m, dtype=torch.long))
@@ -102,17 +111,22 @@ def dead_fraction(z: np.ndarray) -> float:
     return float(1 - (np.asarray(z) > 0).any(0).mean())
 
 
-def feature_stats(z: np.ndarray, dec_dirs: np.ndarray, head_weight: np.ndarray,
-                  top: int = 12) -> dict[str, np.ndarray]:
+def feature_stats(
+    z: np.ndarray, dec_dirs: np.ndarray, head_weight: np.ndarray, top: int = 12
+) -> dict[str, np.ndarray]:
     """Per feature: firing frequency, mean activation when on, top inputs, logit effect.
 
     ``logit_effect[j] = W_head @ d_j``: how the class logits move per unit activation of
     feature j (exact for a linear head on the activations)."""
     freq = (z > 0).mean(0)
     on_mean = np.where(freq > 0, z.sum(0) / np.maximum((z > 0).sum(0), 1), 0.0)
-    top_idx = np.argsort(-z, axis=0, kind="stable")[:top].T          # (m, top)
-    return {"freq": freq, "on_mean": on_mean, "top_idx": top_idx,
-            "logit_effect": (head_weight @ dec_dirs).T}                # (m, classes)
+    top_idx = np.argsort(-z, axis=0, kind="stable")[:top].T  # (m, top)
+    return {
+        "freq": freq,
+        "on_mean": on_mean,
+        "top_idx": top_idx,
+        "logit_effect": (head_weight @ dec_dirs).T,
+    }  # (m, classes)
 
 
 def roc_curve_points(scores: np.ndarray, positive: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -120,7 +134,7 @@ def roc_curve_points(scores: np.ndarray, positive: np.ndarray) -> tuple[np.ndarr
     s, y = np.asarray(scores, float), np.asarray(positive, bool)
     order = np.argsort(-s, kind="stable")
     s, y = s[order], y[order]
-    last = np.r_[np.flatnonzero(np.diff(s)), s.size - 1]     # end of each run of tied scores
+    last = np.r_[np.flatnonzero(np.diff(s)), s.size - 1]  # end of each run of tied scores
     tp, fp = np.cumsum(y)[last], np.cumsum(~y)[last]
     return np.r_[0.0, fp / max(fp[-1], 1)], np.r_[0.0, tp / max(tp[-1], 1)]
 
@@ -128,6 +142,7 @@ def roc_curve_points(scores: np.ndarray, positive: np.ndarray) -> tuple[np.ndarr
 def roc_auc(scores: np.ndarray, positive: np.ndarray) -> float:
     """P(score of a positive > score of a negative) + ½ P(tie), by average ranks."""
     from scipy.stats import rankdata
+
     y = np.asarray(positive, bool)
     ranks = rankdata(np.asarray(scores, float))
     n_pos, n_neg = y.sum(), (~y).sum()

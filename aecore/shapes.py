@@ -19,12 +19,12 @@ SHAPES = ("disc", "square", "triangle")
 
 @dataclass(frozen=True)
 class Shape:
-    kind: str          # one of SHAPES
-    cx: float          # centre column (pixels)
-    cy: float          # centre row (pixels)
-    r: float           # radius (disc), half side (square), circumradius (triangle)
-    angle: float       # rotation in radians (square, triangle)
-    value: float       # brightness of the filled shape
+    kind: str  # one of SHAPES
+    cx: float  # centre column (pixels)
+    cy: float  # centre row (pixels)
+    r: float  # radius (disc), half side (square), circumradius (triangle)
+    angle: float  # rotation in radians (square, triangle)
+    value: float  # brightness of the filled shape
 
 
 def shape_mask(s: Shape, size: int) -> np.ndarray:
@@ -32,9 +32,9 @@ def shape_mask(s: Shape, size: int) -> np.ndarray:
     yy, xx = np.mgrid[0:size, 0:size] + 0.5
     dx, dy = xx - s.cx, yy - s.cy
     if s.kind == "disc":
-        return dx ** 2 + dy ** 2 <= s.r ** 2
+        return dx**2 + dy**2 <= s.r**2
     c, si = np.cos(-s.angle), np.sin(-s.angle)
-    u, v = c * dx - si * dy, si * dx + c * dy          # coordinates in the shape's frame
+    u, v = c * dx - si * dy, si * dx + c * dy  # coordinates in the shape's frame
     if s.kind == "square":
         return (np.abs(u) <= s.r) & (np.abs(v) <= s.r)
     # equilateral triangle: inside the three half-planes whose normals point outwards
@@ -55,9 +55,14 @@ def _line(rng: np.random.Generator, size: int) -> np.ndarray:
     return dist <= 0.5
 
 
-def draw_image(rng: np.random.Generator, size: int, n_shapes: int, clutter: int,
-               noise: float, rng_clutter: np.random.Generator | None = None
-               ) -> tuple[np.ndarray, np.ndarray, list[Shape]]:
+def draw_image(
+    rng: np.random.Generator,
+    size: int,
+    n_shapes: int,
+    clutter: int,
+    noise: float,
+    rng_clutter: np.random.Generator | None = None,
+) -> tuple[np.ndarray, np.ndarray, list[Shape]]:
     """One image (size, size) in [0, 1]-ish, its mask (bool) and the shapes drawn.
 
     Shapes come from ``rng``, clutter and noise from ``rng_clutter`` (default: the same)."""
@@ -65,9 +70,14 @@ def draw_image(rng: np.random.Generator, size: int, n_shapes: int, clutter: int,
     mask = np.zeros((size, size), dtype=bool)
     shapes = []
     for _ in range(n_shapes):
-        s = Shape(kind=SHAPES[rng.integers(len(SHAPES))], cx=rng.uniform(4, size - 4),
-                  cy=rng.uniform(4, size - 4), r=rng.uniform(size / 12, size / 6),
-                  angle=rng.uniform(0, 2 * np.pi), value=rng.uniform(0.5, 1.0))
+        s = Shape(
+            kind=SHAPES[rng.integers(len(SHAPES))],
+            cx=rng.uniform(4, size - 4),
+            cy=rng.uniform(4, size - 4),
+            r=rng.uniform(size / 12, size / 6),
+            angle=rng.uniform(0, 2 * np.pi),
+            value=rng.uniform(0.5, 1.0),
+        )
         m = shape_mask(s, size)
         img[m] = s.value
         mask |= m
@@ -89,8 +99,14 @@ def draw_image(rng: np.random.Generator, size: int, n_shapes: int, clutter: int,
     return img.astype(np.float32), mask, shapes
 
 
-def make_segmentation(n: int, size: int = 32, seed: int = 0, n_shapes: tuple[int, int] = (1, 3),
-                      clutter: int = 6, noise: float = 0.15):
+def make_segmentation(
+    n: int,
+    size: int = 32,
+    seed: int = 0,
+    n_shapes: tuple[int, int] = (1, 3),
+    clutter: int = 6,
+    noise: float = 0.15,
+):
     """n images (n, 1, size, size) float32, masks (n, 1, size, size) float32 and shapes.
 
     Two seeded streams: the shapes (hence the masks) do not change with clutter or noise."""

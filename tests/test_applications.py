@@ -15,8 +15,15 @@ from aecore.experiments.anomaly import AnomalyConfig
 from aecore.experiments.sae_features import SAEConfig
 from aecore.experiments.unet import UNetConfig
 from aecore.models.unet import UNet, init_unet, pooled_iou
-from aecore.sae import (SparseAutoencoder, dead_fraction, explained_variance, feature_stats, l0,
-                        roc_auc, roc_curve_points)
+from aecore.sae import (
+    SparseAutoencoder,
+    dead_fraction,
+    explained_variance,
+    feature_stats,
+    l0,
+    roc_auc,
+    roc_curve_points,
+)
 from aecore.shapes import SHAPES, Shape, make_segmentation, shape_mask
 
 
@@ -55,7 +62,10 @@ def test_skip_switch_removes_the_skips():
     assert torch.equal(unet(x), unet.decode(feats[-1], feats[:-1]))
     assert not torch.allclose(unet(x), unet.decode(feats[-1], fake))
     # and the decoder blocks read twice the channels (the concatenated skip)
-    first_convs = [blk[0].in_channels for blk in unet.dec], [blk[0].in_channels for blk in plain.dec]
+    first_convs = (
+        [blk[0].in_channels for blk in unet.dec],
+        [blk[0].in_channels for blk in plain.dec],
+    )
     assert first_convs == ([16, 8], [8, 4])
     n_params = [sum(p.numel() for p in m.parameters()) for m in (unet, plain)]
     assert n_params[0] > n_params[1]
@@ -70,15 +80,18 @@ def test_skip_gradient_reaches_full_resolution_features_only_with_skips():
         feats = model.encode(x)
         bumped = [feats[0] + 1.0, feats[1]]
         with torch.no_grad():
-            diff = (model.decode(feats[-1], feats[:-1]) - model.decode(feats[-1], bumped)).abs().max()
+            diff = (
+                (model.decode(feats[-1], feats[:-1]) - model.decode(feats[-1], bumped)).abs().max()
+            )
         assert (diff > 1e-6) == moves
 
 
 @pytest.mark.parametrize("kind", SHAPES)
 def test_shape_masks_have_the_drawn_area(kind):
     s = Shape(kind, cx=32.0, cy=32.0, r=12.0, angle=0.3, value=1.0)
-    area = {"disc": np.pi * 12 ** 2, "square": (2 * 12) ** 2,
-            "triangle": 3 * np.sqrt(3) / 4 * 12 ** 2}[kind]
+    area = {"disc": np.pi * 12**2, "square": (2 * 12) ** 2, "triangle": 3 * np.sqrt(3) / 4 * 12**2}[
+        kind
+    ]
     assert abs(shape_mask(s, 64).sum() - area) / area < 0.03
 
 
@@ -89,7 +102,7 @@ def test_synthetic_masks_match_the_drawn_shapes():
         for s in drawn:
             union |= shape_mask(s, 32)
         assert np.array_equal(mask.astype(bool), union)
-        assert np.array_equal(img > 0, union)   # no clutter or noise: ink exactly on the mask
+        assert np.array_equal(img > 0, union)  # no clutter or noise: ink exactly on the mask
     # with clutter and noise the masks stay the same (seeded, clutter is never an object)
     _, Y2, shapes2 = make_segmentation(20, size=32, seed=5, clutter=0, noise=0.5)
     assert np.array_equal(Y, Y2) and shapes == shapes2
@@ -113,7 +126,7 @@ def test_roc_auc_matches_scikit_learn(seed):
     rng = np.random.default_rng(seed)
     y = rng.random(300) < 0.4
     scores = rng.normal(size=300) + y * 0.8
-    scores[:50] = np.round(scores[:50], 1)   # ties
+    scores[:50] = np.round(scores[:50], 1)  # ties
     assert roc_auc(scores, y) == pytest.approx(roc_auc_score(y, scores), abs=1e-12)
     fpr, tpr = roc_curve_points(scores, y)
     sk_fpr, sk_tpr, _ = roc_curve(y, scores, drop_intermediate=False)
@@ -142,7 +155,7 @@ def test_topk_code_has_exactly_k_or_fewer_and_logit_effect_is_linear():
     head = np.random.default_rng(0).normal(size=(10, 8))
     dirs = sae.decoder_directions().detach().numpy()
     stats = feature_stats(z, dirs, head)
-    j = 5   # the logits move along head @ d_j when feature j is turned up by one
+    j = 5  # the logits move along head @ d_j when feature j is turned up by one
     dz = np.zeros(32)
     dz[j] = 1.0
     assert np.allclose(head @ (dirs @ dz), stats["logit_effect"][j])
@@ -161,9 +174,11 @@ def test_configs_refuse_bad_values():
 
 
 def test_tiny_runs_give_every_metric():
-    for name, cfg in (("unet", UNetConfig(n_train=16, n_test=8, epochs=1, image_size=16)),
-                      ("anomaly", AnomalyConfig(epochs=2)),
-                      ("sae_features", SAEConfig(clf_epochs=2, sae_epochs=2, sparsity="l1"))):
+    for name, cfg in (
+        ("unet", UNetConfig(n_train=16, n_test=8, epochs=1, image_size=16)),
+        ("anomaly", AnomalyConfig(epochs=2)),
+        ("sae_features", SAEConfig(clf_epochs=2, sae_epochs=2, sparsity="l1")),
+    ):
         res = get(name).run(cfg, None)
         assert all(np.isfinite(v) for v in res.metrics.values())
     assert set(res.metrics) >= {"explained_variance", "l0", "dead_fraction", "dict_size"}

@@ -27,19 +27,25 @@ from aecore.train import ProgressFn, TrainConfig, fit, predict
 
 @dataclass(frozen=True)
 class SAEConfig(Config):
-    hidden: int = param(64, "classifier hidden width d (the activations the SAE reads)", lo=8, hi=256)
+    hidden: int = param(
+        64, "classifier hidden width d (the activations the SAE reads)", lo=8, hi=256
+    )
     clf_epochs: int = param(60, "classifier epochs (batches of 128)", lo=1, hi=1000)
     expansion: int = param(4, "dictionary size m = expansion × d", lo=1, hi=16)
     sparsity: str = param("topk", "how sparsity is enforced", choices=("topk", "l1"))
     k: int = param(16, "active features per input (top-k)", lo=1, hi=256)
     l1: float = param(3e-3, "L1 coefficient (L1 sparsity)", lo=0.0, hi=10.0)
-    aux_coef: float = param(0.5, "weight of the AuxK loss that revives dead features (top-k)", lo=0.0, hi=10.0)
+    aux_coef: float = param(
+        0.5, "weight of the AuxK loss that revives dead features (top-k)", lo=0.0, hi=10.0
+    )
     sae_epochs: int = param(200, "SAE epochs (batches of 128)", lo=1, hi=2000)
     seed: int = param(0, "seed of the split, weights and batch order", lo=0, hi=2**31 - 1)
 
     def check(self) -> None:
         if self.sparsity == "topk" and self.k > self.expansion * self.hidden:
-            raise ConfigError(f"k={self.k} exceeds the dictionary size {self.expansion * self.hidden}.")
+            raise ConfigError(
+                f"k={self.k} exceeds the dictionary size {self.expansion * self.hidden}."
+            )
 
 
 def classifier_loss(model: nn.Module, x: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -60,37 +66,73 @@ def run(cfg: SAEConfig, on_progress: ProgressFn | None = None) -> Result:
     gen = torch.Generator().manual_seed(cfg.seed)
     clf = nn.Sequential(nn.Linear(X.shape[1], cfg.hidden), nn.ReLU(), nn.Linear(cfg.hidden, 10))
     reset_parameters(clf, gen)
-    fit(clf, X[tr], TrainConfig(epochs=cfg.clf_epochs, batch_size=128, lr=3e-3, seed=cfg.seed),
-        target=y[tr].astype(np.float32), loss_fn=classifier_loss, on_progress=track, stage="classifier")
-    acts = predict(lambda x: clf[1](clf[0](x)), X)                     # (n, d)
+    fit(
+        clf,
+        X[tr],
+        TrainConfig(epochs=cfg.clf_epochs, batch_size=128, lr=3e-3, seed=cfg.seed),
+        target=y[tr].astype(np.float32),
+        loss_fn=classifier_loss,
+        on_progress=track,
+        stage="classifier",
+    )
+    acts = predict(lambda x: clf[1](clf[0](x)), X)  # (n, d)
     accuracy = float((predict(clf, X[te]).argmax(1) == y[te]).mean())
-    sae = SparseAutoencoder(cfg.hidden, cfg.expansion * cfg.hidden, cfg.sparsity, k=cfg.k,
-                            l1=cfg.l1, aux_coef=cfg.aux_coef, gen=gen)
+    sae = SparseAutoencoder(
+        cfg.hidden,
+        cfg.expansion * cfg.hidden,
+        cfg.sparsity,
+        k=cfg.k,
+        l1=cfg.l1,
+        aux_coef=cfg.aux_coef,
+        gen=gen,
+    )
     with torch.no_grad():
         sae.b_dec.copy_(torch.from_numpy(acts[tr].mean(0)))
-    fit(sae, acts[tr], TrainConfig(epochs=cfg.sae_epochs, batch_size=128, lr=3e-3, seed=cfg.seed),
-        loss_fn=sae_loss, on_progress=track, stage="sparse autoencoder")
-    z = predict(sae.encode, acts)                                      # (n, m)
+    fit(
+        sae,
+        acts[tr],
+        TrainConfig(epochs=cfg.sae_epochs, batch_size=128, lr=3e-3, seed=cfg.seed),
+        loss_fn=sae_loss,
+        on_progress=track,
+        stage="sparse autoencoder",
+    )
+    z = predict(sae.encode, acts)  # (n, m)
     recon = predict(sae, acts)
-    dirs = sae.decoder_directions().detach().cpu().numpy()            # (d, m)
-    head = clf[2].weight.detach().cpu().numpy()                        # (10, d)
-    with torch.no_grad():   # the classifier fed with the SAE's reconstruction instead of a
+    dirs = sae.decoder_directions().detach().cpu().numpy()  # (d, m)
+    head = clf[2].weight.detach().cpu().numpy()  # (10, d)
+    with torch.no_grad():  # the classifier fed with the SAE's reconstruction instead of a
         spliced = clf[2](torch.from_numpy(recon)).argmax(1).numpy()
-    metrics = {"explained_variance": explained_variance(acts[te], recon[te]), "l0": l0(z[te]),
-               "dead_fraction": dead_fraction(z), "dict_size": sae.m,
-               "classifier_accuracy": accuracy,
-               "spliced_accuracy": float((spliced[te] == y[te]).mean())}
+    metrics = {
+        "explained_variance": explained_variance(acts[te], recon[te]),
+        "l0": l0(z[te]),
+        "dead_fraction": dead_fraction(z),
+        "dict_size": sae.m,
+        "classifier_accuracy": accuracy,
+        "spliced_accuracy": float((spliced[te] == y[te]).mean()),
+    }
     stats = feature_stats(z, dirs, head)
-    arrays = {"z": z, "X": X, "y": y, "image_shape": ds.image_shape, **stats,
-              "class_mean": np.stack([z[y == c].mean(0) for c in range(10)])}   # (10, m)
+    arrays = {
+        "z": z,
+        "X": X,
+        "y": y,
+        "image_shape": ds.image_shape,
+        **stats,
+        "class_mean": np.stack([z[y == c].mean(0) for c in range(10)]),
+    }  # (10, m)
     return track.result(metrics, arrays=arrays, models={"classifier": clf, "sae": sae})
 
 
-EXPERIMENTS = [Experiment(
-    "sae_features", SAEConfig, run, "Sparse autoencoder features of a classifier", budget_s=60,
-    claims=(
-        Claim("faithful", "explained_variance ≥ 0.8", lambda m: m["explained_variance"] >= 0.8),
-        Claim("sparse", "l0 ≤ 0.1 · dict_size", lambda m: m["l0"] <= 0.1 * m["dict_size"]),
-        Claim("alive", "dead_fraction ≤ 0.2", lambda m: m["dead_fraction"] <= 0.2),
-    ),
-)]
+EXPERIMENTS = [
+    Experiment(
+        "sae_features",
+        SAEConfig,
+        run,
+        "Sparse autoencoder features of a classifier",
+        budget_s=60,
+        claims=(
+            Claim("faithful", "explained_variance ≥ 0.8", lambda m: m["explained_variance"] >= 0.8),
+            Claim("sparse", "l0 ≤ 0.1 · dict_size", lambda m: m["l0"] <= 0.1 * m["dict_size"]),
+            Claim("alive", "dead_fraction ≤ 0.2", lambda m: m["dead_fraction"] <= 0.2),
+        ),
+    )
+]

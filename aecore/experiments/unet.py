@@ -25,7 +25,9 @@ N_SHOW = 6  # test images shown with their predictions
 
 @dataclass(frozen=True)
 class UNetConfig(Config):
-    image_size: int = param(32, "image side in pixels (a multiple of 4)", choices=(16, 24, 32, 40, 48))
+    image_size: int = param(
+        32, "image side in pixels (a multiple of 4)", choices=(16, 24, 32, 40, 48)
+    )
     n_train: int = param(500, "training images", lo=16, hi=2000)
     n_test: int = param(200, "held-out test images", lo=8, hi=1000)
     clutter: int = param(6, "distracting lines and specks per image", lo=0, hi=20)
@@ -37,9 +39,18 @@ class UNetConfig(Config):
 
 
 def _train(cfg: UNetConfig, skips: bool, X, Y, track: Tracker, stage: str) -> UNet:
-    model = init_unet(UNet(cfg.width, depth=2, skips=skips), torch.Generator().manual_seed(cfg.seed))
-    fit(model, X, TrainConfig(epochs=cfg.epochs, batch_size=32, lr=cfg.lr, seed=cfg.seed),
-        target=Y, loss_fn=bce_dice_loss, on_progress=track, stage=stage)
+    model = init_unet(
+        UNet(cfg.width, depth=2, skips=skips), torch.Generator().manual_seed(cfg.seed)
+    )
+    fit(
+        model,
+        X,
+        TrainConfig(epochs=cfg.epochs, batch_size=32, lr=cfg.lr, seed=cfg.seed),
+        target=Y,
+        loss_fn=bce_dice_loss,
+        on_progress=track,
+        stage=stage,
+    )
     return model
 
 
@@ -52,30 +63,47 @@ def _maps(model: UNet, x: np.ndarray) -> dict[str, np.ndarray]:
 
 def run(cfg: UNetConfig, on_progress: ProgressFn | None = None) -> Result:
     track = Tracker(on_progress)
-    X, Y, shapes = make_segmentation(cfg.n_train + cfg.n_test, cfg.image_size, cfg.seed,
-                                     clutter=cfg.clutter, noise=cfg.noise)
-    Xtr, Ytr, Xte, Yte = X[:cfg.n_train], Y[:cfg.n_train], X[cfg.n_train:], Y[cfg.n_train:]
-    models = {"U-Net": _train(cfg, True, Xtr, Ytr, track, "U-Net (skips)"),
-              "no skips": _train(cfg, False, Xtr, Ytr, track, "U-Net without skips")}
+    track.step("drawing the synthetic images")
+    X, Y, _ = make_segmentation(
+        cfg.n_train + cfg.n_test, cfg.image_size, cfg.seed, clutter=cfg.clutter, noise=cfg.noise
+    )
+    Xtr, Ytr, Xte, Yte = X[: cfg.n_train], Y[: cfg.n_train], X[cfg.n_train :], Y[cfg.n_train :]
+    models = {
+        "U-Net": _train(cfg, True, Xtr, Ytr, track, "U-Net (skips)"),
+        "no skips": _train(cfg, False, Xtr, Ytr, track, "U-Net without skips"),
+    }
     logits = {k: predict(m, Xte) for k, m in models.items()}
     truth = Yte > 0.5
-    metrics = {"iou_skip": pooled_iou(logits["U-Net"] > 0, truth),
-               "iou_noskip": pooled_iou(logits["no skips"] > 0, truth),
-               "foreground_fraction": float(truth.mean()),
-               "params_skip": sum(p.numel() for p in models["U-Net"].parameters()),
-               "params_noskip": sum(p.numel() for p in models["no skips"].parameters())}
-    per_image = {k: [pooled_iou(v[i] > 0, truth[i]) for i in range(N_SHOW)] for k, v in logits.items()}
-    arrays = {"inputs": Xte[:N_SHOW, 0], "truth": Yte[:N_SHOW, 0],
-              "pred": {k: (v[:N_SHOW, 0] > 0).astype(np.float32) for k, v in logits.items()},
-              "per_image_iou": per_image,
-              "maps": {k: _maps(m, Xte[0]) for k, m in models.items()}}
+    metrics = {
+        "iou_skip": pooled_iou(logits["U-Net"] > 0, truth),
+        "iou_noskip": pooled_iou(logits["no skips"] > 0, truth),
+        "foreground_fraction": float(truth.mean()),
+        "params_skip": sum(p.numel() for p in models["U-Net"].parameters()),
+        "params_noskip": sum(p.numel() for p in models["no skips"].parameters()),
+    }
+    per_image = {
+        k: [pooled_iou(v[i] > 0, truth[i]) for i in range(N_SHOW)] for k, v in logits.items()
+    }
+    arrays = {
+        "inputs": Xte[:N_SHOW, 0],
+        "truth": Yte[:N_SHOW, 0],
+        "pred": {k: (v[:N_SHOW, 0] > 0).astype(np.float32) for k, v in logits.items()},
+        "per_image_iou": per_image,
+        "maps": {k: _maps(m, Xte[0]) for k, m in models.items()},
+    }
     return track.result(metrics, arrays=arrays, models=models)
 
 
-EXPERIMENTS = [Experiment(
-    "unet", UNetConfig, run, "U-Net segmentation, with and without skips", budget_s=90,
-    claims=(
-        Claim("segments_well", "iou_skip ≥ 0.85", lambda m: m["iou_skip"] >= 0.85),
-        Claim("skips_help", "iou_skip > iou_noskip", lambda m: m["iou_skip"] > m["iou_noskip"]),
-    ),
-)]
+EXPERIMENTS = [
+    Experiment(
+        "unet",
+        UNetConfig,
+        run,
+        "U-Net segmentation, with and without skips",
+        budget_s=90,
+        claims=(
+            Claim("segments_well", "iou_skip ≥ 0.85", lambda m: m["iou_skip"] >= 0.85),
+            Claim("skips_help", "iou_skip > iou_noskip", lambda m: m["iou_skip"] > m["iou_noskip"]),
+        ),
+    )
+]

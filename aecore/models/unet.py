@@ -18,8 +18,12 @@ from torch.nn import functional as F
 
 
 def block(c_in: int, c_out: int) -> nn.Sequential:
-    return nn.Sequential(nn.Conv2d(c_in, c_out, 3, padding=1), nn.ReLU(),
-                         nn.Conv2d(c_out, c_out, 3, padding=1), nn.ReLU())
+    return nn.Sequential(
+        nn.Conv2d(c_in, c_out, 3, padding=1),
+        nn.ReLU(),
+        nn.Conv2d(c_out, c_out, 3, padding=1),
+        nn.ReLU(),
+    )
 
 
 class UNet(nn.Module):
@@ -28,13 +32,17 @@ class UNet(nn.Module):
     def __init__(self, width: int = 8, depth: int = 2, skips: bool = True, in_ch: int = 1):
         super().__init__()
         self.width, self.depth, self.skips = width, depth, skips
-        chans = [width * 2 ** i for i in range(depth + 1)]           # e.g. 8, 16, 32
-        self.down = nn.ModuleList(block(c_in, c) for c_in, c in zip([in_ch, *chans[:-2]], chans[:-1]))
+        chans = [width * 2**i for i in range(depth + 1)]  # e.g. 8, 16, 32
+        self.down = nn.ModuleList(
+            block(c_in, c) for c_in, c in zip([in_ch, *chans[:-2]], chans[:-1])
+        )
         self.bottom = block(chans[-2], chans[-1])
-        self.up = nn.ModuleList(nn.ConvTranspose2d(chans[i + 1], chans[i], 2, stride=2)
-                                for i in reversed(range(depth)))
-        self.dec = nn.ModuleList(block(chans[i] * (2 if skips else 1), chans[i])
-                                 for i in reversed(range(depth)))
+        self.up = nn.ModuleList(
+            nn.ConvTranspose2d(chans[i + 1], chans[i], 2, stride=2) for i in reversed(range(depth))
+        )
+        self.dec = nn.ModuleList(
+            block(chans[i] * (2 if skips else 1), chans[i]) for i in reversed(range(depth))
+        )
         self.head = nn.Conv2d(chans[0], 1, 1)
 
     def encode(self, x: torch.Tensor) -> list[torch.Tensor]:
@@ -47,8 +55,12 @@ class UNet(nn.Module):
         feats.append(self.bottom(x))
         return feats
 
-    def decode(self, bottleneck: torch.Tensor, skip_feats: list[torch.Tensor] | None = None,
-               keep: list | None = None) -> torch.Tensor:
+    def decode(
+        self,
+        bottleneck: torch.Tensor,
+        skip_feats: list[torch.Tensor] | None = None,
+        keep: list | None = None,
+    ) -> torch.Tensor:
         """Logits (B, 1, H, W) from the bottleneck, merging ``skip_feats`` when skips are on."""
         x = bottleneck
         for i, (up, dec) in enumerate(zip(self.up, self.dec)):
@@ -79,7 +91,7 @@ class UNet(nn.Module):
 
 def _check_size(x: torch.Tensor, depth: int) -> None:
     h, w = x.shape[-2:]
-    m = 2 ** depth
+    m = 2**depth
     if h % m or w % m:
         raise ValueError(f"image size {h}×{w} must be a multiple of {m} for depth {depth}.")
 
