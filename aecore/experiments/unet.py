@@ -1,0 +1,109 @@
+"""Lesson 9a, ``unet``: segmentation with a U-Net, with and without its skip connections.
+
+Ronneberger et al. (2015): an encoder–decoder whose decoder also receives the encoder's
+full-resolution features. Both networks below have the same encoder, decoder and seed
+and train on the same synthetic images (shapes in clutter and noise, ``aecore.shapes``)
+with BCE + Dice; the only difference is the skip switch. The metric is the IoU pooled
+over every pixel of the held-out images: |P ∩ Y| / |P ∪ Y| with P = {logit > 0}.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from aecore.config import Config, param
+from aecore.experiments.base import Claim, Experiment, Result, Tracker
+from aecore.models.unet import UNet, bce_dice_loss, init_unet, pooled_iou
+from aecore.shapes import make_segmentation
+from aecore.train import ProgressFn, TrainConfig, as_tensor, fit, predict
+
+N_SHOW = 6  # test images shown with their predictions
+
+
+@dataclass(frozen=True)
+class UNetConfig(Config):
+    image_size: int = param(
+        32, "image side in pixels (a multiple of 4)", choices=(16, 24, 32, 40, 48)
+    )
+    n_train: int = param(500, "training images", lo=16, hi=2000)
+    n_test: int = param(200, "held-out test images", lo=8, hi=1000)
+    clutter: int = param(6, "distracting lines and specks per image", lo=0, hi=20)
+    noise: float = param(0.15, "standard deviation of the pixel noise", lo=0.0, hi=1.0)
+    width: int = param(8, "channels at the first level (doubling per level)", lo=2, hi=32)
+    epochs: int = param(30, "epochs per network", lo=1, hi=300)
+    lr: float = param(3e-3, "learning rate (Adam, cosine decay)", lo=0.0, hi=1.0, lo_open=True)
+    seed: int = param(0, "seed of the images, weights and batch order", lo=0, hi=2**31 - 1)
+
+
+def _train(cfg: UNetConfig, skips: bool, X, Y, track: Tracker, stage: str) -> UNet:
+    model = init_unet(
+        UNet(cfg.width, depth=2, skips=skips), torch.Generator().manual_seed(cfg.seed)
+    )
+    fit(
+        model,
+        X,
+        TrainConfig(epochs=cfg.epochs, batch_size=32, lr=cfg.lr, seed=cfg.seed),
+        target=Y,
+        loss_fn=bce_dice_loss,
+        on_progress=track,
+        stage=stage,
+    )
+    return model
+
+
+@torch.no_grad()
+def _maps(model: UNet, x: np.ndarray) -> dict[str, np.ndarray]:
+    """Intermediate feature maps of one image: {name: (channels, h, w)}."""
+    maps = model.feature_maps(as_tensor(x[None]))
+    return {k: v[0].float().cpu().numpy() for k, v in maps.items()}
+
+
+def run(cfg: UNetConfig, on_progress: ProgressFn | None = None) -> Result:
+    track = Tracker(on_progress)
+    track.step("drawing the synthetic images")
+    X, Y, _ = make_segmentation(
+        cfg.n_train + cfg.n_test, cfg.image_size, cfg.seed, clutter=cfg.clutter, noise=cfg.noise
+    )
+    Xtr, Ytr, Xte, Yte = X[: cfg.n_train], Y[: cfg.n_train], X[cfg.n_train :], Y[cfg.n_train :]
+    models = {
+        "U-Net": _train(cfg, True, Xtr, Ytr, track, "U-Net (skips)"),
+        "no skips": _train(cfg, False, Xtr, Ytr, track, "U-Net without skips"),
+    }
+    logits = {k: predict(m, Xte) for k, m in models.items()}
+    truth = Yte > 0.5
+    metrics = {
+        "iou_skip": pooled_iou(logits["U-Net"] > 0, truth),
+        "iou_noskip": pooled_iou(logits["no skips"] > 0, truth),
+        "foreground_fraction": float(truth.mean()),
+        "params_skip": sum(p.numel() for p in models["U-Net"].parameters()),
+        "params_noskip": sum(p.numel() for p in models["no skips"].parameters()),
+    }
+    per_image = {
+        k: [pooled_iou(v[i] > 0, truth[i]) for i in range(N_SHOW)] for k, v in logits.items()
+    }
+    arrays = {
+        "inputs": Xte[:N_SHOW, 0],
+        "truth": Yte[:N_SHOW, 0],
+        "pred": {k: (v[:N_SHOW, 0] > 0).astype(np.float32) for k, v in logits.items()},
+        "per_image_iou": per_image,
+        "maps": {k: _maps(m, Xte[0]) for k, m in models.items()},
+    }
+    return track.result(metrics, arrays=arrays, models=models)
+
+
+EXPERIMENTS = [
+    Experiment(
+        "unet",
+        UNetConfig,
+        run,
+        "U-Net segmentation, with and without skips",
+        budget_s=90,
+        claims=(
+            Claim("segments_well", "iou_skip ≥ 0.85", lambda m: m["iou_skip"] >= 0.85),
+            Claim("skips_help", "iou_skip > iou_noskip", lambda m: m["iou_skip"] > m["iou_noskip"]),
+        ),
+    )
+]
