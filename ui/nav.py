@@ -40,5 +40,6 @@ PAGES: list[PageSpec] = [
              "nav.section.regularized"),
     PageSpec("lessons/06_contractive.py", "contractive", "contractive.nav", ":material/unfold_less:",
              "nav.section.regularized"),
-    PageSpec("lessons/09_applications.py", "applications", "applications.nav", ":material/apps:", "nav.section.applications"),
+    PageSpec("lessons/09_applications.py", "applications", "applications.nav", ":material/apps:",
+             "nav.section.applications"),
 ]
