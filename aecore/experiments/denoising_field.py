@@ -87,10 +87,11 @@ def run(cfg: FieldConfig, on_progress: ProgressFn | None = None) -> Result:
     t = np.linspace(0, 1, 400)
     curves = [c.fn(c.lo + t * (c.hi - c.lo)) for c in curve_truth.CURVES[name]]
     arrays = {
-        "X": ds.X, "grid": G, "near": near, "field": field, "score": field / sigma**2,
+        "X": ds.X, "grid": G, "grid_dist": dist, "near": near, "field": field, "score": field / sigma**2,
         "true_score": true_score, "noisy": noisy, "denoised": denoised, "curves": curves,
         "tweedie": [curve_truth.optimal_denoiser(name, c, s) for c in curves],
-        "sigma": sigma, "s": s,
+        "sigma": sigma, "s": s, "d_before": float(d_before.mean()),
+        "d_after": float(d_after.mean()),
     }
     return track.result(metrics, arrays=arrays, models={"denoising AE": model})
 
