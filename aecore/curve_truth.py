@@ -19,7 +19,7 @@ Kept apart from ``theory.py`` so that lessons adding closed forms do not collide
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

@@ -15,7 +15,7 @@ trains any model of the registry to map x̃ back to the clean x.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import torch
