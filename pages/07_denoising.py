@@ -81,13 +81,17 @@ if ires is None and fres is None:
 if ires is not None:
     m, a = ires.metrics, ires.arrays
     claims_box(IMAGES, get("denoising_images"), m, fmt(m, 3))
-    for col, n in zip(st.columns(3), NAMES):
-        g, label = a["grids"][n], t(f"denoising.images.name.{n}")
-        grid = {t(f"denoising.images.fig.{r}"): g[r] for r in ("clean", "noisy", "dae", "pca")}
-        col.plotly_chart(image_grid(grid, a["image_shape"], t("denoising.images.grids", name=label),
-                                    height=330), key=f"denoising.grid.{n}")
-        col.caption(t("denoising.images.grid_summary", name=label, k=int(m[f"pca_k_{n}"]),
-                      **{k: f"{m[f'psnr_{k}_{n}']:.1f}" for k in ("noisy", "dae", "pca")}))
+    grid = {t("denoising.images.fig.clean"): a["grids"][NAMES[0]]["clean"]}
+    for n in NAMES:
+        label = t(f"denoising.images.name.{n}")
+        grid.update({f"{label}: {t(f'denoising.images.fig.{r}')}": a["grids"][n][r]
+                     for r in ("noisy", "dae", "pca")})
+    st.plotly_chart(image_grid(grid, a["image_shape"], t("denoising.images.grids")),
+                    key="denoising.grids")
+    st.caption(" ".join(t("denoising.images.grid_summary", name=t(f"denoising.images.name.{n}"),
+                          k=int(m[f"pca_k_{n}"]),
+                          **{k: f"{m[f'psnr_{k}_{n}']:.1f}" for k in ("noisy", "dae", "pca")})
+                        for n in NAMES))
     if a["sweep"]:
         names = {k: t(f"denoising.images.fig.{k}") for k in ("noisy", "dae", "pca", "x_gaussian",
                                                               "x_masking", "x_salt_and_pepper")}

@@ -70,7 +70,7 @@ def score_figure(a: dict, names: dict[str, str]) -> go.Figure:
     fig = make_subplots(1, 2, subplot_titles=(names["learned"], names["true"]),
                         horizontal_spacing=0.05)
     for col, (vec, color) in enumerate(((learned, ARROW), (true, TRUE)), 1):
-        _curve_traces(fig, a["curves"], None, names, 1, col, legend=col == 1)
+        _curve_traces(fig, a["curves"], None, names, 1, col, legend=False)
         xs, ys = arrows(G[near], vec * scale, head=0.35, head_max=0.4 * step)
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
                                  line=dict(color=color, width=1.5)), 1, col)
@@ -97,7 +97,9 @@ def psnr_sweep_figure(sweep: dict[str, np.ndarray], levels: dict[str, float],
         fig.add_vline(x=levels[k], line=dict(color=METHOD_COLORS["ref"], dash="dot"), row=1, col=col)
         fig.update_xaxes(title=names[f"x_{k}"], row=1, col=col)
     fig.update_yaxes(title="PSNR (dB)", row=1, col=1)
-    return base_layout(fig, names["title"], height=380)
+    fig = base_layout(fig, names["title"], height=400)
+    fig.update_layout(margin=dict(t=100), legend=dict(y=1.12))  # clear of the panel titles
+    return fig
 
 
 def probe_figure(acc: dict[str, float], title: str) -> go.Figure:
