@@ -40,6 +40,8 @@ PAGES: list[PageSpec] = [
              "nav.section.regularized"),
     PageSpec("lessons/06_contractive.py", "contractive", "contractive.nav", ":material/unfold_less:",
              "nav.section.regularized"),
+    PageSpec("lessons/07_denoising.py", "denoising", "denoising.nav", ":material/blur_off:",
+             "nav.section.regularized"),
     PageSpec("lessons/09_applications.py", "applications", "applications.nav", ":material/apps:",
              "nav.section.applications"),
 ]
