@@ -106,7 +106,8 @@ def map_figure(Y: np.ndarray, labels: np.ndarray, title: str,
     fig.update_xaxes(showticklabels=False)
     fig.update_yaxes(showticklabels=False)
     fig = base_layout(fig, title, height=330, dragmode="lasso")
-    fig.update_layout(legend=dict(font=dict(size=11)), margin=dict(l=10, r=10, t=60, b=10))
+    fig.update_layout(legend=dict(orientation="v", x=1.01, y=1.0, yanchor="top", font=dict(size=12)),
+                      margin=dict(l=10, r=10, t=45, b=10))
     return fig
 
 
