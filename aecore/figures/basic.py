@@ -51,8 +51,15 @@ def spectrum_figure(eigvals: np.ndarray, k: int, names: dict[str, str]) -> go.Fi
                marker_pattern_shape="/"),
     ])
     fig.update_xaxes(title=names["x"])
-    fig.update_yaxes(title=names["y"], type="log")
+    fig.update_yaxes(title=names["y"], type="log", range=_log_range(eigvals))
     return base_layout(fig, names["title"], height=320, bargap=0.1)
+
+
+def _log_range(values: np.ndarray, decades: float = 4.0) -> list[float]:
+    """A log-axis range of ``decades`` below the largest value: numerically zero values
+    (constant pixels give λ ≈ 1e-17) would otherwise stretch the axis over 15 decades."""
+    top = float(np.log10(max(np.max(values), 1e-30)))
+    return [top - decades, top + 0.15]
 
 
 def angle_trace_figure(trace: np.ndarray, names: dict[str, str]) -> go.Figure:
@@ -84,7 +91,7 @@ def error_vs_k_figure(pca_curve: np.ndarray, sweep: dict[int, float],
                                  name=names["deep"], line=dict(color=METHOD_COLORS["deep"], width=3)))
     fig.update_xaxes(title=names["x"], type="log", tickvals=[1, 2, 4, 8, 16, 32, 64],
                      ticktext=["1", "2", "4", "8", "16", "32", "64"])
-    fig.update_yaxes(title=names["y"], type="log")
+    fig.update_yaxes(title=names["y"], type="log", range=_log_range(pca_curve, 3.0))
     return base_layout(fig, names["title"], height=320)
 
 
