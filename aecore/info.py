@@ -76,6 +76,17 @@ def kl_divergence(p, q, base: float = 2.0) -> float:
     return float(max((p[nz] * _log(p[nz] / q[nz], base)).sum(), 0.0))
 
 
+def kl_terms(p, q, base: float = 2.0) -> np.ndarray:
+    """Each outcome's term p_i log(p_i / q_i) of D_KL(P‖Q): 0 where p_i = 0, ∞ where
+    q_i = 0 < p_i. Terms may be negative; their sum is not."""
+    p, q = np.asarray(p, np.float64), np.asarray(q, np.float64)
+    out = np.zeros_like(p)
+    nz = p > 0
+    with np.errstate(divide="ignore"):
+        out[nz] = p[nz] * _log(p[nz] / q[nz], base)
+    return out
+
+
 def summary(p, q, base: float = 2.0) -> dict[str, float]:
     """Every quantity the annex shows, for normalised P and Q."""
     return {"H_P": entropy(p, base), "H_Q": entropy(q, base),

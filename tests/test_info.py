@@ -65,3 +65,11 @@ def test_invalid_weights_are_refused_with_a_message(bad, message):
 def test_mismatched_sizes_are_refused():
     with pytest.raises(info.DistributionError, match="must match"):
         info.kl_divergence([0.5, 0.5], [1 / 3] * 3)
+
+
+def test_kl_terms_sum_to_the_divergence():
+    p, q = info.normalize([1, 2, 3, 0]), info.normalize([2, 2, 1, 1], "Q")
+    terms = info.kl_terms(p, q)
+    assert terms[3] == 0.0 and np.any(terms < 0)
+    assert terms.sum() == pytest.approx(info.kl_divergence(p, q))
+    assert info.kl_terms([0.5, 0.5], [1.0, 0.0])[1] == np.inf

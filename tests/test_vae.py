@@ -161,3 +161,14 @@ def test_vae_claims_hold_at_defaults():
     res = exp.run(VAEExperimentConfig())
     assert res.metrics["active_units"] <= 8
     assert all(exp.check_claims(res.metrics).values()), (res.metrics, exp.check_claims(res.metrics))
+
+
+def test_kl_calculator_closed_form_and_monte_carlo():
+    from aecore.experiments.vae import GaussianPair, kl_calculator
+    out = kl_calculator(GaussianPair(mu1=0.5, sigma1=0.7, mu2=-1.0, sigma2=1.5, samples=100_000))
+    exact = np.log(1.5 / 0.7) + (0.7 ** 2 + (0.5 + 1.0) ** 2) / (2 * 1.5 ** 2) - 0.5
+    assert out["closed"] == pytest.approx(exact, rel=1e-12)
+    assert abs(out["mc"] - exact) < 5 * out["se"]
+    assert out["reverse"] != pytest.approx(out["closed"], rel=1e-3)
+    with pytest.raises(ConfigError):
+        GaussianPair(sigma1=0.0)

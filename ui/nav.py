@@ -22,4 +22,6 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/01_intro.py", "intro", "intro.nav", ":material/compress:", "nav.section.basics"),
     PageSpec("pages/02_pca.py", "pca", "pca.nav", ":material/straighten:", "nav.section.basics"),
     PageSpec("pages/03_latent.py", "latent", "latent.nav", ":material/scatter_plot:", "nav.section.basics"),
+    PageSpec("pages/08_vae.py", "vae", "vae.nav", ":material/blur_on:", "nav.section.generative"),
+    PageSpec("pages/10_annex.py", "annex", "annex.nav", ":material/functions:", "nav.section.annex"),
 ]

@@ -169,6 +169,27 @@ def latent_grid(model, n: int = 15, edge: float = 0.05) -> tuple[np.ndarray, np.
     return v, predict(model.decode, np.stack([z1.ravel(), z2.ravel()], 1))
 
 
+@dataclass(frozen=True)
+class GaussianPair(Config):
+    """The page's KL calculator: q = N(μ₁, σ₁²) against p = N(μ₂, σ₂²), in one dimension."""
+    mu1: float = param(0.0, "mean μ₁ of q", lo=-10.0, hi=10.0)
+    sigma1: float = param(1.0, "standard deviation σ₁ of q", lo=0.05, hi=10.0)
+    mu2: float = param(1.0, "mean μ₂ of p", lo=-10.0, hi=10.0)
+    sigma2: float = param(2.0, "standard deviation σ₂ of p", lo=0.05, hi=10.0)
+    samples: int = param(10_000, "Monte Carlo draws from q", lo=10, hi=1_000_000)
+    seed: int = param(0, "seed of the Monte Carlo draws", lo=0, hi=2**31 - 1)
+
+
+def kl_calculator(g: GaussianPair) -> dict[str, float]:
+    """KL(q ‖ p) in closed form and by Monte Carlo (estimate ± standard error), in nats."""
+    m1, m2 = np.array([g.mu1]), np.array([g.mu2])
+    lv1, lv2 = np.log([g.sigma1 ** 2]), np.log([g.sigma2 ** 2])
+    est, se = theory.kl_monte_carlo(m1, lv1, m2, lv2, g.samples, np.random.default_rng(g.seed))
+    return {"closed": float(theory.kl_diag_gaussians(m1, lv1, m2, lv2)),
+            "reverse": float(theory.kl_diag_gaussians(m2, lv2, m1, lv1)),
+            "mc": float(est), "se": float(se)}
+
+
 EXPERIMENTS = [
     Experiment("vae", VAEExperimentConfig, run, "Variational autoencoder vs plain AE as generators",
                budget_s=40, claims=(
