@@ -28,9 +28,11 @@ def normalize(weights, name: str = "P") -> np.ndarray:
     if w.size == 0:
         raise DistributionError(f"{name} has no outcomes; give at least one weight.")
     if w.size > MAX_OUTCOMES:
-        raise DistributionError(f"{name} has {w.size} outcomes; at most {MAX_OUTCOMES} are allowed.")
+        raise DistributionError(f"{name} has {w.size} outcomes; at most {MAX_OUTCOMES} "
+                                "are allowed.")
     if not np.all(np.isfinite(w)):
-        raise DistributionError(f"{name} has an empty or non-numeric entry; fill every cell with a number.")
+        raise DistributionError(f"{name} has an empty or non-numeric entry; fill every "
+                                "cell with a number.")
     if np.any(w < 0):
         bad = int(np.argmax(w < 0)) + 1
         raise DistributionError(f"{name} has a negative weight (outcome {bad}); probabilities "

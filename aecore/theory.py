@@ -86,7 +86,7 @@ def kl_std_normal_per_dim(mu, logvar):
 
 
 def kl_std_normal(mu, logvar):
-    """KL(N(μ, diag σ²) ‖ N(0, I)) = −½ Σ_j (1 + log σ_j² − μ_j² − σ_j²), summed over the last axis."""
+    """KL(N(μ, diag σ²) ‖ N(0, I)) = −½ Σ_j (1 + log σ_j² − μ_j² − σ_j²), over the last axis."""
     return kl_std_normal_per_dim(mu, logvar).sum(-1)
 
 
@@ -99,7 +99,8 @@ def kl_diag_gaussians(mu1, logvar1, mu2, logvar2):
     quadratic of q averages to ½, and that of p to (σ₁² + (μ₁ − μ₂)²) / (2σ₂²).
     With μ₂ = 0, σ₂ = 1 it is ``kl_std_normal``."""
     d = mu1 - mu2
-    return 0.5 * (logvar2 - logvar1 + _exp(logvar1 - logvar2) + d * d * _exp(-logvar2) - 1.0).sum(-1)
+    terms = logvar2 - logvar1 + _exp(logvar1 - logvar2) + d * d * _exp(-logvar2) - 1.0
+    return 0.5 * terms.sum(-1)
 
 
 def normal_logpdf(z: np.ndarray, mu: np.ndarray, logvar: np.ndarray) -> np.ndarray:

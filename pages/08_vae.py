@@ -9,8 +9,13 @@ import streamlit as st
 from aecore import theory
 from aecore.config import ConfigError
 from aecore.experiments import get
-from aecore.experiments.vae import (GaussianPair, VAEExperimentConfig, interpolate,
-                                    kl_calculator, latent_grid)
+from aecore.experiments.vae import (
+    GaussianPair,
+    VAEExperimentConfig,
+    interpolate,
+    kl_calculator,
+    latent_grid,
+)
 from aecore.figures import generative as gen
 from aecore.figures.common import image_grid, loss_figure
 from aecore.models.vae import VAE
@@ -22,8 +27,8 @@ LESSON = "vae"
 st.title(t("vae.title"))
 st.markdown(t("vae.explain"))
 st.latex(r"\log p(x)\ \ge\ \mathrm{ELBO}=\mathbb{E}_{q_\theta(z|x)}\big[\log p_\phi(x|z)\big]"
-         r"-\beta\,D_{KL}\big(q_\theta(z|x)\,\|\,\mathcal N(0,I)\big),\qquad z=\mu+\sigma\odot\varepsilon,"
-         r"\ \varepsilon\sim\mathcal N(0,I)")
+         r"-\beta\,D_{KL}\big(q_\theta(z|x)\,\|\,\mathcal N(0,I)\big)")
+st.latex(r"z=\mu_\theta(x)+\sigma_\theta(x)\odot\varepsilon,\qquad \varepsilon\sim\mathcal N(0,I)")
 st.latex(r"D_{KL}\big(\mathcal N(\mu,\mathrm{diag}\,\sigma^2)\,\|\,\mathcal N(0,I)\big)"
          r"=-\tfrac12\sum_{j=1}^{k}\big(1+\log\sigma_j^2-\mu_j^2-\sigma_j^2\big)")
 st.markdown(t("vae.likelihoods"))
@@ -69,7 +74,8 @@ def _samples(res) -> None:
     m, a = res.metrics, res.arrays
     st.subheader(t("vae.samples_title"))
     st.markdown(t("vae.samples_explain"))
-    rows = {t("vae.fig.vae_row"): a["samples"]["vae"][:15], t("vae.fig.ae_row"): a["samples"]["ae"][:15]}
+    rows = {t("vae.fig.vae_row"): a["samples"]["vae"][:15],
+            t("vae.fig.ae_row"): a["samples"]["ae"][:15]}
     st.plotly_chart(image_grid(rows, a["image_shape"], t("vae.fig.samples")), key="vae.samples")
     st.caption(t("vae.fig.samples_summary", acc=f"{a['classifier_accuracy']:.3f}", **fmt(m, 3)))
     claims_box(LESSON, get(LESSON), m, fmt(m, 3))
@@ -121,7 +127,8 @@ st.latex(r"D_{KL}(q\,\|\,p)=\tfrac12\Big[\log\frac{\sigma_2^2}{\sigma_1^2}+\frac
          r"{\sigma_2^2}+\frac{(\mu_1-\mu_2)^2}{\sigma_2^2}-1\Big]")
 cols = st.columns(5)
 vals = [c.number_input(t(f"vae.calc.{k}"), value=float(getattr(GaussianPair, k)), format="%g",
-                       key=f"vae.calc.{k}") for c, k in zip(cols, ("mu1", "sigma1", "mu2", "sigma2"))]
+                       key=f"vae.calc.{k}")
+        for c, k in zip(cols, ("mu1", "sigma1", "mu2", "sigma2"))]
 draws = int(cols[4].number_input(t("vae.calc.samples"), 10, 1_000_000, 10_000, step=1000,
                                  key="vae.calc.samples"))
 try:

@@ -22,7 +22,7 @@ outcomes = [f"x{i + 1}" for i in range(n)]
 weights = {}
 for name, default in (("P", DEFAULT_P), ("Q", DEFAULT_Q)):
     cols = st.columns(n)
-    weights[name] = [cols[i].number_input(f"{name}({x})", value=default[i] if i < len(default) else 1.0,
+    weights[name] = [cols[i].number_input(f"{name}({x})", value=default[i] if i < 4 else 1.0,
                                           step=0.5, format="%g", key=f"annex.{name}.{i}")
                      for i, x in enumerate(outcomes)]
 
@@ -44,7 +44,8 @@ def _num(v: float) -> str:
     return r"\infty" if not np.isfinite(v) else f"{v:.4f}"
 
 
-st.latex(rf"D_{{KL}}(P\|Q) = H(P,Q) - H(P) = {_num(s['H_PQ'])} - {_num(s['H_P'])} = {_num(s['KL_PQ'])}"
+st.latex(rf"D_{{KL}}(P\|Q) = H(P,Q) - H(P) = {_num(s['H_PQ'])} - {_num(s['H_P'])} "
+         rf"= {_num(s['KL_PQ'])}"
          rf"\qquad D_{{KL}}(Q\|P) = {_num(s['KL_QP'])}")
 if not (np.isfinite(s["KL_PQ"]) and np.isfinite(s["KL_QP"])):
     st.warning(t("annex.infinite"), icon=":material/warning:")

@@ -66,7 +66,8 @@ def posterior_figure(mu: np.ndarray, logvar: np.ndarray, labels: np.ndarray,
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=color, width=1),
                                  hoverinfo="skip", showlegend=False, legendgroup=str(c)))
         fig.add_trace(go.Scattergl(x=mu[idx, 0], y=mu[idx, 1], mode="markers", name=str(c),
-                                   legendgroup=str(c), marker=dict(size=5, color=color, opacity=0.8)))
+                                   legendgroup=str(c),
+                                   marker=dict(size=5, color=color, opacity=0.8)))
     fig.update_xaxes(title="μ₁")
     fig.update_yaxes(title="μ₂", scaleanchor="x")
     fig = base_layout(fig, names["title"], height=520)
@@ -123,4 +124,7 @@ def distributions_figure(outcomes: list[str], p: np.ndarray, q: np.ndarray,
                          marker_color=METHOD_COLORS["umap"]), 1, 2)
     fig.update_yaxes(title=names["prob"], row=1, col=1)
     fig.update_yaxes(title=names["unit"], row=1, col=2)
-    return base_layout(fig, height=380, barmode="group")
+    fig = base_layout(fig, height=420, barmode="group")
+    fig.update_layout(legend=dict(orientation="h", x=0, y=-0.12, yanchor="top"),
+                      margin=dict(t=50, b=80))
+    return fig
