@@ -53,8 +53,8 @@ def _elbo_split(res) -> None:
                    icon=":material/warning:")
     left, right = st.columns(2)
     with left:
-        split = {t("vae.fig.recon"): res.histories.get("VAE · reconstruction", []),
-                 t("vae.fig.kl"): res.histories.get("VAE · KL", [])}
+        split = {t("vae.fig.recon"): a["recon_history"],
+                 t("vae.fig.kl"): a["kl_dim_history"].sum(1)}
         st.plotly_chart(loss_figure(split, t("vae.fig.split"), xlabel=t("panel.epoch"),
                                     ylabel=t("vae.fig.nats")), key="vae.split")
         st.caption(t("vae.fig.split_summary", recon=f"{m['recon']:.2f}", kl=f"{m['kl']:.2f}"))

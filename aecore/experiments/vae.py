@@ -61,8 +61,8 @@ class ElboMeter:
     """The ``loss_fn`` hook of ``fit``: trains on recon + β·KL and sums each step's terms,
     then reports their epoch means to the live panel as two extra curves."""
 
-    def __init__(self, track: Tracker, stage: str):
-        self.track, self.stage = track, stage
+    def __init__(self, track: Tracker, stage: str, every: int = 1):
+        self.track, self.stage, self.every = track, stage, max(1, every)
         self.recon_hist: list[float] = []
         self.kl_dim_hist: list[np.ndarray] = []
         self._reset()
@@ -83,8 +83,9 @@ class ElboMeter:
         self.recon_hist.append(recon)
         self.kl_dim_hist.append(kl_dim)
         self._reset()
-        self.track(Progress(f"{self.stage} · reconstruction", p.epoch, p.epochs, recon))
-        self.track(Progress(f"{self.stage} · KL", p.epoch, p.epochs, float(kl_dim.sum())))
+        if p.epoch % self.every == 0 or p.epoch == p.epochs:  # a light live chart
+            self.track(Progress(f"{self.stage} · reconstruction", p.epoch, p.epochs, recon))
+            self.track(Progress(f"{self.stage} · KL", p.epoch, p.epochs, float(kl_dim.sum())))
         return self.track(p)
 
 
@@ -114,7 +115,7 @@ def run(cfg: VAEExperimentConfig, on_progress: ProgressFn | None = None) -> Resu
     clf, clf_acc = digits_classifier(0)
     vae, ae = _models(cfg, ds.dim)
     tc = TrainConfig(epochs=cfg.epochs, batch_size=128, lr=cfg.lr, seed=cfg.seed)
-    meter = ElboMeter(track, "VAE")
+    meter = ElboMeter(track, "VAE", every=cfg.epochs // 50)
     fit(vae, X, tc, loss_fn=meter.loss, on_progress=meter.progress, stage="VAE")
     fit(ae, X, tc, on_progress=track, stage="plain AE")
     track.step("scores")
@@ -139,6 +140,7 @@ def run(cfg: VAEExperimentConfig, on_progress: ProgressFn | None = None) -> Resu
         metrics[f"sample_nn_mse_{m}"] = float(nn.mean())
     arrays = {"X": X, "labels": ds.y, "image_shape": ds.image_shape, "mu": mu, "logvar": logvar,
               "kl_per_dim": kl_dim.mean(0), "kl_dim_history": np.array(meter.kl_dim_hist),
+              "recon_history": np.array(meter.recon_hist),
               "samples": {m: s[:30] for m, s in samples.items()},
               "sample_confidence": {m: c[:30] for m, (c, _) in scores.items()},
               "ae_codes": predict(ae.encode, X), "classifier_accuracy": clf_acc,
