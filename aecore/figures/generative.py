@@ -79,6 +79,7 @@ def latent_grid_figure(values: np.ndarray, images: np.ndarray, shape: tuple[int,
                        title: str) -> go.Figure:
     """Decoded images tiled on the latent grid, axes labelled with the z values."""
     n, (h, w) = values.size, shape
+    values = np.where(np.abs(values) < 5e-3, 0.0, values)  # no "-0.00" tick
     grid = tile_images([images[i * n:(i + 1) * n] for i in range(n)], shape)
     fig = go.Figure(go.Heatmap(z=grid, colorscale="gray", zmin=0, zmax=1, showscale=False,
                                hoverinfo="skip"))
