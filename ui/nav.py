@@ -42,6 +42,8 @@ PAGES: list[PageSpec] = [
              "nav.section.regularized"),
     PageSpec("lessons/07_denoising.py", "denoising", "denoising.nav", ":material/blur_off:",
              "nav.section.regularized"),
+    PageSpec("lessons/08_vae.py", "vae", "vae.nav", ":material/auto_awesome:", "nav.section.generative"),
     PageSpec("lessons/09_applications.py", "applications", "applications.nav", ":material/apps:",
              "nav.section.applications"),
+    PageSpec("lessons/10_annex.py", "annex", "annex.nav", ":material/functions:", "nav.section.annex"),
 ]

@@ -1,8 +1,10 @@
-"""Model registry: one base autoencoder; variants plug into its penalty hook."""
+"""Model registry: one base autoencoder; variants plug into its penalty hook or, like
+the VAE, override its loss."""
 
 from aecore.models.base import MODELS, Autoencoder, ModelConfig, build_model
 from aecore.models.tied import TiedAutoencoder
+from aecore.models.vae import VAE, VAEConfig
 
 MODELS["tied"] = TiedAutoencoder  # decoder weights = encoder weightsᵀ (Rifai et al. 2011)
 
-__all__ = ["MODELS", "Autoencoder", "ModelConfig", "TiedAutoencoder", "build_model"]
+__all__ = ["MODELS", "Autoencoder", "ModelConfig", "TiedAutoencoder", "build_model", "VAE", "VAEConfig"]

@@ -1,0 +1,96 @@
+"""Entropy, cross-entropy and KL divergence of discrete distributions (lesson 10, annex).
+
+Shannon (1948); Kullback & Leibler (1951). For distributions P, Q over the same outcomes,
+
+    H(P)      = −Σ_i p_i log p_i                 (0 log 0 = 0)
+    H(P, Q)   = −Σ_i p_i log q_i                 (∞ when some q_i = 0 < p_i)
+    D_KL(P‖Q) = Σ_i p_i log(p_i / q_i) = H(P, Q) − H(P) ≥ 0,
+
+with equality only for P = Q, and in general D_KL(P‖Q) ≠ D_KL(Q‖P). Pure NumPy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+MAX_OUTCOMES = 50
+UNITS = {"bits": 2.0, "nats": float(np.e)}
+
+
+class DistributionError(ValueError):
+    """The numbers cannot be made into a probability distribution; says how to fix them."""
+
+
+def normalize(weights, name: str = "P") -> np.ndarray:
+    """Non-negative weights scaled to sum to 1 (float64). Raises DistributionError for
+    an empty list, too many outcomes, non-finite or negative entries, or a zero sum."""
+    w = np.asarray(weights, np.float64).ravel()
+    if w.size == 0:
+        raise DistributionError(f"{name} has no outcomes; give at least one weight.")
+    if w.size > MAX_OUTCOMES:
+        raise DistributionError(f"{name} has {w.size} outcomes; at most {MAX_OUTCOMES} "
+                                "are allowed.")
+    if not np.all(np.isfinite(w)):
+        raise DistributionError(f"{name} has an empty or non-numeric entry; fill every "
+                                "cell with a number.")
+    if np.any(w < 0):
+        bad = int(np.argmax(w < 0)) + 1
+        raise DistributionError(f"{name} has a negative weight (outcome {bad}); probabilities "
+                                "cannot be negative.")
+    total = w.sum()
+    if total <= 0:
+        raise DistributionError(f"{name}'s weights sum to zero; give at least one positive weight.")
+    return w / total
+
+
+def _log(x: np.ndarray, base: float) -> np.ndarray:
+    with np.errstate(divide="ignore"):
+        return np.log(x) / np.log(base)
+
+
+def entropy(p, base: float = 2.0) -> float:
+    """H(P) = −Σ p_i log p_i, with 0 log 0 = 0."""
+    p = np.asarray(p, np.float64)
+    nz = p > 0
+    return float(-(p[nz] * _log(p[nz], base)).sum())
+
+
+def cross_entropy(p, q, base: float = 2.0) -> float:
+    """H(P, Q) = −Σ p_i log q_i over the outcomes with p_i > 0 (∞ if some of them has q_i = 0)."""
+    p, q = np.asarray(p, np.float64), np.asarray(q, np.float64)
+    if p.shape != q.shape:
+        raise DistributionError(f"P has {p.size} outcomes and Q has {q.size}; they must match.")
+    nz = p > 0
+    if np.any(q[nz] == 0):
+        return float("inf")
+    return float(-(p[nz] * _log(q[nz], base)).sum())
+
+
+def kl_divergence(p, q, base: float = 2.0) -> float:
+    """D_KL(P‖Q) = Σ p_i log(p_i / q_i) = H(P, Q) − H(P); computed term by term (no
+    cancellation), ∞ when Q gives zero probability to an outcome P can produce."""
+    p, q = np.asarray(p, np.float64), np.asarray(q, np.float64)
+    if p.shape != q.shape:
+        raise DistributionError(f"P has {p.size} outcomes and Q has {q.size}; they must match.")
+    nz = p > 0
+    if np.any(q[nz] == 0):
+        return float("inf")
+    return float(max((p[nz] * _log(p[nz] / q[nz], base)).sum(), 0.0))
+
+
+def kl_terms(p, q, base: float = 2.0) -> np.ndarray:
+    """Each outcome's term p_i log(p_i / q_i) of D_KL(P‖Q): 0 where p_i = 0, ∞ where
+    q_i = 0 < p_i. Terms may be negative; their sum is not."""
+    p, q = np.asarray(p, np.float64), np.asarray(q, np.float64)
+    out = np.zeros_like(p)
+    nz = p > 0
+    with np.errstate(divide="ignore"):
+        out[nz] = p[nz] * _log(p[nz] / q[nz], base)
+    return out
+
+
+def summary(p, q, base: float = 2.0) -> dict[str, float]:
+    """Every quantity the annex shows, for normalised P and Q."""
+    return {"H_P": entropy(p, base), "H_Q": entropy(q, base),
+            "H_PQ": cross_entropy(p, q, base), "H_QP": cross_entropy(q, p, base),
+            "KL_PQ": kl_divergence(p, q, base), "KL_QP": kl_divergence(q, p, base)}

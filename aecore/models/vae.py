@@ -1,0 +1,118 @@
+"""Variational autoencoder (Kingma & Welling 2014) on the one base autoencoder.
+
+The encoder's last layer gives 2k numbers, (μ, log σ²) of q(z|x) = N(μ, diag σ²); a
+code is drawn by reparameterization, z = μ + σ ⊙ ε with ε ~ N(0, I) from the model's
+own generator (seeded from the config, never the global RNG), so gradients reach μ and
+σ. The decoder (the parent's, unchanged) gives the mean of p(x|z). Per input,
+
+    recon = −log p(x|z)       Bernoulli: Σ_d BCE(x_d, x̂_d)
+                              Gaussian:  Σ_d (x_d − x̂_d)² / (2σ_x²)  (+ the constant
+                              (D/2) log 2πσ_x², left out: it moves no gradient)
+    kl    = KL(q(z|x) ‖ N(0, I)) = −½ Σ_j (1 + log σ_j² − μ_j² − σ_j²)
+    ELBO  = −(recon + kl),    training loss = mean(recon + β · kl)   (β-VAE: Higgins 2017)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+
+from aecore.config import ConfigError, param
+from aecore.models.base import MODELS, Autoencoder, ModelConfig, Penalty, mlp
+from aecore.theory import kl_std_normal_per_dim
+
+LIKELIHOODS = ("bernoulli", "gaussian")
+
+
+@dataclass(frozen=True)
+class VAEConfig(ModelConfig):
+    likelihood: str = param("bernoulli", "decoder likelihood p(x|z)", choices=LIKELIHOODS)
+    beta: float = param(1.0, "weight β of the KL term", lo=0.0, hi=50.0)
+    sigma_x: float = param(0.1, "σ_x of the Gaussian likelihood", lo=1e-3, hi=10.0)
+    seed: int = param(0, "seed of the reparameterization noise ε", lo=0, hi=2**31 - 1)
+
+    def check(self) -> None:
+        super().check()
+        if self.likelihood == "bernoulli" and self.output != "sigmoid":
+            raise ConfigError("the Bernoulli likelihood needs output='sigmoid' "
+                              "(the decoder gives pixel probabilities).")
+
+
+@dataclass
+class ElboTerms:
+    recon: torch.Tensor        # (B,) −log p(x|z), nats per input
+    kl_per_dim: torch.Tensor   # (B, k) KL of each latent dimension
+
+    @property
+    def kl(self) -> torch.Tensor:  # (B,)
+        return self.kl_per_dim.sum(-1)
+
+    @property
+    def elbo(self) -> torch.Tensor:  # (B,) a lower bound on log p(x) (Gaussian: up to a constant)
+        return -(self.recon + self.kl)
+
+
+class VAE(Autoencoder):
+    """Encoder → (μ, log σ²); z = μ + σ ⊙ ε; decoder → mean of p(x|z)."""
+
+    def __init__(self, config: VAEConfig, penalty: Penalty | None = None):
+        if not isinstance(config, VAEConfig):
+            raise ConfigError("the VAE needs a VAEConfig (likelihood, β, σ_x, seed).")
+        super().__init__(config, penalty)
+        k = config.latent_dim  # the parent's decoder takes k; the encoder must give 2k
+        self.encoder = mlp([config.input_dim, *map(int, config.hidden), 2 * k],
+                           config.activation, "identity")
+        self.gen = torch.Generator().manual_seed(config.seed)
+
+    def posterior(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(μ, log σ²) of q(z|x), each (B, k)."""
+        mu, logvar = self.encoder(x).chunk(2, dim=-1)
+        return mu, logvar
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:  # (B, D) -> (B, k): the mean μ
+        return self.posterior(x)[0]
+
+    def reparameterize(self, mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
+        """z = μ + σ ⊙ ε, ε ~ N(0, I) drawn from the model's seeded generator."""
+        eps = torch.randn(mu.shape, generator=self.gen).to(mu.device)
+        return mu + torch.exp(0.5 * logvar) * eps
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """A sampled reconstruction while training; the decoded mean μ in eval mode."""
+        mu, logvar = self.posterior(x)
+        return self.decode(self.reparameterize(mu, logvar) if self.training else mu)
+
+    def neg_log_likelihood(self, x_hat: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """−log p(target | z) per input, (B,), for the decoder mean x̂."""
+        cfg: VAEConfig = self.config
+        if cfg.likelihood == "bernoulli":
+            p = x_hat.clamp(1e-6, 1 - 1e-6)
+            return F.binary_cross_entropy(p, target, reduction="none").sum(-1)
+        return ((target - x_hat) ** 2).sum(-1) / (2 * cfg.sigma_x ** 2)
+
+    def gaussian_constant(self) -> float:
+        """(D/2) log 2πσ_x²: add it to a Gaussian recon for the full −log p(x|z)."""
+        cfg: VAEConfig = self.config
+        return 0.0 if cfg.likelihood == "bernoulli" else \
+            0.5 * cfg.input_dim * math.log(2 * math.pi * cfg.sigma_x ** 2)
+
+    def elbo_terms(self, x: torch.Tensor, target: torch.Tensor) -> ElboTerms:
+        """One-sample ELBO terms of each input; x may be a corrupted copy of target."""
+        mu, logvar = self.posterior(x)
+        z = self.reparameterize(mu, logvar)
+        return ElboTerms(self.neg_log_likelihood(self.decode(z), target),
+                         kl_std_normal_per_dim(mu, logvar))
+
+    def objective(self, terms: ElboTerms) -> torch.Tensor:
+        """mean over the batch of recon + β · KL (β = 1: the negative ELBO)."""
+        return torch.mean(terms.recon + self.config.beta * terms.kl)
+
+    def training_loss(self, x: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        loss = self.objective(self.elbo_terms(x, target))
+        return loss + self.penalty(x, self.encode(x)) if self.penalty_fn else loss
+
+
+MODELS["vae"] = VAE

@@ -1,0 +1,93 @@
+"""AppTest of lesson 8 (VAE) and the annex: no exception, a tiny training run, messages."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.stats import entropy as sp_entropy
+
+from tests.apptest_utils import no_errors, open_page, wait_until_trained
+
+pytestmark = pytest.mark.usefixtures("clean_app_state")
+
+
+def _submit(at, **values):
+    for name, value in values.items():
+        at.number_input(key=f"vae.w.{name}").set_value(value)
+    next(b for b in at.button if b.proto.is_form_submitter).click()
+    at.run()
+    return at
+
+
+def _chart_keys(at) -> set[str]:
+    return {el.proto.id for el in at.get("plotly_chart")}
+
+
+def test_vae_page_tiny_training_shows_split_claims_and_2d_views():
+    at = open_page("lessons/08_vae.py")
+    no_errors(at)
+    _submit(at, epochs=2, latent_dim=3)
+    wait_until_trained(at)       # the k = 3 model ...
+    wait_until_trained(at)       # ... then the 2-D model of the latent views
+    no_errors(at)
+    labels = [m.label for m in at.metric]
+    assert any("ELBO" in label for label in labels) and any("Active" in label for label in labels)
+    text = " ".join(md.value for md in at.markdown)
+    assert "relative error" in text                      # the claims box
+    charts = " ".join(_chart_keys(at))
+    for key in ("vae.split", "vae.kl_dim", "vae.samples", "vae.interp", "vae.posterior",
+                "vae.grid", "vae.calc.fig"):
+        assert key in charts, key
+    at.number_input(key="vae.interp_j").set_value(7).run()
+    at.slider(key="vae.grid_n").set_value(7).run()
+    no_errors(at)
+
+
+def test_kl_calculator_bad_sigma_gives_a_message():
+    at = open_page("lessons/08_vae.py")
+    at.number_input(key="vae.calc.sigma1").set_value(0.0).run()
+    no_errors(at)
+    assert any("sigma1" in e.value for e in at.error)
+
+
+def test_kl_calculator_needs_no_training():
+    at = open_page("lessons/08_vae.py")
+    at.number_input(key="vae.calc.mu2").set_value(3.0).run()
+    no_errors(at)
+    metrics = {m.label: m.value for m in at.metric}
+    closed = float(metrics["KL(q ‖ p), closed form"])
+    mc = float(metrics["KL(q ‖ p), Monte Carlo"].split("±")[0])
+    assert closed == pytest.approx(0.5 * ((1 / 4) + 9 / 4 - 1) + 0.6931471805599453, rel=1e-4)
+    assert mc == pytest.approx(closed, rel=0.05)
+
+
+def test_annex_shows_entropies_and_asymmetry():
+    at = open_page("lessons/10_annex.py")
+    no_errors(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Entropy H(P)"].startswith("1.7500")       # P = (1/2, 1/4, 1/8, 1/8), in bits
+    assert metrics["Cross-entropy H(Q, P)"].startswith("2.5000")  # Q = (1, 2, 2, 3) / 8
+    p, q = np.array([4, 2, 1, 1]) / 8, np.array([1, 2, 2, 3]) / 8
+    refs = {"D_KL(P ‖ Q)": sp_entropy(p, q, base=2), "D_KL(Q ‖ P)": sp_entropy(q, p, base=2)}
+    for key, ref in refs.items():
+        assert float(metrics[key].split()[0]) == pytest.approx(ref, abs=1e-4)
+    assert any("Asymmetry" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("weights, message", [((-1.0,), "negative weight"),
+                                              ((0.0, 0.0, 0.0, 0.0), "sum to zero")])
+def test_annex_invalid_distribution_shows_a_message(weights, message):
+    at = open_page("lessons/10_annex.py")
+    for i, w in enumerate(weights):
+        at.number_input(key=f"annex.Q.{i}").set_value(w)
+    at.run()
+    no_errors(at)
+    assert any(message in e.value for e in at.error)
+    assert not at.metric
+
+
+def test_annex_zero_in_q_gives_infinite_divergence_message():
+    at = open_page("lessons/10_annex.py")
+    at.number_input(key="annex.Q.0").set_value(0.0).run()
+    no_errors(at)
+    assert any("infinite" in w.value for w in at.warning)
