@@ -21,8 +21,7 @@ sources (``app.py``, the pages in ``lessons/*.py`` (formerly ``pages/*.py``), ``
 * documented conventions used through helpers that build keys at run time (``ui/widgets.py``,
   the home page cards): ``<lesson>.nav``, ``<lesson>.summary``, ``<lesson>.knob.*``,
   ``<lesson>.claims.*``, ``<lesson>.help.*`` (``<lesson>`` is any catalog file but ``common``)
-  and ``data.*`` (data set names); ``nav.section.*`` (the navigation sections that
-  docs/DEVELOPING.md lists, some before any page uses them). Extension: a page may pass a sub-id as the lesson of
+  and ``data.*`` (data set names). Extension: a page may pass a sub-id as the lesson of
   ``settings_form`` / ``claims_box`` (``"denoising.field"``), so ``<lesson>.<sub-id>.knob.*`` etc.
   count too.
 
@@ -49,8 +48,7 @@ REF = "en"
 OTHER_LANGS = sorted(p.name for p in LOCALES.iterdir() if p.is_dir() and p.name != REF)
 CONVENTION_SUFFIXES = (".knob.", ".claims.", ".help.")
 CONVENTION_KEYS = ("nav", "summary")
-# nav.section.*: the section list documented in docs/DEVELOPING.md; lessons of a section may land later
-CONVENTION_PREFIXES = ("data.", "nav.section.")
+CONVENTION_PREFIXES = ("data.",)
 
 
 # ---------------------------------------------------------------- catalog loading
@@ -265,6 +263,51 @@ def test_literal_keys_exist_in_english():
     english = load_raw(REF)
     missing = sorted(k for k in usage.called | usage.nav_keys if k not in english)
     assert not missing, "keys used in the sources but missing from English:\n  " + _fmt_keys(missing)
+
+
+def _claim_boxes(root: Path = ROOT) -> list[tuple[str, str]]:
+    """(lesson key prefix, experiment name) of every ``claims_box(LESSON, get(NAME), ...)`` call
+    whose two names resolve to string constants of the page."""
+    found = []
+    for path in _sources(root):
+        if path.parent.name not in ("lessons", "pages"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        consts: dict[str, str] = {}
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target, value = node.targets[0], node.value
+                pairs = (zip(target.elts, value.elts) if isinstance(target, ast.Tuple)
+                         and isinstance(value, ast.Tuple) else [(target, value)])
+                for tgt, val in pairs:
+                    if isinstance(tgt, ast.Name) and isinstance(val, ast.Constant) and isinstance(val.value, str):
+                        consts[tgt.id] = val.value
+
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and _call_name(node) == "claims_box" and len(node.args) >= 2:
+                lesson, exp = node.args[0], node.args[1]
+                if isinstance(exp, ast.Call) and _call_name(exp) == "get" and exp.args:
+                    pair = (_resolve(lesson, consts), _resolve(exp.args[0], consts))
+                    if None not in pair:
+                        found.append(pair)
+    return found
+
+
+def _resolve(expr: ast.expr, consts: dict[str, str]) -> str | None:
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        return expr.value
+    return consts.get(expr.id) if isinstance(expr, ast.Name) else None
+
+
+def test_every_claim_has_an_english_text():
+    """claims_box shows ``t(f"{lesson}.claims.{claim.key}")``: a missing text shows the raw key."""
+    from aecore.experiments import get
+    english = load_raw(REF)
+    boxes = _claim_boxes()
+    assert boxes, "found no claims_box calls: is the parser broken?"
+    missing = sorted(f"{lesson}.claims.{c.key}" for lesson, name in boxes for c in get(name).claims
+                     if f"{lesson}.claims.{c.key}" not in english)
+    assert not missing, "claims without an English text:\n  " + _fmt_keys(missing)
 
 
 def test_usage_rules_recognise_the_documented_patterns():
