@@ -25,8 +25,9 @@ sources (``app.py``, the pages in ``lessons/*.py`` (formerly ``pages/*.py``), ``
   ``settings_form`` / ``claims_box`` (``"denoising.field"``), so ``<lesson>.<sub-id>.knob.*`` etc.
   count too.
 
-Conversely, every literal key passed to ``t()`` / ``translate()`` must exist in English
-(otherwise the page shows the raw key).
+Conversely, every literal key passed to ``t()`` / ``translate()`` or named by ``ui/nav.py``, and
+the text of every claim a page shows with ``claims_box``, must exist in English (otherwise the
+page shows the raw key).
 """
 
 from __future__ import annotations
