@@ -12,7 +12,7 @@ from aecore.config import ConfigError
 from aecore.experiments import get
 from aecore.experiments.denoising_field import FieldConfig
 from aecore.experiments.denoising_images import ImagesConfig, psnr
-from aecore.models import MODELS, ModelConfig, build_model
+from aecore.models import MODELS, build_model
 from aecore.noise import CORRUPTIONS, corrupt, corrupt_array, make_corrupt
 from aecore.train import TrainConfig, fit, predict
 
@@ -73,7 +73,8 @@ def test_bad_corruptions_are_refused():
 @pytest.mark.parametrize("kind", list(MODELS))
 def test_denoising_is_a_setting_of_fit(kind):
     X = np.random.default_rng(0).random((64, 6)).astype(np.float32)
-    model = build_model(ModelConfig(input_dim=6, hidden=(8,), latent_dim=3), kind=kind)
+    config = MODELS[kind].config_cls(input_dim=6, hidden=(8,), latent_dim=3)
+    model = build_model(config, kind=kind)
     seen = []
 
     def spy(x, g):

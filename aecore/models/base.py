@@ -59,6 +59,8 @@ def mlp(widths: list[int], activation: str, last: str) -> nn.Sequential:
 class Autoencoder(nn.Module):
     """MLP autoencoder; ``penalty(model, x, h)`` adds a regulariser to the loss."""
 
+    config_cls: type[ModelConfig] = ModelConfig  # variants with more settings override it
+
     def __init__(self, config: ModelConfig, penalty: Penalty | None = None):
         super().__init__()
         self.config = config

@@ -29,6 +29,8 @@ LIKELIHOODS = ("bernoulli", "gaussian")
 
 @dataclass(frozen=True)
 class VAEConfig(ModelConfig):
+    output: str = param("sigmoid", "non-linearity on the decoder's mean (sigmoid: pixel "
+                        "probabilities for the Bernoulli likelihood)", choices=("identity", "sigmoid"))
     likelihood: str = param("bernoulli", "decoder likelihood p(x|z)", choices=LIKELIHOODS)
     beta: float = param(1.0, "weight β of the KL term", lo=0.0, hi=50.0)
     sigma_x: float = param(0.1, "σ_x of the Gaussian likelihood", lo=1e-3, hi=10.0)
@@ -57,6 +59,8 @@ class ElboTerms:
 
 class VAE(Autoencoder):
     """Encoder → (μ, log σ²); z = μ + σ ⊙ ε; decoder → mean of p(x|z)."""
+
+    config_cls = VAEConfig
 
     def __init__(self, config: VAEConfig, penalty: Penalty | None = None):
         if not isinstance(config, VAEConfig):
