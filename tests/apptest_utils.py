@@ -38,3 +38,22 @@ def wait_until_trained(at: AppTest, limit: float = 600, poll: float = 0.5) -> Ap
 
 def no_errors(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
+
+
+def submit_form(at: AppTest, form: str, **values) -> AppTest:
+    """Set a settings form's widgets (bools are toggles, numbers number inputs), press
+    its submit button, and rerun."""
+    for name, value in values.items():
+        key = f"{form}.w.{name}"
+        if isinstance(value, bool):
+            at.toggle(key=key).set_value(value)
+        else:
+            at.number_input(key=key).set_value(value)
+    for b in at.button:
+        if b.proto.is_form_submitter and b.proto.form_id == f"{form}.form":
+            b.click()
+            break
+    else:
+        raise AssertionError(f"no submit button in form {form}")
+    at.run()
+    return at

@@ -5,20 +5,12 @@ from __future__ import annotations
 import pytest
 
 from tests.apptest_utils import no_errors, open_page, wait_until_trained
+from tests.apptest_utils import submit_form as _submit
 
 pytestmark = pytest.mark.usefixtures("clean_app_state")
 PAGE = "lessons/09_applications.py"
 
 
-def _submit(at, lesson: str, **values):
-    for name, value in values.items():
-        at.number_input(key=f"{lesson}.w.{name}").set_value(value)
-    form_buttons = [
-        b for b in at.button if b.proto.is_form_submitter and b.proto.form_id == f"{lesson}.form"
-    ]
-    form_buttons[0].click()
-    at.run()
-    return at
 
 
 def test_three_tabs_train_tiny_runs_and_show_claims():

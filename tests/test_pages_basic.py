@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.apptest_utils import no_errors, open_page, wait_until_trained
+from tests.apptest_utils import submit_form as _submit
 
 pytestmark = pytest.mark.usefixtures("clean_app_state")
 
@@ -16,15 +17,6 @@ def test_home_lists_every_lesson():
     assert len(at.get("page_link")) == len(PAGES) - 1
 
 
-def _submit(at, lesson: str, **values):
-    for name, value in values.items():
-        at.number_input(key=f"{lesson}.w.{name}").set_value(value)
-    for b in at.button:
-        if b.proto.is_form_submitter:
-            b.click()
-            break
-    at.run()
-    return at
 
 
 def test_intro_tiny_training_shows_claim():

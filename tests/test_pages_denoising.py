@@ -5,26 +5,12 @@ from __future__ import annotations
 import pytest
 
 from tests.apptest_utils import no_errors, open_page, wait_until_trained
+from tests.apptest_utils import submit_form as _submit
 
 pytestmark = pytest.mark.usefixtures("clean_app_state")
 PAGE = "lessons/07_denoising.py"
 
 
-def _submit(at, form: str, **values):
-    for name, value in values.items():
-        key = f"{form}.w.{name}"
-        if isinstance(value, bool):
-            at.toggle(key=key).set_value(value)
-        else:
-            at.number_input(key=key).set_value(value)
-    for b in at.button:
-        if b.proto.is_form_submitter and b.proto.form_id == f"{form}.form":
-            b.click()
-            break
-    else:
-        raise AssertionError(f"no submit button in form {form}")
-    at.run()
-    return at
 
 
 def test_denoising_page_trains_both_parts():

@@ -5,21 +5,11 @@ from __future__ import annotations
 import pytest
 
 from tests.apptest_utils import no_errors, open_page, wait_until_trained
+from tests.apptest_utils import submit_form as _submit
 
 pytestmark = pytest.mark.usefixtures("clean_app_state")
 
 
-def _submit(at, lesson: str, toggles: dict | None = None, **values):
-    for name, value in values.items():
-        at.number_input(key=f"{lesson}.w.{name}").set_value(value)
-    for name, value in (toggles or {}).items():
-        at.toggle(key=f"{lesson}.w.{name}").set_value(value)
-    for b in at.button:
-        if b.proto.is_form_submitter:
-            b.click()
-            break
-    at.run()
-    return at
 
 
 def _stop_jobs(at, lesson: str) -> None:
@@ -36,7 +26,7 @@ def _claims_shown(at) -> bool:
 
 def test_capacity_tiny_training():
     at = open_page("lessons/04_capacity.py")
-    _submit(at, "capacity", {"sweep": False}, epochs=2, width=8, over_latent=80)
+    _submit(at, "capacity", sweep=False, epochs=2, width=8, over_latent=80)
     wait_until_trained(at)
     no_errors(at)
     assert any("noise MSE" in m.label for m in at.metric)
@@ -45,10 +35,7 @@ def test_capacity_tiny_training():
 
 def test_capacity_greedy_tiny():
     at = open_page("lessons/04_capacity.py")
-    _submit(
-        at,
-        "capacity",
-        {"sweep": False, "pretrain": True},
+    _submit(at, "capacity", sweep=False, pretrain=True,
         epochs=2,
         width=8,
         depth=1,
@@ -76,7 +63,7 @@ def test_capacity_code_size_on_the_wrong_side_gives_message(values, message):
 
 def test_capacity_pretrain_without_hidden_layer_gives_message():
     at = open_page("lessons/04_capacity.py")
-    _submit(at, "capacity", {"pretrain": True}, depth=0)
+    _submit(at, "capacity", pretrain=True, depth=0)
     no_errors(at)
     assert any("needs at least one hidden layer" in e.value for e in at.error)
     _stop_jobs(at, "capacity")
@@ -127,8 +114,7 @@ def test_widgets_refuse_values_the_backend_refuses(page, lesson, field, lo, hi):
 
 def test_contractive_tiny_training():
     at = open_page("lessons/06_contractive.py")
-    _submit(
-        at, "contractive", {"tied": True}, epochs=2, curve_epochs=3, latent_dim=4, curve_width=4
+    _submit(at, "contractive", tied=True, epochs=2, curve_epochs=3, latent_dim=4, curve_width=4
     )
     wait_until_trained(at)
     no_errors(at)

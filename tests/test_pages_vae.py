@@ -7,16 +7,11 @@ import pytest
 from scipy.stats import entropy as sp_entropy
 
 from tests.apptest_utils import no_errors, open_page, wait_until_trained
+from tests.apptest_utils import submit_form as _submit
 
 pytestmark = pytest.mark.usefixtures("clean_app_state")
 
 
-def _submit(at, **values):
-    for name, value in values.items():
-        at.number_input(key=f"vae.w.{name}").set_value(value)
-    next(b for b in at.button if b.proto.is_form_submitter).click()
-    at.run()
-    return at
 
 
 def _chart_keys(at) -> set[str]:
@@ -26,7 +21,7 @@ def _chart_keys(at) -> set[str]:
 def test_vae_page_tiny_training_shows_split_claims_and_2d_views():
     at = open_page("lessons/08_vae.py")
     no_errors(at)
-    _submit(at, epochs=2, latent_dim=3)
+    _submit(at, "vae", epochs=2, latent_dim=3)
     wait_until_trained(at)       # the k = 3 model ...
     wait_until_trained(at)       # ... then the 2-D model of the latent views
     no_errors(at)

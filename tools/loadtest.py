@@ -134,7 +134,8 @@ class MemorySampler:
         self._thread = threading.Thread(target=self._loop, name="rss-sampler", daemon=True)
         self._t0 = time.monotonic()
 
-    def rss(self) -> int | None:
+    def _tree_sum(self, measure) -> float | None:
+        """Sum ``measure(process)`` over the server process and its live children."""
         if self.pid is None:
             return None
         import psutil
@@ -146,29 +147,17 @@ class MemorySampler:
         total = 0
         for q in procs:
             try:
-                total += q.memory_info().rss
+                total += measure(q)
             except psutil.Error:
                 pass
         return total
 
+    def rss(self) -> int | None:
+        return self._tree_sum(lambda q: q.memory_info().rss)
+
     def cpu_seconds(self) -> float | None:
         """User+system CPU seconds of the process and its live children so far."""
-        if self.pid is None:
-            return None
-        import psutil
-        try:
-            p = psutil.Process(self.pid)
-            procs = [p, *p.children(recursive=True)]
-        except psutil.Error:
-            return None
-        total = 0.0
-        for q in procs:
-            try:
-                t = q.cpu_times()
-                total += t.user + t.system
-            except psutil.Error:
-                pass
-        return total
+        return self._tree_sum(lambda q: sum(q.cpu_times()[:2]))
 
     def _loop(self) -> None:
         while not self._stop.is_set():
