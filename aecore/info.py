@@ -55,12 +55,17 @@ def entropy(p, base: float = 2.0) -> float:
     return float(-(p[nz] * _log(p[nz], base)).sum())
 
 
-def cross_entropy(p, q, base: float = 2.0) -> float:
-    """H(P, Q) = −Σ p_i log q_i over the outcomes with p_i > 0 (∞ if some of them has q_i = 0)."""
+def _paired(p, q) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """P and Q as float64 arrays of the same outcomes, and the mask of P's support."""
     p, q = np.asarray(p, np.float64), np.asarray(q, np.float64)
     if p.shape != q.shape:
         raise DistributionError(f"P has {p.size} outcomes and Q has {q.size}; they must match.")
-    nz = p > 0
+    return p, q, p > 0
+
+
+def cross_entropy(p, q, base: float = 2.0) -> float:
+    """H(P, Q) = −Σ p_i log q_i over the outcomes with p_i > 0 (∞ if some of them has q_i = 0)."""
+    p, q, nz = _paired(p, q)
     if np.any(q[nz] == 0):
         return float("inf")
     return float(-(p[nz] * _log(q[nz], base)).sum())
@@ -69,10 +74,7 @@ def cross_entropy(p, q, base: float = 2.0) -> float:
 def kl_divergence(p, q, base: float = 2.0) -> float:
     """D_KL(P‖Q) = Σ p_i log(p_i / q_i) = H(P, Q) − H(P); computed term by term (no
     cancellation), ∞ when Q gives zero probability to an outcome P can produce."""
-    p, q = np.asarray(p, np.float64), np.asarray(q, np.float64)
-    if p.shape != q.shape:
-        raise DistributionError(f"P has {p.size} outcomes and Q has {q.size}; they must match.")
-    nz = p > 0
+    p, q, nz = _paired(p, q)
     if np.any(q[nz] == 0):
         return float("inf")
     return float(max((p[nz] * _log(p[nz] / q[nz], base)).sum(), 0.0))
