@@ -1,4 +1,5 @@
-"""Command line: ``python -m aecore list | run NAME [--set key=value ...] [--json] | bench``.
+"""Command line: ``python -m aecore list | run NAME [--set key=value ...] [--json] | bench
+| presets [--only NAME] [--check]``.
 
 An unknown experiment, an unknown key or an invalid value exits with status 2 and one
 line on stderr; a diverged training run exits with status 1.
@@ -31,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="print one JSON object")
     bench = sub.add_parser("bench", help="print speed figures measured side by side")
     bench.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    pre = sub.add_parser("presets", help="rebuild the lecture presets in assets/presets")
+    pre.add_argument("--only", action="append", default=[], metavar="NAME", help="only these experiments")
+    pre.add_argument("--check", action="store_true", help="list missing or stale presets; exit 1 if any")
     return p
 
 
@@ -80,6 +84,29 @@ def cmd_run(name: str, sets: list[str], as_json: bool) -> int:
     return 0
 
 
+def cmd_presets(only: list[str], check_only: bool) -> int:
+    from aecore import presets
+    if check_only:
+        missing, stale = presets.check()
+        for name in missing:
+            print(f"missing: {name} (run 'python -m aecore presets --only {name}')")
+        for path in stale:
+            print(f"stale: {path.name} (no page opens with its config; delete it)")
+        return 1 if missing or stale else 0
+    todo = [(n, c) for n, c in presets.views() if not only or n in only]
+    if not todo:
+        return _fail(f"no views for {', '.join(only)}; run 'python -m aecore list'.")
+    for name, cfg in todo:
+        t0 = time.perf_counter()
+        path = presets.build(name, cfg)
+        print(f"{name:18s} {time.perf_counter() - t0:6.1f} s  {path.stat().st_size / 1024:7.0f} KiB  {path.name}")
+    _, stale = presets.check()
+    for path in stale:
+        path.unlink()
+        print(f"removed stale {path.name}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from aecore.device import limit_threads
@@ -88,5 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_list()
     if args.cmd == "run":
         return cmd_run(args.name, args.set, args.json)
+    if args.cmd == "presets":
+        return cmd_presets(args.only, args.check)
     from aecore.bench import run_bench
     return run_bench(quick=args.quick)

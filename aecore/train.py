@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -88,6 +90,43 @@ def make_optimizer(params, cfg: TrainConfig) -> torch.optim.Optimizer:
     return torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
 
 
+# Replay: weights given per stage name replace training in ``fit`` (loading exported
+# weights back re-runs an experiment's measurements on them, with no training).
+_replay: ContextVar[dict[str, dict[str, torch.Tensor]] | None] = ContextVar("aecore_replay", default=None)
+
+
+@contextmanager
+def replaying(states: dict[str, dict[str, torch.Tensor]]) -> Iterator[None]:
+    """Within this block, ``fit(..., stage=s)`` loads ``states[s]`` instead of training."""
+    token = _replay.set(states)
+    try:
+        yield
+    finally:
+        _replay.reset(token)
+
+
+def _replayed(model, stage, x_all, y_all, cfg, bs, corrupt, loss_of, on_progress) -> History | None:
+    """Load the replay weights for ``stage`` (if any fit the model) and report one epoch:
+    the loss of the loaded weights over the data, as the final epoch of the plan."""
+    state = (_replay.get() or {}).get(stage)
+    mine = model.state_dict()
+    if state is None or {k: tuple(v.shape) for k, v in state.items()} != {k: tuple(v.shape) for k, v in mine.items()}:
+        return None
+    model.load_state_dict(state, strict=True)
+    gen = torch.Generator().manual_seed(cfg.seed)
+    total, n = 0.0, x_all.shape[0]
+    for start in range(0, n, bs):  # with autograd on: some penalties differentiate (contractive)
+        xb, yb = x_all[start:start + bs], y_all[start:start + bs]
+        xin = corrupt(xb, gen) if corrupt is not None else xb
+        total += float(loss_of(model, xin, yb).detach()) * xb.shape[0]
+    model.load_state_dict(state, strict=True)  # a loss may update buffers (SAE dead counters)
+    model.eval()
+    hist = History(stage, [total / n])
+    if on_progress is not None:
+        on_progress(Progress(stage, cfg.epochs, cfg.epochs, total / n))
+    return hist
+
+
 def fit(model: torch.nn.Module, X, cfg: TrainConfig, *, target=None,
         corrupt: Corrupt | None = None, on_progress: ProgressFn | None = None,
         stage: str = "autoencoder", loss_fn: Callable | None = None) -> History:
@@ -109,6 +148,10 @@ def fit(model: torch.nn.Module, X, cfg: TrainConfig, *, target=None,
     sched = (torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=total_steps)
              if cfg.schedule == "cosine" else None)
     loss_of = loss_fn or (lambda m, xi, xt: m.training_loss(xi, xt))
+    model.fit_stage = stage  # which stage's weights these are (exports name it; replay keys on it)
+    replayed = _replayed(model, stage, x_all, y_all, cfg, bs, corrupt, loss_of, on_progress)
+    if replayed is not None:
+        return replayed
     hist, t0 = History(stage), time.perf_counter()
     check_each_step = device.type == "cpu"  # .item() is free on CPU, a sync on GPU
     for epoch in range(1, cfg.epochs + 1):

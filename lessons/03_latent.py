@@ -35,6 +35,29 @@ def _update_selection(events: dict) -> None:
         last[m] = pts
 
 
+def _timeline(tl: dict, a: dict) -> None:
+    """Scrub the autoencoder's map, reconstructions and code histograms through training."""
+    st.subheader(t("latent.timeline.title"))
+    epochs = [int(e) for e in tl["epochs"]]
+    epoch = st.select_slider(t("latent.timeline.slider"), options=epochs, value=epochs[-1],
+                             key=f"latent.timeline.epoch.{len(epochs)}.{epochs[-1]}")
+    i, box = epochs.index(epoch), basic.timeline_box(tl["codes"])
+    left, right = st.columns(2)
+    left.plotly_chart(basic.map_figure(tl["codes"][i], a["labels"], t("latent.timeline.map", epoch=epoch),
+                                       box=box), key="latent.timeline.map")
+    names = {"h1": "h₁", "h2": "h₂", "x": t("latent.timeline.code"), "y": t("latent.timeline.count"),
+             "title": t("latent.timeline.hist")}
+    right.plotly_chart(basic.code_histograms(tl["codes"][i], box, names), key="latent.timeline.hist")
+    if a["image_shape"] is not None:
+        rows = np.asarray(tl["rows"], int)
+        st.plotly_chart(image_grid({t("latent.original"): a["X"][rows],
+                                    t("latent.reconstruction"): tl["recon"][i]}, a["image_shape"]),
+                        key="latent.timeline.images")
+    pct = lambda v: f"{100 * v:.1f} %"
+    st.caption(t("latent.timeline.summary", epoch=epoch, knn=pct(tl["knn"][i]), first=pct(tl["knn"][0]),
+                 last=pct(tl["knn"][-1]), final=epochs[-1]))
+
+
 if res is not None:
     m, a = res.metrics, res.arrays
     if a["subsampled"]:
@@ -73,6 +96,7 @@ if res is not None:
         t("latent.col.seconds"): st.column_config.NumberColumn(format="%.2f")})
     claims_box(LESSON, get(LESSON), m, fmt(m, 3))
     prose(t("latent.reading"))
+    _timeline(a["timeline"], a)
 
     st.subheader(t("latent.scaling_title"))
     scfg = ScalingConfig(seed=cfg.seed)

@@ -1,4 +1,5 @@
-"""Shared test set-up: import path, one torch thread, no UMAP warm-up, clean caches."""
+"""Shared test set-up: import path, one torch thread, no UMAP warm-up, no lecture presets,
+clean caches."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("AE_WARMUP", "0")
 os.environ.setdefault("AE_TORCH_THREADS", "1")
+os.environ.setdefault("AE_PRESETS", "0")  # tests train live; tests/test_presets.py turns them on
 
 import pytest  # noqa: E402
 

@@ -12,8 +12,11 @@ from typing import Any
 
 import streamlit as st
 
+from aecore import replay
 from aecore.io import export, weights
 from ui.i18n import t
+
+MAX_WEIGHT_FILES = 8
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -21,7 +24,9 @@ def _weights_bytes(_model, key: str) -> bytes:
     return weights.save_weights(_model)
 
 
-def export_panel(lesson: str, experiment: str, config: Any, result: Any) -> None:
+def export_panel(lesson: str, experiment: str, config: Any, result: Any) -> tuple[dict, str] | None:
+    """Downloads for ``result``; returns (weights by stage, file names) when the user asks
+    to load exported weights back (the caller replays the experiment with them)."""
     with st.expander(t("export.title"), icon=":material/download:"):
         cols = st.columns(3)
         cols[0].download_button(t("export.config"), export.config_to_json(config, experiment),
@@ -44,3 +49,23 @@ def export_panel(lesson: str, experiment: str, config: Any, result: Any) -> None
                                         mime="application/octet-stream",
                                         key=f"{lesson}.dl.weights.{i}")
         st.caption(t("export.note"))
+        return _weights_loader(lesson, result)
+
+
+def _weights_loader(lesson: str, result: Any) -> tuple[dict, str] | None:
+    """Upload .safetensors files exported from this lesson; validated before anything runs."""
+    if not replay.stages(result.models):
+        return None
+    files = st.file_uploader(t("export.load_label"), type=["safetensors"], accept_multiple_files=True,
+                             key=f"{lesson}.load_weights", help=t("export.load_help"))
+    if not files or not st.button(t("export.load_run"), key=f"{lesson}.load_run", icon=":material/upload:"):
+        return None
+    if len(files) > MAX_WEIGHT_FILES:
+        st.error(t("export.load_too_many", most=MAX_WEIGHT_FILES), icon=":material/error:")
+        return None
+    try:
+        states = replay.match({f.name: f.getvalue() for f in files}, result.models)
+    except weights.WeightsError as exc:
+        st.error(t("export.load_error", message=str(exc)), icon=":material/error:")
+        return None
+    return states, ", ".join(f.name for f in files)

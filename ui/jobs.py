@@ -50,6 +50,8 @@ class Job:
     error: BaseException | None = None
     started: float = field(default_factory=time.monotonic)
     running_since: float | None = None
+    share: bool = True               # may take a result another session finished meanwhile
+    loaded_from: str | None = None   # replaying weights loaded from these files (never shared)
 
     def _on_progress(self, p: Progress) -> bool:
         self.last = p
@@ -65,7 +67,7 @@ class Job:
         another session finished the same experiment and config meanwhile (a class that
         opens the same default view trains it once; the others take the shared result)."""
         while not (self.cancel.is_set() or not self.alive()):
-            shared = results.get(self.lesson, self.config)
+            shared = results.get(self.lesson, self.config) if self.share else None
             if shared is not None:
                 self.result = shared
                 return False

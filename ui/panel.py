@@ -12,6 +12,7 @@ from typing import Any
 
 import streamlit as st
 
+from aecore import replay
 from aecore.experiments import get as get_experiment
 from aecore.figures.common import loss_figure
 from ui import results
@@ -37,15 +38,23 @@ def _job_key(lesson: str) -> str:
     return f"{lesson}.job"
 
 
-def start(lesson: str, config: Any, experiment: str | None = None) -> Job:
-    """Start training ``config`` for this session, ending any job it already had."""
+def start(lesson: str, config: Any, experiment: str | None = None, *, share: bool = True,
+          states: dict | None = None, loaded_from: str | None = None) -> Job:
+    """Start training ``config`` for this session, ending any job it already had.
+
+    ``share=False``: train even if a result for this config exists (a live run of a
+    preset). ``states``: replay these loaded weights instead of training (aecore.replay)."""
     for key in [k for k in st.session_state if str(k).endswith(".job")]:
         old = st.session_state[key]
         if isinstance(old, Job) and not old.done.is_set():
             old.superseded = True  # one job per session; it restarts when revisited
             old.cancel.set()
-    exp = get_experiment(experiment or lesson)
-    job = Job(experiment or lesson, config, exp.run, alive=_alive_fn()).start()
+    name = experiment or lesson
+    run = get_experiment(name).run
+    if states is not None:
+        run = lambda cfg, on_progress: replay.replay(name, cfg, states, on_progress)  # noqa: E731
+    job = Job(name, config, run, alive=_alive_fn(), share=share and states is None,
+              loaded_from=loaded_from).start()
     st.session_state[_job_key(lesson)] = job
     return job
 
@@ -115,6 +124,34 @@ def _show_error(exc: BaseException) -> None:
         st.error(t("panel.failed", kind=type(exc).__name__), icon=":material/error:")
 
 
+def _preset_note(lesson: str, name: str, config: Any, live_key: str) -> None:
+    """A preset is shown at once; one click trains the same view live for this session."""
+    left, right = st.columns([5, 1], vertical_alignment="center")
+    left.caption(t("panel.preset_note"))
+    if right.button(t("panel.train_live"), key=f"{lesson}.train_live", icon=":material/replay:"):
+        st.session_state[live_key] = config
+        start(lesson, config, name, share=False)
+        st.rerun()
+
+
+def _show(lesson: str, name: str, config: Any, result: Any) -> Any:
+    """The export panel under a result; loading weights there starts their replay."""
+    loaded = export_panel(lesson, name, config, result)
+    if loaded is not None:
+        states, files = loaded
+        start(lesson, config, name, states=states, loaded_from=files)
+        st.rerun()
+    return result
+
+
+def _loaded_note(lesson: str, job: Job) -> None:
+    left, right = st.columns([5, 1], vertical_alignment="center")
+    left.info(t("panel.loaded_note", files=job.loaded_from), icon=":material/upload_file:")
+    if right.button(t("panel.back_to_trained"), key=f"{lesson}.unload", icon=":material/undo:"):
+        del st.session_state[_job_key(lesson)]
+        st.rerun()
+
+
 def training_panel(lesson: str, config: Any, *, experiment: str | None = None,
                    auto: bool = False) -> Any | None:
     """Show training state for ``config``; return its Result when there is one.
@@ -122,25 +159,31 @@ def training_panel(lesson: str, config: Any, *, experiment: str | None = None,
     ``auto`` starts training at once when nothing is cached (the default view)."""
     name = experiment or lesson
     cached = results.get(name, config)
+    live_key = f"{lesson}.live_cfg"
+    if cached is not None and cached.source == "preset" and st.session_state.get(live_key) == config:
+        cached = None  # this session asked to watch the default view train live
     job: Job | None = st.session_state.get(_job_key(lesson))
     if job is not None and job.config != config and not job.done.is_set():
         job.cancel.set()  # settings changed: the old run is no longer wanted
         job = None
     if job is not None and job.superseded:
         job = None
-    if cached is not None:
-        export_panel(lesson, name, config, cached)
-        return cached
+    replaying = job is not None and job.loaded_from is not None and job.config == config
+    if cached is not None and not replaying:
+        if cached.source == "preset":
+            _preset_note(lesson, name, config, live_key)
+        return _show(lesson, name, config, cached)
     if job is not None and job.config == config and job.done.is_set():
         if job.error is not None:
             _show_error(job.error)
             return None
-        if not job.result.stopped:
+        if job.loaded_from is not None:
+            _loaded_note(lesson, job)
+        elif not job.result.stopped:
             results.put(name, config, job.result)
-        else:
+        if job.result.stopped:
             st.info(t("panel.stopped_note"), icon=":material/pause_circle:")
-        export_panel(lesson, name, config, job.result)
-        return job.result
+        return _show(lesson, name, config, job.result)
     if job is None or job.config != config:
         if not auto:
             return None

@@ -39,6 +39,7 @@ class Result:
     histories: dict[str, list[float]] = field(default_factory=dict)
     stopped: bool = False
     seconds: float = 0.0
+    source: str = "live"    # "preset": read from assets/presets, not trained in this process
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,9 @@ class Experiment:
     title: str
     budget_s: float
     claims: tuple[Claim, ...] = ()
+    # The configs a page opens with, as overrides of the defaults; each gets a lecture
+    # preset (aecore.presets). () = no page shows this experiment by default.
+    views: tuple[dict, ...] = ({},)
 
     def check_claims(self, metrics: dict[str, float]) -> dict[str, bool]:
         return {c.key: c.holds(metrics) for c in self.claims}

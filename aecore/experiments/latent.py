@@ -1,5 +1,8 @@
 """Lesson 3, ``latent``: the same points mapped to 2-D by an AE, PCA, t-SNE and UMAP.
 
+The autoencoder's map is also recorded every few epochs (aecore.timeline) with its
+5-NN accuracy, so the page can scrub back through training.
+
 Each map is scored by trustworthiness (k = 10; Venna & Kaski 2001), by the
 cross-validated accuracy of a 5-NN classifier on the 2-D coordinates, and by its fit
 time. The autoencoder and PCA are functions (a new point is encoded exactly); t-SNE and
@@ -18,6 +21,7 @@ from aecore.config import Config, param
 from aecore.data import dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
+from aecore.timeline import Timeline
 from aecore.train import ProgressFn, TrainConfig, fit, predict
 
 METHODS = ("ae", "pca", "tsne", "umap")
@@ -34,15 +38,31 @@ class LatentConfig(Config):
     seed: int = param(0, "seed of every method", lo=0, hi=2**31 - 1)
 
 
-def _train_ae(cfg: LatentConfig, X: np.ndarray, track: Tracker):
+def _train_ae(cfg: LatentConfig, X: np.ndarray, track: Tracker, timeline_rows: np.ndarray | None = None):
+    """The 2-D autoencoder map; with ``timeline_rows``, also a Timeline of its codes and of
+    the reconstructions of those rows (the lesson's scrubbing slider)."""
     mc = ModelConfig(input_dim=X.shape[1], hidden=(cfg.width, cfg.width // 2), latent_dim=2,
                      activation="relu")
     model = build_model(mc, seed=cfg.seed)
     t0 = time.perf_counter()
+    tl = None if timeline_rows is None else Timeline(cfg.epochs, lambda: {
+        "codes": predict(model.encode, X), "recon": predict(model, X[timeline_rows])})
     fit(model, X, TrainConfig(epochs=cfg.epochs, batch_size=256, lr=5e-3, seed=cfg.seed),
-        on_progress=track, stage="autoencoder")
+        on_progress=track if tl is None else tl.wrap(track), stage="autoencoder")
+    seconds = time.perf_counter() - t0
     Y = predict(model.encode, X)
-    return embed.Embedding("ae", Y, time.perf_counter() - t0, lambda Z: predict(model.encode, Z)), model
+    e = embed.Embedding("ae", Y, seconds, lambda Z: predict(model.encode, Z))
+    if tl is not None:
+        tl.finish()
+    return e, model, tl
+
+
+def _timeline(tl: Timeline, y: np.ndarray, rows: np.ndarray, seed: int) -> dict:
+    """Snapshots plus the 5-NN accuracy of the map at each of them."""
+    out = tl.arrays()
+    out["knn"] = np.array([embed.knn_accuracy(c, y, 5, seed=seed) for c in out["codes"]])
+    out["rows"] = rows
+    return out
 
 
 def run(cfg: LatentConfig, on_progress: ProgressFn | None = None) -> Result:
@@ -50,7 +70,8 @@ def run(cfg: LatentConfig, on_progress: ProgressFn | None = None) -> Result:
     track = Tracker(on_progress)
     idx = embed.subsample(ds.n, embed.CAPS["tsne"], cfg.seed)
     X, y = ds.X[idx], ds.y[idx]
-    ae, model = _train_ae(cfg, X, track)
+    rows = np.random.default_rng(cfg.seed).choice(len(X), min(8, len(X)), replace=False)
+    ae, model, tl = _train_ae(cfg, X, track, rows)
     maps = {"ae": ae, "pca": embed.embed_pca(X)}
     track.step("t-SNE")
     maps["tsne"] = embed.embed_tsne(X, cfg.seed, cfg.perplexity)
@@ -64,7 +85,8 @@ def run(cfg: LatentConfig, on_progress: ProgressFn | None = None) -> Result:
         metrics[f"{m}_fit_seconds"] = e.seconds
     arrays = {"maps": {m: e.Y for m, e in maps.items()}, "X": X, "labels": y,
               "recon": predict(model, X), "image_shape": ds.image_shape,
-              "subsampled": len(idx) < ds.n, "n_total": ds.n}
+              "subsampled": len(idx) < ds.n, "n_total": ds.n,
+              "timeline": _timeline(tl, y, rows, cfg.seed)}
     return track.result(metrics, arrays=arrays, models={"autoencoder": model})
 
 
@@ -93,7 +115,7 @@ def run_scaling(cfg: ScalingConfig, on_progress: ProgressFn | None = None) -> Re
                 break
             if m == "ae":
                 sub = LatentConfig(epochs=60, seed=cfg.seed)
-                e, _ = _train_ae(sub, X, Tracker(None))
+                e, _, _ = _train_ae(sub, X, Tracker(None))
             else:
                 e = embed.EMBEDDINGS[m](X, cfg.seed)
             metrics[f"{m}_seconds_n{n}"] = e.seconds
@@ -108,5 +130,5 @@ EXPERIMENTS = [
                    Claim("tsne_trust_beats_pca", "tsne_trustworthiness > pca_trustworthiness",
                          lambda m: m["tsne_trustworthiness"] > m["pca_trustworthiness"]),
                )),
-    Experiment("latent_scaling", ScalingConfig, run_scaling, "Fit time against n", budget_s=120),
+    Experiment("latent_scaling", ScalingConfig, run_scaling, "Fit time against n", budget_s=120, views=()),
 ]

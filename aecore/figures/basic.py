@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from aecore.figures.common import CLASS_COLORS, METHOD_COLORS, base_layout
+from aecore.figures.common import CLASS_COLORS, METHOD_COLORS, SEQ, base_layout
 
 
 def _segments(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -96,8 +96,9 @@ def error_vs_k_figure(pca_curve: np.ndarray, sweep: dict[int, float],
 
 
 def map_figure(Y: np.ndarray, labels: np.ndarray, title: str,
-               selected: np.ndarray | None = None) -> go.Figure:
-    """A 2-D map coloured by label; selected points ringed, the others faded."""
+               selected: np.ndarray | None = None, box: np.ndarray | None = None) -> go.Figure:
+    """A 2-D map coloured by label; selected points ringed, the others faded.
+    ``box`` ((2, 2): rows min, max) fixes the axes, e.g. across a training timeline."""
     fig = go.Figure()
     sel = np.zeros(len(Y), bool)
     if selected is not None and len(selected):
@@ -110,8 +111,8 @@ def map_figure(Y: np.ndarray, labels: np.ndarray, title: str,
                         opacity=np.where(sel[m], 1.0, 0.25 if sel.any() else 0.8),
                         line=dict(width=np.where(sel[m], 1.5, 0), color="black")),
             hovertemplate="#%{customdata}<extra>" + str(c) + "</extra>"))
-    fig.update_xaxes(showticklabels=False)
-    fig.update_yaxes(showticklabels=False)
+    fig.update_xaxes(showticklabels=False, range=None if box is None else list(box[:, 0]))
+    fig.update_yaxes(showticklabels=False, range=None if box is None else list(box[:, 1]))
     fig = base_layout(fig, title, height=330, dragmode="lasso")
     fig.update_layout(legend=dict(orientation="v", x=1.01, y=1.0, yanchor="top", font=dict(size=12)),
                       margin=dict(l=10, r=10, t=45, b=10))
@@ -130,3 +131,24 @@ def scaling_figure(metrics: dict[str, float], names: dict[str, str]) -> go.Figur
     fig.update_xaxes(title=names["x"], type="log")
     fig.update_yaxes(title=names["y"], type="log")
     return base_layout(fig, names["title"], height=320)
+
+
+def timeline_box(codes: np.ndarray) -> np.ndarray:
+    """Axis limits (2, 2) holding every snapshot's map, with a 5 % margin."""
+    lo, hi = codes.reshape(-1, 2).min(0), codes.reshape(-1, 2).max(0)
+    pad = 0.05 * np.maximum(hi - lo, 1e-6)
+    return np.stack([lo - pad, hi + pad])
+
+
+def code_histograms(codes: np.ndarray, box: np.ndarray, names: dict[str, str], bins: int = 40) -> go.Figure:
+    """Histograms of the two code coordinates h₁, h₂ on the same fixed bins (spanning ``box``)."""
+    fig = go.Figure()
+    edges = np.linspace(box[0].min(), box[1].max(), bins + 1)
+    for j in range(2):
+        counts, _ = np.histogram(codes[:, j], edges)
+        fig.add_trace(go.Bar(x=(edges[:-1] + edges[1:]) / 2, y=counts, name=names[f"h{j + 1}"],
+                             marker_color=SEQ[j], opacity=0.75, width=edges[1] - edges[0]))
+    fig.update_layout(barmode="overlay")
+    fig.update_xaxes(title=names["x"])
+    fig.update_yaxes(title=names["y"])
+    return base_layout(fig, names["title"], height=300)

@@ -58,10 +58,13 @@ def _config_json(model: nn.Module) -> str | None:
 
 
 def save_weights(model: nn.Module) -> bytes:
-    """Serialise ``model.state_dict()`` with safetensors; metadata: kind and config JSON."""
+    """Serialise ``model.state_dict()`` with safetensors; metadata: kind, training stage
+    and config JSON."""
     tensors = {k: v.detach().to("cpu", torch.float32).contiguous().clone()
                for k, v in model.state_dict().items()}
     meta = {"format": FORMAT, "kind": model_kind(model)}
+    if getattr(model, "fit_stage", None):
+        meta["stage"] = model.fit_stage  # the training stage; loading it back replays it
     cfg = _config_json(model)
     if cfg is not None:
         meta["config"] = cfg

@@ -31,7 +31,7 @@ class UNet(nn.Module):
 
     def __init__(self, width: int = 8, depth: int = 2, skips: bool = True, in_ch: int = 1):
         super().__init__()
-        self.width, self.depth, self.skips = width, depth, skips
+        self.width, self.depth, self.skips, self.in_ch = width, depth, skips, in_ch
         chans = [width * 2**i for i in range(depth + 1)]  # e.g. 8, 16, 32
         self.down = nn.ModuleList(
             block(c_in, c) for c_in, c in zip([in_ch, *chans[:-2]], chans[:-1])
