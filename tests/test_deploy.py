@@ -108,3 +108,16 @@ def test_requirements_exact_pins():
         pkg, _, ver = line.partition("==")
         pins[pkg.lower().split("[")[0]] = ver
     assert pins.get("torch") == "2.13.0", f"torch must be torch==2.13.0, got {pins.get('torch')}"
+
+
+def test_docker_context_holds_everything_the_app_runs():
+    """.dockerignore is an allowlist: every page, package and asset the app loads is in it
+    (a missing folder builds fine and fails only when a student opens the page)."""
+    lines = [ln.strip() for ln in (ROOT / ".dockerignore").read_text().splitlines()]
+    allowed = {ln[1:].rstrip("/") for ln in lines if ln.startswith("!")}
+    assert "*" in lines
+    from ui.nav import PAGES
+    needed = {"app.py", "aecore", "ui", "assets", ".streamlit", "requirements.txt"}
+    needed |= {Path(p.path).parts[0] for p in PAGES}
+    assert needed <= allowed, f"add to .dockerignore: {sorted(needed - allowed)}"
+    assert all((ROOT / a).exists() for a in allowed), "the allowlist names a path that does not exist"
