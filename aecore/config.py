@@ -14,8 +14,10 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from aecore.errors import CodedError
 
-class ConfigError(ValueError):
+
+class ConfigError(CodedError):
     """A setting is unknown or out of range; the message says what to change."""
 
 
@@ -32,19 +34,23 @@ def _check(name: str, value: Any, meta: dict) -> None:
         choices = tuple(choices())
     if choices is not None:
         if value not in choices:
-            raise ConfigError(f"{name}={value!r} is not allowed; choose one of "
-                              f"{', '.join(map(str, choices))}.")
+            names = ", ".join(map(str, choices))
+            raise ConfigError(f"{name}={value!r} is not allowed; choose one of {names}.",
+                              code="not_a_choice", params=dict(name=name, value=value, choices=names))
         return
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return
     if isinstance(value, float) and not math.isfinite(value):
-        raise ConfigError(f"{name} must be a finite number, got {value!r}.")
+        raise ConfigError(f"{name} must be a finite number, got {value!r}.",
+                          code="non_finite", params=dict(name=name, value=value))
     lo, hi = meta.get("lo"), meta.get("hi")
     if lo is not None and (value < lo or (meta.get("lo_open") and value <= lo)):
         op = ">" if meta.get("lo_open") else "≥"
-        raise ConfigError(f"{name}={value!r} is too small; it must be {op} {lo}.")
+        raise ConfigError(f"{name}={value!r} is too small; it must be {op} {lo}.",
+                          code="too_small", params=dict(name=name, value=value, op=op, lo=lo))
     if hi is not None and value > hi:
-        raise ConfigError(f"{name}={value!r} is too large; it must be ≤ {hi}.")
+        raise ConfigError(f"{name}={value!r} is too large; it must be ≤ {hi}.",
+                          code="too_large", params=dict(name=name, value=value, hi=hi))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,7 +79,9 @@ class Config:
         kwargs = {}
         for key, raw in pairs.items():
             if key not in specs:
-                raise ConfigError(f"unknown setting {key!r}; known: {', '.join(specs)}.")
+                raise ConfigError(f"unknown setting {key!r}; known: {', '.join(specs)}.",
+                                  code="unknown_setting",
+                                  params=dict(name=key, known=", ".join(specs)))
             kwargs[key] = parse_value(key, raw, specs[key].default)
         return cls(**kwargs)
 
@@ -95,4 +103,5 @@ def parse_value(key: str, raw: str, default: Any) -> Any:
         return raw
     except ValueError:
         kind = type(default).__name__
-        raise ConfigError(f"{key}={raw!r} is not a valid {kind}.") from None
+        raise ConfigError(f"{key}={raw!r} is not a valid {kind}.", code="not_parseable",
+                          params=dict(name=key, value=raw, kind=kind)) from None

@@ -17,8 +17,10 @@ from functools import lru_cache
 
 import numpy as np
 
+from aecore.errors import CodedError
 
-class DataError(ValueError):
+
+class DataError(CodedError):
     """The data cannot be used; the message says what to fix."""
 
 
@@ -191,14 +193,16 @@ def load_dataset(name: str, n: int | None = None, noise: float | None = None,
         with _session_lock:
             if name in _session_data:
                 return _session_data[name]
-        raise DataError("that uploaded data set is no longer in memory; upload the file again.")
+        raise DataError("that uploaded data set is no longer in memory; upload the file again.",
+                        code="upload_gone")
     return _load_builtin(name, n, noise, seed)
 
 
 @lru_cache(maxsize=32)
 def _load_builtin(name: str, n: int | None, noise: float | None, seed: int) -> Dataset:
     if name not in DATASETS:
-        raise DataError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}.")
+        raise DataError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}.",
+                        code="unknown_dataset", params=dict(name=name, choices=", ".join(DATASETS)))
     spec = DATASETS[name]
     ds = spec.loader(n or spec.default_n, spec.default_noise if noise is None else noise, seed)
     _freeze(ds.X, ds.y, ds.t)
@@ -213,28 +217,40 @@ def validate_matrix(X: object, name: str = "data") -> np.ndarray:
     try:
         A = np.asarray(X)
     except Exception as exc:  # ragged lists, objects that refuse conversion
-        raise DataError(f"{name} could not be read as a table of numbers ({exc}).") from None
+        raise DataError(f"{name} could not be read as a table of numbers ({exc}).",
+                        code="not_a_table", params=dict(name=name)) from None
     if A.dtype == object or not (np.issubdtype(A.dtype, np.number) or A.dtype == bool):
-        raise DataError(f"{name} must contain numbers only; found values of type {A.dtype}.")
+        raise DataError(f"{name} must contain numbers only; found values of type {A.dtype}.",
+                        code="not_numeric", params=dict(name=name, dtype=str(A.dtype)))
     if np.issubdtype(A.dtype, np.complexfloating):
-        raise DataError(f"{name} has complex numbers; give real values.")
+        raise DataError(f"{name} has complex numbers; give real values.",
+                        code="complex_values", params=dict(name=name))
     if A.ndim != 2:
-        raise DataError(f"{name} must be a 2-D table (rows × features); got {A.ndim} dimension(s).")
+        raise DataError(f"{name} must be a 2-D table (rows × features); got {A.ndim} dimension(s).",
+                        code="not_2d", params=dict(name=name, ndim=A.ndim))
     n, d = A.shape
     if n < MIN_ROWS:
-        raise DataError(f"{name} has {n} rows; at least {MIN_ROWS} are needed.")
+        raise DataError(f"{name} has {n} rows; at least {MIN_ROWS} are needed.",
+                        code="too_few_rows", params=dict(name=name, rows=n, min=MIN_ROWS))
     if d < 2:
-        raise DataError(f"{name} has {d} feature(s); at least 2 are needed.")
+        raise DataError(f"{name} has {d} feature(s); at least 2 are needed.",
+                        code="too_few_features", params=dict(name=name, features=d))
     if n > MAX_ROWS or d > MAX_FEATURES:
-        raise DataError(f"{name} is {n} × {d}; the limit is {MAX_ROWS} rows × {MAX_FEATURES} features.")
+        raise DataError(f"{name} is {n} × {d}; the limit is {MAX_ROWS} rows × {MAX_FEATURES} features.",
+                        code="table_too_large", params=dict(name=name, rows=n, features=d,
+                                                            max_rows=MAX_ROWS, max_features=MAX_FEATURES))
     A = A.astype(np.float64)
     bad = ~np.isfinite(A)
     if bad.any():
         r, c = np.argwhere(bad)[0]
         raise DataError(f"{name} has {int(bad.sum())} missing or infinite value(s), "
-                        f"the first at row {r + 1}, column {c + 1}; remove or fill them.")
+                        f"the first at row {r + 1}, column {c + 1}; remove or fill them.",
+                        code="non_finite_values",
+                        params=dict(name=name, count=int(bad.sum()), row=int(r) + 1, column=int(c) + 1))
     if np.abs(A).max() > 1e6:
-        raise DataError(f"{name} has values beyond ±1e6; rescale it first.")
+        raise DataError(f"{name} has values beyond ±1e6; rescale it first.",
+                        code="values_too_large", params=dict(name=name))
     if (A.std(0) > 0).sum() < 2:
-        raise DataError(f"{name} needs at least 2 columns that are not constant.")
+        raise DataError(f"{name} needs at least 2 columns that are not constant.",
+                        code="constant_columns", params=dict(name=name))
     return A.astype(np.float32)

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from aecore.errors import CodedError
+
 MAX_OUTCOMES = 50
 UNITS = {"bits": 2.0, "nats": float(np.e)}
 
 
-class DistributionError(ValueError):
+class DistributionError(CodedError):
     """The numbers cannot be made into a probability distribution; says how to fix them."""
 
 
@@ -26,20 +28,24 @@ def normalize(weights, name: str = "P") -> np.ndarray:
     an empty list, too many outcomes, non-finite or negative entries, or a zero sum."""
     w = np.asarray(weights, np.float64).ravel()
     if w.size == 0:
-        raise DistributionError(f"{name} has no outcomes; give at least one weight.")
+        raise DistributionError(f"{name} has no outcomes; give at least one weight.",
+                                code="dist_empty", params=dict(name=name))
     if w.size > MAX_OUTCOMES:
         raise DistributionError(f"{name} has {w.size} outcomes; at most {MAX_OUTCOMES} "
-                                "are allowed.")
+                                "are allowed.", code="dist_too_many",
+                                params=dict(name=name, count=w.size, max=MAX_OUTCOMES))
     if not np.all(np.isfinite(w)):
         raise DistributionError(f"{name} has an empty or non-numeric entry; fill every "
-                                "cell with a number.")
+                                "cell with a number.", code="dist_not_numeric", params=dict(name=name))
     if np.any(w < 0):
         bad = int(np.argmax(w < 0)) + 1
         raise DistributionError(f"{name} has a negative weight (outcome {bad}); probabilities "
-                                "cannot be negative.")
+                                "cannot be negative.", code="dist_negative",
+                                params=dict(name=name, outcome=bad))
     total = w.sum()
     if total <= 0:
-        raise DistributionError(f"{name}'s weights sum to zero; give at least one positive weight.")
+        raise DistributionError(f"{name}'s weights sum to zero; give at least one positive weight.",
+                                code="dist_zero_sum", params=dict(name=name))
     return w / total
 
 
@@ -59,7 +65,8 @@ def _paired(p, q) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """P and Q as float64 arrays of the same outcomes, and the mask of P's support."""
     p, q = np.asarray(p, np.float64), np.asarray(q, np.float64)
     if p.shape != q.shape:
-        raise DistributionError(f"P has {p.size} outcomes and Q has {q.size}; they must match.")
+        raise DistributionError(f"P has {p.size} outcomes and Q has {q.size}; they must match.",
+                                code="dist_mismatch", params=dict(p=p.size, q=q.size))
     return p, q, p > 0
 
 

@@ -19,7 +19,7 @@ from aecore.experiments.vae import (
 from aecore.figures import generative as gen
 from aecore.figures.common import image_grid, loss_figure
 from aecore.models.vae import VAE
-from ui.i18n import t
+from ui.i18n import error_text, t
 from ui.panel import training_panel
 from ui.widgets import claims_box, fmt, settings_form
 
@@ -134,7 +134,7 @@ draws = int(cols[4].number_input(t("vae.calc.samples"), 10, 1_000_000, 10_000, s
 try:
     pair = GaussianPair(*vals, samples=draws)
 except ConfigError as exc:
-    st.error(t("panel.invalid", message=str(exc)), icon=":material/error:")
+    st.error(t("panel.invalid", message=error_text(exc)), icon=":material/error:")
 else:
     kl = kl_calculator(pair)
     c1, c2, c3 = st.columns(3)

@@ -15,7 +15,7 @@ from aecore.figures import applications as fig
 from aecore.figures.common import image_grid
 from aecore.models.unet import bce_dice_loss
 from aecore.sae import SparseAutoencoder
-from ui.i18n import t
+from ui.i18n import error_text, t
 from ui.jobs import Job
 from ui.panel import training_panel
 from ui.widgets import claims_box, fmt, settings_form
@@ -125,7 +125,7 @@ def anomaly_tab() -> None:
     try:
         cfg = replace(cfg, normal_classes=tuple(sorted(normal)))
     except ConfigError as exc:
-        st.error(t("panel.invalid", message=str(exc)), icon=":material/error:")
+        st.error(t("panel.invalid", message=error_text(exc)), icon=":material/error:")
         return
     res = panel("anomaly", cfg)
     if res is None:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from aecore import info
 from aecore.figures.generative import distributions_figure
-from ui.i18n import t
+from ui.i18n import error_text, t
 
 st.title(t("annex.title"))
 st.markdown(t("annex.explain"))
@@ -29,7 +29,7 @@ for name, default in (("P", DEFAULT_P), ("Q", DEFAULT_Q)):
 try:
     p, q = info.normalize(weights["P"], "P"), info.normalize(weights["Q"], "Q")
 except info.DistributionError as exc:
-    st.error(t("annex.invalid", message=str(exc)), icon=":material/error:")
+    st.error(t("annex.invalid", message=error_text(exc)), icon=":material/error:")
     st.stop()
 
 base = info.UNITS[unit]

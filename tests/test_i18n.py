@@ -27,7 +27,8 @@ sources (``app.py``, the pages in ``lessons/*.py`` (formerly ``pages/*.py``), ``
 
 Conversely, every literal key passed to ``t()`` / ``translate()`` or named by ``ui/nav.py``, and
 the text of every claim a page shows with ``claims_box``, must exist in English (otherwise the
-page shows the raw key).
+page shows the raw key). Every field a page passes to ``settings_form`` has a tooltip
+``<lesson>.help.<field>`` in every language, and no help text is left for a field no page shows.
 """
 
 from __future__ import annotations
@@ -266,10 +267,8 @@ def test_literal_keys_exist_in_english():
     assert not missing, "keys used in the sources but missing from English:\n  " + _fmt_keys(missing)
 
 
-def _claim_boxes(root: Path = ROOT) -> list[tuple[str, str]]:
-    """(lesson key prefix, experiment name) of every ``claims_box(LESSON, get(NAME), ...)`` call
-    whose two names resolve to string constants of the page."""
-    found = []
+def _pages(root: Path = ROOT):
+    """(path, parsed tree, module-level string constants) of every page."""
     for path in _sources(root):
         if path.parent.name not in ("lessons", "pages"):
             continue
@@ -283,7 +282,14 @@ def _claim_boxes(root: Path = ROOT) -> list[tuple[str, str]]:
                 for tgt, val in pairs:
                     if isinstance(tgt, ast.Name) and isinstance(val, ast.Constant) and isinstance(val.value, str):
                         consts[tgt.id] = val.value
+        yield path, tree, consts
 
+
+def _claim_boxes(root: Path = ROOT) -> list[tuple[str, str]]:
+    """(lesson key prefix, experiment name) of every ``claims_box(LESSON, get(NAME), ...)`` call
+    whose two names resolve to string constants of the page."""
+    found = []
+    for _, tree, consts in _pages(root):
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and _call_name(node) == "claims_box" and len(node.args) >= 2:
                 lesson, exp = node.args[0], node.args[1]
@@ -309,6 +315,44 @@ def test_every_claim_has_an_english_text():
     missing = sorted(f"{lesson}.claims.{c.key}" for lesson, name in boxes for c in get(name).claims
                      if f"{lesson}.claims.{c.key}" not in english)
     assert not missing, "claims without an English text:\n  " + _fmt_keys(missing)
+
+
+def settings_forms(root: Path = ROOT) -> tuple[list[tuple[str, str]], list[str]]:
+    """(lesson key prefix, field) for every field a page's ``settings_form(LESSON, cfg, [fields])``
+    shows, and the calls that cannot be read statically (``path:line``)."""
+    shown, unreadable = [], []
+    for path, tree, consts in _pages(root):
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and _call_name(node) == "settings_form"):
+                continue
+            args = dict(enumerate(node.args)) | {i: kw.value for kw in node.keywords
+                                                 for i, n in ((0, "lesson"), (2, "fields")) if kw.arg == n}
+            lesson, fields = _resolve(args[0], consts) if 0 in args else None, args.get(2)
+            names = [e.value for e in getattr(fields, "elts", [])
+                     if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+            if lesson is None or not isinstance(fields, (ast.List, ast.Tuple)) or len(names) != len(fields.elts):
+                unreadable.append(f"{path.relative_to(root)}:{node.lineno}")
+            else:
+                shown += [(lesson, name) for name in names]
+    return shown, unreadable
+
+
+@pytest.mark.parametrize("lang", [REF, *OTHER_LANGS])
+def test_every_shown_setting_has_a_help_text(lang):
+    """settings_form shows ``<lesson>.help.<field>`` as the tooltip (the config's English only
+    as a fallback): every field a page shows needs it in every language."""
+    shown, unreadable = settings_forms()
+    assert shown and not unreadable, f"settings_form calls this test cannot read (use literals): {unreadable}"
+    catalog = load_raw(lang)
+    missing = sorted({f"{lesson}.help.{name}" for lesson, name in shown} - set(catalog))
+    assert not missing, f"{lang}: help texts missing for shown settings:\n  " + _fmt_keys(missing)
+
+
+def test_help_texts_belong_to_shown_settings():
+    shown = {f"{lesson}.help.{name}" for lesson, name in settings_forms()[0]}
+    lessons = _lessons()
+    stale = [k for k in load_raw(REF) if k.split(".", 1)[0] in lessons and ".help." in k and k not in shown]
+    assert not stale, "help texts of settings no page shows:\n  " + _fmt_keys(stale)
 
 
 def test_usage_rules_recognise_the_documented_patterns():

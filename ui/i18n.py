@@ -3,7 +3,7 @@
 Catalogs are TOML files, ``assets/locales/<lang>/<part>.toml`` (one file per lesson, so
 lessons never edit the same file). Keys are the file stem plus the TOML key path:
 ``intro.title`` is ``title`` in ``intro.toml``; ``common.toml`` has no prefix. English is complete; another language
-falls back to English key by key.
+falls back to English key by key. Backend errors are shown with ``error_text(exc)``.
 """
 
 from __future__ import annotations
@@ -55,3 +55,20 @@ def current_lang() -> str:
 def t(key: str, **kwargs: object) -> str:
     """Translate ``key`` into the session's language, formatting ``{names}``."""
     return translate(key, current_lang(), **kwargs)
+
+
+def error_message(exc: BaseException, lang: str = DEFAULT_LANG) -> str:
+    """A backend error in ``lang``: the catalog's ``error.<code>`` text formatted with the
+    error's ``params`` (``aecore.errors.CodedError``); otherwise its English message."""
+    code, params = getattr(exc, "code", None), getattr(exc, "params", None) or {}
+    if code and f"error.{code}" in catalog(DEFAULT_LANG):
+        try:
+            return translate(f"error.{code}", lang).format(**params)
+        except (KeyError, IndexError, ValueError):
+            pass  # a catalog text that does not fit its params: English is better than nothing
+    return str(exc)
+
+
+def error_text(exc: BaseException) -> str:
+    """``error_message`` in the session's language."""
+    return error_message(exc, current_lang())

@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from aecore.config import Config, ConfigError, parse_value
-from ui.i18n import t
+from ui.i18n import error_text, t
 
 
 def _to_text(value: Any) -> str:
@@ -32,7 +32,7 @@ def read_config(default: Config, fields: Sequence[str]) -> Config | None:
         parsed = {k: parse_value(k, v, getattr(default, k)) for k, v in asked.items()}
         return dataclasses.replace(default, **parsed)
     except ConfigError as exc:
-        st.warning(t("links.ignored", message=str(exc)), icon=":material/link_off:")
+        st.warning(t("links.ignored", message=error_text(exc)), icon=":material/link_off:")
         return None
 
 

@@ -17,7 +17,7 @@ from aecore.experiments import get as get_experiment
 from aecore.figures.common import loss_figure
 from ui import results
 from ui.exports import export_panel
-from ui.i18n import t
+from ui.i18n import error_text, t
 from ui.jobs import Job
 
 POLL_SECONDS, QUEUED_POLL_SECONDS = 0.5, 2.0
@@ -119,7 +119,7 @@ def _show_error(exc: BaseException) -> None:
     if isinstance(exc, TrainingDiverged):
         st.error(t("panel.diverged", stage=exc.stage, epoch=exc.epoch), icon=":material/warning:")
     elif isinstance(exc, (ConfigError, DataError)):
-        st.error(t("panel.bad_setting", message=str(exc)), icon=":material/error:")
+        st.error(t("panel.bad_setting", message=error_text(exc)), icon=":material/error:")
     else:
         st.error(t("panel.failed", kind=type(exc).__name__), icon=":material/error:")
 

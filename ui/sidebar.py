@@ -3,13 +3,15 @@ own upload), presenter mode, device badge."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from aecore.data import DataError, register_dataset, user_label
 from aecore.device import device_info
 from aecore.io.uploads import MAX_UPLOAD_BYTES, load_upload
 from ui import presenter
-from ui.i18n import LANG_NAMES, languages, t
+from ui.i18n import LANG_NAMES, current_lang, error_text, languages, t, translate
 
 # Data sets a general lesson (pca, latent) can take: more than 2 features.
 GENERAL_DATASETS = ("digits", "swiss_roll", "s_curve", "mnist", "fashion_mnist")
@@ -44,10 +46,10 @@ def dataset() -> str:
     return st.session_state.get("dataset", "digits")
 
 
-def _label(name: str) -> str:
+def _label(name: str, lang: str) -> str:
     if name.startswith("upload-"):
-        return t("sidebar.own_data", name=user_label(name) or name)
-    return t(f"data.{name}")
+        return translate("sidebar.own_data", lang, name=user_label(name) or name)
+    return translate(f"data.{name}", lang)
 
 
 def _upload() -> None:
@@ -64,7 +66,7 @@ def _upload() -> None:
         up = load_upload(f.name, f.getvalue())
         name = register_dataset(up.X, up.y, up.image_shape, label=up.name)
     except DataError as exc:
-        st.session_state["upload_error"] = str(exc)
+        st.session_state["upload_error"] = exc  # shown in the language of the moment
         return
     st.session_state.pop("upload_error", None)
     own = st.session_state.setdefault(UPLOADS, [])
@@ -81,14 +83,14 @@ def render() -> None:
         with st.expander(t("sidebar.your_data"), icon=":material/upload_file:"):
             _upload()
             if "upload_error" in st.session_state:
-                st.error(st.session_state["upload_error"], icon=":material/error:")
+                st.error(error_text(st.session_state["upload_error"]), icon=":material/error:")
             for note in st.session_state.get("upload_notes", []):
                 st.caption(note)
         options = list(GENERAL_DATASETS) + list(st.session_state.get(UPLOADS, []))
         if dataset() not in options:
             st.session_state["dataset"] = "digits"
-        st.selectbox(t("sidebar.dataset"), options, key="dataset", format_func=_label,
-                     help=t("sidebar.dataset_help"))
+        st.selectbox(t("sidebar.dataset"), options, key="dataset", help=t("sidebar.dataset_help"),
+                     format_func=partial(_label, lang=current_lang()))  # may run outside this run
         presenter.toggle()
         info = device_info()
         where = info["device"] if info["device"] == info["name"] else f"{info['device']} · {info['name']}"

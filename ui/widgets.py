@@ -10,22 +10,25 @@ import streamlit as st
 
 from aecore.config import Config, ConfigError
 from ui import links, presenter
-from ui.i18n import current_lang, t, translate
+from ui.i18n import current_lang, error_text, t, translate
 
 
-def _label(lesson: str, name: str) -> str:
-    key = f"{lesson}.knob.{name}"
+def _text(lesson: str, kind: str, name: str, fallback: str | None) -> str | None:
+    """``<lesson>.<kind>.<name>`` (kind: knob = label, help = tooltip), else ``fallback``."""
+    key = f"{lesson}.{kind}.{name}"
     text = translate(key, current_lang())
-    return name if text == key else text
+    return fallback if text == key else text
 
 
 def _widget(lesson: str, field: dataclasses.Field, value: Any) -> Any:
     meta, key = field.metadata, f"{lesson}.w.{field.name}"
-    label, help_ = _label(lesson, field.name), meta.get("help")
+    label = _text(lesson, "knob", field.name, field.name)
+    help_ = _text(lesson, "help", field.name, meta.get("help"))  # the config's English as fallback
     if meta.get("choices"):
         choices = meta["choices"]
         options = list(choices() if callable(choices) else choices)
-        fmt = (lambda v: t(f"data.{v}")) if field.name == "dataset" else str
+        lang = current_lang()  # bound now: a format function may run outside this script run
+        fmt = (lambda v: translate(f"data.{v}", lang)) if field.name == "dataset" else str
         return st.selectbox(label, options, index=options.index(value), key=key, help=help_,
                             format_func=fmt)
     if isinstance(value, bool):
@@ -69,7 +72,7 @@ def settings_form(lesson: str, default: Config, fields: Sequence[str], columns: 
             current = dataclasses.replace(current, **values)
             st.session_state[state_key] = current
         except ConfigError as exc:
-            st.error(t("panel.invalid", message=str(exc)), icon=":material/error:")
+            st.error(t("panel.invalid", message=error_text(exc)), icon=":material/error:")
     links.write_config(current, default, fields)
     return current
 

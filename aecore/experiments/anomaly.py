@@ -41,7 +41,8 @@ class AnomalyConfig(Config):
         if not classes or not classes <= set(range(10)) or len(classes) == 10:
             raise ConfigError(
                 "normal_classes must name between 1 and 9 digits from 0 to 9, "
-                f"got {self.normal_classes!r}."
+                f"got {self.normal_classes!r}.",
+                code="normal_classes", params=dict(value=self.normal_classes),
             )
 
 

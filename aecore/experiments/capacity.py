@@ -59,7 +59,8 @@ class CapacityConfig(Config):
     def check(self) -> None:
         if self.pretrain and self.depth == 0:
             raise ConfigError(
-                "greedy layer-wise pretraining needs at least one hidden layer: set depth ≥ 1."
+                "greedy layer-wise pretraining needs at least one hidden layer: set depth ≥ 1.",
+                code="pretrain_needs_depth",
             )
 
 
@@ -115,9 +116,13 @@ def run(cfg: CapacityConfig, on_progress=None) -> Result:
     ds = load_dataset(cfg.dataset)
     X, D = ds.X, ds.dim
     if cfg.under_latent >= D:
-        raise ConfigError(f"under_latent={cfg.under_latent} must be smaller than the {D} inputs.")
+        raise ConfigError(f"under_latent={cfg.under_latent} must be smaller than the {D} inputs.",
+                          code="latent_not_smaller",
+                          params=dict(name="under_latent", value=cfg.under_latent, inputs=D))
     if cfg.over_latent <= D:
-        raise ConfigError(f"over_latent={cfg.over_latent} must be larger than the {D} inputs.")
+        raise ConfigError(f"over_latent={cfg.over_latent} must be larger than the {D} inputs.",
+                          code="latent_not_larger",
+                          params=dict(name="over_latent", value=cfg.over_latent, inputs=D))
     track = Tracker(on_progress)
     noise = np.random.default_rng(cfg.seed).uniform(0, 1, (cfg.n_noise, D)).astype(np.float32)
     under = end_to_end(cfg, X, cfg.under_latent, track, f"undercomplete k={cfg.under_latent}")

@@ -98,7 +98,8 @@ class ScalingConfig(Config):
     def check(self) -> None:
         from aecore.config import ConfigError
         if not self.sizes or any(not 50 <= int(n) <= embed.CAPS["tsne"] for n in self.sizes):
-            raise ConfigError(f"sizes must be between 50 and {embed.CAPS['tsne']} points.")
+            raise ConfigError(f"sizes must be between 50 and {embed.CAPS['tsne']} points.",
+                              code="sizes_range", params=dict(max=embed.CAPS["tsne"]))
 
 
 def run_scaling(cfg: ScalingConfig, on_progress: ProgressFn | None = None) -> Result:

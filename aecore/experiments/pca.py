@@ -55,7 +55,8 @@ def run(cfg: PCAConfig, on_progress: ProgressFn | None = None) -> Result:
     ds = load_dataset(cfg.dataset)
     X, k = ds.X, cfg.latent_dim
     if k >= ds.dim:
-        raise ConfigError(f"latent_dim={k} must be smaller than the {ds.dim} features of {ds.name}.")
+        raise ConfigError(f"latent_dim={k} must be smaller than the {ds.dim} features of {ds.name}.",
+                          code="latent_not_smaller", params=dict(name="latent_dim", value=k, inputs=ds.dim))
     track = Tracker(on_progress)
     pca = pca_fit(X)
     basis = pca.basis(k)

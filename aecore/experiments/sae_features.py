@@ -43,9 +43,9 @@ class SAEConfig(Config):
 
     def check(self) -> None:
         if self.sparsity == "topk" and self.k > self.expansion * self.hidden:
-            raise ConfigError(
-                f"k={self.k} exceeds the dictionary size {self.expansion * self.hidden}."
-            )
+            size = self.expansion * self.hidden
+            raise ConfigError(f"k={self.k} exceeds the dictionary size {size}.",
+                              code="k_exceeds_dictionary", params=dict(k=self.k, size=size))
 
 
 def classifier_loss(model: nn.Module, x: torch.Tensor, target: torch.Tensor) -> torch.Tensor:

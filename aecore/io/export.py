@@ -59,7 +59,9 @@ def config_from_dict(config_cls: type[Config], data: dict[str, Any]) -> Config:
     specs = config_cls.field_specs()
     unknown = sorted(set(map(str, data)) - set(specs))
     if unknown:
-        raise ConfigError(f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(specs)}.")
+        raise ConfigError(f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(specs)}.",
+                          code="unknown_setting",
+                          params=dict(name=", ".join(unknown), known=", ".join(specs)))
     kwargs = {}
     for key, value in data.items():
         kwargs[key] = _coerce(key, value, specs[key].default)
@@ -87,7 +89,9 @@ def _coerce(key: str, value: Any, default: Any) -> Any:
     else:
         ok = value is None or isinstance(value, kind)
     if not ok:
-        raise ConfigError(f"{key}={value!r:.60} has the wrong type; expected {kind.__name__}.")
+        raise ConfigError(f"{key}={value!r:.60} has the wrong type; expected {kind.__name__}.",
+                          code="not_parseable", params=dict(name=key, value=f"{value!r:.60}",
+                                                            kind=kind.__name__))
     return value
 
 

@@ -177,7 +177,7 @@ def _raw(kind: str, folder: str, allow_download: bool) -> tuple[dict[str, np.nda
     elif allow_download:
         arrays, source = _from_openml(kind, base), "OpenML (cached in data/openml)"
     else:
-        raise DataError(_help(kind, base))
+        raise DataError(_help(kind, base), code="mnist_missing", params=dict(kind=kind, folder=str(base)))
     for split in ("train", "test"):
         x, y = arrays[f"x_{split}"], arrays[f"y_{split}"]
         if len(x) != len(y):

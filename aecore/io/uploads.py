@@ -7,7 +7,7 @@ UI wiring (backend only, no Streamlit here)::
     try:
         up = load_upload(f.name, f.getvalue())       # keep `up` in st.session_state only
     except DataError as exc:
-        st.error(str(exc))                           # the message says what to fix
+        st.error(error_text(exc))                    # ui.i18n: translated by exc.code
 
 Defends against (reliability anchors §4.2, §4.3, §7): oversize uploads (``MAX_UPLOAD_BYTES``
 checked before parsing), binary or non-UTF-8 text, ragged rows, text cells, NaN/inf,
@@ -86,17 +86,21 @@ def load_upload(name: str, data: bytes) -> UploadedData:
     """Parse and validate an uploaded file (format from its first bytes, else its name)."""
     name = str(name)[:200] or "upload"
     if not isinstance(data, (bytes, bytearray, memoryview)):
-        raise DataError("the upload could not be read as bytes; upload the file again.")
+        raise DataError("the upload could not be read as bytes; upload the file again.",
+                        code="upload_unreadable")
     data = bytes(data)
     if len(data) > MAX_UPLOAD_BYTES:
-        raise DataError(f"{name} is {len(data) / 2**20:.1f} MB; the limit is "
-                        f"{MAX_UPLOAD_BYTES // 2**20} MB. Upload a sample of the rows.")
+        size, limit = f"{len(data) / 2**20:.1f}", MAX_UPLOAD_BYTES // 2**20
+        raise DataError(f"{name} is {size} MB; the limit is {limit} MB. Upload a sample of the rows.",
+                        code="upload_too_large", params=dict(name=name, size=size, limit=limit))
     if not data.strip():
-        raise DataError(f"{name} is empty; upload a CSV or NPZ file with at least 10 rows.")
+        raise DataError(f"{name} is empty; upload a CSV or NPZ file with at least 10 rows.",
+                        code="upload_empty", params=dict(name=name))
     lower = name.lower()
     if lower.endswith((".xlsx", ".xls", ".ods", ".json", ".parquet", ".pkl", ".pickle")):
         raise DataError(f"{name}: this file type is not read; save the table as CSV "
-                        "(or the arrays as NPZ) and upload that.")
+                        "(or the arrays as NPZ) and upload that.",
+                        code="unsupported_type", params=dict(name=name))
     if data.startswith(ZIP_MAGIC) or lower.endswith(".npz"):
         X, y, shape, notes, classes = _from_npz(name, data)
         return _finish(name, X, y, shape, notes, None, classes)
@@ -116,7 +120,8 @@ def _flatten_images(name: str, X: np.ndarray) -> tuple[np.ndarray, tuple[int, in
     h, w = X.shape[1], X.shape[2]
     if max(h, w) > MAX_IMAGE_SIDE:
         raise DataError(f"{name} holds {h}×{w} images; at most {MAX_IMAGE_SIDE}×"
-                        f"{MAX_IMAGE_SIDE} are supported. Downscale them first.")
+                        f"{MAX_IMAGE_SIDE} are supported. Downscale them first.",
+                        code="images_too_large", params=dict(name=name, h=h, w=w, max=MAX_IMAGE_SIDE))
     return X.reshape(X.shape[0], h * w), (int(h), int(w))
 
 
@@ -129,7 +134,8 @@ def _from_npz(name: str, data: bytes):
         y = arrays["y"].reshape(-1) if arrays["y"].ndim == 2 else arrays["y"]
         if y.shape[0] != X.shape[0]:
             raise DataError(f"{name}: y has {y.shape[0]} labels but X has {X.shape[0]} rows; "
-                            "give one label per row.")
+                            "give one label per row.", code="label_count",
+                            params=dict(name=name, labels=y.shape[0], rows=X.shape[0]))
         y, classes, notes = _encode_labels(name, y)
     return X, y, shape, notes, classes
 
@@ -145,9 +151,10 @@ def _decode(name: str, data: bytes) -> str:
         text = data.decode(codec)
     except UnicodeDecodeError:
         raise DataError(f"{name} is not a UTF-8 text file; upload a CSV (or an NPZ) "
-                        "saved as UTF-8.") from None
+                        "saved as UTF-8.", code="not_utf8", params=dict(name=name)) from None
     if "\x00" in text:
-        raise DataError(f"{name} looks like a binary file; upload a CSV text file or an NPZ.")
+        raise DataError(f"{name} looks like a binary file; upload a CSV text file or an NPZ.",
+                        code="binary_file", params=dict(name=name))
     return text
 
 
@@ -174,17 +181,19 @@ def _is_number(cell: str) -> bool:
 def _from_csv(name: str, data: bytes):
     text = _decode(name, data).replace('"', "")
     if text.count("\n") > 2 * MAX_ROWS + 100:          # before building a list of lines
-        raise DataError(f"{name} has {text.count(chr(10))} lines; the limit is {MAX_ROWS} "
-                        "rows. Upload a sample of the rows.")
+        n_lines = text.count("\n")
+        raise DataError(f"{name} has {n_lines} lines; the limit is {MAX_ROWS} rows. Upload a sample "
+                        "of the rows.", code="too_many_rows", params=dict(name=name, rows=n_lines, max=MAX_ROWS))
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     del text
     if not lines:
-        raise DataError(f"{name} has no rows of data; upload at least 10 rows of numbers.")
+        raise DataError(f"{name} has no rows of data; upload at least 10 rows of numbers.",
+                        code="no_rows", params=dict(name=name))
     long = next((i for i, ln in enumerate(lines) if len(ln) > MAX_LINE_CHARS), None)
     if long is not None:
         raise DataError(f"{name}: row {long + 1} is {len(lines[long])} characters long; at "
                         f"most {MAX_FEATURES} columns of numbers are accepted. Keep fewer "
-                        "columns.")
+                        "columns.", code="row_too_long", params=dict(name=name, row=long + 1, max=MAX_FEATURES))
     delim = _sniff(lines[0])
     notes: list[str] = []
     if delim in ("\t", ";") and any("," in ln for ln in lines[:50]):
@@ -204,12 +213,15 @@ def _from_csv(name: str, data: bytes):
     n_features = width - (label_idx is not None)
     if n_features > MAX_FEATURES:
         raise DataError(f"{name} has {n_features} columns; the limit is {MAX_FEATURES}. "
-                        "Keep fewer columns.")
+                        "Keep fewer columns.", code="too_many_columns",
+                        params=dict(name=name, columns=n_features, max=MAX_FEATURES))
     if len(rows) > MAX_ROWS:
         raise DataError(f"{name} has {len(rows)} rows; the limit is {MAX_ROWS}. "
-                        "Upload a sample of the rows.")
+                        "Upload a sample of the rows.", code="too_many_rows",
+                        params=dict(name=name, rows=len(rows), max=MAX_ROWS))
     if not rows:
-        raise DataError(f"{name} has a header but no rows of data; add at least 10 rows.")
+        raise DataError(f"{name} has a header but no rows of data; add at least 10 rows.",
+                        code="no_rows", params=dict(name=name))
     keep = [j for j in range(width) if j != label_idx]
     X = np.empty((len(rows), len(keep)), dtype=np.float64)   # ≤ 5 M cells under the byte cap
     col: list[str] = []
@@ -217,7 +229,8 @@ def _from_csv(name: str, data: bytes):
         cells = _cells(ln, delim)
         if len(cells) != width:
             raise DataError(f"{name}: row {i + 1 + has_header} has {len(cells)} cells, the "
-                            f"first row has {width}; every row needs the same columns.")
+                            f"first row has {width}; every row needs the same columns.", code="ragged_row",
+                            params=dict(name=name, row=i + 1 + has_header, cells=len(cells), width=width))
         if label_idx is not None:
             col.append(cells.pop(label_idx))
         try:
@@ -227,7 +240,9 @@ def _from_csv(name: str, data: bytes):
             j_file = j + (label_idx is not None and j >= label_idx)
             raise DataError(f"{name}: row {i + 1 + has_header}, column {j_file + 1} holds "
                             f"{cells[j][:30]!r}, which is not a number; numbers only "
-                            "(a text column may only be the label column).") from None
+                            "(a text column may only be the label column).", code="not_a_number",
+                            params=dict(name=name, row=i + 1 + has_header, column=j_file + 1,
+                                        cell=cells[j][:30])) from None
     y, classes = None, None
     if label_idx is not None:
         raw = np.array(col, dtype=float) if all(map(_is_number, col)) else np.array(col)
@@ -246,14 +261,17 @@ def _encode_labels(name: str, y: np.ndarray):
         classes, ids = np.unique(y, return_inverse=True)
         if len(classes) > MAX_CLASSES:
             raise DataError(f"{name}: the labels have {len(classes)} different texts; at most "
-                            f"{MAX_CLASSES} classes are supported.")
+                            f"{MAX_CLASSES} classes are supported.", code="too_many_classes",
+                            params=dict(name=name, classes=len(classes), max=MAX_CLASSES))
         notes.append(f"text labels mapped to class ids 0-{len(classes) - 1}")
         return ids.astype(np.int64), tuple(str(c) for c in classes), notes
     y = y.astype(np.float64)
     if not np.isfinite(y).all():
-        raise DataError(f"{name}: the labels contain missing or infinite values; fill them.")
+        raise DataError(f"{name}: the labels contain missing or infinite values; fill them.",
+                        code="labels_non_finite", params=dict(name=name))
     if np.abs(y).max(initial=0) > 1e9:
-        raise DataError(f"{name}: the labels go beyond ±1e9; use small class ids.")
+        raise DataError(f"{name}: the labels go beyond ±1e9; use small class ids.",
+                        code="labels_too_large", params=dict(name=name))
     if np.all(y == np.round(y)):
         return y.astype(np.int64), None, notes
     notes.append("labels are not whole numbers; they are kept as values")

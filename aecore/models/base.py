@@ -37,10 +37,12 @@ class ModelConfig(Config):
 
     def check(self) -> None:
         if len(self.hidden) > MAX_DEPTH:
-            raise ConfigError(f"at most {MAX_DEPTH} hidden layers; got {len(self.hidden)}.")
+            raise ConfigError(f"at most {MAX_DEPTH} hidden layers; got {len(self.hidden)}.",
+                              code="too_many_layers", params=dict(max=MAX_DEPTH, got=len(self.hidden)))
         for w in self.hidden:
             if not 1 <= int(w) <= MAX_WIDTH:
-                raise ConfigError(f"hidden width {w} must be between 1 and {MAX_WIDTH}.")
+                raise ConfigError(f"hidden width {w} must be between 1 and {MAX_WIDTH}.",
+                                  code="hidden_width", params=dict(width=w, max=MAX_WIDTH))
 
 
 Penalty = Callable[["Autoencoder", torch.Tensor, torch.Tensor], torch.Tensor]

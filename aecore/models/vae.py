@@ -40,7 +40,8 @@ class VAEConfig(ModelConfig):
         super().check()
         if self.likelihood == "bernoulli" and self.output != "sigmoid":
             raise ConfigError("the Bernoulli likelihood needs output='sigmoid' "
-                              "(the decoder gives pixel probabilities).")
+                              "(the decoder gives pixel probabilities).",
+                              code="bernoulli_needs_sigmoid")
 
 
 @dataclass
