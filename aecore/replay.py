@@ -33,17 +33,21 @@ def match(files: dict[str, bytes], models: dict[str, nn.Module]) -> dict[str, di
     known = stages(models)
     out: dict[str, dict[str, torch.Tensor]] = {}
     for fname, data in files.items():
-        stage = (read_header(data).get("__metadata__") or {}).get("stage")
-        if stage not in known:
-            raise WeightsError(f"{fname}: these weights belong to no model of this lesson "
-                               f"(stage {stage!r}; this lesson trains {', '.join(map(repr, known))}). "
-                               "Export them from this lesson with the same settings.")
-        if stage in out:
-            raise WeightsError(f"{fname}: two files hold the {stage!r} weights; give one.")
         try:
+            stage = (read_header(data).get("__metadata__") or {}).get("stage")
+            if stage not in known:
+                raise WeightsError(
+                    f"these weights belong to no model of this lesson (stage {stage!r}; this lesson "
+                    f"trains {', '.join(map(repr, known))}). Export them from this lesson.",
+                    code="weights_foreign_stage", params=dict(stage=stage, stages=", ".join(known)))
+            if stage in out:
+                raise WeightsError(f"two files hold the {stage!r} weights; give one.",
+                                   code="weights_duplicate_stage", params=dict(stage=stage))
             model = load_weights(data, copy.deepcopy(models[known[stage]]))
         except WeightsError as exc:
-            raise WeightsError(f"{fname}: {exc}") from None
+            exc.args = (f"{fname}: {exc}",)
+            exc.file = fname  # the UI names the file beside the translated reason
+            raise
         out[stage] = {k: v.detach().clone() for k, v in model.state_dict().items()}
     return out
 

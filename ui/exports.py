@@ -14,7 +14,7 @@ import streamlit as st
 
 from aecore import replay
 from aecore.io import export, weights
-from ui.i18n import t
+from ui.i18n import error_text, t
 
 MAX_WEIGHT_FILES = 8
 
@@ -66,6 +66,7 @@ def _weights_loader(lesson: str, result: Any) -> tuple[dict, str] | None:
     try:
         states = replay.match({f.name: f.getvalue() for f in files}, result.models)
     except weights.WeightsError as exc:
-        st.error(t("export.load_error", message=str(exc)), icon=":material/error:")
+        st.error(t("export.load_error", file=getattr(exc, "file", "?"), message=error_text(exc)),
+                 icon=":material/error:")
         return None
     return states, ", ".join(f.name for f in files)
