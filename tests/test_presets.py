@@ -11,7 +11,7 @@ import torch
 
 from aecore import presets
 from aecore.experiments import Result, get
-from aecore.io import resultfile
+from aecore.io import export, resultfile
 from aecore.models import ModelConfig, build_model
 from aecore.models.unet import UNet
 from aecore.sae import SparseAutoencoder
@@ -43,6 +43,9 @@ def test_preset_loads_and_keeps_the_claims(presets_on, name, cfg):
         assert all(claims.values()), claims
     for model in res.models.values():
         assert not model.training
+    for Z, labels in (get(name).codes(res.arrays) if get(name).codes else {}).values():
+        lines = export.codes_to_csv(Z, labels).splitlines()  # the Export panel's latent codes CSV
+        assert len(lines) == len(Z) + 1 and lines[0].endswith(",label")
 
 
 def test_presets_off_means_no_lookup(monkeypatch):

@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from aecore import replay
+from aecore.experiments import get as get_experiment
 from aecore.io import export, weights
 from ui.i18n import error_text, t
 
@@ -48,8 +49,24 @@ def export_panel(lesson: str, experiment: str, config: Any, result: Any) -> tupl
                                         file_name=f"{experiment}-{slug}.safetensors",
                                         mime="application/octet-stream",
                                         key=f"{lesson}.dl.weights.{i}")
+        _codes_buttons(lesson, experiment, result, cols)
         st.caption(t("export.note"))
         return _weights_loader(lesson, result)
+
+
+def _codes_buttons(lesson: str, experiment: str, result: Any, cols) -> None:
+    """One CSV per code set the experiment declares (z1..zk and the label), built on click."""
+    declare = get_experiment(experiment).codes
+    if declare is None:
+        return
+    try:
+        sets = declare(result.arrays)
+    except (KeyError, TypeError):  # a result without those arrays (e.g. stopped early)
+        return
+    for i, (name, (Z, labels)) in enumerate(sets.items()):
+        cols[i % 3].download_button(t("export.codes", name=name), lambda Z=Z, y=labels: export.codes_to_csv(Z, y),
+                                    file_name=f"{experiment}-codes-{name}.csv", mime="text/csv",
+                                    key=f"{lesson}.dl.codes.{i}", on_click="ignore")
 
 
 def _weights_loader(lesson: str, result: Any) -> tuple[dict, str] | None:

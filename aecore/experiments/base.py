@@ -53,6 +53,8 @@ class Experiment:
     # The configs a page opens with, as overrides of the defaults; each gets a lecture
     # preset (aecore.presets). () = no page shows this experiment by default.
     views: tuple[dict, ...] = ({},)
+    # Latent codes a user can export: arrays -> {name: (codes (n, k), labels or None)}.
+    codes: Callable[[dict[str, Any]], dict[str, tuple[Any, Any]]] | None = None
 
     def check_claims(self, metrics: dict[str, float]) -> dict[str, bool]:
         return {c.key: c.holds(metrics) for c in self.claims}

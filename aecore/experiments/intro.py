@@ -51,6 +51,7 @@ def run(cfg: IntroConfig, on_progress: ProgressFn | None = None) -> Result:
 
 EXPERIMENTS = [Experiment(
     "intro", IntroConfig, run, "What an autoencoder is", budget_s=5,
+    codes=lambda a: {"autoencoder": (a["z"], a["labels"])},
     claims=(Claim("ae_beats_pca", "ae_mse < pca_mse on a curved manifold",
                   lambda m: m["ae_mse"] < m["pca_mse"]),),
 )]

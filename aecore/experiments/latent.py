@@ -125,6 +125,7 @@ def run_scaling(cfg: ScalingConfig, on_progress: ProgressFn | None = None) -> Re
 
 EXPERIMENTS = [
     Experiment("latent", LatentConfig, run, "Latent spaces: AE vs PCA vs t-SNE vs UMAP", budget_s=45,
+               codes=lambda a: {m: (a["maps"][m], a["labels"]) for m in METHODS},
                claims=(
                    Claim("ae_knn_beats_pca", "ae_knn_accuracy > pca_knn_accuracy",
                          lambda m: m["ae_knn_accuracy"] > m["pca_knn_accuracy"]),

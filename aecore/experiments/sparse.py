@@ -117,6 +117,7 @@ EXPERIMENTS = [
         run,
         "Sparse autoencoders",
         budget_s=30,
+        codes=lambda a: {f"penalty_{k}": (v, a["labels"]) for k, v in a["codes"].items()},
         claims=(
             Claim(
                 "kl_hits_rho",

@@ -194,7 +194,9 @@ def kl_calculator(g: GaussianPair) -> dict[str, float]:
 
 EXPERIMENTS = [
     Experiment("vae", VAEExperimentConfig, run, "Variational autoencoder vs plain AE as generators",
-               budget_s=40, views=({}, {"latent_dim": 2}), claims=(
+               budget_s=40, views=({}, {"latent_dim": 2}),
+               codes=lambda a: {"vae_mu": (a["mu"], a["labels"]), "ae": (a["ae_codes"], a["labels"])},
+               claims=(
                    Claim("kl_closed_form", "kl_mc_rel_error ≤ 0.02",
                          lambda m: m["kl_mc_rel_error"] <= 0.02),
                    Claim("vae_samples_confident",
