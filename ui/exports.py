@@ -39,22 +39,27 @@ def export_panel(lesson: str, experiment: str, config: Any, result: Any) -> tupl
         cols[2].download_button(t("export.metrics"), export.metrics_to_csv(result.metrics),
                                 file_name=f"{experiment}-metrics.csv", mime="text/csv",
                                 key=f"{lesson}.dl.metrics")
-        for i, (name, model) in enumerate(result.models.items()):
+        extra = st.columns(3)  # weights and latent codes flow in one grid below
+        n = 0
+        for name, model in result.models.items():
             try:
-                data = _weights_bytes(model, f"{experiment}:{hash(config)}:{name}")
+                # A config fixes the trained weights, except after Stop or a load: not cached then.
+                data = (weights.save_weights(model) if result.stopped or result.source == "loaded"
+                        else _weights_bytes(model, f"{experiment}:{hash(config)}:{name}"))
             except (ValueError, TypeError):  # a model kind without a weights format
                 continue
             slug = "".join(c if c.isalnum() else "_" for c in str(name)).strip("_").lower()
-            cols[i % 3].download_button(t("export.weights", model=name), data,
-                                        file_name=f"{experiment}-{slug}.safetensors",
-                                        mime="application/octet-stream",
-                                        key=f"{lesson}.dl.weights.{i}")
-        _codes_buttons(lesson, experiment, result, cols)
+            extra[n % 3].download_button(t("export.weights", model=name), data,
+                                         file_name=f"{experiment}-{slug}.safetensors",
+                                         mime="application/octet-stream",
+                                         key=f"{lesson}.dl.weights.{n}")
+            n += 1
+        _codes_buttons(lesson, experiment, result, extra, n)
         st.caption(t("export.note"))
         return _weights_loader(lesson, result)
 
 
-def _codes_buttons(lesson: str, experiment: str, result: Any, cols) -> None:
+def _codes_buttons(lesson: str, experiment: str, result: Any, cols, start: int) -> None:
     """One CSV per code set the experiment declares (z1..zk and the label), built on click."""
     declare = get_experiment(experiment).codes
     if declare is None:
@@ -64,9 +69,10 @@ def _codes_buttons(lesson: str, experiment: str, result: Any, cols) -> None:
     except (KeyError, TypeError):  # a result without those arrays (e.g. stopped early)
         return
     for i, (name, (Z, labels)) in enumerate(sets.items()):
-        cols[i % 3].download_button(t("export.codes", name=name), lambda Z=Z, y=labels: export.codes_to_csv(Z, y),
-                                    file_name=f"{experiment}-codes-{name}.csv", mime="text/csv",
-                                    key=f"{lesson}.dl.codes.{i}", on_click="ignore")
+        cols[(start + i) % 3].download_button(
+            t("export.codes", name=name), lambda Z=Z, y=labels: export.codes_to_csv(Z, y),
+            file_name=f"{experiment}-codes-{name}.csv", mime="text/csv", key=f"{lesson}.dl.codes.{i}",
+            on_click="ignore")
 
 
 def _weights_loader(lesson: str, result: Any) -> tuple[dict, str] | None:
@@ -74,7 +80,8 @@ def _weights_loader(lesson: str, result: Any) -> tuple[dict, str] | None:
     if not replay.stages(result.models):
         return None
     files = st.file_uploader(t("export.load_label"), type=["safetensors"], accept_multiple_files=True,
-                             key=f"{lesson}.load_weights", help=t("export.load_help"))
+                             key=f"{lesson}.load_weights", help=t("export.load_help"),
+                             max_upload_size=weights.MAX_WEIGHTS_BYTES // 2**20)
     if not files or not st.button(t("export.load_run"), key=f"{lesson}.load_run", icon=":material/upload:"):
         return None
     if len(files) > MAX_WEIGHT_FILES:
