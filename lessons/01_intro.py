@@ -33,7 +33,8 @@ if res is not None:
         st.metric(t("intro.metric.ae"), f"{m['ae_mse']:.5f}")
         st.metric(t("intro.metric.pca"), f"{m['pca_mse']:.5f}")
         claims_box(LESSON, get(LESSON), m, fmt(m))
-        st.caption(t("panel.trained_in", seconds=res.seconds))
+        if res.source != "loaded":  # a replay measures, it does not train
+            st.caption(t("panel.trained_in", seconds=res.seconds))
     with st.expander(t("intro.loss_title")):
         st.plotly_chart(loss_figure(res.histories, refs={t("intro.fig.pca"): m["pca_mse"]},
                                     xlabel=t("panel.epoch"), ylabel=t("panel.loss")),
