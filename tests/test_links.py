@@ -64,3 +64,27 @@ def test_presenter_mode_from_link_folds_prose_and_settings():
     no_errors(at)
     labels = [e.label for e in at.expander]
     assert "Read the explanation" in labels and "Settings" in labels
+
+
+# Known bug, found by tests/browser/test_language_and_links.py: the sidebar's ?dataset= (a
+# general data set) and the lesson knob named `dataset` (intro's curve, the denoising field's
+# curve) share one query parameter. app.py's sidebar.write_link runs before the page and
+# drops a value that is not a general data set, so a shared curve is lost; and a sidebar data
+# set in the URL reads as a bad lesson setting. Strict: remove the marks once fixed.
+COLLISION = "sidebar ?dataset= and the lesson knob `dataset` share one query parameter"
+
+
+@pytest.mark.xfail(strict=True, reason=COLLISION)
+def test_lesson_knob_named_dataset_survives_a_link():
+    at = _open_with("lessons/01_intro.py", {"dataset": "circle", "epochs": "40"})
+    no_errors(at)
+    assert at.session_state["intro.cfg"].dataset == "circle"
+
+
+@pytest.mark.xfail(strict=True, reason=COLLISION)
+def test_sidebar_data_set_is_not_read_as_a_lesson_setting():
+    at = _open_with("lessons/01_intro.py", {})
+    at.selectbox(key="dataset").set_value("swiss_roll")
+    at.run()
+    no_errors(at)
+    assert not at.warning, [w.value for w in at.warning]

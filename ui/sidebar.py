@@ -76,10 +76,26 @@ def _upload() -> None:
     st.session_state["upload_notes"] = list(up.notes)
 
 
+def _relabel_choices() -> None:
+    """After a language change, re-set every keyed selectbox (the data set, the lessons'
+    choice knobs) to its own value so Streamlit sends its label in the new language.
+
+    Streamlit 1.67 keys a selectbox's identity on its key alone, so a new ``format_func``
+    does not redraw it: the old language's label stays on screen, and on the next language
+    switch that stale label matches no option and the choice falls back to the first one
+    (a chosen data set silently became digits). Selectbox values are the only strings
+    among the widget values here."""
+    for key in list(st.session_state):
+        if key != "lang" and (key == "dataset" or ".w." in str(key)):
+            value = st.session_state[key]
+            if isinstance(value, str):
+                st.session_state[key] = value
+
+
 def render() -> None:
     with st.sidebar:
         st.selectbox(t("sidebar.language"), languages(), key="lang",
-                     format_func=lambda c: LANG_NAMES[c])
+                     format_func=lambda c: LANG_NAMES[c], on_change=_relabel_choices)
         with st.expander(t("sidebar.your_data"), icon=":material/upload_file:"):
             _upload()
             if "upload_error" in st.session_state:
