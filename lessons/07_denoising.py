@@ -65,7 +65,8 @@ st.markdown(t("denoising.images.explain"))
 st.latex(r"\mathrm{PSNR}(x, \hat x) = 10\,\log_{10}\frac{1}{\frac1D\lVert x-\hat x\rVert^2}\ \text{dB}")
 st.markdown(t("denoising.images.pca"))
 icfg = settings_form(IMAGES, ImagesConfig(), ["gaussian", "masking", "salt_and_pepper",
-                                              "latent_dim", "epochs", "sweep", "probe"], columns=4)
+                                              "latent_dim", "epochs", "sweep", "probe"], columns=4,
+                     url_prefix="img_")
 digits = load_dataset(icfg.dataset)
 sample = digits.X[[int((digits.y == c).argmax()) for c in range(SHOW)]]
 levels = {n: getattr(icfg, n) for n in NAMES}

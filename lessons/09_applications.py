@@ -59,7 +59,7 @@ def unet_tab() -> None:
         r"\mathrm{IoU}=\frac{|P\cap Y|}{|P\cup Y|}"
     )
     cfg = settings_form(
-        "unet", UNetConfig(), ["epochs", "width", "n_train", "clutter", "noise", "seed"]
+        "unet", UNetConfig(), ["epochs", "width", "n_train", "clutter", "noise", "seed"], url_prefix="unet_"
     )
     res = panel("unet", cfg)
     if res is None:
@@ -120,7 +120,8 @@ def anomaly_tab() -> None:
         key="anomaly.normal",
     )
     cfg = settings_form(
-        "anomaly", AnomalyConfig(), ["latent_dim", "hidden", "epochs", "seed"], columns=4
+        "anomaly", AnomalyConfig(), ["latent_dim", "hidden", "epochs", "seed"], columns=4,
+        url_prefix="anomaly_",
     )
     try:
         cfg = replace(cfg, normal_classes=tuple(sorted(normal)))
@@ -203,6 +204,7 @@ def sae_tab() -> None:
         SAEConfig(),
         ["expansion", "sparsity", "k", "l1", "aux_coef", "sae_epochs", "hidden", "seed"],
         columns=4,
+        url_prefix="sae_",
     )
     res = panel("sae_features", cfg)
     if res is None:

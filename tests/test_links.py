@@ -52,7 +52,7 @@ def test_invalid_link_is_ignored_with_a_message():
 
 def test_language_and_dataset_from_link():
     at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update({"lang": "xx", "dataset": "swiss_roll"})
+    at.query_params.update({"lang": "xx", "data": "swiss_roll"})
     at.run()  # home is the default page
     no_errors(at)
     assert at.selectbox(key="lang").value == "en"  # unknown language falls back
@@ -66,25 +66,32 @@ def test_presenter_mode_from_link_folds_prose_and_settings():
     assert "Read the explanation" in labels and "Settings" in labels
 
 
-# Known bug, found by tests/browser/test_language_and_links.py: the sidebar's ?dataset= (a
-# general data set) and the lesson knob named `dataset` (intro's curve, the denoising field's
-# curve) share one query parameter. app.py's sidebar.write_link runs before the page and
-# drops a value that is not a general data set, so a shared curve is lost; and a sidebar data
-# set in the URL reads as a bad lesson setting. Strict: remove the marks once fixed.
-COLLISION = "sidebar ?dataset= and the lesson knob `dataset` share one query parameter"
-
-
-@pytest.mark.xfail(strict=True, reason=COLLISION)
+# The sidebar's data set travels as ?data=, apart from the lesson knob named `dataset`
+# (intro's curve, the denoising field's curve); a page's other forms carry a prefix
+# (img_, unet_, anomaly_, sae_). Found by tests/browser/test_language_and_links.py.
 def test_lesson_knob_named_dataset_survives_a_link():
     at = _open_with("lessons/01_intro.py", {"dataset": "circle", "epochs": "40"})
     no_errors(at)
     assert at.session_state["intro.cfg"].dataset == "circle"
 
 
-@pytest.mark.xfail(strict=True, reason=COLLISION)
 def test_sidebar_data_set_is_not_read_as_a_lesson_setting():
     at = _open_with("lessons/01_intro.py", {})
     at.selectbox(key="dataset").set_value("swiss_roll")
     at.run()
     no_errors(at)
     assert not at.warning, [w.value for w in at.warning]
+
+
+def test_sidebar_data_set_and_curve_knob_travel_together():
+    at = _open_with("lessons/01_intro.py", {"dataset": "circle", "data": "swiss_roll"})
+    no_errors(at)
+    assert at.session_state["intro.cfg"].dataset == "circle"
+    assert at.selectbox(key="dataset").value == "swiss_roll"
+
+
+def test_a_pages_second_form_has_its_own_parameters():
+    at = _open_with("lessons/07_denoising.py", {"epochs": "7", "img_epochs": "9"})
+    no_errors(at)
+    assert at.session_state["denoising.field.cfg"].epochs == 7
+    assert at.session_state["denoising.images.cfg"].epochs == 9

@@ -23,9 +23,10 @@ def _to_text(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def read_config(default: Config, fields: Sequence[str]) -> Config | None:
-    """The config a link asks for, or None when the URL names none of ``fields``."""
-    asked = {k: st.query_params[k] for k in fields if k in st.query_params}
+def read_config(default: Config, fields: Sequence[str], prefix: str = "") -> Config | None:
+    """The config a link asks for, or None when the URL names none of ``fields``.
+    ``prefix`` names a page's second form's parameters apart (``img_epochs``)."""
+    asked = {k: st.query_params[prefix + k] for k in fields if prefix + k in st.query_params}
     if not asked:
         return None
     try:
@@ -36,12 +37,12 @@ def read_config(default: Config, fields: Sequence[str]) -> Config | None:
         return None
 
 
-def write_config(current: Config, default: Config, fields: Sequence[str]) -> None:
+def write_config(current: Config, default: Config, fields: Sequence[str], prefix: str = "") -> None:
     """Put the non-default settings of ``current`` into the URL (and drop the others)."""
     for name in fields:
-        value = getattr(current, name)
+        value, param = getattr(current, name), prefix + name
         if value != getattr(default, name):
-            if st.query_params.get(name) != _to_text(value):
-                st.query_params[name] = _to_text(value)
-        elif name in st.query_params:
-            del st.query_params[name]
+            if st.query_params.get(param) != _to_text(value):
+                st.query_params[param] = _to_text(value)
+        elif param in st.query_params:
+            del st.query_params[param]

@@ -16,29 +16,30 @@ from ui.i18n import LANG_NAMES, current_lang, error_text, languages, t, translat
 # Data sets a general lesson (pca, latent) can take: more than 2 features.
 GENERAL_DATASETS = ("digits", "swiss_roll", "s_curve", "mnist", "fashion_mnist")
 UPLOADS = "uploads"  # session key: names of this session's own registered data sets
+DATA_PARAM = "data"  # ?data=: the sidebar's data set (``dataset`` is a lesson knob on some pages)
 
 
 def init_from_link() -> None:
-    """Language (?lang=) and data set (?dataset=) from the URL on a session's first run.
+    """Language (?lang=) and data set (?data=) from the URL on a session's first run.
     A link never selects uploaded data: that stays with the session that uploaded it."""
     if "lang" not in st.session_state:
         q = st.query_params.get("lang")
         st.session_state["lang"] = q if q in languages() else "en"
     if "dataset" not in st.session_state:
-        q = st.query_params.get("dataset")
+        q = st.query_params.get(DATA_PARAM)
         st.session_state["dataset"] = q if q in GENERAL_DATASETS else "digits"
 
 
 def write_link() -> None:
-    """Keep ?lang= and ?dataset= in the URL so a copied link reproduces the view."""
-    for key, default in (("lang", "en"), ("dataset", "digits")):
+    """Keep ?lang= and ?data= in the URL so a copied link reproduces the view."""
+    for key, param, default in (("lang", "lang", "en"), ("dataset", DATA_PARAM, "digits")):
         value = st.session_state.get(key, default)
         if value not in GENERAL_DATASETS and key == "dataset":
             value = default  # the user's own data is not shared through links
-        if value != default and st.query_params.get(key) != value:
-            st.query_params[key] = value
-        elif value == default and key in st.query_params:
-            del st.query_params[key]
+        if value != default and st.query_params.get(param) != value:
+            st.query_params[param] = value
+        elif value == default and param in st.query_params:
+            del st.query_params[param]
 
 
 def dataset() -> str:

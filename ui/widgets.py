@@ -45,14 +45,15 @@ def _widget(lesson: str, field: dataclasses.Field, value: Any) -> Any:
     return value
 
 
-def settings_form(lesson: str, default: Config, fields: Sequence[str], columns: int = 3) -> Config:
+def settings_form(lesson: str, default: Config, fields: Sequence[str], columns: int = 3,
+                  url_prefix: str = "") -> Config:
     """A form of the chosen fields; returns the session's current config for ``lesson``.
 
     Invalid values (checked by the backend config) leave the current config unchanged
     and show what to fix; the widgets keep what the user typed."""
     state_key = f"{lesson}.cfg"
     if state_key not in st.session_state:  # first visit: a shared link may carry settings
-        linked = links.read_config(default, fields)
+        linked = links.read_config(default, fields, url_prefix)
         if linked is not None:
             st.session_state[state_key] = linked
     current: Config = st.session_state.get(state_key, default)
@@ -73,7 +74,7 @@ def settings_form(lesson: str, default: Config, fields: Sequence[str], columns: 
             st.session_state[state_key] = current
         except ConfigError as exc:
             st.error(t("panel.invalid", message=error_text(exc)), icon=":material/error:")
-    links.write_config(current, default, fields)
+    links.write_config(current, default, fields, url_prefix)
     return current
 
 
