@@ -1,4 +1,5 @@
-"""Command line: ``python -m aecore list | run NAME [--set key=value ...] [--json] | bench``.
+"""Command line: ``python -m aecore list | run NAME [--set key=value ...] [--json] |
+bench [--quick] [--no-pages]``.
 
 An unknown experiment, an unknown key or an invalid value exits with status 2 and one
 line on stderr; a diverged training run exits with status 1.
@@ -31,6 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="print one JSON object")
     bench = sub.add_parser("bench", help="print speed figures measured side by side")
     bench.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    bench.add_argument("--no-pages", action="store_true",
+                       help="skip the page first-view timing (starts streamlit servers)")
     return p
 
 
@@ -89,4 +92,4 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "run":
         return cmd_run(args.name, args.set, args.json)
     from aecore.bench import run_bench
-    return run_bench(quick=args.quick)
+    return run_bench(quick=args.quick, pages=not args.no_pages)
