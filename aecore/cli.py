@@ -1,5 +1,5 @@
-"""Command line: ``python -m aecore list | run NAME [--set key=value ...] [--json] | bench
-| presets [--only NAME] [--check]``.
+"""Command line: ``python -m aecore list | run NAME [--set key=value ...] [--json] |
+bench [--quick] [--no-pages] | presets [--only NAME] [--check]``.
 
 An unknown experiment, an unknown key or an invalid value exits with status 2 and one
 line on stderr; a diverged training run exits with status 1.
@@ -32,6 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="print one JSON object")
     bench = sub.add_parser("bench", help="print speed figures measured side by side")
     bench.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    bench.add_argument("--no-pages", action="store_true",
+                       help="skip the page first-view timing (starts streamlit servers)")
     pre = sub.add_parser("presets", help="rebuild the lecture presets in assets/presets")
     pre.add_argument("--only", action="append", default=[], metavar="NAME", help="only these experiments")
     pre.add_argument("--check", action="store_true", help="list missing or stale presets; exit 1 if any")
@@ -118,4 +120,4 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "presets":
         return cmd_presets(args.only, args.check)
     from aecore.bench import run_bench
-    return run_bench(quick=args.quick)
+    return run_bench(quick=args.quick, pages=not args.no_pages)

@@ -38,7 +38,7 @@ class LatentConfig(Config):
     seed: int = param(0, "seed of every method", lo=0, hi=2**31 - 1)
 
 
-def _train_ae(cfg: LatentConfig, X: np.ndarray, track: Tracker, timeline_rows: np.ndarray | None = None):
+def train_ae_map(cfg: LatentConfig, X: np.ndarray, track: Tracker, timeline_rows: np.ndarray | None = None):
     """The 2-D autoencoder map; with ``timeline_rows``, also a Timeline of its codes and of
     the reconstructions of those rows (the lesson's scrubbing slider)."""
     mc = ModelConfig(input_dim=X.shape[1], hidden=(cfg.width, cfg.width // 2), latent_dim=2,
@@ -71,7 +71,7 @@ def run(cfg: LatentConfig, on_progress: ProgressFn | None = None) -> Result:
     idx = embed.subsample(ds.n, embed.CAPS["tsne"], cfg.seed)
     X, y = ds.X[idx], ds.y[idx]
     rows = np.random.default_rng(cfg.seed).choice(len(X), min(8, len(X)), replace=False)
-    ae, model, tl = _train_ae(cfg, X, track, rows)
+    ae, model, tl = train_ae_map(cfg, X, track, rows)
     maps = {"ae": ae, "pca": embed.embed_pca(X)}
     track.step("t-SNE")
     maps["tsne"] = embed.embed_tsne(X, cfg.seed, cfg.perplexity)
@@ -102,6 +102,13 @@ class ScalingConfig(Config):
                               code="sizes_range", params=dict(max=embed.CAPS["tsne"]))
 
 
+def resample(ds, n: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` rows of ``ds`` drawn at random (with replacement beyond its size) plus a
+    little pixel noise (σ = 0.02, clipped to [0, 1]), so that repeated rows differ."""
+    rows = rng.choice(ds.n, n, replace=n > ds.n)
+    return np.clip(ds.X[rows] + 0.02 * rng.standard_normal((n, ds.dim)), 0, 1).astype(np.float32)
+
+
 def run_scaling(cfg: ScalingConfig, on_progress: ProgressFn | None = None) -> Result:
     """Fit seconds against n; digits resampled with a little pixel noise beyond 1 797."""
     ds = load_dataset("digits")
@@ -109,14 +116,13 @@ def run_scaling(cfg: ScalingConfig, on_progress: ProgressFn | None = None) -> Re
     track = Tracker(on_progress)
     metrics: dict[str, float] = {}
     for n in map(int, cfg.sizes):
-        rows = rng.choice(ds.n, n, replace=n > ds.n)
-        X = np.clip(ds.X[rows] + 0.02 * rng.standard_normal((n, ds.dim)), 0, 1).astype(np.float32)
+        X = resample(ds, n, rng)
         for m in METHODS:
             if track.step(f"{m} n={n}"):
                 break
             if m == "ae":
                 sub = LatentConfig(epochs=60, seed=cfg.seed)
-                e, _, _ = _train_ae(sub, X, Tracker(None))
+                e, _, _ = train_ae_map(sub, X, Tracker(None))
             else:
                 e = embed.EMBEDDINGS[m](X, cfg.seed)
             metrics[f"{m}_seconds_n{n}"] = e.seconds
