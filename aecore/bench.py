@@ -228,16 +228,19 @@ def print_pages(quick: bool, tool: Path | None = None) -> None:
         return
     print(f"{head}, from opening until the default result shows (server start-up not counted)\n"
           "   cold: a fresh server per page, empty caches (AE_WARMUP=0, AE_PRESETS=0); "
-          f"warm: a new session once the result is cached, median of {rep['repeats']}")
+          f"warm: a new session once the result is cached, median of {rep['repeats']};\n"
+          "   preset: a fresh server with the lecture presets on (as deployed); 'trained' = it had to train")
     print(page_table(rep["pages"]))
 
 
 def page_table(rows: list[dict]) -> str:
-    """page | cold s | warm s | cold/warm, then the first error of each failed page."""
-    lines = [f"   {'page':<16}{'cold s':>9}{'warm s':>9}{'cold/warm':>11}"]
+    """page | cold s | warm s | cold/warm | preset s, then the first error of each failed page."""
+    lines = [f"   {'page':<16}{'cold s':>9}{'warm s':>9}{'cold/warm':>11}{'preset s':>10}"]
     for r in rows:
         ratio = "-" if r.get("ratio") is None else f"{r['ratio']:.1f}×"
-        lines.append(f"   {r['page']:<16}{_s(r.get('cold_s')):>9}{_s(r.get('warm_s')):>9}{ratio:>11}")
+        preset = _s(r.get("preset_s")) + (" trained" if r.get("preset_trained") else "")
+        lines.append(f"   {r['page']:<16}{_s(r.get('cold_s')):>9}{_s(r.get('warm_s')):>9}{ratio:>11}"
+                     f"{preset:>10}")
     lines += [f"   {r['page']}: {r['errors'][0]}" for r in rows if r.get("errors")]
     return "\n".join(lines)
 

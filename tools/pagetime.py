@@ -12,6 +12,8 @@ polls a browser sends while a page trains).
   the first session opens the page.
 - **warm**: new sessions on the same server open the page again once its cold view is
   complete and the default result is cached; the median of ``--repeats``.
+- **preset**: another freshly started server, this time with the lecture presets on (as
+  deployed; ``AE_WARMUP=0`` still): what the first student of a new server waits.
 
 Server start-up (until ``/_stcore/health`` answers) is reported apart, not counted.
 Bounded: ``--deadline`` per page view, ``--budget`` for the whole run (pages left when it
@@ -82,7 +84,7 @@ def measure_page(page: str, repeats: int, deadline_s: float, until: float) -> di
     row: dict[str, Any] = {"page": page, "cold_s": None, "warm_s": None, "ratio": None,
                            "warm_runs": [], "trained": False, "server_start_s": None,
                            "elements": {"cold": 0, "warm": 0}, "warm_trained": False,
-                           "errors": []}
+                           "preset_s": None, "preset_trained": False, "errors": []}
     server = lt.Server(None, warmup=False, extra_env={"AE_PRESETS": "0"})
     try:
         try:
@@ -114,7 +116,24 @@ def measure_page(page: str, repeats: int, deadline_s: float, until: float) -> di
         if row["errors"]:
             row["server_log_tail"] = server.tail(30)
         server.stop()
+    if row["warm_s"] is not None:
+        _preset_view(row, page, view_deadline, until)
     return row
+
+
+def _preset_view(row: dict[str, Any], page: str, view_deadline, until: float) -> None:
+    """The first view on a fresh server whose lecture presets are on."""
+    server = lt.Server(None, warmup=False, extra_env={"AE_PRESETS": "1"})
+    try:
+        lt.wait_healthy(server.base, max(1.0, min(90.0, until - time.monotonic())), server.proc)
+        ws_url = server.base.replace("http://", "ws://") + "/_stcore/stream"
+        view = asyncio.run(first_view(ws_url, server.base, page, view_deadline()))
+        row["errors"] += [f"preset: {e}" for e in view["errors"]]
+        row["preset_s"], row["preset_trained"] = view["seconds"], view["trained"]
+    except (TimeoutError, RuntimeError) as exc:
+        row["errors"].append(f"preset server did not start: {exc}")
+    finally:
+        server.stop()
 
 
 def run(pages: list[str], repeats: int, deadline_s: float, budget_s: float) -> dict[str, Any]:
