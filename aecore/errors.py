@@ -18,3 +18,16 @@ class CodedError(ValueError):
         super().__init__(message)
         self.code = code
         self.params = dict(params or {})
+
+
+class Note(str):
+    """An English remark (``str``) that also carries a translation ``code`` and ``params``,
+    for notes a UI shows beside a result, e.g. how an uploaded file was read."""
+
+    code: str
+    params: dict[str, Any]
+
+    def __new__(cls, text: str, code: str, **params: Any) -> Note:
+        obj = super().__new__(cls, text)
+        obj.code, obj.params = code, params
+        return obj

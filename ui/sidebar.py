@@ -102,7 +102,8 @@ def render() -> None:
             if "upload_error" in st.session_state:
                 st.error(error_text(st.session_state["upload_error"]), icon=":material/error:")
             for note in st.session_state.get("upload_notes", []):
-                st.caption(note)
+                code = getattr(note, "code", None)
+                st.caption(t(f"upload_note.{code}", **note.params) if code else note)
         options = list(GENERAL_DATASETS) + list(st.session_state.get(UPLOADS, []))
         if dataset() not in options:
             st.session_state["dataset"] = "digits"

@@ -45,6 +45,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from aecore.data import MAX_FEATURES, MAX_ROWS, DataError, validate_matrix
+from aecore.errors import Note
 from aecore.io.npyfile import NPY_MAGIC, ZIP_MAGIC, ArraySpec, read_npy, read_npz
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -198,7 +199,7 @@ def _from_csv(name: str, data: bytes):
     notes: list[str] = []
     if delim in ("\t", ";") and any("," in ln for ln in lines[:50]):
         lines = [ln.replace(",", ".") for ln in lines]
-        notes.append("read ',' as a decimal comma")
+        notes.append(Note("read ',' as a decimal comma", "decimal_comma"))
     first = _cells(lines[0], delim)
     has_header = not all(_is_number(c) for c in first)
     columns = first if has_header else None
@@ -247,7 +248,8 @@ def _from_csv(name: str, data: bytes):
     if label_idx is not None:
         raw = np.array(col, dtype=float) if all(map(_is_number, col)) else np.array(col)
         y, classes, label_notes = _encode_labels(name, raw)
-        notes += [f"column {columns[label_idx]!r} used as labels", *label_notes]
+        notes += [Note(f"column {columns[label_idx]!r} used as labels", "label_column",
+                       column=columns[label_idx]), *label_notes]
         columns = [c for j, c in enumerate(columns) if j != label_idx]
     return X, y, tuple(columns) if columns else None, notes, classes
 
@@ -263,7 +265,8 @@ def _encode_labels(name: str, y: np.ndarray):
             raise DataError(f"{name}: the labels have {len(classes)} different texts; at most "
                             f"{MAX_CLASSES} classes are supported.", code="too_many_classes",
                             params=dict(name=name, classes=len(classes), max=MAX_CLASSES))
-        notes.append(f"text labels mapped to class ids 0-{len(classes) - 1}")
+        notes.append(Note(f"text labels mapped to class ids 0-{len(classes) - 1}", "text_labels",
+                          last=len(classes) - 1))
         return ids.astype(np.int64), tuple(str(c) for c in classes), notes
     y = y.astype(np.float64)
     if not np.isfinite(y).all():
@@ -274,7 +277,7 @@ def _encode_labels(name: str, y: np.ndarray):
                         code="labels_too_large", params=dict(name=name))
     if np.all(y == np.round(y)):
         return y.astype(np.int64), None, notes
-    notes.append("labels are not whole numbers; they are kept as values")
+    notes.append(Note("labels are not whole numbers; they are kept as values", "real_labels"))
     return y.astype(np.float32), None, notes
 
 
@@ -297,8 +300,8 @@ def _finish(name, X, y, shape, notes, columns, classes) -> UploadedData:
         if lo >= 0 and 1 < hi <= 255 and np.all(X == np.round(X)):
             scale = 16.0 if hi <= 16 else 255.0
             X = X / np.float32(scale)
-            notes.append(f"rescaled from 0-{scale:g} to 0-1")
-        notes.append(f"shown as {shape[0]}×{shape[1]} images")
+            notes.append(Note(f"rescaled from 0-{scale:g} to 0-1", "rescaled", scale=f"{scale:g}"))
+        notes.append(Note(f"shown as {shape[0]}×{shape[1]} images", "images", h=shape[0], w=shape[1]))
     X = np.ascontiguousarray(X, dtype=np.float32)
     X.setflags(write=False)
     if y is not None:
