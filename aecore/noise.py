@@ -69,10 +69,13 @@ CORRUPTIONS: dict[str, Corruption] = {
 def corrupt(name: str, x: torch.Tensor, level: float, generator: torch.Generator) -> torch.Tensor:
     """Apply the registered corruption ``name`` at ``level``; a clear error for bad input."""
     if name not in CORRUPTIONS:
-        raise ConfigError(f"unknown corruption {name!r}; choose one of {', '.join(CORRUPTIONS)}.")
+        raise ConfigError(f"unknown corruption {name!r}; choose one of {', '.join(CORRUPTIONS)}.",
+                          code="not_a_choice",
+                          params=dict(name="corruption", value=name, choices=", ".join(CORRUPTIONS)))
     spec = CORRUPTIONS[name]
     if not 0.0 <= level <= spec.hi:
-        raise ConfigError(f"{name} level {level!r} must be between 0 and {spec.hi}.")
+        raise ConfigError(f"{name} level {level!r} must be between 0 and {spec.hi}.",
+                          code="noise_level", params=dict(name=name, value=f"{level!r}", hi=spec.hi))
     return spec.fn(x, float(level), generator)
 
 

@@ -21,10 +21,15 @@ from aecore.errors import CodedError
 from aecore.experiments.capacity import CapacityConfig
 from aecore.experiments.intro import IntroConfig
 from aecore.experiments.sae_features import SAEConfig
-from aecore.info import normalize
+from aecore.info import DistributionError, normalize
+from aecore.io.export import config_from_json, script_for
+from aecore.io.mnist import load_mnist, parse_idx
 from aecore.io.uploads import MAX_UPLOAD_BYTES, load_upload
-from aecore.io.weights import MAX_WEIGHTS_BYTES, load_weights, read_header, save_weights
+from aecore.io.weights import MAX_WEIGHTS_BYTES, WeightsError, load_weights, read_header, save_weights
 from aecore.models import ModelConfig, build_model
+from aecore.models.vae import VAE
+from aecore.noise import corrupt
+from aecore.penalties import make_penalty
 from tests.test_i18n import OTHER_LANGS, REF, ROOT, load_raw
 from tests.test_io_uploads import _npy_header
 from ui.i18n import error_message
@@ -59,6 +64,58 @@ def raise_sites() -> tuple[dict[str, list[set[str]]], list[str]]:
             for code in codes:
                 sites.setdefault(code, []).append(names)
     return sites, unreadable
+
+
+def coded_error_classes() -> set[str]:
+    """Names of ``CodedError`` and the classes that derive from it in aecore, read with ``ast``
+    (by name, to a fixed point: ``class DataError(CodedError)``, ``class X(DataError)`` ...)."""
+    bases: dict[str, set[str]] = {}
+    for path in (ROOT / "aecore").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                names = {b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in node.bases}
+                bases.setdefault(node.name, set()).update(names)
+    found = {"CodedError"}
+    while grown := {name for name, parents in bases.items() if parents & found} - found:
+        found |= grown
+    return found
+
+
+def uncoded_raise_sites() -> list[str]:
+    """``path:line`` of every ``raise <CodedError subclass>`` in aecore without ``code=`` (a bare
+    ``raise DataError`` or one whose keywords cannot be read, ``**kw``, counts as without)."""
+    classes = coded_error_classes()
+    missing = []
+    for path in sorted((ROOT / "aecore").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Raise) or node.exc is None:
+                continue
+            exc = node.exc
+            func = exc.func if isinstance(exc, ast.Call) else exc
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            if name not in classes:
+                continue
+            if not isinstance(exc, ast.Call) or "code" not in {k.arg for k in exc.keywords}:
+                missing.append(f"{path.relative_to(ROOT)}:{node.lineno} {name}")
+    return missing
+
+
+def test_every_coded_error_is_raised_with_a_code():
+    classes = coded_error_classes()
+    known = {cls.__name__ for cls in (ConfigError, DataError, WeightsError, DistributionError)}
+    assert known <= classes, f"the class scan missed {known - classes}"
+    missing = uncoded_raise_sites()
+    assert not missing, ("backend errors raised without code= (pt/es users would read English; "
+                         f"give each a code and params and an error.<code> text): {missing}")
+
+
+def test_uncoded_raise_scan_finds_a_missing_code(tmp_path, monkeypatch):
+    (tmp_path / "aecore").mkdir()
+    (tmp_path / "aecore" / "m.py").write_text(
+        "class E(CodedError): ...\nclass F(E): ...\n"
+        "def f(x):\n    if x:\n        raise F('no code')\n    raise E('ok', code='c')\n")
+    monkeypatch.setitem(globals(), "ROOT", tmp_path)
+    assert uncoded_raise_sites() == ["aecore/m.py:5 F"]
 
 
 def _fields(text: str) -> set[str]:
@@ -134,6 +191,17 @@ CASES = {
     "weights_architecture": lambda: load_weights(st_save({"w": torch.zeros(2)}), SMALL),
     "weights_settings": lambda: load_weights(_model_bytes(SMALL), ModelConfig(input_dim=4, hidden=(5,))),
     "weights_non_finite": lambda: load_weights(_model_bytes(SMALL, nan=True), SMALL),
+    "weights_needs_model": lambda: load_weights(b"", "not a model"),
+    "penalty_weight": lambda: make_penalty("l1", -1.0),
+    "sparsity_target": lambda: make_penalty("kl", 0.1, rho=1.5),
+    "noise_level": lambda: corrupt("gaussian", torch.zeros(1), 3.0, torch.Generator()),
+    "vae_needs_config": lambda: VAE(SMALL),
+    "out_of_range": lambda: load_mnist("mnist", n=0),
+    "idx_bad_magic": lambda: parse_idx(b"\x01\x02\x03\x04", "images.idx", 3),
+    "idx_truncated": lambda: parse_idx(b"\0\0\x08\x03\0\0", "images.idx", 3),
+    "config_not_json": lambda: config_from_json("{nope"),
+    "config_unknown_fields": lambda: config_from_json('{"config": {}, "extra": 1}'),
+    "unknown_experiment": lambda: script_for("nope", IntroConfig()),
 }
 
 

@@ -55,7 +55,7 @@ def config_to_json(config: Config, experiment: str | None = None) -> str:
 def config_from_dict(config_cls: type[Config], data: dict[str, Any]) -> Config:
     """Build ``config_cls`` from a JSON-like dict; unknown keys and wrong types are refused."""
     if not isinstance(data, dict):
-        raise ConfigError("the config must be a JSON object of settings.")
+        raise ConfigError("the config must be a JSON object of settings.", code="config_settings_not_object")
     specs = config_cls.field_specs()
     unknown = sorted(set(map(str, data)) - set(specs))
     if unknown:
@@ -100,29 +100,34 @@ def config_from_json(text: str | bytes, config_cls: type[Config] | None = None) 
     given). Without ``config_cls`` the ``experiment`` field picks the config class."""
     if len(text) > MAX_CONFIG_JSON_BYTES:
         raise ConfigError(f"the config file is over {MAX_CONFIG_JSON_BYTES // 1024} KB; "
-                          "it is not an exported config.")
+                          "it is not an exported config.",
+                          code="config_too_large", params=dict(limit=MAX_CONFIG_JSON_BYTES // 1024))
     try:
         doc = json.loads(text)
     except (ValueError, RecursionError):
-        raise ConfigError("the config file is not valid JSON; export it again.") from None
+        raise ConfigError("the config file is not valid JSON; export it again.",
+                          code="config_not_json") from None
     if not isinstance(doc, dict):
-        raise ConfigError("the config file must hold a JSON object.")
+        raise ConfigError("the config file must hold a JSON object.", code="config_not_object")
     settings = doc["config"] if "config" in doc else doc
     if "config" in doc:
         extra = sorted(set(doc) - {"experiment", "aecore", "config"})
         if extra:
-            raise ConfigError(f"unknown field(s) {', '.join(extra)} in the config file.")
+            raise ConfigError(f"unknown field(s) {', '.join(extra)} in the config file.",
+                              code="config_unknown_fields", params=dict(fields=", ".join(extra)))
     if config_cls is None:
         from aecore.experiments import registry
         name = doc.get("experiment")
         if not isinstance(name, str) or name not in registry():
-            raise ConfigError(f"the config file names no known experiment ({name!r:.40}).")
+            raise ConfigError(f"the config file names no known experiment ({name!r:.40}).",
+                              code="config_no_experiment", params=dict(name=f"{name!r:.40}"))
         config_cls = registry()[name].config_cls
     elif isinstance(doc.get("experiment"), str):
         from aecore.experiments import registry
         exp = registry().get(doc["experiment"])
         if exp is not None and exp.config_cls is not config_cls:
-            raise ConfigError(f"this config is for the {doc['experiment']!r} experiment.")
+            raise ConfigError(f"this config is for the {doc['experiment']!r} experiment.",
+                              code="config_other_experiment", params=dict(experiment=f"{doc['experiment']!r}"))
     return config_from_dict(config_cls, settings)
 
 
@@ -240,13 +245,17 @@ def script_for(experiment_name: str, config: Config,
     from aecore.experiments import registry
     exp = registry().get(experiment_name)
     if exp is None:
-        raise ConfigError(f"unknown experiment {experiment_name!r}.")
+        raise ConfigError(f"unknown experiment {experiment_name!r}.",
+                          code="unknown_experiment", params=dict(name=f"{experiment_name!r}"))
     if not isinstance(config, exp.config_cls):
         raise ConfigError(f"the config is a {type(config).__name__}, not the "
-                          f"{exp.config_cls.__name__} of {experiment_name!r}.")
+                          f"{exp.config_cls.__name__} of {experiment_name!r}.",
+                          code="config_wrong_class",
+                          params=dict(got=type(config).__name__, expected=exp.config_cls.__name__,
+                                      experiment=f"{experiment_name!r}"))
     values = config.to_dict()
     literal = "{\n" + "".join(f"    {k!r}: {v!r},\n" for k, v in values.items()) + "}"
     if ast.literal_eval(literal) != values:        # only plain literals, never code
-        raise ConfigError("the config cannot be written as a plain Python literal.")
+        raise ConfigError("the config cannot be written as a plain Python literal.", code="config_not_literal")
     return SCRIPT.format(name=experiment_name, version=aecore.__version__,
                          filename=re.sub(r"[^\w.\-]", "_", filename)[:80], literal=literal)

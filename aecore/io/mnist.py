@@ -70,24 +70,30 @@ def parse_idx(raw: bytes | gzip.GzipFile, label: str, ndim: int) -> np.ndarray:
     read = raw.read if hasattr(raw, "read") else _reader(raw)
     head = read(4)
     if len(head) != 4 or head[0] != 0 or head[1] != 0:
-        raise DataError(f"{label} is not an IDX file (bad magic number).")
+        raise DataError(f"{label} is not an IDX file (bad magic number).", code="idx_bad_magic",
+                        params=dict(name=label))
     if head[2] != 0x08:
         raise DataError(f"{label} holds IDX element type 0x{head[2]:02x}; MNIST files hold "
-                        "unsigned bytes (0x08).")
+                        "unsigned bytes (0x08).", code="idx_element_type",
+                        params=dict(name=label, type=f"0x{head[2]:02x}"))
     if head[3] != ndim:
-        raise DataError(f"{label} has {head[3]} dimension(s); {ndim} expected.")
+        raise DataError(f"{label} has {head[3]} dimension(s); {ndim} expected.", code="idx_ndim",
+                        params=dict(name=label, ndim=head[3], expected=ndim))
     dims_raw = read(4 * ndim)
     if len(dims_raw) != 4 * ndim:
-        raise DataError(f"{label} is truncated in its header.")
+        raise DataError(f"{label} is truncated in its header.", code="idx_truncated", params=dict(name=label))
     dims = tuple(int(d) for d in np.frombuffer(dims_raw, dtype=">u4"))
     if not 1 <= dims[0] <= MAX_MNIST_ROWS or (ndim == 3 and dims[1:] != (SIDE, SIDE)):
         raise DataError(f"{label} declares shape {dims}; expected up to {MAX_MNIST_ROWS} "
-                        f"items{f' of {SIDE}×{SIDE} pixels' if ndim == 3 else ''}.")
+                        f"items{f' of {SIDE}×{SIDE} pixels' if ndim == 3 else ''}.",
+                        code="idx_shape_images" if ndim == 3 else "idx_shape",
+                        params=dict(name=label, shape=dims, max=MAX_MNIST_ROWS, side=SIDE))
     size = math.prod(dims)
     payload = read(size + 1)                     # bounded: never more than declared + 1
     if len(payload) != size:
         raise DataError(f"{label} holds {len(payload)} bytes of data for a declared "
-                        f"{dims} ({size} bytes); the file is damaged.")
+                        f"{dims} ({size} bytes); the file is damaged.", code="idx_damaged",
+                        params=dict(name=label, got=len(payload), shape=dims, size=size))
     return np.frombuffer(payload, dtype=np.uint8).reshape(dims)
 
 
@@ -104,14 +110,16 @@ def _reader(buf: bytes):
 
 def _read_idx_file(path: Path, ndim: int) -> np.ndarray:
     if path.stat().st_size > MAX_FILE_BYTES:
-        raise DataError(f"{path} is larger than {MAX_FILE_BYTES // 2**20} MB; not an MNIST file.")
+        raise DataError(f"{path} is larger than {MAX_FILE_BYTES // 2**20} MB; not an MNIST file.",
+                        code="idx_too_large", params=dict(name=str(path), limit=MAX_FILE_BYTES // 2**20))
     try:
         if path.suffix == ".gz":
             with gzip.open(path, "rb") as fp:
                 return parse_idx(fp, str(path), ndim)
         return parse_idx(path.read_bytes(), str(path), ndim)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise DataError(f"{path} could not be read ({exc}).") from None
+        raise DataError(f"{path} could not be read ({exc}).", code="file_unreadable",
+                        params=dict(name=str(path), detail=str(exc))) from None
 
 
 def _find(folder: Path, stem: str) -> Path | None:
@@ -134,7 +142,8 @@ def _from_idx(folder: Path) -> dict[str, np.ndarray] | None:
 
 def _from_npz(path: Path) -> dict[str, np.ndarray]:
     if path.stat().st_size > MAX_FILE_BYTES:
-        raise DataError(f"{path} is larger than {MAX_FILE_BYTES // 2**20} MB.")
+        raise DataError(f"{path} is larger than {MAX_FILE_BYTES // 2**20} MB.", code="file_too_large",
+                        params=dict(name=str(path), limit=MAX_FILE_BYTES // 2**20))
     x = ArraySpec(ndims=(2, 3), max_rows=MAX_MNIST_ROWS, max_row_size=SIDE * SIDE, kinds="u",
                   max_itemsize=1)
     y = ArraySpec(ndims=(1,), max_rows=MAX_MNIST_ROWS, max_row_size=1, kinds="iu")
@@ -144,7 +153,8 @@ def _from_npz(path: Path) -> dict[str, np.ndarray]:
                       + 4096, required=names)
     for n in ("x_train", "x_test"):
         if arrays[n].shape[1:] not in ((SIDE * SIDE,), (SIDE, SIDE)):
-            raise DataError(f"{path}: {n} has shape {arrays[n].shape}; 28×28 images expected.")
+            raise DataError(f"{path}: {n} has shape {arrays[n].shape}; 28×28 images expected.",
+                            code="mnist_image_shape", params=dict(name=str(path), array=n, shape=arrays[n].shape))
     return arrays
 
 
@@ -157,10 +167,13 @@ def _from_openml(kind: str, folder: Path) -> dict[str, np.ndarray]:
         if isinstance(exc, MemoryError):
             raise
         raise DataError(f"downloading {kind} from OpenML failed ({type(exc).__name__}: "
-                        f"{str(exc)[:120]}). " + _help(kind, folder)) from None
+                        f"{str(exc)[:120]}). " + _help(kind, folder), code="mnist_download_failed",
+                        params=dict(kind=kind, folder=str(folder), error=f"{type(exc).__name__}: {str(exc)[:120]}"),
+                        ) from None
     X = np.asarray(bunch.data)
     if X.shape != (N_TRAIN + 10_000, SIDE * SIDE):
-        raise DataError(f"OpenML returned {kind} with shape {X.shape}; expected (70000, 784).")
+        raise DataError(f"OpenML returned {kind} with shape {X.shape}; expected (70000, 784).",
+                        code="openml_shape", params=dict(kind=kind, shape=X.shape))
     X = np.clip(np.rint(X), 0, 255).astype(np.uint8)
     y = np.asarray(bunch.target).astype(np.int64)
     return {"x_train": X[:N_TRAIN], "y_train": y[:N_TRAIN],
@@ -181,9 +194,11 @@ def _raw(kind: str, folder: str, allow_download: bool) -> tuple[dict[str, np.nda
     for split in ("train", "test"):
         x, y = arrays[f"x_{split}"], arrays[f"y_{split}"]
         if len(x) != len(y):
-            raise DataError(f"{source}: {len(x)} {split} images but {len(y)} labels.")
+            raise DataError(f"{source}: {len(x)} {split} images but {len(y)} labels.", code="mnist_label_count",
+                            params=dict(source=source, images=len(x), split=split, labels=len(y)))
         if y.size and (y.min() < 0 or y.max() >= N_CLASSES):
-            raise DataError(f"{source}: {split} labels outside 0-9.")
+            raise DataError(f"{source}: {split} labels outside 0-9.", code="mnist_label_range",
+                            params=dict(source=source, split=split))
         arrays[f"x_{split}"] = x.reshape(len(x), SIDE * SIDE)
         for a in (arrays[f"x_{split}"], y):
             a.setflags(write=False)
@@ -201,11 +216,14 @@ def load_mnist(kind: str = "mnist", split: str = "train", n: int | None = None,
     """
     kind = {"fashion": "fashion_mnist", "fashion-mnist": "fashion_mnist"}.get(kind, kind)
     if kind not in KINDS:
-        raise DataError(f"unknown dataset {kind!r}; choose mnist or fashion_mnist.")
+        raise DataError(f"unknown dataset {kind!r}; choose mnist or fashion_mnist.", code="unknown_dataset",
+                        params=dict(name=kind, choices=", ".join(KINDS)))
     if split not in ("train", "test", "all"):
-        raise DataError(f"unknown split {split!r}; choose train, test or all.")
+        raise DataError(f"unknown split {split!r}; choose train, test or all.", code="not_a_choice",
+                        params=dict(name="split", value=split, choices="train, test, all"))
     if n is not None and not 1 <= int(n) <= MAX_MNIST_ROWS:
-        raise DataError(f"n={n} must be between 1 and {MAX_MNIST_ROWS}.")
+        raise DataError(f"n={n} must be between 1 and {MAX_MNIST_ROWS}.", code="out_of_range",
+                        params=dict(name="n", value=n, lo=1, hi=MAX_MNIST_ROWS))
     folder = Path(folder) if folder is not None else data_dir()
     arrays, source = _raw(kind, str(folder.resolve()), bool(allow_download))
     if split == "all":                        # slice before joining: no 55 MB copy for small n

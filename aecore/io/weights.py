@@ -158,7 +158,8 @@ def load_weights(data: bytes, model_or_config: nn.Module | ModelConfig) -> nn.Mo
     elif isinstance(model_or_config, nn.Module):
         model = model_or_config
     else:
-        raise WeightsError("load_weights needs a model or a ModelConfig to check against.")
+        raise WeightsError("load_weights needs a model or a ModelConfig to check against.",
+                           code="weights_needs_model")
     header = read_header(data)
     meta = header.pop("__metadata__", None) or {}
     if "kind" in meta and meta["kind"] != model_kind(model):

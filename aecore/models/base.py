@@ -103,7 +103,8 @@ def build_model(config: ModelConfig, penalty: Penalty | None = None,
                 kind: str = "mlp", seed: int = 0) -> Autoencoder:
     """Construct a registered model with weights drawn from a per-run seeded generator."""
     if kind not in MODELS:
-        raise ConfigError(f"unknown model {kind!r}; choose one of {', '.join(MODELS)}.")
+        raise ConfigError(f"unknown model {kind!r}; choose one of {', '.join(MODELS)}.",
+                          code="not_a_choice", params=dict(name="model", value=kind, choices=", ".join(MODELS)))
     model = MODELS[kind](config, penalty)
     reset_parameters(model, torch.Generator().manual_seed(seed))
     return model

@@ -65,7 +65,8 @@ class VAE(Autoencoder):
 
     def __init__(self, config: VAEConfig, penalty: Penalty | None = None):
         if not isinstance(config, VAEConfig):
-            raise ConfigError("the VAE needs a VAEConfig (likelihood, β, σ_x, seed).")
+            raise ConfigError("the VAE needs a VAEConfig (likelihood, β, σ_x, seed).",
+                              code="vae_needs_config")
         super().__init__(config, penalty)
         k = config.latent_dim  # the parent's decoder takes k; the encoder must give 2k
         self.encoder = mlp([config.input_dim, *map(int, config.hidden), 2 * k],
