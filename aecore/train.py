@@ -109,9 +109,11 @@ def _replayed(model, stage, x_all, y_all, cfg, bs, corrupt, loss_of, on_progress
     """Load the replay weights for ``stage`` (if any fit the model) and report one epoch:
     the loss of the loaded weights over the data, as the final epoch of the plan."""
     state = (_replay.get() or {}).get(stage)
-    mine = model.state_dict()
-    if state is None or {k: tuple(v.shape) for k, v in state.items()} != {k: tuple(v.shape) for k, v in mine.items()}:
+    if state is None:
         return None
+    shapes = {k: tuple(v.shape) for k, v in model.state_dict().items()}
+    if {k: tuple(v.shape) for k, v in state.items()} != shapes:
+        return None  # the same stage name on another model: train it
     model.load_state_dict(state, strict=True)
     gen = torch.Generator().manual_seed(cfg.seed)
     total, n = 0.0, x_all.shape[0]

@@ -15,6 +15,9 @@ from aecore.io import export, resultfile
 from aecore.models import ModelConfig, build_model
 from aecore.models.unet import UNet
 from aecore.sae import SparseAutoencoder
+from tests.apptest_utils import is_training, no_errors, open_page, wait_until_trained
+from ui.i18n import translate
+from ui.nav import PAGES
 
 
 @pytest.fixture
@@ -111,15 +114,12 @@ def test_result_file_refuses_what_it_cannot_store():
         resultfile.dump(Result({}, {"s": np.array(["a", "b"])}))
 
 
-LESSON_PAGES = [p.path for p in __import__("ui.nav", fromlist=["PAGES"]).PAGES
-                if p.path not in ("lessons/00_home.py", "lessons/10_annex.py")]
+LESSON_PAGES = [p.path for p in PAGES if p.path not in ("lessons/00_home.py", "lessons/10_annex.py")]
 
 
 @pytest.mark.usefixtures("clean_app_state")
 @pytest.mark.parametrize("path", LESSON_PAGES)
 def test_default_view_opens_from_the_preset_without_training(presets_on, path):
-    from tests.apptest_utils import is_training, no_errors, open_page
-    from ui.i18n import translate
     at = open_page(path)
     no_errors(at)
     assert not is_training(at)
@@ -128,8 +128,6 @@ def test_default_view_opens_from_the_preset_without_training(presets_on, path):
 
 @pytest.mark.usefixtures("clean_app_state")
 def test_train_live_runs_the_preset_view_for_real(presets_on):
-    from tests.apptest_utils import is_training, no_errors, open_page, wait_until_trained
-    from ui.i18n import translate
     at = open_page("lessons/01_intro.py")
     at.button(key="intro.train_live").click()
     at.run()
