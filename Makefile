@@ -15,7 +15,7 @@ help:
 	@echo "make venv   create/refresh .venv from requirements-dev.txt"
 	@echo "make run    start the app on http://$(HOST):$(PORT) (HOST=, PORT= to change)"
 	@echo "make test   full test suite incl. browser tests (PYTEST_ARGS=... to filter)"
-	@echo "make lint   ruff check ."
+	@echo "make lint   ruff check . and ruff format --check ."
 	@echo "make bench  python -m aecore bench"
 
 # Re-install only when a requirements file changed. torch==2.13.0 resolves to the
@@ -37,6 +37,7 @@ test: venv
 
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 bench: venv
 	$(BIN)/python -m aecore bench

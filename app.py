@@ -21,8 +21,12 @@ from ui.i18n import t  # noqa: E402
 from ui.nav import PAGES  # noqa: E402
 
 ICON = os.path.join(os.path.dirname(os.path.abspath(__file__)), "assets", "favicon.png")
-st.set_page_config(page_title="Autoencoder Lab", page_icon=ICON, layout="wide",
-                   initial_sidebar_state="collapsed" if presenter.link_asks() else "expanded")
+st.set_page_config(
+    page_title="Autoencoder Lab",
+    page_icon=ICON,
+    layout="wide",
+    initial_sidebar_state="collapsed" if presenter.link_asks() else "expanded",
+)
 
 
 @st.cache_resource(show_spinner=False)
@@ -30,6 +34,7 @@ def _start_up() -> bool:
     """Once per server: bound torch threads; in the background, pay the one-off costs
     (torch's optimiser imports, UMAP's numba compilation) before a student does."""
     from aecore.device import limit_threads
+
     limit_threads()
     if os.environ.get("AE_WARMUP", "1") == "1":
         threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
@@ -38,6 +43,7 @@ def _start_up() -> bool:
 
 def _warm_up() -> None:
     from aecore import embed, train
+
     train.warm_up()
     embed.warm_up()
 
@@ -47,8 +53,7 @@ sidebar.init_from_link()
 presenter.init_from_link()
 sections: dict[str, list] = {}
 for spec in PAGES:
-    page = st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
-                   default=spec.is_default)
+    page = st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path, default=spec.is_default)
     sections.setdefault(t(spec.section), []).append(page)
 sidebar.render()
 nav = st.navigation(sections)

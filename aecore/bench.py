@@ -35,8 +35,7 @@ from aecore.train import TrainConfig, fit
 
 
 def _linear(k: int, seed: int = 0):
-    return build_model(ModelConfig(input_dim=64, hidden=(), latent_dim=k, activation="identity"),
-                       seed=seed)
+    return build_model(ModelConfig(input_dim=64, hidden=(), latent_dim=k, activation="identity"), seed=seed)
 
 
 def _angle(model, basis) -> float:
@@ -68,18 +67,19 @@ class Watch:
 def ours(X, target: float, basis) -> Watch:
     model = _linear(8)
     w = Watch(X, model, target, basis)
-    fit(model, X, TrainConfig(epochs=2500, lr=0.05),
-        on_progress=lambda p: p.epoch % 10 == 0 and w.check())
+    fit(model, X, TrainConfig(epochs=2500, lr=0.05), on_progress=lambda p: p.epoch % 10 == 0 and w.check())
     return w
 
 
 def textbook(X, target: float, basis, limit_s: float) -> Watch:
     """DataLoader, batch 128, shuffled, Adam 1e-3 constant; checks after every epoch."""
     from torch.utils.data import DataLoader, TensorDataset
+
     model = _linear(8)
     w = Watch(X, model, target, basis)
-    loader = DataLoader(TensorDataset(torch.tensor(X)), batch_size=128, shuffle=True,
-                        generator=torch.Generator().manual_seed(0))
+    loader = DataLoader(
+        TensorDataset(torch.tensor(X)), batch_size=128, shuffle=True, generator=torch.Generator().manual_seed(0)
+    )
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     while time.perf_counter() - w.t0 < limit_s:
         for (xb,) in loader:
@@ -116,7 +116,7 @@ def mnist_epoch_gflops(rows: int = 70_000, batch: int = 256) -> tuple[float, flo
     n_weights = sum(a * b for a, b in zip(widths[:-1], widths[1:]))
     X = np.random.default_rng(0).random((rows, 784), dtype=np.float32)
     model = build_model(ModelConfig(input_dim=784, hidden=(256,), latent_dim=32), seed=0)
-    fit(model, X[:batch * 4], TrainConfig(epochs=1, batch_size=batch))  # warm-up
+    fit(model, X[: batch * 4], TrainConfig(epochs=1, batch_size=batch))  # warm-up
     t0 = time.perf_counter()
     fit(model, X, TrainConfig(epochs=1, batch_size=batch, lr=1e-3))
     _sync(get_device())
@@ -128,13 +128,18 @@ def _s(v: float | None) -> str:
     return "-" if v is None else f"{v:.2f}"
 
 
-MAP_METHODS = {"pca": "PCA", "ae": "autoencoder (lesson defaults)", "tsne": "t-SNE (openTSNE)",
-               "umap": "UMAP (umap-learn)"}
+MAP_METHODS = {
+    "pca": "PCA",
+    "ae": "autoencoder (lesson defaults)",
+    "tsne": "t-SNE (openTSNE)",
+    "umap": "UMAP (umap-learn)",
+}
 
 
 def map_sizes(quick: bool = False) -> dict[str, int]:
     """Points per method: the caps, or a tenth of them for a smoke run."""
     from aecore.embed import CAPS
+
     return {m: n // 10 if quick else n for m, n in CAPS.items()}
 
 
@@ -149,6 +154,7 @@ def map_seconds(caps: dict[str, int], seed: int = 0) -> tuple[dict[tuple[str, in
     from aecore import embed
     from aecore.experiments import latent
     from aecore.experiments.base import Tracker
+
     compile_s: dict[str, float] = {}
     t0 = time.perf_counter()
     embed.warm_up()
@@ -177,16 +183,22 @@ def print_maps(quick: bool) -> None:
     secs, compile_s = map_seconds(caps)
     sizes = sorted(set(caps.values()))
     f = lambda v: "-" if v is None else f"{v:.3f}"  # noqa: E731
-    print(f"\n3. 2-D maps of the latent lesson, fit seconds at the caps{' / 10' if quick else ''} "
-          "(digits resampled with pixel noise; '-' = above the method's cap)")
+    print(
+        f"\n3. 2-D maps of the latent lesson, fit seconds at the caps{' / 10' if quick else ''} "
+        "(digits resampled with pixel noise; '-' = above the method's cap)"
+    )
     print(f"   {'method':<32}{'cap':>8}" + "".join(f"{f'n = {n}':>12}" for n in sizes))
     for m, label in MAP_METHODS.items():
         print(f"   {label:<32}{caps.get(m, '-'):>8}" + "".join(f"{f(secs.get((m, n))):>12}" for n in sizes))
-    print(f"   UMAP's numba compilation, once per process, not in the table: {compile_s['warm-up']:.2f} s "
-          "(the app's start-up warm-up)")
+    print(
+        f"   UMAP's numba compilation, once per process, not in the table: {compile_s['warm-up']:.2f} s "
+        "(the app's start-up warm-up)"
+    )
     if "nn-descent" in compile_s:
-        print(f"   + {compile_s['nn-descent']:.2f} s for its approximate neighbours "
-              f"(≥ {UMAP_EXACT_BELOW} points; not in the warm-up: the first such fit pays it)")
+        print(
+            f"   + {compile_s['nn-descent']:.2f} s for its approximate neighbours "
+            f"(≥ {UMAP_EXACT_BELOW} points; not in the warm-up: the first such fit pays it)"
+        )
 
 
 def _page_tool() -> Path:
@@ -207,8 +219,7 @@ def print_pages(quick: bool, tool: Path | None = None) -> None:
         return
     budget = 300 if quick else 1800
     cmd = [sys.executable, str(tool), "--json", "--budget", str(budget)] + (["--quick"] if quick else [])
-    proc = subprocess.Popen(cmd, cwd=tool.parents[1], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen(cmd, cwd=tool.parents[1], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         out, err = proc.communicate(timeout=budget + 120)  # the tool keeps to its budget
     except subprocess.TimeoutExpired:
@@ -226,10 +237,12 @@ def print_pages(quick: bool, tool: Path | None = None) -> None:
         last = (err.strip().splitlines() or ["no output"])[-1]
         print(f"{head}: skipped (tools/pagetime.py exited {proc.returncode}: {last}).")
         return
-    print(f"{head}, from opening until the default result shows (server start-up not counted)\n"
-          "   cold: a fresh server per page, empty caches (AE_WARMUP=0, AE_PRESETS=0); "
-          f"warm: a new session once the result is cached, median of {rep['repeats']};\n"
-          "   preset: a fresh server with the lecture presets on (as deployed); 'trained' = it had to train")
+    print(
+        f"{head}, from opening until the default result shows (server start-up not counted)\n"
+        "   cold: a fresh server per page, empty caches (AE_WARMUP=0, AE_PRESETS=0); "
+        f"warm: a new session once the result is cached, median of {rep['repeats']};\n"
+        "   preset: a fresh server with the lecture presets on (as deployed); 'trained' = it had to train"
+    )
     print(page_table(rep["pages"]))
 
 
@@ -239,8 +252,7 @@ def page_table(rows: list[dict]) -> str:
     for r in rows:
         ratio = "-" if r.get("ratio") is None else f"{r['ratio']:.1f}×"
         preset = _s(r.get("preset_s")) + (" trained" if r.get("preset_trained") else "")
-        lines.append(f"   {r['page']:<16}{_s(r.get('cold_s')):>9}{_s(r.get('warm_s')):>9}{ratio:>11}"
-                     f"{preset:>10}")
+        lines.append(f"   {r['page']:<16}{_s(r.get('cold_s')):>9}{_s(r.get('warm_s')):>9}{ratio:>11}{preset:>10}")
     lines += [f"   {r['page']}: {r['errors'][0]}" for r in rows if r.get("errors")]
     return "\n".join(lines)
 
@@ -254,8 +266,10 @@ def run_bench(quick: bool = False, pages: bool = True) -> int:
     a, b = ours(X, target, pca.basis(8)), textbook(X, target, pca.basis(8), limit)
     print("\n1. Time to the pca claim on digits, k = 8 (seconds; '-' = not within the run)")
     print(f"   {'recipe':<62}{'MSE <= 1.02 PCA':>16}{'+ angle <= 3°':>15}")
-    for name, w in (("this project (full batch, Adam 0.05, cosine)", a),
-                    (f"textbook (DataLoader, batch 128, Adam 1e-3; {limit:.0f} s cap)", b)):
+    for name, w in (
+        ("this project (full batch, Adam 0.05, cosine)", a),
+        (f"textbook (DataLoader, batch 128, Adam 1e-3; {limit:.0f} s cap)", b),
+    ):
         print(f"   {name:<62}{_s(w.error_s):>16}{_s(w.full_s):>15}")
     for label, x, y, cap in (("MSE", a.error_s, b.error_s, limit), ("MSE + angle", a.full_s, b.full_s, limit)):
         if x:
@@ -264,8 +278,10 @@ def run_bench(quick: bool = False, pages: bool = True) -> int:
     peak = matmul_gflops()
     for batch in (256, 1024):
         got, secs = mnist_epoch_gflops(rows, batch)
-        print(f"\n2. MNIST-size epoch (784-256-32-256-784, {rows} rows, batch {batch}): "
-              f"{secs:.2f} s, {got:.1f} GFLOP/s = {got / peak:.0%} of matmul peak {peak:.1f} GFLOP/s")
+        print(
+            f"\n2. MNIST-size epoch (784-256-32-256-784, {rows} rows, batch {batch}): "
+            f"{secs:.2f} s, {got:.1f} GFLOP/s = {got / peak:.0%} of matmul peak {peak:.1f} GFLOP/s"
+        )
     print_maps(quick)
     if pages:
         sys.stdout.flush()

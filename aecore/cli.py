@@ -32,8 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="print one JSON object")
     bench = sub.add_parser("bench", help="print speed figures measured side by side")
     bench.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
-    bench.add_argument("--no-pages", action="store_true",
-                       help="skip the page first-view timing (starts streamlit servers)")
+    bench.add_argument(
+        "--no-pages", action="store_true", help="skip the page first-view timing (starts streamlit servers)"
+    )
     pre = sub.add_parser("presets", help="rebuild the lecture presets in assets/presets")
     pre.add_argument("--only", action="append", default=[], metavar="NAME", help="only these experiments")
     pre.add_argument("--check", action="store_true", help="list missing or stale presets; exit 1 if any")
@@ -47,6 +48,7 @@ def _fail(msg: str, code: int = 2) -> int:
 
 def cmd_list() -> int:
     from aecore.experiments import registry
+
     for name, exp in registry().items():
         print(f"{name:18s} {exp.title} (budget {exp.budget_s:g} s)")
         for key, f in exp.config_cls.field_specs().items():
@@ -56,6 +58,7 @@ def cmd_list() -> int:
 
 def cmd_run(name: str, sets: list[str], as_json: bool) -> int:
     from aecore.experiments import registry
+
     exp = registry().get(name)
     if exp is None:
         return _fail(f"unknown experiment {name!r}; run 'python -m aecore list'.")
@@ -75,8 +78,11 @@ def cmd_run(name: str, sets: list[str], as_json: bool) -> int:
         return _fail(str(exc), 1)
     seconds = time.perf_counter() - t0
     if as_json:
-        print(json.dumps({"experiment": name, "config": cfg.to_dict(), "metrics": res.metrics,
-                          "seconds": round(seconds, 3)}))
+        print(
+            json.dumps(
+                {"experiment": name, "config": cfg.to_dict(), "metrics": res.metrics, "seconds": round(seconds, 3)}
+            )
+        )
         return 0
     print(f"{exp.title} — {seconds:.1f} s")
     for k, v in res.metrics.items():
@@ -88,6 +94,7 @@ def cmd_run(name: str, sets: list[str], as_json: bool) -> int:
 
 def cmd_presets(only: list[str], check_only: bool) -> int:
     from aecore import presets
+
     if check_only:
         missing, stale = presets.check()
         for name in missing:
@@ -112,6 +119,7 @@ def cmd_presets(only: list[str], check_only: bool) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from aecore.device import limit_threads
+
     limit_threads()  # AE_TORCH_THREADS or 1: small models run fastest on one thread
     if args.cmd == "list":
         return cmd_list()
@@ -120,4 +128,5 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "presets":
         return cmd_presets(args.only, args.check)
     from aecore.bench import run_bench
+
     return run_bench(quick=args.quick, pages=not args.no_pages)

@@ -21,8 +21,14 @@ class ConfigError(CodedError):
     """A setting is unknown or out of range; the message says what to change."""
 
 
-def param(default: Any, help: str, lo: float | None = None, hi: float | None = None,
-          choices: tuple | Callable[[], tuple] | None = None, lo_open: bool = False) -> Any:
+def param(
+    default: Any,
+    help: str,
+    lo: float | None = None,
+    hi: float | None = None,
+    choices: tuple | Callable[[], tuple] | None = None,
+    lo_open: bool = False,
+) -> Any:
     """A dataclass field with a default, a one-line help and its admissible values."""
     meta = {"help": help, "lo": lo, "hi": hi, "choices": choices, "lo_open": lo_open}
     return dataclasses.field(default=default, metadata=meta)
@@ -35,22 +41,32 @@ def _check(name: str, value: Any, meta: dict) -> None:
     if choices is not None:
         if value not in choices:
             names = ", ".join(map(str, choices))
-            raise ConfigError(f"{name}={value!r} is not allowed; choose one of {names}.",
-                              code="not_a_choice", params=dict(name=name, value=value, choices=names))
+            raise ConfigError(
+                f"{name}={value!r} is not allowed; choose one of {names}.",
+                code="not_a_choice",
+                params=dict(name=name, value=value, choices=names),
+            )
         return
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return
     if isinstance(value, float) and not math.isfinite(value):
-        raise ConfigError(f"{name} must be a finite number, got {value!r}.",
-                          code="non_finite", params=dict(name=name, value=value))
+        raise ConfigError(
+            f"{name} must be a finite number, got {value!r}.", code="non_finite", params=dict(name=name, value=value)
+        )
     lo, hi = meta.get("lo"), meta.get("hi")
     if lo is not None and (value < lo or (meta.get("lo_open") and value <= lo)):
         op = ">" if meta.get("lo_open") else "≥"
-        raise ConfigError(f"{name}={value!r} is too small; it must be {op} {lo}.",
-                          code="too_small", params=dict(name=name, value=value, op=op, lo=lo))
+        raise ConfigError(
+            f"{name}={value!r} is too small; it must be {op} {lo}.",
+            code="too_small",
+            params=dict(name=name, value=value, op=op, lo=lo),
+        )
     if hi is not None and value > hi:
-        raise ConfigError(f"{name}={value!r} is too large; it must be ≤ {hi}.",
-                          code="too_large", params=dict(name=name, value=value, hi=hi))
+        raise ConfigError(
+            f"{name}={value!r} is too large; it must be ≤ {hi}.",
+            code="too_large",
+            params=dict(name=name, value=value, hi=hi),
+        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,9 +95,11 @@ class Config:
         kwargs = {}
         for key, raw in pairs.items():
             if key not in specs:
-                raise ConfigError(f"unknown setting {key!r}; known: {', '.join(specs)}.",
-                                  code="unknown_setting",
-                                  params=dict(name=key, known=", ".join(specs)))
+                raise ConfigError(
+                    f"unknown setting {key!r}; known: {', '.join(specs)}.",
+                    code="unknown_setting",
+                    params=dict(name=key, known=", ".join(specs)),
+                )
             kwargs[key] = parse_value(key, raw, specs[key].default)
         return cls(**kwargs)
 
@@ -103,5 +121,6 @@ def parse_value(key: str, raw: str, default: Any) -> Any:
         return raw
     except ValueError:
         kind = type(default).__name__
-        raise ConfigError(f"{key}={raw!r} is not a valid {kind}.", code="not_parseable",
-                          params=dict(name=key, value=raw, kind=kind)) from None
+        raise ConfigError(
+            f"{key}={raw!r} is not a valid {kind}.", code="not_parseable", params=dict(name=key, value=raw, kind=kind)
+        ) from None

@@ -34,7 +34,7 @@ class Component:
     fn: Callable[[np.ndarray], np.ndarray]  # t (m,) -> points (m, 2)
     lo: float
     hi: float
-    weight: float                            # probability of this component
+    weight: float  # probability of this component
 
 
 def _moon(label: int) -> Callable[[np.ndarray], np.ndarray]:
@@ -49,8 +49,7 @@ CURVES: dict[str, tuple[Component, ...]] = {
     "circle": _one(circle_points, "circle"),
     "spiral": _one(spiral_points, "spiral"),
     "sine": _one(sine_points, "sine"),
-    "moons": (Component(_moon(0), *CURVE_RANGES["moons"], 0.5),
-              Component(_moon(1), *CURVE_RANGES["moons"], 0.5)),
+    "moons": (Component(_moon(0), *CURVE_RANGES["moons"], 0.5), Component(_moon(1), *CURVE_RANGES["moons"], 0.5)),
 }
 
 
@@ -96,8 +95,7 @@ def project(name: str, X: np.ndarray, m: int = 2000, iters: int = 40) -> tuple[n
     for c in _components(name):
         grid = np.linspace(c.lo, c.hi, m)
         G = c.fn(grid)
-        t0 = np.concatenate([grid[_sqdist(X[i:i + CHUNK], G).argmin(1)]
-                             for i in range(0, X.shape[0], CHUNK)])
+        t0 = np.concatenate([grid[_sqdist(X[i : i + CHUNK], G).argmin(1)] for i in range(0, X.shape[0], CHUNK)])
         t = _refine(c, X, t0, (c.hi - c.lo) / (m - 1), iters)
         P = c.fn(t)
         d = np.sqrt(((X - P) ** 2).sum(1))
@@ -112,12 +110,12 @@ def _posterior(name: str, X: np.ndarray, s: float, m: int) -> tuple[np.ndarray, 
     Y, logw = dense_curve(name, m)
     logp, mean = np.empty(X.shape[0]), np.empty_like(X)
     for i in range(0, X.shape[0], CHUNK):
-        L = logw[None, :] - np.maximum(_sqdist(X[i:i + CHUNK], Y), 0) / (2 * s * s)  # (b, M)
+        L = logw[None, :] - np.maximum(_sqdist(X[i : i + CHUNK], Y), 0) / (2 * s * s)  # (b, M)
         top = L.max(1, keepdims=True)
         E = np.exp(L - top)
         Z = E.sum(1, keepdims=True)
-        logp[i:i + CHUNK] = (top + np.log(Z))[:, 0] - np.log(2 * np.pi * s * s)
-        mean[i:i + CHUNK] = (E @ Y) / Z
+        logp[i : i + CHUNK] = (top + np.log(Z))[:, 0] - np.log(2 * np.pi * s * s)
+        mean[i : i + CHUNK] = (E @ Y) / Z
     return logp, mean
 
 

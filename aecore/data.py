@@ -27,9 +27,9 @@ class DataError(CodedError):
 @dataclass(frozen=True)
 class Dataset:
     name: str
-    X: np.ndarray                      # (n, D) float32
-    y: np.ndarray                      # (n,) int64 labels (component index for curves)
-    t: np.ndarray | None = None        # (n,) intrinsic coordinate of curve points
+    X: np.ndarray  # (n, D) float32
+    y: np.ndarray  # (n,) int64 labels (component index for curves)
+    t: np.ndarray | None = None  # (n,) intrinsic coordinate of curve points
     image_shape: tuple[int, int] | None = None
     meta: dict = field(default_factory=dict)
 
@@ -50,10 +50,10 @@ def _freeze(*arrays: np.ndarray) -> None:
 
 def _digits(n: int, noise: float, seed: int) -> Dataset:
     from sklearn.datasets import load_digits
+
     d = load_digits()
     X = (d.data / 16.0).astype(np.float32)
-    return Dataset("digits", X, d.target.astype(np.int64), image_shape=(8, 8),
-                   meta={"classes": 10})
+    return Dataset("digits", X, d.target.astype(np.int64), image_shape=(8, 8), meta={"classes": 10})
 
 
 def circle_points(t: np.ndarray) -> np.ndarray:
@@ -79,8 +79,7 @@ def moons_points(t: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.where(y[:, None] == 0, upper, lower)
 
 
-CURVE_RANGES = {"circle": (0.0, 2 * np.pi), "spiral": (0.0, 3 * np.pi),
-                "sine": (-1.5, 1.5), "moons": (0.0, np.pi)}
+CURVE_RANGES = {"circle": (0.0, 2 * np.pi), "spiral": (0.0, 3 * np.pi), "sine": (-1.5, 1.5), "moons": (0.0, np.pi)}
 
 
 def _curve(name: str) -> Callable[[int, float, int], Dataset]:
@@ -91,8 +90,8 @@ def _curve(name: str) -> Callable[[int, float, int], Dataset]:
         y = rng.integers(0, 2, n) if name == "moons" else np.zeros(n, np.int64)
         pts = moons_points(t, y) if name == "moons" else CURVES[name](t)
         X = (pts + noise * rng.standard_normal(pts.shape)).astype(np.float32)
-        return Dataset(name, X, y.astype(np.int64), t=t.astype(np.float32),
-                       meta={"noise": noise, "curve": name})
+        return Dataset(name, X, y.astype(np.int64), t=t.astype(np.float32), meta={"noise": noise, "curve": name})
+
     return load
 
 
@@ -102,44 +101,50 @@ CURVES = {"circle": circle_points, "spiral": spiral_points, "sine": sine_points}
 def _surface(name: str) -> Callable[[int, float, int], Dataset]:
     def load(n: int, noise: float, seed: int) -> Dataset:
         from sklearn.datasets import make_s_curve, make_swiss_roll
+
         make = make_swiss_roll if name == "swiss_roll" else make_s_curve
         X, t = make(n, noise=noise, random_state=seed)
         X = (X / np.abs(X).max()).astype(np.float32)
         bins = np.digitize(t, np.quantile(t, [0.25, 0.5, 0.75]))
-        return Dataset(name, X, bins.astype(np.int64), t=t.astype(np.float32),
-                       meta={"noise": noise})
+        return Dataset(name, X, bins.astype(np.int64), t=t.astype(np.float32), meta={"noise": noise})
+
     return load
 
 
 def _mnist(kind: str) -> Callable[[int, float, int], Dataset]:
     def load(n: int, noise: float, seed: int) -> Dataset:
         from aecore.io.mnist import load_mnist  # local files only; a clear error otherwise
+
         return load_mnist(kind, "train", n=n)
+
     return load
 
 
 @dataclass(frozen=True)
 class DatasetSpec:
     loader: Callable[[int, float, int], Dataset]
-    kind: str            # "images" or "points"
+    kind: str  # "images" or "points"
     default_n: int
     default_noise: float
     description: str
 
 
 DATASETS: dict[str, DatasetSpec] = {
-    "digits": DatasetSpec(_digits, "images", 1797, 0.0,
-                          "8×8 handwritten digits (scikit-learn), 1 797 images, 64 pixels"),
+    "digits": DatasetSpec(
+        _digits, "images", 1797, 0.0, "8×8 handwritten digits (scikit-learn), 1 797 images, 64 pixels"
+    ),
     "circle": DatasetSpec(_curve("circle"), "points", 1000, 0.05, "noisy unit circle (2-D)"),
     "spiral": DatasetSpec(_curve("spiral"), "points", 1000, 0.03, "noisy spiral (2-D)"),
     "moons": DatasetSpec(_curve("moons"), "points", 1000, 0.05, "two half moons (2-D)"),
     "sine": DatasetSpec(_curve("sine"), "points", 1000, 0.05, "noisy sine curve (2-D)"),
     "swiss_roll": DatasetSpec(_surface("swiss_roll"), "points", 1500, 0.05, "swiss roll (3-D)"),
     "s_curve": DatasetSpec(_surface("s_curve"), "points", 1500, 0.05, "S-curve (3-D)"),
-    "mnist": DatasetSpec(_mnist("mnist"), "images", 10000, 0.0,
-                         "MNIST 28×28 digits, first 10 000 training images (local files in data/)"),
-    "fashion_mnist": DatasetSpec(_mnist("fashion_mnist"), "images", 10000, 0.0,
-                                 "Fashion-MNIST 28×28, first 10 000 training images (local files)"),
+    "mnist": DatasetSpec(
+        _mnist("mnist"), "images", 10000, 0.0, "MNIST 28×28 digits, first 10 000 training images (local files in data/)"
+    ),
+    "fashion_mnist": DatasetSpec(
+        _mnist("fashion_mnist"), "images", 10000, 0.0, "Fashion-MNIST 28×28, first 10 000 training images (local files)"
+    ),
 }
 
 POINT_DATASETS = tuple(k for k, s in DATASETS.items() if s.kind == "points")
@@ -155,8 +160,9 @@ _session_data: OrderedDict[str, Dataset] = OrderedDict()
 _session_lock = threading.Lock()
 
 
-def register_dataset(X: np.ndarray, y: np.ndarray | None = None,
-                     image_shape: tuple[int, int] | None = None, label: str = "") -> str:
+def register_dataset(
+    X: np.ndarray, y: np.ndarray | None = None, image_shape: tuple[int, int] | None = None, label: str = ""
+) -> str:
     """Keep validated user data (float32 (n, D)); returns the name experiments accept."""
     X = validate_matrix(X, label or "data")
     y = np.zeros(len(X), np.int64) if y is None else np.asarray(y)
@@ -186,23 +192,24 @@ def dataset_names() -> tuple[str, ...]:
         return tuple(DATASETS) + tuple(_session_data)
 
 
-def load_dataset(name: str, n: int | None = None, noise: float | None = None,
-                 seed: int = 0) -> Dataset:
+def load_dataset(name: str, n: int | None = None, noise: float | None = None, seed: int = 0) -> Dataset:
     """Load a dataset by name; arrays are read-only (shared safely between users)."""
     if name.startswith("upload-"):
         with _session_lock:
             if name in _session_data:
                 return _session_data[name]
-        raise DataError("that uploaded data set is no longer in memory; upload the file again.",
-                        code="upload_gone")
+        raise DataError("that uploaded data set is no longer in memory; upload the file again.", code="upload_gone")
     return _load_builtin(name, n, noise, seed)
 
 
 @lru_cache(maxsize=32)
 def _load_builtin(name: str, n: int | None, noise: float | None, seed: int) -> Dataset:
     if name not in DATASETS:
-        raise DataError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}.",
-                        code="unknown_dataset", params=dict(name=name, choices=", ".join(DATASETS)))
+        raise DataError(
+            f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}.",
+            code="unknown_dataset",
+            params=dict(name=name, choices=", ".join(DATASETS)),
+        )
     spec = DATASETS[name]
     ds = spec.loader(n or spec.default_n, spec.default_noise if noise is None else noise, seed)
     _freeze(ds.X, ds.y, ds.t)
@@ -217,40 +224,58 @@ def validate_matrix(X: object, name: str = "data") -> np.ndarray:
     try:
         A = np.asarray(X)
     except Exception as exc:  # ragged lists, objects that refuse conversion
-        raise DataError(f"{name} could not be read as a table of numbers ({exc}).",
-                        code="not_a_table", params=dict(name=name)) from None
+        raise DataError(
+            f"{name} could not be read as a table of numbers ({exc}).", code="not_a_table", params=dict(name=name)
+        ) from None
     if A.dtype == object or not (np.issubdtype(A.dtype, np.number) or A.dtype == bool):
-        raise DataError(f"{name} must contain numbers only; found values of type {A.dtype}.",
-                        code="not_numeric", params=dict(name=name, dtype=str(A.dtype)))
+        raise DataError(
+            f"{name} must contain numbers only; found values of type {A.dtype}.",
+            code="not_numeric",
+            params=dict(name=name, dtype=str(A.dtype)),
+        )
     if np.issubdtype(A.dtype, np.complexfloating):
-        raise DataError(f"{name} has complex numbers; give real values.",
-                        code="complex_values", params=dict(name=name))
+        raise DataError(f"{name} has complex numbers; give real values.", code="complex_values", params=dict(name=name))
     if A.ndim != 2:
-        raise DataError(f"{name} must be a 2-D table (rows × features); got {A.ndim} dimension(s).",
-                        code="not_2d", params=dict(name=name, ndim=A.ndim))
+        raise DataError(
+            f"{name} must be a 2-D table (rows × features); got {A.ndim} dimension(s).",
+            code="not_2d",
+            params=dict(name=name, ndim=A.ndim),
+        )
     n, d = A.shape
     if n < MIN_ROWS:
-        raise DataError(f"{name} has {n} rows; at least {MIN_ROWS} are needed.",
-                        code="too_few_rows", params=dict(name=name, rows=n, min=MIN_ROWS))
+        raise DataError(
+            f"{name} has {n} rows; at least {MIN_ROWS} are needed.",
+            code="too_few_rows",
+            params=dict(name=name, rows=n, min=MIN_ROWS),
+        )
     if d < 2:
-        raise DataError(f"{name} has {d} feature(s); at least 2 are needed.",
-                        code="too_few_features", params=dict(name=name, features=d))
+        raise DataError(
+            f"{name} has {d} feature(s); at least 2 are needed.",
+            code="too_few_features",
+            params=dict(name=name, features=d),
+        )
     if n > MAX_ROWS or d > MAX_FEATURES:
-        raise DataError(f"{name} is {n} × {d}; the limit is {MAX_ROWS} rows × {MAX_FEATURES} features.",
-                        code="table_too_large", params=dict(name=name, rows=n, features=d,
-                                                            max_rows=MAX_ROWS, max_features=MAX_FEATURES))
+        raise DataError(
+            f"{name} is {n} × {d}; the limit is {MAX_ROWS} rows × {MAX_FEATURES} features.",
+            code="table_too_large",
+            params=dict(name=name, rows=n, features=d, max_rows=MAX_ROWS, max_features=MAX_FEATURES),
+        )
     A = A.astype(np.float64)
     bad = ~np.isfinite(A)
     if bad.any():
         r, c = np.argwhere(bad)[0]
-        raise DataError(f"{name} has {int(bad.sum())} missing or infinite value(s), "
-                        f"the first at row {r + 1}, column {c + 1}; remove or fill them.",
-                        code="non_finite_values",
-                        params=dict(name=name, count=int(bad.sum()), row=int(r) + 1, column=int(c) + 1))
+        raise DataError(
+            f"{name} has {int(bad.sum())} missing or infinite value(s), "
+            f"the first at row {r + 1}, column {c + 1}; remove or fill them.",
+            code="non_finite_values",
+            params=dict(name=name, count=int(bad.sum()), row=int(r) + 1, column=int(c) + 1),
+        )
     if np.abs(A).max() > 1e6:
-        raise DataError(f"{name} has values beyond ±1e6; rescale it first.",
-                        code="values_too_large", params=dict(name=name))
+        raise DataError(
+            f"{name} has values beyond ±1e6; rescale it first.", code="values_too_large", params=dict(name=name)
+        )
     if (A.std(0) > 0).sum() < 2:
-        raise DataError(f"{name} needs at least 2 columns that are not constant.",
-                        code="constant_columns", params=dict(name=name))
+        raise DataError(
+            f"{name} needs at least 2 columns that are not constant.", code="constant_columns", params=dict(name=name)
+        )
     return A.astype(np.float32)

@@ -29,7 +29,7 @@ CAPS = {"tsne": 5000, "umap": 10000}
 @dataclass
 class Embedding:
     method: str
-    Y: np.ndarray                                  # (n, 2)
+    Y: np.ndarray  # (n, 2)
     seconds: float
     transform: Callable[[np.ndarray], np.ndarray] | None  # embeds new points
 
@@ -38,37 +38,44 @@ def embed_pca(X: np.ndarray, seed: int = 0) -> Embedding:
     t0 = time.perf_counter()
     fit = pca_fit(X)
     Y = fit.transform(X, 2)
-    return Embedding("pca", Y.astype(np.float32), time.perf_counter() - t0,
-                     lambda Z: fit.transform(Z, 2).astype(np.float32))
+    return Embedding(
+        "pca", Y.astype(np.float32), time.perf_counter() - t0, lambda Z: fit.transform(Z, 2).astype(np.float32)
+    )
 
 
 def embed_tsne(X: np.ndarray, seed: int = 0, perplexity: float = 30.0) -> Embedding:
     from openTSNE import TSNE
+
     t0 = time.perf_counter()
     perplexity = min(perplexity, (X.shape[0] - 1) / 3)
-    emb = TSNE(n_components=2, perplexity=perplexity, random_state=seed, n_jobs=1,
-               verbose=False).fit(np.asarray(X, np.float64))
+    emb = TSNE(n_components=2, perplexity=perplexity, random_state=seed, n_jobs=1, verbose=False).fit(
+        np.asarray(X, np.float64)
+    )
     Y = np.asarray(emb, np.float32)
-    return Embedding("tsne", Y, time.perf_counter() - t0,
-                     lambda Z: np.asarray(emb.transform(np.asarray(Z, np.float64)), np.float32))
+    return Embedding(
+        "tsne", Y, time.perf_counter() - t0, lambda Z: np.asarray(emb.transform(np.asarray(Z, np.float64)), np.float32)
+    )
 
 
 def embed_umap(X: np.ndarray, seed: int = 0, n_neighbors: int = 15) -> Embedding:
     import umap
+
     t0 = time.perf_counter()
     with UMAP_LOCK:
-        model = umap.UMAP(n_components=2, n_neighbors=min(n_neighbors, X.shape[0] - 1),
-                          random_state=seed, n_jobs=1)
+        model = umap.UMAP(n_components=2, n_neighbors=min(n_neighbors, X.shape[0] - 1), random_state=seed, n_jobs=1)
         Y = model.fit_transform(X).astype(np.float32)
 
     def transform(Z: np.ndarray) -> np.ndarray:
         with UMAP_LOCK:
             return model.transform(Z).astype(np.float32)
+
     return Embedding("umap", Y, time.perf_counter() - t0, transform)
 
 
 EMBEDDINGS: dict[str, Callable[..., Embedding]] = {
-    "pca": embed_pca, "tsne": embed_tsne, "umap": embed_umap,
+    "pca": embed_pca,
+    "tsne": embed_tsne,
+    "umap": embed_umap,
 }
 
 
@@ -76,11 +83,11 @@ def trustworthiness(X: np.ndarray, Y: np.ndarray, k: int = 10) -> float:
     return float(_trust(np.asarray(X, np.float64), np.asarray(Y, np.float64), n_neighbors=k))
 
 
-def knn_accuracy(Y: np.ndarray, labels: np.ndarray, k: int = 5, folds: int = 5,
-                 seed: int = 0) -> float:
+def knn_accuracy(Y: np.ndarray, labels: np.ndarray, k: int = 5, folds: int = 5, seed: int = 0) -> float:
     """Cross-validated accuracy of a k-NN classifier on the embedding (stratified folds);
     NaN when the labels cannot support it (one class, or a class with fewer rows than folds)."""
     from sklearn.model_selection import StratifiedKFold
+
     _, counts = np.unique(labels, return_counts=True)
     if len(counts) < 2 or counts.min() < 2:
         return float("nan")

@@ -13,8 +13,7 @@ from typing import Any
 class CodedError(ValueError):
     """A ValueError with an optional translation ``code`` and its ``params``."""
 
-    def __init__(self, message: str = "", code: str | None = None,
-                 params: dict[str, Any] | None = None) -> None:
+    def __init__(self, message: str = "", code: str | None = None, params: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.params = dict(params or {})

@@ -28,24 +28,35 @@ def normalize(weights, name: str = "P") -> np.ndarray:
     an empty list, too many outcomes, non-finite or negative entries, or a zero sum."""
     w = np.asarray(weights, np.float64).ravel()
     if w.size == 0:
-        raise DistributionError(f"{name} has no outcomes; give at least one weight.",
-                                code="dist_empty", params=dict(name=name))
+        raise DistributionError(
+            f"{name} has no outcomes; give at least one weight.", code="dist_empty", params=dict(name=name)
+        )
     if w.size > MAX_OUTCOMES:
-        raise DistributionError(f"{name} has {w.size} outcomes; at most {MAX_OUTCOMES} "
-                                "are allowed.", code="dist_too_many",
-                                params=dict(name=name, count=w.size, max=MAX_OUTCOMES))
+        raise DistributionError(
+            f"{name} has {w.size} outcomes; at most {MAX_OUTCOMES} are allowed.",
+            code="dist_too_many",
+            params=dict(name=name, count=w.size, max=MAX_OUTCOMES),
+        )
     if not np.all(np.isfinite(w)):
-        raise DistributionError(f"{name} has an empty or non-numeric entry; fill every "
-                                "cell with a number.", code="dist_not_numeric", params=dict(name=name))
+        raise DistributionError(
+            f"{name} has an empty or non-numeric entry; fill every cell with a number.",
+            code="dist_not_numeric",
+            params=dict(name=name),
+        )
     if np.any(w < 0):
         bad = int(np.argmax(w < 0)) + 1
-        raise DistributionError(f"{name} has a negative weight (outcome {bad}); probabilities "
-                                "cannot be negative.", code="dist_negative",
-                                params=dict(name=name, outcome=bad))
+        raise DistributionError(
+            f"{name} has a negative weight (outcome {bad}); probabilities cannot be negative.",
+            code="dist_negative",
+            params=dict(name=name, outcome=bad),
+        )
     total = w.sum()
     if total <= 0:
-        raise DistributionError(f"{name}'s weights sum to zero; give at least one positive weight.",
-                                code="dist_zero_sum", params=dict(name=name))
+        raise DistributionError(
+            f"{name}'s weights sum to zero; give at least one positive weight.",
+            code="dist_zero_sum",
+            params=dict(name=name),
+        )
     return w / total
 
 
@@ -65,8 +76,11 @@ def _paired(p, q) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """P and Q as float64 arrays of the same outcomes, and the mask of P's support."""
     p, q = np.asarray(p, np.float64), np.asarray(q, np.float64)
     if p.shape != q.shape:
-        raise DistributionError(f"P has {p.size} outcomes and Q has {q.size}; they must match.",
-                                code="dist_mismatch", params=dict(p=p.size, q=q.size))
+        raise DistributionError(
+            f"P has {p.size} outcomes and Q has {q.size}; they must match.",
+            code="dist_mismatch",
+            params=dict(p=p.size, q=q.size),
+        )
     return p, q, p > 0
 
 
@@ -100,6 +114,11 @@ def kl_terms(p, q, base: float = 2.0) -> np.ndarray:
 
 def summary(p, q, base: float = 2.0) -> dict[str, float]:
     """Every quantity the annex shows, for normalised P and Q."""
-    return {"H_P": entropy(p, base), "H_Q": entropy(q, base),
-            "H_PQ": cross_entropy(p, q, base), "H_QP": cross_entropy(q, p, base),
-            "KL_PQ": kl_divergence(p, q, base), "KL_QP": kl_divergence(q, p, base)}
+    return {
+        "H_P": entropy(p, base),
+        "H_Q": entropy(q, base),
+        "H_PQ": cross_entropy(p, q, base),
+        "H_QP": cross_entropy(q, p, base),
+        "KL_PQ": kl_divergence(p, q, base),
+        "KL_QP": kl_divergence(q, p, base),
+    }

@@ -50,32 +50,43 @@ def salt_and_pepper(x: torch.Tensor, level: float, generator: torch.Generator) -
 @dataclass(frozen=True)
 class Corruption:
     fn: Callable[[torch.Tensor, float, torch.Generator], torch.Tensor]
-    symbol: str        # the level's symbol in the formulas (σ or ν)
-    hi: float          # largest admissible level
-    formula: str       # LaTeX of the corruption
+    symbol: str  # the level's symbol in the formulas (σ or ν)
+    hi: float  # largest admissible level
+    formula: str  # LaTeX of the corruption
 
 
 CORRUPTIONS: dict[str, Corruption] = {
-    "gaussian": Corruption(gaussian, "σ", 2.0,
-                           r"\tilde x = x + \varepsilon,\ \varepsilon \sim \mathcal N(0, \sigma^2 I)"),
-    "masking": Corruption(masking, "ν", 1.0,
-                          r"\tilde x_i = \begin{cases}0 & \text{prob. } \nu\\ x_i & \text{prob. } 1-\nu\end{cases}"),
-    "salt_and_pepper": Corruption(salt_and_pepper, "ν", 1.0,
-                                  r"\tilde x_i = \begin{cases}0 & \text{prob. } \nu/2\\ 1 & \text{prob. } \nu/2"
-                                  r"\\ x_i & \text{prob. } 1-\nu\end{cases}"),
+    "gaussian": Corruption(
+        gaussian, "σ", 2.0, r"\tilde x = x + \varepsilon,\ \varepsilon \sim \mathcal N(0, \sigma^2 I)"
+    ),
+    "masking": Corruption(
+        masking, "ν", 1.0, r"\tilde x_i = \begin{cases}0 & \text{prob. } \nu\\ x_i & \text{prob. } 1-\nu\end{cases}"
+    ),
+    "salt_and_pepper": Corruption(
+        salt_and_pepper,
+        "ν",
+        1.0,
+        r"\tilde x_i = \begin{cases}0 & \text{prob. } \nu/2\\ 1 & \text{prob. } \nu/2"
+        r"\\ x_i & \text{prob. } 1-\nu\end{cases}",
+    ),
 }
 
 
 def corrupt(name: str, x: torch.Tensor, level: float, generator: torch.Generator) -> torch.Tensor:
     """Apply the registered corruption ``name`` at ``level``; a clear error for bad input."""
     if name not in CORRUPTIONS:
-        raise ConfigError(f"unknown corruption {name!r}; choose one of {', '.join(CORRUPTIONS)}.",
-                          code="not_a_choice",
-                          params=dict(name="corruption", value=name, choices=", ".join(CORRUPTIONS)))
+        raise ConfigError(
+            f"unknown corruption {name!r}; choose one of {', '.join(CORRUPTIONS)}.",
+            code="not_a_choice",
+            params=dict(name="corruption", value=name, choices=", ".join(CORRUPTIONS)),
+        )
     spec = CORRUPTIONS[name]
     if not 0.0 <= level <= spec.hi:
-        raise ConfigError(f"{name} level {level!r} must be between 0 and {spec.hi}.",
-                          code="noise_level", params=dict(name=name, value=f"{level!r}", hi=spec.hi))
+        raise ConfigError(
+            f"{name} level {level!r} must be between 0 and {spec.hi}.",
+            code="noise_level",
+            params=dict(name=name, value=f"{level!r}", hi=spec.hi),
+        )
     return spec.fn(x, float(level), generator)
 
 

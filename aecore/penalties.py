@@ -80,8 +80,11 @@ def jacobian_fro2(model: nn.Module, x: torch.Tensor, h: torch.Tensor | None = No
 
 def _check_weight(name: str, value: float) -> float:
     if not value >= 0 or value == float("inf"):
-        raise ConfigError(f"the {name} weight must be a finite number ≥ 0; got {value!r}.",
-                          code="penalty_weight", params=dict(name=name, value=f"{value!r}"))
+        raise ConfigError(
+            f"the {name} weight must be a finite number ≥ 0; got {value!r}.",
+            code="penalty_weight",
+            params=dict(name=name, value=f"{value!r}"),
+        )
     return float(value)
 
 
@@ -106,7 +109,8 @@ def kl_sparsity(weight: float, rho: float = 0.05, **_) -> Penalty:
     if not 0 < rho < 1:
         raise ConfigError(
             f"the target activation ρ must lie strictly between 0 and 1; got {rho!r}.",
-            code="sparsity_target", params=dict(value=f"{rho!r}"),
+            code="sparsity_target",
+            params=dict(value=f"{rho!r}"),
         )
 
     def penalty(model: nn.Module, x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
@@ -147,6 +151,9 @@ PENALTIES: dict[str, Callable[..., Penalty | None]] = {
 def make_penalty(name: str, weight: float = 0.0, **kw) -> Penalty | None:
     """The registered penalty ``name`` with its weight (and ρ for KL)."""
     if name not in PENALTIES:
-        raise ConfigError(f"unknown penalty {name!r}; choose one of {', '.join(PENALTIES)}.",
-                          code="not_a_choice", params=dict(name="penalty", value=name, choices=", ".join(PENALTIES)))
+        raise ConfigError(
+            f"unknown penalty {name!r}; choose one of {', '.join(PENALTIES)}.",
+            code="not_a_choice",
+            params=dict(name="penalty", value=name, choices=", ".join(PENALTIES)),
+        )
     return PENALTIES[name](weight, **kw)

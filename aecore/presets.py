@@ -74,12 +74,19 @@ def lookup(name: str, cfg: Config) -> Result | None:
 def build(name: str, cfg: Config, on_progress: Callable | None = None) -> Path:
     """Train (name, cfg) from scratch and write its preset file."""
     result = registry()[name].run(cfg, on_progress)
-    header = {"experiment": name, "config": cfg.to_dict(), "torch": torch.__version__,
-              "python": platform.python_version(), "threads": torch.get_num_threads()}
+    header = {
+        "experiment": name,
+        "config": cfg.to_dict(),
+        "torch": torch.__version__,
+        "python": platform.python_version(),
+        "threads": torch.get_num_threads(),
+    }
     data = resultfile.dump(result, header)
     if len(data) > MAX_FILE_BYTES:
-        raise ValueError(f"the {name} preset would be {len(data) / 2**20:.1f} MB "
-                         f"(limit {MAX_FILE_BYTES // 2**20} MB); store less in its arrays.")
+        raise ValueError(
+            f"the {name} preset would be {len(data) / 2**20:.1f} MB "
+            f"(limit {MAX_FILE_BYTES // 2**20} MB); store less in its arrays."
+        )
     DIR.mkdir(parents=True, exist_ok=True)
     path = path_for(name, cfg)
     path.write_bytes(data)

@@ -39,10 +39,15 @@ def match(files: dict[str, bytes], models: dict[str, nn.Module]) -> dict[str, di
                 raise WeightsError(
                     f"these weights belong to no model of this lesson (stage {stage!r}; this lesson "
                     f"trains {', '.join(map(repr, known))}). Export them from this lesson.",
-                    code="weights_foreign_stage", params=dict(stage=stage, stages=", ".join(known)))
+                    code="weights_foreign_stage",
+                    params=dict(stage=stage, stages=", ".join(known)),
+                )
             if stage in out:
-                raise WeightsError(f"two files hold the {stage!r} weights; give one.",
-                                   code="weights_duplicate_stage", params=dict(stage=stage))
+                raise WeightsError(
+                    f"two files hold the {stage!r} weights; give one.",
+                    code="weights_duplicate_stage",
+                    params=dict(stage=stage),
+                )
             model = load_weights(data, copy.deepcopy(models[known[stage]]))
         except WeightsError as exc:
             exc.args = (f"{fname}: {exc}",)
@@ -52,8 +57,7 @@ def match(files: dict[str, bytes], models: dict[str, nn.Module]) -> dict[str, di
     return out
 
 
-def replay(name: str, cfg: Config, states: dict[str, dict[str, Any]],
-           on_progress: ProgressFn | None = None) -> Result:
+def replay(name: str, cfg: Config, states: dict[str, dict[str, Any]], on_progress: ProgressFn | None = None) -> Result:
     """Run experiment ``name`` with ``states`` in place of training those stages."""
     with replaying(states):
         result = get(name).run(cfg, on_progress)

@@ -111,9 +111,7 @@ def dead_fraction(z: np.ndarray) -> float:
     return float(1 - (np.asarray(z) > 0).any(0).mean())
 
 
-def feature_stats(
-    z: np.ndarray, dec_dirs: np.ndarray, head_weight: np.ndarray, top: int = 12
-) -> dict[str, np.ndarray]:
+def feature_stats(z: np.ndarray, dec_dirs: np.ndarray, head_weight: np.ndarray, top: int = 12) -> dict[str, np.ndarray]:
     """Per feature: firing frequency, mean activation when on, top inputs, logit effect.
 
     ``logit_effect[j] = W_head @ d_j``: how the class logits move per unit activation of

@@ -19,9 +19,9 @@ from scipy.linalg import subspace_angles
 
 @dataclass(frozen=True)
 class PCAFit:
-    mean: np.ndarray         # (D,)
-    eigvals: np.ndarray      # (D,) descending, covariance with ddof = 0
-    components: np.ndarray   # (D, D) columns are eigenvectors, deterministic signs
+    mean: np.ndarray  # (D,)
+    eigvals: np.ndarray  # (D,) descending, covariance with ddof = 0
+    components: np.ndarray  # (D, D) columns are eigenvectors, deterministic signs
 
     def basis(self, k: int) -> np.ndarray:
         return self.components[:, :k]
@@ -75,8 +75,10 @@ def gram(W: np.ndarray) -> np.ndarray:
 # The closed forms accept NumPy arrays or torch tensors (the VAE trains with the very
 # same function it is checked with); the last axis holds the latent dimensions.
 
+
 def _exp(a):
     import torch
+
     return torch.exp(a) if torch.is_tensor(a) else np.exp(a)
 
 
@@ -109,14 +111,15 @@ def normal_logpdf(z: np.ndarray, mu: np.ndarray, logvar: np.ndarray) -> np.ndarr
     return (-0.5 * (np.log(2 * np.pi) + logvar + (z - mu) ** 2 / np.exp(logvar))).sum(-1)
 
 
-def kl_monte_carlo(mu1, logvar1, mu2, logvar2, n_samples: int,
-                   rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def kl_monte_carlo(
+    mu1, logvar1, mu2, logvar2, n_samples: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """Monte Carlo estimate of KL(q ‖ p) = E_{z∼q}[log q(z) − log p(z)] with z = μ₁ + σ₁ ε.
 
     Arrays (..., k); returns the estimate and its standard error, each of shape (...)."""
     mu1, logvar1 = np.asarray(mu1, np.float64), np.asarray(logvar1, np.float64)
     mu2, logvar2 = np.broadcast_arrays(np.asarray(mu2, np.float64), np.asarray(logvar2, np.float64))
-    eps = rng.standard_normal((n_samples, *mu1.shape))           # (S, ..., k)
+    eps = rng.standard_normal((n_samples, *mu1.shape))  # (S, ..., k)
     z = mu1 + np.exp(0.5 * logvar1) * eps
     log_ratio = normal_logpdf(z, mu1, logvar1) - normal_logpdf(z, mu2, logvar2)  # (S, ...)
     return log_ratio.mean(0), log_ratio.std(0, ddof=1) / np.sqrt(n_samples)

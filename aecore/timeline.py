@@ -34,11 +34,13 @@ class Timeline:
 
     def wrap(self, on_progress: ProgressFn | None) -> ProgressFn:
         """A progress callback that snapshots at the planned epochs, then forwards."""
+
         def hook(p: Progress) -> bool | None:
             self.last = p.epoch
             if p.epoch in self.at and p.epoch != self.epochs[-1]:
                 self._snap(p.epoch)
             return on_progress(p) if on_progress is not None else None
+
         return hook
 
     def finish(self) -> None:

@@ -40,10 +40,10 @@ class TrainConfig(Config):
 
 @dataclass(frozen=True)
 class Progress:
-    stage: str      # which model is training ("linear AE", ...)
-    epoch: int      # 1-based epoch just finished
-    epochs: int     # planned epochs of this stage
-    loss: float     # mean training loss of that epoch
+    stage: str  # which model is training ("linear AE", ...)
+    epoch: int  # 1-based epoch just finished
+    epochs: int  # planned epochs of this stage
+    loss: float  # mean training loss of that epoch
 
 
 class ProgressFn(Protocol):
@@ -67,8 +67,10 @@ class TrainingDiverged(RuntimeError):
 
     def __init__(self, stage: str, epoch: int, loss: float):
         self.stage, self.epoch, self.loss = stage, epoch, loss
-        super().__init__(f"Training of {stage} diverged at epoch {epoch} (loss = {loss}). "
-                         "Lower the learning rate or check the data for extreme values.")
+        super().__init__(
+            f"Training of {stage} diverged at epoch {epoch} (loss = {loss}). "
+            "Lower the learning rate or check the data for extreme values."
+        )
 
 
 Corrupt = Callable[[torch.Tensor, torch.Generator], torch.Tensor]
@@ -118,7 +120,7 @@ def _replayed(model, stage, x_all, y_all, cfg, bs, corrupt, loss_of, on_progress
     gen = torch.Generator().manual_seed(cfg.seed)
     total, n = 0.0, x_all.shape[0]
     for start in range(0, n, bs):  # with autograd on: some penalties differentiate (contractive)
-        xb, yb = x_all[start:start + bs], y_all[start:start + bs]
+        xb, yb = x_all[start : start + bs], y_all[start : start + bs]
         xin = corrupt(xb, gen) if corrupt is not None else xb
         total += float(loss_of(model, xin, yb).detach()) * xb.shape[0]
     model.load_state_dict(state, strict=True)  # a loss may update buffers (SAE dead counters)
@@ -129,9 +131,17 @@ def _replayed(model, stage, x_all, y_all, cfg, bs, corrupt, loss_of, on_progress
     return hist
 
 
-def fit(model: torch.nn.Module, X, cfg: TrainConfig, *, target=None,
-        corrupt: Corrupt | None = None, on_progress: ProgressFn | None = None,
-        stage: str = "autoencoder", loss_fn: Callable | None = None) -> History:
+def fit(
+    model: torch.nn.Module,
+    X,
+    cfg: TrainConfig,
+    *,
+    target=None,
+    corrupt: Corrupt | None = None,
+    on_progress: ProgressFn | None = None,
+    stage: str = "autoencoder",
+    loss_fn: Callable | None = None,
+) -> History:
     """Train ``model`` in place on X (n, D) to reconstruct ``target`` (default X).
 
     ``loss_fn(model, x_in, x_target) -> scalar`` defaults to ``model.training_loss``.
@@ -147,8 +157,7 @@ def fit(model: torch.nn.Module, X, cfg: TrainConfig, *, target=None,
     opt = make_optimizer(model.parameters(), cfg)
     steps_per_epoch = math.ceil(n / bs)
     total_steps = cfg.epochs * steps_per_epoch
-    sched = (torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=total_steps)
-             if cfg.schedule == "cosine" else None)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=total_steps) if cfg.schedule == "cosine" else None
     loss_of = loss_fn or (lambda m, xi, xt: m.training_loss(xi, xt))
     model.fit_stage = stage  # which stage's weights these are (exports name it; replay keys on it)
     replayed = _replayed(model, stage, x_all, y_all, cfg, bs, corrupt, loss_of, on_progress)
@@ -160,7 +169,7 @@ def fit(model: torch.nn.Module, X, cfg: TrainConfig, *, target=None,
         order = torch.randperm(n, generator=gen).to(device) if bs < n else None
         total = torch.zeros((), device=device)
         for start in range(0, n, bs):
-            idx = None if order is None else order[start:start + bs]
+            idx = None if order is None else order[start : start + bs]
             xb = x_all if idx is None else x_all.index_select(0, idx)
             yb = y_all if idx is None else y_all.index_select(0, idx)
             xin = corrupt(xb, gen) if corrupt is not None else xb
@@ -189,7 +198,7 @@ def fit(model: torch.nn.Module, X, cfg: TrainConfig, *, target=None,
 def predict(fn: Callable[[torch.Tensor], torch.Tensor], X, batch: int = 8192) -> np.ndarray:
     """Apply ``fn`` (e.g. model.encode) to X in batches; a float32 NumPy array back."""
     x = as_tensor(X)
-    out = [fn(x[i:i + batch]).float().cpu() for i in range(0, x.shape[0], batch)]
+    out = [fn(x[i : i + batch]).float().cpu() for i in range(0, x.shape[0], batch)]
     return torch.cat(out).numpy()
 
 
@@ -197,5 +206,6 @@ def warm_up() -> None:
     """One tiny optimiser step: the first ``step()`` of a process imports torch._dynamo
     (seconds), which a server should pay at start-up, not on a student's first click."""
     from aecore.models import ModelConfig, build_model
+
     model = build_model(ModelConfig(input_dim=4, hidden=(4,), latent_dim=1))
     fit(model, np.zeros((8, 4), np.float32), TrainConfig(epochs=1))

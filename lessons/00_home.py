@@ -11,11 +11,14 @@ from ui.presenter import prose
 st.title(t("home.title"))
 prose(t("home.lead"))
 keys = ("x", "encoder", "h", "decoder", "xhat", "encoder_note", "code_note", "decoder_note")
-st.plotly_chart(autoencoder_diagram({k: t(f"home.diagram.{k}") for k in keys}),
-                config={"displayModeBar": False}, key="home.diagram")
+st.plotly_chart(
+    autoencoder_diagram({k: t(f"home.diagram.{k}") for k in keys}), config={"displayModeBar": False}, key="home.diagram"
+)
 st.caption(t("home.diagram.caption"))
-st.latex(r"h = f_\theta(x), \qquad \hat{x} = g_\phi(h), \qquad "
-         r"\mathcal{L}(\theta,\phi) = \mathbb{E}_x\, d\big(x,\, g_\phi(f_\theta(x))\big)")
+st.latex(
+    r"h = f_\theta(x), \qquad \hat{x} = g_\phi(h), \qquad "
+    r"\mathcal{L}(\theta,\phi) = \mathbb{E}_x\, d\big(x,\, g_\phi(f_\theta(x))\big)"
+)
 
 st.subheader(t("home.map"))
 lessons = [p for p in PAGES if p.url_path != "home"]
@@ -27,5 +30,4 @@ for i, spec in enumerate(lessons):
 
 info = device_info()
 where = info["device"] if info["device"] == info["name"] else f"{info['device']} ({info['name']})"
-st.info(t("home.device", device=where, torch=info["torch"]),
-        icon=":material/memory:")
+st.info(t("home.device", device=where, torch=info["torch"]), icon=":material/memory:")

@@ -17,8 +17,9 @@ LESSON, SEL = "latent", "latent.selected"
 st.title(t("latent.title"))
 prose(t("latent.explain"))
 
-cfg = settings_form(LESSON, LatentConfig(dataset=sidebar.dataset()),
-                    ["epochs", "perplexity", "n_neighbors", "seed"], columns=4)
+cfg = settings_form(
+    LESSON, LatentConfig(dataset=sidebar.dataset()), ["epochs", "perplexity", "n_neighbors", "seed"], columns=4
+)
 if cfg.dataset != sidebar.dataset():
     cfg = LatentConfig(**{**cfg.to_dict(), "dataset": sidebar.dataset()})
 res = training_panel(LESSON, cfg, auto=True)
@@ -28,8 +29,7 @@ def _update_selection(events: dict) -> None:
     """The map whose selection changed (and is not empty) sets the shared selection."""
     last = st.session_state.setdefault("latent.last_events", {})
     for m, ev in events.items():
-        pts = sorted({int(p["customdata"]) for p in ev.selection.get("points", [])
-                      if "customdata" in p}) if ev else []
+        pts = sorted({int(p["customdata"]) for p in ev.selection.get("points", []) if "customdata" in p}) if ev else []
         if pts and pts != last.get(m):
             st.session_state[SEL] = pts
         last[m] = pts
@@ -39,23 +39,45 @@ def _timeline(tl: dict, a: dict) -> None:
     """Scrub the autoencoder's map, reconstructions and code histograms through training."""
     st.subheader(t("latent.timeline.title"))
     epochs = [int(e) for e in tl["epochs"]]
-    epoch = st.select_slider(t("latent.timeline.slider"), options=epochs, value=epochs[-1],
-                             key=f"latent.timeline.epoch.{len(epochs)}.{epochs[-1]}")
+    epoch = st.select_slider(
+        t("latent.timeline.slider"),
+        options=epochs,
+        value=epochs[-1],
+        key=f"latent.timeline.epoch.{len(epochs)}.{epochs[-1]}",
+    )
     i, box = epochs.index(epoch), basic.timeline_box(tl["codes"])
     left, right = st.columns(2)
-    left.plotly_chart(basic.map_figure(tl["codes"][i], a["labels"], t("latent.timeline.map", epoch=epoch),
-                                       box=box), key="latent.timeline.map")
-    names = {"h1": "h₁", "h2": "h₂", "x": t("latent.timeline.code"), "y": t("latent.timeline.count"),
-             "title": t("latent.timeline.hist")}
+    left.plotly_chart(
+        basic.map_figure(tl["codes"][i], a["labels"], t("latent.timeline.map", epoch=epoch), box=box),
+        key="latent.timeline.map",
+    )
+    names = {
+        "h1": "h₁",
+        "h2": "h₂",
+        "x": t("latent.timeline.code"),
+        "y": t("latent.timeline.count"),
+        "title": t("latent.timeline.hist"),
+    }
     right.plotly_chart(basic.code_histograms(tl["codes"][i], box, names), key="latent.timeline.hist")
     if a["image_shape"] is not None:
         rows = np.asarray(tl["rows"], int)
-        st.plotly_chart(image_grid({t("latent.original"): a["X"][rows],
-                                    t("latent.reconstruction"): tl["recon"][i]}, a["image_shape"]),
-                        key="latent.timeline.images")
+        st.plotly_chart(
+            image_grid(
+                {t("latent.original"): a["X"][rows], t("latent.reconstruction"): tl["recon"][i]}, a["image_shape"]
+            ),
+            key="latent.timeline.images",
+        )
     pct = lambda v: f"{100 * v:.1f} %"
-    st.caption(t("latent.timeline.summary", epoch=epoch, knn=pct(tl["knn"][i]), first=pct(tl["knn"][0]),
-                 last=pct(tl["knn"][-1]), final=epochs[-1]))
+    st.caption(
+        t(
+            "latent.timeline.summary",
+            epoch=epoch,
+            knn=pct(tl["knn"][i]),
+            first=pct(tl["knn"][0]),
+            last=pct(tl["knn"][-1]),
+            final=epochs[-1],
+        )
+    )
 
 
 if res is not None:
@@ -71,7 +93,10 @@ if res is not None:
             with col:
                 events[meth] = st.plotly_chart(
                     basic.map_figure(a["maps"][meth], a["labels"], title, selected),
-                    key=f"latent.map.{meth}", on_select="rerun", selection_mode=("lasso", "box"))
+                    key=f"latent.map.{meth}",
+                    on_select="rerun",
+                    selection_mode=("lasso", "box"),
+                )
     _update_selection(events)
     st.caption(t("latent.select_hint"))
     selected = np.asarray(st.session_state.get(SEL, []), int)
@@ -79,21 +104,31 @@ if res is not None:
         show = selected[:16]
         st.markdown(t("latent.selected", n=len(selected), shown=len(show)))
         if a["image_shape"] is not None:
-            st.plotly_chart(image_grid({t("latent.original"): a["X"][show],
-                                        t("latent.reconstruction"): a["recon"][show]},
-                                       a["image_shape"]), key="latent.sel_images")
+            st.plotly_chart(
+                image_grid(
+                    {t("latent.original"): a["X"][show], t("latent.reconstruction"): a["recon"][show]}, a["image_shape"]
+                ),
+                key="latent.sel_images",
+            )
         if st.button(t("latent.clear"), key="latent.clear"):
             st.session_state[SEL] = []
             st.rerun()
-    table = {t("latent.col.method"): [t(f"latent.method.{k}") for k in METHODS],
-             t("latent.col.trust"): [m[f"{k}_trustworthiness"] for k in METHODS],
-             t("latent.col.knn"): [m[f"{k}_knn_accuracy"] for k in METHODS],
-             t("latent.col.seconds"): [m[f"{k}_fit_seconds"] for k in METHODS],
-             t("latent.col.new"): [t(f"latent.new.{NEW_POINT[k]}") for k in METHODS]}
-    st.dataframe(table, hide_index=True, column_config={
-        t("latent.col.trust"): st.column_config.NumberColumn(format="%.3f"),
-        t("latent.col.knn"): st.column_config.NumberColumn(format="%.3f"),
-        t("latent.col.seconds"): st.column_config.NumberColumn(format="%.2f")})
+    table = {
+        t("latent.col.method"): [t(f"latent.method.{k}") for k in METHODS],
+        t("latent.col.trust"): [m[f"{k}_trustworthiness"] for k in METHODS],
+        t("latent.col.knn"): [m[f"{k}_knn_accuracy"] for k in METHODS],
+        t("latent.col.seconds"): [m[f"{k}_fit_seconds"] for k in METHODS],
+        t("latent.col.new"): [t(f"latent.new.{NEW_POINT[k]}") for k in METHODS],
+    }
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={
+            t("latent.col.trust"): st.column_config.NumberColumn(format="%.3f"),
+            t("latent.col.knn"): st.column_config.NumberColumn(format="%.3f"),
+            t("latent.col.seconds"): st.column_config.NumberColumn(format="%.2f"),
+        },
+    )
     claims_box(LESSON, get(LESSON), m, fmt(m, 3))
     prose(t("latent.reading"))
     _timeline(a["timeline"], a)

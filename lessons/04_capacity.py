@@ -61,9 +61,7 @@ if res is not None:
     names = {k: t(f"capacity.fig.{k}") for k in ("undercomplete", "overcomplete", "data", "noise")}
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(
-            fr.copy_bars(m, {**names, "title": t("capacity.fig.bars")}), key="capacity.bars"
-        )
+        st.plotly_chart(fr.copy_bars(m, {**names, "title": t("capacity.fig.bars")}), key="capacity.bars")
         st.caption(t("capacity.fig.bars_summary", ratio=f"{m['noise_ratio']:.2f}"))
     with right:
         st.plotly_chart(
@@ -99,13 +97,9 @@ if res is not None:
         c1.metric(t("capacity.greedy.stacked"), f"{m['greedy_stacked_data_mse']:.4g}")
         c2.metric(t("capacity.greedy.finetuned"), f"{m['greedy_data_mse']:.4g}")
         c3.metric(t("capacity.greedy.end_to_end"), f"{m['undercomplete_data_mse']:.4g}")
-        curves = {
-            k: v for k, v in res.histories.items() if k.startswith(("greedy", "undercomplete"))
-        }
+        curves = {k: v for k, v in res.histories.items() if k.startswith(("greedy", "undercomplete"))}
         st.plotly_chart(
-            loss_figure(
-                curves, t("capacity.greedy.loss"), xlabel=t("panel.epoch"), ylabel=t("panel.loss")
-            ),
+            loss_figure(curves, t("capacity.greedy.loss"), xlabel=t("panel.epoch"), ylabel=t("panel.loss")),
             key="capacity.greedy_loss",
         )
         better = m["greedy_data_mse"] < m["undercomplete_data_mse"]

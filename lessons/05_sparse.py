@@ -29,9 +29,7 @@ st.latex(
     r"\Omega_{KL}=\beta\sum_j\mathrm{KL}(\rho\,\|\,\hat\rho_j),\qquad"
     r"\hat\rho_j=\frac1n\sum_i h_{ij}"
 )
-st.latex(
-    r"\mathrm{KL}(\rho\,\|\,\hat\rho_j)=\rho\log\frac{\rho}{\hat\rho_j}+(1-\rho)\log\frac{1-\rho}{1-\hat\rho_j}"
-)
+st.latex(r"\mathrm{KL}(\rho\,\|\,\hat\rho_j)=\rho\log\frac{\rho}{\hat\rho_j}+(1-\rho)\log\frac{1-\rho}{1-\hat\rho_j}")
 st.markdown(t("sparse.explain_kl"))
 
 cfg = settings_form(
@@ -45,9 +43,7 @@ if res is not None:
     m, a = res.metrics, res.arrays
     cols = st.columns(4)
     for col, key in zip(cols, ("mean_activation", "fraction_active", "dead_units", "recon_mse")):
-        col.metric(
-            t(f"sparse.metric.{key}", penalty=t(f"sparse.penalty.{cfg.penalty}")), f"{m[key]:.4g}"
-        )
+        col.metric(t(f"sparse.metric.{key}", penalty=t(f"sparse.penalty.{cfg.penalty}")), f"{m[key]:.4g}")
     claims_box(LESSON, get(LESSON), m, fmt(m))
     pen = {p: t(f"sparse.penalty.{p}") for p in PENALTY_NAMES}
     rows = [
@@ -131,9 +127,7 @@ if res is not None:
     )
     st.caption(t("sparse.detail.features_summary", shown=min(64, F.shape[0]), total=F.shape[0]))
     default_unit = int(np.argmax(H.mean(0)))
-    unit = int(
-        st.number_input(t("sparse.detail.unit"), 0, H.shape[1] - 1, default_unit, key="sparse.unit")
-    )
+    unit = int(st.number_input(t("sparse.detail.unit"), 0, H.shape[1] - 1, default_unit, key="sparse.unit"))
     top = np.argsort(H[:, unit])[::-1][:10]
     grid = {
         t("sparse.detail.feature_row"): fr.normalize_images(F[unit : unit + 1]),

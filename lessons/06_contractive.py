@@ -21,9 +21,7 @@ st.latex(
     r"\lVert J_f(x)\rVert_F^2=\sum_{j,i}\Big(\frac{\partial h_j}{\partial x_i}\Big)^2"
 )
 st.markdown(t("contractive.explain_closed"))
-st.latex(
-    r"h=\sigma(Wx+b):\qquad \lVert J_f(x)\rVert_F^2=\sum_j\big(h_j(1-h_j)\big)^2\lVert W_j\rVert^2"
-)
+st.latex(r"h=\sigma(Wx+b):\qquad \lVert J_f(x)\rVert_F^2=\sum_j\big(h_j(1-h_j)\big)^2\lVert W_j\rVert^2")
 st.markdown(t("contractive.explain_tied"))
 
 cfg = settings_form(
@@ -48,9 +46,7 @@ if res is not None:
     models = {k: t(f"contractive.model.{k}") for k in ("ae", "cae")}
     st.subheader(t("contractive.images.heading"))
     cols = st.columns(4)
-    for col, key in zip(
-        cols, ("jacobian_fro_ae", "jacobian_fro_cae", "recon_mse_ae", "recon_mse_cae")
-    ):
+    for col, key in zip(cols, ("jacobian_fro_ae", "jacobian_fro_cae", "recon_mse_ae", "recon_mse_cae")):
         col.metric(t(f"contractive.metric.{key}"), f"{m[key]:.4g}")
     claims_box(LESSON, get(LESSON), m, fmt(m))
     left, right = st.columns(2)
@@ -121,9 +117,7 @@ if res is not None:
     st.subheader(t("contractive.curve.heading"))
     st.markdown(t("contractive.curve.explain"))
     cols = st.columns(4)
-    for col, key in zip(
-        cols, ("tangent_alignment_ae", "tangent_alignment_cae", "anisotropy_ae", "anisotropy_cae")
-    ):
+    for col, key in zip(cols, ("tangent_alignment_ae", "tangent_alignment_cae", "anisotropy_ae", "anisotropy_cae")):
         col.metric(t(f"contractive.metric.{key}"), f"{m[key]:.3g}")
     st.plotly_chart(
         fr.curve_jacobian_figure(

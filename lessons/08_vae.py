@@ -26,19 +26,32 @@ from ui.widgets import claims_box, fmt, settings_form
 LESSON = "vae"
 st.title(t("vae.title"))
 st.markdown(t("vae.explain"))
-st.latex(r"\log p(x)\ \ge\ \mathrm{ELBO}=\mathbb{E}_{q_\theta(z|x)}\big[\log p_\phi(x|z)\big]"
-         r"-\beta\,D_{KL}\big(q_\theta(z|x)\,\|\,\mathcal N(0,I)\big)")
+st.latex(
+    r"\log p(x)\ \ge\ \mathrm{ELBO}=\mathbb{E}_{q_\theta(z|x)}\big[\log p_\phi(x|z)\big]"
+    r"-\beta\,D_{KL}\big(q_\theta(z|x)\,\|\,\mathcal N(0,I)\big)"
+)
 st.latex(r"z=\mu_\theta(x)+\sigma_\theta(x)\odot\varepsilon,\qquad \varepsilon\sim\mathcal N(0,I)")
-st.latex(r"D_{KL}\big(\mathcal N(\mu,\mathrm{diag}\,\sigma^2)\,\|\,\mathcal N(0,I)\big)"
-         r"=-\tfrac12\sum_{j=1}^{k}\big(1+\log\sigma_j^2-\mu_j^2-\sigma_j^2\big)")
+st.latex(
+    r"D_{KL}\big(\mathcal N(\mu,\mathrm{diag}\,\sigma^2)\,\|\,\mathcal N(0,I)\big)"
+    r"=-\tfrac12\sum_{j=1}^{k}\big(1+\log\sigma_j^2-\mu_j^2-\sigma_j^2\big)"
+)
 st.markdown(t("vae.likelihoods"))
 with st.expander(t("vae.source")):
-    st.code("\n".join(inspect.getsource(f) for f in (
-        VAE.reparameterize, VAE.neg_log_likelihood, VAE.elbo_terms, VAE.objective,
-        theory.kl_std_normal_per_dim)), language="python")
+    st.code(
+        "\n".join(
+            inspect.getsource(f)
+            for f in (
+                VAE.reparameterize,
+                VAE.neg_log_likelihood,
+                VAE.elbo_terms,
+                VAE.objective,
+                theory.kl_std_normal_per_dim,
+            )
+        ),
+        language="python",
+    )
 
-cfg = settings_form(LESSON, VAEExperimentConfig(),
-                    ["latent_dim", "likelihood", "beta", "sigma_x", "epochs", "seed"])
+cfg = settings_form(LESSON, VAEExperimentConfig(), ["latent_dim", "likelihood", "beta", "sigma_x", "epochs", "seed"])
 res = training_panel(LESSON, cfg, auto=True)
 
 
@@ -46,27 +59,28 @@ def _elbo_split(res) -> None:
     m, a, k = res.metrics, res.arrays, cfg.latent_dim
     cols = st.columns(4)
     for col, key in zip(cols, ("elbo", "recon", "kl", "active_units")):
-        col.metric(t(f"vae.metric.{key}"), f"{m[key]:.4g}" if key != "active_units" else
-                   f"{int(m[key])} / {k}")
+        col.metric(t(f"vae.metric.{key}"), f"{m[key]:.4g}" if key != "active_units" else f"{int(m[key])} / {k}")
     if m["active_units"] < k:
-        st.warning(t("vae.collapse", inactive=k - int(m["active_units"]), k=k),
-                   icon=":material/warning:")
+        st.warning(t("vae.collapse", inactive=k - int(m["active_units"]), k=k), icon=":material/warning:")
     left, right = st.columns(2)
     with left:
-        split = {t("vae.fig.recon"): a["recon_history"],
-                 t("vae.fig.kl"): a["kl_dim_history"].sum(1)}
-        st.plotly_chart(loss_figure(split, t("vae.fig.split"), xlabel=t("panel.epoch"),
-                                    ylabel=t("vae.fig.nats")), key="vae.split")
+        split = {t("vae.fig.recon"): a["recon_history"], t("vae.fig.kl"): a["kl_dim_history"].sum(1)}
+        st.plotly_chart(
+            loss_figure(split, t("vae.fig.split"), xlabel=t("panel.epoch"), ylabel=t("vae.fig.nats")), key="vae.split"
+        )
         st.caption(t("vae.fig.split_summary", recon=f"{m['recon']:.2f}", kl=f"{m['kl']:.2f}"))
     with right:
-        names = {"title": t("vae.fig.kl_dim"), "y": t("vae.fig.nats"),
-                 "threshold": t("vae.fig.threshold")}
-        st.plotly_chart(gen.kl_per_dim_figure(a["kl_per_dim"], a["active_threshold"], names),
-                        key="vae.kl_dim")
+        names = {"title": t("vae.fig.kl_dim"), "y": t("vae.fig.nats"), "threshold": t("vae.fig.threshold")}
+        st.plotly_chart(gen.kl_per_dim_figure(a["kl_per_dim"], a["active_threshold"], names), key="vae.kl_dim")
         st.caption(t("vae.fig.kl_dim_summary", active=int(m["active_units"]), k=k))
-    st.plotly_chart(gen.kl_history_figure(a["kl_dim_history"], a["active_threshold"], {
-        "title": t("vae.fig.kl_history"), "x": t("panel.epoch"), "y": t("vae.fig.nats")}),
-        key="vae.kl_history")
+    st.plotly_chart(
+        gen.kl_history_figure(
+            a["kl_dim_history"],
+            a["active_threshold"],
+            {"title": t("vae.fig.kl_history"), "x": t("panel.epoch"), "y": t("vae.fig.nats")},
+        ),
+        key="vae.kl_history",
+    )
     st.caption(t("vae.fig.kl_history_summary"))
 
 
@@ -74,8 +88,7 @@ def _samples(res) -> None:
     m, a = res.metrics, res.arrays
     st.subheader(t("vae.samples_title"))
     st.markdown(t("vae.samples_explain"))
-    rows = {t("vae.fig.vae_row"): a["samples"]["vae"][:15],
-            t("vae.fig.ae_row"): a["samples"]["ae"][:15]}
+    rows = {t("vae.fig.vae_row"): a["samples"]["vae"][:15], t("vae.fig.ae_row"): a["samples"]["ae"][:15]}
     st.plotly_chart(image_grid(rows, a["image_shape"], t("vae.fig.samples")), key="vae.samples")
     st.caption(t("vae.fig.samples_summary", acc=f"{a['classifier_accuracy']:.3f}", **fmt(m, 3)))
     claims_box(LESSON, get(LESSON), m, fmt(m, 3))
@@ -92,21 +105,27 @@ def _interpolation(res) -> None:
     path = interpolate(res, i, j, steps)
     ends = np.full((steps, a["X"].shape[1]), np.nan)
     ends[0], ends[-1] = a["X"][i], a["X"][j]
-    rows = {t("vae.fig.inputs", a=a["labels"][i], b=a["labels"][j]): ends,
-            t("vae.fig.ae_interp"): path["ae"], t("vae.fig.vae_interp"): path["vae"]}
+    rows = {
+        t("vae.fig.inputs", a=a["labels"][i], b=a["labels"][j]): ends,
+        t("vae.fig.ae_interp"): path["ae"],
+        t("vae.fig.vae_interp"): path["vae"],
+    }
     st.plotly_chart(image_grid(rows, a["image_shape"], t("vae.fig.interp")), key="vae.interp")
     st.caption(t("vae.fig.interp_summary"))
 
 
 def _two_d(res2) -> None:
     a, m = res2.arrays, res2.metrics
-    st.plotly_chart(gen.posterior_figure(a["mu"], a["logvar"], a["labels"], {
-        "title": t("vae.fig.posterior"), "prior": t("vae.fig.prior")}), key="vae.posterior")
+    st.plotly_chart(
+        gen.posterior_figure(
+            a["mu"], a["logvar"], a["labels"], {"title": t("vae.fig.posterior"), "prior": t("vae.fig.prior")}
+        ),
+        key="vae.posterior",
+    )
     st.caption(t("vae.fig.posterior_summary"))
     n = int(st.slider(t("vae.grid_size"), 5, 25, 15, key="vae.grid_n"))
     values, images = latent_grid(res2.models["vae"], n)
-    st.plotly_chart(gen.latent_grid_figure(values, images, a["image_shape"], t("vae.fig.grid")),
-                    key="vae.grid")
+    st.plotly_chart(gen.latent_grid_figure(values, images, a["image_shape"], t("vae.fig.grid")), key="vae.grid")
     st.caption(t("vae.fig.grid_summary", lo=f"{values[0]:.2f}", hi=f"{values[-1]:.2f}"))
     st.info(t("vae.two_d_note", **fmt(m, 3)), icon=":material/info:")
 
@@ -123,14 +142,16 @@ if res is not None:
 
 st.subheader(t("vae.calc_title"))
 st.markdown(t("vae.calc_explain"))
-st.latex(r"D_{KL}(q\,\|\,p)=\tfrac12\Big[\log\frac{\sigma_2^2}{\sigma_1^2}+\frac{\sigma_1^2}"
-         r"{\sigma_2^2}+\frac{(\mu_1-\mu_2)^2}{\sigma_2^2}-1\Big]")
+st.latex(
+    r"D_{KL}(q\,\|\,p)=\tfrac12\Big[\log\frac{\sigma_2^2}{\sigma_1^2}+\frac{\sigma_1^2}"
+    r"{\sigma_2^2}+\frac{(\mu_1-\mu_2)^2}{\sigma_2^2}-1\Big]"
+)
 cols = st.columns(5)
-vals = [c.number_input(t(f"vae.calc.{k}"), value=float(getattr(GaussianPair, k)), format="%g",
-                       key=f"vae.calc.{k}")
-        for c, k in zip(cols, ("mu1", "sigma1", "mu2", "sigma2"))]
-draws = int(cols[4].number_input(t("vae.calc.samples"), 10, 1_000_000, 10_000, step=1000,
-                                 key="vae.calc.samples"))
+vals = [
+    c.number_input(t(f"vae.calc.{k}"), value=float(getattr(GaussianPair, k)), format="%g", key=f"vae.calc.{k}")
+    for c, k in zip(cols, ("mu1", "sigma1", "mu2", "sigma2"))
+]
+draws = int(cols[4].number_input(t("vae.calc.samples"), 10, 1_000_000, 10_000, step=1000, key="vae.calc.samples"))
 try:
     pair = GaussianPair(*vals, samples=draws)
 except ConfigError as exc:
@@ -141,8 +162,21 @@ else:
     c1.metric(t("vae.calc.closed"), f"{kl['closed']:.5f}")
     c2.metric(t("vae.calc.mc"), f"{kl['mc']:.5f} ± {kl['se']:.5f}")
     c3.metric(t("vae.calc.reverse"), f"{kl['reverse']:.5f}")
-    st.plotly_chart(gen.gaussians_figure(pair.mu1, pair.sigma1, pair.mu2, pair.sigma2, {
-        "q": "q = N(μ₁, σ₁²)", "p": "p = N(μ₂, σ₂²)", "y": t("vae.calc.density"),
-        "title": t("vae.calc.fig")}), key="vae.calc.fig")
-    st.caption(t("vae.calc.summary", closed=f"{kl['closed']:.4f}", mc=f"{kl['mc']:.4f}",
-                 z=f"{abs(kl['mc'] - kl['closed']) / max(kl['se'], 1e-300):.2f}"))
+    st.plotly_chart(
+        gen.gaussians_figure(
+            pair.mu1,
+            pair.sigma1,
+            pair.mu2,
+            pair.sigma2,
+            {"q": "q = N(μ₁, σ₁²)", "p": "p = N(μ₂, σ₂²)", "y": t("vae.calc.density"), "title": t("vae.calc.fig")},
+        ),
+        key="vae.calc.fig",
+    )
+    st.caption(
+        t(
+            "vae.calc.summary",
+            closed=f"{kl['closed']:.4f}",
+            mc=f"{kl['mc']:.4f}",
+            z=f"{abs(kl['mc'] - kl['closed']) / max(kl['se'], 1e-300):.2f}",
+        )
+    )

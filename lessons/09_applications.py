@@ -99,9 +99,7 @@ def unet_tab() -> None:
         format_func=lambda k: t("unet.fig.pred_skip" if k == "U-Net" else "unet.fig.pred_noskip"),
     )
     layers = ["enc1", "enc2", "bottleneck", "dec2", "dec1"]
-    st.plotly_chart(
-        fig.feature_maps_figure(a["maps"][which], layers, 6, t("unet.fig.maps")), key="unet.maps"
-    )
+    st.plotly_chart(fig.feature_maps_figure(a["maps"][which], layers, 6, t("unet.fig.maps")), key="unet.maps")
     st.caption(t("unet.fig.maps_summary"))
     with st.expander(t("applications.source")):
         st.code(inspect.getsource(bce_dice_loss), language="python")
@@ -120,7 +118,10 @@ def anomaly_tab() -> None:
         key="anomaly.normal",
     )
     cfg = settings_form(
-        "anomaly", AnomalyConfig(), ["latent_dim", "hidden", "epochs", "seed"], columns=4,
+        "anomaly",
+        AnomalyConfig(),
+        ["latent_dim", "hidden", "epochs", "seed"],
+        columns=4,
         url_prefix="anomaly_",
     )
     try:
@@ -169,9 +170,7 @@ def anomaly_tab() -> None:
             ),
             key="anomaly.roc",
         )
-        st.caption(
-            t("anomaly.fig.roc_summary", auc=f"{m['roc_auc']:.3f}", pca=f"{m['pca_roc_auc']:.3f}")
-        )
+        st.caption(t("anomaly.fig.roc_summary", auc=f"{m['roc_auc']:.3f}", pca=f"{m['pca_roc_auc']:.3f}"))
     with right:
         X, R, worst, best = a["X"], a["recon"], a["worst"], a["best"]
         rows = {
@@ -180,9 +179,7 @@ def anomaly_tab() -> None:
             t("anomaly.fig.best"): X[best],
             t("anomaly.fig.recon") + " ": R[best],
         }
-        st.plotly_chart(
-            image_grid(rows, a["image_shape"], t("anomaly.fig.extremes")), key="anomaly.extremes"
-        )
+        st.plotly_chart(image_grid(rows, a["image_shape"], t("anomaly.fig.extremes")), key="anomaly.extremes")
         st.caption(
             t(
                 "anomaly.fig.extremes_summary",
@@ -278,9 +275,7 @@ def sae_tab() -> None:
             ),
             key="sae_features.effect",
         )
-        st.caption(
-            t("sae_features.fig.effect_summary", up=int(eff.argmax()), down=int(eff.argmin()))
-        )
+        st.caption(t("sae_features.fig.effect_summary", up=int(eff.argmax()), down=int(eff.argmin())))
     st.plotly_chart(
         fig.feature_density_figure(
             freq,
@@ -299,9 +294,7 @@ def sae_tab() -> None:
         st.code(inspect.getsource(SparseAutoencoder.training_loss), language="python")
 
 
-tabs = st.tabs(
-    [t("applications.tab.unet"), t("applications.tab.anomaly"), t("applications.tab.sae")]
-)
+tabs = st.tabs([t("applications.tab.unet"), t("applications.tab.anomaly"), t("applications.tab.sae")])
 for tab, draw in zip(tabs, (unet_tab, anomaly_tab, sae_tab)):
     with tab:
         draw()

@@ -9,22 +9,28 @@ from ui.i18n import error_text, t
 
 st.title(t("annex.title"))
 st.markdown(t("annex.explain"))
-st.latex(r"H(P)=-\sum_i p_i\log p_i,\qquad H(P,Q)=-\sum_i p_i\log q_i,\qquad "
-         r"D_{KL}(P\,\|\,Q)=\sum_i p_i\log\frac{p_i}{q_i}=H(P,Q)-H(P)\ \ge 0")
+st.latex(
+    r"H(P)=-\sum_i p_i\log p_i,\qquad H(P,Q)=-\sum_i p_i\log q_i,\qquad "
+    r"D_{KL}(P\,\|\,Q)=\sum_i p_i\log\frac{p_i}{q_i}=H(P,Q)-H(P)\ \ge 0"
+)
 
 DEFAULT_P, DEFAULT_Q = [4.0, 2.0, 1.0, 1.0], [1.0, 2.0, 2.0, 3.0]
 left, right = st.columns([2, 1])
 n = int(left.slider(t("annex.outcomes"), 2, 8, 4, key="annex.n"))
-unit = right.radio(t("annex.unit"), list(info.UNITS), horizontal=True, key="annex.unit",
-                   format_func=lambda u: t(f"annex.units.{u}"))
+unit = right.radio(
+    t("annex.unit"), list(info.UNITS), horizontal=True, key="annex.unit", format_func=lambda u: t(f"annex.units.{u}")
+)
 st.caption(t("annex.input_hint"))
 outcomes = [f"x{i + 1}" for i in range(n)]
 weights = {}
 for name, default in (("P", DEFAULT_P), ("Q", DEFAULT_Q)):
     cols = st.columns(n)
-    weights[name] = [cols[i].number_input(f"{name}({x})", value=default[i] if i < 4 else 1.0,
-                                          step=0.5, format="%g", key=f"annex.{name}.{i}")
-                     for i, x in enumerate(outcomes)]
+    weights[name] = [
+        cols[i].number_input(
+            f"{name}({x})", value=default[i] if i < 4 else 1.0, step=0.5, format="%g", key=f"annex.{name}.{i}"
+        )
+        for i, x in enumerate(outcomes)
+    ]
 
 try:
     p, q = info.normalize(weights["P"], "P"), info.normalize(weights["Q"], "Q")
@@ -44,21 +50,37 @@ def _num(v: float) -> str:
     return r"\infty" if not np.isfinite(v) else f"{v:.4f}"
 
 
-st.latex(rf"D_{{KL}}(P\|Q) = H(P,Q) - H(P) = {_num(s['H_PQ'])} - {_num(s['H_P'])} "
-         rf"= {_num(s['KL_PQ'])}"
-         rf"\qquad D_{{KL}}(Q\|P) = {_num(s['KL_QP'])}")
+st.latex(
+    rf"D_{{KL}}(P\|Q) = H(P,Q) - H(P) = {_num(s['H_PQ'])} - {_num(s['H_P'])} "
+    rf"= {_num(s['KL_PQ'])}"
+    rf"\qquad D_{{KL}}(Q\|P) = {_num(s['KL_QP'])}"
+)
 if not (np.isfinite(s["KL_PQ"]) and np.isfinite(s["KL_QP"])):
     st.warning(t("annex.infinite"), icon=":material/warning:")
 elif abs(s["KL_PQ"] - s["KL_QP"]) > 1e-9:
-    st.info(t("annex.asymmetry", pq=f"{s['KL_PQ']:.4f}", qp=f"{s['KL_QP']:.4f}", unit=u),
-            icon=":material/info:")
+    st.info(t("annex.asymmetry", pq=f"{s['KL_PQ']:.4f}", qp=f"{s['KL_QP']:.4f}", unit=u), icon=":material/info:")
 else:
     st.info(t("annex.symmetric"), icon=":material/info:")
 
 terms_pq, terms_qp = info.kl_terms(p, q, base), info.kl_terms(q, p, base)
 finite = lambda a: np.where(np.isfinite(a), a, np.nan)  # noqa: E731  (∞ terms are not drawn)
-st.plotly_chart(distributions_figure(outcomes, p, q, finite(terms_pq), finite(terms_qp), {
-    "dists": t("annex.fig.dists"), "terms": t("annex.fig.terms"), "pq": "D_KL(P‖Q)",
-    "qp": "D_KL(Q‖P)", "prob": t("annex.fig.prob"), "unit": u}), key="annex.fig")
+st.plotly_chart(
+    distributions_figure(
+        outcomes,
+        p,
+        q,
+        finite(terms_pq),
+        finite(terms_qp),
+        {
+            "dists": t("annex.fig.dists"),
+            "terms": t("annex.fig.terms"),
+            "pq": "D_KL(P‖Q)",
+            "qp": "D_KL(Q‖P)",
+            "prob": t("annex.fig.prob"),
+            "unit": u,
+        },
+    ),
+    key="annex.fig",
+)
 st.caption(t("annex.fig.summary"))
 st.markdown(t("annex.vae_link"))

@@ -19,6 +19,7 @@ import pytest  # noqa: E402
 @pytest.fixture(autouse=True, scope="session")
 def _one_thread():
     from aecore.device import limit_threads
+
     limit_threads(1)
 
 
@@ -38,10 +39,12 @@ def clean_app_state():
     import streamlit as st
 
     from ui import results
+
     st.cache_data.clear()
     st.cache_resource.clear()
     results.clear()
     yield
     from ui.jobs import cancel_all
+
     cancel_all()
     results.clear()

@@ -80,18 +80,14 @@ def test_skip_gradient_reaches_full_resolution_features_only_with_skips():
         feats = model.encode(x)
         bumped = [feats[0] + 1.0, feats[1]]
         with torch.no_grad():
-            diff = (
-                (model.decode(feats[-1], feats[:-1]) - model.decode(feats[-1], bumped)).abs().max()
-            )
+            diff = (model.decode(feats[-1], feats[:-1]) - model.decode(feats[-1], bumped)).abs().max()
         assert (diff > 1e-6) == moves
 
 
 @pytest.mark.parametrize("kind", SHAPES)
 def test_shape_masks_have_the_drawn_area(kind):
     s = Shape(kind, cx=32.0, cy=32.0, r=12.0, angle=0.3, value=1.0)
-    area = {"disc": np.pi * 12**2, "square": (2 * 12) ** 2, "triangle": 3 * np.sqrt(3) / 4 * 12**2}[
-        kind
-    ]
+    area = {"disc": np.pi * 12**2, "square": (2 * 12) ** 2, "triangle": 3 * np.sqrt(3) / 4 * 12**2}[kind]
     assert abs(shape_mask(s, 64).sum() - area) / area < 0.03
 
 

@@ -40,8 +40,7 @@ def test_maps_quick_mode_has_every_row(capsys):
 def test_map_seconds_keys():
     """The same code as the quick mode, at tiny sizes (the fast check)."""
     secs, compile_s = bench.map_seconds({"tsne": 60, "umap": 90})
-    assert set(secs) == {("pca", 60), ("ae", 60), ("tsne", 60), ("umap", 60),
-                         ("pca", 90), ("ae", 90), ("umap", 90)}
+    assert set(secs) == {("pca", 60), ("ae", 60), ("tsne", 60), ("umap", 60), ("pca", 90), ("ae", 90), ("umap", 90)}
     assert all(v >= 0 for v in secs.values()) and set(compile_s) == {"warm-up"}
 
 
@@ -58,8 +57,9 @@ def test_page_section_skips_without_the_tool(capsys, tmp_path):
 
 def test_page_section_skips_without_streamlit(capsys, monkeypatch):
     real = bench.importlib.util.find_spec
-    monkeypatch.setattr(bench.importlib.util, "find_spec",
-                        lambda name, *a: None if name == "streamlit" else real(name, *a))
+    monkeypatch.setattr(
+        bench.importlib.util, "find_spec", lambda name, *a: None if name == "streamlit" else real(name, *a)
+    )
     bench.print_pages(True)
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 1 and "skipped" in out[0] and "streamlit" in out[0]
@@ -70,9 +70,13 @@ def test_page_section_prints_the_tools_table(capsys, tmp_path):
     (tmp_path / "app.py").write_text("")
     tool = tmp_path / "tools" / "pagetime.py"
     tool.parent.mkdir()
-    rep = {"repeats": 1, "pages": [
-        {"page": "home", "cold_s": 2.0, "warm_s": 0.1, "ratio": 20.0, "errors": []},
-        {"page": "vae", "cold_s": None, "warm_s": None, "ratio": None, "errors": ["cold: boom"]}]}
+    rep = {
+        "repeats": 1,
+        "pages": [
+            {"page": "home", "cold_s": 2.0, "warm_s": 0.1, "ratio": 20.0, "errors": []},
+            {"page": "vae", "cold_s": None, "warm_s": None, "ratio": None, "errors": ["cold: boom"]},
+        ],
+    }
     tool.write_text(f"import json, sys\nprint(json.dumps({rep!r}))\nsys.exit(1)\n")
     bench.print_pages(True, tool=tool)
     out = capsys.readouterr().out
@@ -90,6 +94,7 @@ def test_pagetime_refuses_unknown_pages_and_bounds():
 
 def test_pagetime_knows_every_page():
     from ui.nav import PAGES
+
     assert pagetime.all_pages() == [p.url_path for p in PAGES]
 
 
@@ -97,9 +102,24 @@ def test_pagetime_row_against_a_real_server():
     """intro trains its default model on load: the cold view waits for it, the warm one
     reads the cached result."""
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "pagetime.py"), "--json", "--pages", "intro",
-         "--repeats", "1", "--deadline", "240", "--budget", "300"],
-        cwd=ROOT, capture_output=True, text=True, timeout=420)
+        [
+            sys.executable,
+            str(ROOT / "tools" / "pagetime.py"),
+            "--json",
+            "--pages",
+            "intro",
+            "--repeats",
+            "1",
+            "--deadline",
+            "240",
+            "--budget",
+            "300",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=420,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     rep = json.loads(proc.stdout.strip().splitlines()[-1])
     (row,) = rep["pages"]

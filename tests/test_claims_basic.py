@@ -77,8 +77,14 @@ def test_latent_claims():
 
 # --- command line -------------------------------------------------------------------------
 def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "aecore", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300, env={"AE_TORCH_THREADS": "1", "PATH": ""})
+    return subprocess.run(
+        [sys.executable, "-m", "aecore", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"AE_TORCH_THREADS": "1", "PATH": ""},
+    )
 
 
 def test_cli_run_json_contract():
@@ -89,14 +95,17 @@ def test_cli_run_json_contract():
     assert doc["config"]["epochs"] == 50 and set(doc["metrics"]) == {"ae_mse", "pca_mse"}
 
 
-@pytest.mark.parametrize("args, fragment", [
-    (("run", "nope"), "unknown experiment"),
-    (("run", "pca", "--set", "bogus=1"), "unknown setting"),
-    (("run", "pca", "--set", "latent_dim=0"), "too small"),
-    (("run", "pca", "--set", "latent_dim=abc"), "not a valid int"),
-    (("run", "pca", "--set", "latent_dim=64", "--set", "linear_epochs=1"), "smaller than"),
-    (("run", "pca", "--set", "noequals"), "KEY=VALUE"),
-])
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (("run", "nope"), "unknown experiment"),
+        (("run", "pca", "--set", "bogus=1"), "unknown setting"),
+        (("run", "pca", "--set", "latent_dim=0"), "too small"),
+        (("run", "pca", "--set", "latent_dim=abc"), "not a valid int"),
+        (("run", "pca", "--set", "latent_dim=64", "--set", "linear_epochs=1"), "smaller than"),
+        (("run", "pca", "--set", "noequals"), "KEY=VALUE"),
+    ],
+)
 def test_cli_bad_input_exits_2_with_one_line(args, fragment):
     out = _cli(*args)
     assert out.returncode == 2

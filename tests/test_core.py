@@ -16,11 +16,16 @@ from aecore.train import Progress, TrainConfig, TrainingDiverged, fit, predict
 
 
 # --- configs -------------------------------------------------------------------------
-@pytest.mark.parametrize("kwargs, fragment", [
-    ({"epochs": 0}, "too small"), ({"epochs": 10**9}, "too large"),
-    ({"lr": 0.0}, "must be > 0"), ({"lr": float("nan")}, "finite"),
-    ({"optimizer": "rmsprop"}, "choose one of"),
-])
+@pytest.mark.parametrize(
+    "kwargs, fragment",
+    [
+        ({"epochs": 0}, "too small"),
+        ({"epochs": 10**9}, "too large"),
+        ({"lr": 0.0}, "must be > 0"),
+        ({"lr": float("nan")}, "finite"),
+        ({"optimizer": "rmsprop"}, "choose one of"),
+    ],
+)
 def test_train_config_rejects_bad_values(kwargs, fragment):
     with pytest.raises(ConfigError, match=fragment):
         TrainConfig(**kwargs)
@@ -68,12 +73,18 @@ def test_curves_are_seeded():
     assert np.array_equal(a.X, b.X) and not np.array_equal(a.X, c.X)
 
 
-@pytest.mark.parametrize("bad, fragment", [
-    ([["a", "b"]] * 20, "numbers only"), (np.zeros(30), "2-D table"),
-    (np.ones((5, 3)), "at least 10 are needed"), (np.ones((20, 1)), "at least 2 are needed"),
-    (np.where(np.eye(20) > 0, np.nan, 1.0), "missing or infinite"),
-    (np.full((20, 3), 1e9), "beyond"), (np.ones((20, 3)), "not constant"),
-])
+@pytest.mark.parametrize(
+    "bad, fragment",
+    [
+        ([["a", "b"]] * 20, "numbers only"),
+        (np.zeros(30), "2-D table"),
+        (np.ones((5, 3)), "at least 10 are needed"),
+        (np.ones((20, 1)), "at least 2 are needed"),
+        (np.where(np.eye(20) > 0, np.nan, 1.0), "missing or infinite"),
+        (np.full((20, 3), 1e9), "beyond"),
+        (np.ones((20, 3)), "not constant"),
+    ],
+)
 def test_validate_matrix_says_what_to_fix(bad, fragment):
     with pytest.raises(DataError, match=fragment):
         validate_matrix(bad)
@@ -82,9 +93,11 @@ def test_validate_matrix_says_what_to_fix(bad, fragment):
 @pytest.mark.parametrize("name", LOCAL_FILES)
 def test_mnist_without_files_says_where_to_put_them(name, tmp_path, monkeypatch):
     from aecore.io import mnist
+
     monkeypatch.setenv("AE_DATA_DIR", str(tmp_path))
     mnist.clear_cache()
     from aecore.data import _load_builtin
+
     _load_builtin.cache_clear()
     with pytest.raises(DataError, match="data/README.md"):
         load_dataset(name)
@@ -92,6 +105,7 @@ def test_mnist_without_files_says_where_to_put_them(name, tmp_path, monkeypatch)
 
 def test_registered_user_data_is_loadable_and_bounded():
     from aecore import data
+
     rng = np.random.default_rng(0)
     names = [data.register_dataset(rng.random((20, 4)), label=f"u{i}") for i in range(data.MAX_SESSION_DATASETS + 2)]
     assert names[-1] in data.dataset_names() and names[0] not in data.dataset_names()
@@ -161,6 +175,7 @@ def test_corruption_hook_receives_the_run_generator():
     def corrupt(x, gen):
         gens.append(gen)
         return x + 0.1 * torch.randn(x.shape, generator=gen)
+
     m = build_model(ModelConfig(input_dim=64, latent_dim=2))
     fit(m, X, TrainConfig(epochs=2), corrupt=corrupt)
     assert len(gens) == 2 and all(isinstance(g, torch.Generator) for g in gens)
@@ -169,6 +184,7 @@ def test_corruption_hook_receives_the_run_generator():
 # --- theory ----------------------------------------------------------------------------
 def test_pca_optimum_matches_sklearn_and_eckart_young():
     from sklearn.decomposition import PCA
+
     X = load_dataset("digits").X
     fit_ = theory.pca_fit(X)
     for k in (1, 5, 20):

@@ -54,10 +54,10 @@ def test_shape_dtype_determinism_and_range(name, dtype):
     x = torch.rand(7, 3, 5, generator=_gen(2), dtype=dtype)
     a, b = corrupt(name, x, 0.3, _gen(5)), corrupt(name, x, 0.3, _gen(5))
     assert a.shape == x.shape and a.dtype == dtype
-    assert torch.equal(a, b)                                  # same seed, same corruption
+    assert torch.equal(a, b)  # same seed, same corruption
     assert not torch.equal(a, corrupt(name, x, 0.3, _gen(6)))  # another seed, another one
-    assert torch.equal(corrupt(name, x, 0.0, _gen()), x)      # level 0 is the identity
-    if name != "gaussian":                                    # stays in [0, 1]; only 0, 1 or x
+    assert torch.equal(corrupt(name, x, 0.0, _gen()), x)  # level 0 is the identity
+    if name != "gaussian":  # stays in [0, 1]; only 0, 1 or x
         assert a.min() >= 0 and a.max() <= 1
         assert bool(((a == x) | (a == 0) | (a == 1)).all())
     np.testing.assert_allclose(corrupt_array(name, x.numpy(), 0.3, 5), a.float().numpy(), rtol=1e-6)
@@ -81,12 +81,14 @@ def test_denoising_is_a_setting_of_fit(kind):
         out = make_corrupt("masking", 0.5)(x, g)
         seen.append(out)
         return out
+
     hist = fit(model, X, TrainConfig(epochs=3, batch_size=32), corrupt=spy)
     assert hist.epochs_run == 3 and len(seen) == 6
     assert all((s == 0).float().mean() > 0.3 for s in seen)
 
 
 # ---- ground truth on the curves ----------------------------------------------------
+
 
 def _points(seed=0, n=300, span=1.6):
     return np.random.default_rng(seed).uniform(-span, span, (n, 2))
@@ -104,10 +106,10 @@ def test_circle_projection_is_radial():
 def test_projection_matches_brute_force(name):
     X = _points(1, 200)
     P, d = curve_truth.project(name, X)
-    Y, _ = curve_truth.dense_curve(name, 100_000)   # brute force over a very dense sample
+    Y, _ = curve_truth.dense_curve(name, 100_000)  # brute force over a very dense sample
     brute = np.sqrt(np.min(((X[:, None, :] - Y[None, ::5, :]) ** 2).sum(-1), 1))
-    assert np.all(d <= brute + 1e-9)                # never worse than any sampled point
-    assert np.max(brute - d) < 2e-3                 # and as good as the dense search
+    assert np.all(d <= brute + 1e-9)  # never worse than any sampled point
+    assert np.max(brute - d) < 2e-3  # and as good as the dense search
     # first-order optimality: the residual is normal to the curve where the foot is interior
     h = 1e-6
     for c in curve_truth.CURVES[name]:
@@ -118,9 +120,8 @@ def test_projection_matches_brute_force(name):
         t = grid[idx]
         inner = (t > c.lo + 1e-3) & (t < c.hi - 1e-3)
         tangent = (c.fn(t + h) - c.fn(t - h)) / (2 * h)
-        res = (X[near] - P[near])
-        cos = np.abs((res * tangent).sum(1)) / (np.linalg.norm(res, axis=1) *
-                                                np.linalg.norm(tangent, axis=1) + 1e-12)
+        res = X[near] - P[near]
+        cos = np.abs((res * tangent).sum(1)) / (np.linalg.norm(res, axis=1) * np.linalg.norm(tangent, axis=1) + 1e-12)
         assert np.all(cos[inner & (np.linalg.norm(res, axis=1) > 1e-3)] < 1e-2)
 
 
@@ -130,17 +131,17 @@ def test_circle_score_matches_bessel_closed_form(s):
     X = _points(2, 200)
     r = np.linalg.norm(X, axis=1)
     dr = (-r + ive(1, r / s**2) / ive(0, r / s**2)) / s**2
-    np.testing.assert_allclose(curve_truth.score("circle", X, s), dr[:, None] * X / r[:, None],
-                               rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(curve_truth.score("circle", X, s), dr[:, None] * X / r[:, None], rtol=1e-6, atol=1e-6)
 
 
 @pytest.mark.parametrize("name", ["spiral", "moons"])
 def test_score_is_gradient_of_log_density(name):
     X, s, h = _points(3, 150, 1.2), 0.1, 1e-5
+
     def lp(Z):
         return curve_truth.log_density(name, Z, s)
-    fd = np.column_stack([(lp(X + [h, 0]) - lp(X - [h, 0])) / (2 * h),
-                          (lp(X + [0, h]) - lp(X - [0, h])) / (2 * h)])
+
+    fd = np.column_stack([(lp(X + [h, 0]) - lp(X - [h, 0])) / (2 * h), (lp(X + [0, h]) - lp(X - [0, h])) / (2 * h)])
     S = curve_truth.score(name, X, s)
     np.testing.assert_allclose(S, fd, rtol=1e-4, atol=1e-3 * np.abs(S).max())
 
@@ -162,6 +163,7 @@ def test_tweedie_circle_radius():
 
 
 # ---- experiments --------------------------------------------------------------------
+
 
 def test_field_tiny_run_has_every_metric():
     exp = get("denoising_field")
@@ -186,8 +188,15 @@ def test_psnr_definition():
     assert psnr(X, X + 0.1) == pytest.approx(20.0)
 
 
-@pytest.mark.parametrize("cls, bad", [(FieldConfig, {"sigma": 0.0}), (FieldConfig, {"dataset": "digits"}),
-                                      (ImagesConfig, {"masking": 1.0}), (ImagesConfig, {"epochs": 0})])
+@pytest.mark.parametrize(
+    "cls, bad",
+    [
+        (FieldConfig, {"sigma": 0.0}),
+        (FieldConfig, {"dataset": "digits"}),
+        (ImagesConfig, {"masking": 1.0}),
+        (ImagesConfig, {"epochs": 0}),
+    ],
+)
 def test_configs_refuse_bad_values(cls, bad):
     with pytest.raises(ConfigError):
         cls(**bad)

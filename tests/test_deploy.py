@@ -117,6 +117,7 @@ def test_docker_context_holds_everything_the_app_runs():
     allowed = {ln[1:].rstrip("/") for ln in lines if ln.startswith("!")}
     assert "*" in lines
     from ui.nav import PAGES
+
     needed = {"app.py", "aecore", "ui", "assets", ".streamlit", "requirements.txt"}
     needed |= {Path(p.path).parts[0] for p in PAGES}
     assert needed <= allowed, f"add to .dockerignore: {sorted(needed - allowed)}"

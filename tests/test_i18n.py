@@ -55,6 +55,7 @@ CONVENTION_PREFIXES = ("data.",)
 
 # ---------------------------------------------------------------- catalog loading
 
+
 def _flatten(prefix: str, table: dict, out: dict[str, object]) -> None:
     for key, value in table.items():
         full = f"{prefix}.{key}" if prefix else key
@@ -87,6 +88,7 @@ def _fmt_keys(keys) -> str:
 
 # ---------------------------------------------------------------- (c) parse, non-empty
 
+
 @pytest.mark.parametrize("lang", [REF, *OTHER_LANGS])
 def test_catalog_parses_and_values_are_nonempty_strings(lang):
     files = sorted((LOCALES / lang).glob("*.toml"))
@@ -116,16 +118,18 @@ def test_every_language_folder_is_offered():
 
 # ---------------------------------------------------------------- (a) same keys
 
+
 @pytest.mark.parametrize("lang", OTHER_LANGS)
 def test_same_keys_as_english(lang):
     ref, got = set(load_raw(REF)), set(load_raw(lang))
     missing, extra = ref - got, got - ref
     assert not missing and not extra, (
-        f"{lang} differs from English.\nMissing keys:\n  {_fmt_keys(missing)}\n"
-        f"Extra keys:\n  {_fmt_keys(extra)}")
+        f"{lang} differs from English.\nMissing keys:\n  {_fmt_keys(missing)}\nExtra keys:\n  {_fmt_keys(extra)}"
+    )
 
 
 # ---------------------------------------------------------------- (b) same placeholders
+
 
 @pytest.mark.parametrize("lang", OTHER_LANGS)
 def test_same_placeholders_as_english(lang):
@@ -161,6 +165,7 @@ def test_formatting_works_where_english_formats(lang):
 
 # ---------------------------------------------------------------- (d) unused keys
 
+
 def _sources(root: Path) -> list[Path]:
     pages = [p for folder in ("lessons", "pages") for p in sorted((root / folder).glob("*.py"))]
     return [root / "app.py", *pages, *sorted((root / "ui").glob("*.py"))]
@@ -175,10 +180,10 @@ def _call_name(node: ast.Call) -> str | None:
 
 
 class Usage(NamedTuple):
-    called: set[str]         # string literals passed to t() / translate()
-    nav: set[str]            # string constants of ui/nav.py
-    nav_keys: set[str]       # PageSpec title_key / section arguments
-    prefixes: set[str]       # f-string family prefixes
+    called: set[str]  # string literals passed to t() / translate()
+    nav: set[str]  # string constants of ui/nav.py
+    nav_keys: set[str]  # PageSpec title_key / section arguments
+    prefixes: set[str]  # f-string family prefixes
     patterns: list[re.Pattern]  # f-strings that start with a placeholder
 
 
@@ -189,18 +194,22 @@ def collect_usage(root: Path = ROOT) -> Usage:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         if path == root / "ui" / "nav.py":
-            usage.nav.update(n.value for n in ast.walk(tree)
-                             if isinstance(n, ast.Constant) and isinstance(n.value, str))
+            usage.nav.update(
+                n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+            )
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
             name = _call_name(node)
             if name == "PageSpec":
-                args = dict(enumerate(node.args)) | {i: kw.value for kw in node.keywords
-                                                     for i, n in ((2, "title_key"), (4, "section"))
-                                                     if kw.arg == n}
-                usage.nav_keys.update(a.value for i, a in args.items() if i in (2, 4)
-                                      and isinstance(a, ast.Constant) and isinstance(a.value, str))
+                args = dict(enumerate(node.args)) | {
+                    i: kw.value for kw in node.keywords for i, n in ((2, "title_key"), (4, "section")) if kw.arg == n
+                }
+                usage.nav_keys.update(
+                    a.value
+                    for i, a in args.items()
+                    if i in (2, 4) and isinstance(a, ast.Constant) and isinstance(a.value, str)
+                )
             if name not in ("t", "translate") or not node.args:
                 continue
             for arg in _alternatives(node.args[0]):
@@ -211,8 +220,7 @@ def collect_usage(root: Path = ROOT) -> Usage:
                     if parts and isinstance(parts[0], ast.Constant):
                         usage.prefixes.add(str(parts[0].value))
                     elif any(isinstance(p, ast.Constant) for p in parts):
-                        rx = "".join(re.escape(str(p.value)) if isinstance(p, ast.Constant) else ".+"
-                                     for p in parts)
+                        rx = "".join(re.escape(str(p.value)) if isinstance(p, ast.Constant) else ".+" for p in parts)
                         usage.patterns.append(re.compile(rx))
     return usage
 
@@ -248,6 +256,7 @@ def unused_keys(root: Path = ROOT, locales: Path = LOCALES) -> list[str]:
 
 def test_usage_scan_covers_every_page():
     from ui.nav import PAGES
+
     scanned = {p.resolve() for p in _sources(ROOT)}
     unscanned = [spec.path for spec in PAGES if (ROOT / spec.path).resolve() not in scanned]
     assert not unscanned, f"pages the unused-key scan does not read (update _sources): {unscanned}"
@@ -255,8 +264,7 @@ def test_usage_scan_covers_every_page():
 
 def test_no_unused_english_keys():
     unused = unused_keys()
-    assert not unused, ("English keys that no source file uses (remove them, or use them):\n  "
-                        + _fmt_keys(unused))
+    assert not unused, "English keys that no source file uses (remove them, or use them):\n  " + _fmt_keys(unused)
 
 
 def test_literal_keys_exist_in_english():
@@ -277,8 +285,11 @@ def _pages(root: Path = ROOT):
         for node in tree.body:
             if isinstance(node, ast.Assign) and len(node.targets) == 1:
                 target, value = node.targets[0], node.value
-                pairs = (zip(target.elts, value.elts) if isinstance(target, ast.Tuple)
-                         and isinstance(value, ast.Tuple) else [(target, value)])
+                pairs = (
+                    zip(target.elts, value.elts)
+                    if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple)
+                    else [(target, value)]
+                )
                 for tgt, val in pairs:
                     if isinstance(tgt, ast.Name) and isinstance(val, ast.Constant) and isinstance(val.value, str):
                         consts[tgt.id] = val.value
@@ -309,11 +320,16 @@ def _resolve(expr: ast.expr, consts: dict[str, str]) -> str | None:
 def test_every_claim_has_an_english_text():
     """claims_box shows ``t(f"{lesson}.claims.{claim.key}")``: a missing text shows the raw key."""
     from aecore.experiments import get
+
     english = load_raw(REF)
     boxes = _claim_boxes()
     assert boxes, "found no claims_box calls: is the parser broken?"
-    missing = sorted(f"{lesson}.claims.{c.key}" for lesson, name in boxes for c in get(name).claims
-                     if f"{lesson}.claims.{c.key}" not in english)
+    missing = sorted(
+        f"{lesson}.claims.{c.key}"
+        for lesson, name in boxes
+        for c in get(name).claims
+        if f"{lesson}.claims.{c.key}" not in english
+    )
     assert not missing, "claims without an English text:\n  " + _fmt_keys(missing)
 
 
@@ -325,11 +341,13 @@ def settings_forms(root: Path = ROOT) -> tuple[list[tuple[str, str]], list[str]]
         for node in ast.walk(tree):
             if not (isinstance(node, ast.Call) and _call_name(node) == "settings_form"):
                 continue
-            args = dict(enumerate(node.args)) | {i: kw.value for kw in node.keywords
-                                                 for i, n in ((0, "lesson"), (2, "fields")) if kw.arg == n}
+            args = dict(enumerate(node.args)) | {
+                i: kw.value for kw in node.keywords for i, n in ((0, "lesson"), (2, "fields")) if kw.arg == n
+            }
             lesson, fields = _resolve(args[0], consts) if 0 in args else None, args.get(2)
-            names = [e.value for e in getattr(fields, "elts", [])
-                     if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+            names = [
+                e.value for e in getattr(fields, "elts", []) if isinstance(e, ast.Constant) and isinstance(e.value, str)
+            ]
             if lesson is None or not isinstance(fields, (ast.List, ast.Tuple)) or len(names) != len(fields.elts):
                 unreadable.append(f"{path.relative_to(root)}:{node.lineno}")
             else:
@@ -373,6 +391,7 @@ def test_usage_rules_recognise_the_documented_patterns():
 
 # ---------------------------------------------------------------- (e) lookup and fallback
 
+
 @pytest.mark.parametrize("lang", OTHER_LANGS)
 def test_translate_returns_the_language_text(lang):
     for key in ("panel.train", "intro.title"):
@@ -385,9 +404,11 @@ def test_translate_returns_the_language_text(lang):
 
 
 def test_translate_falls_back_to_english_then_to_the_key(monkeypatch):
-    fake = {"en": {"demo.hello": "Hello {name}", "demo.only_en": "English only"},
-            "pt": {"demo.hello": "Olá {name}"},
-            "es": {"demo.hello": "Hola {name}", "demo.only_en": ""}}
+    fake = {
+        "en": {"demo.hello": "Hello {name}", "demo.only_en": "English only"},
+        "pt": {"demo.hello": "Olá {name}"},
+        "es": {"demo.hello": "Hola {name}", "demo.only_en": ""},
+    }
     monkeypatch.setattr(i18n, "catalog", lambda lang: fake.get(lang, {}))
     assert i18n.translate("demo.hello", "pt", name="Ana") == "Olá Ana"
     assert i18n.translate("demo.only_en", "pt") == "English only"

@@ -55,8 +55,9 @@ def raise_sites() -> tuple[dict[str, list[set[str]]], list[str]]:
             if "code" not in kw:
                 continue
             codes, params = _codes(kw["code"]), kw.get("params")
-            readable = params is None or (isinstance(params, ast.Call) and getattr(params.func, "id", "") == "dict"
-                                          and not params.args)
+            readable = params is None or (
+                isinstance(params, ast.Call) and getattr(params.func, "id", "") == "dict" and not params.args
+            )
             if codes is None or not readable:
                 unreadable.append(f"{path.relative_to(ROOT)}:{node.lineno}")
                 continue
@@ -105,15 +106,18 @@ def test_every_coded_error_is_raised_with_a_code():
     known = {cls.__name__ for cls in (ConfigError, DataError, WeightsError, DistributionError)}
     assert known <= classes, f"the class scan missed {known - classes}"
     missing = uncoded_raise_sites()
-    assert not missing, ("backend errors raised without code= (pt/es users would read English; "
-                         f"give each a code and params and an error.<code> text): {missing}")
+    assert not missing, (
+        "backend errors raised without code= (pt/es users would read English; "
+        f"give each a code and params and an error.<code> text): {missing}"
+    )
 
 
 def test_uncoded_raise_scan_finds_a_missing_code(tmp_path, monkeypatch):
     (tmp_path / "aecore").mkdir()
     (tmp_path / "aecore" / "m.py").write_text(
         "class E(CodedError): ...\nclass F(E): ...\n"
-        "def f(x):\n    if x:\n        raise F('no code')\n    raise E('ok', code='c')\n")
+        "def f(x):\n    if x:\n        raise F('no code')\n    raise E('ok', code='c')\n"
+    )
     monkeypatch.setitem(globals(), "ROOT", tmp_path)
     assert uncoded_raise_sites() == ["aecore/m.py:5 F"]
 
@@ -125,7 +129,7 @@ def _fields(text: str) -> set[str]:
 def test_every_raised_code_has_a_text_that_fits_its_params():
     sites, unreadable = raise_sites()
     assert sites and not unreadable, f"code=/params= this scan cannot read (use literals, dict(...)): {unreadable}"
-    english = {k[len("error."):]: v for k, v in load_raw(REF).items() if k.startswith("error.")}
+    english = {k[len("error.") :]: v for k, v in load_raw(REF).items() if k.startswith("error.")}
     missing = sorted(set(sites) - set(english))
     assert not missing, f"codes raised without an error.<code> text in English: {missing}"
     stale = sorted(set(english) - set(sites))
@@ -148,6 +152,7 @@ def test_error_texts_are_translated(lang):
 
 
 # ---------------------------------------------------------------- real errors, rendered
+
 
 def _npy(arr: np.ndarray) -> bytes:
     buf = io.BytesIO()

@@ -23,9 +23,14 @@ def test_entropy_matches_scipy(w, unit):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(2, 8).flatmap(lambda n: st.tuples(
-    st.lists(st.floats(0.0, 10.0), min_size=n, max_size=n),
-    st.lists(st.floats(0.01, 10.0), min_size=n, max_size=n))))
+@given(
+    st.integers(2, 8).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.floats(0.0, 10.0), min_size=n, max_size=n),
+            st.lists(st.floats(0.01, 10.0), min_size=n, max_size=n),
+        )
+    )
+)
 def test_kl_and_cross_entropy_match_scipy(pq):
     w, v = pq
     if sum(w) <= 0:
@@ -53,10 +58,16 @@ def test_zero_probability_in_q_gives_infinity_but_zero_in_p_does_not():
     assert info.kl_divergence(q, p) == pytest.approx(sp_entropy(q, p, base=2))
 
 
-@pytest.mark.parametrize("bad, message", [
-    ([1.0, -0.5, 2.0], "negative weight"), ([0.0, 0.0], "sum to zero"),
-    ([], "no outcomes"), ([1.0, float("nan")], "non-numeric"), ([1.0] * 51, "at most"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ([1.0, -0.5, 2.0], "negative weight"),
+        ([0.0, 0.0], "sum to zero"),
+        ([], "no outcomes"),
+        ([1.0, float("nan")], "non-numeric"),
+        ([1.0] * 51, "at most"),
+    ],
+)
 def test_invalid_weights_are_refused_with_a_message(bad, message):
     with pytest.raises(info.DistributionError, match=message):
         info.normalize(bad)

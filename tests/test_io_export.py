@@ -43,7 +43,7 @@ def test_config_json_round_trip_every_experiment(name):
     text = config_to_json(cfg, name)
     assert config_from_json(text) == cfg
     assert config_from_json(text, cls) == cfg
-    assert config_from_json(json.dumps(cfg.to_dict()), cls) == cfg   # bare settings object
+    assert config_from_json(json.dumps(cfg.to_dict()), cls) == cfg  # bare settings object
 
 
 def test_tuple_fields_round_trip():
@@ -51,32 +51,38 @@ def test_tuple_fields_round_trip():
     assert config_from_json(config_to_json(cfg), ModelConfig) == cfg
 
 
-@pytest.mark.parametrize("settings, match", [
-    ({"epochs": 10, "bogus": 1}, "unknown setting"),
-    ({"epochs": 10**9}, "too large"),
-    ({"epochs": "20"}, "wrong type"),
-    ({"epochs": 2.5}, "wrong type"),
-    ({"lr": float("nan")}, "finite"),
-    ({"lr": True}, "wrong type"),
-    ({"dataset": "mnist"}, "not allowed"),
-    ({"noise": [1, 2]}, "wrong type"),
-    ({"epochs": 10**400}, "wrong type"),
-    ({"lr": 10**400}, "wrong type"),
-])
+@pytest.mark.parametrize(
+    "settings, match",
+    [
+        ({"epochs": 10, "bogus": 1}, "unknown setting"),
+        ({"epochs": 10**9}, "too large"),
+        ({"epochs": "20"}, "wrong type"),
+        ({"epochs": 2.5}, "wrong type"),
+        ({"lr": float("nan")}, "finite"),
+        ({"lr": True}, "wrong type"),
+        ({"dataset": "mnist"}, "not allowed"),
+        ({"noise": [1, 2]}, "wrong type"),
+        ({"epochs": 10**400}, "wrong type"),
+        ({"lr": 10**400}, "wrong type"),
+    ],
+)
 def test_config_json_rejects_bad_values(settings, match):
     text = json.dumps({"experiment": "intro", "config": settings})
     with pytest.raises(ConfigError, match=match):
         config_from_json(text)
 
 
-@pytest.mark.parametrize("text, match", [
-    ("not json", "not valid JSON"),
-    ("[1, 2]", "JSON object"),
-    ('{"experiment": "nope", "config": {}}', "no known experiment"),
-    ('{"experiment": "intro", "config": {}, "extra": 1}', "unknown field"),
-    ("[" * 100_000, "KB"),
-    ('{"experiment": "pca", "config": {}}', "for the 'pca'"),
-])
+@pytest.mark.parametrize(
+    "text, match",
+    [
+        ("not json", "not valid JSON"),
+        ("[1, 2]", "JSON object"),
+        ('{"experiment": "nope", "config": {}}', "no known experiment"),
+        ('{"experiment": "intro", "config": {}, "extra": 1}', "unknown field"),
+        ("[" * 100_000, "KB"),
+        ('{"experiment": "pca", "config": {}}', "for the 'pca'"),
+    ],
+)
 def test_config_json_rejects_bad_documents(text, match):
     cls = get("intro").config_cls if "pca" in text else None
     with pytest.raises(ConfigError, match=match):
@@ -84,17 +90,15 @@ def test_config_json_rejects_bad_documents(text, match):
 
 
 _json = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**400, 10**400) | st.floats()
-    | st.text(max_size=12),
+    st.none() | st.booleans() | st.integers(-(10**400), 10**400) | st.floats() | st.text(max_size=12),
     lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=6), c, max_size=3),
-    max_leaves=8)
-_keys = st.sampled_from(sorted({k for e in registry().values()
-                                for k in e.config_cls.field_specs()} | {"zz", "hidden"}))
+    max_leaves=8,
+)
+_keys = st.sampled_from(sorted({k for e in registry().values() for k in e.config_cls.field_specs()} | {"zz", "hidden"}))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
-@given(exp=st.sampled_from(sorted(registry()) + ["nope"]),
-       cfg=st.dictionaries(_keys, _json, max_size=4))
+@given(exp=st.sampled_from(sorted(registry()) + ["nope"]), cfg=st.dictionaries(_keys, _json, max_size=4))
 def test_crafted_config_json_gives_configerror_only(exp, cfg):
     try:
         text = json.dumps({"experiment": exp, "config": cfg})
@@ -121,7 +125,7 @@ def test_metrics_and_codes_csv():
     np.testing.assert_allclose(np.array(rows[1:], dtype=float)[:, :2], Z, rtol=1e-7)
     assert [r[2] for r in rows[1:]] == ["2", "0", "1"]
     named = codes_to_csv(Z, np.array([0, 1, 0]), classes=("=HYPERLINK(1)", "b"))
-    assert "'=HYPERLINK(1)" in named              # no spreadsheet formula injection
+    assert "'=HYPERLINK(1)" in named  # no spreadsheet formula injection
     assert codes_to_csv(Z[:, 0]).splitlines()[0] == "z1"
     with pytest.raises(ValueError):
         codes_to_csv(Z, np.array([1]))
@@ -131,7 +135,7 @@ def test_figure_html_offline_and_cdn():
     fig = go.Figure(go.Scatter(x=[1, 2, 3], y=[3, 1, 2], name="curve"))
     offline, cdn = figure_to_html(fig), figure_to_html(fig, offline=False)
     assert "<html>" in offline[:200] and "curve" in offline
-    assert len(offline) > 1_000_000 > len(cdn)       # plotly.js embedded vs linked
+    assert len(offline) > 1_000_000 > len(cdn)  # plotly.js embedded vs linked
     assert "cdn.plot.ly" in cdn
 
 
@@ -161,12 +165,10 @@ def test_exported_script_reproduces_metrics(tmp_path):
     script = tmp_path / "reproduce.py"
     script.write_text(script_for("intro", cfg))
     env = {**os.environ, "PYTHONPATH": str(ROOT), "AE_TORCH_THREADS": "1"}
-    proc = subprocess.run([sys.executable, str(script)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run([sys.executable, str(script)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     direct = exp.run(cfg, None).metrics
-    assert out["experiment"] == "intro" and out["config"] == json.loads(
-        json.dumps(cfg.to_dict()))
-    assert out["metrics"] == direct            # same seeds, one thread each: bit-identical
+    assert out["experiment"] == "intro" and out["config"] == json.loads(json.dumps(cfg.to_dict()))
+    assert out["metrics"] == direct  # same seeds, one thread each: bit-identical
     assert out["claims"] == exp.check_claims(direct)

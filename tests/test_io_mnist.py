@@ -18,7 +18,9 @@ from aecore.io.mnist import IDX_FILES, clear_cache, load_mnist, parse_idx
 def _no_network(monkeypatch):
     def refuse(*a, **k):
         raise AssertionError("fetch_openml must not be called")
+
     import sklearn.datasets
+
     monkeypatch.setattr(sklearn.datasets, "fetch_openml", refuse)
     clear_cache()
     yield
@@ -26,8 +28,7 @@ def _no_network(monkeypatch):
 
 
 def _idx(arr: np.ndarray) -> bytes:
-    return bytes([0, 0, 8, arr.ndim]) + struct.pack(f">{arr.ndim}I", *arr.shape) + \
-        arr.astype(np.uint8).tobytes()
+    return bytes([0, 0, 8, arr.ndim]) + struct.pack(f">{arr.ndim}I", *arr.shape) + arr.astype(np.uint8).tobytes()
 
 
 def _fake(n: int, seed: int):
@@ -81,6 +82,7 @@ def test_missing_files_message_without_download(tmp_path):
 
 def test_openml_only_when_allowed(tmp_path, monkeypatch):
     import sklearn.datasets
+
     calls = []
 
     class Bunch:
@@ -90,6 +92,7 @@ def test_openml_only_when_allowed(tmp_path, monkeypatch):
     def fake_fetch(name, **kw):
         calls.append((name, kw["data_home"]))
         return Bunch
+
     monkeypatch.setattr(sklearn.datasets, "fetch_openml", fake_fetch)
     with pytest.raises(DataError):
         load_mnist("fashion_mnist", folder=tmp_path)
@@ -104,22 +107,26 @@ def test_download_failure_is_a_dataerror(tmp_path, monkeypatch):
 
     def offline(*a, **k):
         raise OSError("no network")
+
     monkeypatch.setattr(sklearn.datasets, "fetch_openml", offline)
     with pytest.raises(DataError, match="OpenML failed.*put mnist.npz"):
         load_mnist("mnist", folder=tmp_path, allow_download=True)
 
 
-@pytest.mark.parametrize("raw, match", [
-    (b"\x00\x00\x08", "magic"),
-    (b"\x01\x00\x08\x03" + struct.pack(">3I", 1, 28, 28), "magic"),
-    (b"\x00\x00\x0d\x03" + struct.pack(">3I", 1, 28, 28), "element type"),
-    (b"\x00\x00\x08\x02" + struct.pack(">2I", 1, 784), "dimension"),
-    (b"\x00\x00\x08\x03" + struct.pack(">3I", 10**9, 28, 28), "declares shape"),
-    (b"\x00\x00\x08\x03" + struct.pack(">3I", 2, 32, 32), "declares shape"),
-    (b"\x00\x00\x08\x03" + struct.pack(">3I", 2, 28, 28) + bytes(100), "damaged"),
-    (b"\x00\x00\x08\x03" + struct.pack(">3I", 1, 28, 28) + bytes(785), "damaged"),
-    (b"\x00\x00\x08\x03\x00\x00", "truncated"),
-])
+@pytest.mark.parametrize(
+    "raw, match",
+    [
+        (b"\x00\x00\x08", "magic"),
+        (b"\x01\x00\x08\x03" + struct.pack(">3I", 1, 28, 28), "magic"),
+        (b"\x00\x00\x0d\x03" + struct.pack(">3I", 1, 28, 28), "element type"),
+        (b"\x00\x00\x08\x02" + struct.pack(">2I", 1, 784), "dimension"),
+        (b"\x00\x00\x08\x03" + struct.pack(">3I", 10**9, 28, 28), "declares shape"),
+        (b"\x00\x00\x08\x03" + struct.pack(">3I", 2, 32, 32), "declares shape"),
+        (b"\x00\x00\x08\x03" + struct.pack(">3I", 2, 28, 28) + bytes(100), "damaged"),
+        (b"\x00\x00\x08\x03" + struct.pack(">3I", 1, 28, 28) + bytes(785), "damaged"),
+        (b"\x00\x00\x08\x03\x00\x00", "truncated"),
+    ],
+)
 def test_bad_idx(raw, match):
     with pytest.raises(DataError, match=match):
         parse_idx(raw, "f", 3)
@@ -138,8 +145,7 @@ def test_gzip_bomb_read_is_bounded(tmp_path):
 def test_label_problems(tmp_path):
     folder = tmp_path / "mnist"
     _write_idx(folder)
-    (folder / "train-labels-idx1-ubyte.gz").write_bytes(
-        gzip.compress(_idx(np.full(12, 11, np.uint8))))
+    (folder / "train-labels-idx1-ubyte.gz").write_bytes(gzip.compress(_idx(np.full(12, 11, np.uint8))))
     with pytest.raises(DataError, match="outside 0-9"):
         load_mnist("mnist", folder=tmp_path)
     clear_cache()
@@ -153,8 +159,13 @@ def test_bad_arguments_and_hostile_npz(tmp_path):
         with pytest.raises(DataError):
             load_mnist(folder=tmp_path, **kw)
     buf = io.BytesIO()
-    np.savez(buf, x_train=np.zeros((3, 28, 28)), y_train=np.zeros(3, np.uint8),
-             x_test=np.zeros((1, 28, 28), np.uint8), y_test=np.zeros(1, np.uint8))
-    (tmp_path / "mnist.npz").write_bytes(buf.getvalue())           # float64 images
+    np.savez(
+        buf,
+        x_train=np.zeros((3, 28, 28)),
+        y_train=np.zeros(3, np.uint8),
+        x_test=np.zeros((1, 28, 28), np.uint8),
+        y_test=np.zeros(1, np.uint8),
+    )
+    (tmp_path / "mnist.npz").write_bytes(buf.getvalue())  # float64 images
     with pytest.raises(DataError, match="dtype"):
         load_mnist("mnist", folder=tmp_path)

@@ -21,8 +21,9 @@ from numpy.lib import format as npformat
 from aecore.data import MAX_FEATURES, MAX_ROWS, DataError
 from aecore.io.uploads import MAX_UPLOAD_BYTES, UploadedData, load_upload
 
-FAST = settings(max_examples=60, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FAST = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 PEAK_LIMIT = 50 * 2**20
 
 
@@ -60,12 +61,19 @@ finite = st.floats(-1e5, 1e5, allow_nan=False, allow_infinity=False, width=32)
 
 
 @FAST
-@given(n=st.integers(10, 40), d=st.integers(2, 6), delim=st.sampled_from([",", ";", "\t"]),
-       header=st.booleans(), bom=st.booleans(), data=st.data())
+@given(
+    n=st.integers(10, 40),
+    d=st.integers(2, 6),
+    delim=st.sampled_from([",", ";", "\t"]),
+    header=st.booleans(),
+    bom=st.booleans(),
+    data=st.data(),
+)
 def test_csv_round_trip(n, d, delim, header, bom, data):
-    X = np.array(data.draw(st.lists(st.lists(finite, min_size=d, max_size=d),
-                                    min_size=n, max_size=n)), dtype=np.float64)
-    X[:, :2] += np.arange(n)[:, None]                  # at least 2 non-constant columns
+    X = np.array(
+        data.draw(st.lists(st.lists(finite, min_size=d, max_size=d), min_size=n, max_size=n)), dtype=np.float64
+    )
+    X[:, :2] += np.arange(n)[:, None]  # at least 2 non-constant columns
     names = [f"f{j}" for j in range(d)] if header else None
     raw = _csv(X, names, delim)
     up = load_upload("t.csv", (b"\xef\xbb\xbf" if bom else b"") + raw)
@@ -78,13 +86,12 @@ def test_csv_round_trip(n, d, delim, header, bom, data):
 def test_csv_label_column_text_and_numbers():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(20, 3))
-    up = load_upload("a.csv", _csv(X, ["a", "b", "c", "Target"],
-                                   labels=["cat", "dog"] * 10))
+    up = load_upload("a.csv", _csv(X, ["a", "b", "c", "Target"], labels=["cat", "dog"] * 10))
     assert up.X.shape == (20, 3) and up.classes == ("cat", "dog")
     assert up.y.tolist() == [0, 1] * 10 and any("labels" in n for n in up.notes)
     up = load_upload("b.csv", _csv(X, ["a", "b", "c", "label"], labels=list(range(20))))
     assert up.y.dtype == np.int64 and up.y.tolist() == list(range(20))
-    up = load_upload("c.csv", _csv(X[:, :2], ["x", "y"]))   # x, y are coordinates, not labels
+    up = load_upload("c.csv", _csv(X[:, :2], ["x", "y"]))  # x, y are coordinates, not labels
     assert up.X.shape == (20, 2) and up.y is None
 
 
@@ -108,13 +115,17 @@ def test_pixels_rescaled_and_images_detected():
     up = load_upload("d.csv", _csv(digits))
     assert up.image_shape == (8, 8) and "rescaled from 0-16 to 0-1" in up.notes
     buf = io.BytesIO()
-    np.save(buf, rng.normal(size=(12, 64)))                 # negative values: a table
+    np.save(buf, rng.normal(size=(12, 64)))  # negative values: a table
     assert load_upload("t.npy", buf.getvalue()).image_shape is None
 
 
 @FAST
-@given(n=st.integers(10, 30), d=st.integers(2, 5), seed=st.integers(0, 1000),
-       dtype=st.sampled_from(["float32", "float64", "int16", "uint8"]))
+@given(
+    n=st.integers(10, 30),
+    d=st.integers(2, 5),
+    seed=st.integers(0, 1000),
+    dtype=st.sampled_from(["float32", "float64", "int16", "uint8"]),
+)
 def test_npz_round_trip(n, d, seed, dtype):
     rng = np.random.default_rng(seed)
     X = (rng.normal(size=(n, d)) * 20 + 50).astype(dtype)
@@ -127,12 +138,12 @@ def test_npz_round_trip(n, d, seed, dtype):
 
 # ---------------------------------------------------------------- bad files
 
+
 def _text_table(cells: list[list[str]]) -> bytes:
     return "\n".join(",".join(r) for r in cells).encode()
 
 
-bad_cell = st.sampled_from(["nan", "inf", "-inf", "abc", "", "1e400", "9" * 400, "1e7",
-                            "0x1F", "NaN", "--1", "1.2.3"])
+bad_cell = st.sampled_from(["nan", "inf", "-inf", "abc", "", "1e400", "9" * 400, "1e7", "0x1F", "NaN", "--1", "1.2.3"])
 
 
 @FAST
@@ -163,21 +174,24 @@ def test_ragged_rows_raise_dataerror(n, d, data):
     assert "cells" in msg
 
 
-@pytest.mark.parametrize("raw, match", [
-    (b"", "empty"),
-    (b"   \n\n", "empty"),
-    (b"a,b,c\n", "no rows"),
-    (b"1,2\n3,4\n", "at least 10"),
-    (b"1\n" * 20, "feature"),
-    (b"5,5\n" * 20, "not constant"),
-    ("\n".join(",".join(["1"] * (MAX_FEATURES + 1)) for _ in range(10)).encode(), "columns"),
-    (b"1,2\n" * (MAX_ROWS + 1), "rows"),
-    (b"1,2\n" * (MAX_UPLOAD_BYTES // 4), "lines"),
-    (b"a," * (MAX_UPLOAD_BYTES // 2 - 8), "characters long"),
-    (b"1,2\n" * 12 + b"1 " * (MAX_UPLOAD_BYTES // 4), "characters long"),
-    (b"PK\x03\x04" + bytes(100), "npz"),
-    (b"1,\xff\xfe\xfa\n" * 12, "UTF-8"),
-])
+@pytest.mark.parametrize(
+    "raw, match",
+    [
+        (b"", "empty"),
+        (b"   \n\n", "empty"),
+        (b"a,b,c\n", "no rows"),
+        (b"1,2\n3,4\n", "at least 10"),
+        (b"1\n" * 20, "feature"),
+        (b"5,5\n" * 20, "not constant"),
+        ("\n".join(",".join(["1"] * (MAX_FEATURES + 1)) for _ in range(10)).encode(), "columns"),
+        (b"1,2\n" * (MAX_ROWS + 1), "rows"),
+        (b"1,2\n" * (MAX_UPLOAD_BYTES // 4), "lines"),
+        (b"a," * (MAX_UPLOAD_BYTES // 2 - 8), "characters long"),
+        (b"1,2\n" * 12 + b"1 " * (MAX_UPLOAD_BYTES // 4), "characters long"),
+        (b"PK\x03\x04" + bytes(100), "npz"),
+        (b"1,\xff\xfe\xfa\n" * 12, "UTF-8"),
+    ],
+)
 def test_bad_tables_named(raw, match):
     _refused("t.csv", raw, match)
 
@@ -188,6 +202,7 @@ def test_oversize_and_other_formats_refused_before_parsing():
 
 
 # ---------------------------------------------------------------- hostile NPZ / NPY
+
 
 def _npy_header(shape, descr="<f8", version=(1, 0)) -> bytes:
     buf = io.BytesIO()
@@ -218,16 +233,16 @@ def test_declared_shape_bomb_refused():
     hdr = _npy_header((10**9, 784))
     _refused("bomb.npz", _zip({"X.npy": hdr + b"\0" * 1024}), "declares shape")
     _refused("bomb.npy", hdr + b"\0" * 1024, "declares shape")
-    small = _npy_header((100, 4))                      # within caps but data missing
+    small = _npy_header((100, 4))  # within caps but data missing
     _refused("short.npz", _zip({"X.npy": small + b"\0" * 64}), "declares")
 
 
 def test_zip_bomb_member_refused():
-    hdr = _npy_header((MAX_ROWS, MAX_FEATURES))        # legal shape, 160 MB of zeros
+    hdr = _npy_header((MAX_ROWS, MAX_FEATURES))  # legal shape, 160 MB of zeros
     bomb = _zip({"X.npy": hdr + bytes(MAX_ROWS * MAX_FEATURES * 8)})
     assert len(bomb) < MAX_UPLOAD_BYTES
     _refused("zipbomb.npz", bomb, "unpacks to .* the limit")
-    hdr = _npy_header((MAX_ROWS, 512), "<f4")          # 40 MB of zeros, under the byte cap
+    hdr = _npy_header((MAX_ROWS, 512), "<f4")  # 40 MB of zeros, under the byte cap
     bomb = _zip({"X.npy": hdr + bytes(MAX_ROWS * 512 * 4)})
     _refused("zipbomb.npz", bomb, "zip bomb")
 
@@ -237,20 +252,23 @@ def test_lying_zip_directory_refused():
     payload = _npy_header((20, 4)) + np.arange(80, dtype="<f8").tobytes()
     raw = bytearray(_zip({"X.npy": payload}, zipfile.ZIP_STORED))
     cd = raw.rfind(b"PK\x01\x02")
-    struct.pack_into("<I", raw, cd + 24, 100)         # uncompressed size in the directory
+    struct.pack_into("<I", raw, cd + 24, 100)  # uncompressed size in the directory
     _refused("lie.npz", bytes(raw))
 
 
-@pytest.mark.parametrize("descr, shape, match", [
-    ("<c16", (20, 4), "complex"),
-    ("<f8", (20, 4, 4, 1), "dimension"),
-    ("<f8", (20, 40, 40), "declares shape"),
-    ("<f4", (20, 30, 30), "images"),
-    ("<U5", (20, 4), "dtype"),
-    ([("a", "<f8"), ("b", "<f8")], (20,), "structured"),
-    ("<f8", (20,), "dimension"),
-    ("<f8", (20, MAX_FEATURES + 1), "declares shape"),
-])
+@pytest.mark.parametrize(
+    "descr, shape, match",
+    [
+        ("<c16", (20, 4), "complex"),
+        ("<f8", (20, 4, 4, 1), "dimension"),
+        ("<f8", (20, 40, 40), "declares shape"),
+        ("<f4", (20, 30, 30), "images"),
+        ("<U5", (20, 4), "dtype"),
+        ([("a", "<f8"), ("b", "<f8")], (20,), "structured"),
+        ("<f8", (20,), "dimension"),
+        ("<f8", (20, MAX_FEATURES + 1), "declares shape"),
+    ],
+)
 def test_bad_dtypes_and_shapes_refused(descr, shape, match):
     dt = np.dtype(descr)
     n = int(np.prod(shape)) * dt.itemsize
@@ -270,7 +288,7 @@ def test_member_names_allow_listed():
 def test_archive_with_many_members_refused_early():
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
-        for i in range(100_000):                       # 8 MB of directory entries
+        for i in range(100_000):  # 8 MB of directory entries
             zf.writestr(str(i), b"")
     _refused("many.npz", buf.getvalue(), r"lists \d+ files")
 

@@ -72,7 +72,7 @@ def test_pickle_renamed_safetensors_never_runs(tmp_path):
     sentinel = tmp_path / "pwned"
     payload = pickle.dumps({"encoder.0.weight": _Boom(str(sentinel))})
     _unchanged_after(payload, "safetensors")
-    zipped = tmp_path / "ckpt.pt"                  # a real torch checkpoint (zip of pickle)
+    zipped = tmp_path / "ckpt.pt"  # a real torch checkpoint (zip of pickle)
     torch.save({"x": _Boom(str(sentinel))}, zipped)
     _unchanged_after(zipped.read_bytes(), "safetensors")
     assert not sentinel.exists()
@@ -102,16 +102,12 @@ def test_wrong_keys_shapes_dtypes():
     del sd["decoder.0.bias"]
     _unchanged_after(st_save(sd), "missing decoder.0.bias")
     _unchanged_after(st_save(_state(**{"encoder.0.weight": torch.zeros(16, 13)})), "shape")
-    _unchanged_after(st_save(_state(**{"encoder.0.weight": torch.zeros(16, 12,
-                                                                          dtype=torch.float64)})),
-                     "F32")
-    _unchanged_after(save_weights(build_model(ModelConfig(input_dim=12, hidden=(16, 8),
-                                                          latent_dim=3))), "latent_dim")
+    _unchanged_after(st_save(_state(**{"encoder.0.weight": torch.zeros(16, 12, dtype=torch.float64)})), "F32")
+    _unchanged_after(save_weights(build_model(ModelConfig(input_dim=12, hidden=(16, 8), latent_dim=3))), "latent_dim")
 
 
 def test_other_activation_same_shapes_refused():
-    other = build_model(ModelConfig(input_dim=12, hidden=(16, 8), latent_dim=2,
-                                    activation="relu"))
+    other = build_model(ModelConfig(input_dim=12, hidden=(16, 8), latent_dim=2, activation="relu"))
     _unchanged_after(save_weights(other), "activation")
 
 
@@ -125,14 +121,14 @@ def test_non_finite_weights_refused():
 def test_crafted_offsets_refused():
     data = bytearray(save_weights(_model()))
     (n,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8:8 + n])
+    header = json.loads(data[8 : 8 + n])
     header["encoder.0.weight"]["data_offsets"] = [0, 10**12]
     raw = json.dumps(header).encode()
-    crafted = struct.pack("<Q", len(raw)) + raw + bytes(data[8 + n:])
+    crafted = struct.pack("<Q", len(raw)) + raw + bytes(data[8 + n :])
     _unchanged_after(crafted, "offsets")
     header["encoder.0.weight"]["shape"] = [2**40, 2**40]
     raw = json.dumps(header).encode()
-    _unchanged_after(struct.pack("<Q", len(raw)) + raw + bytes(data[8 + n:]), "shape")
+    _unchanged_after(struct.pack("<Q", len(raw)) + raw + bytes(data[8 + n :]), "shape")
 
 
 def test_bad_target_and_metadata():
@@ -151,14 +147,17 @@ _GOOD = save_weights(_model())
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
-@given(edits=st.lists(st.tuples(st.integers(0, len(_GOOD) - 1), st.integers(0, 255)),
-                      max_size=4),
-       cut=st.integers(0, 64), blob=st.binary(max_size=300), mode=st.integers(0, 2))
+@given(
+    edits=st.lists(st.tuples(st.integers(0, len(_GOOD) - 1), st.integers(0, 255)), max_size=4),
+    cut=st.integers(0, 64),
+    blob=st.binary(max_size=300),
+    mode=st.integers(0, 2),
+)
 def test_mutated_files_give_weightserror_only(edits, cut, blob, mode):
     data = bytearray(_GOOD)
     for i, b in edits:
         data[i] = b
-    data = [bytes(data[:len(data) - cut]), blob, _GOOD[:8] + blob][mode]
+    data = [bytes(data[: len(data) - cut]), blob, _GOOD[:8] + blob][mode]
     try:
         model = load_weights(data, CFG)
     except WeightsError:
@@ -168,8 +167,13 @@ def test_mutated_files_give_weightserror_only(edits, cut, blob, mode):
 
 # ---------------------------------------------------------------- source guard
 
-FORBIDDEN = ("torch." + "load(", "weights_only" + "=False", "allow_pickle" + "=True",
-             "pickle." + "loads(", "pickle." + "load(")
+FORBIDDEN = (
+    "torch." + "load(",
+    "weights_only" + "=False",
+    "allow_pickle" + "=True",
+    "pickle." + "loads(",
+    "pickle." + "load(",
+)
 # files that build hostile inputs on purpose (they never load them)
 HOSTILE_BUILDERS = {"tests/test_io_uploads.py"}
 

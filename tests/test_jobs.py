@@ -20,6 +20,7 @@ def _slow_run(epochs: int = 10_000, step_s: float = 0.01):
             if track(Progress("toy", e, epochs, 1.0 / e)):
                 break
         return track.result({"epochs": e})
+
     return run
 
 
@@ -50,6 +51,7 @@ def test_closed_session_ends_the_job():
 def test_errors_are_kept_not_raised():
     def boom(config, on_progress):
         raise RuntimeError("bad")
+
     job = jobs.Job("toy", 1, boom).start()
     _wait(job.done)
     assert isinstance(job.error, RuntimeError)
@@ -85,6 +87,7 @@ def test_live_loss_memory_is_bounded(n):
 
 def test_queued_job_takes_a_result_another_session_finished(monkeypatch):
     from ui import results
+
     monkeypatch.setattr(jobs, "_slots", threading.BoundedSemaphore(1))
     blocker = jobs.Job("busy", 0, _slow_run()).start()
     ran = []

@@ -36,8 +36,7 @@ def _load(path: Path) -> list[dict]:
 
 
 def _all_docs() -> list[dict]:
-    return [d for f in sorted(K8S.glob("*.yaml")) if f.name != "kustomization.yaml"
-            for d in _load(f)]
+    return [d for f in sorted(K8S.glob("*.yaml")) if f.name != "kustomization.yaml" for d in _load(f)]
 
 
 def _one(kind: str) -> dict:
@@ -71,7 +70,7 @@ def _bytes(q: str | int) -> float:
 def _dockerfile_env() -> dict[str, str]:
     """ENV key=value pairs of the Dockerfile's final stage."""
     text = re.sub(r"\\\n", " ", (ROOT / "Dockerfile").read_text())
-    final = text[text.rfind("\nFROM "):]
+    final = text[text.rfind("\nFROM ") :]
     env: dict[str, str] = {}
     for line in final.splitlines():
         if line.strip().startswith("ENV "):
@@ -80,6 +79,7 @@ def _dockerfile_env() -> dict[str, str]:
 
 
 # --- parsing ---------------------------------------------------------------------------
+
 
 def test_every_manifest_parses_and_is_listed_in_the_kustomization():
     kust = _load(K8S / "kustomization.yaml")[0]
@@ -93,12 +93,14 @@ def test_every_manifest_parses_and_is_listed_in_the_kustomization():
 @pytest.mark.skipif(yaml is None, reason="PyYAML not installed")
 def test_subset_reader_agrees_with_pyyaml():
     for f in sorted(K8S.glob("*.yaml")):
-        assert yaml_subset.load_all(f.read_text()) == [
-            d for d in yaml.safe_load_all(f.read_text()) if d is not None], f.name
+        assert yaml_subset.load_all(f.read_text()) == [d for d in yaml.safe_load_all(f.read_text()) if d is not None], (
+            f.name
+        )
 
 
-@pytest.mark.parametrize("text", ["a: {b: 1}", "a: |\n  x\n", "a: yes", "a: &x 1", "a: 1\na: 2",
-                                  "a:\n\tb: 1", "a: 1\n   b: 2"])
+@pytest.mark.parametrize(
+    "text", ["a: {b: 1}", "a: |\n  x\n", "a: yes", "a: &x 1", "a: 1\na: 2", "a:\n\tb: 1", "a: 1\n   b: 2"]
+)
 def test_subset_reader_rejects_what_it_does_not_understand(text):
     with pytest.raises(ValueError):
         yaml_subset.load_all(text)
@@ -123,13 +125,13 @@ def test_kubernetes_schema_validation():
 
 @pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl not installed")
 def test_kustomize_builds_offline():
-    proc = subprocess.run(["kubectl", "kustomize", str(K8S)], capture_output=True, text=True,
-                          timeout=60)
+    proc = subprocess.run(["kubectl", "kustomize", str(K8S)], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count("\nkind: ") + proc.stdout.startswith("kind: ") >= 6
 
 
 # --- policy ----------------------------------------------------------------------------
+
 
 def test_probes_hit_the_streamlit_health_endpoint():
     c = _container()
@@ -140,8 +142,7 @@ def test_probes_hit_the_streamlit_health_endpoint():
         assert get["port"] in port_names or get["port"] in port_names.values(), probe
     # Liveness must be more patient than readiness: a pod busy training is not dead.
     live, ready = c["livenessProbe"], c["readinessProbe"]
-    assert (live["periodSeconds"] * live["failureThreshold"]
-            > ready["periodSeconds"] * ready["failureThreshold"])
+    assert live["periodSeconds"] * live["failureThreshold"] > ready["periodSeconds"] * ready["failureThreshold"]
     assert "--server.port=8501" in c["args"] and 8501 in port_names.values()
 
 
@@ -171,7 +172,8 @@ def test_writable_paths_are_emptydirs_covering_tmp_and_the_caches():
     env = _dockerfile_env()
     for var in ("NUMBA_CACHE_DIR", "MPLCONFIGDIR", "XDG_CACHE_HOME"):
         assert any(env[var] == p or env[var].startswith(p.rstrip("/") + "/") for p in mounts), (
-            f"{var}={env[var]} is not on a writable volume")
+            f"{var}={env[var]} is not on a writable volume"
+        )
 
 
 def test_resources_and_job_cap_fit_together():
@@ -246,8 +248,7 @@ def test_replicas_rollout_and_disruption_budget():
     assert replicas >= 2
     assert dep["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"] == 0
     assert 1 <= pdb["spec"]["minAvailable"] < replicas
-    assert pdb["spec"]["selector"]["matchLabels"].items() <= (
-        dep["spec"]["template"]["metadata"]["labels"].items())
+    assert pdb["spec"]["selector"]["matchLabels"].items() <= (dep["spec"]["template"]["metadata"]["labels"].items())
 
 
 def test_image_is_pinned():

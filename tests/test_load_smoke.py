@@ -27,18 +27,34 @@ def test_loopback_accepted(url):
     assert host in loadtest.LOOPBACK and port > 0
 
 
-@pytest.mark.parametrize("url", ["http://10.0.0.1:8501", "http://example.com", "http://127.0.0.2:8501",
-                                 "http://0.0.0.0:8501", "http://localhost.evil.com", "ftp://127.0.0.1",
-                                 "http://user@192.168.1.1:8501"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://10.0.0.1:8501",
+        "http://example.com",
+        "http://127.0.0.2:8501",
+        "http://0.0.0.0:8501",
+        "http://localhost.evil.com",
+        "ftp://127.0.0.1",
+        "http://user@192.168.1.1:8501",
+    ],
+)
 def test_non_loopback_refused(url):
     with pytest.raises(ValueError):
         loadtest.check_loopback(url)
 
 
-@pytest.mark.parametrize("args", [["--sessions", "0"], ["--sessions", "51"],
-                                  ["--duration", "601"], ["--duration", "0"],
-                                  ["--url", "http://example.com:8501"],
-                                  ["--pages", "home", "--train", "intro"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--sessions", "0"],
+        ["--sessions", "51"],
+        ["--duration", "601"],
+        ["--duration", "0"],
+        ["--url", "http://example.com:8501"],
+        ["--pages", "home", "--train", "intro"],
+    ],
+)
 def test_bounds_refused_before_anything_starts(args):
     with pytest.raises(SystemExit) as exc:
         loadtest.main(args)
@@ -55,6 +71,7 @@ def test_percentile_nearest_rank():
 
 def test_queued_pattern_matches_the_panel_text():
     from ui.i18n import translate
+
     text = translate("panel.queued", "en").format(position=3)
     assert loadtest._queued_pattern().search(text)
 
@@ -63,10 +80,27 @@ def test_queued_pattern_matches_the_panel_text():
 def test_three_sessions_against_a_real_server(tmp_path):
     out = tmp_path / "load.json"
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "loadtest.py"), "--sessions", "3",
-         "--duration", "420", "--pages", "home,intro", "--train", "intro", "--ramp", "1",
-         "--out", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=600)
+        [
+            sys.executable,
+            str(ROOT / "tools" / "loadtest.py"),
+            "--sessions",
+            "3",
+            "--duration",
+            "420",
+            "--pages",
+            "home,intro",
+            "--train",
+            "intro",
+            "--ramp",
+            "1",
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert out.exists(), proc.stdout + proc.stderr
     rep = json.loads(out.read_text())
     summary = rep["summary"]

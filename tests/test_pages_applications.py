@@ -11,8 +11,6 @@ pytestmark = pytest.mark.usefixtures("clean_app_state")
 PAGE = "lessons/09_applications.py"
 
 
-
-
 def test_three_tabs_train_tiny_runs_and_show_claims():
     at = open_page(PAGE)
     no_errors(at)

@@ -14,9 +14,8 @@ def test_home_lists_every_lesson():
     at = open_page("lessons/00_home.py")
     no_errors(at)
     from ui.nav import PAGES
+
     assert len(at.get("page_link")) == len(PAGES) - 1
-
-
 
 
 def test_intro_tiny_training_shows_claim():

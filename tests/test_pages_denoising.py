@@ -11,8 +11,6 @@ pytestmark = pytest.mark.usefixtures("clean_app_state")
 PAGE = "lessons/07_denoising.py"
 
 
-
-
 def test_denoising_page_trains_both_parts():
     at = open_page(PAGE)
     no_errors(at)
@@ -26,8 +24,8 @@ def test_denoising_page_trains_both_parts():
     wait_until_trained(at, limit=300)
     no_errors(at)
     text = " ".join(md.value for md in at.markdown)
-    assert "Salt-and-pepper: DAE" in text           # the image claims are shown
-    assert len(at.get("plotly_chart")) >= 6         # field, score, preview, grids, sweep, probe
+    assert "Salt-and-pepper: DAE" in text  # the image claims are shown
+    assert len(at.get("plotly_chart")) >= 6  # field, score, preview, grids, sweep, probe
 
 
 def test_images_wait_for_the_field_run():

@@ -10,8 +10,6 @@ from tests.apptest_utils import submit_form as _submit
 pytestmark = pytest.mark.usefixtures("clean_app_state")
 
 
-
-
 def _stop_jobs(at, lesson: str) -> None:
     """Cancel the page's background job (opening a page starts its default run)."""
     key = f"{lesson}.job"
@@ -35,7 +33,11 @@ def test_capacity_tiny_training():
 
 def test_capacity_greedy_tiny():
     at = open_page("lessons/04_capacity.py")
-    _submit(at, "capacity", sweep=False, pretrain=True,
+    _submit(
+        at,
+        "capacity",
+        sweep=False,
+        pretrain=True,
         epochs=2,
         width=8,
         depth=1,
@@ -114,8 +116,7 @@ def test_widgets_refuse_values_the_backend_refuses(page, lesson, field, lo, hi):
 
 def test_contractive_tiny_training():
     at = open_page("lessons/06_contractive.py")
-    _submit(at, "contractive", tied=True, epochs=2, curve_epochs=3, latent_dim=4, curve_width=4
-    )
+    _submit(at, "contractive", tied=True, epochs=2, curve_epochs=3, latent_dim=4, curve_width=4)
     wait_until_trained(at)
     no_errors(at)
     assert any("anisotropy" in m.label for m in at.metric)

@@ -12,8 +12,6 @@ from tests.apptest_utils import submit_form as _submit
 pytestmark = pytest.mark.usefixtures("clean_app_state")
 
 
-
-
 def _chart_keys(at) -> set[str]:
     return {el.proto.id for el in at.get("plotly_chart")}
 
@@ -22,16 +20,15 @@ def test_vae_page_tiny_training_shows_split_claims_and_2d_views():
     at = open_page("lessons/08_vae.py")
     no_errors(at)
     _submit(at, "vae", epochs=2, latent_dim=3)
-    wait_until_trained(at)       # the k = 3 model ...
-    wait_until_trained(at)       # ... then the 2-D model of the latent views
+    wait_until_trained(at)  # the k = 3 model ...
+    wait_until_trained(at)  # ... then the 2-D model of the latent views
     no_errors(at)
     labels = [m.label for m in at.metric]
     assert any("ELBO" in label for label in labels) and any("Active" in label for label in labels)
     text = " ".join(md.value for md in at.markdown)
-    assert "relative error" in text                      # the claims box
+    assert "relative error" in text  # the claims box
     charts = " ".join(_chart_keys(at))
-    for key in ("vae.split", "vae.kl_dim", "vae.samples", "vae.interp", "vae.posterior",
-                "vae.grid", "vae.calc.fig"):
+    for key in ("vae.split", "vae.kl_dim", "vae.samples", "vae.interp", "vae.posterior", "vae.grid", "vae.calc.fig"):
         assert key in charts, key
     at.number_input(key="vae.interp_j").set_value(7).run()
     at.slider(key="vae.grid_n").set_value(7).run()
@@ -60,7 +57,7 @@ def test_annex_shows_entropies_and_asymmetry():
     at = open_page("lessons/10_annex.py")
     no_errors(at)
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Entropy H(P)"].startswith("1.7500")       # P = (1/2, 1/4, 1/8, 1/8), in bits
+    assert metrics["Entropy H(P)"].startswith("1.7500")  # P = (1/2, 1/4, 1/8, 1/8), in bits
     assert metrics["Cross-entropy H(Q, P)"].startswith("2.5000")  # Q = (1, 2, 2, 3) / 8
     p, q = np.array([4, 2, 1, 1]) / 8, np.array([1, 2, 2, 3]) / 8
     refs = {"D_KL(P ‖ Q)": sp_entropy(p, q, base=2), "D_KL(Q ‖ P)": sp_entropy(q, p, base=2)}
@@ -69,8 +66,7 @@ def test_annex_shows_entropies_and_asymmetry():
     assert any("Asymmetry" in i.value for i in at.info)
 
 
-@pytest.mark.parametrize("weights, message", [((-1.0,), "negative weight"),
-                                              ((0.0, 0.0, 0.0, 0.0), "sum to zero")])
+@pytest.mark.parametrize("weights, message", [((-1.0,), "negative weight"), ((0.0, 0.0, 0.0, 0.0), "sum to zero")])
 def test_annex_invalid_distribution_shows_a_message(weights, message):
     at = open_page("lessons/10_annex.py")
     for i, w in enumerate(weights):

@@ -85,11 +85,18 @@ def test_result_file_round_trip_of_every_kind_of_content():
     mlp = build_model(ModelConfig(input_dim=6, hidden=(4,), latent_dim=2), seed=1)
     mlp.fit_stage = "autoencoder"
     clf = torch.nn.Sequential(torch.nn.Linear(6, 5), torch.nn.ReLU(), torch.nn.Linear(5, 3))
-    models = {"ae": mlp, "unet": UNet(width=4, depth=1), "sae": SparseAutoencoder(6, 12, k=3),
-              "clf": clf}
-    arrays = {"X": np.arange(12, dtype=np.float32).reshape(3, 4), "labels": np.arange(3),
-              "mask": np.array([True, False]), "sweep": {2: 0.5, 4: 0.25}, "shape": (8, 8),
-              "none": None, "name": "digits", "nested": {"a": [np.ones(2), 3.5]}, "n": np.int64(7)}
+    models = {"ae": mlp, "unet": UNet(width=4, depth=1), "sae": SparseAutoencoder(6, 12, k=3), "clf": clf}
+    arrays = {
+        "X": np.arange(12, dtype=np.float32).reshape(3, 4),
+        "labels": np.arange(3),
+        "mask": np.array([True, False]),
+        "sweep": {2: 0.5, 4: 0.25},
+        "shape": (8, 8),
+        "none": None,
+        "name": "digits",
+        "nested": {"a": [np.ones(2), 3.5]},
+        "n": np.int64(7),
+    }
     res = Result({"mse": 0.1, "nan": float("nan")}, arrays, models, {"autoencoder": [1.0, 0.5]}, seconds=2.5)
     back, header = resultfile.load(resultfile.dump(res, {"experiment": "x"}))
     assert header == {"experiment": "x"} and back.source == "preset"

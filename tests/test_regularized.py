@@ -46,14 +46,10 @@ def test_l1_on_a_known_code():
 def test_kl_on_hand_made_activations():
     h = torch.tensor([[0.1, 0.3], [0.3, 0.5]], dtype=torch.float64)  # unit means 0.2 and 0.4
     rho = 0.05
-    want = sum(
-        rho * math.log(rho / q) + (1 - rho) * math.log((1 - rho) / (1 - q)) for q in (0.2, 0.4)
-    )
+    want = sum(rho * math.log(rho / q) + (1 - rho) * math.log((1 - rho) / (1 - q)) for q in (0.2, 0.4))
     assert kl_sparsity(2.0, rho=rho)(None, None, h).item() == pytest.approx(2.0 * want, rel=1e-12)
     # KL is zero exactly at the target and positive elsewhere
-    assert kl_bernoulli(0.3, torch.tensor([0.3], dtype=torch.float64)).item() == pytest.approx(
-        0.0, abs=1e-15
-    )
+    assert kl_bernoulli(0.3, torch.tensor([0.3], dtype=torch.float64)).item() == pytest.approx(0.0, abs=1e-15)
     assert (kl_bernoulli(0.3, torch.tensor([0.1, 0.6])) > 0).all()
 
 
@@ -80,25 +76,19 @@ def test_closed_form_contractive_equals_autograd_jacobian(kind):
     closed = jacobian_fro2_closed(model.encoder[0].weight, model.encode(x))
     auto = jacobian_fro2_autograd(model, x)
     # and against torch.autograd.functional.jacobian, one sample at a time
-    ref = torch.stack(
-        [torch.autograd.functional.jacobian(model.encode, xi).pow(2).sum() for xi in x]
-    )
+    ref = torch.stack([torch.autograd.functional.jacobian(model.encode, xi).pow(2).sum() for xi in x])
     torch.testing.assert_close(closed, auto, rtol=1e-5, atol=1e-7)
     torch.testing.assert_close(closed, ref, rtol=1e-5, atol=1e-7)
 
 
 def test_deep_contractive_penalty_uses_autograd_and_has_gradients():
     model = build_model(
-        ModelConfig(
-            input_dim=4, hidden=(8,), latent_dim=3, activation="tanh", latent_activation="sigmoid"
-        ),
+        ModelConfig(input_dim=4, hidden=(8,), latent_dim=3, activation="tanh", latent_activation="sigmoid"),
         penalty=contractive(0.5),
         seed=0,
     )
     x = torch.randn(5, 4, generator=torch.Generator().manual_seed(2))
-    ref = torch.stack(
-        [torch.autograd.functional.jacobian(model.encode, xi).pow(2).sum() for xi in x]
-    )
+    ref = torch.stack([torch.autograd.functional.jacobian(model.encode, xi).pow(2).sum() for xi in x])
     torch.testing.assert_close(jacobian_fro2(model, x), ref, rtol=1e-5, atol=1e-7)
     pen = model.penalty(x, model.encode(x))
     assert pen.item() == pytest.approx(0.5 * ref.mean().item(), rel=1e-5)
@@ -176,9 +166,7 @@ def test_cli_refuses_invalid_settings_with_status_2(name, sets):
 def test_greedy_pretraining_stacks_its_stages():
     from aecore.experiments.capacity import CapacityConfig
 
-    cfg = CapacityConfig(
-        depth=1, width=16, under_latent=4, over_latent=80, epochs=3, sweep=False, pretrain=True
-    )
+    cfg = CapacityConfig(depth=1, width=16, under_latent=4, over_latent=80, epochs=3, sweep=False, pretrain=True)
     res = get("capacity").run(cfg, None)
     assert {"greedy layer 1", "greedy layer 2", "greedy fine-tune"} <= set(res.histories)
     assert all(np.isfinite(v) for v in res.metrics.values())

@@ -41,12 +41,15 @@ def test_valid_csv_becomes_the_sessions_data_set_and_trains():
     assert at.metric  # trained on the uploaded 5-column data
 
 
-@pytest.mark.parametrize("name, payload, fragment", [
-    ("bad.csv", b"a,b\\nx,y\\n" * 20, "number"),
-    ("tiny.csv", b"1,2\\n3,4\\n", "rows"),
-    ("nan.csv", b"1,2,3\\n" * 15 + b"1,nan,3\\n", "missing or infinite"),
-    ("fake.npz", b"PK\\x03\\x04garbage", "NPZ"),
-])
+@pytest.mark.parametrize(
+    "name, payload, fragment",
+    [
+        ("bad.csv", b"a,b\\nx,y\\n" * 20, "number"),
+        ("tiny.csv", b"1,2\\n3,4\\n", "rows"),
+        ("nan.csv", b"1,2,3\\n" * 15 + b"1,nan,3\\n", "missing or infinite"),
+        ("fake.npz", b"PK\\x03\\x04garbage", "NPZ"),
+    ],
+)
 def test_bad_files_get_a_message_and_the_session_keeps_working(name, payload, fragment):
     at = _app()
     at.sidebar.file_uploader[0].set_value((name, payload, "application/octet-stream")).run()

@@ -41,8 +41,7 @@ def test_kl_between_diagonal_gaussians_matches_torch(k):
     np.testing.assert_allclose(theory.kl_diag_gaussians(mu1, lv1, mu2, lv2), ref, rtol=1e-10)
     # against the standard normal it reduces to the VAE's closed form
     z = np.zeros_like(mu1)
-    np.testing.assert_allclose(theory.kl_diag_gaussians(mu1, lv1, z, z),
-                               theory.kl_std_normal(mu1, lv1), rtol=1e-12)
+    np.testing.assert_allclose(theory.kl_diag_gaussians(mu1, lv1, z, z), theory.kl_std_normal(mu1, lv1), rtol=1e-12)
     assert np.all(theory.kl_diag_gaussians(mu1, lv1, mu1, lv1) == pytest.approx(0.0, abs=1e-12))
 
 
@@ -58,21 +57,20 @@ def test_monte_carlo_kl_agrees_within_its_error():
 
 def test_active_units_counts_mean_kl_above_threshold():
     kl = np.array([[0.5, 0.001, 0.02], [0.3, 0.003, 0.0]])
-    assert theory.active_units(kl) == 1           # means 0.4, 0.002, 0.01 (not > 0.01)
+    assert theory.active_units(kl) == 1  # means 0.4, 0.002, 0.01 (not > 0.01)
     assert theory.active_units(kl.mean(0), 0.005) == 2
 
 
 def _vae(likelihood="bernoulli", k=3, seed=0):
     out = "sigmoid" if likelihood == "bernoulli" else "identity"
-    cfg = VAEConfig(input_dim=10, hidden=(16,), latent_dim=k, output=out,
-                    likelihood=likelihood, seed=seed)
+    cfg = VAEConfig(input_dim=10, hidden=(16,), latent_dim=k, output=out, likelihood=likelihood, seed=seed)
     return build_model(cfg, kind="vae", seed=seed)
 
 
 def test_vae_is_registered_and_built_on_the_base():
     assert MODELS["vae"] is VAE
     model = _vae(k=3)
-    assert model.linear_layers("encoder")[-1].out_features == 6   # μ and log σ²
+    assert model.linear_layers("encoder")[-1].out_features == 6  # μ and log σ²
     assert model.linear_layers("decoder")[0].in_features == 3
     with pytest.raises(ConfigError, match="sigmoid"):
         VAEConfig(likelihood="bernoulli", output="identity")
@@ -107,7 +105,7 @@ def test_reparameterization_gradients_reach_mu_and_sigma():
     mu = torch.zeros(4, 2, requires_grad=True)
     logvar = torch.zeros(4, 2, requires_grad=True)
     z = model.reparameterize(mu, logvar)
-    (z ** 2).sum().backward()
+    (z**2).sum().backward()
     assert mu.grad is not None and torch.any(mu.grad != 0)
     assert logvar.grad is not None and torch.any(logvar.grad != 0)
     # and through the model: the encoder's last layer gets a gradient from the loss
@@ -129,6 +127,7 @@ def test_noise_comes_from_the_seeded_generator_only():
 
 def test_experiment_rejects_bad_settings():
     from aecore.experiments.vae import VAEExperimentConfig
+
     with pytest.raises(ConfigError):
         VAEExperimentConfig(beta=-1.0)
     with pytest.raises(ConfigError):
@@ -138,10 +137,19 @@ def test_experiment_rejects_bad_settings():
 def test_tiny_run_has_every_metric_and_helpers_work():
     from aecore.experiments import get
     from aecore.experiments.vae import VAEExperimentConfig, interpolate, latent_grid
-    res = get("vae").run(VAEExperimentConfig(latent_dim=2, epochs=3, width=16, n_samples=20,
-                                             mc_samples=4))
-    for key in ("elbo", "recon", "kl", "active_units", "kl_mc_rel_error", "sample_confidence_vae",
-                "sample_confidence_ae", "sample_nn_mse_vae", "sample_nn_mse_ae"):
+
+    res = get("vae").run(VAEExperimentConfig(latent_dim=2, epochs=3, width=16, n_samples=20, mc_samples=4))
+    for key in (
+        "elbo",
+        "recon",
+        "kl",
+        "active_units",
+        "kl_mc_rel_error",
+        "sample_confidence_vae",
+        "sample_confidence_ae",
+        "sample_nn_mse_vae",
+        "sample_nn_mse_ae",
+    ):
         assert np.isfinite(res.metrics[key]), key
     assert res.metrics["elbo"] == pytest.approx(-(res.metrics["recon"] + res.metrics["kl"]))
     assert res.arrays["kl_dim_history"].shape == (3, 2)
@@ -158,6 +166,7 @@ def test_tiny_run_has_every_metric_and_helpers_work():
 def test_vae_claims_hold_at_defaults():
     from aecore.experiments import get
     from aecore.experiments.vae import VAEExperimentConfig
+
     exp = get("vae")
     res = exp.run(VAEExperimentConfig())
     assert res.metrics["active_units"] <= 8
@@ -166,8 +175,9 @@ def test_vae_claims_hold_at_defaults():
 
 def test_kl_calculator_closed_form_and_monte_carlo():
     from aecore.experiments.vae import GaussianPair, kl_calculator
+
     out = kl_calculator(GaussianPair(mu1=0.5, sigma1=0.7, mu2=-1.0, sigma2=1.5, samples=100_000))
-    exact = np.log(1.5 / 0.7) + (0.7 ** 2 + (0.5 + 1.0) ** 2) / (2 * 1.5 ** 2) - 0.5
+    exact = np.log(1.5 / 0.7) + (0.7**2 + (0.5 + 1.0) ** 2) / (2 * 1.5**2) - 0.5
     assert out["closed"] == pytest.approx(exact, rel=1e-12)
     assert abs(out["mc"] - exact) < 5 * out["se"]
     assert out["reverse"] != pytest.approx(out["closed"], rel=1e-3)

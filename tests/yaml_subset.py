@@ -98,14 +98,13 @@ def _parse_map(src: _Lines, indent: int) -> dict[str, Any]:
         key = _key(m.group(1))
         if key in out:
             raise ValueError(f"line {no}: duplicate key {key!r}")
-        rest = text[m.end():].strip()
+        rest = text[m.end() :].strip()
         src.i += 1
         if rest:
             out[key] = _scalar(rest)
         else:
             nxt = src.peek()
-            if nxt is not None and (nxt[0] > indent or
-                                    (nxt[0] == indent and nxt[1].startswith("- "))):
+            if nxt is not None and (nxt[0] > indent or (nxt[0] == indent and nxt[1].startswith("- "))):
                 out[key] = _parse_block(src, nxt[0])
             else:
                 out[key] = None
@@ -116,8 +115,7 @@ def _parse_map(src: _Lines, indent: int) -> dict[str, Any]:
 
 def _parse_seq(src: _Lines, indent: int) -> list[Any]:
     out: list[Any] = []
-    while (line := src.peek()) is not None and line[0] == indent and (
-            line[1].startswith("- ") or line[1] == "-"):
+    while (line := src.peek()) is not None and line[0] == indent and (line[1].startswith("- ") or line[1] == "-"):
         ind, text, no = line
         body = text[1:].lstrip()
         if not body:

@@ -63,6 +63,7 @@ DEFAULT_PAGE = {"home", "/", ""}  # app.py's default page is served at "/", not 
 # guards and helpers
 # ---------------------------------------------------------------------------------------
 
+
 def check_loopback(url: str) -> tuple[str, int]:
     """(host, port) of ``url``; refuses anything but http(s)/ws(s) on loopback."""
     parsed = urlparse(url)
@@ -123,6 +124,7 @@ def _queued_pattern() -> re.Pattern:
 # memory sampler (server process tree)
 # ---------------------------------------------------------------------------------------
 
+
 class MemorySampler:
     """Samples the RSS of a process and its children in a thread; keeps peak and series."""
 
@@ -139,6 +141,7 @@ class MemorySampler:
         if self.pid is None:
             return None
         import psutil
+
         try:
             p = psutil.Process(self.pid)
             procs = [p, *p.children(recursive=True)]
@@ -181,6 +184,7 @@ class MemorySampler:
 def find_listening_pid(port: int) -> int | None:
     """PID of the process listening on ``port`` (psutil; may need privileges)."""
     import psutil
+
     try:
         for c in psutil.net_connections(kind="tcp"):
             if c.status == psutil.CONN_LISTEN and c.laddr and c.laddr.port == port and c.pid:
@@ -194,6 +198,7 @@ def find_listening_pid(port: int) -> int | None:
 # the server this script may start
 # ---------------------------------------------------------------------------------------
 
+
 class Server:
     """``streamlit run app.py`` on a free loopback port, with its log in a temp file."""
 
@@ -206,14 +211,27 @@ class Server:
         if max_jobs is not None:
             env["AE_MAX_JOBS"] = str(max_jobs)
         env.update(extra_env or {})
-        self.log = tempfile.NamedTemporaryFile("w+", prefix="loadtest-server-", suffix=".log",
-                                               delete=False)
-        cmd = [sys.executable, "-m", "streamlit", "run", "app.py",
-               "--server.port", str(self.port), "--server.address", "127.0.0.1",
-               "--server.headless", "true", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none"]
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.log = tempfile.NamedTemporaryFile("w+", prefix="loadtest-server-", suffix=".log", delete=False)
+        cmd = [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(self.port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ]
+        self.proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         self.pid = self.proc.pid
 
     def tail(self, n: int = 40) -> str:
@@ -237,15 +255,16 @@ class Server:
 # one simulated browser session
 # ---------------------------------------------------------------------------------------
 
+
 @dataclass
 class PageResult:
     page: str
-    action: str                      # "open" or "train"
-    page_s: float | None = None      # request -> first finished full script run
-    ready_s: float | None = None     # request -> finished full run without progress bar
-    trained: bool = False            # a progress bar was seen (a job ran or waited)
+    action: str  # "open" or "train"
+    page_s: float | None = None  # request -> first finished full script run
+    ready_s: float | None = None  # request -> finished full run without progress bar
+    trained: bool = False  # a progress bar was seen (a job ran or waited)
     job_wait_s: float | None = None  # time queued for a job slot (0.5 s resolution)
-    elements: int = 0                # elements in the last full run
+    elements: int = 0  # elements in the last full run
     errors: list[str] = field(default_factory=list)
 
 
@@ -272,28 +291,37 @@ class ProtocolSession:
         self.session_id = ""
         self.page_hash = ""
         self.page_name = ""
-        self.page_url = ""                     # url path of the page being shown
-        self.widgets: dict[str, str] = {}      # widget id -> element type
-        self.auto: dict[str, float] = {}       # fragment id -> interval
-        self.run_kinds: list[str] = []         # element types in the current run
-        self.run_progress: list[str] = []      # progress texts in the current run/fragment
+        self.page_url = ""  # url path of the page being shown
+        self.widgets: dict[str, str] = {}  # widget id -> element type
+        self.auto: dict[str, float] = {}  # fragment id -> interval
+        self.run_kinds: list[str] = []  # element types in the current run
+        self.run_progress: list[str] = []  # progress texts in the current run/fragment
         self.errors: list[str] = []
 
     async def connect(self) -> None:
         from websockets.asyncio.client import connect
-        self.ws = await connect(self.ws_url, subprotocols=["streamlit"], origin=self.origin,
-                                max_size=64 * 2**20, open_timeout=30, ping_interval=20,
-                                ping_timeout=60)
+
+        self.ws = await connect(
+            self.ws_url,
+            subprotocols=["streamlit"],
+            origin=self.origin,
+            max_size=64 * 2**20,
+            open_timeout=30,
+            ping_interval=20,
+            ping_timeout=60,
+        )
 
     async def close(self) -> None:
         if self.ws is not None:
             await self.ws.close()
 
-    async def _send_rerun(self, *, navigate: bool = False, fragment_id: str = "",
-                          widgets: list[Any] | None = None, auto: bool = False) -> None:
+    async def _send_rerun(
+        self, *, navigate: bool = False, fragment_id: str = "", widgets: list[Any] | None = None, auto: bool = False
+    ) -> None:
         """What the browser sends: to open a page, its url path and no hash; to rerun
         the page shown (widget change, fragment poll), the page's hash and url path."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
+
         msg = BackMsg()
         cs = msg.rerun_script
         cs.query_string = ""
@@ -309,6 +337,7 @@ class ProtocolSession:
 
     async def _next(self, timeout: float):
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
         data = await asyncio.wait_for(self.ws.recv(), timeout)
         m = ForwardMsg()
         m.ParseFromString(data)
@@ -318,6 +347,7 @@ class ProtocolSession:
         """Update state from one ForwardMsg; returns 'full', 'fragment', 'early', 'error'
         when a script run ends, else None."""
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
         kind = m.WhichOneof("type")
         if self.verbose:
             print(f"{time.monotonic():.2f} {self.session_id[:8]} {kind}", file=sys.stderr)
@@ -341,8 +371,7 @@ class ProtocolSession:
                 if et == "progress":
                     self.run_progress.append(el.progress.text)
                 elif et == "exception":
-                    self.errors.append(f"exception: {el.exception.type}: "
-                                       f"{el.exception.message[:200]}")
+                    self.errors.append(f"exception: {el.exception.type}: {el.exception.message[:200]}")
                 elif et == "alert" and el.alert.format == el.alert.ERROR:
                     self.errors.append(f"st.error: {el.alert.body[:200]}")
                 wid = getattr(getattr(el, et), "id", "") if et else ""
@@ -378,8 +407,15 @@ class ProtocolSession:
             if end is not None:
                 return end
 
-    async def visit(self, result: PageResult, deadline: float, *, page_name: str = "",
-                    widgets: list[Any] | None = None, wait_ready: bool = True) -> None:
+    async def visit(
+        self,
+        result: PageResult,
+        deadline: float,
+        *,
+        page_name: str = "",
+        widgets: list[Any] | None = None,
+        wait_ready: bool = True,
+    ) -> None:
         """Open a page (or rerun the current one with ``widgets``) and wait for its first
         full run, and with ``wait_ready`` until a full run leaves no progress bar."""
         t0 = time.monotonic()
@@ -406,8 +442,7 @@ class ProtocolSession:
                         result.page_s = now - t0
                     result.elements = len(self.run_kinds)
                     if self.page_url != self.page_name:
-                        result.errors.append(f"rendered page {self.page_url!r} "
-                                             f"instead of {self.page_name!r}")
+                        result.errors.append(f"rendered page {self.page_url!r} instead of {self.page_name!r}")
                         break
                     if not texts:
                         result.ready_s = now - t0
@@ -443,6 +478,7 @@ class ProtocolSession:
         """Widget states the browser sends when the lesson's settings form is submitted
         with ``values`` (name -> int/float) changed; raises if a widget is missing."""
         from streamlit.proto.WidgetStates_pb2 import WidgetState
+
         states = []
         submit = [w for w in self.widgets if f"FormSubmitter:{lesson}.form" in w]
         if not submit:
@@ -461,9 +497,18 @@ class ProtocolSession:
         return states
 
 
-async def run_session(index: int, ws_url: str, origin: str, pages: list[str], train: str | None,
-                      wait: set[str], deadline: float, start_delay: float,
-                      queued: re.Pattern, seed_base: int) -> SessionResult:
+async def run_session(
+    index: int,
+    ws_url: str,
+    origin: str,
+    pages: list[str],
+    train: str | None,
+    wait: set[str],
+    deadline: float,
+    start_delay: float,
+    queued: re.Pattern,
+    seed_base: int,
+) -> SessionResult:
     res = SessionResult(index)
     await asyncio.sleep(start_delay)
     s = ProtocolSession(ws_url, origin, queued, verbose=bool(os.environ.get("LOADTEST_DEBUG")))
@@ -489,9 +534,11 @@ async def run_session(index: int, ws_url: str, origin: str, pages: list[str], tr
                     if TIMEOUT in tr.errors:
                         break
         res.session_id = s.session_id
-        res.complete = len({p.page for p in res.pages}) == len(pages) and all(
-            p.page_s is not None and not p.errors for p in res.pages) and all(
-            p.ready_s is not None for p in res.pages if p.page in wait or p.action == "train")
+        res.complete = (
+            len({p.page for p in res.pages}) == len(pages)
+            and all(p.page_s is not None and not p.errors for p in res.pages)
+            and all(p.ready_s is not None for p in res.pages if p.page in wait or p.action == "train")
+        )
     except Exception as exc:  # noqa: BLE001  (every failure is a counted error)
         res.errors.append(f"{type(exc).__name__}: {exc}")
     finally:
@@ -524,16 +571,37 @@ async def prime(ws_url: str, origin: str, pages: list[str], timeout: float) -> l
     return errors
 
 
-async def drive(ws_url: str, origin: str, n: int, pages: list[str], train: str | None,
-                wait: set[str], duration: float, ramp: float,
-                seed_base: int) -> list[SessionResult]:
+async def drive(
+    ws_url: str,
+    origin: str,
+    n: int,
+    pages: list[str],
+    train: str | None,
+    wait: set[str],
+    duration: float,
+    ramp: float,
+    seed_base: int,
+) -> list[SessionResult]:
     deadline = time.monotonic() + duration
     queued = _queued_pattern()
     rng = random.Random(0)
-    tasks = [asyncio.create_task(run_session(i, ws_url, origin, pages, train, wait, deadline,
-                                             rng.uniform(0, ramp) if ramp > 0 else 0.0, queued,
-                                             seed_base))
-             for i in range(n)]
+    tasks = [
+        asyncio.create_task(
+            run_session(
+                i,
+                ws_url,
+                origin,
+                pages,
+                train,
+                wait,
+                deadline,
+                rng.uniform(0, ramp) if ramp > 0 else 0.0,
+                queued,
+                seed_base,
+            )
+        )
+        for i in range(n)
+    ]
     done, pending = await asyncio.wait(tasks, timeout=duration + 15)
     for t in pending:
         t.cancel()
@@ -550,6 +618,7 @@ async def drive(ws_url: str, origin: str, n: int, pages: list[str], train: str |
 # report
 # ---------------------------------------------------------------------------------------
 
+
 def summarize(sessions: list[SessionResult], n_pages: int) -> dict[str, Any]:
     pages = [p for s in sessions for p in s.pages]
     opens = [p for p in pages if p.action == "open"]
@@ -559,16 +628,22 @@ def summarize(sessions: list[SessionResult], n_pages: int) -> dict[str, Any]:
 
     def stats(vals: list[float | None]) -> dict[str, Any]:
         v = [x for x in vals if x is not None]
-        return {"n": len(v), "p50": percentile(v, 50), "p95": percentile(v, 95),
-                "max": max(v) if v else None,
-                "mean": statistics.fmean(v) if v else None}
+        return {
+            "n": len(v),
+            "p50": percentile(v, 50),
+            "p95": percentile(v, 95),
+            "max": max(v) if v else None,
+            "mean": statistics.fmean(v) if v else None,
+        }
 
     per_page = {}
     for name in dict.fromkeys(p.page for p in opens):
         ps = [p for p in opens if p.page == name]
-        per_page[name] = {"page_s": stats([p.page_s for p in ps]),
-                          "ready_s": stats([p.ready_s for p in ps]),
-                          "trained": sum(p.trained for p in ps)}
+        per_page[name] = {
+            "page_s": stats([p.page_s for p in ps]),
+            "ready_s": stats([p.ready_s for p in ps]),
+            "trained": sum(p.trained for p in ps),
+        }
     return {
         "sessions": len(sessions),
         "sessions_complete": sum(s.complete for s in sessions),
@@ -592,29 +667,37 @@ def _fmt(v: float | None, unit: str = "s") -> str:
 def print_table(rep: dict[str, Any]) -> None:
     s = rep["summary"]
     mem = rep["memory"]
-    rows = [("sessions (complete)", f"{s['sessions']} ({s['sessions_complete']})"),
-            ("errors", str(s["errors"])),
-            ("timeouts (pages not reached)", f"{s['timeouts']} ({s['pages_not_reached']})")]
-    for key, label in (("page_s", "page time"), ("ready_s", "page ready"),
-                       ("train_s", "train (form submit)"), ("job_wait_s", "job wait")):
+    rows = [
+        ("sessions (complete)", f"{s['sessions']} ({s['sessions_complete']})"),
+        ("errors", str(s["errors"])),
+        ("timeouts (pages not reached)", f"{s['timeouts']} ({s['pages_not_reached']})"),
+    ]
+    for key, label in (
+        ("page_s", "page time"),
+        ("ready_s", "page ready"),
+        ("train_s", "train (form submit)"),
+        ("job_wait_s", "job wait"),
+    ):
         st = s[key]
-        rows.append((f"{label} p50 / p95 (n)",
-                     f"{_fmt(st['p50'])} / {_fmt(st['p95'])} ({st['n']})"))
+        rows.append((f"{label} p50 / p95 (n)", f"{_fmt(st['p50'])} / {_fmt(st['p95'])} ({st['n']})"))
     for name, pp in s["per_page"].items():
-        rows.append((f"  {name}: page p50 / p95",
-                     f"{_fmt(pp['page_s']['p50'])} / {_fmt(pp['page_s']['p95'])}"))
+        rows.append((f"  {name}: page p50 / p95", f"{_fmt(pp['page_s']['p50'])} / {_fmt(pp['page_s']['p95'])}"))
     mb = lambda b: "-" if b is None else f"{b / 2**20:.0f} MB"  # noqa: E731
-    rows.append(("server RSS start / peak / end",
-                 f"{mb(mem['start_bytes'])} / {mb(mem['peak_bytes'])} / {mb(mem['end_bytes'])}"))
+    rows.append(
+        (
+            "server RSS start / peak / end",
+            f"{mb(mem['start_bytes'])} / {mb(mem['peak_bytes'])} / {mb(mem['end_bytes'])}",
+        )
+    )
     cpu = rep["server_cpu_s"]
     rows.append(("server CPU during load", "-" if cpu is None else f"{cpu:.1f} s"))
     rows.append(("wall time", f"{rep['wall_s']:.1f} s"))
     la = rep["loadavg_start"]
-    rows.append(("machine load avg (1 min) start/end",
-                 f"{la[0]:.1f} / {rep['loadavg_end'][0]:.1f} on {rep['cpu_count']} cores"))
+    rows.append(
+        ("machine load avg (1 min) start/end", f"{la[0]:.1f} / {rep['loadavg_end'][0]:.1f} on {rep['cpu_count']} cores")
+    )
     w = max(len(r[0]) for r in rows)
-    print(f"loadtest {rep['url']}  max_jobs={rep['max_jobs']}  pages={','.join(rep['pages'])}"
-          f"  train={rep['train']}")
+    print(f"loadtest {rep['url']}  max_jobs={rep['max_jobs']}  pages={','.join(rep['pages'])}  train={rep['train']}")
     for k, v in rows:
         print(f"  {k:<{w}}  {v}")
     for e in s["error_samples"][:5]:
@@ -622,31 +705,39 @@ def print_table(rep: dict[str, Any]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sessions", type=int, default=20,
-                    help=f"concurrent sessions (1..{MAX_SESSIONS})")
-    ap.add_argument("--duration", type=float, default=180.0,
-                    help=f"cap in seconds on the whole run (1..{MAX_DURATION:.0f})")
-    ap.add_argument("--pages", default="home,intro,pca",
-                    help="comma-separated url paths opened in order by every session")
-    ap.add_argument("--wait", default=None,
-                    help="pages whose training (progress bar) is awaited after opening "
-                         "(comma-separated; default: the --train page)")
-    ap.add_argument("--train", default="intro",
-                    help="lesson whose form each session submits with its own seed ('' = none)")
-    ap.add_argument("--ramp", type=float, default=2.0,
-                    help="sessions start at random times within this many seconds")
-    ap.add_argument("--seed-base", type=int, default=None,
-                    help="session i submits seed seed_base+i (default: random, so results "
-                         "cached by an earlier run are not reused)")
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--sessions", type=int, default=20, help=f"concurrent sessions (1..{MAX_SESSIONS})")
+    ap.add_argument(
+        "--duration", type=float, default=180.0, help=f"cap in seconds on the whole run (1..{MAX_DURATION:.0f})"
+    )
+    ap.add_argument(
+        "--pages", default="home,intro,pca", help="comma-separated url paths opened in order by every session"
+    )
+    ap.add_argument(
+        "--wait",
+        default=None,
+        help="pages whose training (progress bar) is awaited after opening "
+        "(comma-separated; default: the --train page)",
+    )
+    ap.add_argument(
+        "--train", default="intro", help="lesson whose form each session submits with its own seed ('' = none)"
+    )
+    ap.add_argument("--ramp", type=float, default=2.0, help="sessions start at random times within this many seconds")
+    ap.add_argument(
+        "--seed-base",
+        type=int,
+        default=None,
+        help="session i submits seed seed_base+i (default: random, so results cached by an earlier run are not reused)",
+    )
     ap.add_argument("--url", help="use this running server (loopback only) instead of starting one")
     ap.add_argument("--server-pid", type=int, help="PID of the --url server, for its memory")
     ap.add_argument("--max-jobs", type=int, help="AE_MAX_JOBS for the server this script starts")
-    ap.add_argument("--warmup", action="store_true",
-                    help="let the started server warm up UMAP (AE_WARMUP=1)")
-    ap.add_argument("--no-prime", action="store_true",
-                    help="skip the unmeasured first visit of every page (cold server)")
+    ap.add_argument("--warmup", action="store_true", help="let the started server warm up UMAP (AE_WARMUP=1)")
+    ap.add_argument(
+        "--no-prime", action="store_true", help="skip the unmeasured first visit of every page (cold server)"
+    )
     ap.add_argument("--out", help="JSON report path (default artifacts/loadtest-N<n>-<time>.json)")
     args = ap.parse_args(argv)
 
@@ -662,13 +753,11 @@ def main(argv: list[str] | None = None) -> int:
     train = args.train.strip() or None
     if train and train not in pages:
         ap.error(f"--train {train!r} must be one of --pages")
-    wait = {p.strip() for p in (args.wait if args.wait is not None else (train or "")).split(",")
-            if p.strip()}
+    wait = {p.strip() for p in (args.wait if args.wait is not None else (train or "")).split(",") if p.strip()}
     if train:
         wait.add(train)
 
-    seed_base = args.seed_base if args.seed_base is not None else random.SystemRandom().randrange(
-        10_000, 2**30)
+    seed_base = args.seed_base if args.seed_base is not None else random.SystemRandom().randrange(10_000, 2**30)
     server: Server | None = None
     t_start = time.monotonic()
     if args.url:
@@ -700,8 +789,9 @@ def main(argv: list[str] | None = None) -> int:
     load_start = os.getloadavg()
     t_load = time.monotonic()
     try:
-        sessions = asyncio.run(drive(ws_url, base, args.sessions, pages, train, wait,
-                                     args.duration, args.ramp, seed_base))
+        sessions = asyncio.run(
+            drive(ws_url, base, args.sessions, pages, train, wait, args.duration, args.ramp, seed_base)
+        )
     finally:
         rss_end = sampler.rss()
         cpu_end = sampler.cpu_seconds()
@@ -716,31 +806,46 @@ def main(argv: list[str] | None = None) -> int:
 
     summary = summarize(sessions, len(pages))
     report = {
-        "url": base, "started_server": server is not None, "server_startup_s": startup_s,
-        "sessions_requested": args.sessions, "duration_cap_s": args.duration,
-        "pages": pages, "train": train, "wait_ready": sorted(wait), "ramp_s": args.ramp,
+        "url": base,
+        "started_server": server is not None,
+        "server_startup_s": startup_s,
+        "sessions_requested": args.sessions,
+        "duration_cap_s": args.duration,
+        "pages": pages,
+        "train": train,
+        "wait_ready": sorted(wait),
+        "ramp_s": args.ramp,
         "seed_base": seed_base,
         "max_jobs": args.max_jobs if server is not None else None,
-        "cpu_count": os.cpu_count(), "loadavg_start": load_start, "loadavg_end": load_end,
-        "primed": not args.no_prime, "prime_errors": prime_errors,
-        "server_cpu_s": (cpu_end - cpu_start) if cpu_end is not None and cpu_start is not None
-        else None,
-        "wall_s": wall, "total_s": time.monotonic() - t_start,
-        "memory": {"pid": pid, "start_bytes": rss_start, "peak_bytes": sampler.peak or None,
-                   "end_bytes": rss_end,
-                   "series": sampler.samples[:: max(1, len(sampler.samples) // 300)]},
+        "cpu_count": os.cpu_count(),
+        "loadavg_start": load_start,
+        "loadavg_end": load_end,
+        "primed": not args.no_prime,
+        "prime_errors": prime_errors,
+        "server_cpu_s": (cpu_end - cpu_start) if cpu_end is not None and cpu_start is not None else None,
+        "wall_s": wall,
+        "total_s": time.monotonic() - t_start,
+        "memory": {
+            "pid": pid,
+            "start_bytes": rss_start,
+            "peak_bytes": sampler.peak or None,
+            "end_bytes": rss_end,
+            "series": sampler.samples[:: max(1, len(sampler.samples) // 300)],
+        },
         "summary": summary,
         "sessions_detail": [asdict(s) for s in sessions],
         "server_log_tail": log_tail if summary["errors"] else "",
     }
-    out = Path(args.out) if args.out else (
-        ROOT / "artifacts" / f"loadtest-N{args.sessions}-{time.strftime('%Y%m%dT%H%M%S')}.json")
+    out = (
+        Path(args.out)
+        if args.out
+        else (ROOT / "artifacts" / f"loadtest-N{args.sessions}-{time.strftime('%Y%m%dT%H%M%S')}.json")
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=1))
     print_table(report)
     print(f"  report: {out}")
-    ok = (summary["errors"] == 0 and summary["timeouts"] == 0
-          and summary["sessions_complete"] == args.sessions)
+    ok = summary["errors"] == 0 and summary["timeouts"] == 0 and summary["sessions_complete"] == args.sessions
     return 0 if ok and not prime_errors else 1
 
 

@@ -50,6 +50,7 @@ NOT_MEASURED = "not measured: the run's --budget was spent"
 
 def all_pages() -> list[str]:
     from ui.nav import PAGES
+
     return [p.url_path for p in PAGES]
 
 
@@ -71,25 +72,41 @@ async def first_view(ws_url: str, origin: str, page: str, deadline: float) -> di
         except Exception:  # noqa: BLE001
             pass
     ok = pr.ready_s is not None and not pr.errors
-    return {"seconds": connect_s + pr.ready_s if ok else None, "trained": pr.trained,
-            "elements": pr.elements, "errors": pr.errors}
+    return {
+        "seconds": connect_s + pr.ready_s if ok else None,
+        "trained": pr.trained,
+        "elements": pr.elements,
+        "errors": pr.errors,
+    }
 
 
 def measure_page(page: str, repeats: int, deadline_s: float, until: float) -> dict[str, Any]:
     """Cold and warm first views of one page on a server started for it alone; each view
     ends by ``deadline_s`` after it starts, and everything by ``until`` (monotonic)."""
+
     def view_deadline() -> float:
         return min(time.monotonic() + deadline_s, until)
 
-    row: dict[str, Any] = {"page": page, "cold_s": None, "warm_s": None, "ratio": None,
-                           "warm_runs": [], "trained": False, "server_start_s": None,
-                           "elements": {"cold": 0, "warm": 0}, "warm_trained": False,
-                           "preset_s": None, "preset_trained": False, "errors": []}
+    row: dict[str, Any] = {
+        "page": page,
+        "cold_s": None,
+        "warm_s": None,
+        "ratio": None,
+        "warm_runs": [],
+        "trained": False,
+        "server_start_s": None,
+        "elements": {"cold": 0, "warm": 0},
+        "warm_trained": False,
+        "preset_s": None,
+        "preset_trained": False,
+        "errors": [],
+    }
     server = lt.Server(None, warmup=False, extra_env={"AE_PRESETS": "0"})
     try:
         try:
-            row["server_start_s"] = lt.wait_healthy(server.base, max(1.0, min(90.0, until - time.monotonic())),
-                                                    server.proc)
+            row["server_start_s"] = lt.wait_healthy(
+                server.base, max(1.0, min(90.0, until - time.monotonic())), server.proc
+            )
         except (TimeoutError, RuntimeError) as exc:
             row["errors"].append(f"server did not start: {exc}")
             return row
@@ -143,29 +160,35 @@ def run(pages: list[str], repeats: int, deadline_s: float, budget_s: float) -> d
     rows = []
     for page in pages:
         if until - time.monotonic() < 30:
-            rows.append({"page": page, "cold_s": None, "warm_s": None, "ratio": None,
-                         "warm_runs": [], "errors": [NOT_MEASURED]})
+            rows.append(
+                {"page": page, "cold_s": None, "warm_s": None, "ratio": None, "warm_runs": [], "errors": [NOT_MEASURED]}
+            )
             continue
         rows.append(measure_page(page, repeats, deadline_s, until))
-    return {"pages": rows, "repeats": repeats, "deadline_s": deadline_s, "budget_s": budget_s,
-            "env": {"AE_WARMUP": "0", "AE_PRESETS": "0",
-                    "AE_TORCH_THREADS": os.environ.get("AE_TORCH_THREADS", "1")},
-            "cpu_count": os.cpu_count(), "loadavg_start": load_start,
-            "loadavg_end": os.getloadavg(), "total_s": time.monotonic() - t_start}
+    return {
+        "pages": rows,
+        "repeats": repeats,
+        "deadline_s": deadline_s,
+        "budget_s": budget_s,
+        "env": {"AE_WARMUP": "0", "AE_PRESETS": "0", "AE_TORCH_THREADS": os.environ.get("AE_TORCH_THREADS", "1")},
+        "cpu_count": os.cpu_count(),
+        "loadavg_start": load_start,
+        "loadavg_end": os.getloadavg(),
+        "total_s": time.monotonic() - t_start,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--pages", default=None,
-                    help="comma-separated url paths (default: every page of ui/nav.py)")
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--pages", default=None, help="comma-separated url paths (default: every page of ui/nav.py)")
     ap.add_argument("--repeats", type=int, default=None, help="warm views per page (1..10)")
-    ap.add_argument("--deadline", type=float, default=None,
-                    help=f"cap in seconds on one page view (1..{MAX_DEADLINE:.0f})")
-    ap.add_argument("--budget", type=float, default=None,
-                    help=f"cap in seconds on the whole run (1..{MAX_BUDGET:.0f})")
-    ap.add_argument("--quick", action="store_true",
-                    help=f"pages {','.join(QUICK_PAGES)}, one warm view, shorter caps")
+    ap.add_argument(
+        "--deadline", type=float, default=None, help=f"cap in seconds on one page view (1..{MAX_DEADLINE:.0f})"
+    )
+    ap.add_argument("--budget", type=float, default=None, help=f"cap in seconds on the whole run (1..{MAX_BUDGET:.0f})")
+    ap.add_argument("--quick", action="store_true", help=f"pages {','.join(QUICK_PAGES)}, one warm view, shorter caps")
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     args = ap.parse_args(argv)
 
@@ -192,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(rep))
     else:
         from aecore.bench import page_table  # the same table as ``python -m aecore bench``
+
         print(page_table(rep["pages"]))
     ok = all(r["cold_s"] is not None and r["warm_s"] is not None for r in rep["pages"])
     return 0 if ok else 1

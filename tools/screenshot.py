@@ -12,10 +12,20 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-BUSY = ("[data-testid='stProgress']", "[class*='st-key-'][class*='-stop']",
-        "[data-testid='stApp'][data-test-script-state='running']")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+BUSY = (
+    "[data-testid='stProgress']",
+    "[class*='st-key-'][class*='-stop']",
+    "[data-testid='stApp'][data-test-script-state='running']",
+)
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def shoot(base: str, pages: list[str], out: Path, wait_s: float, width: int, height: int) -> None:

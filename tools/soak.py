@@ -48,8 +48,9 @@ async def _one(ws_url: str, origin: str, pages: list[str], deadline: float) -> l
     return errors
 
 
-async def churn(ws_url: str, origin: str, n: int, concurrency: int, pages: list[str],
-                deadline: float) -> tuple[int, list[str]]:
+async def churn(
+    ws_url: str, origin: str, n: int, concurrency: int, pages: list[str], deadline: float
+) -> tuple[int, list[str]]:
     sem = asyncio.Semaphore(concurrency)
     done, errors = 0, []
 
@@ -68,16 +69,18 @@ async def churn(ws_url: str, origin: str, n: int, concurrency: int, pages: list[
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sessions", type=int, default=200,
-                    help=f"sessions in all (1..{MAX_SESSIONS})")
+    ap.add_argument("--sessions", type=int, default=200, help=f"sessions in all (1..{MAX_SESSIONS})")
     ap.add_argument("--concurrency", type=int, default=10, help="open at once (1..50)")
     ap.add_argument("--pages", default="home,intro", help="pages each session renders once")
-    ap.add_argument("--ttl", type=float, default=20.0,
-                    help="server.disconnectedSessionTTL (set on the server this script starts; "
-                         "with --url, give the server's value)")
+    ap.add_argument(
+        "--ttl",
+        type=float,
+        default=20.0,
+        help="server.disconnectedSessionTTL (set on the server this script starts; "
+        "with --url, give the server's value)",
+    )
     ap.add_argument("--margin", type=float, default=15.0, help="extra wait after the TTL (s)")
-    ap.add_argument("--duration", type=float, default=600.0,
-                    help=f"cap on the churn phase (1..{MAX_DURATION:.0f} s)")
+    ap.add_argument("--duration", type=float, default=600.0, help=f"cap on the churn phase (1..{MAX_DURATION:.0f} s)")
     ap.add_argument("--url", help="use this running server (loopback only)")
     ap.add_argument("--server-pid", type=int, help="PID of the --url server")
     ap.add_argument("--out", help="JSON report path (default artifacts/soak-<time>.json)")
@@ -101,8 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         base = f"http://{lt._host_in_url(host)}:{port}"
         pid = args.server_pid or lt.find_listening_pid(port)
     else:
-        server = lt.Server(None, False, {
-            "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(int(args.ttl))})
+        server = lt.Server(None, False, {"STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(int(args.ttl))})
         base, pid = server.base, server.pid
         try:
             lt.wait_healthy(base, 90, server.proc)
@@ -119,8 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         sampler.start()
         rss_start = sampler.rss()
         t0 = time.monotonic()
-        done, errors = asyncio.run(churn(ws_url, base, args.sessions, args.concurrency, pages,
-                                         t0 + args.duration))
+        done, errors = asyncio.run(churn(ws_url, base, args.sessions, args.concurrency, pages, t0 + args.duration))
         churn_s = time.monotonic() - t0
         rss_after_churn = sampler.rss()
         time.sleep(args.ttl + args.margin)
@@ -132,27 +133,38 @@ def main(argv: list[str] | None = None) -> int:
     mb = lambda b: None if b is None else round(b / 2**20, 1)  # noqa: E731
     kept = None if rss_end is None or rss_start is None else (rss_end - rss_start)
     report = {
-        "url": base, "sessions": args.sessions, "completed": done,
-        "concurrency": args.concurrency, "pages": pages, "ttl_s": args.ttl,
-        "margin_s": args.margin, "churn_s": churn_s, "errors": len(errors) + len(prime_errors),
+        "url": base,
+        "sessions": args.sessions,
+        "completed": done,
+        "concurrency": args.concurrency,
+        "pages": pages,
+        "ttl_s": args.ttl,
+        "margin_s": args.margin,
+        "churn_s": churn_s,
+        "errors": len(errors) + len(prime_errors),
         "error_samples": sorted(set(errors + prime_errors))[:10],
-        "rss_mb": {"start": mb(rss_start), "peak": mb(sampler.peak or None),
-                   "after_churn": mb(rss_after_churn), "end": mb(rss_end)},
-        "kept_mb_per_100_sessions": None if kept is None or not done
-        else round(kept / 2**20 / done * 100, 2),
-        "series_mb": [(t, mb(v)) for t, v in
-                      sampler.samples[:: max(1, len(sampler.samples) // 200)]],
+        "rss_mb": {
+            "start": mb(rss_start),
+            "peak": mb(sampler.peak or None),
+            "after_churn": mb(rss_after_churn),
+            "end": mb(rss_end),
+        },
+        "kept_mb_per_100_sessions": None if kept is None or not done else round(kept / 2**20 / done * 100, 2),
+        "series_mb": [(t, mb(v)) for t, v in sampler.samples[:: max(1, len(sampler.samples) // 200)]],
     }
-    out = Path(args.out) if args.out else (
-        lt.ROOT / "artifacts" / f"soak-{time.strftime('%Y%m%dT%H%M%S')}.json")
+    out = Path(args.out) if args.out else (lt.ROOT / "artifacts" / f"soak-{time.strftime('%Y%m%dT%H%M%S')}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=1))
     r = report["rss_mb"]
-    print(f"soak {base}: {done}/{args.sessions} sessions ({args.concurrency} at once, pages "
-          f"{','.join(pages)}) in {churn_s:.1f} s, errors {report['errors']}")
-    print(f"  server RSS start {r['start']} MB / peak {r['peak']} MB / after churn "
-          f"{r['after_churn']} MB / end (after TTL {args.ttl:.0f} s + {args.margin:.0f} s) "
-          f"{r['end']} MB; kept {report['kept_mb_per_100_sessions']} MB per 100 sessions")
+    print(
+        f"soak {base}: {done}/{args.sessions} sessions ({args.concurrency} at once, pages "
+        f"{','.join(pages)}) in {churn_s:.1f} s, errors {report['errors']}"
+    )
+    print(
+        f"  server RSS start {r['start']} MB / peak {r['peak']} MB / after churn "
+        f"{r['after_churn']} MB / end (after TTL {args.ttl:.0f} s + {args.margin:.0f} s) "
+        f"{r['end']} MB; kept {report['kept_mb_per_100_sessions']} MB per 100 sessions"
+    )
     for e in report["error_samples"][:5]:
         print(f"  error: {e}")
     print(f"  report: {out}")

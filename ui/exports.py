@@ -30,29 +30,47 @@ def export_panel(lesson: str, experiment: str, config: Any, result: Any) -> tupl
     to load exported weights back (the caller replays the experiment with them)."""
     with st.expander(t("export.title"), icon=":material/download:"):
         cols = st.columns(3)
-        cols[0].download_button(t("export.config"), export.config_to_json(config, experiment),
-                                file_name=f"{experiment}-config.json", mime="application/json",
-                                key=f"{lesson}.dl.config")
-        cols[1].download_button(t("export.script"), export.script_for(experiment, config),
-                                file_name=f"reproduce_{experiment}.py", mime="text/x-python",
-                                key=f"{lesson}.dl.script")
-        cols[2].download_button(t("export.metrics"), export.metrics_to_csv(result.metrics),
-                                file_name=f"{experiment}-metrics.csv", mime="text/csv",
-                                key=f"{lesson}.dl.metrics")
+        cols[0].download_button(
+            t("export.config"),
+            export.config_to_json(config, experiment),
+            file_name=f"{experiment}-config.json",
+            mime="application/json",
+            key=f"{lesson}.dl.config",
+        )
+        cols[1].download_button(
+            t("export.script"),
+            export.script_for(experiment, config),
+            file_name=f"reproduce_{experiment}.py",
+            mime="text/x-python",
+            key=f"{lesson}.dl.script",
+        )
+        cols[2].download_button(
+            t("export.metrics"),
+            export.metrics_to_csv(result.metrics),
+            file_name=f"{experiment}-metrics.csv",
+            mime="text/csv",
+            key=f"{lesson}.dl.metrics",
+        )
         extra = st.columns(3)  # weights and latent codes flow in one grid below
         n = 0
         for name, model in result.models.items():
             try:
                 # A config fixes the trained weights, except after Stop or a load: not cached then.
-                data = (weights.save_weights(model) if result.stopped or result.source == "loaded"
-                        else _weights_bytes(model, f"{experiment}:{hash(config)}:{name}"))
+                data = (
+                    weights.save_weights(model)
+                    if result.stopped or result.source == "loaded"
+                    else _weights_bytes(model, f"{experiment}:{hash(config)}:{name}")
+                )
             except (ValueError, TypeError):  # a model kind without a weights format
                 continue
             slug = "".join(c if c.isalnum() else "_" for c in str(name)).strip("_").lower()
-            extra[n % 3].download_button(t("export.weights", model=name), data,
-                                         file_name=f"{experiment}-{slug}.safetensors",
-                                         mime="application/octet-stream",
-                                         key=f"{lesson}.dl.weights.{n}")
+            extra[n % 3].download_button(
+                t("export.weights", model=name),
+                data,
+                file_name=f"{experiment}-{slug}.safetensors",
+                mime="application/octet-stream",
+                key=f"{lesson}.dl.weights.{n}",
+            )
             n += 1
         _codes_buttons(lesson, experiment, result, extra, n)
         st.caption(t("export.note"))
@@ -70,18 +88,27 @@ def _codes_buttons(lesson: str, experiment: str, result: Any, cols, start: int) 
         return
     for i, (name, (Z, labels)) in enumerate(sets.items()):
         cols[(start + i) % 3].download_button(
-            t("export.codes", name=name), lambda Z=Z, y=labels: export.codes_to_csv(Z, y),
-            file_name=f"{experiment}-codes-{name}.csv", mime="text/csv", key=f"{lesson}.dl.codes.{i}",
-            on_click="ignore")
+            t("export.codes", name=name),
+            lambda Z=Z, y=labels: export.codes_to_csv(Z, y),
+            file_name=f"{experiment}-codes-{name}.csv",
+            mime="text/csv",
+            key=f"{lesson}.dl.codes.{i}",
+            on_click="ignore",
+        )
 
 
 def _weights_loader(lesson: str, result: Any) -> tuple[dict, str] | None:
     """Upload .safetensors files exported from this lesson; validated before anything runs."""
     if not replay.stages(result.models):
         return None
-    files = st.file_uploader(t("export.load_label"), type=["safetensors"], accept_multiple_files=True,
-                             key=f"{lesson}.load_weights", help=t("export.load_help"),
-                             max_upload_size=weights.MAX_WEIGHTS_BYTES // 2**20)
+    files = st.file_uploader(
+        t("export.load_label"),
+        type=["safetensors"],
+        accept_multiple_files=True,
+        key=f"{lesson}.load_weights",
+        help=t("export.load_help"),
+        max_upload_size=weights.MAX_WEIGHTS_BYTES // 2**20,
+    )
     if not files or not st.button(t("export.load_run"), key=f"{lesson}.load_run", icon=":material/upload:"):
         return None
     if len(files) > MAX_WEIGHT_FILES:
@@ -90,7 +117,8 @@ def _weights_loader(lesson: str, result: Any) -> tuple[dict, str] | None:
     try:
         states = replay.match({f.name: f.getvalue() for f in files}, result.models)
     except weights.WeightsError as exc:
-        st.error(t("export.load_error", file=getattr(exc, "file", "?"), message=error_text(exc)),
-                 icon=":material/error:")
+        st.error(
+            t("export.load_error", file=getattr(exc, "file", "?"), message=error_text(exc)), icon=":material/error:"
+        )
         return None
     return states, ", ".join(f.name for f in files)

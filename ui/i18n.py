@@ -48,6 +48,7 @@ def translate(key: str, lang: str = DEFAULT_LANG, **kwargs: object) -> str:
 
 def current_lang() -> str:
     import streamlit as st
+
     lang = st.session_state.get("lang", DEFAULT_LANG)
     return lang if lang in LANG_NAMES else DEFAULT_LANG
 

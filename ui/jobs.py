@@ -50,8 +50,8 @@ class Job:
     error: BaseException | None = None
     started: float = field(default_factory=time.monotonic)
     running_since: float | None = None
-    share: bool = True               # may take a result another session finished meanwhile
-    loaded_from: str | None = None   # replaying weights loaded from these files (never shared)
+    share: bool = True  # may take a result another session finished meanwhile
+    loaded_from: str | None = None  # replaying weights loaded from these files (never shared)
 
     def _on_progress(self, p: Progress) -> bool:
         self.last = p
@@ -125,6 +125,7 @@ def _is_expected(exc: BaseException) -> bool:
     from aecore.config import ConfigError
     from aecore.data import DataError
     from aecore.train import TrainingDiverged
+
     return isinstance(exc, (ConfigError, DataError, TrainingDiverged))
 
 

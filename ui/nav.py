@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class PageSpec:
-    path: str        # script under lessons/
-    url_path: str    # stable URL slug (?lang=.. etc. follow it)
-    title_key: str   # translation key of the page title
+    path: str  # script under lessons/
+    url_path: str  # stable URL slug (?lang=.. etc. follow it)
+    title_key: str  # translation key of the page title
     icon: str
-    section: str     # translation key of the navigation section
+    section: str  # translation key of the navigation section
 
     @property
     def is_default(self) -> bool:
@@ -34,16 +34,19 @@ PAGES: list[PageSpec] = [
     PageSpec("lessons/01_intro.py", "intro", "intro.nav", ":material/compress:", "nav.section.basics"),
     PageSpec("lessons/02_pca.py", "pca", "pca.nav", ":material/straighten:", "nav.section.basics"),
     PageSpec("lessons/03_latent.py", "latent", "latent.nav", ":material/scatter_plot:", "nav.section.basics"),
-    PageSpec("lessons/04_capacity.py", "capacity", "capacity.nav", ":material/layers:",
-             "nav.section.regularized"),
-    PageSpec("lessons/05_sparse.py", "sparse", "sparse.nav", ":material/blur_on:",
-             "nav.section.regularized"),
-    PageSpec("lessons/06_contractive.py", "contractive", "contractive.nav", ":material/unfold_less:",
-             "nav.section.regularized"),
-    PageSpec("lessons/07_denoising.py", "denoising", "denoising.nav", ":material/blur_off:",
-             "nav.section.regularized"),
+    PageSpec("lessons/04_capacity.py", "capacity", "capacity.nav", ":material/layers:", "nav.section.regularized"),
+    PageSpec("lessons/05_sparse.py", "sparse", "sparse.nav", ":material/blur_on:", "nav.section.regularized"),
+    PageSpec(
+        "lessons/06_contractive.py",
+        "contractive",
+        "contractive.nav",
+        ":material/unfold_less:",
+        "nav.section.regularized",
+    ),
+    PageSpec("lessons/07_denoising.py", "denoising", "denoising.nav", ":material/blur_off:", "nav.section.regularized"),
     PageSpec("lessons/08_vae.py", "vae", "vae.nav", ":material/auto_awesome:", "nav.section.generative"),
-    PageSpec("lessons/09_applications.py", "applications", "applications.nav", ":material/apps:",
-             "nav.section.applications"),
+    PageSpec(
+        "lessons/09_applications.py", "applications", "applications.nav", ":material/apps:", "nav.section.applications"
+    ),
     PageSpec("lessons/10_annex.py", "annex", "annex.nav", ":material/functions:", "nav.section.annex"),
 ]

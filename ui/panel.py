@@ -27,6 +27,7 @@ def _alive_fn():
     """A callable telling whether this browser session is still connected."""
     from streamlit.runtime import Runtime
     from streamlit.runtime.scriptrunner import get_script_run_ctx
+
     ctx = get_script_run_ctx()
     if ctx is None or not Runtime.exists():
         return lambda: True
@@ -38,8 +39,15 @@ def _job_key(lesson: str) -> str:
     return f"{lesson}.job"
 
 
-def start(lesson: str, config: Any, experiment: str | None = None, *, share: bool = True,
-          states: dict | None = None, loaded_from: str | None = None) -> Job:
+def start(
+    lesson: str,
+    config: Any,
+    experiment: str | None = None,
+    *,
+    share: bool = True,
+    states: dict | None = None,
+    loaded_from: str | None = None,
+) -> Job:
     """Start training ``config`` for this session, ending any job it already had.
 
     ``share=False``: train even if a result for this config exists (a live run of a
@@ -53,8 +61,7 @@ def start(lesson: str, config: Any, experiment: str | None = None, *, share: boo
     run = get_experiment(name).run
     if states is not None:
         run = lambda cfg, on_progress: replay.replay(name, cfg, states, on_progress)  # noqa: E731
-    job = Job(name, config, run, alive=_alive_fn(), share=share and states is None,
-              loaded_from=loaded_from).start()
+    job = Job(name, config, run, alive=_alive_fn(), share=share and states is None, loaded_from=loaded_from).start()
     st.session_state[_job_key(lesson)] = job
     return job
 
@@ -105,8 +112,10 @@ def _draw(lesson: str) -> None:
     frac = 0.0 if p is None or p.epochs == 0 else min(1.0, p.epoch / p.epochs)
     st.progress(frac, text=_status_line(job))
     if job.losses:
-        st.plotly_chart(loss_figure({k: list(v) for k, v in job.losses.items()}, xlabel=t("panel.epoch"),
-                                    ylabel=t("panel.loss")), key=f"{lesson}.live_loss")
+        st.plotly_chart(
+            loss_figure({k: list(v) for k, v in job.losses.items()}, xlabel=t("panel.epoch"), ylabel=t("panel.loss")),
+            key=f"{lesson}.live_loss",
+        )
     if st.button(t("panel.stop"), key=f"{lesson}.stop", icon=":material/stop:"):
         job.cancel.set()
         st.toast(t("panel.stopping"))
@@ -116,6 +125,7 @@ def _show_error(exc: BaseException) -> None:
     from aecore.config import ConfigError
     from aecore.data import DataError
     from aecore.train import TrainingDiverged
+
     if isinstance(exc, TrainingDiverged):
         st.error(t("panel.diverged", stage=exc.stage, epoch=exc.epoch), icon=":material/warning:")
     elif isinstance(exc, (ConfigError, DataError)):
@@ -152,8 +162,7 @@ def _loaded_note(lesson: str, job: Job) -> None:
         st.rerun()
 
 
-def training_panel(lesson: str, config: Any, *, experiment: str | None = None,
-                   auto: bool = False) -> Any | None:
+def training_panel(lesson: str, config: Any, *, experiment: str | None = None, auto: bool = False) -> Any | None:
     """Show training state for ``config``; return its Result when there is one.
 
     ``auto`` starts training at once when nothing is cached (the default view)."""

@@ -55,8 +55,13 @@ def _label(name: str, lang: str) -> str:
 
 def _upload() -> None:
     """Validate an uploaded CSV/NPZ, register it, and select it for this session."""
-    f = st.file_uploader(t("sidebar.upload"), type=["csv", "npz", "npy"], key="upload_file",
-                         max_upload_size=MAX_UPLOAD_BYTES // 2**20, help=t("sidebar.upload_help"))
+    f = st.file_uploader(
+        t("sidebar.upload"),
+        type=["csv", "npz", "npy"],
+        key="upload_file",
+        max_upload_size=MAX_UPLOAD_BYTES // 2**20,
+        help=t("sidebar.upload_help"),
+    )
     if f is None:
         return
     token = (f.name, f.size, getattr(f, "file_id", ""))
@@ -95,8 +100,13 @@ def _relabel_choices() -> None:
 
 def render() -> None:
     with st.sidebar:
-        st.selectbox(t("sidebar.language"), languages(), key="lang",
-                     format_func=lambda c: LANG_NAMES[c], on_change=_relabel_choices)
+        st.selectbox(
+            t("sidebar.language"),
+            languages(),
+            key="lang",
+            format_func=lambda c: LANG_NAMES[c],
+            on_change=_relabel_choices,
+        )
         with st.expander(t("sidebar.your_data"), icon=":material/upload_file:"):
             _upload()
             if "upload_error" in st.session_state:
@@ -107,8 +117,13 @@ def render() -> None:
         options = list(GENERAL_DATASETS) + list(st.session_state.get(UPLOADS, []))
         if dataset() not in options:
             st.session_state["dataset"] = "digits"
-        st.selectbox(t("sidebar.dataset"), options, key="dataset", help=t("sidebar.dataset_help"),
-                     format_func=partial(_label, lang=current_lang()))  # may run outside this run
+        st.selectbox(
+            t("sidebar.dataset"),
+            options,
+            key="dataset",
+            help=t("sidebar.dataset_help"),
+            format_func=partial(_label, lang=current_lang()),
+        )  # may run outside this run
         presenter.toggle()
         info = device_info()
         where = info["device"] if info["device"] == info["name"] else f"{info['device']} · {info['name']}"

@@ -29,24 +29,40 @@ def _widget(lesson: str, field: dataclasses.Field, value: Any) -> Any:
         options = list(choices() if callable(choices) else choices)
         lang = current_lang()  # bound now: a format function may run outside this script run
         fmt = (lambda v: translate(f"data.{v}", lang)) if field.name == "dataset" else str
-        return st.selectbox(label, options, index=options.index(value), key=key, help=help_,
-                            format_func=fmt)
+        return st.selectbox(label, options, index=options.index(value), key=key, help=help_, format_func=fmt)
     if isinstance(value, bool):
         return st.toggle(label, value=value, key=key, help=help_)
     lo, hi = meta.get("lo"), meta.get("hi")
     if isinstance(value, int):
-        return int(st.number_input(label, min_value=int(lo) if lo is not None else None,
-                                   max_value=int(hi) if hi is not None else None,
-                                   value=value, step=1, key=key, help=help_))
+        return int(
+            st.number_input(
+                label,
+                min_value=int(lo) if lo is not None else None,
+                max_value=int(hi) if hi is not None else None,
+                value=value,
+                step=1,
+                key=key,
+                help=help_,
+            )
+        )
     if isinstance(value, float):
-        return float(st.number_input(label, min_value=float(lo) if lo is not None else None,
-                                     max_value=float(hi) if hi is not None else None,
-                                     value=value, key=key, help=help_, format="%g"))
+        return float(
+            st.number_input(
+                label,
+                min_value=float(lo) if lo is not None else None,
+                max_value=float(hi) if hi is not None else None,
+                value=value,
+                key=key,
+                help=help_,
+                format="%g",
+            )
+        )
     return value
 
 
-def settings_form(lesson: str, default: Config, fields: Sequence[str], columns: int = 3,
-                  url_prefix: str = "") -> Config:
+def settings_form(
+    lesson: str, default: Config, fields: Sequence[str], columns: int = 3, url_prefix: str = ""
+) -> Config:
     """A form of the chosen fields; returns the session's current config for ``lesson``.
 
     Invalid values (checked by the backend config) leave the current config unchanged
@@ -58,16 +74,14 @@ def settings_form(lesson: str, default: Config, fields: Sequence[str], columns: 
             st.session_state[state_key] = linked
     current: Config = st.session_state.get(state_key, default)
     specs = {f.name: f for f in dataclasses.fields(current)}
-    holder = st.expander(t("panel.settings"), icon=":material/tune:") if presenter.active() \
-        else st.container()
+    holder = st.expander(t("panel.settings"), icon=":material/tune:") if presenter.active() else st.container()
     with holder, st.form(f"{lesson}.form", border=True):
         cols = st.columns(columns)
         values: dict[str, Any] = {}
         for i, name in enumerate(fields):
             with cols[i % columns]:
                 values[name] = _widget(lesson, specs[name], getattr(current, name))
-        submitted = st.form_submit_button(t("panel.train"), type="primary",
-                                          icon=":material/play_arrow:")
+        submitted = st.form_submit_button(t("panel.train"), type="primary", icon=":material/play_arrow:")
     if submitted:
         try:
             current = dataclasses.replace(current, **values)
@@ -78,8 +92,7 @@ def settings_form(lesson: str, default: Config, fields: Sequence[str], columns: 
     return current
 
 
-def claims_box(lesson: str, experiment, metrics: dict[str, float],
-               numbers: dict[str, str]) -> None:
+def claims_box(lesson: str, experiment, metrics: dict[str, float], numbers: dict[str, str]) -> None:
     """The lesson's claims with a tick or a cross, and the measured numbers beside them."""
     with st.container(border=True):
         st.markdown(f"**{t('claim.heading')}**")

@@ -27,9 +27,7 @@ N_SHOW = 8  # best and worst reconstructions shown
 
 @dataclass(frozen=True)
 class AnomalyConfig(Config):
-    normal_classes: tuple = param(
-        (0, 1, 2, 3, 4), "digit classes seen in training (the normal ones)"
-    )
+    normal_classes: tuple = param((0, 1, 2, 3, 4), "digit classes seen in training (the normal ones)")
     latent_dim: int = param(8, "code size k", lo=1, hi=63)
     hidden: int = param(64, "hidden width of encoder and decoder", lo=4, hi=512)
     epochs: int = param(200, "training epochs (batches of 64)", lo=1, hi=2000)
@@ -40,9 +38,9 @@ class AnomalyConfig(Config):
         classes = set(self.normal_classes)
         if not classes or not classes <= set(range(10)) or len(classes) == 10:
             raise ConfigError(
-                "normal_classes must name between 1 and 9 digits from 0 to 9, "
-                f"got {self.normal_classes!r}.",
-                code="normal_classes", params=dict(value=self.normal_classes),
+                f"normal_classes must name between 1 and 9 digits from 0 to 9, got {self.normal_classes!r}.",
+                code="normal_classes",
+                params=dict(value=self.normal_classes),
             )
 
 
@@ -56,9 +54,7 @@ def run(cfg: AnomalyConfig, on_progress: ProgressFn | None = None) -> Result:
     normal = np.isin(y, cfg.normal_classes)
     Xtr = X[tr][normal[tr]]
     model = build_model(
-        ModelConfig(
-            input_dim=X.shape[1], hidden=(cfg.hidden,), latent_dim=cfg.latent_dim, activation="relu"
-        ),
+        ModelConfig(input_dim=X.shape[1], hidden=(cfg.hidden,), latent_dim=cfg.latent_dim, activation="relu"),
         seed=cfg.seed,
     )
     fit(

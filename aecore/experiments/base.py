@@ -20,8 +20,8 @@ from aecore.train import Progress, ProgressFn
 
 @dataclass(frozen=True)
 class Claim:
-    key: str                                # stable id, also the translation key suffix
-    text: str                               # the claim in words, with the numbers' names
+    key: str  # stable id, also the translation key suffix
+    text: str  # the claim in words, with the numbers' names
     check: Callable[[dict[str, float]], bool]
 
     def holds(self, metrics: dict[str, float]) -> bool:
@@ -34,12 +34,12 @@ class Claim:
 @dataclass
 class Result:
     metrics: dict[str, float]
-    arrays: dict[str, Any] = field(default_factory=dict)     # inputs of the figures
-    models: dict[str, Any] = field(default_factory=dict)     # trained torch modules
+    arrays: dict[str, Any] = field(default_factory=dict)  # inputs of the figures
+    models: dict[str, Any] = field(default_factory=dict)  # trained torch modules
     histories: dict[str, list[float]] = field(default_factory=dict)
     stopped: bool = False
     seconds: float = 0.0
-    source: str = "live"    # "preset": read from assets/presets, not trained in this process
+    source: str = "live"  # "preset": read from assets/presets, not trained in this process
 
 
 @dataclass(frozen=True)
@@ -83,5 +83,6 @@ class Tracker:
 
     def result(self, metrics: dict[str, float], **kw: Any) -> Result:
         clean = {k: float(v) for k, v in metrics.items()}
-        return Result(clean, histories=self.histories, stopped=self.stopped,
-                      seconds=time.perf_counter() - self.t0, **kw)
+        return Result(
+            clean, histories=self.histories, stopped=self.stopped, seconds=time.perf_counter() - self.t0, **kw
+        )

@@ -33,9 +33,7 @@ SWEEP_KS = (2, 4, 16, 32, 64, 128)
 @dataclass(frozen=True)
 class CapacityConfig(Config):
     dataset: str = param("digits", "image data set", choices=IMAGE_DATASETS)
-    depth: int = param(
-        0, "hidden layers between input and code (0 = one-layer encoder)", lo=0, hi=3
-    )
+    depth: int = param(0, "hidden layers between input and code (0 = one-layer encoder)", lo=0, hi=3)
     width: int = param(128, "units of each hidden layer", lo=2, hi=1024)
     under_latent: int = param(8, "code size of the undercomplete model (k < D)", lo=1, hi=1024)
     over_latent: int = param(256, "code size of the overcomplete model (k > D)", lo=1, hi=2048)
@@ -44,13 +42,9 @@ class CapacityConfig(Config):
         "non-linearity of hidden layers and code",
         choices=("relu", "tanh", "sigmoid", "elu"),
     )
-    output: str = param(
-        "identity", "output layer (a sigmoid hides the copying)", choices=("identity", "sigmoid")
-    )
+    output: str = param("identity", "output layer (a sigmoid hides the copying)", choices=("identity", "sigmoid"))
     epochs: int = param(100, "epochs per model (batches of 256)", lo=1, hi=2000)
-    lr: float = param(
-        5e-3, "initial learning rate (Adam, cosine decay)", lo=0.0, hi=1.0, lo_open=True
-    )
+    lr: float = param(5e-3, "initial learning rate (Adam, cosine decay)", lo=0.0, hi=1.0, lo_open=True)
     n_noise: int = param(500, "uniform-noise test images, never seen in training", lo=10, hi=5000)
     sweep: bool = param(True, "also train code sizes 2 … 128 to draw error against k")
     pretrain: bool = param(False, "greedy layer-wise pretraining of the undercomplete model")
@@ -79,9 +73,7 @@ def train_config(cfg: CapacityConfig) -> TrainConfig:
     return TrainConfig(epochs=cfg.epochs, batch_size=256, lr=cfg.lr, seed=cfg.seed)
 
 
-def end_to_end(
-    cfg: CapacityConfig, X: np.ndarray, k: int, track: Tracker, stage: str
-) -> Autoencoder:
+def end_to_end(cfg: CapacityConfig, X: np.ndarray, k: int, track: Tracker, stage: str) -> Autoencoder:
     model = build_model(model_config(cfg, X.shape[1], k), seed=cfg.seed)
     fit(model, X, train_config(cfg), on_progress=track, stage=stage)
     return model
@@ -97,9 +89,7 @@ def greedy(cfg: CapacityConfig, X: np.ndarray, k: int, track: Tracker) -> tuple[
     for i, (a, b) in enumerate(zip(widths[:-1], widths[1:])):
         out = cfg.output if i == 0 else "identity"
         stage_model = build_model(
-            ModelConfig(
-                input_dim=a, hidden=(), latent_dim=b, latent_activation=cfg.activation, output=out
-            ),
+            ModelConfig(input_dim=a, hidden=(), latent_dim=b, latent_activation=cfg.activation, output=out),
             seed=cfg.seed + i,
         )
         fit(stage_model, codes, train_config(cfg), on_progress=track, stage=f"greedy layer {i + 1}")
@@ -116,21 +106,22 @@ def run(cfg: CapacityConfig, on_progress=None) -> Result:
     ds = load_dataset(cfg.dataset)
     X, D = ds.X, ds.dim
     if cfg.under_latent >= D:
-        raise ConfigError(f"under_latent={cfg.under_latent} must be smaller than the {D} inputs.",
-                          code="latent_not_smaller",
-                          params=dict(name="under_latent", value=cfg.under_latent, inputs=D))
+        raise ConfigError(
+            f"under_latent={cfg.under_latent} must be smaller than the {D} inputs.",
+            code="latent_not_smaller",
+            params=dict(name="under_latent", value=cfg.under_latent, inputs=D),
+        )
     if cfg.over_latent <= D:
-        raise ConfigError(f"over_latent={cfg.over_latent} must be larger than the {D} inputs.",
-                          code="latent_not_larger",
-                          params=dict(name="over_latent", value=cfg.over_latent, inputs=D))
+        raise ConfigError(
+            f"over_latent={cfg.over_latent} must be larger than the {D} inputs.",
+            code="latent_not_larger",
+            params=dict(name="over_latent", value=cfg.over_latent, inputs=D),
+        )
     track = Tracker(on_progress)
     noise = np.random.default_rng(cfg.seed).uniform(0, 1, (cfg.n_noise, D)).astype(np.float32)
     under = end_to_end(cfg, X, cfg.under_latent, track, f"undercomplete k={cfg.under_latent}")
     over = end_to_end(cfg, X, cfg.over_latent, track, f"overcomplete k={cfg.over_latent}")
-    recon = {
-        name: (predict(m, X), predict(m, noise))
-        for name, m in (("undercomplete", under), ("overcomplete", over))
-    }
+    recon = {name: (predict(m, X), predict(m, noise)) for name, m in (("undercomplete", under), ("overcomplete", over))}
     metrics = {}
     for name, (rx, rn) in recon.items():
         metrics[f"{name}_data_mse"] = mse(X, rx)

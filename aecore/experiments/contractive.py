@@ -72,9 +72,7 @@ def code_distance(model, X: np.ndarray, seed: int) -> np.ndarray:
     U = rng.standard_normal(X.shape).astype(np.float32)
     U /= np.linalg.norm(U, axis=1, keepdims=True)
     h0 = predict(model.encode, X)
-    return np.array(
-        [np.linalg.norm(predict(model.encode, X + e * U) - h0, axis=1).mean() for e in EPS_GRID]
-    )
+    return np.array([np.linalg.norm(predict(model.encode, X + e * U) - h0, axis=1).mean() for e in EPS_GRID])
 
 
 def true_tangents(name: str, t: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -85,12 +83,8 @@ def true_tangents(name: str, t: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, 
     return P(t), T / np.linalg.norm(T, axis=1, keepdims=True)
 
 
-def _train(
-    mc: ModelConfig, lam: float, kind: str, X, tc: TrainConfig, track, stage: str, seed: int
-):
-    model = build_model(
-        mc, penalty=make_penalty("contractive" if lam > 0 else "none", lam), kind=kind, seed=seed
-    )
+def _train(mc: ModelConfig, lam: float, kind: str, X, tc: TrainConfig, track, stage: str, seed: int):
+    model = build_model(mc, penalty=make_penalty("contractive" if lam > 0 else "none", lam), kind=kind, seed=seed)
     fit(model, X, tc, on_progress=track, stage=stage)
     return model
 
@@ -128,9 +122,7 @@ def run(cfg: ContractiveConfig, on_progress=None) -> Result:
         dist[name] = code_distance(model, probe, cfg.seed)
         models[f"{name} (images)"] = model
     metrics["jacobian_ratio"] = metrics["jacobian_fro_cae"] / metrics["jacobian_fro_ae"]
-    metrics["recon_jacobian_ratio"] = (
-        metrics["map_jacobian_fro_cae"] / metrics["map_jacobian_fro_ae"]
-    )
+    metrics["recon_jacobian_ratio"] = metrics["map_jacobian_fro_cae"] / metrics["map_jacobian_fro_ae"]
 
     cd = load_dataset(cfg.curve, 1000, cfg.curve_noise, cfg.seed)
     clean, tangent = true_tangents(cfg.curve, cd.t.astype(np.float64), cd.y)
@@ -147,13 +139,7 @@ def run(cfg: ContractiveConfig, on_progress=None) -> Result:
     dirs = {}
     for name, lam in (("ae", 0.0), ("cae", cfg.curve_lam)):
         model = _train(cmc, lam, kind, cd.X, ctc, track, f"{name.upper()} on the curve", cfg.seed)
-        J = (
-            jacobian(model.encode, as_tensor(clean.astype(np.float32)))
-            .detach()
-            .cpu()
-            .double()
-            .numpy()
-        )
+        J = jacobian(model.encode, as_tensor(clean.astype(np.float32))).detach().cpu().double().numpy()
         _, S, Vt = np.linalg.svd(J)  # J (n, 2, 2); rows of Vt: v₁, v₂
         align = np.abs((Vt[:, 0, :] * tangent).sum(1))
         metrics[f"tangent_alignment_{name}"] = float(align.mean())
@@ -186,8 +172,7 @@ EXPERIMENTS = [
                 "contracts",
                 "jacobian_fro_cae ≤ 0.5 · jacobian_fro_ae and recon_mse_cae ≤ 2 · recon_mse_ae",
                 lambda m: (
-                    m["jacobian_fro_cae"] <= 0.5 * m["jacobian_fro_ae"]
-                    and m["recon_mse_cae"] <= 2 * m["recon_mse_ae"]
+                    m["jacobian_fro_cae"] <= 0.5 * m["jacobian_fro_ae"] and m["recon_mse_cae"] <= 2 * m["recon_mse_ae"]
                 ),
             ),
             Claim(

@@ -56,17 +56,24 @@ def run(cfg: FieldConfig, on_progress: ProgressFn | None = None) -> Result:
     track = Tracker(on_progress)
     name, sigma = cfg.dataset, cfg.sigma
     ds = load_dataset(name, cfg.n_samples, cfg.data_noise, cfg.seed)
-    model = build_model(ModelConfig(input_dim=2, hidden=(cfg.width, cfg.width),
-                                    latent_dim=cfg.latent_dim, activation="elu"), seed=cfg.seed)
-    fit(model, ds.X, TrainConfig(epochs=cfg.epochs, batch_size=cfg.batch_size, lr=cfg.lr,
-                                 seed=cfg.seed), corrupt=make_corrupt("gaussian", sigma),
-        on_progress=track, stage="denoising AE")
+    model = build_model(
+        ModelConfig(input_dim=2, hidden=(cfg.width, cfg.width), latent_dim=cfg.latent_dim, activation="elu"),
+        seed=cfg.seed,
+    )
+    fit(
+        model,
+        ds.X,
+        TrainConfig(epochs=cfg.epochs, batch_size=cfg.batch_size, lr=cfg.lr, seed=cfg.seed),
+        corrupt=make_corrupt("gaussian", sigma),
+        on_progress=track,
+        stage="denoising AE",
+    )
     track.step("ground truth")
     s = float(np.hypot(sigma, cfg.data_noise))  # the smoothed density's width
     G = _grid(ds.X, 2.5 * sigma, cfg.grid)
     proj, dist = curve_truth.project(name, G)
     near = dist <= 2 * sigma
-    field = predict(model, G) - G                                    # r(x̃) − x̃ (grid, 2)
+    field = predict(model, G) - G  # r(x̃) − x̃ (grid, 2)
     true_score = curve_truth.score(name, G, s)
     optimal = curve_truth.optimal_denoiser(name, G, s) - G
     # fresh clean points, corrupted once: how far from the curve before and after
@@ -87,22 +94,36 @@ def run(cfg: FieldConfig, on_progress: ProgressFn | None = None) -> Result:
     t = np.linspace(0, 1, 400)
     curves = [c.fn(c.lo + t * (c.hi - c.lo)) for c in curve_truth.CURVES[name]]
     arrays = {
-        "X": ds.X, "grid": G, "grid_dist": dist, "near": near, "field": field, "score": field / sigma**2,
-        "true_score": true_score, "noisy": noisy, "denoised": denoised, "curves": curves,
+        "X": ds.X,
+        "grid": G,
+        "grid_dist": dist,
+        "near": near,
+        "field": field,
+        "score": field / sigma**2,
+        "true_score": true_score,
+        "noisy": noisy,
+        "denoised": denoised,
+        "curves": curves,
         "tweedie": [curve_truth.optimal_denoiser(name, c, s) for c in curves],
-        "sigma": sigma, "s": s, "d_before": float(d_before.mean()),
+        "sigma": sigma,
+        "s": s,
+        "d_before": float(d_before.mean()),
         "d_after": float(d_after.mean()),
     }
     return track.result(metrics, arrays=arrays, models={"denoising AE": model})
 
 
-EXPERIMENTS = [Experiment(
-    "denoising_field", FieldConfig, run, "Denoising autoencoder: the field back to the curve",
-    budget_s=20,
-    claims=(
-        Claim("projection", "projection_cosine ≥ 0.9",
-              lambda m: m["projection_cosine"] >= 0.9),
-        Claim("score", "score_cosine ≥ 0.8", lambda m: m["score_cosine"] >= 0.8),
-        Claim("distance", "distance_ratio ≤ 0.5", lambda m: m["distance_ratio"] <= 0.5),
-    ),
-)]
+EXPERIMENTS = [
+    Experiment(
+        "denoising_field",
+        FieldConfig,
+        run,
+        "Denoising autoencoder: the field back to the curve",
+        budget_s=20,
+        claims=(
+            Claim("projection", "projection_cosine ≥ 0.9", lambda m: m["projection_cosine"] >= 0.9),
+            Claim("score", "score_cosine ≥ 0.8", lambda m: m["score_cosine"] >= 0.8),
+            Claim("distance", "distance_ratio ≤ 0.5", lambda m: m["distance_ratio"] <= 0.5),
+        ),
+    )
+]

@@ -28,8 +28,11 @@ from aecore.noise import CORRUPTIONS, corrupt_array, make_corrupt
 from aecore.theory import mse, pca_fit
 from aecore.train import ProgressFn, TrainConfig, fit, predict
 
-SWEEP = {"gaussian": (0.1, 0.2, 0.3, 0.4, 0.5, 0.7), "masking": (0.1, 0.2, 0.3, 0.4, 0.5, 0.7),
-         "salt_and_pepper": (0.05, 0.1, 0.2, 0.3, 0.4, 0.5)}
+SWEEP = {
+    "gaussian": (0.1, 0.2, 0.3, 0.4, 0.5, 0.7),
+    "masking": (0.1, 0.2, 0.3, 0.4, 0.5, 0.7),
+    "salt_and_pepper": (0.05, 0.1, 0.2, 0.3, 0.4, 0.5),
+}
 SHOW = 10  # images per row of the grids
 
 
@@ -64,6 +67,7 @@ def probe_accuracy(H: np.ndarray, y: np.ndarray, seed: int) -> float:
     """Mean 5-fold accuracy of a standardised logistic regression on the codes H."""
     clf = make_pipeline(StandardScaler(), LogisticRegression(max_iter=500))
     from sklearn.model_selection import StratifiedKFold
+
     cv = StratifiedKFold(5, shuffle=True, random_state=seed)
     return float(cross_val_score(clf, H, y, cv=cv).mean())
 
@@ -75,15 +79,22 @@ def run(cfg: ImagesConfig, on_progress: ProgressFn | None = None) -> Result:
     n_test = int(round(cfg.test_share * ds.n))
     test, train = order[:n_test], order[n_test:]
     Xtr, Xte = ds.X[train], ds.X[test]
-    mc = ModelConfig(input_dim=ds.dim, hidden=(cfg.width,), latent_dim=cfg.latent_dim,
-                     activation="relu", output="sigmoid")
+    mc = ModelConfig(
+        input_dim=ds.dim, hidden=(cfg.width,), latent_dim=cfg.latent_dim, activation="relu", output="sigmoid"
+    )
     tc = TrainConfig(epochs=cfg.epochs, batch_size=64, lr=cfg.lr, seed=cfg.seed)
     models = {"AE": build_model(mc, seed=cfg.seed)}
     fit(models["AE"], Xtr, tc, on_progress=track, stage="plain AE")
     for name in CORRUPTIONS:
         models[name] = build_model(mc, seed=cfg.seed)
-        fit(models[name], Xtr, tc, corrupt=make_corrupt(name, getattr(cfg, name)),
-            on_progress=track, stage=f"DAE ({name})")
+        fit(
+            models[name],
+            Xtr,
+            tc,
+            corrupt=make_corrupt(name, getattr(cfg, name)),
+            on_progress=track,
+            stage=f"DAE ({name})",
+        )
     track.step("PCA baseline and scores")
     pca = pca_fit(Xtr)
     metrics, grids, pca_ks, sweep = {}, {}, {}, {}
@@ -96,14 +107,14 @@ def run(cfg: ImagesConfig, on_progress: ProgressFn | None = None) -> Result:
         metrics[f"psnr_dae_{name}"] = psnr(Xte, dae)
         metrics[f"psnr_pca_{name}"] = psnr(Xte, pca_rec)
         metrics[f"pca_k_{name}"] = k
-        grids[name] = {"clean": Xte[:SHOW], "noisy": noisy[:SHOW], "dae": dae[:SHOW],
-                       "pca": pca_rec[:SHOW]}
+        grids[name] = {"clean": Xte[:SHOW], "noisy": noisy[:SHOW], "dae": dae[:SHOW], "pca": pca_rec[:SHOW]}
         if cfg.sweep:
             rows = []
             for lv in SWEEP[name]:
                 xn = corrupt_array(name, Xte, lv, seed)
-                rows.append((lv, psnr(Xte, xn), psnr(Xte, predict(models[name], xn)),
-                             psnr(Xte, pca.reconstruct(xn, k))))
+                rows.append(
+                    (lv, psnr(Xte, xn), psnr(Xte, predict(models[name], xn)), psnr(Xte, pca.reconstruct(xn, k)))
+                )
             sweep[name] = np.array(rows)
     metrics["psnr_clean_ae"] = psnr(Xte, predict(models["AE"], Xte))
     if cfg.probe:
@@ -114,22 +125,41 @@ def run(cfg: ImagesConfig, on_progress: ProgressFn | None = None) -> Result:
         for name in CORRUPTIONS:
             H = predict(models[name].encode, ds.X)
             metrics[f"probe_accuracy_dae_{name}"] = probe_accuracy(H, y, cfg.seed)
-    arrays = {"grids": grids, "sweep": sweep, "pca_k": pca_ks, "image_shape": ds.image_shape,
-              "levels": {n: getattr(cfg, n) for n in CORRUPTIONS}}
+    arrays = {
+        "grids": grids,
+        "sweep": sweep,
+        "pca_k": pca_ks,
+        "image_shape": ds.image_shape,
+        "levels": {n: getattr(cfg, n) for n in CORRUPTIONS},
+    }
     return track.result(metrics, arrays=arrays, models=models)
 
 
 def _claims() -> tuple[Claim, ...]:
     out = []
     for n in CORRUPTIONS:
-        out.append(Claim(f"gain_{n}", f"psnr_dae_{n} − psnr_noisy_{n} ≥ 3 dB",
-                         lambda m, n=n: m[f"psnr_dae_{n}"] - m[f"psnr_noisy_{n}"] >= 3.0))
-        out.append(Claim(f"beats_pca_{n}", f"psnr_dae_{n} > psnr_pca_{n}",
-                         lambda m, n=n: m[f"psnr_dae_{n}"] > m[f"psnr_pca_{n}"]))
+        out.append(
+            Claim(
+                f"gain_{n}",
+                f"psnr_dae_{n} − psnr_noisy_{n} ≥ 3 dB",
+                lambda m, n=n: m[f"psnr_dae_{n}"] - m[f"psnr_noisy_{n}"] >= 3.0,
+            )
+        )
+        out.append(
+            Claim(
+                f"beats_pca_{n}", f"psnr_dae_{n} > psnr_pca_{n}", lambda m, n=n: m[f"psnr_dae_{n}"] > m[f"psnr_pca_{n}"]
+            )
+        )
     return tuple(out)
 
 
-EXPERIMENTS = [Experiment(
-    "denoising_images", ImagesConfig, run, "Denoising autoencoders on images", budget_s=40,
-    claims=_claims(),
-)]
+EXPERIMENTS = [
+    Experiment(
+        "denoising_images",
+        ImagesConfig,
+        run,
+        "Denoising autoencoders on images",
+        budget_s=40,
+        claims=_claims(),
+    )
+]

@@ -33,10 +33,10 @@ class IntroConfig(Config):
 def run(cfg: IntroConfig, on_progress: ProgressFn | None = None) -> Result:
     track = Tracker(on_progress)
     ds = load_dataset(cfg.dataset, cfg.n_samples, cfg.noise, cfg.seed)
-    model = build_model(ModelConfig(input_dim=2, hidden=(cfg.width, cfg.width), latent_dim=1,
-                                    activation="tanh"), seed=cfg.seed)
-    fit(model, ds.X, TrainConfig(epochs=cfg.epochs, lr=cfg.lr, seed=cfg.seed),
-        on_progress=track, stage="autoencoder")
+    model = build_model(
+        ModelConfig(input_dim=2, hidden=(cfg.width, cfg.width), latent_dim=1, activation="tanh"), seed=cfg.seed
+    )
+    fit(model, ds.X, TrainConfig(epochs=cfg.epochs, lr=cfg.lr, seed=cfg.seed), on_progress=track, stage="autoencoder")
     recon_ae = predict(model, ds.X)
     pca = pca_fit(ds.X)
     recon_pca = pca.reconstruct(ds.X, 1)
@@ -44,14 +44,25 @@ def run(cfg: IntroConfig, on_progress: ProgressFn | None = None) -> Result:
     z_grid = np.linspace(z.min(), z.max(), 200, dtype=np.float32)[:, None]
     curve = predict(model.decode, z_grid)
     metrics = {"ae_mse": mse(ds.X, recon_ae), "pca_mse": mse(ds.X, recon_pca)}
-    arrays = {"X": ds.X, "recon_ae": recon_ae, "recon_pca": recon_pca.astype(np.float32),
-              "curve": curve, "z": z, "labels": ds.y}
+    arrays = {
+        "X": ds.X,
+        "recon_ae": recon_ae,
+        "recon_pca": recon_pca.astype(np.float32),
+        "curve": curve,
+        "z": z,
+        "labels": ds.y,
+    }
     return track.result(metrics, arrays=arrays, models={"autoencoder": model})
 
 
-EXPERIMENTS = [Experiment(
-    "intro", IntroConfig, run, "What an autoencoder is", budget_s=5,
-    codes=lambda a: {"autoencoder": (a["z"], a["labels"])},
-    claims=(Claim("ae_beats_pca", "ae_mse < pca_mse on a curved manifold",
-                  lambda m: m["ae_mse"] < m["pca_mse"]),),
-)]
+EXPERIMENTS = [
+    Experiment(
+        "intro",
+        IntroConfig,
+        run,
+        "What an autoencoder is",
+        budget_s=5,
+        codes=lambda a: {"autoencoder": (a["z"], a["labels"])},
+        claims=(Claim("ae_beats_pca", "ae_mse < pca_mse on a curved manifold", lambda m: m["ae_mse"] < m["pca_mse"]),),
+    )
+]

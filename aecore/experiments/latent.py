@@ -41,14 +41,23 @@ class LatentConfig(Config):
 def train_ae_map(cfg: LatentConfig, X: np.ndarray, track: Tracker, timeline_rows: np.ndarray | None = None):
     """The 2-D autoencoder map; with ``timeline_rows``, also a Timeline of its codes and of
     the reconstructions of those rows (the lesson's scrubbing slider)."""
-    mc = ModelConfig(input_dim=X.shape[1], hidden=(cfg.width, cfg.width // 2), latent_dim=2,
-                     activation="relu")
+    mc = ModelConfig(input_dim=X.shape[1], hidden=(cfg.width, cfg.width // 2), latent_dim=2, activation="relu")
     model = build_model(mc, seed=cfg.seed)
     t0 = time.perf_counter()
-    tl = None if timeline_rows is None else Timeline(cfg.epochs, lambda: {
-        "codes": predict(model.encode, X), "recon": predict(model, X[timeline_rows])})
-    fit(model, X, TrainConfig(epochs=cfg.epochs, batch_size=256, lr=5e-3, seed=cfg.seed),
-        on_progress=track if tl is None else tl.wrap(track), stage="autoencoder")
+    tl = (
+        None
+        if timeline_rows is None
+        else Timeline(
+            cfg.epochs, lambda: {"codes": predict(model.encode, X), "recon": predict(model, X[timeline_rows])}
+        )
+    )
+    fit(
+        model,
+        X,
+        TrainConfig(epochs=cfg.epochs, batch_size=256, lr=5e-3, seed=cfg.seed),
+        on_progress=track if tl is None else tl.wrap(track),
+        stage="autoencoder",
+    )
     seconds = time.perf_counter() - t0
     Y = predict(model.encode, X)
     e = embed.Embedding("ae", Y, seconds, lambda Z: predict(model.encode, Z))
@@ -83,10 +92,16 @@ def run(cfg: LatentConfig, on_progress: ProgressFn | None = None) -> Result:
         metrics[f"{m}_trustworthiness"] = embed.trustworthiness(X, e.Y, 10)
         metrics[f"{m}_knn_accuracy"] = embed.knn_accuracy(e.Y, y, 5, seed=cfg.seed)
         metrics[f"{m}_fit_seconds"] = e.seconds
-    arrays = {"maps": {m: e.Y for m, e in maps.items()}, "X": X, "labels": y,
-              "recon": predict(model, X), "image_shape": ds.image_shape,
-              "subsampled": len(idx) < ds.n, "n_total": ds.n,
-              "timeline": _timeline(tl, y, rows, cfg.seed)}
+    arrays = {
+        "maps": {m: e.Y for m, e in maps.items()},
+        "X": X,
+        "labels": y,
+        "recon": predict(model, X),
+        "image_shape": ds.image_shape,
+        "subsampled": len(idx) < ds.n,
+        "n_total": ds.n,
+        "timeline": _timeline(tl, y, rows, cfg.seed),
+    }
     return track.result(metrics, arrays=arrays, models={"autoencoder": model})
 
 
@@ -97,9 +112,13 @@ class ScalingConfig(Config):
 
     def check(self) -> None:
         from aecore.config import ConfigError
+
         if not self.sizes or any(not 50 <= int(n) <= embed.CAPS["tsne"] for n in self.sizes):
-            raise ConfigError(f"sizes must be between 50 and {embed.CAPS['tsne']} points.",
-                              code="sizes_range", params=dict(max=embed.CAPS["tsne"]))
+            raise ConfigError(
+                f"sizes must be between 50 and {embed.CAPS['tsne']} points.",
+                code="sizes_range",
+                params=dict(max=embed.CAPS["tsne"]),
+            )
 
 
 def resample(ds, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -130,13 +149,25 @@ def run_scaling(cfg: ScalingConfig, on_progress: ProgressFn | None = None) -> Re
 
 
 EXPERIMENTS = [
-    Experiment("latent", LatentConfig, run, "Latent spaces: AE vs PCA vs t-SNE vs UMAP", budget_s=45,
-               codes=lambda a: {m: (a["maps"][m], a["labels"]) for m in METHODS},
-               claims=(
-                   Claim("ae_knn_beats_pca", "ae_knn_accuracy > pca_knn_accuracy",
-                         lambda m: m["ae_knn_accuracy"] > m["pca_knn_accuracy"]),
-                   Claim("tsne_trust_beats_pca", "tsne_trustworthiness > pca_trustworthiness",
-                         lambda m: m["tsne_trustworthiness"] > m["pca_trustworthiness"]),
-               )),
+    Experiment(
+        "latent",
+        LatentConfig,
+        run,
+        "Latent spaces: AE vs PCA vs t-SNE vs UMAP",
+        budget_s=45,
+        codes=lambda a: {m: (a["maps"][m], a["labels"]) for m in METHODS},
+        claims=(
+            Claim(
+                "ae_knn_beats_pca",
+                "ae_knn_accuracy > pca_knn_accuracy",
+                lambda m: m["ae_knn_accuracy"] > m["pca_knn_accuracy"],
+            ),
+            Claim(
+                "tsne_trust_beats_pca",
+                "tsne_trustworthiness > pca_trustworthiness",
+                lambda m: m["tsne_trustworthiness"] > m["pca_trustworthiness"],
+            ),
+        ),
+    ),
     Experiment("latent_scaling", ScalingConfig, run_scaling, "Fit time against n", budget_s=120, views=()),
 ]

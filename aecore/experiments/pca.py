@@ -30,8 +30,7 @@ class PCAConfig(Config):
     latent_dim: int = param(8, "code size k", lo=1, hi=1024)
     linear_epochs: int = param(2500, "full-batch epochs of the linear autoencoder", lo=1, hi=5000)
     linear_batch: int = param(0, "linear AE batch size; 0 = full batch", lo=0, hi=65536)
-    linear_lr: float = param(0.05, "initial rate of the linear AE (Adam, cosine decay)",
-                             lo=0.0, hi=1.0, lo_open=True)
+    linear_lr: float = param(0.05, "initial rate of the linear AE (Adam, cosine decay)", lo=0.0, hi=1.0, lo_open=True)
     deep_epochs: int = param(200, "epochs of the non-linear AE (batches of 256)", lo=1, hi=2000)
     deep_width: int = param(128, "first hidden width of the non-linear AE", lo=4, hi=1024)
     sweep: bool = param(False, "also train the non-linear AE at k = 1, 2, 4, 8, 16, 32")
@@ -43,11 +42,17 @@ def _decoder_weight(model) -> np.ndarray:
 
 
 def _deep(cfg: PCAConfig, X: np.ndarray, k: int, track: Tracker, stage: str):
-    mc = ModelConfig(input_dim=X.shape[1], hidden=(cfg.deep_width, cfg.deep_width // 2),
-                     latent_dim=k, activation="relu")
+    mc = ModelConfig(
+        input_dim=X.shape[1], hidden=(cfg.deep_width, cfg.deep_width // 2), latent_dim=k, activation="relu"
+    )
     model = build_model(mc, seed=cfg.seed)
-    fit(model, X, TrainConfig(epochs=cfg.deep_epochs, batch_size=256, lr=5e-3, seed=cfg.seed),
-        on_progress=track, stage=stage)
+    fit(
+        model,
+        X,
+        TrainConfig(epochs=cfg.deep_epochs, batch_size=256, lr=5e-3, seed=cfg.seed),
+        on_progress=track,
+        stage=stage,
+    )
     return model
 
 
@@ -55,13 +60,15 @@ def run(cfg: PCAConfig, on_progress: ProgressFn | None = None) -> Result:
     ds = load_dataset(cfg.dataset)
     X, k = ds.X, cfg.latent_dim
     if k >= ds.dim:
-        raise ConfigError(f"latent_dim={k} must be smaller than the {ds.dim} features of {ds.name}.",
-                          code="latent_not_smaller", params=dict(name="latent_dim", value=k, inputs=ds.dim))
+        raise ConfigError(
+            f"latent_dim={k} must be smaller than the {ds.dim} features of {ds.name}.",
+            code="latent_not_smaller",
+            params=dict(name="latent_dim", value=k, inputs=ds.dim),
+        )
     track = Tracker(on_progress)
     pca = pca_fit(X)
     basis = pca.basis(k)
-    linear = build_model(ModelConfig(input_dim=ds.dim, hidden=(), latent_dim=k,
-                                     activation="identity"), seed=cfg.seed)
+    linear = build_model(ModelConfig(input_dim=ds.dim, hidden=(), latent_dim=k, activation="identity"), seed=cfg.seed)
     angle_trace: list[tuple[int, float]] = []
 
     def watch(p: Progress) -> bool:  # the largest principal angle, every 25 epochs
@@ -69,42 +76,67 @@ def run(cfg: PCAConfig, on_progress: ProgressFn | None = None) -> Result:
             angle_trace.append((p.epoch, float(principal_angles_deg(_decoder_weight(linear), basis)[0])))
         return track(p)
 
-    fit(linear, X, TrainConfig(epochs=cfg.linear_epochs, lr=cfg.linear_lr, seed=cfg.seed,
-                               batch_size=cfg.linear_batch),
-        on_progress=watch, stage="linear AE")
+    fit(
+        linear,
+        X,
+        TrainConfig(epochs=cfg.linear_epochs, lr=cfg.linear_lr, seed=cfg.seed, batch_size=cfg.linear_batch),
+        on_progress=watch,
+        stage="linear AE",
+    )
     deep = _deep(cfg, X, k, track, "non-linear AE")
     W = _decoder_weight(linear)
     angles = principal_angles_deg(W, basis)
-    recon = {"pca": pca.reconstruct(X, k).astype(np.float32), "linear": predict(linear, X),
-             "deep": predict(deep, X)}
+    recon = {"pca": pca.reconstruct(X, k).astype(np.float32), "linear": predict(linear, X), "deep": predict(deep, X)}
     sweep = {}
     if cfg.sweep:
         for kk in (kk for kk in SWEEP_KS if kk < ds.dim):
             sweep[kk] = mse(X, predict(_deep(cfg, X, kk, track, f"non-linear AE k={kk}"), X))
     metrics = {
-        "pca_mse": mse(X, recon["pca"]), "pca_bound": pca.bound(k),
-        "linear_ae_mse": mse(X, recon["linear"]), "max_principal_angle_deg": float(angles.max()),
+        "pca_mse": mse(X, recon["pca"]),
+        "pca_bound": pca.bound(k),
+        "linear_ae_mse": mse(X, recon["linear"]),
+        "max_principal_angle_deg": float(angles.max()),
         "deep_ae_mse": mse(X, recon["deep"]),
     }
     arrays = {
-        "eigvals": pca.eigvals, "angles": angles, "angle_trace": np.array(angle_trace),
-        "gram": gram(W), "X": X, "labels": ds.y, "recon": recon, "image_shape": ds.image_shape,
+        "eigvals": pca.eigvals,
+        "angles": angles,
+        "angle_trace": np.array(angle_trace),
+        "gram": gram(W),
+        "X": X,
+        "labels": ds.y,
+        "recon": recon,
+        "image_shape": ds.image_shape,
         "pca_curve": np.array([pca.bound(j) for j in range(1, ds.dim)]),
         "sweep": sweep,
     }
     return track.result(metrics, arrays=arrays, models={"linear AE": linear, "non-linear AE": deep})
 
 
-EXPERIMENTS = [Experiment(
-    "pca", PCAConfig, run, "Linear autoencoder = PCA", budget_s=20,
-    claims=(
-        Claim("linear_matches_pca", "linear_ae_mse ≤ 1.02 · pca_mse",
-              lambda m: m["linear_ae_mse"] <= 1.02 * m["pca_mse"]),
-        Claim("same_subspace", "max_principal_angle_deg ≤ 3",
-              lambda m: m["max_principal_angle_deg"] <= 3.0),
-        Claim("bound_exact", "pca_mse equals pca_bound (relative 1e-4)",
-              lambda m: abs(m["pca_mse"] - m["pca_bound"]) <= 1e-4 * m["pca_bound"]),
-        Claim("deep_beats_pca", "deep_ae_mse < pca_mse (a curved code beats the best flat one)",
-              lambda m: m["deep_ae_mse"] < m["pca_mse"]),
-    ),
-)]
+EXPERIMENTS = [
+    Experiment(
+        "pca",
+        PCAConfig,
+        run,
+        "Linear autoencoder = PCA",
+        budget_s=20,
+        claims=(
+            Claim(
+                "linear_matches_pca",
+                "linear_ae_mse ≤ 1.02 · pca_mse",
+                lambda m: m["linear_ae_mse"] <= 1.02 * m["pca_mse"],
+            ),
+            Claim("same_subspace", "max_principal_angle_deg ≤ 3", lambda m: m["max_principal_angle_deg"] <= 3.0),
+            Claim(
+                "bound_exact",
+                "pca_mse equals pca_bound (relative 1e-4)",
+                lambda m: abs(m["pca_mse"] - m["pca_bound"]) <= 1e-4 * m["pca_bound"],
+            ),
+            Claim(
+                "deep_beats_pca",
+                "deep_ae_mse < pca_mse (a curved code beats the best flat one)",
+                lambda m: m["deep_ae_mse"] < m["pca_mse"],
+            ),
+        ),
+    )
+]

@@ -27,25 +27,24 @@ from aecore.train import ProgressFn, TrainConfig, fit, predict
 
 @dataclass(frozen=True)
 class SAEConfig(Config):
-    hidden: int = param(
-        64, "classifier hidden width d (the activations the SAE reads)", lo=8, hi=256
-    )
+    hidden: int = param(64, "classifier hidden width d (the activations the SAE reads)", lo=8, hi=256)
     clf_epochs: int = param(60, "classifier epochs (batches of 128)", lo=1, hi=1000)
     expansion: int = param(4, "dictionary size m = expansion × d", lo=1, hi=16)
     sparsity: str = param("topk", "how sparsity is enforced", choices=("topk", "l1"))
     k: int = param(16, "active features per input (top-k)", lo=1, hi=256)
     l1: float = param(3e-3, "L1 coefficient (L1 sparsity)", lo=0.0, hi=10.0)
-    aux_coef: float = param(
-        0.5, "weight of the AuxK loss that revives dead features (top-k)", lo=0.0, hi=10.0
-    )
+    aux_coef: float = param(0.5, "weight of the AuxK loss that revives dead features (top-k)", lo=0.0, hi=10.0)
     sae_epochs: int = param(200, "SAE epochs (batches of 128)", lo=1, hi=2000)
     seed: int = param(0, "seed of the split, weights and batch order", lo=0, hi=2**31 - 1)
 
     def check(self) -> None:
         if self.sparsity == "topk" and self.k > self.expansion * self.hidden:
             size = self.expansion * self.hidden
-            raise ConfigError(f"k={self.k} exceeds the dictionary size {size}.",
-                              code="k_exceeds_dictionary", params=dict(k=self.k, size=size))
+            raise ConfigError(
+                f"k={self.k} exceeds the dictionary size {size}.",
+                code="k_exceeds_dictionary",
+                params=dict(k=self.k, size=size),
+            )
 
 
 def classifier_loss(model: nn.Module, x: torch.Tensor, target: torch.Tensor) -> torch.Tensor:

@@ -32,22 +32,14 @@ ACTIVE = 0.1  # an activation above this counts as "on"
 @dataclass(frozen=True)
 class SparseConfig(Config):
     dataset: str = param("digits", "image data set", choices=IMAGE_DATASETS)
-    penalty: str = param(
-        "kl", "penalty whose numbers are the headline metrics", choices=PENALTY_NAMES
-    )
-    hidden: int = param(
-        128, "sigmoid code units (more than the inputs: overcomplete)", lo=1, hi=1024
-    )
-    rho: float = param(
-        0.05, "KL target mean activation ρ, in (0, 1)", lo=0.0, hi=0.99, lo_open=True
-    )
+    penalty: str = param("kl", "penalty whose numbers are the headline metrics", choices=PENALTY_NAMES)
+    hidden: int = param(128, "sigmoid code units (more than the inputs: overcomplete)", lo=1, hi=1024)
+    rho: float = param(0.05, "KL target mean activation ρ, in (0, 1)", lo=0.0, hi=0.99, lo_open=True)
     beta: float = param(0.05, "weight β of the KL sparsity penalty", lo=0.0, hi=100.0)
     alpha: float = param(5e-4, "weight α of the L1 penalty on the code", lo=0.0, hi=10.0)
     lam: float = param(1e-4, "weight λ of the L2 penalty on the weights", lo=0.0, hi=10.0)
     epochs: int = param(200, "epochs per model (batches of 256)", lo=1, hi=2000)
-    lr: float = param(
-        5e-3, "initial learning rate (Adam, cosine decay)", lo=0.0, hi=1.0, lo_open=True
-    )
+    lr: float = param(5e-3, "initial learning rate (Adam, cosine decay)", lo=0.0, hi=1.0, lo_open=True)
     seed: int = param(0, "seed of weights and batch order", lo=0, hi=2**31 - 1)
 
     def weight(self, name: str) -> float:
@@ -89,9 +81,7 @@ def run(cfg: SparseConfig, on_progress=None) -> Result:
         H = predict(model.encode, X)  # (n, k)
         stats = code_stats(H)
         stats["recon_mse"] = mse(X, predict(model, X))
-        stats["weight_norm"] = float(
-            sum(float((W.detach() ** 2).sum()) for W in weight_matrices(model)) ** 0.5
-        )
+        stats["weight_norm"] = float(sum(float((W.detach() ** 2).sum()) for W in weight_matrices(model)) ** 0.5)
         for key, value in stats.items():
             metrics[f"{name}_{key}"] = value
         models[name], codes[name] = model, H

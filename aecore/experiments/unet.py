@@ -25,9 +25,7 @@ N_SHOW = 6  # test images shown with their predictions
 
 @dataclass(frozen=True)
 class UNetConfig(Config):
-    image_size: int = param(
-        32, "image side in pixels (a multiple of 4)", choices=(16, 24, 32, 40, 48)
-    )
+    image_size: int = param(32, "image side in pixels (a multiple of 4)", choices=(16, 24, 32, 40, 48))
     n_train: int = param(500, "training images", lo=16, hi=2000)
     n_test: int = param(200, "held-out test images", lo=8, hi=1000)
     clutter: int = param(6, "distracting lines and specks per image", lo=0, hi=20)
@@ -39,9 +37,7 @@ class UNetConfig(Config):
 
 
 def _train(cfg: UNetConfig, skips: bool, X, Y, track: Tracker, stage: str) -> UNet:
-    model = init_unet(
-        UNet(cfg.width, depth=2, skips=skips), torch.Generator().manual_seed(cfg.seed)
-    )
+    model = init_unet(UNet(cfg.width, depth=2, skips=skips), torch.Generator().manual_seed(cfg.seed))
     fit(
         model,
         X,
@@ -81,9 +77,7 @@ def run(cfg: UNetConfig, on_progress: ProgressFn | None = None) -> Result:
         "params_skip": sum(p.numel() for p in models["U-Net"].parameters()),
         "params_noskip": sum(p.numel() for p in models["no skips"].parameters()),
     }
-    per_image = {
-        k: [pooled_iou(v[i] > 0, truth[i]) for i in range(N_SHOW)] for k, v in logits.items()
-    }
+    per_image = {k: [pooled_iou(v[i] > 0, truth[i]) for i in range(N_SHOW)] for k, v in logits.items()}
     arrays = {
         "inputs": Xte[:N_SHOW, 0],
         "truth": Yte[:N_SHOW, 0],

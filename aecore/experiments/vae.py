@@ -37,8 +37,7 @@ class VAEExperimentConfig(Config):
     sigma_x: float = param(0.1, "σ_x of the Gaussian likelihood", lo=0.01, hi=1.0)
     epochs: int = param(200, "epochs of each model (batches of 128)", lo=1, hi=2000)
     width: int = param(128, "first hidden width (the second is half)", lo=4, hi=512)
-    lr: float = param(3e-3, "initial learning rate (Adam, cosine decay)", lo=0.0, hi=0.1,
-                      lo_open=True)
+    lr: float = param(3e-3, "initial learning rate (Adam, cosine decay)", lo=0.0, hi=0.1, lo_open=True)
     n_samples: int = param(1000, "codes drawn from the prior for each model", lo=10, hi=5000)
     mc_samples: int = param(64, "Monte Carlo draws per input for the KL check", lo=2, hi=1000)
     seed: int = param(0, "seed of weights, batch order, ε and prior draws", lo=0, hi=2**31 - 1)
@@ -50,9 +49,9 @@ def digits_classifier(seed: int = 0):
     Cached read-only: it depends on nothing but the seed of the split."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import train_test_split
+
     ds = load_dataset("digits")
-    Xtr, Xte, ytr, yte = train_test_split(ds.X, ds.y, test_size=0.25, random_state=seed,
-                                          stratify=ds.y)
+    Xtr, Xte, ytr, yte = train_test_split(ds.X, ds.y, test_size=0.25, random_state=seed, stratify=ds.y)
     clf = LogisticRegression(C=1.0, max_iter=500).fit(Xtr, ytr)
     return clf, float(clf.score(Xte, yte))
 
@@ -92,8 +91,16 @@ class ElboMeter:
 def _models(cfg: VAEExperimentConfig, dim: int):
     hidden = (cfg.width, max(cfg.width // 2, 2))
     out = "sigmoid" if cfg.likelihood == "bernoulli" else "identity"
-    vc = VAEConfig(input_dim=dim, hidden=hidden, latent_dim=cfg.latent_dim, output=out,
-                   likelihood=cfg.likelihood, beta=cfg.beta, sigma_x=cfg.sigma_x, seed=cfg.seed)
+    vc = VAEConfig(
+        input_dim=dim,
+        hidden=hidden,
+        latent_dim=cfg.latent_dim,
+        output=out,
+        likelihood=cfg.likelihood,
+        beta=cfg.beta,
+        sigma_x=cfg.sigma_x,
+        seed=cfg.seed,
+    )
     ac = ModelConfig(input_dim=dim, hidden=hidden, latent_dim=cfg.latent_dim, output=out)
     return build_model(vc, kind="vae", seed=cfg.seed), build_model(ac, seed=cfg.seed)
 
@@ -102,6 +109,7 @@ def sample_scores(samples: np.ndarray, X: np.ndarray, clf) -> tuple[np.ndarray, 
     """Per sample: the classifier's top-class probability, and the mean squared distance
     (per pixel) to the nearest real image."""
     from scipy.spatial.distance import cdist
+
     conf = clf.predict_proba(samples).max(1)
     nn = cdist(np.asarray(samples, np.float64), np.asarray(X, np.float64), "sqeuclidean").min(1)
     return conf, nn / X.shape[1]
@@ -125,26 +133,38 @@ def run(cfg: VAEExperimentConfig, on_progress: ProgressFn | None = None) -> Resu
         mu, logvar = (a.double().cpu().numpy() for a in vae.posterior(xt))
         terms = vae.elbo_terms(xt, xt)
         recon = float(terms.recon.mean())
-    kl_dim = theory.kl_std_normal_per_dim(mu, logvar)           # (n, k) float64
+    kl_dim = theory.kl_std_normal_per_dim(mu, logvar)  # (n, k) float64
     kl = float(kl_dim.sum(1).mean())
     rng = np.random.default_rng(cfg.seed)
     kl_mc, _ = theory.kl_monte_carlo(mu, logvar, 0.0, 0.0, cfg.mc_samples, rng)
     z = rng.standard_normal((cfg.n_samples, cfg.latent_dim)).astype(np.float32)
     samples = {"vae": predict(vae.decode, z), "ae": predict(ae.decode, z)}
     scores = {m: sample_scores(s, X, clf) for m, s in samples.items()}
-    metrics = {"elbo": -(recon + kl), "recon": recon, "kl": kl,
-               "active_units": theory.active_units(kl_dim, ACTIVE_THRESHOLD),
-               "kl_mc_rel_error": abs(float(kl_mc.mean()) - kl) / max(kl, 1e-12)}
+    metrics = {
+        "elbo": -(recon + kl),
+        "recon": recon,
+        "kl": kl,
+        "active_units": theory.active_units(kl_dim, ACTIVE_THRESHOLD),
+        "kl_mc_rel_error": abs(float(kl_mc.mean()) - kl) / max(kl, 1e-12),
+    }
     for m, (conf, nn) in scores.items():
         metrics[f"sample_confidence_{m}"] = float(conf.mean())
         metrics[f"sample_nn_mse_{m}"] = float(nn.mean())
-    arrays = {"X": X, "labels": ds.y, "image_shape": ds.image_shape, "mu": mu, "logvar": logvar,
-              "kl_per_dim": kl_dim.mean(0), "kl_dim_history": np.array(meter.kl_dim_hist),
-              "recon_history": np.array(meter.recon_hist),
-              "samples": {m: s[:30] for m, s in samples.items()},
-              "sample_confidence": {m: c[:30] for m, (c, _) in scores.items()},
-              "ae_codes": predict(ae.encode, X), "classifier_accuracy": clf_acc,
-              "active_threshold": ACTIVE_THRESHOLD}
+    arrays = {
+        "X": X,
+        "labels": ds.y,
+        "image_shape": ds.image_shape,
+        "mu": mu,
+        "logvar": logvar,
+        "kl_per_dim": kl_dim.mean(0),
+        "kl_dim_history": np.array(meter.kl_dim_hist),
+        "recon_history": np.array(meter.recon_hist),
+        "samples": {m: s[:30] for m, s in samples.items()},
+        "sample_confidence": {m: c[:30] for m, (c, _) in scores.items()},
+        "ae_codes": predict(ae.encode, X),
+        "classifier_accuracy": clf_acc,
+        "active_threshold": ACTIVE_THRESHOLD,
+    }
     return track.result(metrics, arrays=arrays, models={"vae": vae, "ae": ae})
 
 
@@ -166,6 +186,7 @@ def latent_grid(model, n: int = 15, edge: float = 0.05) -> tuple[np.ndarray, np.
     p evenly spaced in [edge, 1 − edge], so each cell holds the same prior mass.
     Returns (z values (n,), images (n·n, D) row by row, z₂ descending)."""
     from scipy.stats import norm
+
     v = norm.ppf(np.linspace(edge, 1 - edge, n)).astype(np.float32)
     z1, z2 = np.meshgrid(v, v[::-1])
     return v, predict(model.decode, np.stack([z1.ravel(), z2.ravel()], 1))
@@ -174,6 +195,7 @@ def latent_grid(model, n: int = 15, edge: float = 0.05) -> tuple[np.ndarray, np.
 @dataclass(frozen=True)
 class GaussianPair(Config):
     """The page's KL calculator: q = N(μ₁, σ₁²) against p = N(μ₂, σ₂²), in one dimension."""
+
     mu1: float = param(0.0, "mean μ₁ of q", lo=-10.0, hi=10.0)
     sigma1: float = param(1.0, "standard deviation σ₁ of q", lo=0.05, hi=10.0)
     mu2: float = param(1.0, "mean μ₂ of p", lo=-10.0, hi=10.0)
@@ -185,24 +207,37 @@ class GaussianPair(Config):
 def kl_calculator(g: GaussianPair) -> dict[str, float]:
     """KL(q ‖ p) in closed form and by Monte Carlo (estimate ± standard error), in nats."""
     m1, m2 = np.array([g.mu1]), np.array([g.mu2])
-    lv1, lv2 = np.log([g.sigma1 ** 2]), np.log([g.sigma2 ** 2])
+    lv1, lv2 = np.log([g.sigma1**2]), np.log([g.sigma2**2])
     est, se = theory.kl_monte_carlo(m1, lv1, m2, lv2, g.samples, np.random.default_rng(g.seed))
-    return {"closed": float(theory.kl_diag_gaussians(m1, lv1, m2, lv2)),
-            "reverse": float(theory.kl_diag_gaussians(m2, lv2, m1, lv1)),
-            "mc": float(est), "se": float(se)}
+    return {
+        "closed": float(theory.kl_diag_gaussians(m1, lv1, m2, lv2)),
+        "reverse": float(theory.kl_diag_gaussians(m2, lv2, m1, lv1)),
+        "mc": float(est),
+        "se": float(se),
+    }
 
 
 EXPERIMENTS = [
-    Experiment("vae", VAEExperimentConfig, run, "Variational autoencoder vs plain AE as generators",
-               budget_s=40, views=({}, {"latent_dim": 2}),
-               codes=lambda a: {"vae_mu": (a["mu"], a["labels"]), "ae": (a["ae_codes"], a["labels"])},
-               claims=(
-                   Claim("kl_closed_form", "kl_mc_rel_error ≤ 0.02",
-                         lambda m: m["kl_mc_rel_error"] <= 0.02),
-                   Claim("vae_samples_confident",
-                         "sample_confidence_vae > sample_confidence_ae",
-                         lambda m: m["sample_confidence_vae"] > m["sample_confidence_ae"]),
-                   Claim("vae_samples_near_data", "sample_nn_mse_vae < sample_nn_mse_ae",
-                         lambda m: m["sample_nn_mse_vae"] < m["sample_nn_mse_ae"]),
-               )),
+    Experiment(
+        "vae",
+        VAEExperimentConfig,
+        run,
+        "Variational autoencoder vs plain AE as generators",
+        budget_s=40,
+        views=({}, {"latent_dim": 2}),
+        codes=lambda a: {"vae_mu": (a["mu"], a["labels"]), "ae": (a["ae_codes"], a["labels"])},
+        claims=(
+            Claim("kl_closed_form", "kl_mc_rel_error ≤ 0.02", lambda m: m["kl_mc_rel_error"] <= 0.02),
+            Claim(
+                "vae_samples_confident",
+                "sample_confidence_vae > sample_confidence_ae",
+                lambda m: m["sample_confidence_vae"] > m["sample_confidence_ae"],
+            ),
+            Claim(
+                "vae_samples_near_data",
+                "sample_nn_mse_vae < sample_nn_mse_ae",
+                lambda m: m["sample_nn_mse_vae"] < m["sample_nn_mse_ae"],
+            ),
+        ),
+    ),
 ]

@@ -9,13 +9,9 @@ from plotly.subplots import make_subplots
 from aecore.figures.common import CLASS_COLORS, METHOD_COLORS, SEQ, base_layout
 
 
-def feature_maps_figure(
-    maps: dict[str, np.ndarray], layers: list[str], channels: int, title: str = ""
-) -> go.Figure:
+def feature_maps_figure(maps: dict[str, np.ndarray], layers: list[str], channels: int, title: str = "") -> go.Figure:
     """One row per layer, its first ``channels`` maps (each scaled to its own range)."""
-    fig = make_subplots(
-        len(layers), channels, row_titles=layers, horizontal_spacing=0.01, vertical_spacing=0.03
-    )
+    fig = make_subplots(len(layers), channels, row_titles=layers, horizontal_spacing=0.01, vertical_spacing=0.03)
     for r, name in enumerate(layers, 1):
         stack = maps[name]
         for c in range(min(channels, stack.shape[0])):
@@ -36,9 +32,7 @@ def score_histograms_figure(
 ) -> go.Figure:
     """Small multiples: the distribution of log10 scores of each digit class."""
     logs = np.log10(np.maximum(scores, 1e-12))
-    bins = dict(
-        start=float(logs.min()), end=float(logs.max()), size=float(np.ptp(logs) / 30 or 0.1)
-    )
+    bins = dict(start=float(logs.min()), end=float(logs.max()), size=float(np.ptp(logs) / 30 or 0.1))
     fig = make_subplots(
         2,
         5,
@@ -70,9 +64,7 @@ def score_histograms_figure(
     return base_layout(fig, names["title"], height=430, bargap=0.05)
 
 
-def roc_figure(
-    curves: dict[str, tuple[np.ndarray, np.ndarray]], names: dict[str, str]
-) -> go.Figure:
+def roc_figure(curves: dict[str, tuple[np.ndarray, np.ndarray]], names: dict[str, str]) -> go.Figure:
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
@@ -135,9 +127,7 @@ def feature_density_figure(freq: np.ndarray, selected: int, names: dict[str, str
         )
     )
     rank = int(np.flatnonzero(order == selected)[0])
-    fig.add_vline(
-        x=rank, line=dict(color="#000000", dash="dash"), annotation_text=names["selected"]
-    )
+    fig.add_vline(x=rank, line=dict(color="#000000", dash="dash"), annotation_text=names["selected"])
     fig.update_yaxes(type="log", title=names["y"])
     fig.update_xaxes(title=names["x"])
     return base_layout(fig, names["title"], height=320)

@@ -17,39 +17,75 @@ def _segments(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return xs, ys
 
 
-def curve_fit_figure(X, recon_ae, recon_pca, curve, titles: tuple[str, str],
-                     names: dict[str, str], max_links: int = 300) -> go.Figure:
+def curve_fit_figure(
+    X, recon_ae, recon_pca, curve, titles: tuple[str, str], names: dict[str, str], max_links: int = 300
+) -> go.Figure:
     """Left: points, their AE reconstructions and the learned curve g(z). Right: PCA."""
     fig = make_subplots(1, 2, subplot_titles=titles, horizontal_spacing=0.06)
     step = max(1, X.shape[0] // max_links)
     pca_line = recon_pca[np.argsort(recon_pca[:, 0])]
     for col, (rec, line, color) in enumerate(
-            [(recon_ae, curve, METHOD_COLORS["ae"]), (recon_pca, pca_line, METHOD_COLORS["pca"])], 1):
-        fig.add_trace(go.Scattergl(x=X[:, 0], y=X[:, 1], mode="markers", name=names["data"],
-                                   marker=dict(size=4, color=METHOD_COLORS["data"]),
-                                   showlegend=col == 1), 1, col)
+        [(recon_ae, curve, METHOD_COLORS["ae"]), (recon_pca, pca_line, METHOD_COLORS["pca"])], 1
+    ):
+        fig.add_trace(
+            go.Scattergl(
+                x=X[:, 0],
+                y=X[:, 1],
+                mode="markers",
+                name=names["data"],
+                marker=dict(size=4, color=METHOD_COLORS["data"]),
+                showlegend=col == 1,
+            ),
+            1,
+            col,
+        )
         xs, ys = _segments(X[::step], rec[::step])
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=names["link"], hoverinfo="skip",
-                                 line=dict(color="#BBBBBB", width=1), showlegend=col == 1), 1, col)
-        fig.add_trace(go.Scatter(x=line[:, 0], y=line[:, 1], mode="lines",
-                                 name=names["ae" if col == 1 else "pca"],
-                                 line=dict(color=color, width=4)), 1, col)
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                name=names["link"],
+                hoverinfo="skip",
+                line=dict(color="#BBBBBB", width=1),
+                showlegend=col == 1,
+            ),
+            1,
+            col,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=line[:, 0],
+                y=line[:, 1],
+                mode="lines",
+                name=names["ae" if col == 1 else "pca"],
+                line=dict(color=color, width=4),
+            ),
+            1,
+            col,
+        )
     fig.update_yaxes(scaleanchor="x", row=1, col=1)
     fig.update_yaxes(scaleanchor="x2", row=1, col=2)
     fig = base_layout(fig, height=470)
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.08, x=0),
-                      margin=dict(t=40, b=20))
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.08, x=0), margin=dict(t=40, b=20))
     return fig
 
 
 def spectrum_figure(eigvals: np.ndarray, k: int, names: dict[str, str]) -> go.Figure:
     """Eigenvalues of the covariance; the discarded tail (its sum / D is the least MSE) shaded."""
     idx = np.arange(1, eigvals.size + 1)
-    fig = go.Figure([
-        go.Bar(x=idx[:k], y=eigvals[:k], name=names["kept"], marker_color=METHOD_COLORS["ae"]),
-        go.Bar(x=idx[k:], y=eigvals[k:], name=names["discarded"], marker_color=METHOD_COLORS["pca"],
-               marker_pattern_shape="/"),
-    ])
+    fig = go.Figure(
+        [
+            go.Bar(x=idx[:k], y=eigvals[:k], name=names["kept"], marker_color=METHOD_COLORS["ae"]),
+            go.Bar(
+                x=idx[k:],
+                y=eigvals[k:],
+                name=names["discarded"],
+                marker_color=METHOD_COLORS["pca"],
+                marker_pattern_shape="/",
+            ),
+        ]
+    )
     fig.update_xaxes(title=names["x"])
     fig.update_yaxes(title=names["y"], type="log", range=_log_range(eigvals))
     return base_layout(fig, names["title"], height=320, bargap=0.1)
@@ -63,10 +99,15 @@ def _log_range(values: np.ndarray, decades: float = 4.0) -> list[float]:
 
 
 def angle_trace_figure(trace: np.ndarray, names: dict[str, str]) -> go.Figure:
-    fig = go.Figure(go.Scatter(x=trace[:, 0], y=np.maximum(trace[:, 1], 1e-4), mode="lines",
-                               line=dict(color=METHOD_COLORS["linear"], width=3)))
-    fig.add_hline(y=3, line=dict(dash="dash", color=METHOD_COLORS["ref"]),
-                  annotation_text=names["limit"])
+    fig = go.Figure(
+        go.Scatter(
+            x=trace[:, 0],
+            y=np.maximum(trace[:, 1], 1e-4),
+            mode="lines",
+            line=dict(color=METHOD_COLORS["linear"], width=3),
+        )
+    )
+    fig.add_hline(y=3, line=dict(dash="dash", color=METHOD_COLORS["ref"]), annotation_text=names["limit"])
     fig.update_yaxes(type="log", title=names["y"])
     fig.update_xaxes(title=names["x"])
     return base_layout(fig, names["title"], height=300)
@@ -74,29 +115,46 @@ def angle_trace_figure(trace: np.ndarray, names: dict[str, str]) -> go.Figure:
 
 def gram_figure(G: np.ndarray, title: str) -> go.Figure:
     k = G.shape[0]
-    fig = go.Figure(go.Heatmap(z=G, x=list(range(1, k + 1)), y=list(range(1, k + 1)),
-                               colorscale="RdBu", zmid=0, texttemplate="%{z:.2f}" if k <= 10 else None))
+    fig = go.Figure(
+        go.Heatmap(
+            z=G,
+            x=list(range(1, k + 1)),
+            y=list(range(1, k + 1)),
+            colorscale="RdBu",
+            zmid=0,
+            texttemplate="%{z:.2f}" if k <= 10 else None,
+        )
+    )
     fig.update_yaxes(autorange="reversed", scaleanchor="x")
     return base_layout(fig, title, height=340)
 
 
-def error_vs_k_figure(pca_curve: np.ndarray, sweep: dict[int, float],
-                      names: dict[str, str]) -> go.Figure:
+def error_vs_k_figure(pca_curve: np.ndarray, sweep: dict[int, float], names: dict[str, str]) -> go.Figure:
     ks = np.arange(1, pca_curve.size + 1)
-    fig = go.Figure(go.Scatter(x=ks, y=pca_curve, mode="lines", name=names["pca"],
-                               line=dict(color=METHOD_COLORS["pca"], width=3)))
+    fig = go.Figure(
+        go.Scatter(x=ks, y=pca_curve, mode="lines", name=names["pca"], line=dict(color=METHOD_COLORS["pca"], width=3))
+    )
     if sweep:
         kk = sorted(sweep)
-        fig.add_trace(go.Scatter(x=kk, y=[sweep[k] for k in kk], mode="lines+markers",
-                                 name=names["deep"], line=dict(color=METHOD_COLORS["deep"], width=3)))
-    fig.update_xaxes(title=names["x"], type="log", tickvals=[1, 2, 4, 8, 16, 32, 64],
-                     ticktext=["1", "2", "4", "8", "16", "32", "64"])
+        fig.add_trace(
+            go.Scatter(
+                x=kk,
+                y=[sweep[k] for k in kk],
+                mode="lines+markers",
+                name=names["deep"],
+                line=dict(color=METHOD_COLORS["deep"], width=3),
+            )
+        )
+    fig.update_xaxes(
+        title=names["x"], type="log", tickvals=[1, 2, 4, 8, 16, 32, 64], ticktext=["1", "2", "4", "8", "16", "32", "64"]
+    )
     fig.update_yaxes(title=names["y"], type="log", range=_log_range(pca_curve, 3.0))
     return base_layout(fig, names["title"], height=320)
 
 
-def map_figure(Y: np.ndarray, labels: np.ndarray, title: str,
-               selected: np.ndarray | None = None, box: np.ndarray | None = None) -> go.Figure:
+def map_figure(
+    Y: np.ndarray, labels: np.ndarray, title: str, selected: np.ndarray | None = None, box: np.ndarray | None = None
+) -> go.Figure:
     """A 2-D map coloured by label; selected points ringed, the others faded.
     ``box`` ((2, 2): rows min, max) fixes the axes, e.g. across a training timeline."""
     fig = go.Figure()
@@ -105,29 +163,46 @@ def map_figure(Y: np.ndarray, labels: np.ndarray, title: str,
         sel[np.asarray(selected, int)] = True
     for c in np.unique(labels):
         m = labels == c
-        fig.add_trace(go.Scattergl(
-            x=Y[m, 0], y=Y[m, 1], mode="markers", name=str(c), customdata=np.nonzero(m)[0],
-            marker=dict(size=5, color=CLASS_COLORS[int(c) % len(CLASS_COLORS)],
-                        opacity=np.where(sel[m], 1.0, 0.25 if sel.any() else 0.8),
-                        line=dict(width=np.where(sel[m], 1.5, 0), color="black")),
-            hovertemplate="#%{customdata}<extra>" + str(c) + "</extra>"))
+        fig.add_trace(
+            go.Scattergl(
+                x=Y[m, 0],
+                y=Y[m, 1],
+                mode="markers",
+                name=str(c),
+                customdata=np.nonzero(m)[0],
+                marker=dict(
+                    size=5,
+                    color=CLASS_COLORS[int(c) % len(CLASS_COLORS)],
+                    opacity=np.where(sel[m], 1.0, 0.25 if sel.any() else 0.8),
+                    line=dict(width=np.where(sel[m], 1.5, 0), color="black"),
+                ),
+                hovertemplate="#%{customdata}<extra>" + str(c) + "</extra>",
+            )
+        )
     fig.update_xaxes(showticklabels=False, range=None if box is None else list(box[:, 0]))
     fig.update_yaxes(showticklabels=False, range=None if box is None else list(box[:, 1]))
     fig = base_layout(fig, title, height=330, dragmode="lasso")
-    fig.update_layout(legend=dict(orientation="v", x=1.01, y=1.0, yanchor="top", font=dict(size=12)),
-                      margin=dict(l=10, r=10, t=45, b=10))
+    fig.update_layout(
+        legend=dict(orientation="v", x=1.01, y=1.0, yanchor="top", font=dict(size=12)),
+        margin=dict(l=10, r=10, t=45, b=10),
+    )
     return fig
 
 
 def scaling_figure(metrics: dict[str, float], names: dict[str, str]) -> go.Figure:
     fig = go.Figure()
     for m in ("ae", "pca", "tsne", "umap"):
-        pts = sorted((int(k.split("_n")[-1]), v) for k, v in metrics.items()
-                     if k.startswith(f"{m}_seconds_n"))
+        pts = sorted((int(k.split("_n")[-1]), v) for k, v in metrics.items() if k.startswith(f"{m}_seconds_n"))
         if pts:
-            fig.add_trace(go.Scatter(x=[p[0] for p in pts], y=[max(p[1], 1e-3) for p in pts],
-                                     mode="lines+markers", name=names[m],
-                                     line=dict(color=METHOD_COLORS[m], width=3)))
+            fig.add_trace(
+                go.Scatter(
+                    x=[p[0] for p in pts],
+                    y=[max(p[1], 1e-3) for p in pts],
+                    mode="lines+markers",
+                    name=names[m],
+                    line=dict(color=METHOD_COLORS[m], width=3),
+                )
+            )
     fig.update_xaxes(title=names["x"], type="log")
     fig.update_yaxes(title=names["y"], type="log")
     return base_layout(fig, names["title"], height=320)
@@ -146,8 +221,16 @@ def code_histograms(codes: np.ndarray, box: np.ndarray, names: dict[str, str], b
     edges = np.linspace(box[0].min(), box[1].max(), bins + 1)
     for j in range(2):
         counts, _ = np.histogram(codes[:, j], edges)
-        fig.add_trace(go.Bar(x=(edges[:-1] + edges[1:]) / 2, y=counts, name=names[f"h{j + 1}"],
-                             marker_color=SEQ[j], opacity=0.75, width=edges[1] - edges[0]))
+        fig.add_trace(
+            go.Bar(
+                x=(edges[:-1] + edges[1:]) / 2,
+                y=counts,
+                name=names[f"h{j + 1}"],
+                marker_color=SEQ[j],
+                opacity=0.75,
+                width=edges[1] - edges[0],
+            )
+        )
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(title=names["x"])
     fig.update_yaxes(title=names["y"])

@@ -13,14 +13,15 @@ ARROW = "#0072B2"
 TRUE = "#D55E00"
 
 
-def arrows(start: np.ndarray, vec: np.ndarray, head: float = 0.3,
-           head_max: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+def arrows(
+    start: np.ndarray, vec: np.ndarray, head: float = 0.3, head_max: float | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """x, y of 2-D arrows start → start + vec as NaN-separated segments with two-stroke heads."""
     start, vec = np.asarray(start, float), np.asarray(vec, float)
     tip = start + vec
     length = np.linalg.norm(vec, axis=1, keepdims=True)
     h = head * length if head_max is None else np.minimum(head * length, head_max)
-    unit = -vec / np.maximum(length, 1e-12)                    # from the tip backwards
+    unit = -vec / np.maximum(length, 1e-12)  # from the tip backwards
     c, s = np.cos(np.radians(25)), np.sin(np.radians(25))
     left = np.column_stack([c * unit[:, 0] - s * unit[:, 1], s * unit[:, 0] + c * unit[:, 1]])
     right = np.column_stack([c * unit[:, 0] + s * unit[:, 1], -s * unit[:, 0] + c * unit[:, 1]])
@@ -32,13 +33,31 @@ def arrows(start: np.ndarray, vec: np.ndarray, head: float = 0.3,
 def _curve_traces(fig, curves, tweedie, names, row=None, col=None, legend=True):
     kw = {} if row is None else {"row": row, "col": col}
     for i, c in enumerate(curves):
-        fig.add_trace(go.Scatter(x=c[:, 0], y=c[:, 1], mode="lines", name=names["curve"],
-                                 line=dict(color="black", width=2), legendgroup="curve",
-                                 showlegend=legend and i == 0), **kw)
+        fig.add_trace(
+            go.Scatter(
+                x=c[:, 0],
+                y=c[:, 1],
+                mode="lines",
+                name=names["curve"],
+                line=dict(color="black", width=2),
+                legendgroup="curve",
+                showlegend=legend and i == 0,
+            ),
+            **kw,
+        )
     for i, c in enumerate(tweedie or []):
-        fig.add_trace(go.Scatter(x=c[:, 0], y=c[:, 1], mode="lines", name=names["tweedie"],
-                                 line=dict(color=TRUE, width=2, dash="dash"), legendgroup="tw",
-                                 showlegend=legend and i == 0), **kw)
+        fig.add_trace(
+            go.Scatter(
+                x=c[:, 0],
+                y=c[:, 1],
+                mode="lines",
+                name=names["tweedie"],
+                line=dict(color=TRUE, width=2, dash="dash"),
+                legendgroup="tw",
+                showlegend=legend and i == 0,
+            ),
+            **kw,
+        )
 
 
 def field_figure(a: dict, names: dict[str, str], band: float = 3.0) -> go.Figure:
@@ -48,15 +67,26 @@ def field_figure(a: dict, names: dict[str, str], band: float = 3.0) -> go.Figure
     dist = a.get("grid_dist")
     show = np.ones(len(G), bool) if dist is None else dist <= band * sigma
     fig = go.Figure()
-    fig.add_trace(go.Scattergl(x=a["noisy"][:, 0], y=a["noisy"][:, 1], mode="markers",
-                               name=names["noisy"], marker=dict(size=4, color="#E69F00", opacity=0.35)))
-    fig.add_trace(go.Scattergl(x=a["X"][:, 0], y=a["X"][:, 1], mode="markers", name=names["clean"],
-                               marker=dict(size=3, color="#777777")))
+    fig.add_trace(
+        go.Scattergl(
+            x=a["noisy"][:, 0],
+            y=a["noisy"][:, 1],
+            mode="markers",
+            name=names["noisy"],
+            marker=dict(size=4, color="#E69F00", opacity=0.35),
+        )
+    )
+    fig.add_trace(
+        go.Scattergl(
+            x=a["X"][:, 0], y=a["X"][:, 1], mode="markers", name=names["clean"], marker=dict(size=3, color="#777777")
+        )
+    )
     _curve_traces(fig, a["curves"], a["tweedie"], names)
     step = float(np.ptp(G[:, 0])) / max(np.sqrt(len(G)) - 1, 1)
     xs, ys = arrows(G[show], F[show], head=0.35, head_max=0.4 * step)
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=names["arrows"], hoverinfo="skip",
-                             line=dict(color=ARROW, width=1.6)))
+    fig.add_trace(
+        go.Scatter(x=xs, y=ys, mode="lines", name=names["arrows"], hoverinfo="skip", line=dict(color=ARROW, width=1.6))
+    )
     fig.update_yaxes(scaleanchor="x", scaleratio=1)
     return base_layout(fig, names["title"], height=560)
 
@@ -67,33 +97,42 @@ def score_figure(a: dict, names: dict[str, str]) -> go.Figure:
     learned, true = a["score"][near], a["true_score"][near]
     step = float(np.ptp(G[:, 0])) / max(np.sqrt(len(G)) - 1, 1)
     scale = 0.9 * step / max(np.percentile(np.linalg.norm(true, axis=1), 95), 1e-12)
-    fig = make_subplots(1, 2, subplot_titles=(names["learned"], names["true"]),
-                        horizontal_spacing=0.05)
+    fig = make_subplots(1, 2, subplot_titles=(names["learned"], names["true"]), horizontal_spacing=0.05)
     for col, (vec, color) in enumerate(((learned, ARROW), (true, TRUE)), 1):
         _curve_traces(fig, a["curves"], None, names, 1, col, legend=False)
         xs, ys = arrows(G[near], vec * scale, head=0.35, head_max=0.4 * step)
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
-                                 line=dict(color=color, width=1.5)), 1, col)
+        fig.add_trace(
+            go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False, line=dict(color=color, width=1.5)),
+            1,
+            col,
+        )
     fig.update_yaxes(scaleanchor="x", row=1, col=1)
     fig.update_yaxes(scaleanchor="x2", row=1, col=2)
     fig.update_xaxes(matches="x")
     return base_layout(fig, names["title"], height=460)
 
 
-def psnr_sweep_figure(sweep: dict[str, np.ndarray], levels: dict[str, float],
-                      names: dict[str, str]) -> go.Figure:
+def psnr_sweep_figure(sweep: dict[str, np.ndarray], levels: dict[str, float], names: dict[str, str]) -> go.Figure:
     """One panel per corruption: PSNR of noisy input, DAE output and PCA against the level."""
     keys = list(sweep)
-    fig = make_subplots(1, len(keys), subplot_titles=[names[k] for k in keys],
-                        horizontal_spacing=0.07)
-    series = (("noisy", 1, METHOD_COLORS["data"]), ("dae", 2, METHOD_COLORS["ae"]),
-              ("pca", 3, METHOD_COLORS["pca"]))
+    fig = make_subplots(1, len(keys), subplot_titles=[names[k] for k in keys], horizontal_spacing=0.07)
+    series = (("noisy", 1, METHOD_COLORS["data"]), ("dae", 2, METHOD_COLORS["ae"]), ("pca", 3, METHOD_COLORS["pca"]))
     for col, k in enumerate(keys, 1):
         s = sweep[k]
         for label, j, color in series:
-            fig.add_trace(go.Scatter(x=s[:, 0], y=s[:, j], mode="lines+markers", name=names[label],
-                                     line=dict(color=color, width=3), legendgroup=label,
-                                     showlegend=col == 1), 1, col)
+            fig.add_trace(
+                go.Scatter(
+                    x=s[:, 0],
+                    y=s[:, j],
+                    mode="lines+markers",
+                    name=names[label],
+                    line=dict(color=color, width=3),
+                    legendgroup=label,
+                    showlegend=col == 1,
+                ),
+                1,
+                col,
+            )
         fig.add_vline(x=levels[k], line=dict(color=METHOD_COLORS["ref"], dash="dot"), row=1, col=col)
         fig.update_xaxes(title=names[f"x_{k}"], row=1, col=col)
     fig.update_yaxes(title="PSNR (dB)", row=1, col=1)
@@ -105,8 +144,16 @@ def psnr_sweep_figure(sweep: dict[str, np.ndarray], levels: dict[str, float],
 def probe_figure(acc: dict[str, float], title: str) -> go.Figure:
     """Linear-probe accuracy per feature set (horizontal bars, value labels)."""
     labels, values = list(acc), [acc[k] for k in acc]
-    fig = go.Figure(go.Bar(x=values, y=labels, orientation="h", text=[f"{v:.3f}" for v in values],
-                           textposition="outside", marker_color=SEQ[:len(labels)]))
+    fig = go.Figure(
+        go.Bar(
+            x=values,
+            y=labels,
+            orientation="h",
+            text=[f"{v:.3f}" for v in values],
+            textposition="outside",
+            marker_color=SEQ[: len(labels)],
+        )
+    )
     lo = max(0.0, min(values) - 0.05)
     fig.update_xaxes(range=[lo, 1.0], title="accuracy")
     fig.update_yaxes(autorange="reversed")

@@ -15,21 +15,54 @@ def autoencoder_diagram(labels: dict[str, str]) -> go.Figure:
         (4.0, 6.0, 0.5, 1.6, METHOD_COLORS["tsne"]),
     ]
     for x0, x1, h0, h1, color in shapes:
-        fig.add_trace(go.Scatter(x=[x0, x1, x1, x0, x0], y=[-h0, -h1, h1, h0, -h0], fill="toself",
-                                 fillcolor=color, opacity=0.85, line=dict(color=color),
-                                 hoverinfo="skip", mode="lines"))
-    fig.add_shape(type="rect", x0=3.2, x1=3.8, y0=-0.45, y1=0.45,
-                  fillcolor=METHOD_COLORS["pca"], line=dict(color=METHOD_COLORS["pca"]))
-    for x, y, key, size in [(0.45, 0, "x", 28), (2.0, 0, "encoder", 17), (3.5, 0, "h", 24),
-                            (5.0, 0, "decoder", 17), (6.55, 0, "xhat", 28),
-                            (2.0, -2.05, "encoder_note", 14), (3.5, -2.05, "code_note", 14),
-                            (5.0, -2.05, "decoder_note", 14)]:
+        fig.add_trace(
+            go.Scatter(
+                x=[x0, x1, x1, x0, x0],
+                y=[-h0, -h1, h1, h0, -h0],
+                fill="toself",
+                fillcolor=color,
+                opacity=0.85,
+                line=dict(color=color),
+                hoverinfo="skip",
+                mode="lines",
+            )
+        )
+    fig.add_shape(
+        type="rect",
+        x0=3.2,
+        x1=3.8,
+        y0=-0.45,
+        y1=0.45,
+        fillcolor=METHOD_COLORS["pca"],
+        line=dict(color=METHOD_COLORS["pca"]),
+    )
+    for x, y, key, size in [
+        (0.45, 0, "x", 28),
+        (2.0, 0, "encoder", 17),
+        (3.5, 0, "h", 24),
+        (5.0, 0, "decoder", 17),
+        (6.55, 0, "xhat", 28),
+        (2.0, -2.05, "encoder_note", 14),
+        (3.5, -2.05, "code_note", 14),
+        (5.0, -2.05, "decoder_note", 14),
+    ]:
         color = "white" if key in ("encoder", "decoder") else "#222222"
-        fig.add_annotation(x=x, y=y, text=labels[key], showarrow=False,
-                           font=dict(size=size, color=color))
+        fig.add_annotation(x=x, y=y, text=labels[key], showarrow=False, font=dict(size=size, color=color))
     for x0, x1 in [(0.7, 1.0), (6.0, 6.3)]:
-        fig.add_annotation(x=x1, y=0, ax=x0, ay=0, xref="x", yref="y", axref="x", ayref="y",
-                           showarrow=True, arrowhead=3, arrowwidth=2, text="")
+        fig.add_annotation(
+            x=x1,
+            y=0,
+            ax=x0,
+            ay=0,
+            xref="x",
+            yref="y",
+            axref="x",
+            ayref="y",
+            showarrow=True,
+            arrowhead=3,
+            arrowwidth=2,
+            text="",
+        )
     fig.update_xaxes(visible=False, range=[0, 7])
     fig.update_yaxes(visible=False, range=[-2.5, 2.0])
     fig = base_layout(fig, height=300, showlegend=False)

@@ -16,12 +16,22 @@ def kl_per_dim_figure(kl: np.ndarray, threshold: float, names: dict[str, str]) -
     """Mean KL of each latent dimension (log scale); bars under the threshold are grey."""
     dims = [f"z{j + 1}" for j in range(kl.size)]
     active = kl > threshold
-    fig = go.Figure(go.Bar(x=dims, y=np.maximum(kl, 1e-6),
-                           marker_color=[ACTIVE if a else INACTIVE for a in active],
-                           text=[f"{v:.3g}" for v in kl], textposition="outside",
-                           hovertemplate="%{x}: %{y:.4g} nats<extra></extra>"))
-    fig.add_hline(y=threshold, line=dict(dash="dash", color=METHOD_COLORS["ref"]),
-                  annotation_text=names["threshold"], annotation_position="top left")
+    fig = go.Figure(
+        go.Bar(
+            x=dims,
+            y=np.maximum(kl, 1e-6),
+            marker_color=[ACTIVE if a else INACTIVE for a in active],
+            text=[f"{v:.3g}" for v in kl],
+            textposition="outside",
+            hovertemplate="%{x}: %{y:.4g} nats<extra></extra>",
+        )
+    )
+    fig.add_hline(
+        y=threshold,
+        line=dict(dash="dash", color=METHOD_COLORS["ref"]),
+        annotation_text=names["threshold"],
+        annotation_position="top left",
+    )
     fig.update_yaxes(type="log", title=names["y"])
     return base_layout(fig, names["title"], height=340, showlegend=False)
 
@@ -31,8 +41,15 @@ def kl_history_figure(history: np.ndarray, threshold: float, names: dict[str, st
     fig = go.Figure()
     epochs = np.arange(1, history.shape[0] + 1)
     for j in range(history.shape[1]):
-        fig.add_trace(go.Scatter(x=epochs, y=np.maximum(history[:, j], 1e-6), mode="lines",
-                                 name=f"z{j + 1}", line=dict(color=SEQ[j % len(SEQ)], width=2)))
+        fig.add_trace(
+            go.Scatter(
+                x=epochs,
+                y=np.maximum(history[:, j], 1e-6),
+                mode="lines",
+                name=f"z{j + 1}",
+                line=dict(color=SEQ[j % len(SEQ)], width=2),
+            )
+        )
     fig.add_hline(y=threshold, line=dict(dash="dash", color=METHOD_COLORS["ref"]))
     fig.update_yaxes(type="log", title=names["y"])
     fig.update_xaxes(title=names["x"])
@@ -48,26 +65,51 @@ def _ellipses(mu: np.ndarray, sigma: np.ndarray, m: int = 24) -> tuple[np.ndarra
     return np.hstack([xs, nan]).ravel(), np.hstack([ys, nan]).ravel()
 
 
-def posterior_figure(mu: np.ndarray, logvar: np.ndarray, labels: np.ndarray,
-                     names: dict[str, str], per_class: int = 12) -> go.Figure:
+def posterior_figure(
+    mu: np.ndarray, logvar: np.ndarray, labels: np.ndarray, names: dict[str, str], per_class: int = 12
+) -> go.Figure:
     """Posterior means of every input by class, ellipses μ ± σ for a few of each class,
     and the prior's 1σ and 2σ circles."""
     sigma = np.exp(0.5 * logvar)
     fig = go.Figure()
     a = np.linspace(0, 2 * np.pi, 100)
     for r in (1, 2):
-        fig.add_trace(go.Scatter(x=r * np.cos(a), y=r * np.sin(a), mode="lines", hoverinfo="skip",
-                                 line=dict(color="#000000", dash="dot", width=1.5),
-                                 name=names["prior"], showlegend=r == 1))
+        fig.add_trace(
+            go.Scatter(
+                x=r * np.cos(a),
+                y=r * np.sin(a),
+                mode="lines",
+                hoverinfo="skip",
+                line=dict(color="#000000", dash="dot", width=1.5),
+                name=names["prior"],
+                showlegend=r == 1,
+            )
+        )
     for c in np.unique(labels):
         idx = np.flatnonzero(labels == c)
         color = CLASS_COLORS[int(c) % len(CLASS_COLORS)]
         xs, ys = _ellipses(mu[idx[:per_class]], sigma[idx[:per_class]])
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=color, width=1),
-                                 hoverinfo="skip", showlegend=False, legendgroup=str(c)))
-        fig.add_trace(go.Scattergl(x=mu[idx, 0], y=mu[idx, 1], mode="markers", name=str(c),
-                                   legendgroup=str(c),
-                                   marker=dict(size=5, color=color, opacity=0.8)))
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                line=dict(color=color, width=1),
+                hoverinfo="skip",
+                showlegend=False,
+                legendgroup=str(c),
+            )
+        )
+        fig.add_trace(
+            go.Scattergl(
+                x=mu[idx, 0],
+                y=mu[idx, 1],
+                mode="markers",
+                name=str(c),
+                legendgroup=str(c),
+                marker=dict(size=5, color=color, opacity=0.8),
+            )
+        )
     fig.update_xaxes(title="μ₁")
     fig.update_yaxes(title="μ₂", scaleanchor="x")
     fig = base_layout(fig, names["title"], height=520)
@@ -75,57 +117,62 @@ def posterior_figure(mu: np.ndarray, logvar: np.ndarray, labels: np.ndarray,
     return fig
 
 
-def latent_grid_figure(values: np.ndarray, images: np.ndarray, shape: tuple[int, int],
-                       title: str) -> go.Figure:
+def latent_grid_figure(values: np.ndarray, images: np.ndarray, shape: tuple[int, int], title: str) -> go.Figure:
     """Decoded images tiled on the latent grid, axes labelled with the z values."""
     n, (h, w) = values.size, shape
     values = np.where(np.abs(values) < 5e-3, 0.0, values)  # no "-0.00" tick
-    grid = tile_images([images[i * n:(i + 1) * n] for i in range(n)], shape)
-    fig = go.Figure(go.Heatmap(z=grid, colorscale="gray", zmin=0, zmax=1, showscale=False,
-                               hoverinfo="skip"))
+    grid = tile_images([images[i * n : (i + 1) * n] for i in range(n)], shape)
+    fig = go.Figure(go.Heatmap(z=grid, colorscale="gray", zmin=0, zmax=1, showscale=False, hoverinfo="skip"))
     centers = [i * (w + 1) + (w - 1) / 2 for i in range(n)]
-    fig.update_xaxes(tickmode="array", tickvals=centers, ticktext=[f"{v:.2f}" for v in values],
-                     title="z₁", showgrid=False, zeroline=False, tickangle=-60)
-    fig.update_yaxes(tickmode="array", tickvals=[i * (h + 1) + (h - 1) / 2 for i in range(n)],
-                     ticktext=[f"{v:.2f}" for v in values[::-1]], title="z₂", autorange="reversed",
-                     showgrid=False, zeroline=False, scaleanchor="x")
+    fig.update_xaxes(
+        tickmode="array",
+        tickvals=centers,
+        ticktext=[f"{v:.2f}" for v in values],
+        title="z₁",
+        showgrid=False,
+        zeroline=False,
+        tickangle=-60,
+    )
+    fig.update_yaxes(
+        tickmode="array",
+        tickvals=[i * (h + 1) + (h - 1) / 2 for i in range(n)],
+        ticktext=[f"{v:.2f}" for v in values[::-1]],
+        title="z₂",
+        autorange="reversed",
+        showgrid=False,
+        zeroline=False,
+        scaleanchor="x",
+    )
     fig = base_layout(fig, title, height=560)
     fig.update_layout(plot_bgcolor="white")
     return fig
 
 
-def gaussians_figure(mu1: float, s1: float, mu2: float, s2: float,
-                     names: dict[str, str]) -> go.Figure:
+def gaussians_figure(mu1: float, s1: float, mu2: float, s2: float, names: dict[str, str]) -> go.Figure:
     """The densities of N(μ₁, σ₁²) (q) and N(μ₂, σ₂²) (p) on a shared axis."""
     lo = min(mu1 - 4 * s1, mu2 - 4 * s2)
     hi = max(mu1 + 4 * s1, mu2 + 4 * s2)
     x = np.linspace(lo, hi, 600)
     fig = go.Figure()
-    for (m, s, name, color) in ((mu1, s1, names["q"], METHOD_COLORS["ae"]),
-                                (mu2, s2, names["p"], METHOD_COLORS["pca"])):
+    for m, s, name, color in ((mu1, s1, names["q"], METHOD_COLORS["ae"]), (mu2, s2, names["p"], METHOD_COLORS["pca"])):
         y = np.exp(-0.5 * ((x - m) / s) ** 2) / (s * np.sqrt(2 * np.pi))
-        fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=name, fill="tozeroy",
-                                 line=dict(color=color, width=3)))
+        fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=name, fill="tozeroy", line=dict(color=color, width=3)))
     fig.update_xaxes(title="z")
     fig.update_yaxes(title=names["y"])
     return base_layout(fig, names["title"], height=320)
 
 
-def distributions_figure(outcomes: list[str], p: np.ndarray, q: np.ndarray,
-                         terms_pq: np.ndarray, terms_qp: np.ndarray,
-                         names: dict[str, str]) -> go.Figure:
+def distributions_figure(
+    outcomes: list[str], p: np.ndarray, q: np.ndarray, terms_pq: np.ndarray, terms_qp: np.ndarray, names: dict[str, str]
+) -> go.Figure:
     """Left: P and Q side by side. Right: each outcome's term of D_KL(P‖Q) and D_KL(Q‖P)."""
-    fig = make_subplots(1, 2, subplot_titles=(names["dists"], names["terms"]),
-                        horizontal_spacing=0.1)
+    fig = make_subplots(1, 2, subplot_titles=(names["dists"], names["terms"]), horizontal_spacing=0.1)
     fig.add_trace(go.Bar(x=outcomes, y=p, name="P", marker_color=METHOD_COLORS["ae"]), 1, 1)
     fig.add_trace(go.Bar(x=outcomes, y=q, name="Q", marker_color=METHOD_COLORS["pca"]), 1, 1)
-    fig.add_trace(go.Bar(x=outcomes, y=terms_pq, name=names["pq"],
-                         marker_color=METHOD_COLORS["tsne"]), 1, 2)
-    fig.add_trace(go.Bar(x=outcomes, y=terms_qp, name=names["qp"],
-                         marker_color=METHOD_COLORS["umap"]), 1, 2)
+    fig.add_trace(go.Bar(x=outcomes, y=terms_pq, name=names["pq"], marker_color=METHOD_COLORS["tsne"]), 1, 2)
+    fig.add_trace(go.Bar(x=outcomes, y=terms_qp, name=names["qp"], marker_color=METHOD_COLORS["umap"]), 1, 2)
     fig.update_yaxes(title=names["prob"], row=1, col=1)
     fig.update_yaxes(title=names["unit"], row=1, col=2)
     fig = base_layout(fig, height=420, barmode="group")
-    fig.update_layout(legend=dict(orientation="h", x=0, y=-0.12, yanchor="top"),
-                      margin=dict(t=50, b=80))
+    fig.update_layout(legend=dict(orientation="h", x=0, y=-0.12, yanchor="top"), margin=dict(t=50, b=80))
     return fig

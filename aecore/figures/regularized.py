@@ -37,9 +37,7 @@ def copy_bars(metrics: dict[str, float], names: dict[str, str]) -> go.Figure:
     return base_layout(fig, names["title"], height=360, barmode="group")
 
 
-def sweep_figure(
-    sweep: dict[int, tuple[float, float]], input_dim: int, names: dict[str, str]
-) -> go.Figure:
+def sweep_figure(sweep: dict[int, tuple[float, float]], input_dim: int, names: dict[str, str]) -> go.Figure:
     """Data and noise MSE against code size k; the input size D marked."""
     ks = sorted(sweep)
     fig = go.Figure()
@@ -67,9 +65,7 @@ def sweep_figure(
 # --- sparse -----------------------------------------------------------------------------
 
 
-def activation_histograms(
-    codes: dict[str, np.ndarray], names: dict[str, str], bins: int = 40
-) -> go.Figure:
+def activation_histograms(codes: dict[str, np.ndarray], names: dict[str, str], bins: int = 40) -> go.Figure:
     """One histogram of all code activations per penalty, counts on a log scale."""
     keys = list(codes)
     fig = make_subplots(
@@ -139,12 +135,8 @@ def feature_grid(
     F = normalize_images(np.asarray(features, float)[:most])
     rows = [F[i : i + ncols] for i in range(0, F.shape[0], ncols)]
     grid = tile_images(rows, shape)
-    fig = go.Figure(
-        go.Heatmap(z=grid, colorscale="gray", zmin=0, zmax=1, showscale=False, hoverinfo="skip")
-    )
-    fig.update_yaxes(
-        autorange="reversed", showticklabels=False, showgrid=False, zeroline=False, scaleanchor="x"
-    )
+    fig = go.Figure(go.Heatmap(z=grid, colorscale="gray", zmin=0, zmax=1, showscale=False, hoverinfo="skip"))
+    fig.update_yaxes(autorange="reversed", showticklabels=False, showgrid=False, zeroline=False, scaleanchor="x")
     fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
     fig = base_layout(fig, title, height=60 + 85 * len(rows))
     fig.update_layout(plot_bgcolor="white", margin=dict(l=10, r=10, t=40, b=10))
@@ -158,25 +150,17 @@ def jacobian_histogram(values: dict[str, np.ndarray], names: dict[str, str]) -> 
     """Distributions of ‖J_f(x)‖_F over the data, plain AE against CAE."""
     fig = go.Figure()
     for k, v in values.items():
-        fig.add_trace(
-            go.Histogram(x=v, name=names[k], opacity=0.7, nbinsx=50, marker_color=PAIR[k])
-        )
+        fig.add_trace(go.Histogram(x=v, name=names[k], opacity=0.7, nbinsx=50, marker_color=PAIR[k]))
     fig.update_xaxes(title=names["x"])
     fig.update_yaxes(title=names["y"])
     return base_layout(fig, names["title"], height=340, barmode="overlay")
 
 
-def perturbation_figure(
-    eps: np.ndarray, dist: dict[str, np.ndarray], names: dict[str, str]
-) -> go.Figure:
+def perturbation_figure(eps: np.ndarray, dist: dict[str, np.ndarray], names: dict[str, str]) -> go.Figure:
     """Mean code distance ‖f(x + εu) − f(x)‖ against the perturbation size ε (log-log)."""
     fig = go.Figure()
     for k, d in dist.items():
-        fig.add_trace(
-            go.Scatter(
-                x=eps, y=d, mode="lines+markers", name=names[k], line=dict(color=PAIR[k], width=3)
-            )
-        )
+        fig.add_trace(go.Scatter(x=eps, y=d, mode="lines+markers", name=names[k], line=dict(color=PAIR[k], width=3)))
     fig.update_xaxes(title=names["x"], type="log")
     fig.update_yaxes(title=names["y"], type="log")
     return base_layout(fig, names["title"], height=340)
@@ -215,9 +199,7 @@ def curve_jacobian_figure(
     v_i · s_i / s₁, so the longer bar is the direction the code follows and the short
     one shows how much the code changes across it."""
     keys = list(dirs)
-    fig = make_subplots(
-        1, len(keys), subplot_titles=[names[k] for k in keys], horizontal_spacing=0.05
-    )
+    fig = make_subplots(1, len(keys), subplot_titles=[names[k] for k in keys], horizontal_spacing=0.05)
     for c, k in enumerate(keys, 1):
         V, S = dirs[k]
         fig.add_trace(

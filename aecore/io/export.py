@@ -46,6 +46,7 @@ class ExportError(RuntimeError):
 
 # ---------------------------------------------------------------- config
 
+
 def config_to_json(config: Config, experiment: str | None = None) -> str:
     """``{"experiment": name, "aecore": version, "config": {...}}``, pretty-printed."""
     doc = {"experiment": experiment, "aecore": aecore.__version__, "config": config.to_dict()}
@@ -59,9 +60,11 @@ def config_from_dict(config_cls: type[Config], data: dict[str, Any]) -> Config:
     specs = config_cls.field_specs()
     unknown = sorted(set(map(str, data)) - set(specs))
     if unknown:
-        raise ConfigError(f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(specs)}.",
-                          code="unknown_setting",
-                          params=dict(name=", ".join(unknown), known=", ".join(specs)))
+        raise ConfigError(
+            f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(specs)}.",
+            code="unknown_setting",
+            params=dict(name=", ".join(unknown), known=", ".join(specs)),
+        )
     kwargs = {}
     for key, value in data.items():
         kwargs[key] = _coerce(key, value, specs[key].default)
@@ -73,25 +76,32 @@ def _coerce(key: str, value: Any, default: Any) -> Any:
     if isinstance(default, bool):
         ok = isinstance(value, bool)
     elif isinstance(default, int):
-        ok = (isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**63
-              ) or (isinstance(value, float) and value.is_integer() and abs(value) < 2**53)
+        ok = (isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**63) or (
+            isinstance(value, float) and value.is_integer() and abs(value) < 2**53
+        )
         value = int(value) if ok else value
     elif isinstance(default, float):
-        ok = isinstance(value, float) or (isinstance(value, int) and not isinstance(value, bool)
-                                          and abs(value) < 2**1023)
+        ok = isinstance(value, float) or (
+            isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**1023
+        )
         value = float(value) if ok else value
     elif isinstance(default, tuple):
-        ok = isinstance(value, (list, tuple)) and len(value) <= 16 and all(
-            isinstance(v, int) and not isinstance(v, bool) for v in value)
+        ok = (
+            isinstance(value, (list, tuple))
+            and len(value) <= 16
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        )
         value = tuple(value) if ok else value
     elif isinstance(default, str):
         ok = isinstance(value, str) and len(value) <= 200
     else:
         ok = value is None or isinstance(value, kind)
     if not ok:
-        raise ConfigError(f"{key}={value!r:.60} has the wrong type; expected {kind.__name__}.",
-                          code="not_parseable", params=dict(name=key, value=f"{value!r:.60}",
-                                                            kind=kind.__name__))
+        raise ConfigError(
+            f"{key}={value!r:.60} has the wrong type; expected {kind.__name__}.",
+            code="not_parseable",
+            params=dict(name=key, value=f"{value!r:.60}", kind=kind.__name__),
+        )
     return value
 
 
@@ -99,39 +109,52 @@ def config_from_json(text: str | bytes, config_cls: type[Config] | None = None) 
     """Parse ``config_to_json`` output (or a bare settings object when ``config_cls`` is
     given). Without ``config_cls`` the ``experiment`` field picks the config class."""
     if len(text) > MAX_CONFIG_JSON_BYTES:
-        raise ConfigError(f"the config file is over {MAX_CONFIG_JSON_BYTES // 1024} KB; "
-                          "it is not an exported config.",
-                          code="config_too_large", params=dict(limit=MAX_CONFIG_JSON_BYTES // 1024))
+        raise ConfigError(
+            f"the config file is over {MAX_CONFIG_JSON_BYTES // 1024} KB; it is not an exported config.",
+            code="config_too_large",
+            params=dict(limit=MAX_CONFIG_JSON_BYTES // 1024),
+        )
     try:
         doc = json.loads(text)
     except (ValueError, RecursionError):
-        raise ConfigError("the config file is not valid JSON; export it again.",
-                          code="config_not_json") from None
+        raise ConfigError("the config file is not valid JSON; export it again.", code="config_not_json") from None
     if not isinstance(doc, dict):
         raise ConfigError("the config file must hold a JSON object.", code="config_not_object")
     settings = doc["config"] if "config" in doc else doc
     if "config" in doc:
         extra = sorted(set(doc) - {"experiment", "aecore", "config"})
         if extra:
-            raise ConfigError(f"unknown field(s) {', '.join(extra)} in the config file.",
-                              code="config_unknown_fields", params=dict(fields=", ".join(extra)))
+            raise ConfigError(
+                f"unknown field(s) {', '.join(extra)} in the config file.",
+                code="config_unknown_fields",
+                params=dict(fields=", ".join(extra)),
+            )
     if config_cls is None:
         from aecore.experiments import registry
+
         name = doc.get("experiment")
         if not isinstance(name, str) or name not in registry():
-            raise ConfigError(f"the config file names no known experiment ({name!r:.40}).",
-                              code="config_no_experiment", params=dict(name=f"{name!r:.40}"))
+            raise ConfigError(
+                f"the config file names no known experiment ({name!r:.40}).",
+                code="config_no_experiment",
+                params=dict(name=f"{name!r:.40}"),
+            )
         config_cls = registry()[name].config_cls
     elif isinstance(doc.get("experiment"), str):
         from aecore.experiments import registry
+
         exp = registry().get(doc["experiment"])
         if exp is not None and exp.config_cls is not config_cls:
-            raise ConfigError(f"this config is for the {doc['experiment']!r} experiment.",
-                              code="config_other_experiment", params=dict(experiment=f"{doc['experiment']!r}"))
+            raise ConfigError(
+                f"this config is for the {doc['experiment']!r} experiment.",
+                code="config_other_experiment",
+                params=dict(experiment=f"{doc['experiment']!r}"),
+            )
     return config_from_dict(config_cls, settings)
 
 
 # ---------------------------------------------------------------- CSV
+
 
 def _cell(value: Any) -> str:
     """Text cell safe to open in a spreadsheet (no formula injection)."""
@@ -157,8 +180,7 @@ def metrics_to_csv(metrics: dict[str, float]) -> str:
     return buf.getvalue()
 
 
-def codes_to_csv(codes: np.ndarray, labels: np.ndarray | None = None,
-                 classes: tuple[str, ...] | None = None) -> str:
+def codes_to_csv(codes: np.ndarray, labels: np.ndarray | None = None, classes: tuple[str, ...] | None = None) -> str:
     """Latent codes (n, k) as columns z1..zk, plus ``label`` (class names if given)."""
     Z = np.asarray(codes, dtype=np.float64)
     if Z.ndim == 1:
@@ -169,8 +191,7 @@ def codes_to_csv(codes: np.ndarray, labels: np.ndarray | None = None,
         raise ValueError(f"{len(labels)} labels for {len(Z)} codes.")
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow([f"z{j + 1}" for j in range(Z.shape[1])] + (["label"] if labels is not None
-                                                            else []))
+    w.writerow([f"z{j + 1}" for j in range(Z.shape[1])] + (["label"] if labels is not None else []))
     for i, row in enumerate(Z):
         cells = [format(v, ".9g") for v in row]
         if labels is not None:
@@ -183,6 +204,7 @@ def codes_to_csv(codes: np.ndarray, labels: np.ndarray | None = None,
 
 
 # ---------------------------------------------------------------- figures
+
 
 def figure_to_html(fig, offline: bool = True) -> str:
     """A standalone HTML page; ``offline`` embeds plotly.js (~4.7 MB) instead of the CDN."""
@@ -197,8 +219,10 @@ def png_available() -> bool:
 def figure_to_png(fig, scale: float = 2.0) -> bytes:
     """PNG bytes through kaleido, else ExportError (use the chart's camera button)."""
     if not png_available():
-        raise ExportError("PNG export needs the 'kaleido' package, which is not installed; "
-                          "use the camera button in the chart's toolbar, or export HTML.")
+        raise ExportError(
+            "PNG export needs the 'kaleido' package, which is not installed; "
+            "use the camera button in the chart's toolbar, or export HTML."
+        )
     return fig.to_image(format="png", scale=scale)
 
 
@@ -239,23 +263,30 @@ if __name__ == "__main__":
 '''
 
 
-def script_for(experiment_name: str, config: Config,
-               filename: str = "reproduce.py") -> str:
+def script_for(experiment_name: str, config: Config, filename: str = "reproduce.py") -> str:
     """Python source that re-runs ``experiment_name`` with ``config`` and prints JSON."""
     from aecore.experiments import registry
+
     exp = registry().get(experiment_name)
     if exp is None:
-        raise ConfigError(f"unknown experiment {experiment_name!r}.",
-                          code="unknown_experiment", params=dict(name=f"{experiment_name!r}"))
+        raise ConfigError(
+            f"unknown experiment {experiment_name!r}.",
+            code="unknown_experiment",
+            params=dict(name=f"{experiment_name!r}"),
+        )
     if not isinstance(config, exp.config_cls):
-        raise ConfigError(f"the config is a {type(config).__name__}, not the "
-                          f"{exp.config_cls.__name__} of {experiment_name!r}.",
-                          code="config_wrong_class",
-                          params=dict(got=type(config).__name__, expected=exp.config_cls.__name__,
-                                      experiment=f"{experiment_name!r}"))
+        raise ConfigError(
+            f"the config is a {type(config).__name__}, not the {exp.config_cls.__name__} of {experiment_name!r}.",
+            code="config_wrong_class",
+            params=dict(got=type(config).__name__, expected=exp.config_cls.__name__, experiment=f"{experiment_name!r}"),
+        )
     values = config.to_dict()
     literal = "{\n" + "".join(f"    {k!r}: {v!r},\n" for k, v in values.items()) + "}"
-    if ast.literal_eval(literal) != values:        # only plain literals, never code
+    if ast.literal_eval(literal) != values:  # only plain literals, never code
         raise ConfigError("the config cannot be written as a plain Python literal.", code="config_not_literal")
-    return SCRIPT.format(name=experiment_name, version=aecore.__version__,
-                         filename=re.sub(r"[^\w.\-]", "_", filename)[:80], literal=literal)
+    return SCRIPT.format(
+        name=experiment_name,
+        version=aecore.__version__,
+        filename=re.sub(r"[^\w.\-]", "_", filename)[:80],
+        literal=literal,
+    )

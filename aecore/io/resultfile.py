@@ -61,7 +61,7 @@ def _key(k: Any) -> Any:
 
 
 def _read(node: Any, tensors: dict[str, np.ndarray]) -> Any:
-    (tag, val), = node.items()
+    ((tag, val),) = node.items()
     if tag == "nd":
         return tensors[val]
     if tag == "dict":
@@ -84,18 +84,23 @@ def dump(result: Result, header: dict[str, Any] | None = None) -> bytes:
         prefix = f"models/{i}/"
         for k, v in model.state_dict().items():
             w.tensors[prefix + k] = v.detach().cpu().numpy().copy()
-        models[name] = {"spec": describe(model), "prefix": prefix,
-                        "stage": getattr(model, "fit_stage", None)}
-    meta = {"format": FORMAT, "header": header or {}, "metrics": result.metrics,
-            "histories": result.histories, "seconds": result.seconds, "tree": tree,
-            "models": models}
+        models[name] = {"spec": describe(model), "prefix": prefix, "stage": getattr(model, "fit_stage", None)}
+    meta = {
+        "format": FORMAT,
+        "header": header or {},
+        "metrics": result.metrics,
+        "histories": result.histories,
+        "seconds": result.seconds,
+        "tree": tree,
+        "models": models,
+    }
     return np_save(w.tensors, metadata={"aecore": json.dumps(meta)})
 
 
 def read_meta(data: bytes) -> dict[str, Any]:
     """The JSON part alone (cheap: the tensors are not decoded)."""
     n = int.from_bytes(data[:8], "little")
-    meta = json.loads(data[8:8 + n])["__metadata__"]
+    meta = json.loads(data[8 : 8 + n])["__metadata__"]
     out = json.loads(meta["aecore"])
     if out.get("format") != FORMAT:
         raise ValueError(f"not an {FORMAT} file.")
@@ -110,13 +115,17 @@ def load(data: bytes) -> tuple[Result, dict[str, Any]]:
     models = {}
     for name, entry in meta["models"].items():
         model, prefix = rebuild(entry["spec"]), entry["prefix"]
-        state = {k[len(prefix):]: torch.from_numpy(v) for k, v in tensors.items() if k.startswith(prefix)}
+        state = {k[len(prefix) :]: torch.from_numpy(v) for k, v in tensors.items() if k.startswith(prefix)}
         model.load_state_dict(state, strict=True)
         if entry.get("stage"):
             model.fit_stage = entry["stage"]
         models[name] = model.eval()
-    result = Result(metrics={k: float(v) for k, v in meta["metrics"].items()},
-                    arrays=_read(meta["tree"], arrays), models=models,
-                    histories={k: list(v) for k, v in meta["histories"].items()},
-                    seconds=float(meta["seconds"]), source="preset")
+    result = Result(
+        metrics={k: float(v) for k, v in meta["metrics"].items()},
+        arrays=_read(meta["tree"], arrays),
+        models=models,
+        histories={k: list(v) for k, v in meta["histories"].items()},
+        seconds=float(meta["seconds"]),
+        source="preset",
+    )
     return result, meta["header"]

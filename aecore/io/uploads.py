@@ -52,13 +52,12 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_IMAGE_SIDE, MIN_IMAGE_SIDE = 28, 8
 LABEL_NAMES = ("label", "labels", "y", "target", "class")
 MAX_CLASSES = 1000
-MAX_UNPACKED_BYTES = MAX_ROWS * MAX_FEATURES * 4 + 4096   # one NPZ member: float32 at the caps
-MAX_LINE_CHARS = 64 * (MAX_FEATURES + 1)    # bounds the strings one row is split into
+MAX_UNPACKED_BYTES = MAX_ROWS * MAX_FEATURES * 4 + 4096  # one NPZ member: float32 at the caps
+MAX_LINE_CHARS = 64 * (MAX_FEATURES + 1)  # bounds the strings one row is split into
 EXTENSIONS = (".csv", ".tsv", ".txt", ".npz", ".npy")
 
 _X_SPEC = ArraySpec(ndims=(2, 3), max_rows=MAX_ROWS, max_row_size=MAX_FEATURES)
-_Y_SPEC = ArraySpec(ndims=(1, 2), max_rows=MAX_ROWS, max_row_size=1, kinds="biufU",
-                    max_itemsize=4 * 64)
+_Y_SPEC = ArraySpec(ndims=(1, 2), max_rows=MAX_ROWS, max_row_size=1, kinds="biufU", max_itemsize=4 * 64)
 _NPZ_ALIASES = {"X": "X", "x": "X", "data": "X", "y": "y", "labels": "y", "target": "y"}
 
 
@@ -71,8 +70,8 @@ class UploadedData:
     y: np.ndarray | None = None
     image_shape: tuple[int, int] | None = None
     notes: tuple[str, ...] = ()
-    columns: tuple[str, ...] | None = None        # CSV header names of the features
-    classes: tuple[str, ...] | None = None        # text labels, indexed by y
+    columns: tuple[str, ...] | None = None  # CSV header names of the features
+    classes: tuple[str, ...] | None = None  # text labels, indexed by y
 
     @property
     def n(self) -> int:
@@ -87,21 +86,28 @@ def load_upload(name: str, data: bytes) -> UploadedData:
     """Parse and validate an uploaded file (format from its first bytes, else its name)."""
     name = str(name)[:200] or "upload"
     if not isinstance(data, (bytes, bytearray, memoryview)):
-        raise DataError("the upload could not be read as bytes; upload the file again.",
-                        code="upload_unreadable")
+        raise DataError("the upload could not be read as bytes; upload the file again.", code="upload_unreadable")
     data = bytes(data)
     if len(data) > MAX_UPLOAD_BYTES:
         size, limit = f"{len(data) / 2**20:.1f}", MAX_UPLOAD_BYTES // 2**20
-        raise DataError(f"{name} is {size} MB; the limit is {limit} MB. Upload a sample of the rows.",
-                        code="upload_too_large", params=dict(name=name, size=size, limit=limit))
+        raise DataError(
+            f"{name} is {size} MB; the limit is {limit} MB. Upload a sample of the rows.",
+            code="upload_too_large",
+            params=dict(name=name, size=size, limit=limit),
+        )
     if not data.strip():
-        raise DataError(f"{name} is empty; upload a CSV or NPZ file with at least 10 rows.",
-                        code="upload_empty", params=dict(name=name))
+        raise DataError(
+            f"{name} is empty; upload a CSV or NPZ file with at least 10 rows.",
+            code="upload_empty",
+            params=dict(name=name),
+        )
     lower = name.lower()
     if lower.endswith((".xlsx", ".xls", ".ods", ".json", ".parquet", ".pkl", ".pickle")):
-        raise DataError(f"{name}: this file type is not read; save the table as CSV "
-                        "(or the arrays as NPZ) and upload that.",
-                        code="unsupported_type", params=dict(name=name))
+        raise DataError(
+            f"{name}: this file type is not read; save the table as CSV (or the arrays as NPZ) and upload that.",
+            code="unsupported_type",
+            params=dict(name=name),
+        )
     if data.startswith(ZIP_MAGIC) or lower.endswith(".npz"):
         X, y, shape, notes, classes = _from_npz(name, data)
         return _finish(name, X, y, shape, notes, None, classes)
@@ -115,33 +121,39 @@ def load_upload(name: str, data: bytes) -> UploadedData:
 
 # ---------------------------------------------------------------- NPZ / NPY
 
+
 def _flatten_images(name: str, X: np.ndarray) -> tuple[np.ndarray, tuple[int, int] | None]:
     if X.ndim == 2:
         return X, None
     h, w = X.shape[1], X.shape[2]
     if max(h, w) > MAX_IMAGE_SIDE:
-        raise DataError(f"{name} holds {h}×{w} images; at most {MAX_IMAGE_SIDE}×"
-                        f"{MAX_IMAGE_SIDE} are supported. Downscale them first.",
-                        code="images_too_large", params=dict(name=name, h=h, w=w, max=MAX_IMAGE_SIDE))
+        raise DataError(
+            f"{name} holds {h}×{w} images; at most {MAX_IMAGE_SIDE}×"
+            f"{MAX_IMAGE_SIDE} are supported. Downscale them first.",
+            code="images_too_large",
+            params=dict(name=name, h=h, w=w, max=MAX_IMAGE_SIDE),
+        )
     return X.reshape(X.shape[0], h * w), (int(h), int(w))
 
 
 def _from_npz(name: str, data: bytes):
-    arrays = read_npz(data, name, {"X": _X_SPEC, "y": _Y_SPEC}, _NPZ_ALIASES,
-                      max_member_bytes=MAX_UNPACKED_BYTES)
+    arrays = read_npz(data, name, {"X": _X_SPEC, "y": _Y_SPEC}, _NPZ_ALIASES, max_member_bytes=MAX_UNPACKED_BYTES)
     X, shape = _flatten_images(name, arrays["X"])
     y, classes, notes = None, None, []
     if "y" in arrays:
         y = arrays["y"].reshape(-1) if arrays["y"].ndim == 2 else arrays["y"]
         if y.shape[0] != X.shape[0]:
-            raise DataError(f"{name}: y has {y.shape[0]} labels but X has {X.shape[0]} rows; "
-                            "give one label per row.", code="label_count",
-                            params=dict(name=name, labels=y.shape[0], rows=X.shape[0]))
+            raise DataError(
+                f"{name}: y has {y.shape[0]} labels but X has {X.shape[0]} rows; give one label per row.",
+                code="label_count",
+                params=dict(name=name, labels=y.shape[0], rows=X.shape[0]),
+            )
         y, classes, notes = _encode_labels(name, y)
     return X, y, shape, notes, classes
 
 
 # ---------------------------------------------------------------- CSV
+
 
 def _decode(name: str, data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -151,11 +163,17 @@ def _decode(name: str, data: bytes) -> str:
     try:
         text = data.decode(codec)
     except UnicodeDecodeError:
-        raise DataError(f"{name} is not a UTF-8 text file; upload a CSV (or an NPZ) "
-                        "saved as UTF-8.", code="not_utf8", params=dict(name=name)) from None
+        raise DataError(
+            f"{name} is not a UTF-8 text file; upload a CSV (or an NPZ) saved as UTF-8.",
+            code="not_utf8",
+            params=dict(name=name),
+        ) from None
     if "\x00" in text:
-        raise DataError(f"{name} looks like a binary file; upload a CSV text file or an NPZ.",
-                        code="binary_file", params=dict(name=name))
+        raise DataError(
+            f"{name} looks like a binary file; upload a CSV text file or an NPZ.",
+            code="binary_file",
+            params=dict(name=name),
+        )
     return text
 
 
@@ -181,20 +199,28 @@ def _is_number(cell: str) -> bool:
 
 def _from_csv(name: str, data: bytes):
     text = _decode(name, data).replace('"', "")
-    if text.count("\n") > 2 * MAX_ROWS + 100:          # before building a list of lines
+    if text.count("\n") > 2 * MAX_ROWS + 100:  # before building a list of lines
         n_lines = text.count("\n")
-        raise DataError(f"{name} has {n_lines} lines; the limit is {MAX_ROWS} rows. Upload a sample "
-                        "of the rows.", code="too_many_rows", params=dict(name=name, rows=n_lines, max=MAX_ROWS))
+        raise DataError(
+            f"{name} has {n_lines} lines; the limit is {MAX_ROWS} rows. Upload a sample of the rows.",
+            code="too_many_rows",
+            params=dict(name=name, rows=n_lines, max=MAX_ROWS),
+        )
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     del text
     if not lines:
-        raise DataError(f"{name} has no rows of data; upload at least 10 rows of numbers.",
-                        code="no_rows", params=dict(name=name))
+        raise DataError(
+            f"{name} has no rows of data; upload at least 10 rows of numbers.", code="no_rows", params=dict(name=name)
+        )
     long = next((i for i, ln in enumerate(lines) if len(ln) > MAX_LINE_CHARS), None)
     if long is not None:
-        raise DataError(f"{name}: row {long + 1} is {len(lines[long])} characters long; at "
-                        f"most {MAX_FEATURES} columns of numbers are accepted. Keep fewer "
-                        "columns.", code="row_too_long", params=dict(name=name, row=long + 1, max=MAX_FEATURES))
+        raise DataError(
+            f"{name}: row {long + 1} is {len(lines[long])} characters long; at "
+            f"most {MAX_FEATURES} columns of numbers are accepted. Keep fewer "
+            "columns.",
+            code="row_too_long",
+            params=dict(name=name, row=long + 1, max=MAX_FEATURES),
+        )
     delim = _sniff(lines[0])
     notes: list[str] = []
     if delim in ("\t", ";") and any("," in ln for ln in lines[:50]):
@@ -213,25 +239,33 @@ def _from_csv(name: str, data: bytes):
         label_idx = hits[0] if hits else None
     n_features = width - (label_idx is not None)
     if n_features > MAX_FEATURES:
-        raise DataError(f"{name} has {n_features} columns; the limit is {MAX_FEATURES}. "
-                        "Keep fewer columns.", code="too_many_columns",
-                        params=dict(name=name, columns=n_features, max=MAX_FEATURES))
+        raise DataError(
+            f"{name} has {n_features} columns; the limit is {MAX_FEATURES}. Keep fewer columns.",
+            code="too_many_columns",
+            params=dict(name=name, columns=n_features, max=MAX_FEATURES),
+        )
     if len(rows) > MAX_ROWS:
-        raise DataError(f"{name} has {len(rows)} rows; the limit is {MAX_ROWS}. "
-                        "Upload a sample of the rows.", code="too_many_rows",
-                        params=dict(name=name, rows=len(rows), max=MAX_ROWS))
+        raise DataError(
+            f"{name} has {len(rows)} rows; the limit is {MAX_ROWS}. Upload a sample of the rows.",
+            code="too_many_rows",
+            params=dict(name=name, rows=len(rows), max=MAX_ROWS),
+        )
     if not rows:
-        raise DataError(f"{name} has a header but no rows of data; add at least 10 rows.",
-                        code="no_rows", params=dict(name=name))
+        raise DataError(
+            f"{name} has a header but no rows of data; add at least 10 rows.", code="no_rows", params=dict(name=name)
+        )
     keep = [j for j in range(width) if j != label_idx]
-    X = np.empty((len(rows), len(keep)), dtype=np.float64)   # ≤ 5 M cells under the byte cap
+    X = np.empty((len(rows), len(keep)), dtype=np.float64)  # ≤ 5 M cells under the byte cap
     col: list[str] = []
     for i, ln in enumerate(rows):
         cells = _cells(ln, delim)
         if len(cells) != width:
-            raise DataError(f"{name}: row {i + 1 + has_header} has {len(cells)} cells, the "
-                            f"first row has {width}; every row needs the same columns.", code="ragged_row",
-                            params=dict(name=name, row=i + 1 + has_header, cells=len(cells), width=width))
+            raise DataError(
+                f"{name}: row {i + 1 + has_header} has {len(cells)} cells, the "
+                f"first row has {width}; every row needs the same columns.",
+                code="ragged_row",
+                params=dict(name=name, row=i + 1 + has_header, cells=len(cells), width=width),
+            )
         if label_idx is not None:
             col.append(cells.pop(label_idx))
         try:
@@ -239,22 +273,27 @@ def _from_csv(name: str, data: bytes):
         except (ValueError, OverflowError):
             j = next((k for k, c in enumerate(cells) if not _is_number(c)), 0)
             j_file = j + (label_idx is not None and j >= label_idx)
-            raise DataError(f"{name}: row {i + 1 + has_header}, column {j_file + 1} holds "
-                            f"{cells[j][:30]!r}, which is not a number; numbers only "
-                            "(a text column may only be the label column).", code="not_a_number",
-                            params=dict(name=name, row=i + 1 + has_header, column=j_file + 1,
-                                        cell=cells[j][:30])) from None
+            raise DataError(
+                f"{name}: row {i + 1 + has_header}, column {j_file + 1} holds "
+                f"{cells[j][:30]!r}, which is not a number; numbers only "
+                "(a text column may only be the label column).",
+                code="not_a_number",
+                params=dict(name=name, row=i + 1 + has_header, column=j_file + 1, cell=cells[j][:30]),
+            ) from None
     y, classes = None, None
     if label_idx is not None:
         raw = np.array(col, dtype=float) if all(map(_is_number, col)) else np.array(col)
         y, classes, label_notes = _encode_labels(name, raw)
-        notes += [Note(f"column {columns[label_idx]!r} used as labels", "label_column",
-                       column=columns[label_idx]), *label_notes]
+        notes += [
+            Note(f"column {columns[label_idx]!r} used as labels", "label_column", column=columns[label_idx]),
+            *label_notes,
+        ]
         columns = [c for j, c in enumerate(columns) if j != label_idx]
     return X, y, tuple(columns) if columns else None, notes, classes
 
 
 # ---------------------------------------------------------------- shared
+
 
 def _encode_labels(name: str, y: np.ndarray):
     """Labels -> int64 class ids (text or whole numbers) or float32 values."""
@@ -262,19 +301,26 @@ def _encode_labels(name: str, y: np.ndarray):
     if y.dtype.kind == "U":
         classes, ids = np.unique(y, return_inverse=True)
         if len(classes) > MAX_CLASSES:
-            raise DataError(f"{name}: the labels have {len(classes)} different texts; at most "
-                            f"{MAX_CLASSES} classes are supported.", code="too_many_classes",
-                            params=dict(name=name, classes=len(classes), max=MAX_CLASSES))
-        notes.append(Note(f"text labels mapped to class ids 0-{len(classes) - 1}", "text_labels",
-                          last=len(classes) - 1))
+            raise DataError(
+                f"{name}: the labels have {len(classes)} different texts; at most {MAX_CLASSES} classes are supported.",
+                code="too_many_classes",
+                params=dict(name=name, classes=len(classes), max=MAX_CLASSES),
+            )
+        notes.append(
+            Note(f"text labels mapped to class ids 0-{len(classes) - 1}", "text_labels", last=len(classes) - 1)
+        )
         return ids.astype(np.int64), tuple(str(c) for c in classes), notes
     y = y.astype(np.float64)
     if not np.isfinite(y).all():
-        raise DataError(f"{name}: the labels contain missing or infinite values; fill them.",
-                        code="labels_non_finite", params=dict(name=name))
+        raise DataError(
+            f"{name}: the labels contain missing or infinite values; fill them.",
+            code="labels_non_finite",
+            params=dict(name=name),
+        )
     if np.abs(y).max(initial=0) > 1e9:
-        raise DataError(f"{name}: the labels go beyond ±1e9; use small class ids.",
-                        code="labels_too_large", params=dict(name=name))
+        raise DataError(
+            f"{name}: the labels go beyond ±1e9; use small class ids.", code="labels_too_large", params=dict(name=name)
+        )
     if np.all(y == np.round(y)):
         return y.astype(np.int64), None, notes
     notes.append(Note("labels are not whole numbers; they are kept as values", "real_labels"))
@@ -283,8 +329,7 @@ def _encode_labels(name: str, y: np.ndarray):
 
 def _image_shape(X: np.ndarray) -> tuple[int, int] | None:
     side = math.isqrt(X.shape[1])
-    if side * side == X.shape[1] and MIN_IMAGE_SIDE <= side <= MAX_IMAGE_SIDE \
-            and X.min(initial=0) >= 0:
+    if side * side == X.shape[1] and MIN_IMAGE_SIDE <= side <= MAX_IMAGE_SIDE and X.min(initial=0) >= 0:
         return side, side
     return None
 
@@ -293,7 +338,7 @@ def _finish(name, X, y, shape, notes, columns, classes) -> UploadedData:
     notes = list(notes)
     if X.dtype == bool:
         X = X.astype(np.uint8)
-    X = validate_matrix(X, name)                       # finite, bounds, caps -> float32
+    X = validate_matrix(X, name)  # finite, bounds, caps -> float32
     shape = shape or _image_shape(X)
     if shape is not None:
         lo, hi = float(X.min()), float(X.max())

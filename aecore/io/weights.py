@@ -61,8 +61,7 @@ def _config_json(model: nn.Module) -> str | None:
 def save_weights(model: nn.Module) -> bytes:
     """Serialise ``model.state_dict()`` with safetensors; metadata: kind, training stage
     and config JSON."""
-    tensors = {k: v.detach().to("cpu", torch.float32).contiguous().clone()
-               for k, v in model.state_dict().items()}
+    tensors = {k: v.detach().to("cpu", torch.float32).contiguous().clone() for k, v in model.state_dict().items()}
     meta = {"format": FORMAT, "kind": model_kind(model)}
     if getattr(model, "fit_stage", None):
         meta["stage"] = model.fit_stage  # the training stage; loading it back replays it
@@ -78,26 +77,35 @@ def read_header(data: bytes) -> dict:
         raise WeightsError("weights must be given as the bytes of a .safetensors file.", code="weights_not_safetensors")
     if len(data) > MAX_WEIGHTS_BYTES:
         size, limit = f"{len(data) / 2**20:.1f}", MAX_WEIGHTS_BYTES // 2**20
-        raise WeightsError(f"the weights file is {size} MB; the limit is {limit} MB.",
-                           code="weights_too_large", params=dict(size=size, limit=limit))
+        raise WeightsError(
+            f"the weights file is {size} MB; the limit is {limit} MB.",
+            code="weights_too_large",
+            params=dict(size=size, limit=limit),
+        )
     if len(data) < 10:
-        raise WeightsError("the file is too short to be a .safetensors file; "
-                           "export the weights again.", code="weights_not_safetensors")
+        raise WeightsError(
+            "the file is too short to be a .safetensors file; export the weights again.", code="weights_not_safetensors"
+        )
     (n,) = struct.unpack("<Q", bytes(data[:8]))
     if n > MAX_HEADER_BYTES or n > len(data) - 8:
-        raise WeightsError(f"the file declares a {n}-byte header but is {len(data)} bytes "
-                           f"long (limit {MAX_HEADER_BYTES}); it is not a valid .safetensors "
-                           "file (only .safetensors weights are accepted, never pickles).",
-                           code="weights_not_safetensors")
-    raw = bytes(data[8:8 + n])
+        raise WeightsError(
+            f"the file declares a {n}-byte header but is {len(data)} bytes "
+            f"long (limit {MAX_HEADER_BYTES}); it is not a valid .safetensors "
+            "file (only .safetensors weights are accepted, never pickles).",
+            code="weights_not_safetensors",
+        )
+    raw = bytes(data[8 : 8 + n])
     if not raw.lstrip().startswith(b"{"):
-        raise WeightsError("the file is not a .safetensors file (its header is not JSON); "
-                           "only .safetensors weights are accepted.", code="weights_not_safetensors")
+        raise WeightsError(
+            "the file is not a .safetensors file (its header is not JSON); only .safetensors weights are accepted.",
+            code="weights_not_safetensors",
+        )
     try:
         header = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise WeightsError("the .safetensors header is not valid JSON; export the weights "
-                           "again.", code="weights_not_safetensors") from None
+        raise WeightsError(
+            "the .safetensors header is not valid JSON; export the weights again.", code="weights_not_safetensors"
+        ) from None
     if not isinstance(header, dict):
         raise WeightsError("the .safetensors header is not a JSON object.", code="weights_not_safetensors")
     body = len(data) - 8 - n
@@ -109,20 +117,33 @@ def read_header(data: bytes) -> dict:
             continue
         if not isinstance(entry, dict) or entry.get("dtype") != "F32":
             dt = entry.get("dtype") if isinstance(entry, dict) else None
-            raise WeightsError(f"tensor {key!r} has dtype {dt!r}; float32 (F32) expected.",
-                               code="weights_dtype", params=dict(tensor=key, dtype=dt))
+            raise WeightsError(
+                f"tensor {key!r} has dtype {dt!r}; float32 (F32) expected.",
+                code="weights_dtype",
+                params=dict(tensor=key, dtype=dt),
+            )
         shape, offs = entry.get("shape"), entry.get("data_offsets")
-        if (not isinstance(shape, list) or len(shape) > 4
-                or not all(isinstance(s, int) and 0 <= s <= 2**31 for s in shape)):
-            raise WeightsError(f"tensor {key!r} has an invalid shape {shape!r}.",
-                               code="weights_damaged", params=dict(tensor=key))
-        if (not isinstance(offs, list) or len(offs) != 2
-                or not all(isinstance(o, int) for o in offs)
-                or not 0 <= offs[0] <= offs[1] <= body
-                or offs[1] - offs[0] != 4 * math.prod(shape)):
-            raise WeightsError(f"tensor {key!r} has data offsets {offs!r} that do not match "
-                               "its shape or the file size; the file is damaged.",
-                               code="weights_damaged", params=dict(tensor=key))
+        if (
+            not isinstance(shape, list)
+            or len(shape) > 4
+            or not all(isinstance(s, int) and 0 <= s <= 2**31 for s in shape)
+        ):
+            raise WeightsError(
+                f"tensor {key!r} has an invalid shape {shape!r}.", code="weights_damaged", params=dict(tensor=key)
+            )
+        if (
+            not isinstance(offs, list)
+            or len(offs) != 2
+            or not all(isinstance(o, int) for o in offs)
+            or not 0 <= offs[0] <= offs[1] <= body
+            or offs[1] - offs[0] != 4 * math.prod(shape)
+        ):
+            raise WeightsError(
+                f"tensor {key!r} has data offsets {offs!r} that do not match "
+                "its shape or the file size; the file is damaged.",
+                code="weights_damaged",
+                params=dict(tensor=key),
+            )
     return header
 
 
@@ -130,21 +151,22 @@ def config_from_weights(data: bytes) -> ModelConfig:
     """The ModelConfig stored in the file's metadata, validated (for building the model)."""
     meta = read_header(data).get("__metadata__") or {}
     if "config" not in meta:
-        raise WeightsError("the file does not say which architecture it belongs to; choose "
-                           "the model settings and load it into that model.", code="weights_no_config")
+        raise WeightsError(
+            "the file does not say which architecture it belongs to; choose "
+            "the model settings and load it into that model.",
+            code="weights_no_config",
+        )
     try:
         d = json.loads(meta["config"])
         if not isinstance(d, dict) or not set(d) <= set(ModelConfig.field_specs()):
-            raise WeightsError("the file's model config has unknown settings.",
-                               code="weights_config_invalid")
+            raise WeightsError("the file's model config has unknown settings.", code="weights_config_invalid")
         if isinstance(d.get("hidden"), list):
             d["hidden"] = tuple(d["hidden"])
         return ModelConfig(**d)
-    except (ValueError, TypeError) as exc:   # ConfigError, JSONDecodeError are ValueErrors
+    except (ValueError, TypeError) as exc:  # ConfigError, JSONDecodeError are ValueErrors
         if isinstance(exc, WeightsError):
             raise
-        raise WeightsError(f"the file's model config is invalid: {exc}",
-                           code="weights_config_invalid") from None
+        raise WeightsError(f"the file's model config is invalid: {exc}", code="weights_config_invalid") from None
 
 
 def load_weights(data: bytes, model_or_config: nn.Module | ModelConfig) -> nn.Module:
@@ -158,32 +180,41 @@ def load_weights(data: bytes, model_or_config: nn.Module | ModelConfig) -> nn.Mo
     elif isinstance(model_or_config, nn.Module):
         model = model_or_config
     else:
-        raise WeightsError("load_weights needs a model or a ModelConfig to check against.",
-                           code="weights_needs_model")
+        raise WeightsError("load_weights needs a model or a ModelConfig to check against.", code="weights_needs_model")
     header = read_header(data)
     meta = header.pop("__metadata__", None) or {}
     if "kind" in meta and meta["kind"] != model_kind(model):
-        raise WeightsError(f"these weights are for a {meta['kind']!r} model, not "
-                           f"{model_kind(model)!r}.", code="weights_kind",
-                           params=dict(file=meta["kind"], model=model_kind(model)))
+        raise WeightsError(
+            f"these weights are for a {meta['kind']!r} model, not {model_kind(model)!r}.",
+            code="weights_kind",
+            params=dict(file=meta["kind"], model=model_kind(model)),
+        )
     _check_config(meta, model)
     expected = {k: tuple(v.shape) for k, v in model.state_dict().items()}
     missing, extra = sorted(set(expected) - set(header)), sorted(set(header) - set(expected))
     if missing or extra:
-        raise WeightsError("the weights do not fit this architecture: "
-                           + "; ".join(p for p in (
-                               f"missing {', '.join(missing[:5])}" if missing else "",
-                               f"unexpected {', '.join(extra[:5])}" if extra else "") if p)
-                           + ". Choose the same model settings as when they were saved.",
-                           code="weights_architecture",
-                           params=dict(missing=", ".join(missing[:5]) or "—",
-                                       unexpected=", ".join(extra[:5]) or "—"))
+        raise WeightsError(
+            "the weights do not fit this architecture: "
+            + "; ".join(
+                p
+                for p in (
+                    f"missing {', '.join(missing[:5])}" if missing else "",
+                    f"unexpected {', '.join(extra[:5])}" if extra else "",
+                )
+                if p
+            )
+            + ". Choose the same model settings as when they were saved.",
+            code="weights_architecture",
+            params=dict(missing=", ".join(missing[:5]) or "—", unexpected=", ".join(extra[:5]) or "—"),
+        )
     for key, shape in expected.items():
         if tuple(header[key]["shape"]) != shape:
-            raise WeightsError(f"tensor {key!r} has shape {tuple(header[key]['shape'])}, the "
-                               f"architecture needs {shape}. Choose the same model settings.",
-                               code="weights_shape",
-                               params=dict(tensor=key, shape=tuple(header[key]["shape"]), expected=shape))
+            raise WeightsError(
+                f"tensor {key!r} has shape {tuple(header[key]['shape'])}, the "
+                f"architecture needs {shape}. Choose the same model settings.",
+                code="weights_shape",
+                params=dict(tensor=key, shape=tuple(header[key]["shape"]), expected=shape),
+            )
     try:
         tensors = st_load(bytes(data))
     except Exception as exc:  # SafetensorError has no public base class
@@ -192,11 +223,15 @@ def load_weights(data: bytes, model_or_config: nn.Module | ModelConfig) -> nn.Mo
         raise WeightsError(f"the .safetensors file is invalid ({exc}).", code="weights_not_safetensors") from None
     for key, t in tensors.items():
         if t.dtype != torch.float32:
-            raise WeightsError(f"tensor {key!r} is {t.dtype}; float32 expected.",
-                               code="weights_dtype", params=dict(tensor=key, dtype=str(t.dtype)))
+            raise WeightsError(
+                f"tensor {key!r} is {t.dtype}; float32 expected.",
+                code="weights_dtype",
+                params=dict(tensor=key, dtype=str(t.dtype)),
+            )
         if not torch.isfinite(t).all():
-            raise WeightsError(f"tensor {key!r} contains NaN or infinite values.",
-                               code="weights_non_finite", params=dict(tensor=key))
+            raise WeightsError(
+                f"tensor {key!r} contains NaN or infinite values.", code="weights_non_finite", params=dict(tensor=key)
+            )
     model.load_state_dict(tensors, strict=True)
     return model
 
@@ -209,19 +244,26 @@ def _check_config(meta: dict, model: nn.Module) -> None:
     try:
         stored = json.loads(meta["config"])
     except ValueError:
-        raise WeightsError("the file's model config is not valid JSON.",
-                           code="weights_config_invalid") from None
+        raise WeightsError("the file's model config is not valid JSON.", code="weights_config_invalid") from None
     mine = json.loads(json.dumps(cfg.to_dict()))
     if not isinstance(stored, dict):
-        raise WeightsError("the file's model config is not a JSON object.",
-                           code="weights_config_invalid")
+        raise WeightsError("the file's model config is not a JSON object.", code="weights_config_invalid")
     diff = sorted(k for k in set(stored) | set(mine) if stored.get(k) != mine.get(k))
     if diff:
-        detail = ", ".join(f"{k}: file {stored.get(k)!r} vs model {mine.get(k)!r}"
-                           for k in diff[:4])
-        raise WeightsError(f"these weights were saved for other model settings ({detail}).",
-                           code="weights_settings", params=dict(keys=", ".join(diff[:4])))
+        detail = ", ".join(f"{k}: file {stored.get(k)!r} vs model {mine.get(k)!r}" for k in diff[:4])
+        raise WeightsError(
+            f"these weights were saved for other model settings ({detail}).",
+            code="weights_settings",
+            params=dict(keys=", ".join(diff[:4])),
+        )
 
 
-__all__ = ["MAX_WEIGHTS_BYTES", "WeightsError", "config_from_weights",
-           "load_weights", "model_kind", "read_header", "save_weights"]
+__all__ = [
+    "MAX_WEIGHTS_BYTES",
+    "WeightsError",
+    "config_from_weights",
+    "load_weights",
+    "model_kind",
+    "read_header",
+    "save_weights",
+]

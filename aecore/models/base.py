@@ -19,8 +19,12 @@ from torch import nn
 from aecore.config import Config, ConfigError, param
 
 ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
-    "relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "elu": nn.ELU,
-    "gelu": nn.GELU, "identity": nn.Identity,
+    "relu": nn.ReLU,
+    "tanh": nn.Tanh,
+    "sigmoid": nn.Sigmoid,
+    "elu": nn.ELU,
+    "gelu": nn.GELU,
+    "identity": nn.Identity,
 }
 MAX_WIDTH, MAX_DEPTH = 2048, 4
 
@@ -31,18 +35,23 @@ class ModelConfig(Config):
     hidden: tuple = param((64,), "encoder hidden widths; the decoder mirrors them")
     latent_dim: int = param(2, "size of the code h", lo=1, hi=MAX_WIDTH)
     activation: str = param("relu", "hidden-layer non-linearity", choices=tuple(ACTIVATIONS))
-    latent_activation: str = param("identity", "non-linearity on the code h",
-                                   choices=tuple(ACTIVATIONS))
+    latent_activation: str = param("identity", "non-linearity on the code h", choices=tuple(ACTIVATIONS))
     output: str = param("identity", "non-linearity on x̂", choices=("identity", "sigmoid"))
 
     def check(self) -> None:
         if len(self.hidden) > MAX_DEPTH:
-            raise ConfigError(f"at most {MAX_DEPTH} hidden layers; got {len(self.hidden)}.",
-                              code="too_many_layers", params=dict(max=MAX_DEPTH, got=len(self.hidden)))
+            raise ConfigError(
+                f"at most {MAX_DEPTH} hidden layers; got {len(self.hidden)}.",
+                code="too_many_layers",
+                params=dict(max=MAX_DEPTH, got=len(self.hidden)),
+            )
         for w in self.hidden:
             if not 1 <= int(w) <= MAX_WIDTH:
-                raise ConfigError(f"hidden width {w} must be between 1 and {MAX_WIDTH}.",
-                                  code="hidden_width", params=dict(width=w, max=MAX_WIDTH))
+                raise ConfigError(
+                    f"hidden width {w} must be between 1 and {MAX_WIDTH}.",
+                    code="hidden_width",
+                    params=dict(width=w, max=MAX_WIDTH),
+                )
 
 
 Penalty = Callable[["Autoencoder", torch.Tensor, torch.Tensor], torch.Tensor]
@@ -99,12 +108,14 @@ class Autoencoder(nn.Module):
 MODELS: dict[str, type[Autoencoder]] = {"mlp": Autoencoder}
 
 
-def build_model(config: ModelConfig, penalty: Penalty | None = None,
-                kind: str = "mlp", seed: int = 0) -> Autoencoder:
+def build_model(config: ModelConfig, penalty: Penalty | None = None, kind: str = "mlp", seed: int = 0) -> Autoencoder:
     """Construct a registered model with weights drawn from a per-run seeded generator."""
     if kind not in MODELS:
-        raise ConfigError(f"unknown model {kind!r}; choose one of {', '.join(MODELS)}.",
-                          code="not_a_choice", params=dict(name="model", value=kind, choices=", ".join(MODELS)))
+        raise ConfigError(
+            f"unknown model {kind!r}; choose one of {', '.join(MODELS)}.",
+            code="not_a_choice",
+            params=dict(name="model", value=kind, choices=", ".join(MODELS)),
+        )
     model = MODELS[kind](config, penalty)
     reset_parameters(model, torch.Generator().manual_seed(seed))
     return model

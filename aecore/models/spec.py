@@ -29,8 +29,10 @@ def describe(model: nn.Module) -> dict[str, Any]:
             raise TypeError(f"{type(model).__name__} is not a registered model kind.")
         return {"kind": kind, "config": model.config.to_dict()}
     if isinstance(model, UNet):
-        return {"kind": "unet", "args": {"width": model.width, "depth": model.depth,
-                                         "skips": model.skips, "in_ch": model.in_ch}}
+        return {
+            "kind": "unet",
+            "args": {"width": model.width, "depth": model.depth, "skips": model.skips, "in_ch": model.in_ch},
+        }
     if isinstance(model, SparseAutoencoder):
         return {"kind": "sae", "args": {a: getattr(model, a) for a in _SAE_ARGS}}
     if isinstance(model, nn.Sequential):

@@ -33,16 +33,10 @@ class UNet(nn.Module):
         super().__init__()
         self.width, self.depth, self.skips, self.in_ch = width, depth, skips, in_ch
         chans = [width * 2**i for i in range(depth + 1)]  # e.g. 8, 16, 32
-        self.down = nn.ModuleList(
-            block(c_in, c) for c_in, c in zip([in_ch, *chans[:-2]], chans[:-1])
-        )
+        self.down = nn.ModuleList(block(c_in, c) for c_in, c in zip([in_ch, *chans[:-2]], chans[:-1]))
         self.bottom = block(chans[-2], chans[-1])
-        self.up = nn.ModuleList(
-            nn.ConvTranspose2d(chans[i + 1], chans[i], 2, stride=2) for i in reversed(range(depth))
-        )
-        self.dec = nn.ModuleList(
-            block(chans[i] * (2 if skips else 1), chans[i]) for i in reversed(range(depth))
-        )
+        self.up = nn.ModuleList(nn.ConvTranspose2d(chans[i + 1], chans[i], 2, stride=2) for i in reversed(range(depth)))
+        self.dec = nn.ModuleList(block(chans[i] * (2 if skips else 1), chans[i]) for i in reversed(range(depth)))
         self.head = nn.Conv2d(chans[0], 1, 1)
 
     def encode(self, x: torch.Tensor) -> list[torch.Tensor]:

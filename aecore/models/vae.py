@@ -29,8 +29,11 @@ LIKELIHOODS = ("bernoulli", "gaussian")
 
 @dataclass(frozen=True)
 class VAEConfig(ModelConfig):
-    output: str = param("sigmoid", "non-linearity on the decoder's mean (sigmoid: pixel "
-                        "probabilities for the Bernoulli likelihood)", choices=("identity", "sigmoid"))
+    output: str = param(
+        "sigmoid",
+        "non-linearity on the decoder's mean (sigmoid: pixel probabilities for the Bernoulli likelihood)",
+        choices=("identity", "sigmoid"),
+    )
     likelihood: str = param("bernoulli", "decoder likelihood p(x|z)", choices=LIKELIHOODS)
     beta: float = param(1.0, "weight β of the KL term", lo=0.0, hi=50.0)
     sigma_x: float = param(0.1, "σ_x of the Gaussian likelihood", lo=1e-3, hi=10.0)
@@ -39,15 +42,16 @@ class VAEConfig(ModelConfig):
     def check(self) -> None:
         super().check()
         if self.likelihood == "bernoulli" and self.output != "sigmoid":
-            raise ConfigError("the Bernoulli likelihood needs output='sigmoid' "
-                              "(the decoder gives pixel probabilities).",
-                              code="bernoulli_needs_sigmoid")
+            raise ConfigError(
+                "the Bernoulli likelihood needs output='sigmoid' (the decoder gives pixel probabilities).",
+                code="bernoulli_needs_sigmoid",
+            )
 
 
 @dataclass
 class ElboTerms:
-    recon: torch.Tensor        # (B,) −log p(x|z), nats per input
-    kl_per_dim: torch.Tensor   # (B, k) KL of each latent dimension
+    recon: torch.Tensor  # (B,) −log p(x|z), nats per input
+    kl_per_dim: torch.Tensor  # (B, k) KL of each latent dimension
 
     @property
     def kl(self) -> torch.Tensor:  # (B,)
@@ -65,12 +69,10 @@ class VAE(Autoencoder):
 
     def __init__(self, config: VAEConfig, penalty: Penalty | None = None):
         if not isinstance(config, VAEConfig):
-            raise ConfigError("the VAE needs a VAEConfig (likelihood, β, σ_x, seed).",
-                              code="vae_needs_config")
+            raise ConfigError("the VAE needs a VAEConfig (likelihood, β, σ_x, seed).", code="vae_needs_config")
         super().__init__(config, penalty)
         k = config.latent_dim  # the parent's decoder takes k; the encoder must give 2k
-        self.encoder = mlp([config.input_dim, *map(int, config.hidden), 2 * k],
-                           config.activation, "identity")
+        self.encoder = mlp([config.input_dim, *map(int, config.hidden), 2 * k], config.activation, "identity")
         self.gen = torch.Generator().manual_seed(config.seed)
 
     def posterior(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -97,20 +99,18 @@ class VAE(Autoencoder):
         if cfg.likelihood == "bernoulli":
             p = x_hat.clamp(1e-6, 1 - 1e-6)
             return F.binary_cross_entropy(p, target, reduction="none").sum(-1)
-        return ((target - x_hat) ** 2).sum(-1) / (2 * cfg.sigma_x ** 2)
+        return ((target - x_hat) ** 2).sum(-1) / (2 * cfg.sigma_x**2)
 
     def gaussian_constant(self) -> float:
         """(D/2) log 2πσ_x²: add it to a Gaussian recon for the full −log p(x|z)."""
         cfg: VAEConfig = self.config
-        return 0.0 if cfg.likelihood == "bernoulli" else \
-            0.5 * cfg.input_dim * math.log(2 * math.pi * cfg.sigma_x ** 2)
+        return 0.0 if cfg.likelihood == "bernoulli" else 0.5 * cfg.input_dim * math.log(2 * math.pi * cfg.sigma_x**2)
 
     def elbo_terms(self, x: torch.Tensor, target: torch.Tensor) -> ElboTerms:
         """One-sample ELBO terms of each input; x may be a corrupted copy of target."""
         mu, logvar = self.posterior(x)
         z = self.reparameterize(mu, logvar)
-        return ElboTerms(self.neg_log_likelihood(self.decode(z), target),
-                         kl_std_normal_per_dim(mu, logvar))
+        return ElboTerms(self.neg_log_likelihood(self.decode(z), target), kl_std_normal_per_dim(mu, logvar))
 
     def objective(self, terms: ElboTerms) -> torch.Tensor:
         """mean over the batch of recon + β · KL (β = 1: the negative ELBO)."""

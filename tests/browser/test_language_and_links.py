@@ -73,8 +73,9 @@ def _trained_in_re(template: str) -> re.Pattern[str]:
 
 def _watch_console(page) -> list[str]:
     errors: list[str] = []
-    page.on("console", lambda m: errors.append(f"console.error: {m.text}")
-            if m.type == "error" and not _benign(m) else None)
+    page.on(
+        "console", lambda m: errors.append(f"console.error: {m.text}") if m.type == "error" and not _benign(m) else None
+    )
     page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
     return errors
 
@@ -128,6 +129,7 @@ def _assert_language(page, lang: str, dataset: str = "digits") -> None:
     """Title, selectors (with their chosen options), nav entry and Train button all in
     ``lang``; the URL says so."""
     from playwright.sync_api import expect
+
     s = _strings(lang)
     expect(page.locator("h1").first).to_have_text(s["title"], timeout=SWITCH_TIMEOUT_MS)
     expect(page.get_by_role("combobox", name=s["language"])).to_have_value(LANG_NAMES[lang])
@@ -181,6 +183,7 @@ def test_sidebar_language_selector_translates_the_page_and_the_url(page, streaml
 
 def test_shared_link_reopens_lesson_language_settings_and_cached_result(browser, streamlit_server):
     from playwright.sync_api import expect
+
     es = _strings("es")
     trained_in = _trained_in_re(es["trained_in"])
 
@@ -231,7 +234,8 @@ def test_shared_link_reopens_lesson_language_settings_and_cached_result(browser,
         expect(page.locator("[data-testid='stMetric']").filter(has_text=es["metric_ae"])).to_have_count(1)
         expect(page.get_by_text(trained_in)).to_have_text(first_caption)
         assert page.evaluate("window.__progressSeen") is False, (
-            f"a progress bar showed: the linked result was trained again (page settled in {opened_s:.1f}s)")
+            f"a progress bar showed: the linked result was trained again (page settled in {opened_s:.1f}s)"
+        )
         assert not errors, "link opened, browser console errors:\n" + "\n".join(errors)
     finally:
         second.close()
