@@ -56,6 +56,13 @@ def _digits(n: int, noise: float, seed: int) -> Dataset:
     return Dataset("digits", X, d.target.astype(np.int64), image_shape=(8, 8), meta={"classes": 10})
 
 
+def _digits28(n: int, noise: float, seed: int) -> Dataset:
+    from aecore.digits28 import make_digits28
+
+    X, y = make_digits28(n, seed)
+    return Dataset("digits28", X, y, image_shape=(28, 28), meta={"classes": 10})
+
+
 def circle_points(t: np.ndarray) -> np.ndarray:
     """Unit circle, t in [0, 2π)."""
     return np.stack([np.cos(t), np.sin(t)], 1)
@@ -133,6 +140,13 @@ DATASETS: dict[str, DatasetSpec] = {
     "digits": DatasetSpec(
         _digits, "images", 1797, 0.0, "8×8 handwritten digits (scikit-learn), 1 797 images, 64 pixels"
     ),
+    "digits28": DatasetSpec(
+        _digits28,
+        "images",
+        10000,
+        0.0,
+        "built-in MNIST-size stand-in: the 8×8 digits upscaled to 28×28 with elastic deformations, 10 000 images",
+    ),
     "circle": DatasetSpec(_curve("circle"), "points", 1000, 0.05, "noisy unit circle (2-D)"),
     "spiral": DatasetSpec(_curve("spiral"), "points", 1000, 0.03, "noisy spiral (2-D)"),
     "moons": DatasetSpec(_curve("moons"), "points", 1000, 0.05, "two half moons (2-D)"),
@@ -190,6 +204,13 @@ def dataset_names() -> tuple[str, ...]:
     """Every name a general lesson accepts: built-in data plus registered user data."""
     with _session_lock:
         return tuple(DATASETS) + tuple(_session_data)
+
+
+def image_dataset_names() -> tuple[str, ...]:
+    """Every name a lesson on images accepts: built-in image data plus registered user data
+    (an upload without a square number of features trains as vectors; pages draw no images)."""
+    with _session_lock:
+        return IMAGE_DATASETS + tuple(_session_data)
 
 
 def load_dataset(name: str, n: int | None = None, noise: float | None = None, seed: int = 0) -> Dataset:

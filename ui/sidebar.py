@@ -14,7 +14,7 @@ from ui import presenter
 from ui.i18n import LANG_NAMES, current_lang, error_text, languages, t, translate
 
 # Data sets a general lesson (pca, latent) can take: more than 2 features.
-GENERAL_DATASETS = ("digits", "swiss_roll", "s_curve", "mnist", "fashion_mnist")
+GENERAL_DATASETS = ("digits", "digits28", "swiss_roll", "s_curve", "mnist", "fashion_mnist")
 UPLOADS = "uploads"  # session key: names of this session's own registered data sets
 DATA_PARAM = "data"  # ?data=: the sidebar's data set (``dataset`` is a lesson knob on some pages)
 
