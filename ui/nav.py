@@ -49,4 +49,5 @@ PAGES: list[PageSpec] = [
         "lessons/09_applications.py", "applications", "applications.nav", ":material/apps:", "nav.section.applications"
     ),
     PageSpec("lessons/10_annex.py", "annex", "annex.nav", ":material/functions:", "nav.section.annex"),
+    PageSpec("lessons/11_references.py", "references", "references.nav", ":material/menu_book:", "nav.section.annex"),
 ]
