@@ -30,7 +30,8 @@ class Reference:
     @property
     def short(self) -> str:
         """Author–year label: "Oja 1982", "Baldi & Hornik 1989", "Vincent et al. 2008"."""
-        names = [a.split()[-1] for a in self.authors if a != "et al."]
+        # the surname: what follows the initials ("L. van der Maaten" -> "van der Maaten")
+        names = [" ".join(w for w in a.split() if not w.endswith(".")) for a in self.authors]
         if len(self.authors) == 1:
             who = names[0]
         elif len(self.authors) == 2:

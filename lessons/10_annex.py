@@ -6,6 +6,7 @@ import streamlit as st
 from aecore import info
 from aecore.figures.generative import distributions_figure
 from ui.i18n import error_text, t
+from ui.references import sources
 
 st.title(t("annex.title"))
 st.markdown(t("annex.explain"))
@@ -62,6 +63,15 @@ elif abs(s["KL_PQ"] - s["KL_QP"]) > 1e-9:
 else:
     st.info(t("annex.symmetric"), icon=":material/info:")
 
+st.caption(
+    t(
+        "annex.huffman",
+        L=f"{info.mean_code_length(p):.4f}",
+        lengths=", ".join(str(n) for n in info.huffman_lengths(p)),
+        H=f"{info.entropy(p, 2.0):.4f}",
+    )
+)
+
 terms_pq, terms_qp = info.kl_terms(p, q, base), info.kl_terms(q, p, base)
 finite = lambda a: np.where(np.isfinite(a), a, np.nan)  # noqa: E731  (∞ terms are not drawn)
 st.plotly_chart(
@@ -84,3 +94,4 @@ st.plotly_chart(
 )
 st.caption(t("annex.fig.summary"))
 st.markdown(t("annex.vae_link"))
+sources("annex")

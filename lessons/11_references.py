@@ -10,7 +10,7 @@ st.title(t("references.title"))
 st.markdown(t("references.intro"))
 
 st.subheader(t("references.by_lesson"))
-st.dataframe(refs.by_lesson_rows(), hide_index=True, width="stretch")
+refs.table(refs.by_lesson_rows())
 
 st.subheader(t("references.lecture"))
 st.caption(t("references.lecture_note"))
@@ -18,12 +18,12 @@ refs.bibliography(in_lecture=True)
 
 st.subheader(t("references.beyond_title"))
 st.markdown(t("references.beyond_intro"))
-st.dataframe(refs.beyond_rows(), hide_index=True, width="stretch")
+refs.table(refs.beyond_rows())
 refs.bibliography(in_lecture=False)
 
 st.subheader(t("references.glossary"))
 st.markdown(t("references.glossary_intro"))
-st.dataframe(refs.glossary_rows(), hide_index=True, width="stretch")
+refs.table(refs.glossary_rows())
 
 st.subheader(t("references.notation_title"))
 st.markdown(t("references.notation_intro"))

@@ -28,6 +28,17 @@ def sources(lesson: str) -> None:
         st.page_link(REFERENCES_PAGE, label=t("references.sources", names=names), icon=":material/menu_book:")
 
 
+def table(rows: list[dict[str, str]]) -> None:
+    """Rows as a Markdown table: it wraps long cells and never scrolls, unlike a data frame."""
+    if not rows:
+        return
+    cell = lambda v: str(v).replace("|", "\\|")  # noqa: E731
+    head = list(rows[0])
+    lines = ["| " + " | ".join(map(cell, head)) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(cell(r[h]) for h in head) + " |" for r in rows]
+    st.markdown("\n".join(lines))
+
+
 def page_title(slug: str) -> str:
     """A page's navigation title ("2 · Linear autoencoder = PCA"), or the slug if unknown."""
     for spec in PAGES:
