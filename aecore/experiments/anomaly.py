@@ -30,7 +30,9 @@ BATCH = 64
 @dataclass(frozen=True)
 class AnomalyConfig(Config):
     dataset: str = param("digits", "image data set with class labels", choices=image_dataset_names)
-    normal_classes: tuple = param((0, 1, 2, 3, 4), "digit classes seen in training (the normal ones)")
+    normal_classes: tuple = param(
+        (0, 1, 2, 3, 4), "classes seen in training (the normal ones)", choices=tuple(range(10))
+    )
     latent_dim: int = param(8, "code size k", lo=1, hi=63)
     hidden: int = param(64, "hidden width of encoder and decoder", lo=4, hi=512)
     steps: int = param(2000, "training steps (batches of 64)", lo=10, hi=50000)
