@@ -72,16 +72,15 @@ def test_a_data_set_without_labels_gets_a_message_on_the_label_lessons():
     """An upload with no label column: the SAE and anomaly pages say they need classes."""
     import numpy as np
 
-    from aecore.data import register_dataset
-
-    name = register_dataset(np.random.default_rng(0).random((60, 64)).astype(np.float32), label="unlabelled")
+    rows = np.random.default_rng(0).random((60, 64))
+    csv = "\n".join([",".join(f"p{i}" for i in range(64))] + [",".join(f"{v:.3f}" for v in r) for r in rows])
     for page, form, values in (
         ("lessons/09b_anomaly.py", "anomaly", {"steps": 20}),
         ("lessons/09c_sae_features.py", "sae_features", {"sae_steps": 20, "clf_steps": 20}),
     ):
         at = open_page(page)
-        at.session_state["dataset"] = name
-        at.run()
+        at.sidebar.file_uploader[0].set_value(("plain.csv", csv.encode(), "text/csv")).run()
+        assert at.sidebar.selectbox(key="dataset").value.startswith("upload-")
         _submit(at, form, **values)
         wait_until_trained(at, limit=240)
         no_errors(at)

@@ -39,7 +39,7 @@ class UNetConfig(Config):
     width: int = param(8, "channels at the first level (doubling per level)", lo=2, hi=32)
     epochs: int = param(30, "epochs per network", lo=1, hi=300)
     lr: float = param(3e-3, "learning rate (Adam, cosine decay)", lo=0.0, hi=1.0, lo_open=True)
-    copy_epochs: int = param(5, "epochs of the copy check (two more networks, target = input)", lo=1, hi=100)
+    copy_epochs: int = param(10, "epochs of the copy check (two more networks, target = input)", lo=1, hi=100)
     seed: int = param(0, "seed of the images, weights and batch order", lo=0, hi=2**31 - 1)
 
 
