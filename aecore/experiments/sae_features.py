@@ -117,7 +117,6 @@ def run(cfg: SAEConfig, on_progress: ProgressFn | None = None) -> Result:
     z0, recon0 = predict(sae.encode, acts), predict(sae, acts)  # the same SAE before training
     train = TrainConfig(epochs=epochs_for(cfg.sae_steps, len(tr), BATCH), batch_size=BATCH, lr=3e-3, seed=cfg.seed)
     fit(sae, acts[tr], train, loss_fn=sae_loss, on_progress=track, stage="sae")
-    track.step("measuring")
     z, recon = predict(sae.encode, acts), predict(sae, acts)  # (n, m), (n, d)
     dirs = sae.decoder_directions().detach().cpu().numpy()  # (d, m)
     head = clf[2].weight.detach().cpu().numpy()  # (C, d)

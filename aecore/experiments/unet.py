@@ -82,7 +82,7 @@ def run(cfg: UNetConfig, on_progress: ProgressFn | None = None) -> Result:
     )
     Xtr, Ytr, Xte, Yte = X[: cfg.n_train], Y[: cfg.n_train], X[cfg.n_train :], Y[cfg.n_train :]
     models = {
-        "U-Net": _train(cfg, True, Xtr, Ytr, track, "unet_skips"),
+        "U-Net": _train(cfg, True, Xtr, Ytr, track, "unet"),
         "no skips": _train(cfg, False, Xtr, Ytr, track, "unet_no_skips"),
     }
     logits = {k: predict(m, Xte) for k, m in models.items()}
