@@ -85,10 +85,12 @@ def browse(a: dict) -> None:
 if res is not None:
     m, a = res.metrics, res.arrays
     keys = ("explained_variance", "l0", "dead_fraction", "dict_size", "classifier_accuracy", "spliced_accuracy")
-    metric_row(LESSON, m, keys + ("feature_selectivity", "neuron_selectivity", "untrained_selectivity"), per_row=3)
+    metric_row(LESSON, m, keys, per_row=3)
     claims_box(LESSON, get(LESSON), m)
+    sel = ("neuron_selectivity", "axes_selectivity", "untrained_selectivity", "feature_selectivity")
+    metric_row(LESSON, m, sel)
     learned = m["feature_selectivity"] > m["untrained_selectivity"]
-    words = dict(features=num(m["feature_selectivity"], 3), untrained=num(m["untrained_selectivity"], 3))
+    words = {w: num(m[k], 3) for w, k in zip(("neurons", "axes", "untrained", "features"), sel)}
     words |= dict(ev=num(m["explained_variance"], 3), ev0=num(m["untrained_explained_variance"], 3))
     st.info(t("sae_features.selectivity_learned" if learned else "sae_features.selectivity_sparsity", **words))
     browse(a)

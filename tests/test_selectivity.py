@@ -47,3 +47,16 @@ def test_sparse_columns_give_back_every_column():
         dense = np.zeros(30, np.float32)
         dense[rows] = vals
         assert np.array_equal(dense, z[:, j])
+
+
+def test_neuron_axes_code_is_each_neurons_centred_positive_and_negative_part():
+    from aecore.experiments.sae_features import SAEConfig, neuron_axes_code
+
+    rng = np.random.default_rng(2)
+    acts = np.maximum(rng.normal(size=(40, 8)), 0).astype(np.float32)
+    tr = np.arange(30)
+    dev = acts - acts[tr].mean(0)
+    z = neuron_axes_code(SAEConfig(sparsity="l1", hidden=8), acts, tr)
+    assert np.allclose(z, np.concatenate([np.maximum(dev, 0), np.maximum(-dev, 0)], 1), atol=1e-6)
+    z3 = neuron_axes_code(SAEConfig(sparsity="topk", hidden=8, k=3), acts, tr)
+    assert ((z3 > 0).sum(1) <= 3).all() and np.allclose(z3[z3 > 0], z[z3 > 0], atol=1e-6)

@@ -88,6 +88,20 @@ def _sae(cfg: SAEConfig, acts: np.ndarray, tr, gen) -> SparseAutoencoder:
     return sae
 
 
+def neuron_axes_code(cfg: SAEConfig, acts: np.ndarray, tr) -> np.ndarray:
+    """The SAE's own code rule on a fixed dictionary of the neuron axes ±e_i (2d features):
+    each neuron's deviation from its mean, split into its positive and negative part, with the
+    same top-k (k capped at 2d) or ReLU. The fair "neurons" baseline for the learned directions."""
+    d = acts.shape[1]
+    axes = SparseAutoencoder(d, 2 * d, cfg.sparsity, k=min(cfg.k, 2 * d))
+    with torch.no_grad():
+        eye = torch.eye(d)
+        axes.W_dec.copy_(torch.cat([eye, -eye], 1))  # (d, 2d)
+        axes.W_enc.copy_(axes.W_dec.T)
+        axes.b_dec.copy_(torch.from_numpy(acts[tr].mean(0)))
+    return predict(axes.encode, acts)  # (n, 2d)
+
+
 def sparse_columns(z: np.ndarray) -> dict[str, np.ndarray]:
     """z (n, m) by columns, keeping only the non-zeros: column j is rows[ptr[j]:ptr[j+1]] with
     values vals[...]. A top-k code of 10 000 inputs × 2 048 features is 0.8 % of its dense size."""
@@ -132,6 +146,7 @@ def run(cfg: SAEConfig, on_progress: ProgressFn | None = None) -> Result:
         "feature_selectivity": mean_selectivity(z, y, C),
         "neuron_selectivity": mean_selectivity(acts, y, C),
         "untrained_selectivity": mean_selectivity(z0, y, C),
+        "axes_selectivity": mean_selectivity(neuron_axes_code(cfg, acts, tr), y, C),
         "untrained_explained_variance": explained_variance(acts[te], recon0[te]),
     }
     stats = feature_stats(z, dirs, head)

@@ -62,7 +62,8 @@ def score_histograms_figure(
         )
         shown.add(bad)
     fig.update_xaxes(title_text=names["x"], row=rows)
-    return base_layout(fig, names["title"], height=130 + 150 * rows, bargap=0.05)
+    fig = base_layout(fig, names["title"], height=150 + 150 * rows, bargap=0.05)
+    return fig.update_layout(legend=dict(y=1.0 + 0.16 / rows), margin=dict(t=95))  # above the panel titles
 
 
 def roc_figure(curves: dict[str, tuple[np.ndarray, np.ndarray]], names: dict[str, str]) -> go.Figure:
