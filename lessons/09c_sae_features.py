@@ -26,8 +26,10 @@ FORMULAS = {
     r"\mathcal{L}=\frac{\lVert a-\hat a\rVert^2}{\mathbb{E}\lVert a-\bar a\rVert^2}+\lambda\lVert z\rVert_1",
 }
 data, from_sidebar = sidebar.image_dataset()
+d = SAEConfig()  # the slides' study against this page's defaults
+size = dict(hidden=d.hidden, expansion=d.expansion, m=num(d.hidden * d.expansion), m32=num(d.hidden * 32))
 st.title(t("sae_features.title"))
-prose(t("sae_features.explain"))
+prose(t("sae_features.explain") + "\n\n" + t("sae_features.slides", **size))
 
 fields = ["expansion", "sparsity", "k", "l1", "aux_coef", "sae_steps", "hidden", "clf_steps", "seed"]
 cfg = dataclasses.replace(settings_form(LESSON, SAEConfig(), fields, columns=5), dataset=data)
@@ -38,9 +40,6 @@ st.latex(
     r"L_0=\frac1n\sum_i\#\{j: z_{ij}>0\},\qquad "
     r"s_j=\frac{\mu_{\max,j}-\mu_{\text{rest},j}}{\mu_{\max,j}+\mu_{\text{rest},j}}"
 )
-size = dict(hidden=cfg.hidden, expansion=cfg.expansion, m=num(cfg.hidden * cfg.expansion), m32=num(cfg.hidden * 32))
-prose(t("sae_features.slides", **size))
-prose(t("sae_features.selectivity"))
 res = training_panel(LESSON, cfg, auto=True)
 
 
@@ -87,6 +86,7 @@ if res is not None:
     keys = ("explained_variance", "l0", "dead_fraction", "dict_size", "classifier_accuracy", "spliced_accuracy")
     metric_row(LESSON, m, keys, per_row=3)
     claims_box(LESSON, get(LESSON), m)
+    prose(t("sae_features.selectivity"))
     sel = ("neuron_selectivity", "axes_selectivity", "untrained_selectivity", "feature_selectivity")
     metric_row(LESSON, m, sel)
     learned = m["feature_selectivity"] > m["untrained_selectivity"]
