@@ -19,6 +19,7 @@ from ui import results
 from ui.exports import export_panel
 from ui.i18n import error_text, t
 from ui.jobs import Job
+from ui.safe import md
 
 POLL_SECONDS, QUEUED_POLL_SECONDS = 0.5, 2.0
 
@@ -156,7 +157,7 @@ def _show(lesson: str, name: str, config: Any, result: Any) -> Any:
 
 def _loaded_note(lesson: str, job: Job) -> None:
     left, right = st.columns([5, 1], vertical_alignment="center")
-    left.info(t("panel.loaded_note", files=job.loaded_from), icon=":material/upload_file:")
+    left.info(t("panel.loaded_note", files=md(job.loaded_from)), icon=":material/upload_file:")
     if right.button(t("panel.back_to_trained"), key=f"{lesson}.unload", icon=":material/undo:"):
         del st.session_state[_job_key(lesson)]
         st.rerun()
