@@ -15,7 +15,7 @@ import streamlit as st
 from aecore import replay
 from aecore.experiments import get as get_experiment
 from aecore.figures.common import loss_figure
-from ui import results
+from ui import guard, results
 from ui.exports import export_panel
 from ui.i18n import error_text, t
 from ui.jobs import Job
@@ -62,7 +62,13 @@ def start(
     run = get_experiment(name).run
     if states is not None:
         run = lambda cfg, on_progress: replay.replay(name, cfg, states, on_progress)  # noqa: E731
-    job = Job(name, config, run, alive=_alive_fn(), share=share and states is None, loaded_from=loaded_from).start()
+    job = Job(name, config, run, alive=_alive_fn(), share=share and states is None, loaded_from=loaded_from)
+    refused = guard.refusal(lesson, name, config, replay=states is not None)
+    if refused is not None:  # a finished job that carries the reason: the page shows it
+        job.error = refused
+        job.done.set()
+    else:
+        job.start()
     st.session_state[_job_key(lesson)] = job
     return job
 
@@ -127,7 +133,9 @@ def _show_error(exc: BaseException) -> None:
     from aecore.data import DataError
     from aecore.train import TrainingDiverged
 
-    if isinstance(exc, TrainingDiverged):
+    if isinstance(exc, guard.Refused):
+        st.warning(str(exc), icon=":material/hourglass_disabled:")
+    elif isinstance(exc, TrainingDiverged):
         st.error(t("panel.diverged", stage=exc.stage, epoch=exc.epoch), icon=":material/warning:")
     elif isinstance(exc, (ConfigError, DataError)):
         st.error(t("panel.bad_setting", message=error_text(exc)), icon=":material/error:")
@@ -186,6 +194,8 @@ def training_panel(lesson: str, config: Any, *, experiment: str | None = None, a
     if job is not None and job.config == config and job.done.is_set():
         if job.error is not None:
             _show_error(job.error)
+            if isinstance(job.error, guard.Refused):  # asked again on the next run (the rate may allow it)
+                del st.session_state[_job_key(lesson)]
             return None
         if job.loaded_from is not None:
             _loaded_note(lesson, job)
@@ -195,7 +205,7 @@ def training_panel(lesson: str, config: Any, *, experiment: str | None = None, a
             st.info(t("panel.stopped_note"), icon=":material/pause_circle:")
         return _show(lesson, name, config, job.result)
     if job is None or job.config != config:
-        if not auto:
+        if not auto or not guard.may_autostart(lesson, name, config):  # a long run asks first
             return None
         start(lesson, config, experiment)
     _live(lesson)

@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from aecore.config import Config, ConfigError
-from ui import links, presenter
+from ui import guard, links, presenter
 from ui.i18n import current_lang, error_text, t, translate
 
 
@@ -86,6 +86,7 @@ def settings_form(
         try:
             current = dataclasses.replace(current, **values)
             st.session_state[state_key] = current
+            guard.confirm(lesson, current)  # a click: a long run starts without asking again
         except ConfigError as exc:
             st.error(t("panel.invalid", message=error_text(exc)), icon=":material/error:")
     links.write_config(current, default, fields, url_prefix)
