@@ -2,15 +2,21 @@
 
 Streamlit renders the body of ``st.markdown``, ``st.caption``, ``st.error`` / ``warning`` /
 ``info`` / ``success``, ``st.toast`` and most widget labels and tooltips as GitHub-flavoured
-Markdown: ``[text](url)`` is a link, ``![x](url)`` makes the browser fetch an image, a bare
-``https://…`` or ``www.…`` becomes a link, ``:red[…]`` and ``:material/…:`` are directives,
-``$…$`` is maths. A value from a link, a file name, a CSV header or a label must never do
-any of that: ``md(text)`` backslash-escapes every ASCII punctuation character (CommonMark
-allows each to be escaped, and an escaped one is shown as itself), so no markup, autolink,
-directive or HTML tag can start inside the text; line breaks become spaces and very long
-texts are cut. Use it for every user string that reaches Markdown (``t_md`` formats a
-catalog text with escaped values); plain-text places (selectbox options, file names of
-downloads) take the text as it is.
+Markdown: ``[text](url)`` is a link, ``![x](url)`` makes the browser fetch an image,
+``:red[…]`` is a directive, ``$…$`` is maths. A value from a link, a file name, a CSV
+header or a label must never do any of that. ``md(text)``:
+
+* backslash-escapes every ASCII punctuation character (CommonMark lets each be escaped,
+  and an escaped one is shown as itself), so no markup, directive or HTML can start;
+* puts an invisible WORD JOINER (U+2060) after every ``:`` and before every ``.`` and
+  ``@``: bare ``https://…``, ``www.…`` and e-mail addresses are turned into links, and
+  ``:smile:`` / ``:material/…:`` into icons, by passes over the *parsed* text, after the
+  escapes are gone; the joiner breaks the patterns they look for;
+* turns line breaks into spaces and cuts very long texts.
+
+Use it for every user string that reaches Markdown (``t_md`` formats a catalog text with
+escaped values); plain-text places (selectbox options, download file names) take the text
+as it is. ``plain`` undoes it (tests).
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import string
 from typing import Any
 
 MAX_CHARS = 200
+JOIN = "\u2060"  # WORD JOINER: invisible, breaks autolink and shortcode patterns
 _PUNCT = re.compile("([" + re.escape(string.punctuation) + "])")
 _SPACE = re.compile(r"\s+")
 _ESCAPED = re.compile(r"\\([" + re.escape(string.punctuation) + "])")
@@ -27,10 +34,13 @@ _ESCAPED = re.compile(r"\\([" + re.escape(string.punctuation) + "])")
 
 def md(value: Any, limit: int = MAX_CHARS) -> str:
     """``value`` as Markdown that shows exactly its text (cut to ``limit`` characters)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)  # digits, '.', '-', 'e', 'inf', 'nan': nothing to escape
     text = _SPACE.sub(" ", str(value)).strip()
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    return _PUNCT.sub(r"\\\1", text)
+    text = _PUNCT.sub(r"\\\1", text)
+    return text.replace("\\:", "\\:" + JOIN).replace("\\.", JOIN + "\\.").replace("\\@", JOIN + "\\@" + JOIN)
 
 
 def md_params(params: dict[str, Any]) -> dict[str, str]:
@@ -46,5 +56,5 @@ def t_md(key: str, **params: Any) -> str:
 
 
 def plain(markdown: str) -> str:
-    """The text a reader sees for ``md(...)`` output: the escapes removed (tests, logs)."""
-    return _ESCAPED.sub(r"\1", markdown)
+    """The text a reader sees for ``md(...)`` output: escapes and joiners removed (tests)."""
+    return _ESCAPED.sub(r"\1", markdown.replace(JOIN, ""))
