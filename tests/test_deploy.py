@@ -156,3 +156,14 @@ def test_base_image_pinned_by_digest():
     for line in DOCKERFILE.read_text().splitlines():
         if line.startswith("FROM "):
             assert re.search(r"python:3\.11\.\d+-slim-bookworm@sha256:[0-9a-f]{64}\b", line), line
+
+
+def test_deploy_guide_documents_every_setting_and_both_upload_widgets():
+    guide = (ROOT / "docs" / "DEPLOY.md").read_text()
+    code = "".join(p.read_text() for d in ("aecore", "ui") for p in (ROOT / d).rglob("*.py"))
+    read = set(re.findall(r"environ(?:\.get)?\(\s*\"(AE_[A-Z_]+)\"", code)) | set(
+        re.findall(r"environ\[\"(AE_[A-Z_]+)\"\]", code)
+    )
+    missing = read - set(re.findall(r"AE_[A-Z_]+", guide))
+    assert read and not missing, f"settings the code reads but docs/DEPLOY.md does not name: {sorted(missing)}"
+    assert "no upload widget" not in guide and "weights loader" in guide and "CSV/NPZ/NPY" in guide
