@@ -133,7 +133,7 @@ def training_panel(key: str, config: Any, *, experiment: str | None = None, auto
 
 def _cached_note(key: str, state: State) -> None:
     """Say where the result comes from; Retrain trains these settings live for this session."""
-    left, right = st.columns([5, 1], vertical_alignment="center")
+    left, right = st.columns([3, 1], vertical_alignment="center")
     left.caption(t("panel.preset_note" if state is State.PRESET else "panel.cached_note"))
     right.button(t("panel.retrain"), key=f"{key}.retrain", icon=":material/replay:", on_click=ask_to_train, args=(key,))
 
@@ -150,7 +150,7 @@ def _show(key: str, name: str, config: Any, result: Any) -> Any:
 
 
 def _loaded_note(key: str, job: Job) -> None:
-    left, right = st.columns([5, 1], vertical_alignment="center")
+    left, right = st.columns([3, 1], vertical_alignment="center")
     left.info(t("panel.loaded_note", files=job.loaded_from), icon=":material/upload_file:")
     if right.button(t("panel.back_to_trained"), key=f"{key}.unload", icon=":material/undo:"):
         st.session_state[f"{key}.job"] = st.session_state.pop(f"{key}.before_load", None)

@@ -15,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from aecore.config import Config, ConfigError
+from aecore.data import user_label
 from ui import links, presenter
 from ui.i18n import current_lang, error_text, t, translate
 from ui.panel import ask_to_train
@@ -35,6 +36,8 @@ def option_label(field: str, value: Any, lang: str) -> str:
     another word by ``options.<value>``, a number as itself."""
     if not isinstance(value, str):
         return str(value)
+    if field in DATA_FIELDS and value.startswith("upload-"):  # the session's own data
+        return translate("sidebar.own_data", lang, name=user_label(value) or value)
     return translate(f"data.{value}" if field in DATA_FIELDS else f"options.{value}", lang)
 
 
