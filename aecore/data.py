@@ -180,6 +180,12 @@ USER_DATA = _NoUserData()
 OWNER: ContextVar[object] = ContextVar("aecore_data_owner", default=None)
 
 
+def user_label(name: str, owner: object = ...) -> str | None:
+    """The label the current (or the given) owner's upload ``name`` was given; None otherwise."""
+    ds = USER_DATA.get(name, OWNER.get() if owner is ... else owner)
+    return ds.meta.get("label") if ds is not None else None
+
+
 def dataset_names() -> tuple[str, ...]:
     """Every name a general lesson accepts: built-in data plus the caller's own uploads."""
     return tuple(DATASETS) + USER_DATA.names(OWNER.get())

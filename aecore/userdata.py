@@ -28,7 +28,7 @@ from collections.abc import Callable, Hashable
 import numpy as np
 
 from aecore import data
-from aecore.data import DataError, Dataset, validate_matrix
+from aecore.data import DataError, Dataset, user_label, validate_matrix
 
 MB = 2**20
 SESSION_BYTES = int(float(os.environ.get("AE_UPLOAD_SESSION_MB", "100")) * MB)
@@ -153,7 +153,4 @@ def register_dataset(
     return name
 
 
-def user_label(name: str, owner: Hashable | None = ...) -> str | None:
-    """The label the owner's data set ``name`` was given (None for other names)."""
-    ds = STORE.get(name, current_owner() if owner is ... else owner)
-    return ds.meta.get("label") if ds is not None else None
+__all__ = ["STORE", "UploadStore", "current_owner", "register_dataset", "set_owner", "user_label"]

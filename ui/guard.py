@@ -3,9 +3,8 @@
 * **Cost** (``aecore.cost``): a run estimated above ``SERVER_CAP_S`` is refused, with the
   setting to lower named by its label. A run that would start without a click (a shared
   link, a page's first view, a revisit) and is estimated above the much smaller
-  ``LINK_CAP_S`` is not started: the page asks first, with a button. Pressing the form's
-  Train button (``confirm``) counts as that click. Replaying loaded weights trains nothing
-  and is not capped.
+  ``LINK_CAP_S`` is not started: the page asks first, with a button (the form's Train and
+  Retrain are clicks already). Replaying loaded weights trains nothing and is not capped.
 * **Rate**: a session may start at most ``MAX_STARTS`` jobs in any ``WINDOW_S`` seconds.
   One session runs one job at a time already (a new start ends the old one); this bounds
   the churn of starting and abandoning runs (each start loads data and builds models,
@@ -28,7 +27,7 @@ from ui.i18n import error_text, t, translate
 
 MAX_STARTS = int(os.environ.get("AE_SESSION_STARTS", "30"))
 WINDOW_S = 600.0
-_STARTS, _CONFIRMED = "guard.starts", "guard.confirmed"
+_STARTS = "guard.starts"
 
 
 class Refused(Exception):
@@ -72,16 +71,9 @@ def refusal(lesson: str, experiment: str, config: Any, *, replay: bool = False) 
     return refused
 
 
-def confirm(lesson: str, config: Any) -> None:
-    """The user asked for this run with a click (the form's Train button)."""
-    st.session_state.setdefault(_CONFIRMED, {})[lesson] = config
-
-
 def may_autostart(lesson: str, experiment: str, config: Any) -> bool:
     """True when ``config`` may start without a click; otherwise show the estimate and a
     button (a click starts it: True on that run)."""
-    if st.session_state.get(_CONFIRMED, {}).get(lesson) == config:
-        return True
     try:
         seconds = cost.estimate(get_experiment(experiment), config).seconds
     except Exception:  # no estimate: let start() decide (it applies the server cap)
@@ -90,7 +82,4 @@ def may_autostart(lesson: str, experiment: str, config: Any) -> bool:
         return True
     left, right = st.columns([5, 1], vertical_alignment="center")
     left.info(t("runcost.ask", time=cost.human(seconds)), icon=":material/hourglass_top:")
-    if right.button(t("runcost.start"), key=f"{lesson}.start_long", icon=":material/play_arrow:"):
-        confirm(lesson, config)
-        return True
-    return False
+    return right.button(t("runcost.start"), key=f"{lesson}.start_long", icon=":material/play_arrow:")
