@@ -109,16 +109,21 @@ def _hostile_csv() -> bytes:
     return ("\n".join([head, *rows]) + "\n").encode()
 
 
-def test_hostile_upload_name_header_and_labels_show_no_markup():
-    at = AppTest.from_file(APP, default_timeout=60)
+def test_hostile_upload_name_header_and_labels_show_no_markup(monkeypatch):
+    monkeypatch.setenv("AE_PRESETS", "1")  # default views from the presets: no training
+    at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     at.sidebar.file_uploader[0].set_value((f"{LINK}.csv", _hostile_csv(), "text/csv")).run()
     assert not at.exception
     assert at.sidebar.selectbox(key="dataset").value.startswith("upload-")
     assert not _leaks(at), _leaks(at)
+    for page in PAGES:  # every page, with the upload chosen in the sidebar (named, or said to be unused)
+        at.switch_page(page.path)
+        at.run()
+        assert not at.exception, (page.path, [e.value for e in at.exception])
+        assert not _leaks(at), (page.path, _leaks(at))
     at.switch_page("lessons/02_pca.py")
     at.run()
-    assert not _leaks(at), _leaks(at)
     bad = ("a;b\n" + "1;2\n" * 20 + f"3;{IMAGE}\n").encode()  # the cell is quoted in the message
     at.sidebar.file_uploader[0].set_value((f"{IMAGE}.csv", bad, "text/csv")).run()
     errors = " ".join(plain(e.proto.body) for e in at.sidebar.error)
