@@ -2,8 +2,6 @@
 the normal classes only, scored by the ROC AUC against PCA with the same code size; the caveat
 of lesson 4 (an overcomplete autoencoder copies what it never saw)."""
 
-import dataclasses
-
 import streamlit as st
 
 from aecore.experiments import get
@@ -11,14 +9,14 @@ from aecore.experiments.anomaly import AnomalyConfig
 from aecore.figures import applications as fig
 from aecore.figures.common import image_grid
 from ui import sidebar
-from ui.i18n import t
-from ui.kit import chart, claims_box, labels, metric_row, num, prose
+from ui.i18n import current_lang, t
+from ui.kit import chart, claims_box, labels, metric_row, num, on_sidebar_data, prose
 from ui.panel import training_panel
 from ui.references import sources
-from ui.widgets import settings_form
+from ui.safe import md
+from ui.widgets import option_label, settings_form
 
 LESSON = "anomaly"
-data, from_sidebar = sidebar.image_dataset()
 st.title(t("anomaly.title"))
 prose(t("anomaly.explain"))
 st.latex(
@@ -27,8 +25,9 @@ st.latex(
 )
 
 fields = ["normal_classes", "latent_dim", "hidden", "steps", "seed"]
-cfg = dataclasses.replace(settings_form(LESSON, AnomalyConfig(), fields, columns=4), dataset=data)
-st.caption(t("anomaly.data_note" if from_sidebar else "anomaly.data_fallback", name=sidebar.data_label(data)))
+cfg = on_sidebar_data(settings_form(LESSON, AnomalyConfig(), fields, columns=4))
+if cfg.dataset == sidebar.dataset():  # the kit says so when the lesson keeps another data set
+    st.caption(t("anomaly.data_note", name=md(option_label("dataset", cfg.dataset, current_lang()))))
 res = training_panel(LESSON, cfg, auto=True)
 if res is not None:
     m, a = res.metrics, res.arrays

@@ -2,8 +2,6 @@
 classifier's hidden layer, feature by feature (Stevens et al. 2025 scaled down; Gao et al. 2024;
 Bricken et al. 2023), and the class selectivity of its features against the neurons'."""
 
-import dataclasses
-
 import numpy as np
 import streamlit as st
 
@@ -13,11 +11,12 @@ from aecore.figures import applications as fig
 from aecore.figures.common import image_grid
 from aecore.sae import SparseAutoencoder
 from ui import sidebar
-from ui.i18n import t
-from ui.kit import chart, claims_box, code_expander, labels, metric_row, num, prose
+from ui.i18n import current_lang, t
+from ui.kit import chart, claims_box, code_expander, labels, metric_row, num, on_sidebar_data, prose
 from ui.panel import training_panel
 from ui.references import sources
-from ui.widgets import settings_form
+from ui.safe import md
+from ui.widgets import option_label, settings_form
 
 LESSON = "sae_features"
 FORMULAS = {
@@ -25,15 +24,15 @@ FORMULAS = {
     "l1": r"z=\mathrm{ReLU}\big(W_e(a-b_d)+b_e\big),\quad \hat a=W_d z+b_d,\quad "
     r"\mathcal{L}=\frac{\lVert a-\hat a\rVert^2}{\mathbb{E}\lVert a-\bar a\rVert^2}+\lambda\lVert z\rVert_1",
 }
-data, from_sidebar = sidebar.image_dataset()
 d = SAEConfig()  # the slides' study against this page's defaults
 size = dict(hidden=d.hidden, expansion=d.expansion, m=num(d.hidden * d.expansion), m32=num(d.hidden * 32))
 st.title(t("sae_features.title"))
 prose(t("sae_features.explain") + "\n\n" + t("sae_features.slides", **size))
 
 fields = ["expansion", "sparsity", "k", "l1", "aux_coef", "sae_steps", "hidden", "clf_steps", "seed"]
-cfg = dataclasses.replace(settings_form(LESSON, SAEConfig(), fields, columns=5), dataset=data)
-st.caption(t("sae_features.data_note" if from_sidebar else "sae_features.data_fallback", name=sidebar.data_label(data)))
+cfg = on_sidebar_data(settings_form(LESSON, SAEConfig(), fields, columns=5))
+if cfg.dataset == sidebar.dataset():  # the kit says so when the lesson keeps another data set
+    st.caption(t("sae_features.data_note", name=md(option_label("dataset", cfg.dataset, current_lang()))))
 st.latex(FORMULAS[cfg.sparsity])
 st.latex(
     r"\mathrm{EV}=1-\frac{\sum\lVert a-\hat a\rVert^2}{\sum\lVert a-\bar a\rVert^2},\qquad "

@@ -91,3 +91,12 @@ def test_unet_says_it_uses_its_own_scenes():
     at = open_page("lessons/09a_unet.py")
     no_errors(at)
     assert any("synthetic scenes" in c.value for c in at.caption)
+
+
+def test_a_link_carries_the_normal_classes():
+    at = open_page("lessons/09b_anomaly.py", params={"normal_classes": "1,7"})
+    no_errors(at)
+    assert list(at.multiselect(key="anomaly.w.normal_classes").value) == [1, 7]
+    job = at.session_state["anomaly.job"]
+    assert job.config.normal_classes == (1, 7)
+    job.cancel.set()
