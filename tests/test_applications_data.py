@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aecore.data import DataError, class_labels, load_dataset, register_dataset
+from aecore.data import DataError, class_labels, load_dataset
+from aecore.userdata import register_dataset
 from aecore.experiments import get
 from aecore.experiments.anomaly import AnomalyConfig
 from aecore.experiments.base import epochs_for
