@@ -6,8 +6,9 @@ size, so that it follows whatever an experiment's author changes:
 
 * every int field named ``epochs`` or ``*_epochs`` is a training stage:
   ``epochs × (steps × T_STEP + rows × (6 · params / FLOPS + units · T_UNIT))`` with
-  ``steps = ⌈rows / batch⌉``; the batch is the field ``<prefix>batch`` / ``<prefix>batch_size``
-  of the stage (0 = full batch), else what the epochs field's help says ("batches of N",
+  ``steps = ⌈rows / batch⌉``; a field ``steps`` / ``*_steps`` is a stage of that many
+  optimiser steps of ``batch`` rows each, whatever the data size; the batch is the field
+  ``<prefix>batch`` / ``<prefix>batch_size`` of the stage (0 = full batch), else what the epochs field's help says ("batches of N",
   "full-batch"), else ``DEFAULT_BATCH``;
 * rows and features: the config's ``dataset`` (built-in sizes, or the caller's upload),
   at least an ``n_train`` / ``n_samples`` field, else the 8×8 digits; an ``image_size``
@@ -134,15 +135,17 @@ def model_seconds(cfg: Config) -> Estimate:
     steps_share: dict[str, float] = {}
     for field in dataclasses.fields(cfg):
         value = getattr(cfg, field.name)
-        if not (field.name == "epochs" or field.name.endswith("_epochs")) or not isinstance(value, int):
+        unit = next((u for u in ("epochs", "steps") if field.name == u or field.name.endswith("_" + u)), None)
+        if unit is None or not isinstance(value, int):  # a stage: epochs, or a budget of optimiser steps
             continue
-        params, units = _mlp(cfg, feats, field.name[: -len("epochs")])
+        params, units = _mlp(cfg, feats, field.name[: -len(unit)])
         per_row = 6 * params / FLOPS + units * T_UNIT
         total = steps = 0.0
         for n in repeats:
             batch = _batch(cfg, field, n)
-            steps += value * math.ceil(n / batch) * T_STEP
-            total += value * n * per_row
+            n_steps = value * math.ceil(n / batch) if unit == "epochs" else value
+            steps += n_steps * T_STEP
+            total += (value * n if unit == "epochs" else value * batch) * per_row
         stages[field.name] = models * (total + steps)
         steps_share[field.name] = steps / max(total + steps, 1e-12)
     if not stages and isinstance(sizes, tuple) and sizes:  # fits per size, no epochs field

@@ -85,6 +85,9 @@ if res is not None:
     keys = ("explained_variance", "l0", "dead_fraction", "dict_size", "classifier_accuracy", "spliced_accuracy")
     metric_row(LESSON, m, keys, per_row=3)
     claims_box(LESSON, get(LESSON), m)
+    if not get(LESSON).check_claims(m)["alive"]:  # why a large dictionary leaves features dead
+        dead = round(m["dead_fraction"] * m["dict_size"])
+        st.warning(t("sae_features.dead_note", dead=dead, m=num(m["dict_size"]), d=cfg.hidden), icon=":material/block:")
     prose(t("sae_features.selectivity"))
     sel = ("neuron_selectivity", "axes_selectivity", "untrained_selectivity", "feature_selectivity")
     metric_row(LESSON, m, sel)

@@ -29,6 +29,9 @@ from aecore.selectivity import mean_selectivity
 from aecore.train import ProgressFn, TrainConfig, fit, predict
 
 BATCH, TEST_SHARE, MAX_DICT = 128, 0.2, 4096
+# Seconds per step on one quiet core, measured on digits28 (aecore.cost reads ``cost``): a
+# classifier step; an SAE step, plus its top-k / AuxK / matmul work per feature of 64 units.
+T_CLF_STEP, T_SAE_STEP, T_FEATURE_STEP = 1e-3, 1e-3, 1e-5
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,13 @@ class SAEConfig(Config):
                 code="k_exceeds_dictionary",
                 params=dict(k=self.k, size=size),
             )
+
+
+def cost(cfg: SAEConfig) -> float:
+    """Estimated seconds on one quiet core, with a 1.5× margin: both step budgets, an SAE step
+    growing with the dictionary (2 048 features cost about 8× the default 256)."""
+    per_feature = cfg.expansion * cfg.hidden * (cfg.hidden / 64) * T_FEATURE_STEP
+    return 1.5 * (cfg.clf_steps * T_CLF_STEP + cfg.sae_steps * (T_SAE_STEP + per_feature))
 
 
 def classifier_loss(model: nn.Module, x: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -170,6 +180,7 @@ EXPERIMENTS = [
         run,
         "Sparse autoencoder features of a classifier",
         budget_s=60,
+        cost=cost,
         claims=(
             Claim("faithful", "explained_variance ≥ 0.8", lambda m: m["explained_variance"] >= 0.8),
             Claim(
