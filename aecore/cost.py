@@ -8,8 +8,8 @@ size, so that it follows whatever an experiment's author changes:
   ``epochs × (steps × T_STEP + rows × (6 · params / FLOPS + units · T_UNIT))`` with
   ``steps = ⌈rows / batch⌉``; a field ``steps`` / ``*_steps`` is a stage of that many
   optimiser steps of ``batch`` rows each, whatever the data size; the batch is the field
-  ``<prefix>batch`` / ``<prefix>batch_size`` of the stage (0 = full batch), else what the epochs field's help says ("batches of N",
-  "full-batch"), else ``DEFAULT_BATCH``;
+  ``<prefix>batch`` / ``<prefix>batch_size`` of the stage (0 = full batch), else what the
+  epochs field's help says ("batches of N", "full-batch"), else ``DEFAULT_BATCH``;
 * rows and features: the config's ``dataset`` (built-in sizes, or the caller's upload),
   at least an ``n_train`` / ``n_samples`` field, else the 8×8 digits; an ``image_size``
   field gives image_size² features;
