@@ -9,6 +9,7 @@ from aecore.figures.common import image_grid
 from ui.i18n import t
 from ui.kit import chart, claims_box, code_expander, labels, loss_chart, metric_row, num, one_per_class, prose
 from ui.panel import training_panel
+from ui.references import sources
 from ui.widgets import settings_form
 
 LESSON = "capacity"
@@ -88,3 +89,4 @@ if res is not None:
         st.caption(t("capacity.greedy.hint"))
     code_expander(t("capacity.source"), capacity.greedy)
     prose(t("capacity.note"))
+sources("capacity")

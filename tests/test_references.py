@@ -77,3 +77,21 @@ def test_short_labels_keep_particles_and_count_authors():
     assert refs["vandermaaten2008"].short == "van der Maaten & Hinton 2008"
     assert refs["oja1982"].short == "Oja 1982"
     assert refs["vincent2008"].short == "Vincent et al. 2008"
+
+
+def test_every_page_shows_its_sources_line():
+    """Each page but the References page ends with ``sources(<its slug>)`` (ui.references)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    missing = []
+    for page in PAGES:
+        if page.url_path == "references":
+            continue
+        text = (root / page.path).read_text(encoding="utf-8")
+        consts = dict(re.findall(r'^(\w+) = "(\w+)"$', text, flags=re.M))
+        calls = re.findall(r'sources\((?:"(\w+)"|(\w+))\)', text)
+        slugs = {lit or consts.get(name) for lit, name in calls}
+        if page.url_path not in slugs:
+            missing.append(page.path)
+    assert not missing, missing
