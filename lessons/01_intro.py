@@ -6,7 +6,7 @@ from aecore.experiments import get
 from aecore.experiments.intro import IntroConfig
 from aecore.figures.basic import curve_fit_figure
 from aecore.figures.common import loss_figure
-from ui.i18n import t
+from ui.i18n import stage_labels, t
 from ui.panel import training_panel
 from ui.presenter import prose
 from ui.widgets import claims_box, fmt, settings_form
@@ -43,7 +43,10 @@ if res is not None:
     with st.expander(t("intro.loss_title")):
         st.plotly_chart(
             loss_figure(
-                res.histories, refs={t("intro.fig.pca"): m["pca_mse"]}, xlabel=t("panel.epoch"), ylabel=t("panel.loss")
+                stage_labels(res.histories),
+                refs={t("intro.fig.pca"): m["pca_mse"]},
+                xlabel=t("panel.epoch"),
+                ylabel=t("panel.loss"),
             ),
             key="intro.loss",
         )

@@ -5,7 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from aecore.experiments import get
-from aecore.experiments.pca import PCAConfig
+from aecore.experiments.pca import LINEAR_AE, PCAConfig
 from aecore.figures import basic
 from aecore.figures.common import image_grid, loss_figure
 from ui import sidebar
@@ -52,7 +52,7 @@ if res is not None:
         )
         st.caption(t("pca.fig.spectrum_summary", k=k, bound=f"{m['pca_bound']:.5f}"))
     with right:
-        lin = {t("pca.fig.linear"): res.histories.get("linear AE", [])}
+        lin = {t("pca.fig.linear"): res.histories.get(LINEAR_AE, [])}
         st.plotly_chart(
             loss_figure(
                 lin,

@@ -8,7 +8,7 @@ from aecore.experiments import capacity, get
 from aecore.experiments.capacity import CapacityConfig
 from aecore.figures import regularized as fr
 from aecore.figures.common import image_grid, loss_figure
-from ui.i18n import t
+from ui.i18n import stage_labels, t
 from ui.panel import training_panel
 from ui.widgets import claims_box, fmt, settings_form
 
@@ -97,7 +97,8 @@ if res is not None:
         c1.metric(t("capacity.greedy.stacked"), f"{m['greedy_stacked_data_mse']:.4g}")
         c2.metric(t("capacity.greedy.finetuned"), f"{m['greedy_data_mse']:.4g}")
         c3.metric(t("capacity.greedy.end_to_end"), f"{m['undercomplete_data_mse']:.4g}")
-        curves = {k: v for k, v in res.histories.items() if k.startswith(("greedy", "undercomplete"))}
+        shown = (capacity.GREEDY_LAYER, capacity.GREEDY_FINETUNE, capacity.UNDERCOMPLETE)
+        curves = stage_labels({k: v for k, v in res.histories.items() if k.partition(":")[0] in shown})
         st.plotly_chart(
             loss_figure(curves, t("capacity.greedy.loss"), xlabel=t("panel.epoch"), ylabel=t("panel.loss")),
             key="capacity.greedy_loss",

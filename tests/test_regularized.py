@@ -168,7 +168,7 @@ def test_greedy_pretraining_stacks_its_stages():
 
     cfg = CapacityConfig(depth=1, width=16, under_latent=4, over_latent=80, epochs=3, sweep=False, pretrain=True)
     res = get("capacity").run(cfg, None)
-    assert {"greedy layer 1", "greedy layer 2", "greedy fine-tune"} <= set(res.histories)
+    assert {"greedy_layer:1", "greedy_layer:2", "greedy_finetune"} <= set(res.histories)
     assert all(np.isfinite(v) for v in res.metrics.values())
     assert res.metrics["greedy_stacked_data_mse"] > 0
 

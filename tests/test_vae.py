@@ -154,7 +154,7 @@ def test_tiny_run_has_every_metric_and_helpers_work():
     assert res.metrics["elbo"] == pytest.approx(-(res.metrics["recon"] + res.metrics["kl"]))
     assert res.arrays["kl_dim_history"].shape == (3, 2)
     assert res.arrays["recon_history"].shape == (3,)
-    assert set(res.histories) >= {"VAE", "VAE · reconstruction", "VAE · KL", "plain AE"}
+    assert set(res.histories) >= {"vae", "vae_recon", "vae_kl", "plain_ae"}
     path = interpolate(res, 0, 5, steps=6)
     assert path["vae"].shape == (6, 64) and path["ae"].shape == (6, 64)
     v, imgs = latent_grid(res.models["vae"], 5)

@@ -58,6 +58,23 @@ def t(key: str, **kwargs: object) -> str:
     return translate(key, current_lang(), **kwargs)
 
 
+def stage_label(stage: str, lang: str | None = None) -> str:
+    """The display label of a stage id ("deep_ae:k=8"): ``stages.<id>`` formatted with
+    ``{param}``; a parameter the label does not place follows it in parentheses."""
+    sid, _, param = stage.partition(":")
+    text = translate(f"stages.{sid}", lang or current_lang())
+    if text == f"stages.{sid}":
+        text = sid  # an id without a label (tests check there is none): at least not a key
+    if "{param}" in text:
+        return text.replace("{param}", param)
+    return f"{text} ({param})" if param else text
+
+
+def stage_labels(by_stage: dict[str, object], lang: str | None = None) -> dict[str, object]:
+    """``by_stage`` (e.g. ``Result.histories``) keyed by display labels, in the same order."""
+    return {stage_label(k, lang): v for k, v in by_stage.items()}
+
+
 def error_message(exc: BaseException, lang: str = DEFAULT_LANG) -> str:
     """A backend error in ``lang``: the catalog's ``error.<code>`` text formatted with the
     error's ``params`` (``aecore.errors.CodedError``); otherwise its English message."""

@@ -58,13 +58,13 @@ def _config_json(model: nn.Module) -> str | None:
     return json.dumps(cfg.to_dict()) if hasattr(cfg, "to_dict") else None
 
 
-def save_weights(model: nn.Module) -> bytes:
-    """Serialise ``model.state_dict()`` with safetensors; metadata: kind, training stage
-    and config JSON."""
+def save_weights(model: nn.Module, stage: str | None = None) -> bytes:
+    """Serialise ``model.state_dict()`` with safetensors; metadata: kind, the stage id it
+    trained under (``Result.stages``; loading the file back replays that stage) and config JSON."""
     tensors = {k: v.detach().to("cpu", torch.float32).contiguous().clone() for k, v in model.state_dict().items()}
     meta = {"format": FORMAT, "kind": model_kind(model)}
-    if getattr(model, "fit_stage", None):
-        meta["stage"] = model.fit_stage  # the training stage; loading it back replays it
+    if stage:
+        meta["stage"] = stage
     cfg = _config_json(model)
     if cfg is not None:
         meta["config"] = cfg
