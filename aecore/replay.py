@@ -2,7 +2,7 @@
 
 Every model of an experiment trains through ``Tracker.fit`` under a stage id, which the
 Result records (``Result.stages``) and the weights file stores
-(``aecore.io.weights.save_weights``). ``replay`` runs the experiment again with an
+(``aecore.store.weights.save_weights``). ``replay`` runs the experiment again with an
 explicit ``Replay`` in place of its progress callable: ``fit`` loads the given weights
 for those stages instead of training them; everything downstream — metrics, figures,
 claims — is computed from the loaded weights. Stages without a file train as usual.
@@ -20,7 +20,7 @@ from torch import nn
 
 from aecore.config import Config
 from aecore.experiments import Replay, Result, get
-from aecore.io.weights import WeightsError, load_weights, read_header
+from aecore.store.weights import WeightsError, load_weights, read_header
 from aecore.train import ProgressFn
 
 

@@ -14,17 +14,16 @@ from aecore.experiments import get
 from aecore.experiments.anomaly import AnomalyConfig
 from aecore.experiments.sae_features import SAEConfig
 from aecore.experiments.unet import UNetConfig
-from aecore.models.unet import UNet, init_unet, pooled_iou
-from aecore.sae import (
+from aecore.models.sae import (
     SparseAutoencoder,
     dead_fraction,
     explained_variance,
     feature_stats,
     l0,
-    roc_auc,
-    roc_curve_points,
 )
+from aecore.models.unet import UNet, init_unet, pooled_iou
 from aecore.shapes import SHAPES, Shape, make_segmentation, shape_mask
+from aecore.theory import roc_auc, roc_curve_points
 
 
 def _unet(skips: bool, width: int = 4, seed: int = 0) -> UNet:

@@ -16,20 +16,20 @@ import torch
 from safetensors.torch import save as st_save
 
 from aecore.config import ConfigError
-from aecore.data import MAX_FEATURES, MAX_ROWS, DataError
-from aecore.errors import CodedError
+from aecore.data import MAX_FEATURES, MAX_ROWS
+from aecore.errors import CodedError, DataError
 from aecore.experiments.capacity import CapacityConfig
 from aecore.experiments.intro import IntroConfig
 from aecore.experiments.sae_features import SAEConfig
 from aecore.info import DistributionError, normalize
-from aecore.io.export import config_from_json, script_for
 from aecore.io.mnist import load_mnist, parse_idx
 from aecore.io.uploads import MAX_UPLOAD_BYTES, load_upload
-from aecore.io.weights import MAX_WEIGHTS_BYTES, WeightsError, load_weights, read_header, save_weights
 from aecore.models import ModelConfig, build_model
 from aecore.models.vae import VAE
 from aecore.noise import corrupt
 from aecore.penalties import make_penalty
+from aecore.store.export import config_from_json, script_for
+from aecore.store.weights import MAX_WEIGHTS_BYTES, WeightsError, load_weights, read_header, save_weights
 from tests.test_i18n import OTHER_LANGS, REF, ROOT, load_raw
 from tests.test_io_uploads import _npy_header
 from ui.i18n import error_message

@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from numpy.lib import format as npformat
 
-from aecore.data import MAX_FEATURES, MAX_ROWS, DataError
+from aecore.data import MAX_FEATURES, MAX_ROWS
+from aecore.errors import DataError
 from aecore.io.uploads import MAX_UPLOAD_BYTES, UploadedData, load_upload
 
 FAST = settings(

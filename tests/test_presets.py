@@ -11,10 +11,10 @@ import torch
 
 from aecore import presets
 from aecore.experiments import Result, get
-from aecore.io import export, resultfile
 from aecore.models import ModelConfig, build_model
+from aecore.models.sae import SparseAutoencoder
 from aecore.models.unet import UNet
-from aecore.sae import SparseAutoencoder
+from aecore.store import export, resultfile
 from tests.apptest_utils import is_training, no_errors, open_page
 from ui.i18n import translate
 from ui.nav import PAGES

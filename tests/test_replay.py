@@ -9,8 +9,8 @@ from aecore import replay
 from aecore.experiments import get
 from aecore.experiments.intro import AUTOENCODER, IntroConfig
 from aecore.experiments.pca import DEEP_AE, LINEAR_AE, PCAConfig
-from aecore.io.weights import WeightsError, save_weights
 from aecore.models import ModelConfig, build_model
+from aecore.store.weights import WeightsError, save_weights
 
 
 @pytest.fixture(scope="module")

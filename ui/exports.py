@@ -2,7 +2,7 @@
 
 Config as JSON, a runnable script that reproduces the experiment with aecore, the
 metrics as CSV, and each trained model's weights as safetensors (loadable back with
-``aecore.io.weights.load_weights``, validated against the architecture). Figures export
+``aecore.store.weights.load_weights``, validated against the architecture). Figures export
 from each chart's own toolbar (camera icon: PNG).
 """
 
@@ -14,7 +14,7 @@ import streamlit as st
 
 from aecore import replay
 from aecore.experiments import get as get_experiment
-from aecore.io import export, weights
+from aecore.store import export, weights
 from ui.i18n import error_text, stage_label, t
 from ui.safe import md
 

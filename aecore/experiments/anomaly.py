@@ -18,8 +18,7 @@ from aecore.config import Config, ConfigError, param
 from aecore.data import load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
-from aecore.sae import roc_auc, roc_curve_points
-from aecore.theory import pca_fit
+from aecore.theory import pca_fit, roc_auc, roc_curve_points
 from aecore.train import ProgressFn, TrainConfig, predict
 
 # Stage ids (labels: assets/locales/<lang>/stages.toml).

@@ -2,7 +2,7 @@
 
 A scaled-down version of the SAEs trained on vision-transformer activations: a small MLP
 classifier x → a = ReLU(W₁x + b₁) → logits = W₂a + b₂ learns the digits; an SAE with
-``expansion`` × d features (``aecore.sae``, top-k or L1) is trained on its activations a.
+``expansion`` × d features (``aecore.models.sae``, top-k or L1) is trained on its activations a.
 Reported: explained variance 1 − Σ‖a − â‖² / Σ‖a − ā‖² on held-out digits, L0 (mean
 active features per input), the dead fraction (features that never fire on any digit),
 and per feature its top-activating digits, activation histogram and logit effect W₂ d_j.
@@ -21,7 +21,7 @@ from aecore.config import Config, ConfigError, param
 from aecore.data import load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models.base import reset_parameters
-from aecore.sae import SparseAutoencoder, dead_fraction, explained_variance, feature_stats, l0
+from aecore.models.sae import SparseAutoencoder, dead_fraction, explained_variance, feature_stats, l0
 from aecore.train import ProgressFn, TrainConfig, predict
 
 # Stage ids (labels: assets/locales/<lang>/stages.toml).
