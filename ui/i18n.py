@@ -18,13 +18,13 @@ DEFAULT_LANG = "en"
 LANG_NAMES = {"en": "English", "pt": "Português (Brasil)", "es": "Español"}
 
 
-def _flatten(prefix: str, table: dict, out: dict[str, str]) -> None:
+def flatten(table: dict, prefix: str = "") -> dict[str, object]:
+    """Nested TOML tables as dotted keys (``{"a": {"b": 1}}`` -> ``{"a.b": 1}``), values as read."""
+    out: dict[str, object] = {}
     for key, value in table.items():
         full = f"{prefix}.{key}" if prefix else key
-        if isinstance(value, dict):
-            _flatten(full, value, out)
-        else:
-            out[full] = str(value)
+        out |= flatten(value, full) if isinstance(value, dict) else {full: value}
+    return out
 
 
 @lru_cache(maxsize=8)
@@ -34,7 +34,8 @@ def catalog(lang: str) -> dict[str, str]:
     folder = LOCALES / lang
     for path in sorted(folder.glob("*.toml")):
         with path.open("rb") as fh:
-            _flatten("" if path.stem == "common" else path.stem, tomllib.load(fh), out)
+            table = tomllib.load(fh)
+        out.update((k, str(v)) for k, v in flatten(table, "" if path.stem == "common" else path.stem).items())
     return out
 
 
