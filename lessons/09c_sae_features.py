@@ -9,7 +9,7 @@ from aecore.experiments import get
 from aecore.experiments.sae_features import SAEConfig, feature_column
 from aecore.figures import applications as fig
 from aecore.figures.common import image_grid
-from aecore.sae import SparseAutoencoder
+from aecore.models.sae import SparseAutoencoder
 from ui import sidebar
 from ui.i18n import current_lang, t
 from ui.kit import chart, claims_box, code_expander, labels, metric_row, num, on_sidebar_data, prose

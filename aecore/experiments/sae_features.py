@@ -3,7 +3,7 @@
 A scaled-down version of the SAE that Stevens et al. (2025) trained on a vision transformer
 (CLIP ViT-B/16, layer 11, 768 → 24 576 features): a small MLP classifier
 x → a = ReLU(W₁x + b₁) → logits = W₂a + b₂ learns the classes of the chosen image data; an SAE
-with m = ``expansion`` × d features (``aecore.sae``, top-k or L1) is trained on its activations a.
+with m = ``expansion`` × d features (``aecore.models.sae``, top-k or L1) is trained on its activations a.
 Reported: explained variance 1 − Σ‖a − â‖² / Σ‖a − ā‖² on held-out images, L0 (mean active
 features per input), the dead fraction, and the class selectivity (Morcos et al. 2018,
 ``aecore.selectivity``) of the features against that of the classifier's own neurons and of
@@ -24,9 +24,12 @@ from aecore.config import Config, ConfigError, param
 from aecore.data import class_labels, image_dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker, epochs_for
 from aecore.models.base import reset_parameters
-from aecore.sae import SparseAutoencoder, dead_fraction, explained_variance, feature_stats, l0
+from aecore.models.sae import SparseAutoencoder, dead_fraction, explained_variance, feature_stats, l0
 from aecore.selectivity import mean_selectivity
-from aecore.train import ProgressFn, TrainConfig, fit, predict
+from aecore.train import ProgressFn, TrainConfig, predict
+
+# Stage ids (labels: assets/locales/<lang>/stages.toml).
+CLASSIFIER, SAE = "classifier", "sae"
 
 BATCH, TEST_SHARE, MAX_DICT = 128, 0.2, 4096
 # Seconds per step on one quiet core, measured on digits28 (aecore.cost reads ``cost``): a
@@ -85,7 +88,7 @@ def _classifier(cfg: SAEConfig, X, y, n_classes, tr, gen, track: Tracker) -> nn.
     epochs = epochs_for(cfg.clf_steps, len(tr), BATCH)
     train = TrainConfig(epochs=epochs, batch_size=BATCH, lr=3e-3, seed=cfg.seed)
     target = y[tr].astype(np.float32)
-    fit(clf, X[tr], train, target=target, loss_fn=classifier_loss, on_progress=track, stage="classifier")
+    track.fit(clf, X[tr], train, target=target, loss_fn=classifier_loss, stage=CLASSIFIER)
     return clf
 
 
@@ -140,7 +143,7 @@ def run(cfg: SAEConfig, on_progress: ProgressFn | None = None) -> Result:
     sae = _sae(cfg, acts, tr, gen)
     z0, recon0 = predict(sae.encode, acts), predict(sae, acts)  # the same SAE before training
     train = TrainConfig(epochs=epochs_for(cfg.sae_steps, len(tr), BATCH), batch_size=BATCH, lr=3e-3, seed=cfg.seed)
-    fit(sae, acts[tr], train, loss_fn=sae_loss, on_progress=track, stage="sae")
+    track.fit(sae, acts[tr], train, loss_fn=sae_loss, stage=SAE)
     z, recon = predict(sae.encode, acts), predict(sae, acts)  # (n, m), (n, d)
     dirs = sae.decoder_directions().detach().cpu().numpy()  # (d, m)
     head = clf[2].weight.detach().cpu().numpy()  # (C, d)
@@ -181,6 +184,7 @@ EXPERIMENTS = [
         "Sparse autoencoder features of a classifier",
         budget_s=60,
         cost=cost,
+        stages=(CLASSIFIER, SAE),
         claims=(
             Claim("faithful", "explained_variance ≥ 0.8", lambda m: m["explained_variance"] >= 0.8),
             Claim(

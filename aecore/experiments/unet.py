@@ -24,7 +24,11 @@ from aecore.config import Config, param
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models.unet import UNet, bce_dice_loss, copy_loss, init_unet, pooled_iou
 from aecore.shapes import make_segmentation
-from aecore.train import ProgressFn, TrainConfig, as_tensor, fit, predict
+from aecore.train import ProgressFn, TrainConfig, as_tensor, predict
+
+# Stage ids (labels: assets/locales/<lang>/stages.toml).
+SYNTHETIC, UNET, UNET_NO_SKIPS = "synthetic_images", "unet", "unet_no_skips"
+COPY_SKIPS, COPY_NO_SKIPS = "copy_skips", "copy_no_skips"
 
 N_SHOW = 6  # test images shown with their predictions
 
@@ -45,13 +49,12 @@ class UNetConfig(Config):
 
 def _train(cfg: UNetConfig, skips: bool, X, Y, track: Tracker, stage: str, copy: bool = False) -> UNet:
     model = init_unet(UNet(cfg.width, depth=2, skips=skips), torch.Generator().manual_seed(cfg.seed))
-    fit(
+    track.fit(
         model,
         X,
         TrainConfig(epochs=cfg.copy_epochs if copy else cfg.epochs, batch_size=32, lr=cfg.lr, seed=cfg.seed),
         target=X if copy else Y,
         loss_fn=copy_loss if copy else bce_dice_loss,
-        on_progress=track,
         stage=stage,
     )
     return model
@@ -62,7 +65,7 @@ def copy_check(cfg: UNetConfig, Xtr, Xte, track: Tracker) -> dict[str, float]:
     constant image (the per-pixel training mean) as the scale."""
     out = {"copy_mse_mean": float(((Xte - Xtr.mean(0)) ** 2).mean())}
     for skips, key in ((True, "copy_mse_skip"), (False, "copy_mse_noskip")):
-        model = _train(cfg, skips, Xtr, None, track, "copy_skips" if skips else "copy_no_skips", copy=True)
+        model = _train(cfg, skips, Xtr, None, track, COPY_SKIPS if skips else COPY_NO_SKIPS, copy=True)
         out[key] = float(((predict(model, Xte) - Xte) ** 2).mean())
     return out
 
@@ -76,14 +79,14 @@ def _maps(model: UNet, x: np.ndarray) -> dict[str, np.ndarray]:
 
 def run(cfg: UNetConfig, on_progress: ProgressFn | None = None) -> Result:
     track = Tracker(on_progress)
-    track.step("drawing the synthetic images")
+    track.step(SYNTHETIC)
     X, Y, _ = make_segmentation(
         cfg.n_train + cfg.n_test, cfg.image_size, cfg.seed, clutter=cfg.clutter, noise=cfg.noise
     )
     Xtr, Ytr, Xte, Yte = X[: cfg.n_train], Y[: cfg.n_train], X[cfg.n_train :], Y[cfg.n_train :]
     models = {
-        "U-Net": _train(cfg, True, Xtr, Ytr, track, "unet"),
-        "no skips": _train(cfg, False, Xtr, Ytr, track, "unet_no_skips"),
+        "U-Net": _train(cfg, True, Xtr, Ytr, track, UNET),
+        "no skips": _train(cfg, False, Xtr, Ytr, track, UNET_NO_SKIPS),
     }
     logits = {k: predict(m, Xte) for k, m in models.items()}
     truth = Yte > 0.5
@@ -113,6 +116,7 @@ EXPERIMENTS = [
         run,
         "U-Net segmentation, with and without skips",
         budget_s=90,
+        stages=(SYNTHETIC, UNET, UNET_NO_SKIPS, COPY_SKIPS, COPY_NO_SKIPS),
         claims=(
             Claim("segments_well", "iou_skip ≥ 0.85", lambda m: m["iou_skip"] >= 0.85),
             Claim("skips_help", "iou_skip > iou_noskip", lambda m: m["iou_skip"] > m["iou_noskip"]),
