@@ -7,8 +7,16 @@ import plotly.graph_objects as go
 from aecore.figures.common import METHOD_COLORS, base_layout
 
 
+def _arrows(fig: go.Figure) -> None:
+    """x → encoder and decoder → x̂."""
+    ref = dict(xref="x", yref="y", axref="x", ayref="y")  # arrow ends in data coordinates
+    for x0, x1 in [(0.7, 1.0), (6.0, 6.3)]:
+        fig.add_annotation(x=x1, y=0, ax=x0, ay=0, showarrow=True, arrowhead=3, arrowwidth=2, text="", **ref)
+
+
 def autoencoder_diagram(labels: dict[str, str]) -> go.Figure:
-    """Encoder and decoder as trapezoids around a narrow code; labels are translated."""
+    """Encoder and decoder as trapezoids around the code (drawn smaller than the input, the
+    undercomplete case; the caption says it may also be as large or larger); labels are translated."""
     fig = go.Figure()
     shapes = [  # (x0, x1, half-height left, half-height right, colour)
         (1.0, 3.0, 1.6, 0.5, METHOD_COLORS["ae"]),
@@ -48,21 +56,7 @@ def autoencoder_diagram(labels: dict[str, str]) -> go.Figure:
     ]:
         color = "white" if key in ("encoder", "decoder") else "#222222"
         fig.add_annotation(x=x, y=y, text=labels[key], showarrow=False, font=dict(size=size, color=color))
-    for x0, x1 in [(0.7, 1.0), (6.0, 6.3)]:
-        fig.add_annotation(
-            x=x1,
-            y=0,
-            ax=x0,
-            ay=0,
-            xref="x",
-            yref="y",
-            axref="x",
-            ayref="y",
-            showarrow=True,
-            arrowhead=3,
-            arrowwidth=2,
-            text="",
-        )
+    _arrows(fig)
     fig.update_xaxes(visible=False, range=[0, 7])
     fig.update_yaxes(visible=False, range=[-2.5, 2.0])
     fig = base_layout(fig, height=300, showlegend=False)
