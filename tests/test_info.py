@@ -95,7 +95,7 @@ def test_huffman_code_is_within_one_bit_of_the_entropy(w):
         return
     p = info.normalize(w)
     lengths, L, H = info.huffman_lengths(p), info.mean_code_length(p), info.entropy(p, 2.0)
-    assert H - 1e-12 <= L < H + 1
+    assert H - 1e-12 <= L < H + 1 + 1e-12  # strict in exact arithmetic; H + 1 may round to 1.0
     used = p > 0
     assert np.sum(2.0 ** -lengths[used]) <= 1 + 1e-12 if used.sum() > 1 else lengths[used].sum() == 0
 
