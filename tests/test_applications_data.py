@@ -1,5 +1,5 @@
 """Lessons 9b/9c on the sidebar's data: labels required, normal classes checked against the
-data, step budgets that do not grow with the data, and the claims on the 28×28 stand-in."""
+data, step budgets that do not grow with the data (the claims on the 28×28 stand-in: tests/test_claims.py)."""
 
 from __future__ import annotations
 
@@ -45,12 +45,3 @@ def test_step_budgets_do_not_grow_with_the_data(rows):
     steps = epochs_for(2200, rows, 128) * per_epoch
     assert abs(steps - 2200) <= per_epoch / 2 + 1
     assert epochs_for(10, 100_000, 128) == 1  # at least one pass
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("name", ["anomaly", "sae_features"])
-def test_default_claims_hold_on_the_28x28_stand_in(name):
-    exp = get(name)
-    res = exp.run(exp.config_cls(dataset="digits28"), None)
-    assert all(exp.check_claims(res.metrics).values()), res.metrics
-    assert res.arrays["image_shape"] == (28, 28)
