@@ -142,7 +142,8 @@ def steps_up(losses: list[float]) -> int:
 
 def surface(X: np.ndarray, y: np.ndarray, path: np.ndarray, n: int = 61) -> dict[str, np.ndarray]:
     """The neuron's loss on a (w₁, w₂) grid around its path, and −∇L on a coarse grid."""
-    lo, hi = path.min(0) - 1.5, path.max(0) + 1.5
+    centre, half = (path.min(0) + path.max(0)) / 2, np.ptp(path, 0).max() / 2 + 1.5  # a square box
+    lo, hi = centre - half, centre + half
     w1, w2 = np.linspace(lo[0], hi[0], n), np.linspace(lo[1], hi[1], n)
     a1, a2 = (g.ravel() for g in np.meshgrid(w1[::6], w2[::6]))
     arrows = np.column_stack([a1, a2])
@@ -203,6 +204,7 @@ def run(cfg: NeuralConfig, on_progress=None) -> Result:
         "surface": surface(X, y, path),
         "fits": fits,
         "widths": np.array(widths),
+        "n_test": N_TEST,
         "errors": np.array([errors[w] for w in widths]),
     }
     return track.result(metrics, arrays=arrays, models={NETWORK: net})

@@ -16,9 +16,7 @@ MODEL_COLORS = {"undercomplete": SEQ[0], "overcomplete": SEQ[1], "mean": METHOD_
 
 
 def _bar(x: list[str], y: list[float], name: str, color: str, digits: int = 3) -> go.Bar:
-    return go.Bar(
-        x=x, y=y, name=name, marker_color=color, text=[f"{v:.{digits}g}" for v in y], textposition="outside"
-    )
+    return go.Bar(x=x, y=y, name=name, marker_color=color, text=[f"{v:.{digits}g}" for v in y], textposition="outside")
 
 
 def error_bars(metrics: dict[str, float], names: dict[str, str]) -> go.Figure:

@@ -75,7 +75,12 @@ def decision_figure(regions: dict, X: np.ndarray, y: np.ndarray, w_neuron: np.nd
         )
     fig.update_xaxes(title=names["x1"], range=[g1[0], g1[-1]], constrain="domain")
     fig.update_yaxes(title=names["x2"], range=[g2[0], g2[-1]], scaleanchor="x", constrain="domain")
-    return base_layout(fig, names["title"], height=440)
+    return _legend_below(base_layout(fig, names["title"], height=470))
+
+
+def _legend_below(fig: go.Figure) -> go.Figure:
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.16, x=0), margin=dict(b=20))
+    return fig
 
 
 def surface_figure(s: dict, names: dict) -> go.Figure:
@@ -118,7 +123,7 @@ def surface_figure(s: dict, names: dict) -> go.Figure:
         )
     fig.update_xaxes(title=names["w1"], range=[w1[0], w1[-1]], constrain="domain")
     fig.update_yaxes(title=names["w2"], range=[w2[0], w2[-1]], scaleanchor="x", constrain="domain")
-    return base_layout(fig, names["title"], height=440)
+    return _legend_below(base_layout(fig, names["title"], height=470))
 
 
 def approximation_figure(fits: dict, widths: np.ndarray, errors: np.ndarray, names: dict) -> go.Figure:
@@ -160,7 +165,7 @@ def approximation_figure(fits: dict, widths: np.ndarray, errors: np.ndarray, nam
     )
     fig.update_xaxes(title_text="x", row=1, col=1)
     fig.update_xaxes(title_text=names["x_width"], type="log", tickvals=widths, row=1, col=2)
-    fig.update_yaxes(title_text=names["y_error"], type="log", row=1, col=2)
+    fig.update_yaxes(title_text=names["y_error"], type="log", dtick=1, row=1, col=2)
     fig = base_layout(fig, "", height=400)
     fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.18, x=0), margin=dict(t=40, b=20))
     return fig
