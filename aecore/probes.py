@@ -30,11 +30,12 @@ PERTURBATION_RMS = 0.05  # per feature; small enough that every model here is ne
 
 
 def data_directions(pca: PCAFit, kept: float = VARIANCE_KEPT) -> int:
-    """The number r of principal directions that hold ``kept`` of the training variance."""
+    """The number r of principal directions that hold ``kept`` of the training variance
+    (at most D − 1, so that some direction is always left outside)."""
     total = pca.eigvals.sum()
     if total <= 0:
         return 0
-    return int(min(np.searchsorted(np.cumsum(pca.eigvals) / total, kept) + 1, pca.eigvals.size))
+    return int(min(np.searchsorted(np.cumsum(pca.eigvals) / total, kept) + 1, pca.eigvals.size - 1))
 
 
 def copy_share(model: Callable, X: np.ndarray, basis: np.ndarray, seed: int, rms: float = PERTURBATION_RMS) -> float:
@@ -79,3 +80,13 @@ def purity(acts: np.ndarray, labels: np.ndarray, top: int = 20) -> float:
     best = np.argsort(-acts[:, alive], axis=0)[:top]  # (top, live units)
     counts = [np.bincount(labels[best[:, j]]).max() for j in range(best.shape[1])]
     return float(np.mean(counts) / min(top, len(labels)))
+
+
+def hierarchy(encoder: nn.Sequential, X: np.ndarray, y: np.ndarray) -> tuple[dict, list[np.ndarray]]:
+    """Per encoder layer: the label purity of its units' top inputs (when there are
+    labels), and what its 8 most variable units respond to (mean top-16 inputs)."""
+    acts = layer_activations(encoder, X)
+    metrics = {}
+    if len(np.unique(y)) > 1:
+        metrics = {f"purity_layer_{i + 1}": purity(a, y) for i, a in enumerate(acts)}
+    return metrics, [top_inputs(a, X) for a in acts]

@@ -60,7 +60,6 @@ class CapacityConfig(Config):
     n_noise: int = param(500, "uniform-noise test images, never seen in training", lo=10, hi=5000)
     sweep: bool = param(True, "also train code sizes 2 … 128 to draw error against k")
     pretrain: bool = param(False, "greedy layer-wise pretraining of the undercomplete model (needs depth ≥ 1)")
-    memorise: bool = param(True, "train a deep, wide two-number-code model on a few images (memorisation)")
     few_rows: int = param(32, "training images of the memorising model", lo=4, hi=2000)
     few_width: int = param(256, "width of the memorising model's two hidden layers", lo=2, hi=1024)
     seed: int = param(0, "seed of the split, weights, batch order and noise images", lo=0, hi=2**31 - 1)
@@ -145,13 +144,13 @@ def check_sizes(cfg: CapacityConfig, D: int) -> None:
 def error_metrics(models: dict, sets: dict[str, np.ndarray], mean: np.ndarray) -> tuple[dict, dict]:
     """MSE of every model on every set ("data" = training rows), and of predicting the
     training mean; the reconstructions of the first rows of each set for the figures."""
-    metrics, recon = {}, {}
+    metrics, recon = {}, {name: {} for name in models}
     for part, A in sets.items():
         metrics[f"mean_{part}_mse"] = mse(A, np.broadcast_to(mean, A.shape))
         for name, model in models.items():
             out = predict(model, A)
             metrics[f"{name}_{part}_mse"] = mse(A, out)
-            recon[(name, part)] = out[:10]
+            recon[name][part] = out[:10]
     return metrics, recon
 
 
@@ -189,16 +188,6 @@ def memorisation(cfg: CapacityConfig, X: np.ndarray, X_held: np.ndarray, track: 
     return metrics, model
 
 
-def hierarchy(model: Autoencoder, X: np.ndarray, y: np.ndarray) -> tuple[dict, list[np.ndarray]]:
-    """Per encoder layer: the label purity of its units' top inputs (when there are
-    labels), and what its 8 most variable units respond to (mean top-16 inputs)."""
-    acts = probes.layer_activations(model.encoder, X)
-    metrics = {}
-    if len(np.unique(y)) > 1:
-        metrics = {f"purity_layer_{i + 1}": probes.purity(a, y) for i, a in enumerate(acts)}
-    return metrics, [probes.top_inputs(a, X) for a in acts]
-
-
 def code_sweep(cfg, X, noise, track, done: dict[int, tuple[float, float]]) -> dict[int, tuple[float, float]]:
     """(training MSE, noise MSE) against the code size k: the two main models plus SWEEP_KS."""
     sweep = dict(done)
@@ -228,18 +217,18 @@ def run(cfg: CapacityConfig, on_progress=None) -> Result:
         "over_latent_used": k_over,
         "epochs_used": auto_epochs(cfg, len(X)),
         "train_rows": len(X),
+        "heldout_rows": len(X_held),
     }
     done = {
         k: (metrics[f"{n}_data_mse"], metrics[f"{n}_noise_mse"])
         for n, k in (("undercomplete", cfg.under_latent), ("overcomplete", k_over))
     }
     sweep = code_sweep(cfg, X, noise, track, done)
-    if cfg.memorise:
-        mem, models["memorise"] = memorisation(cfg, X, X_held, track)
-        metrics |= mem
+    mem, models["memorise"] = memorisation(cfg, X, X_held, track)
+    metrics |= mem
     features = []
     if cfg.depth >= 1:
-        hier, features = hierarchy(models["undercomplete"], X, y)
+        hier, features = probes.hierarchy(models["undercomplete"].encoder, X, y)
         metrics |= hier
     if cfg.pretrain and cfg.depth >= 1:
         models["greedy"], metrics["greedy_stacked_data_mse"] = greedy(cfg, X, cfg.under_latent, track)

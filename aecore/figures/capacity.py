@@ -36,13 +36,15 @@ def error_bars(metrics: dict[str, float], names: dict[str, str]) -> go.Figure:
 def copy_bars(metrics: dict[str, float], names: dict[str, str]) -> go.Figure:
     """Share of a small change passed through, inside and outside the data's directions."""
     parts = [("copy_share", names["inside"]), ("copy_share_rest", names["outside"])]
-    fig = go.Figure()
+    fig, lowest = go.Figure(), -0.4
     for m in ("undercomplete", "overcomplete"):
         keys = [(f"{m}_{k}", label) for k, label in parts if f"{m}_{k}" in metrics]
-        fig.add_trace(_bar([lab for _, lab in keys], [metrics[k] for k, _ in keys], names[m], MODEL_COLORS[m], 2))
+        values = [metrics[k] for k, _ in keys]
+        lowest = min(lowest, *values)
+        fig.add_trace(_bar([lab for _, lab in keys], values, names[m], MODEL_COLORS[m], 2))
     fig.add_hline(y=1.0, line=dict(dash="dash", color=METHOD_COLORS["ref"]))
     fig.add_hline(y=0.0, line=dict(color="#999999", width=1))
-    fig.update_yaxes(title=names["share"], range=[min(-0.5, *(t.y.min() - 0.1 for t in fig.data)), 1.15])
+    fig.update_yaxes(title=names["share"], range=[lowest - 0.15, 1.15])
     return base_layout(fig, names["title"], height=380, barmode="group")
 
 
