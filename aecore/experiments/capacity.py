@@ -267,7 +267,7 @@ EXPERIMENTS = [
             ),
             Claim(
                 "copies_data_directions_only",
-                "overcomplete_copy_share_rest < overcomplete_copy_share: it copies less where the data never varied",
+                "overcomplete_copy_share_rest < overcomplete_copy_share: it copies less where the data barely varied",
                 lambda m: m["overcomplete_copy_share_rest"] < m["overcomplete_copy_share"],
             ),
             Claim(

@@ -7,6 +7,8 @@ Pure builders: metric dicts or NumPy arrays and translated label dicts in, plotl
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -19,6 +21,11 @@ def _bar(x: list[str], y: list[float], name: str, color: str, digits: int = 3) -
     return go.Bar(x=x, y=y, name=name, marker_color=color, text=[f"{v:.{digits}g}" for v in y], textposition="outside")
 
 
+def _wrap(text: str, width: int = 26) -> str:
+    """Break a long category label into lines (plotly does not wrap axis labels)."""
+    return "<br>".join(textwrap.wrap(text, width))
+
+
 def error_bars(metrics: dict[str, float], names: dict[str, str]) -> go.Figure:
     """MSE on training images, held-out images and uniform noise for the undercomplete
     model, the overcomplete model and the predict-the-mean baseline (log scale)."""
@@ -29,13 +36,13 @@ def error_bars(metrics: dict[str, float], names: dict[str, str]) -> go.Figure:
             for m in ("undercomplete", "overcomplete", "mean")
         ]
     )
-    fig.update_yaxes(title=names["mse"], type="log")
+    fig.update_yaxes(title=names["mse"], type="log", dtick=1)
     return base_layout(fig, names["title"], height=380, barmode="group")
 
 
 def copy_bars(metrics: dict[str, float], names: dict[str, str]) -> go.Figure:
     """Share of a small change passed through, inside and outside the data's directions."""
-    parts = [("copy_share", names["inside"]), ("copy_share_rest", names["outside"])]
+    parts = [("copy_share", _wrap(names["inside"])), ("copy_share_rest", _wrap(names["outside"]))]
     fig, lowest = go.Figure(), -0.4
     for m in ("undercomplete", "overcomplete"):
         keys = [(f"{m}_{k}", label) for k, label in parts if f"{m}_{k}" in metrics]
@@ -63,7 +70,7 @@ def sweep_figure(sweep: dict[int, tuple[float, float]], input_dim: int, names: d
             )
         )
     fig.add_vline(
-        x=input_dim,
+        x=np.log10(input_dim),  # shapes on a log axis take log10 coordinates
         line=dict(dash="dash", color=METHOD_COLORS["ref"]),
         annotation_text=names["d_line"],
         annotation_position="top left",
@@ -76,11 +83,11 @@ def sweep_figure(sweep: dict[int, tuple[float, float]], input_dim: int, names: d
 def memorise_bars(metrics: dict[str, float], names: dict[str, str]) -> go.Figure:
     """Training against held-out MSE of the memorising network and of PCA on the same rows."""
     x = [names["train"], names["heldout"]]
-    series = (("memorise", names["network"], SEQ[5]), ("memorise_pca", names["pca"], METHOD_COLORS["pca"]))
+    series = (("memorise", names["network"], SEQ[3]), ("memorise_pca", names["pca"], METHOD_COLORS["pca"]))
     fig = go.Figure(
         [_bar(x, [metrics[f"{key}_train_mse"], metrics[f"{key}_heldout_mse"]], n, c) for key, n, c in series]
     )
-    fig.update_yaxes(title=names["mse"], type="log")
+    fig.update_yaxes(title=names["mse"], type="log", dtick=1)
     return base_layout(fig, names["title"], height=360, barmode="group")
 
 
