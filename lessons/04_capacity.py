@@ -76,7 +76,7 @@ if res is not None:
     st.subheader(t("capacity.copy_heading"))
     prose(t("capacity.copy_explain"))
     st.latex(
-        r"\text{share} = 1-\frac{\sum_i\lVert r(x_i+\delta_i)-r(x_i)-\delta_i\rVert^2}{\sum_i\lVert\delta_i\rVert^2},"
+        r"s = 1-\frac{\sum_i\lVert r(x_i+\delta_i)-r(x_i)-\delta_i\rVert^2}{\sum_i\lVert\delta_i\rVert^2},"
         r"\qquad r = g_\phi\circ f_\theta"
     )
     left, right = st.columns(2)

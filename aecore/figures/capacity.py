@@ -69,11 +69,18 @@ def sweep_figure(sweep: dict[int, tuple[float, float]], input_dim: int, names: d
                 line=dict(color=SEQ[i + 2], width=3),
             )
         )
-    fig.add_vline(
-        x=np.log10(input_dim),  # shapes on a log axis take log10 coordinates
-        line=dict(dash="dash", color=METHOD_COLORS["ref"]),
-        annotation_text=names["d_line"],
-        annotation_position="top left",
+    values = [v for k in ks for v in sweep[k]]
+    fig.add_trace(  # k = D as a trace: shapes and their labels disagree about log axes
+        go.Scatter(
+            x=[input_dim, input_dim],
+            y=[min(values), max(values)],
+            mode="lines+text",
+            text=["", names["d_line"]],
+            textposition="top left",
+            name=names["d_line"],
+            showlegend=False,
+            line=dict(dash="dash", color=METHOD_COLORS["ref"], width=2),
+        )
     )
     fig.update_xaxes(title=names["x"], type="log")
     fig.update_yaxes(title=names["mse"], type="log")
