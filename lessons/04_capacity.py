@@ -9,7 +9,7 @@ from aecore.experiments import capacity, get
 from aecore.experiments.capacity import CapacityConfig
 from aecore.figures import capacity as fc
 from aecore.figures.common import image_grid
-from ui.i18n import current_lang, t
+from ui.i18n import current_lang, stage_labels, t
 from ui.kit import chart, claims_box, code_expander, labels, loss_chart, metric_row, num, on_sidebar_data, prose
 from ui.panel import training_panel
 from ui.widgets import option_label, settings_form
@@ -61,7 +61,8 @@ if res is not None:
     claims_box(LESSON, exp, m)
     for key in (k for k, ok in claims.items() if not ok):
         if key == "overcomplete_copies":
-            key += "_bottleneck" if cfg.depth >= 1 and cfg.width < m["input_dim"] else "_training"
+            narrow = cfg.depth >= 1 and cfg.width < m["input_dim"]
+            key += "_bottleneck" if narrow else "_sigmoid" if cfg.output == "sigmoid" else "_training"
         st.info(say(f"fails.{key}"), icon=":material/help:")
     names = {x: say(f"fig.{x}") for x in ("undercomplete", "overcomplete")}
     names |= labels("capacity.fig", "mean", "data", "heldout", "noise", "mse", title="bars")
@@ -136,7 +137,8 @@ if res is not None:
         greedy = labels("capacity.greedy", greedy_stacked_data_mse="stacked", greedy_data_mse="finetuned")
         greedy |= labels("capacity.greedy", undercomplete_data_mse="end_to_end")
         metric_row(LESSON, m, list(greedy), 3, names=greedy)
-        curves = {k: v for k, v in res.histories.items() if k.startswith(("greedy", "undercomplete"))}
+        shown = (capacity.GREEDY_LAYER, capacity.GREEDY_FINETUNE, capacity.UNDERCOMPLETE)
+        curves = stage_labels({k: v for k, v in res.histories.items() if k.partition(":")[0] in shown})
         better = m["greedy_data_mse"] < m["undercomplete_data_mse"]
         caption = t(
             "capacity.greedy.summary_" + ("better" if better else "worse"),

@@ -198,18 +198,6 @@ def test_contractive_metric_names_on_a_short_run():
     assert 0 <= m["tangent_alignment"] <= 1 and m["anisotropy_ae"] >= 1
 
 
-# --- the lessons' claims, at the default settings (minutes on a loaded 2-core CPU) ---
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("name", ["capacity", "sparse", "contractive"])
-def test_default_claims_hold(name):
-    exp = get(name)
-    res = exp.run(exp.config_cls(), None)
-    checks = exp.check_claims(res.metrics)
-    assert checks and all(checks.values()), (checks, res.metrics)
-
-
 @pytest.mark.slow
 def test_sigmoid_output_hides_the_copying():
     """Measured note of LESSONS.md: with a sigmoid output the noise ratio is closer to 1."""

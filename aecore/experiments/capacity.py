@@ -30,7 +30,7 @@ from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.models.base import Autoencoder
 from aecore.theory import mse, pca_fit
-from aecore.train import TrainConfig, fit, predict
+from aecore.train import TrainConfig, predict
 
 # Stage ids (labels: assets/locales/<lang>/stages.toml), each with a parameter:
 # ":k=<code size>", or ":<layer>" for GREEDY_LAYER.
@@ -91,7 +91,7 @@ def train_config(cfg: CapacityConfig, n: int) -> TrainConfig:
 
 def end_to_end(cfg: CapacityConfig, X: np.ndarray, k: int, track: Tracker, stage: str) -> Autoencoder:
     model = build_model(model_config(cfg, X.shape[1], k), seed=cfg.seed)
-    fit(model, X, train_config(cfg, len(X)), on_progress=track, stage=stage)
+    track.fit(model, X, train_config(cfg, len(X)), stage=stage)
     return model
 
 
@@ -108,13 +108,13 @@ def greedy(cfg: CapacityConfig, X: np.ndarray, k: int, track: Tracker) -> tuple[
             ModelConfig(input_dim=a, hidden=(), latent_dim=b, latent_activation=cfg.activation, output=out),
             seed=cfg.seed + i,
         )
-        fit(stage_model, codes, train_config(cfg, len(X)), on_progress=track, stage=f"{GREEDY_LAYER}:{i + 1}")
+        track.fit(stage_model, codes, train_config(cfg, len(X)), stage=f"{GREEDY_LAYER}:{i + 1}")
         with torch.no_grad():
             enc[i].load_state_dict(stage_model.encoder[0].state_dict())
             dec[i].load_state_dict(stage_model.decoder[0].state_dict())
         codes = predict(stage_model.encode, codes)
     stacked_mse = mse(X, predict(full, X))
-    fit(full, X, train_config(cfg, len(X)), on_progress=track, stage=GREEDY_FINETUNE)
+    track.fit(full, X, train_config(cfg, len(X)), stage=GREEDY_FINETUNE)
     return full, stacked_mse
 
 
@@ -177,7 +177,7 @@ def memorisation(cfg: CapacityConfig, X: np.ndarray, X_held: np.ndarray, track: 
         input_dim=X.shape[1], hidden=(cfg.few_width,) * 2, latent_dim=FEW_CODE, activation=cfg.activation
     )
     model = build_model(spec, seed=cfg.seed)
-    fit(model, few, TrainConfig(epochs=FEW_EPOCHS, lr=cfg.lr, seed=cfg.seed), on_progress=track, stage=MEMORISE)
+    track.fit(model, few, TrainConfig(epochs=FEW_EPOCHS, lr=cfg.lr, seed=cfg.seed), stage=MEMORISE)
     pca = pca_fit(few)
     metrics = {
         "memorise_train_mse": mse(few, predict(model, few)),
@@ -259,6 +259,7 @@ EXPERIMENTS = [
         "Architecture: depth, width, under- and overcomplete",
         budget_s=30,
         views=({}, {"depth": 2, "pretrain": True}),
+        stages=(UNDERCOMPLETE, OVERCOMPLETE, SWEEP, GREEDY_LAYER, GREEDY_FINETUNE, MEMORISE),
         claims=(
             Claim(
                 "overcomplete_copies",
