@@ -12,6 +12,7 @@ from ui.derivation import Step, derivation
 from ui.i18n import t
 from ui.kit import chart, claims_box, code_expander, labels, loss_chart, metric_row, num, prose
 from ui.panel import training_panel
+from ui.references import sources
 from ui.widgets import settings_form
 
 LESSON = "neural"
@@ -118,3 +119,4 @@ if res is not None:
         }
         loss_chart(curves, "neural.loss")
     prose(t("neural.takeaway"))
+sources("neural")
