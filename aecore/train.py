@@ -34,7 +34,7 @@ class TrainConfig(Config):
     epochs: int = param(200, "passes over the data", lo=1, hi=MAX_EPOCHS)
     batch_size: int = param(0, "rows per step; 0 = the whole data set (full batch)", lo=0, hi=65536)
     lr: float = param(1e-2, "initial learning rate", lo=0.0, hi=10.0, lo_open=True)
-    optimizer: str = param("adam", "optimizer", choices=("adam", "sgd"))
+    optimizer: str = param("adam", "optimizer (gd: plain gradient descent θ ← θ − η∇L)", choices=("adam", "sgd", "gd"))
     schedule: str = param("cosine", "learning-rate schedule", choices=("cosine", "constant"))
     weight_decay: float = param(0.0, "decoupled weight decay (AdamW style)", lo=0.0, hi=1.0)
     seed: int = param(0, "seed of the batch order and corruption noise", lo=0, hi=2**31 - 1)
@@ -89,8 +89,9 @@ def as_tensor(X: np.ndarray | torch.Tensor, device: torch.device | None = None) 
 
 
 def make_optimizer(params, cfg: TrainConfig) -> torch.optim.Optimizer:
-    if cfg.optimizer == "sgd":
-        return torch.optim.SGD(params, lr=cfg.lr, momentum=0.9, weight_decay=cfg.weight_decay)
+    if cfg.optimizer in ("sgd", "gd"):  # gd: no momentum, the textbook update θ ← θ − η∇L
+        momentum = 0.9 if cfg.optimizer == "sgd" else 0.0
+        return torch.optim.SGD(params, lr=cfg.lr, momentum=momentum, weight_decay=cfg.weight_decay)
     return torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
 
 

@@ -16,7 +16,6 @@ from safetensors.torch import save as st_save
 from aecore.config import ConfigError
 from aecore.data import MAX_FEATURES, MAX_ROWS
 from aecore.errors import CodedError, DataError
-from aecore.experiments.capacity import CapacityConfig
 from aecore.experiments.intro import IntroConfig
 from aecore.experiments.sae_features import SAEConfig
 from aecore.info import DistributionError, normalize
@@ -111,7 +110,6 @@ CASES = {
     "non_finite": lambda: IntroConfig(lr=float("nan")),
     "not_parseable": lambda: IntroConfig.from_strings({"epochs": "many"}),
     "unknown_setting": lambda: IntroConfig.from_strings({"colour": "red"}),
-    "pretrain_needs_depth": lambda: CapacityConfig(pretrain=True, depth=0),
     "k_exceeds_dictionary": lambda: SAEConfig(sparsity="topk", k=64, expansion=1, hidden=8),
     "upload_too_large": lambda: load_upload("big.csv", b"1" * (MAX_UPLOAD_BYTES + 1)),
     "upload_empty": lambda: load_upload("empty.csv", b" \n"),

@@ -133,7 +133,6 @@ def test_penalty_registry_and_bad_weights():
         ("sparse", {"hidden": "0"}),
         ("sparse", {"penalty": "l3"}),
         ("capacity", {"under_latent": "0"}),
-        ("capacity", {"pretrain": "true", "depth": "0"}),
         ("capacity", {"width": "-3"}),
         ("contractive", {"lam": "-1"}),
         ("contractive", {"curve_lam": "-0.5"}),
@@ -161,16 +160,6 @@ def test_cli_refuses_invalid_settings_with_status_2(name, sets):
     out = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 2, out.stderr
     assert out.stderr.startswith("error:") and out.stdout == ""
-
-
-def test_greedy_pretraining_stacks_its_stages():
-    from aecore.experiments.capacity import CapacityConfig
-
-    cfg = CapacityConfig(depth=1, width=16, under_latent=4, over_latent=80, epochs=3, sweep=False, pretrain=True)
-    res = get("capacity").run(cfg, None)
-    assert {"greedy_layer:1", "greedy_layer:2", "greedy_finetune"} <= set(res.histories)
-    assert all(np.isfinite(v) for v in res.metrics.values())
-    assert res.metrics["greedy_stacked_data_mse"] > 0
 
 
 def test_sparse_stats_and_metric_names_on_a_short_run():
