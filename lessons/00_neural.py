@@ -12,6 +12,7 @@ from ui.derivation import Step, derivation
 from ui.i18n import stage_labels, t
 from ui.kit import chart, claims_box, code_expander, labels, loss_chart, metric_row, num, prose
 from ui.panel import training_panel
+from ui.references import sources
 from ui.widgets import settings_form
 
 LESSON = "neural"
@@ -115,3 +116,4 @@ if res is not None:
         curves = stage_labels({k: v for k, v in res.histories.items() if k in (NEURON, NETWORK)})
         loss_chart(curves, "neural.loss")
     prose(t("neural.takeaway"))
+sources("neural")

@@ -12,6 +12,7 @@ from aecore.figures.common import image_grid
 from ui.i18n import current_lang, stage_labels, t
 from ui.kit import chart, claims_box, code_expander, labels, loss_chart, metric_row, num, on_sidebar_data, prose
 from ui.panel import training_panel
+from ui.references import sources
 from ui.widgets import option_label, settings_form
 
 LESSON = "capacity"
@@ -154,3 +155,4 @@ if res is not None:
         st.button(t("capacity.depth.open_deep"), on_click=open_deep_view, args=(cfg,), icon=":material/layers:")
     code_expander(t("capacity.source"), capacity.greedy)
     prose(t("capacity.note"))
+sources("capacity")

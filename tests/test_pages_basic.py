@@ -15,9 +15,12 @@ pytestmark = pytest.mark.usefixtures("clean_app_state")
 def test_home_lists_every_lesson():
     at = open_page("lessons/00_home.py")
     no_errors(at)
+    from ui.i18n import translate
     from ui.nav import PAGES
 
-    assert len(at.get("page_link")) == len(PAGES) - 1
+    labels = [el.proto.label for el in at.get("page_link")]  # one card per page, then the Sources line
+    assert sorted(translate(p.title_key) for p in PAGES if not p.is_default) == sorted(labels[:-1])
+    assert labels[-1].startswith("Sources: ")
 
 
 def test_intro_tiny_training_shows_claim():

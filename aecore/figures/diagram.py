@@ -8,7 +8,8 @@ from aecore.figures.common import METHOD_COLORS, base_layout
 
 
 def autoencoder_diagram(labels: dict[str, str]) -> go.Figure:
-    """Encoder and decoder as trapezoids around a narrow code; labels are translated."""
+    """Encoder and decoder as trapezoids around the code (drawn smaller than the input, the
+    undercomplete case; the caption says it may also be as large or larger); labels are translated."""
     fig = go.Figure()
     shapes = [  # (x0, x1, half-height left, half-height right, colour)
         (1.0, 3.0, 1.6, 0.5, METHOD_COLORS["ae"]),
