@@ -122,7 +122,7 @@ if res is not None:
         purity = [m[f"purity_layer_{i + 1}"] for i in range(len(rows)) if f"purity_layer_{i + 1}" in m]
         caption = None
         if purity:
-            trend = "rises" if purity[-1] > purity[0] else "flat"
+            trend = "rises" if purity[-1] >= purity[0] + 0.02 else "flat"  # a visible rise at 2 decimals
             values = ", ".join(f"{r} {num(p, 2)}" for r, p in zip(rows, purity))
             caption = t("capacity.depth.purity", values=values) + " " + t(f"capacity.depth.purity_{trend}")
         chart(
