@@ -9,6 +9,7 @@ from scipy.special import ive
 
 from aecore import curve_truth
 from aecore.config import ConfigError
+from aecore.curves import CURVES
 from aecore.experiments import get
 from aecore.experiments.denoising_field import FieldConfig
 from aecore.experiments.denoising_images import ImagesConfig, psnr
@@ -96,7 +97,7 @@ def _points(seed=0, n=300, span=1.6):
 
 def test_circle_projection_is_radial():
     X = _points()
-    P, d = curve_truth.project("circle", X)
+    P, d = CURVES["circle"].project(X)
     r = np.linalg.norm(X, axis=1, keepdims=True)
     np.testing.assert_allclose(P, X / r, atol=1e-6)
     np.testing.assert_allclose(d, np.abs(r[:, 0] - 1), atol=1e-9)
@@ -105,21 +106,20 @@ def test_circle_projection_is_radial():
 @pytest.mark.parametrize("name", ["spiral", "moons", "sine"])
 def test_projection_matches_brute_force(name):
     X = _points(1, 200)
-    P, d = curve_truth.project(name, X)
-    Y, _ = curve_truth.dense_curve(name, 100_000)  # brute force over a very dense sample
+    P, d = CURVES[name].project(X)
+    Y, _ = CURVES[name].dense(100_000)  # brute force over a very dense sample
     brute = np.sqrt(np.min(((X[:, None, :] - Y[None, ::5, :]) ** 2).sum(-1), 1))
     assert np.all(d <= brute + 1e-9)  # never worse than any sampled point
     assert np.max(brute - d) < 2e-3  # and as good as the dense search
     # first-order optimality: the residual is normal to the curve where the foot is interior
-    h = 1e-6
-    for c in curve_truth.CURVES[name]:
+    for c in CURVES[name].branches:
         grid = np.linspace(c.lo, c.hi, 20_001)
-        pts = c.fn(grid)
+        pts = c.point(grid)
         near = np.sqrt(((P[:, None, :] - pts[None, ::4, :]) ** 2).sum(-1)).min(1) < 1e-3
         idx = np.argmin(((P[near][:, None, :] - pts[None]) ** 2).sum(-1), 1)
         t = grid[idx]
         inner = (t > c.lo + 1e-3) & (t < c.hi - 1e-3)
-        tangent = (c.fn(t + h) - c.fn(t - h)) / (2 * h)
+        tangent = c.tangent(t)
         res = X[near] - P[near]
         cos = np.abs((res * tangent).sum(1)) / (np.linalg.norm(res, axis=1) * np.linalg.norm(tangent, axis=1) + 1e-12)
         assert np.all(cos[inner & (np.linalg.norm(res, axis=1) > 1e-3)] < 1e-2)
