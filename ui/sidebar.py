@@ -47,6 +47,20 @@ def dataset() -> str:
     return st.session_state.get("dataset", "digits")
 
 
+def image_dataset(fallback: str = "digits") -> tuple[str, bool]:
+    """The sidebar's data set for a lesson on images, and whether it is the sidebar's
+    choice (False: the sidebar holds points, e.g. the swiss roll, so ``fallback`` is used)."""
+    from aecore.data import image_dataset_names
+
+    name = dataset()
+    return (name, True) if name in image_dataset_names() else (fallback, False)
+
+
+def data_label(name: str) -> str:
+    """A data set's name as the sidebar shows it, in the session's language."""
+    return _label(name, current_lang())
+
+
 def _label(name: str, lang: str) -> str:
     if name.startswith("upload-"):
         return translate("sidebar.own_data", lang, name=user_label(name) or name)

@@ -145,8 +145,10 @@ def curve_jacobian(model, clean: np.ndarray, tangent: np.ndarray) -> tuple[dict,
     normal = np.stack([-tangent[:, 1], tangent[:, 0]], 1)
     along = np.linalg.norm(np.einsum("nij,nj->ni", J, tangent), axis=1)
     across = np.linalg.norm(np.einsum("nij,nj->ni", J, normal), axis=1)
+    cos = np.abs((Vt[:, 0, :] * tangent).sum(1))
     numbers = {
-        "tangent_alignment": float(np.abs((Vt[:, 0, :] * tangent).sum(1)).mean()),
+        "tangent_alignment": float(cos.mean()),
+        "misaligned": float((cos < 0.5).mean()),  # v₁ more than 60° off the tangent
         "anisotropy": float((S[:, 0] / np.maximum(S[:, 1], 1e-12)).mean()),
         "along_across": float(np.median(along / np.maximum(across, 1e-12))),
         "curve_jacobian_fro": float(np.sqrt((J**2).sum((1, 2))).mean()),

@@ -38,6 +38,7 @@ from aecore.train import ProgressFn, TrainConfig, as_tensor, fit, predict
 DAE, GROUND_TRUTH, SWEEP = "dae_field", "ground_truth", "dae_sigma_sweep"
 SWEEP_SIGMAS = (0.05, 0.1, 0.2, 0.3)
 TAYLOR_DRAWS = 64  # noise draws per clean point for the Monte Carlo side of the expansion
+TAYLOR_POINTS = 200  # clean curve points where both sides of the expansion are measured
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,7 @@ def run(cfg: FieldConfig, on_progress: ProgressFn | None = None) -> Result:
     clean = curve.points(ds.t, ds.y)
     curves = curve.drawn()
     tweedie = [curve_truth.optimal_denoiser(name, c, sigma, cfg.data_noise) for c in curves]
-    metrics = {**m_grid, **m_test, **taylor_check(model, clean[:200], sigma, cfg.seed)}
+    metrics = {**m_grid, **m_test, **taylor_check(model, clean[:TAYLOR_POINTS], sigma, cfg.seed)}
     metrics["tweedie_shift"] = float(np.mean([np.linalg.norm(t - c, axis=1).mean() for t, c in zip(tweedie, curves)]))
     metrics["map_jacobian_fro"] = float(map_jacobian_fro(model, clean).mean())
     arrays = {"X": ds.X, **a_grid, **a_test, "curves": curves, "tweedie": tweedie, "sigma": sigma, "s": s}
