@@ -35,22 +35,22 @@ class Curve:
     name: str
     branches: tuple[Branch, ...]
 
-    def points(self, t: np.ndarray, branch: np.ndarray) -> np.ndarray:
-        """γ_b(t) for each (t_i, b_i): (n, 2)."""
+    def _per_branch(self, part: str, t: np.ndarray, branch: np.ndarray) -> np.ndarray:
+        """Each branch's ``part`` (point or tangent) at the (t_i, b_i) of that branch: (n, 2)."""
         t, branch = np.asarray(t, np.float64), np.asarray(branch)
         out = np.zeros((t.size, 2))
         for b, br in enumerate(self.branches):
             on = branch == b
-            out[on] = br.point(t[on])
+            out[on] = getattr(br, part)(t[on])
         return out
+
+    def points(self, t: np.ndarray, branch: np.ndarray) -> np.ndarray:
+        """γ_b(t) for each (t_i, b_i): (n, 2)."""
+        return self._per_branch("point", t, branch)
 
     def unit_tangents(self, t: np.ndarray, branch: np.ndarray) -> np.ndarray:
         """γ_b'(t) / ‖γ_b'(t)‖ for each (t_i, b_i): (n, 2)."""
-        t, branch = np.asarray(t, np.float64), np.asarray(branch)
-        out = np.zeros((t.size, 2))
-        for b, br in enumerate(self.branches):
-            on = branch == b
-            out[on] = br.tangent(t[on])
+        out = self._per_branch("tangent", t, branch)
         return out / np.linalg.norm(out, axis=1, keepdims=True)
 
     def sample(self, n: int, noise: float, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -123,6 +123,7 @@ def probe_part(m: Mapping[str, float], names: Mapping[str, str], dim: int) -> No
         diff=num(diff, 2),
         pixels=num(m["probe_accuracy_pixels"], 3),
     )
+    caption += " " + t(f"{im}.probe_rows", rows=int(m["probe_rows"]))
     figure = fig.probe_figure(acc, t(f"{im}.probe_title"), t(f"{im}.accuracy"))
     chart(figure, "denoising.probe", caption)
 

@@ -33,7 +33,7 @@ from aecore.data import image_dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.penalties import jacobian, jacobian_fro2_closed, make_penalty, map_jacobian_fro2_closed
-from aecore.steps import auto_epochs
+from aecore.steps import auto_epochs, auto_lr
 from aecore.theory import mse
 from aecore.train import TrainConfig, as_tensor, fit, predict
 
@@ -53,7 +53,9 @@ class ContractiveConfig(Config):
     lam: float = param(3e-3, "contractive weight λ on images", lo=0.0, hi=100.0)
     tied: bool = param(False, "tie the decoder to the encoder: W_dec = W_encᵀ")
     epochs: int = param(0, "epochs on images (batches of 256); 0 = automatic, about 1 600 steps", lo=0, hi=2000)
-    lr: float = param(5e-3, "initial learning rate on images", lo=0.0, hi=1.0, lo_open=True)
+    lr: float = param(
+        0.0, "initial learning rate on images; 0 = automatic, 5e-3 × √(64/D) for D inputs", lo=0.0, hi=1.0
+    )
     curve: str = param("circle", "2-D curve of part 2", choices=tuple(CURVES))
     curve_noise: float = param(0.05, "noise around the curve", lo=0.0, hi=0.5)
     curve_width: int = param(32, "tanh units before the 2-unit sigmoid code", lo=2, hi=256)
@@ -109,9 +111,10 @@ def run_images(cfg: ContractiveConfig, track: Tracker) -> tuple[dict, dict, dict
     X = ds.X
     mc = ModelConfig(input_dim=ds.dim, hidden=(), latent_dim=cfg.latent_dim, latent_activation="sigmoid")
     epochs = auto_epochs(cfg.epochs, ds.n, 256, IMAGE_STEPS)
-    tc = TrainConfig(epochs=epochs, batch_size=256, lr=cfg.lr, seed=cfg.seed)
+    lr = auto_lr(cfg.lr, ds.dim, 5e-3)
+    tc = TrainConfig(epochs=epochs, batch_size=256, lr=lr, seed=cfg.seed)
     probe = X[np.random.default_rng(cfg.seed).choice(len(X), min(N_PROBE, len(X)), replace=False)]
-    metrics, models, jf, dist, norms = {"image_epochs": epochs}, {}, {}, {}, {}
+    metrics, models, jf, dist, norms = {"image_epochs": epochs, "image_lr": lr}, {}, {}, {}, {}
     for name, lam in (("ae", 0.0), ("cae", cfg.lam)):
         model = _train(mc, lam, "tied" if cfg.tied else "mlp", X, tc, track, IMAGE_STAGES[name], cfg.seed)
         jf[name], jmap = image_jacobian_norms(model, X)

@@ -27,7 +27,7 @@ from aecore.data import image_dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.penalties import kl_bernoulli, kl_sparsity_grad, make_penalty, weight_matrices
-from aecore.steps import auto_epochs
+from aecore.steps import auto_epochs, auto_lr
 from aecore.theory import mse
 from aecore.train import TrainConfig, fit, predict
 
@@ -48,11 +48,13 @@ class SparseConfig(Config):
     hidden: int = param(128, "code units k", lo=1, hi=1024)
     rho: float = param(0.05, "KL target mean activation ρ, in (0, 1)", lo=0.0, hi=0.99, lo_open=True)
     beta: float = param(0.05, "weight β of the KL sparsity penalty", lo=0.0, hi=100.0)
-    alpha: float = param(5e-4, "weight α of the L1 penalty on the code", lo=0.0, hi=10.0)
+    alpha: float = param(1.5e-3, "weight α of the L1 penalty on the code", lo=0.0, hi=10.0)
     lam: float = param(1e-4, "weight λ of the L2 penalty on the weights", lo=0.0, hi=10.0)
     mu: float = param(2e-5, "weight μ of the L1 penalty on the weights (Lasso)", lo=0.0, hi=10.0)
     epochs: int = param(0, "epochs per model (batches of 256); 0 = automatic, about 1 600 steps", lo=0, hi=2000)
-    lr: float = param(5e-3, "initial learning rate (Adam, cosine decay)", lo=0.0, hi=1.0, lo_open=True)
+    lr: float = param(
+        0.0, "initial learning rate (Adam, cosine decay); 0 = automatic, 5e-3 × √(64/D) for D inputs", lo=0.0, hi=1.0
+    )
     seed: int = param(0, "seed of weights and batch order", lo=0, hi=2**31 - 1)
 
     def check(self) -> None:
@@ -115,8 +117,15 @@ def run(cfg: SparseConfig, on_progress=None) -> Result:
     ds = load_dataset(cfg.dataset)
     X, track = ds.X, Tracker(on_progress)
     epochs = auto_epochs(cfg.epochs, ds.n, BATCH, STEPS)
-    tc = TrainConfig(epochs=epochs, batch_size=BATCH, lr=cfg.lr, seed=cfg.seed)
-    metrics: dict[str, float] = {"rho": cfg.rho, "epochs_run": epochs, "hidden": cfg.hidden, "input_dim": ds.dim}
+    lr = auto_lr(cfg.lr, ds.dim, 5e-3)
+    tc = TrainConfig(epochs=epochs, batch_size=BATCH, lr=lr, seed=cfg.seed)
+    metrics: dict[str, float] = {
+        "rho": cfg.rho,
+        "epochs_run": epochs,
+        "lr_used": lr,
+        "hidden": cfg.hidden,
+        "input_dim": ds.dim,
+    }
     models, codes, features = {}, {}, {}
     for name in cfg.penalties():
         code = "sigmoid" if name == "kl" else cfg.code
