@@ -45,20 +45,20 @@ st.latex(
     r",\qquad p_\sigma = p_{\text{data}} * \mathcal N(0, \sigma^2 I)"
 )
 prose(t("denoising.field.explain2"))
-fields = ["dataset", "sigma", "epochs", "width", "latent_dim", "n_samples", "sweep"]
-fcfg = settings_form(FIELD, FieldConfig(), fields, columns=4)
+field_knobs = ["dataset", "sigma", "epochs", "width", "latent_dim", "n_samples", "sweep"]
+fcfg = settings_form(FIELD, FieldConfig(), field_knobs, columns=4)
 fres = training_panel(FIELD, fcfg, experiment="denoising_field", auto=True)
 if fres is not None:
     m, a = fres.metrics, fres.arrays
     keys = ("projection_cosine", "score_cosine", "score_magnitude_ratio", "distance_ratio")
     metric_row(FIELD, m, keys, 3)
     claims_box(FIELD, get("denoising_field"), m, fmt(m, 3))
-    names = labels(f"{FIELD}.fig", "title", "noisy", "clean", "curve", "tweedie", "arrows")
+    names = labels("denoising.field.fig", "title", "noisy", "clean", "curve", "tweedie", "arrows")
     cos = dict(cos=num(m["projection_cosine"], 3), opt=num(m["optimal_projection_cosine"], 3))
     caption = t(f"{FIELD}.fig.summary", band=num(3 * a["sigma"], 3), **cos)
     chart(fig.field_figure(a, names), "denoising.field.fig", caption)
     field_texts(m, a)
-    names |= labels(f"{FIELD}.fig", "learned", "true", title="score_title")
+    names |= labels("denoising.field.fig", "learned", "true", title="score_title")
     caption = t(f"{FIELD}.fig.score_summary", cos=num(m["score_cosine"], 3))
     chart(fig.score_figure(a, names), "denoising.field.score", caption)
     dist = dict(before=num(a["d_before"], 3), after=num(a["d_after"], 3))
@@ -73,8 +73,8 @@ st.header(t("denoising.images.heading"))
 prose(t("denoising.images.explain"))
 st.latex(r"\mathrm{PSNR}(x, \hat x) = 10\,\log_{10}\frac{1}{\frac1D\lVert x-\hat x\rVert^2}\ \text{dB}")
 prose(t("denoising.images.pca"))
-fields = ["gaussian", "masking", "salt_and_pepper", "latent_dim", "epochs", "sweep", "probe"]
-icfg = settings_form(IMAGES, ImagesConfig(dataset=data), fields, columns=4, url_prefix="img_")
+image_knobs = ["gaussian", "masking", "salt_and_pepper", "latent_dim", "epochs", "sweep", "probe"]
+icfg = settings_form(IMAGES, ImagesConfig(dataset=data), image_knobs, columns=4, url_prefix="img_")
 icfg = dataclasses.replace(icfg, dataset=data)  # the sidebar's images win
 st.caption(data_caption("denoising.images", data, from_sidebar))
 images = load_dataset(data)

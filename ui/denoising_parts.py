@@ -47,7 +47,9 @@ def sweep_chart(a: Mapping[str, Any]) -> None:
     """‖J_r‖_F against σ: the learned DAEs beside the best denoiser (Alain & Bengio 2014)."""
     prose(t(f"{F}.sweep_explain"))
     s = a["sweep"]
-    names = labels(F, learned="sweep_learned", best="sweep_best", x="sweep_x", y="sweep_y", title="sweep_title")
+    names = labels(
+        "denoising.field", learned="sweep_learned", best="sweep_best", x="sweep_x", y="sweep_y", title="sweep_title"
+    )
     pairs = "; ".join(f"σ = {num(r[0])}: {num(r[1], 3)} ({num(r[2], 3)})" for r in s)
     chart(fig.jacobian_sweep_figure(s, names), "denoising.field.sweep", t(f"{F}.sweep_summary", pairs=pairs))
 
@@ -114,9 +116,8 @@ def probe_part(m: Mapping[str, float], names: Mapping[str, str], dim: int) -> No
     acc.update({t(f"{im}.probe_dae", name=names[n]): v for n, v in dae.items()})
     best = max(dae, key=dae.get)
     diff = dae[best] - m["probe_accuracy_ae"]
-    key = f"{im}.probe_gain" if diff >= 0.01 else f"{im}.probe_none"
     caption = t(
-        key,
+        "denoising.images.probe_gain" if diff >= 0.01 else "denoising.images.probe_none",
         ae=num(m["probe_accuracy_ae"], 3),
         dae_best=num(dae[best], 3),
         best=names[best],

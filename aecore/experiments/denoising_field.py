@@ -7,7 +7,9 @@ s² = σ² + (data noise)², so the displacement r(x̃) − x̃ points back towa
 (r(x̃) − x̃)/σ² estimates the score. Compared with the truth of ``aecore.curves`` (nearest
 point) and ``aecore.curve_truth`` (the score):
 
-* ``projection_cosine``, ``score_cosine``: mean cosines on grid points within 2σ;
+* ``projection_cosine``, ``score_cosine``: mean cosines on grid points within 2σ; the
+  best denoiser's own ``optimal_projection_cosine`` is 1 on the circle at small σ but about
+  0.9 on the spiral, whose arms lie a few σ apart, so the claim compares with it;
 * ``score_magnitude_ratio``: median over fresh corrupted test points of
   ‖r(x̃) − x̃‖/σ² ÷ ‖∇ log p_s(x̃)‖ (the length, which no cosine sees);
 * ``distance_ratio``: mean distance to the curve after / before denoising.
@@ -192,7 +194,11 @@ EXPERIMENTS = [
         "Denoising autoencoder: the field back to the curve",
         budget_s=20,
         claims=(
-            Claim("projection", "projection_cosine ≥ 0.9", lambda m: m["projection_cosine"] >= 0.9),
+            Claim(
+                "projection",
+                "projection_cosine ≥ 0.9 · optimal_projection_cosine (on the circle the best denoiser's is 1)",
+                lambda m: m["projection_cosine"] >= 0.9 * m["optimal_projection_cosine"],
+            ),
             Claim("score", "score_cosine ≥ 0.8", lambda m: m["score_cosine"] >= 0.8),
             Claim(
                 "score_magnitude",

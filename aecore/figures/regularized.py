@@ -273,4 +273,7 @@ def curve_jacobian_figure(
                 c,
             )
         fig.update_yaxes(scaleanchor=f"x{c if c > 1 else ''}", row=1, col=c)
-    return base_layout(fig, names["title"], height=460)
+    fig = base_layout(fig, names["title"], height=500)
+    # legend under the panels: above them it would cover the subplot titles
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.08, x=0), margin=dict(t=70, b=70))
+    return fig
