@@ -1,7 +1,5 @@
 """Lesson 5: sparse codes by L1 or KL on the code, against no penalty, ridge and Lasso on the weights."""
 
-import dataclasses
-
 import numpy as np
 import streamlit as st
 
@@ -11,16 +9,14 @@ from aecore.experiments.sparse import ACTIVE, SparseConfig
 from aecore.figures import regularized as fr
 from aecore.figures.common import image_grid
 from aecore.penalties import PENALTIES
-from ui import sidebar
 from ui.derivation import derivation
 from ui.i18n import t
-from ui.kit import chart, claims_box, code_expander, labels, metric_row, num, prose
+from ui.kit import chart, claims_box, code_expander, labels, metric_row, num, on_sidebar_data, prose
 from ui.panel import training_panel
-from ui.regularized_parts import data_caption, sparse_steps, sparse_table
+from ui.regularized_parts import sparse_steps, sparse_table
 from ui.widgets import settings_form
 
 LESSON = "sparse"
-data, from_sidebar = sidebar.image_dataset()
 st.title(t("sparse.title"))
 prose(t("sparse.explain"))
 st.latex(
@@ -37,11 +33,10 @@ prose(t("sparse.explain_kl") + "\n" + t("sparse.explain_active") + "\n" + t("spa
 st.page_link("lessons/10_annex.py", label=t("sparse.annex_link"), icon=":material/functions:")
 
 fields = ["penalty", "code", "hidden", "rho", "beta", "alpha", "lam", "mu", "epochs", "seed"]
-cfg = settings_form(LESSON, SparseConfig(dataset=data), fields, columns=5)
-cfg = dataclasses.replace(cfg, dataset=data)  # the sidebar's images win
-dim = load_dataset(data).dim
+cfg = on_sidebar_data(settings_form(LESSON, SparseConfig(), fields, columns=5))
+dim = load_dataset(cfg.dataset).dim
 size = t("sparse.size_over" if cfg.hidden > dim else "sparse.size_under", k=cfg.hidden, d=dim)
-st.caption(data_caption(LESSON, data, from_sidebar) + " " + size)
+st.caption(size)
 res = training_panel(LESSON, cfg, auto=True)
 
 

@@ -1,22 +1,17 @@
 """Lesson 6: contractive autoencoders — a penalty on the encoder's Jacobian."""
 
-import dataclasses
-
 import streamlit as st
 
 from aecore import penalties
 from aecore.experiments import get
 from aecore.experiments.contractive import ContractiveConfig
 from aecore.figures import regularized as fr
-from ui import sidebar
 from ui.i18n import t
-from ui.kit import chart, claims_box, code_expander, labels, metric_row, num, prose
+from ui.kit import chart, claims_box, code_expander, labels, metric_row, num, on_sidebar_data, prose
 from ui.panel import training_panel
-from ui.regularized_parts import data_caption
 from ui.widgets import settings_form
 
 LESSON = "contractive"
-data, from_sidebar = sidebar.image_dataset()
 st.title(t("contractive.title"))
 prose(t("contractive.explain"))
 st.latex(
@@ -32,9 +27,8 @@ st.latex(
 prose(t("contractive.explain_tied"))
 
 fields = ["latent_dim", "lam", "tied", "epochs", "curve", "curve_lam", "curve_width", "curve_epochs", "seed"]
-cfg = settings_form(LESSON, ContractiveConfig(dataset=data), fields, columns=3)
-cfg = dataclasses.replace(cfg, dataset=data)  # the sidebar's images win
-st.caption(data_caption(LESSON, data, from_sidebar))
+cfg = on_sidebar_data(settings_form(LESSON, ContractiveConfig(), fields, columns=3))
+st.caption(t("contractive.data_note"))
 res = training_panel(LESSON, cfg, auto=True)
 if res is not None:
     m, a = res.metrics, res.arrays

@@ -1,7 +1,5 @@
 """Lesson 7: denoising autoencoders — corruptions, the field back to a curve, images."""
 
-import dataclasses
-
 import streamlit as st
 
 from aecore import noise
@@ -12,18 +10,15 @@ from aecore.experiments.denoising_images import SHOW, ImagesConfig
 from aecore.figures import denoising as fig
 from aecore.figures.common import image_grid
 from aecore.models.base import Autoencoder
-from ui import sidebar
 from ui.denoising_parts import denoising_steps, field_texts, probe_part, show_notice, sweep_chart, sweep_pairs
 from ui.derivation import derivation
 from ui.i18n import t
-from ui.kit import chart, claims_box, code_expander, fmt, labels, metric_row, num, one_per_class, prose
+from ui.kit import chart, claims_box, code_expander, fmt, labels, metric_row, num, on_sidebar_data, one_per_class, prose
 from ui.panel import training_panel
-from ui.regularized_parts import data_caption
 from ui.widgets import settings_form
 
 FIELD, IMAGES = "denoising.field", "denoising.images"
 NAMES = tuple(noise.CORRUPTIONS)
-data, from_sidebar = sidebar.image_dataset()
 
 st.title(t("denoising.title"))
 prose(t("denoising.explain"))
@@ -74,10 +69,8 @@ prose(t("denoising.images.explain"))
 st.latex(r"\mathrm{PSNR}(x, \hat x) = 10\,\log_{10}\frac{1}{\frac1D\lVert x-\hat x\rVert^2}\ \text{dB}")
 prose(t("denoising.images.pca"))
 image_knobs = ["gaussian", "masking", "salt_and_pepper", "latent_dim", "epochs", "sweep", "probe"]
-icfg = settings_form(IMAGES, ImagesConfig(dataset=data), image_knobs, columns=4, url_prefix="img_")
-icfg = dataclasses.replace(icfg, dataset=data)  # the sidebar's images win
-st.caption(data_caption("denoising.images", data, from_sidebar))
-images = load_dataset(data)
+icfg = on_sidebar_data(settings_form(IMAGES, ImagesConfig(), image_knobs, columns=4, url_prefix="img_"))
+images = load_dataset(icfg.dataset)
 if images.image_shape is not None:
     sample = images.X[one_per_class(images.y, SHOW)]
     levels = {n: getattr(icfg, n) for n in NAMES}

@@ -29,7 +29,7 @@ res = training_panel(LESSON, cfg, auto=True)
 if res is not None:
     m, a = res.metrics, res.arrays
     keys = ("explained_variance", "l0", "dead_fraction", "dict_size", "classifier_accuracy", "spliced_accuracy")
-    metric_row(LESSON, m, keys)
+    metric_row(LESSON, m, keys, per_row=3)
     claims_box(LESSON, get(LESSON), m)
     freq, z = a["freq"], a["z"]
     order = [int(j) for j in np.argsort(-freq, kind="stable")]

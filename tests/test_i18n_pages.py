@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.apptest_utils import APP, no_errors, submit_form
 from ui.i18n import translate
+from ui.safe import plain
 
 pytestmark = pytest.mark.usefixtures("clean_app_state")
 
@@ -38,7 +39,7 @@ def test_bad_setting_in_the_form_is_explained_in_portuguese():
 def test_bad_link_setting_is_explained_in_spanish():
     at = _open("lessons/02_pca.py", lang="es", latent_dim="0")
     no_errors(at)
-    warnings = " ".join(w.value for w in at.warning)
+    warnings = " ".join(plain(w.value) for w in at.warning)  # values are escaped Markdown (ui.safe)
     assert "latent_dim=0 es demasiado pequeño; debe ser ≥ 1." in warnings
 
 
@@ -46,6 +47,6 @@ def test_upload_error_follows_the_language():
     at = _open(None, lang="pt")
     at.sidebar.file_uploader[0].set_value(("tiny.csv", b"1,2\n3,4\n", "text/csv")).run()
     no_errors(at)
-    assert "tiny.csv tem 2 linhas; são necessárias pelo menos 10." in [e.value for e in at.sidebar.error]
+    assert "tiny.csv tem 2 linhas; são necessárias pelo menos 10." in [plain(e.value) for e in at.sidebar.error]
     at.selectbox(key="lang").set_value("es").run()
-    assert "tiny.csv tiene 2 filas; se necesitan al menos 10." in [e.value for e in at.sidebar.error]
+    assert "tiny.csv tiene 2 filas; se necesitan al menos 10." in [plain(e.value) for e in at.sidebar.error]

@@ -73,3 +73,42 @@ def test_every_option_has_a_label(lang):
             if key not in catalog or widgets.option_label(field, value, lang) != catalog[key]:
                 missing.append(f"{name}.{field}={value} ({key})")
     assert not missing, f"{lang}: option values without a label: {missing}"
+
+
+def _sidebar_data_script(chosen: str) -> None:
+    """Runs inside AppTest: a lesson config on the sidebar's data set ``chosen``."""
+    from dataclasses import dataclass
+
+    import streamlit as st
+
+    from aecore.config import Config, ConfigError, param
+    from ui.kit import on_sidebar_data
+
+    @dataclass(frozen=True)
+    class ImagesOnly(Config):
+        dataset: str = param("digits", "image data", choices=("digits", "digits28", "mnist"))
+
+        def check(self) -> None:
+            if self.dataset == "mnist":
+                raise ConfigError("mnist is refused here.")
+
+    st.session_state["dataset"] = chosen
+    st.session_state["used"] = on_sidebar_data(ImagesOnly()).dataset
+
+
+@pytest.mark.parametrize(
+    "chosen,used,note",
+    [
+        ("digits28", "digits28", None),  # offered: the sidebar's choice wins
+        ("swiss_roll", "digits", "does not offer Swiss roll (3-D)"),  # not an image data set
+        ("mnist", "digits", "cannot be used with these settings"),  # offered, refused by the config
+    ],
+)
+def test_on_sidebar_data(chosen, used, note):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_sidebar_data_script, args=(chosen,)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["used"] == used
+    notes = [c.value for c in at.caption] + [w.value for w in at.warning]
+    assert (note is None and not notes) or any(note in n for n in notes), notes

@@ -66,3 +66,12 @@ def test_empty_normal_classes_gets_a_message_and_keeps_the_settings():
     kept = at.session_state["anomaly.cfg"] if "anomaly.cfg" in at.session_state else None
     assert kept is None or kept.normal_classes == (0, 1, 2, 3, 4)  # the bad value was not taken
     assert at.multiselect(key="anomaly.w.normal_classes").value == []  # what the user chose stays
+
+
+def test_a_link_carries_the_normal_classes():
+    at = open_page("lessons/09b_anomaly.py", params={"normal_classes": "1,7"})
+    no_errors(at)
+    assert list(at.multiselect(key="anomaly.w.normal_classes").value) == [1, 7]
+    job = at.session_state["anomaly.job"]
+    assert job.config.normal_classes == (1, 7)
+    job.cancel.set()

@@ -121,7 +121,7 @@ def test_contractive_tiny_training():
     no_errors(at)
     assert any("along / across" in m.label for m in at.metric)
     assert _claims_shown(at)
-    assert any("Part 1 trains on the data set chosen in the sidebar" in c.value for c in at.caption)
+    assert any("Part 1 trains on the images chosen in the sidebar" in c.value for c in at.caption)
 
 
 def test_sparse_takes_the_sidebars_images_and_relu_codes():

@@ -16,6 +16,7 @@ from aecore import replay
 from aecore.experiments import get as get_experiment
 from aecore.io import export, weights
 from ui.i18n import error_text, t
+from ui.safe import md
 
 MAX_WEIGHT_FILES = 8
 
@@ -118,7 +119,7 @@ def _weights_loader(lesson: str, result: Any) -> tuple[dict, str] | None:
         states = replay.match({f.name: f.getvalue() for f in files}, result.models)
     except weights.WeightsError as exc:
         st.error(
-            t("export.load_error", file=getattr(exc, "file", "?"), message=error_text(exc)), icon=":material/error:"
+            t("export.load_error", file=md(getattr(exc, "file", "?")), message=error_text(exc)), icon=":material/error:"
         )
         return None
     return states, ", ".join(f.name for f in files)

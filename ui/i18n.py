@@ -9,6 +9,7 @@ falls back to English key by key. Backend errors are shown with ``error_text(exc
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -58,18 +59,24 @@ def t(key: str, **kwargs: object) -> str:
     return translate(key, current_lang(), **kwargs)
 
 
-def error_message(exc: BaseException, lang: str = DEFAULT_LANG) -> str:
+def error_message(exc: BaseException, lang: str = DEFAULT_LANG, escape: Callable[[object], str] | None = None) -> str:
     """A backend error in ``lang``: the catalog's ``error.<code>`` text formatted with the
-    error's ``params`` (``aecore.errors.CodedError``); otherwise its English message."""
+    error's ``params`` (``aecore.errors.CodedError``); otherwise its English message.
+    ``escape`` is applied to every value (and to an English message) before formatting."""
     code, params = getattr(exc, "code", None), getattr(exc, "params", None) or {}
+    if escape is not None:
+        params = {k: escape(v) for k, v in params.items()}
     if code and f"error.{code}" in catalog(DEFAULT_LANG):
         try:
             return translate(f"error.{code}", lang).format(**params)
         except (KeyError, IndexError, ValueError):
             pass  # a catalog text that does not fit its params: English is better than nothing
-    return str(exc)
+    return str(exc) if escape is None else escape(str(exc))
 
 
 def error_text(exc: BaseException) -> str:
-    """``error_message`` in the session's language."""
-    return error_message(exc, current_lang())
+    """``error_message`` in the session's language, safe to show as Markdown: values that
+    may come from the user (file names, link values) are escaped (``ui.safe``)."""
+    from ui.safe import md
+
+    return error_message(exc, current_lang(), escape=lambda v: md(v, limit=1000))

@@ -10,6 +10,7 @@ number of significant digits, digit groups for large values, ×10ⁿ instead of 
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -18,9 +19,13 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
+from aecore.config import Config, ConfigError
 from aecore.figures.common import loss_figure
-from ui.i18n import current_lang, t, translate
+from ui import sidebar
+from ui.i18n import current_lang, error_text, t, translate
 from ui.presenter import prose
+from ui.safe import md
+from ui.widgets import option_label
 
 __all__ = [
     "chart",
@@ -31,6 +36,7 @@ __all__ = [
     "loss_chart",
     "metric_row",
     "num",
+    "on_sidebar_data",
     "one_per_class",
     "prose",
 ]
@@ -171,3 +177,30 @@ def one_per_class(labels_: Iterable[int], classes: int = 10) -> list[int]:
     """Index of the first example of each class 0..classes-1 (a row of one digit each)."""
     y = np.asarray(labels_)
     return [int((y == c).argmax()) for c in range(classes)]
+
+
+def _data_label(name: str, lang: str) -> str:
+    """A data set's label for Markdown: an upload's holds its file name, escaped (ui.safe)."""
+    label = option_label("dataset", name, lang)
+    return md(label) if name.startswith("upload-") else label
+
+
+def on_sidebar_data(cfg: Config) -> Config:
+    """``cfg`` on the data set chosen in the sidebar, when the lesson's ``dataset`` field
+    offers it; otherwise ``cfg`` unchanged, and a caption says which data set the lesson
+    uses instead. A data set the config refuses for another reason (a code size larger
+    than its inputs ...) shows that reason and keeps ``cfg``."""
+    chosen, used = sidebar.dataset(), cfg.dataset
+    if chosen == used:
+        return cfg
+    choices = cfg.field_specs()["dataset"].metadata.get("choices")
+    offered = choices() if callable(choices) else choices or ()
+    lang = current_lang()
+    if chosen not in offered:
+        st.caption(t("kit.other_data", chosen=_data_label(chosen, lang), used=_data_label(used, lang)))
+        return cfg
+    try:
+        return dataclasses.replace(cfg, dataset=chosen)
+    except ConfigError as exc:
+        st.warning(t("kit.data_refused", data=_data_label(chosen, lang), message=error_text(exc)))
+        return cfg

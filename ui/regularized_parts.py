@@ -1,5 +1,6 @@
-"""Page pieces of lessons 5-7 that would crowd the pages: the data-set line and the
-derivation steps (one line of maths, one translated sentence, numbers from the run)."""
+"""Page pieces of lesson 5 that would crowd its page: the derivation steps (one line of
+maths, one translated sentence, numbers from the run) and the table of every model with
+the sentences its numbers support."""
 
 from __future__ import annotations
 
@@ -7,18 +8,9 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
-from ui import sidebar
 from ui.derivation import Step
 from ui.i18n import t
 from ui.kit import num
-
-
-def data_caption(lesson: str, data: str, from_sidebar: bool) -> str:
-    """'Trained on <the sidebar's data set>' or why another data set is used."""
-    if from_sidebar:
-        return t(f"{lesson}.data_note", data=sidebar.data_label(data))
-    return t(f"{lesson}.data_fallback")
-
 
 KL = r"\Omega_{KL}"
 DRHO = r"\partial\hat\rho_j"

@@ -65,6 +65,9 @@ class Experiment:
     views: tuple[dict, ...] = ({},)
     # Latent codes a user can export: arrays -> {name: (codes (n, k), labels or None)}.
     codes: Callable[[dict[str, Any]], dict[str, tuple[Any, Any]]] | None = None
+    # Optional: estimated seconds of a run of this config on one core (aecore.cost); without
+    # it the cost is estimated from the config's fields and the data's size.
+    cost: Callable[[Config], float] | None = None
 
     def check_claims(self, metrics: dict[str, float]) -> dict[str, bool]:
         return {c.key: c.holds(metrics) for c in self.claims if c.made(metrics)}

@@ -56,7 +56,9 @@ class ImagesConfig(Config):
     salt_and_pepper: float = param(0.2, "ν: share of pixels set to 0 or 1", lo=0.0, hi=0.95)
     latent_dim: int = param(32, "code size k of every autoencoder", lo=2, hi=256)
     width: int = param(256, "hidden units of the one hidden layer", lo=8, hi=1024)
-    epochs: int = param(0, "epochs of each of the four models; 0 = automatic, about 85 000 images seen", lo=0, hi=1000)
+    epochs: int = param(
+        0, "epochs of each of the four models (batches of 64); 0 = automatic, about 85 000 images seen", lo=0, hi=1000
+    )
     lr: float = param(3e-3, "initial learning rate (Adam, cosine decay)", lo=0.0, hi=1.0, lo_open=True)
     test_share: float = param(0.25, "share of images held out for scoring", lo=0.1, hi=0.5)
     sweep: bool = param(True, "PSNR at several noise levels (each DAE tested off its level)")

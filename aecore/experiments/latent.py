@@ -105,6 +105,9 @@ def run(cfg: LatentConfig, on_progress: ProgressFn | None = None) -> Result:
     return track.result(metrics, arrays=arrays, models={"autoencoder": model})
 
 
+MAX_SIZES = 8  # each size fits every method once: the run's cost grows with their number
+
+
 @dataclass(frozen=True)
 class ScalingConfig(Config):
     sizes: tuple = param((250, 500, 1000, 2000, 4000), "numbers of points to time")
@@ -113,6 +116,12 @@ class ScalingConfig(Config):
     def check(self) -> None:
         from aecore.config import ConfigError
 
+        if len(self.sizes) > MAX_SIZES:
+            raise ConfigError(
+                f"give at most {MAX_SIZES} sizes; got {len(self.sizes)}.",
+                code="sizes_too_many",
+                params=dict(max=MAX_SIZES, got=len(self.sizes)),
+            )
         if not self.sizes or any(not 50 <= int(n) <= embed.CAPS["tsne"] for n in self.sizes):
             raise ConfigError(
                 f"sizes must be between 50 and {embed.CAPS['tsne']} points.",

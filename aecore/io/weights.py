@@ -1,16 +1,6 @@
 """Model weights as safetensors, and loading them back validated against the architecture.
 
-UI wiring (backend only, no Streamlit here)::
-
-    st.download_button(label, save_weights(model), file_name="model.safetensors",
-                       mime="application/octet-stream")
-    f = st.file_uploader(..., type=["safetensors"], max_upload_size=5)
-    try:
-        model = load_weights(f.getvalue(), model_config)   # or an existing model
-    except WeightsError as exc:
-        st.error(error_text(exc))   # ui.i18n: translated by exc.code
-
-Defends against (reliability anchors §4.1): "PyTorch models are programs" — a pickle
+Defends against "PyTorch models are programs": a pickle
 checkpoint runs code when loaded, so only safetensors bytes are accepted and
 ``torch.load`` is never called. Before safetensors parses anything: a size cap
 (``MAX_WEIGHTS_BYTES``), the 8-byte header length checked against the file and a small
@@ -147,6 +137,18 @@ def read_header(data: bytes) -> dict:
     return header
 
 
+def _is_type_of(value: object, default: object) -> bool:
+    """JSON ``value`` has the type of the field's ``default`` (bools are not numbers here;
+    tuples arrive as lists of ints)."""
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(value, bool) and isinstance(default, bool)
+    if isinstance(default, tuple):
+        return isinstance(value, (list, tuple)) and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    if isinstance(default, float):
+        return isinstance(value, (int, float))
+    return isinstance(value, type(default))
+
+
 def config_from_weights(data: bytes) -> ModelConfig:
     """The ModelConfig stored in the file's metadata, validated (for building the model)."""
     meta = read_header(data).get("__metadata__") or {}
@@ -158,14 +160,19 @@ def config_from_weights(data: bytes) -> ModelConfig:
         )
     try:
         d = json.loads(meta["config"])
-        if not isinstance(d, dict) or not set(d) <= set(ModelConfig.field_specs()):
-            raise WeightsError("the file's model config has unknown settings.", code="weights_config_invalid")
-        if isinstance(d.get("hidden"), list):
-            d["hidden"] = tuple(d["hidden"])
-        return ModelConfig(**d)
-    except (ValueError, TypeError) as exc:  # ConfigError, JSONDecodeError are ValueErrors
-        if isinstance(exc, WeightsError):
-            raise
+    except (ValueError, RecursionError):
+        raise WeightsError("the file's model config is not valid JSON.", code="weights_config_invalid") from None
+    specs = ModelConfig.field_specs()
+    if not isinstance(d, dict) or not set(d) <= set(specs):
+        raise WeightsError("the file's model config has unknown settings.", code="weights_config_invalid")
+    wrong = sorted(k for k, v in d.items() if not _is_type_of(v, specs[k].default))
+    if wrong:
+        raise WeightsError(
+            f"the file's model config has values of the wrong type: {wrong}.", code="weights_config_invalid"
+        )
+    try:
+        return ModelConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
+    except ValueError as exc:  # ConfigError: out of range
         raise WeightsError(f"the file's model config is invalid: {exc}", code="weights_config_invalid") from None
 
 
