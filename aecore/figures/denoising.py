@@ -157,7 +157,7 @@ def jacobian_sweep_figure(sweep: np.ndarray, names: dict[str, str]) -> go.Figure
             )
         )
     fig.update_xaxes(title=names["x"])
-    fig.update_yaxes(title=names["y"], rangemode="tozero")
+    fig.update_yaxes(title=names["y"])
     fig = base_layout(fig, names["title"], height=360)
     fig.update_layout(margin=dict(t=90), legend=dict(y=1.02))
     return fig

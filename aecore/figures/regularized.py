@@ -114,15 +114,21 @@ def rho_hat_figure(codes: dict[str, np.ndarray], rho: float, names: dict[str, st
                 line=dict(color=SEQ[i], width=3),
             )
         )
-    fig.add_hline(
-        y=rho,
-        line=dict(dash="dash", color=METHOD_COLORS["ref"]),
-        annotation_text=names["target"],
-        annotation_position="bottom left",
+    units = max(H.shape[1] for H in codes.values())
+    fig.add_trace(  # a legend entry, not an annotation: hline annotations land wrong on log axes
+        go.Scatter(
+            x=[1, units],
+            y=[rho, rho],
+            mode="lines",
+            name=names["target"],
+            line=dict(dash="dash", color=METHOD_COLORS["ref"]),
+        )
     )
     fig.update_xaxes(title=names["x"])
     fig.update_yaxes(title=names["y"], type="log")
-    return base_layout(fig, names["title"], height=360)
+    fig = base_layout(fig, names["title"], height=400)
+    fig.update_layout(margin=dict(t=100), legend=dict(y=1.02))  # a two-line legend clear of the title
+    return fig
 
 
 def penalty_gradient_figure(
