@@ -11,35 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
 from aecore.curves import CURVES
-from aecore.errors import CodedError
-
-
-class DataError(CodedError):
-    """The data cannot be used; the message says what to fix."""
-
-
-@dataclass(frozen=True)
-class Dataset:
-    name: str
-    X: np.ndarray  # (n, D) float32
-    y: np.ndarray  # (n,) int64 labels (component index for curves)
-    t: np.ndarray | None = None  # (n,) intrinsic coordinate of curve points
-    image_shape: tuple[int, int] | None = None
-    meta: dict = field(default_factory=dict)
-
-    @property
-    def n(self) -> int:
-        return self.X.shape[0]
-
-    @property
-    def dim(self) -> int:
-        return self.X.shape[1]
+from aecore.dataset import Dataset
+from aecore.errors import DataError
 
 
 def _freeze(*arrays: np.ndarray) -> None:

@@ -5,7 +5,7 @@ import streamlit as st
 from aecore.experiments import get
 from aecore.experiments.intro import IntroConfig
 from aecore.figures.basic import curve_fit_figure
-from ui.i18n import t
+from ui.i18n import stage_labels, t
 from ui.kit import chart, claims_box, labels, loss_chart, metric_row, prose
 from ui.panel import training_panel
 from ui.widgets import settings_form
@@ -35,5 +35,5 @@ if res is not None:
         if res.source != "loaded":  # a replay measures, it does not train
             st.caption(t("panel.trained_in", seconds=res.seconds))
     with st.expander(t("intro.loss_title")):
-        loss_chart(res.histories, "intro.loss", refs={t("intro.fig.pca"): m["pca_mse"]})
+        loss_chart(stage_labels(res.histories), "intro.loss", refs={t("intro.fig.pca"): m["pca_mse"]})
     prose(t("intro.takeaway"))

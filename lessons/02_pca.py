@@ -5,7 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from aecore.experiments import get
-from aecore.experiments.pca import PCAConfig
+from aecore.experiments.pca import LINEAR_AE, PCAConfig
 from aecore.figures import basic
 from aecore.figures.common import image_grid
 from ui import sidebar
@@ -41,7 +41,7 @@ if res is not None:
         caption = t("pca.fig.spectrum_summary", k=k, bound=f"{m['pca_bound']:.5f}")
         chart(basic.spectrum_figure(a["eigvals"], k, names), "pca.spectrum", caption)
     with right:
-        lin = {t("pca.fig.linear"): res.histories.get("linear AE", [])}
+        lin = {t("pca.fig.linear"): res.histories.get(LINEAR_AE, [])}
         caption = t("pca.fig.loss_summary", ratio=f"{m['linear_ae_mse'] / m['pca_mse']:.4f}")
         loss_chart(
             lin,

@@ -6,7 +6,7 @@ from aecore.experiments import capacity, get
 from aecore.experiments.capacity import CapacityConfig
 from aecore.figures import regularized as fr
 from aecore.figures.common import image_grid
-from ui.i18n import t
+from ui.i18n import stage_labels, t
 from ui.kit import chart, claims_box, code_expander, labels, loss_chart, metric_row, num, one_per_class, prose
 from ui.panel import training_panel
 from ui.widgets import settings_form
@@ -76,7 +76,8 @@ if res is not None:
             undercomplete_data_mse="end_to_end",
         )
         metric_row(LESSON, m, list(greedy), names=greedy)
-        curves = {k: v for k, v in res.histories.items() if k.startswith(("greedy", "undercomplete"))}
+        shown = (capacity.GREEDY_LAYER, capacity.GREEDY_FINETUNE, capacity.UNDERCOMPLETE)
+        curves = stage_labels({k: v for k, v in res.histories.items() if k.partition(":")[0] in shown})
         better = m["greedy_data_mse"] < m["undercomplete_data_mse"]
         caption = t(
             "capacity.greedy.summary_better" if better else "capacity.greedy.summary_worse",

@@ -8,7 +8,7 @@ from aecore.experiments import get
 from aecore.experiments.sae_features import SAEConfig
 from aecore.figures import applications as fig
 from aecore.figures.common import image_grid
-from aecore.sae import SparseAutoencoder
+from aecore.models.sae import SparseAutoencoder
 from ui.i18n import t
 from ui.kit import chart, claims_box, code_expander, labels, metric_row, prose
 from ui.panel import training_panel

@@ -25,7 +25,12 @@ from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.models.base import Autoencoder
 from aecore.theory import mse
-from aecore.train import TrainConfig, fit, predict
+from aecore.train import TrainConfig, predict
+
+# Stage ids (labels: assets/locales/<lang>/stages.toml), each with a parameter:
+# ":k=<code size>", or ":<layer>" for GREEDY_LAYER.
+UNDERCOMPLETE, OVERCOMPLETE, SWEEP = "undercomplete", "overcomplete", "code_size_sweep"
+GREEDY_LAYER, GREEDY_FINETUNE = "greedy_layer", "greedy_finetune"
 
 SWEEP_KS = (2, 4, 16, 32, 64, 128)
 
@@ -75,7 +80,7 @@ def train_config(cfg: CapacityConfig) -> TrainConfig:
 
 def end_to_end(cfg: CapacityConfig, X: np.ndarray, k: int, track: Tracker, stage: str) -> Autoencoder:
     model = build_model(model_config(cfg, X.shape[1], k), seed=cfg.seed)
-    fit(model, X, train_config(cfg), on_progress=track, stage=stage)
+    track.fit(model, X, train_config(cfg), stage=stage)
     return model
 
 
@@ -92,13 +97,13 @@ def greedy(cfg: CapacityConfig, X: np.ndarray, k: int, track: Tracker) -> tuple[
             ModelConfig(input_dim=a, hidden=(), latent_dim=b, latent_activation=cfg.activation, output=out),
             seed=cfg.seed + i,
         )
-        fit(stage_model, codes, train_config(cfg), on_progress=track, stage=f"greedy layer {i + 1}")
+        track.fit(stage_model, codes, train_config(cfg), stage=f"{GREEDY_LAYER}:{i + 1}")
         with torch.no_grad():
             enc[i].load_state_dict(stage_model.encoder[0].state_dict())
             dec[i].load_state_dict(stage_model.decoder[0].state_dict())
         codes = predict(stage_model.encode, codes)
     stacked_mse = mse(X, predict(full, X))
-    fit(full, X, train_config(cfg), on_progress=track, stage="greedy fine-tune")
+    track.fit(full, X, train_config(cfg), stage=GREEDY_FINETUNE)
     return full, stacked_mse
 
 
@@ -119,8 +124,8 @@ def run(cfg: CapacityConfig, on_progress=None) -> Result:
         )
     track = Tracker(on_progress)
     noise = np.random.default_rng(cfg.seed).uniform(0, 1, (cfg.n_noise, D)).astype(np.float32)
-    under = end_to_end(cfg, X, cfg.under_latent, track, f"undercomplete k={cfg.under_latent}")
-    over = end_to_end(cfg, X, cfg.over_latent, track, f"overcomplete k={cfg.over_latent}")
+    under = end_to_end(cfg, X, cfg.under_latent, track, f"{UNDERCOMPLETE}:k={cfg.under_latent}")
+    over = end_to_end(cfg, X, cfg.over_latent, track, f"{OVERCOMPLETE}:k={cfg.over_latent}")
     recon = {name: (predict(m, X), predict(m, noise)) for name, m in (("undercomplete", under), ("overcomplete", over))}
     metrics = {}
     for name, (rx, rn) in recon.items():
@@ -134,7 +139,7 @@ def run(cfg: CapacityConfig, on_progress=None) -> Result:
     }
     if cfg.sweep:
         for k in (k for k in SWEEP_KS if k not in sweep):
-            m = end_to_end(cfg, X, k, track, f"sweep k={k}")
+            m = end_to_end(cfg, X, k, track, f"{SWEEP}:k={k}")
             sweep[k] = (mse(X, predict(m, X)), mse(noise, predict(m, noise)))
     if cfg.pretrain:
         gmodel, metrics["greedy_stacked_data_mse"] = greedy(cfg, X, cfg.under_latent, track)
@@ -160,6 +165,7 @@ EXPERIMENTS = [
         run,
         "Architecture: depth, width, under- and overcomplete",
         budget_s=30,
+        stages=(UNDERCOMPLETE, OVERCOMPLETE, SWEEP, GREEDY_LAYER, GREEDY_FINETUNE),
         claims=(
             Claim(
                 "overcomplete_copies",

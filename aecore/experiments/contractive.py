@@ -36,7 +36,11 @@ from aecore.models import ModelConfig, build_model
 from aecore.penalties import jacobian, jacobian_fro2_closed, make_penalty, map_jacobian_fro2_closed
 from aecore.steps import auto_epochs, auto_lr
 from aecore.theory import mse
-from aecore.train import TrainConfig, as_tensor, fit, predict
+from aecore.train import TrainConfig, as_tensor, predict
+
+# Stage ids (labels: assets/locales/<lang>/stages.toml): plain and contractive AE, per part.
+IMAGE_STAGES = {"ae": "ae_images", "cae": "cae_images"}
+CURVE_STAGES = {"ae": "ae_curve", "cae": "cae_curve"}
 
 # Stage ids (labels: assets/locales/<lang>/stages.toml): plain and contractive AE, per part.
 IMAGE_STAGES = {"ae": "ae_images", "cae": "cae_images"}
@@ -103,7 +107,7 @@ def code_distance(model, X: np.ndarray, seed: int) -> np.ndarray:
 
 def _train(mc: ModelConfig, lam: float, kind: str, X, tc: TrainConfig, track, stage: str, seed: int):
     model = build_model(mc, penalty=make_penalty("contractive" if lam > 0 else "none", lam), kind=kind, seed=seed)
-    fit(model, X, tc, on_progress=track, stage=stage)
+    track.fit(model, X, tc, stage=stage)
     return model
 
 
@@ -210,6 +214,7 @@ EXPERIMENTS = [
         "Contractive autoencoders",
         budget_s=30,
         cost=cost_seconds,
+        stages=(*IMAGE_STAGES.values(), *CURVE_STAGES.values()),
         claims=(
             Claim(
                 "contracts",

@@ -34,7 +34,7 @@ from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.noise import corrupt_array, make_corrupt
 from aecore.penalties import jacobian
-from aecore.train import ProgressFn, TrainConfig, as_tensor, fit, predict
+from aecore.train import ProgressFn, TrainConfig, as_tensor, predict
 
 # Stage ids (labels: assets/locales/<lang>/stages.toml).
 DAE, GROUND_TRUTH, SWEEP = "dae_field", "ground_truth", "dae_sigma_sweep"
@@ -77,7 +77,7 @@ def train_dae(cfg: FieldConfig, X: np.ndarray, sigma: float, track, stage: str):
     mc = ModelConfig(input_dim=2, hidden=(cfg.width, cfg.width), latent_dim=cfg.latent_dim, activation="elu")
     model = build_model(mc, seed=cfg.seed)
     tc = TrainConfig(epochs=cfg.epochs, batch_size=cfg.batch_size, lr=cfg.lr, seed=cfg.seed)
-    fit(model, X, tc, corrupt=make_corrupt("gaussian", sigma), on_progress=track, stage=stage)
+    track.fit(model, X, tc, corrupt=make_corrupt("gaussian", sigma), stage=stage)
     return model
 
 
@@ -193,6 +193,7 @@ EXPERIMENTS = [
         run,
         "Denoising autoencoder: the field back to the curve",
         budget_s=20,
+        stages=(DAE, GROUND_TRUTH),
         claims=(
             Claim(
                 "projection",

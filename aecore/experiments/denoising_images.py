@@ -33,7 +33,11 @@ from aecore.models import ModelConfig, build_model
 from aecore.noise import CORRUPTIONS, corrupt_array, make_corrupt
 from aecore.steps import auto_epochs
 from aecore.theory import mse, pca_fit
-from aecore.train import ProgressFn, TrainConfig, fit, predict
+from aecore.train import ProgressFn, TrainConfig, predict
+
+# Stage ids (labels: assets/locales/<lang>/stages.toml): one DAE per corruption.
+PLAIN_AE, PCA_BASELINE, PROBES = "plain_ae", "pca_baseline", "linear_probes"
+DAE_STAGES = {name: f"dae_{name}" for name in CORRUPTIONS}
 
 # Stage ids (labels: assets/locales/<lang>/stages.toml): one DAE per corruption.
 PLAIN_AE, PCA_BASELINE, PROBES = "plain_ae", "pca_baseline", "linear_probes"
@@ -97,11 +101,11 @@ def train_models(cfg: ImagesConfig, Xtr: np.ndarray, dim: int, track) -> tuple[d
     mc = ModelConfig(input_dim=dim, hidden=(cfg.width,), latent_dim=cfg.latent_dim, activation="relu", output="sigmoid")
     tc = TrainConfig(epochs=epochs, batch_size=BATCH, lr=cfg.lr, seed=cfg.seed)
     models = {"AE": build_model(mc, seed=cfg.seed)}
-    fit(models["AE"], Xtr, tc, on_progress=track, stage=PLAIN_AE)
+    track.fit(models["AE"], Xtr, tc, stage=PLAIN_AE)
     for name in CORRUPTIONS:
         models[name] = build_model(mc, seed=cfg.seed)
         corrupt = make_corrupt(name, getattr(cfg, name))
-        fit(models[name], Xtr, tc, corrupt=corrupt, on_progress=track, stage=DAE_STAGES[name])
+        track.fit(models[name], Xtr, tc, corrupt=corrupt, stage=DAE_STAGES[name])
     return models, epochs
 
 
@@ -195,6 +199,7 @@ EXPERIMENTS = [
         run,
         "Denoising autoencoders on images",
         budget_s=40,
+        stages=(PLAIN_AE, *DAE_STAGES.values(), PCA_BASELINE, PROBES),
         claims=_claims(),
     )
 ]

@@ -29,7 +29,7 @@ from aecore.models import ModelConfig, build_model
 from aecore.penalties import kl_bernoulli, kl_sparsity_grad, make_penalty, weight_matrices
 from aecore.steps import auto_epochs, auto_lr
 from aecore.theory import mse
-from aecore.train import TrainConfig, fit, predict
+from aecore.train import TrainConfig, predict
 
 PENALTY_NAMES = ("none", "l1", "kl", "l2", "l1_weights")
 CODES = ("sigmoid", "relu")
@@ -131,7 +131,7 @@ def run(cfg: SparseConfig, on_progress=None) -> Result:
         code = "sigmoid" if name == "kl" else cfg.code
         mc = ModelConfig(input_dim=ds.dim, hidden=(), latent_dim=cfg.hidden, latent_activation=code)
         model = build_model(mc, penalty=make_penalty(name, cfg.weight(name), rho=cfg.rho), seed=cfg.seed)
-        fit(model, X, tc, on_progress=track, stage=STAGES[name])
+        track.fit(model, X, tc, stage=STAGES[name])
         H = predict(model.encode, X)  # (n, k)
         stats = {**code_stats(H, ACTIVE[code]), **weight_stats(model), "recon_mse": mse(X, predict(model, X))}
         metrics.update({f"{name}_{key}": value for key, value in stats.items()})
@@ -160,6 +160,7 @@ EXPERIMENTS = [
         run,
         "Sparse autoencoders",
         budget_s=30,
+        stages=tuple(STAGES.values()),
         codes=lambda a: {f"penalty_{k}": (v, a["labels"]) for k, v in a["codes"].items()},
         claims=(
             Claim(
