@@ -273,10 +273,3 @@ def test_field_claims_hold_on_every_curve(curve):
     m = exp.run(FieldConfig(dataset=curve, sweep=False)).metrics
     checks = exp.check_claims(m)
     assert all(checks.values()), (curve, checks, m)
-
-
-@pytest.mark.slow
-def test_images_claims_hold_on_digits28():
-    exp = get("denoising_images")
-    m = exp.run(ImagesConfig(dataset="digits28")).metrics
-    assert all(exp.check_claims(m).values()), m

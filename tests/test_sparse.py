@@ -78,7 +78,7 @@ def test_sparse_runs_on_digits28_from_the_command_line():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("pairs", [{}, {"dataset": "digits28"}, {"code": "relu", "penalty": "l1"}])
-def test_sparse_claims_hold(pairs):
+def test_sparse_claims_and_their_mechanism(pairs):
     exp = get("sparse")
     m = exp.run(SparseConfig(**pairs), None).metrics
     checks = exp.check_claims(m)
