@@ -193,7 +193,7 @@ EXPERIMENTS = [
         run,
         "Denoising autoencoder: the field back to the curve",
         budget_s=20,
-        stages=(DAE, GROUND_TRUTH),
+        stages=(DAE, GROUND_TRUTH, SWEEP),
         claims=(
             Claim(
                 "projection",
