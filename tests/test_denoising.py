@@ -194,7 +194,7 @@ def test_psnr_definition():
         (FieldConfig, {"sigma": 0.0}),
         (FieldConfig, {"dataset": "digits"}),
         (ImagesConfig, {"masking": 1.0}),
-        (ImagesConfig, {"epochs": 0}),
+        (ImagesConfig, {"epochs": -1}),
     ],
 )
 def test_configs_refuse_bad_values(cls, bad):
