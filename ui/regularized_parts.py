@@ -76,9 +76,10 @@ def sparse_table(m: Mapping[str, float], trained: Sequence[str], pen: Mapping[st
     }
     dead = {f"{p}_dead": int(m[f"{p}_dead_units"]) for p in trained}
     if "kl" in trained:
-        summary = t(
-            "sparse.table.summary_kl", hidden=k, kl_ratio=num(m["kl_recon_mse"] / m["none_recon_mse"], 3), **dead
-        )
+        summary = t("sparse.table.summary_kl", hidden=k, **dead)
+        ratio = m["kl_recon_mse"] / m["none_recon_mse"]
+        if ratio > 1.1:  # the sentence is true only when KL costs reconstruction
+            summary += " " + t("sparse.table.kl_cost", kl_ratio=num(ratio, 3))
     else:
         zeros = dict(l1_zeros=pct["l1_zero_fraction"], none_zeros=pct["none_zero_fraction"])
         summary = t("sparse.table.summary_relu", hidden=k, **zeros, **dead)
