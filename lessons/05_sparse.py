@@ -70,13 +70,8 @@ if res is not None:
         names = labels(
             "sparse.fig", "units_kl", "units_l1", kl="grad_kl", l1="grad_l1", x="grad_x", y="grad_y", title="grad_title"
         )
-        caption = t(
-            "sparse.fig.grad_summary",
-            rho=cfg.rho,
-            kl_dead=dead["kl_dead"],
-            l1_dead=dead["l1_dead"],
-            l1_min=num(rho_hats["l1"].min(), 2),
-        )
+        span = {f"{p}_{q}": num(getattr(rho_hats[p], q)(), 2) for p in ("kl", "l1") for q in ("min", "max")}
+        caption = t("sparse.fig.grad_summary", rho=cfg.rho, kl_dead=dead["kl_dead"], l1_dead=dead["l1_dead"], **span)
         chart(fr.penalty_gradient_figure(cfg.rho, cfg.beta, cfg.alpha, rho_hats, names), "sparse.grad", caption)
         derivation(LESSON, t("sparse.derivation.title"), sparse_steps(m, cfg.hidden))
         st.caption(t("sparse.batch_summary", batch=num(m["kl_penalty_batch"], 3), full=num(m["kl_penalty_full"], 3)))
