@@ -144,6 +144,20 @@ def sample_scores(samples: np.ndarray, X: np.ndarray, clf) -> tuple[np.ndarray, 
     return confidence(samples, clf), nearest_sq_distance(samples, X) / X.shape[1]
 
 
+def share_inside(codes: np.ndarray, z: np.ndarray, mass: float = 0.95) -> float:
+    """Share of the draws z inside the ellipsoid that holds ``mass`` of the Gaussian fitted to
+    ``codes`` (squared Mahalanobis distance ≤ the χ²_k quantile): do the draws land where the
+    codes are?"""
+    from scipy.stats import chi2
+
+    c = np.asarray(codes, np.float64)
+    m = c.mean(0)
+    C = np.atleast_2d(np.cov(c, rowvar=False, ddof=0)) + 1e-9 * np.eye(c.shape[1])
+    d = np.asarray(z, np.float64) - m
+    maha = np.einsum("ij,ij->i", d, np.linalg.solve(C, d.T).T)
+    return float(np.mean(maha <= chi2.ppf(mass, c.shape[1])))
+
+
 def fitted_gaussian_codes(codes: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
     """n codes from N(m, C), the Gaussian fitted to ``codes`` (mean, full covariance)."""
     c = np.asarray(codes, np.float64)

@@ -1,4 +1,4 @@
-"""Lesson 8: the variational autoencoder, its ELBO split, and why it can generate."""
+"""Lesson 8: the variational autoencoder, its ELBO and objective, and generating from a prior."""
 
 import inspect
 from dataclasses import replace
@@ -7,80 +7,82 @@ import numpy as np
 import streamlit as st
 
 from aecore import theory
-from aecore.config import ConfigError
+from aecore.data import image_dataset_names
 from aecore.experiments import get
-from aecore.experiments.vae import (
-    GaussianPair,
-    VAEExperimentConfig,
-    interpolate,
-    kl_calculator,
-    latent_grid,
-)
+from aecore.experiments.vae import VAEExperimentConfig, interpolate, latent_grid
 from aecore.figures import generative as gen
-from aecore.figures.common import image_grid, loss_figure
+from aecore.figures.common import image_grid
+from aecore.generative import nearest_sq_distance
 from aecore.models.vae import VAE
-from ui.i18n import error_text, t
+from ui import sidebar
+from ui.generative import active_text, claim_notes, data_label, fair_text, objective_text, two_d_text
+from ui.i18n import t
 from ui.panel import training_panel
 from ui.widgets import claims_box, fmt, settings_form
 
 LESSON = "vae"
 st.title(t("vae.title"))
 st.markdown(t("vae.explain"))
+st.caption(t("vae.notation"))
+st.subheader(t("vae.bridge_title"))
+st.markdown(t("vae.bridge"))
 st.latex(
-    r"\log p(x)\ \ge\ \mathrm{ELBO}=\mathbb{E}_{q_\theta(z|x)}\big[\log p_\phi(x|z)\big]"
-    r"-\beta\,D_{KL}\big(q_\theta(z|x)\,\|\,\mathcal N(0,I)\big)"
+    r"p_{\text{enc}}(h|x)=\delta\big(h-f(x)\big)\ \longrightarrow\ q_\phi(z|x)=\mathcal N\big(\mu_\phi(x),"
+    r"\mathrm{diag}\,\sigma_\phi^2(x)\big),\qquad "
+    r"-\log p_{\text{dec}}(x|h)=\frac{\lVert x-g(h)\rVert^2}{2\sigma^2}+\text{const}"
 )
-st.latex(r"z=\mu_\theta(x)+\sigma_\theta(x)\odot\varepsilon,\qquad \varepsilon\sim\mathcal N(0,I)")
+st.latex(
+    r"\log p_\theta(x)\ \ge\ \mathrm{ELBO}=\mathbb{E}_{q_\phi(z|x)}\big[\log p_\theta(x|z)\big]"
+    r"-D_{KL}\big(q_\phi(z|x)\,\|\,p(z)\big),\qquad p(z)=\mathcal N(0,I)"
+)
+st.latex(
+    r"\mathcal L_\beta=-\mathbb{E}_{q_\phi(z|x)}\big[\log p_\theta(x|z)\big]"
+    r"+\beta\,D_{KL}\big(q_\phi(z|x)\,\|\,p(z)\big),\qquad -\mathcal L_\beta=\mathrm{ELBO}+(1-\beta)\,D_{KL}"
+)
+st.latex(r"z=\mu_\phi(x)+\sigma_\phi(x)\odot\varepsilon,\qquad \varepsilon\sim\mathcal N(0,I)")
 st.latex(
     r"D_{KL}\big(\mathcal N(\mu,\mathrm{diag}\,\sigma^2)\,\|\,\mathcal N(0,I)\big)"
     r"=-\tfrac12\sum_{j=1}^{k}\big(1+\log\sigma_j^2-\mu_j^2-\sigma_j^2\big)"
 )
+st.markdown(t("vae.objective"))
 st.markdown(t("vae.likelihoods"))
 with st.expander(t("vae.source")):
-    st.code(
-        "\n".join(
-            inspect.getsource(f)
-            for f in (
-                VAE.reparameterize,
-                VAE.neg_log_likelihood,
-                VAE.elbo_terms,
-                VAE.objective,
-                theory.kl_std_normal_per_dim,
-            )
-        ),
-        language="python",
-    )
+    funcs = (VAE.reparameterize, VAE.neg_log_likelihood, VAE.elbo_terms, VAE.objective, theory.kl_std_normal_per_dim)
+    st.code("\n".join(inspect.getsource(f) for f in funcs), language="python")
 
-cfg = settings_form(LESSON, VAEExperimentConfig(), ["latent_dim", "likelihood", "beta", "sigma_x", "epochs", "seed"])
+data = sidebar.dataset()
+if data not in image_dataset_names():
+    st.info(t("vae.data_fallback"), icon=":material/info:")
+    data = "digits"
+fields = ["latent_dim", "likelihood", "beta", "sigma_x", "epochs", "seed"]
+cfg = replace(settings_form(LESSON, VAEExperimentConfig(dataset=data), fields), dataset=data)
 res = training_panel(LESSON, cfg, auto=True)
 
 
 def _elbo_split(res) -> None:
     m, a, k = res.metrics, res.arrays, cfg.latent_dim
-    cols = st.columns(4)
-    for col, key in zip(cols, ("elbo", "recon", "kl", "active_units")):
-        col.metric(t(f"vae.metric.{key}"), f"{m[key]:.4g}" if key != "active_units" else f"{int(m[key])} / {k}")
-    if m["active_units"] < k:
-        st.warning(t("vae.collapse", inactive=k - int(m["active_units"]), k=k), icon=":material/warning:")
-    left, right = st.columns(2)
-    with left:
-        split = {t("vae.fig.recon"): a["recon_history"], t("vae.fig.kl"): a["kl_dim_history"].sum(1)}
-        st.plotly_chart(
-            loss_figure(split, t("vae.fig.split"), xlabel=t("panel.epoch"), ylabel=t("vae.fig.nats")), key="vae.split"
-        )
-        st.caption(t("vae.fig.split_summary", recon=f"{m['recon']:.2f}", kl=f"{m['kl']:.2f}"))
-    with right:
-        names = {"title": t("vae.fig.kl_dim"), "y": t("vae.fig.nats"), "threshold": t("vae.fig.threshold")}
-        st.plotly_chart(gen.kl_per_dim_figure(a["kl_per_dim"], a["active_threshold"], names), key="vae.kl_dim")
-        st.caption(t("vae.fig.kl_dim_summary", active=int(m["active_units"]), k=k))
-    st.plotly_chart(
-        gen.kl_history_figure(
-            a["kl_dim_history"],
-            a["active_threshold"],
-            {"title": t("vae.fig.kl_history"), "x": t("panel.epoch"), "y": t("vae.fig.nats")},
-        ),
-        key="vae.kl_history",
+    st.caption(
+        t("vae.data_note", data=data_label(cfg.dataset))
+        + " "
+        + t("vae.trained_for", epochs=a["epochs"], batch=a["batch_size"])
     )
+    cols = st.columns(5)
+    for col, key in zip(cols, ("elbo", "beta_objective", "recon", "kl", "active_units")):
+        col.metric(t(f"vae.metric.{key}"), f"{m[key]:.4g}" if key != "active_units" else f"{int(m[key])} / {k}")
+    st.markdown(objective_text(m, cfg.beta))
+    note = "vae.grey_pixels" if cfg.likelihood == "bernoulli" else "vae.gaussian_note"
+    st.markdown(t(note, **fmt(m, 4)))
+    st.info(active_text(m, k), icon=":material/insights:")
+    left, right = st.columns(2)
+    curves = {t("vae.fig.recon"): a["recon_history"], t("vae.fig.kl"): a["kl_dim_history"].sum(1)}
+    names = {"title": t("vae.fig.split"), "x": t("panel.epoch"), "y": t("vae.fig.nats")}
+    left.plotly_chart(gen.elbo_split_figure(curves, names), key="vae.split")
+    left.caption(t("vae.fig.split_summary", **fmt(m, 4)))
+    names = {"title": t("vae.fig.kl_dim"), "y": t("vae.fig.nats"), "threshold": t("vae.fig.threshold")}
+    right.plotly_chart(gen.kl_per_dim_figure(a["kl_per_dim"], a["active_threshold"], names), key="vae.kl_dim")
+    right.caption(t("vae.fig.kl_dim_summary", active=int(m["active_units"]), k=k))
+    names = {"title": t("vae.fig.kl_history"), "x": t("panel.epoch"), "y": t("vae.fig.nats")}
+    st.plotly_chart(gen.kl_history_figure(a["kl_dim_history"], a["active_threshold"], names), key="vae.kl_history")
     st.caption(t("vae.fig.kl_history_summary"))
 
 
@@ -88,10 +90,18 @@ def _samples(res) -> None:
     m, a = res.metrics, res.arrays
     st.subheader(t("vae.samples_title"))
     st.markdown(t("vae.samples_explain"))
-    rows = {t("vae.fig.vae_row"): a["samples"]["vae"][:15], t("vae.fig.ae_row"): a["samples"]["ae"][:15]}
-    st.plotly_chart(image_grid(rows, a["image_shape"], t("vae.fig.samples")), key="vae.samples")
-    st.caption(t("vae.fig.samples_summary", acc=f"{a['classifier_accuracy']:.3f}", **fmt(m, 3)))
+    if a["image_shape"] is not None:
+        rows = {t(f"vae.fig.{r}_row"): a["samples"][r][:15] for r in ("vae", "ae", "ae_fitted")}
+        st.plotly_chart(image_grid(rows, a["image_shape"], t("vae.fig.samples")), key="vae.samples")
+    st.caption(t("vae.fig.samples_summary", acc=f"{a['classifier_accuracy']:.3f}", **_pct(m), **fmt(m, 3)))
+    st.markdown(fair_text(m))
     claims_box(LESSON, get(LESSON), m, fmt(m, 3))
+    for note in claim_notes(m, get(LESSON).check_claims(m)):
+        st.caption(note)
+
+
+def _pct(m) -> dict[str, str]:
+    return {f"inside_{k}": f"{100 * m[f'prior_inside_{k}_codes']:.0f}" for k in ("vae", "ae")}
 
 
 def _interpolation(res) -> None:
@@ -111,72 +121,33 @@ def _interpolation(res) -> None:
         t("vae.fig.vae_interp"): path["vae"],
     }
     st.plotly_chart(image_grid(rows, a["image_shape"], t("vae.fig.interp")), key="vae.interp")
-    st.caption(t("vae.fig.interp_summary"))
+    dist = {k: nearest_sq_distance(p[1:-1], a["X"]).mean() / a["X"].shape[1] for k, p in path.items()}
+    key = "vae.fig.interp_vae" if dist["vae"] < dist["ae"] else "vae.fig.interp_ae"
+    st.caption(t(key, **{k: f"{v:.3g}" for k, v in dist.items()}))
 
 
 def _two_d(res2) -> None:
     a, m = res2.arrays, res2.metrics
-    st.plotly_chart(
-        gen.posterior_figure(
-            a["mu"], a["logvar"], a["labels"], {"title": t("vae.fig.posterior"), "prior": t("vae.fig.prior")}
-        ),
-        key="vae.posterior",
-    )
-    st.caption(t("vae.fig.posterior_summary"))
-    n = int(st.slider(t("vae.grid_size"), 5, 25, 15, key="vae.grid_n"))
-    values, images = latent_grid(res2.models["vae"], n)
-    st.plotly_chart(gen.latent_grid_figure(values, images, a["image_shape"], t("vae.fig.grid")), key="vae.grid")
-    st.caption(t("vae.fig.grid_summary", lo=f"{values[0]:.2f}", hi=f"{values[-1]:.2f}"))
-    st.info(t("vae.two_d_note", **fmt(m, 3)), icon=":material/info:")
+    names = {"title": t("vae.fig.posterior"), "prior": t("vae.fig.prior")}
+    st.plotly_chart(gen.posterior_figure(a["mu"], a["logvar"], a["labels"], names), key="vae.posterior")
+    inside = 100 * np.mean(np.linalg.norm(a["mu"], axis=1) <= 2.0)
+    st.caption(t("vae.fig.posterior_summary", inside=f"{inside:.0f}"))
+    if a["image_shape"] is not None:
+        n = int(st.slider(t("vae.grid_size"), 5, 25, 15, key="vae.grid_n"))
+        values, images = latent_grid(res2.models["vae"], n)
+        st.plotly_chart(gen.latent_grid_figure(values, images, a["image_shape"], t("vae.fig.grid")), key="vae.grid")
+        st.caption(t("vae.fig.grid_summary", lo=f"{values[0]:.2f}", hi=f"{values[-1]:.2f}"))
+    st.info(two_d_text(m), icon=":material/info:")
 
 
 if res is not None:
     _elbo_split(res)
     _samples(res)
-    _interpolation(res)
+    if res.arrays["image_shape"] is not None:
+        _interpolation(res)
     st.subheader(t("vae.two_d_title"))
     cfg2 = replace(cfg, latent_dim=2)
     res2 = res if cfg2 == cfg else training_panel("vae2d", cfg2, experiment="vae", auto=True)
     if res2 is not None:
         _two_d(res2)
-
-st.subheader(t("vae.calc_title"))
-st.markdown(t("vae.calc_explain"))
-st.latex(
-    r"D_{KL}(q\,\|\,p)=\tfrac12\Big[\log\frac{\sigma_2^2}{\sigma_1^2}+\frac{\sigma_1^2}"
-    r"{\sigma_2^2}+\frac{(\mu_1-\mu_2)^2}{\sigma_2^2}-1\Big]"
-)
-cols = st.columns(5)
-vals = [
-    c.number_input(t(f"vae.calc.{k}"), value=float(getattr(GaussianPair, k)), format="%g", key=f"vae.calc.{k}")
-    for c, k in zip(cols, ("mu1", "sigma1", "mu2", "sigma2"))
-]
-draws = int(cols[4].number_input(t("vae.calc.samples"), 10, 1_000_000, 10_000, step=1000, key="vae.calc.samples"))
-try:
-    pair = GaussianPair(*vals, samples=draws)
-except ConfigError as exc:
-    st.error(t("panel.invalid", message=error_text(exc)), icon=":material/error:")
-else:
-    kl = kl_calculator(pair)
-    c1, c2, c3 = st.columns(3)
-    c1.metric(t("vae.calc.closed"), f"{kl['closed']:.5f}")
-    c2.metric(t("vae.calc.mc"), f"{kl['mc']:.5f} ± {kl['se']:.5f}")
-    c3.metric(t("vae.calc.reverse"), f"{kl['reverse']:.5f}")
-    st.plotly_chart(
-        gen.gaussians_figure(
-            pair.mu1,
-            pair.sigma1,
-            pair.mu2,
-            pair.sigma2,
-            {"q": "q = N(μ₁, σ₁²)", "p": "p = N(μ₂, σ₂²)", "y": t("vae.calc.density"), "title": t("vae.calc.fig")},
-        ),
-        key="vae.calc.fig",
-    )
-    st.caption(
-        t(
-            "vae.calc.summary",
-            closed=f"{kl['closed']:.4f}",
-            mc=f"{kl['mc']:.4f}",
-            z=f"{abs(kl['mc'] - kl['closed']) / max(kl['se'], 1e-300):.2f}",
-        )
-    )
+st.markdown(t("vae.next_page", page=t("elbo_gap.nav")))

@@ -39,6 +39,7 @@ from aecore.generative import (
     sample_classifier,
     sample_scores,
     schedule,
+    share_inside,
 )
 from aecore.models.vae import LIKELIHOODS
 from aecore.train import TrainConfig, as_tensor, fit, predict
@@ -93,8 +94,9 @@ def _batches(X: np.ndarray, size: int = 4096):
         yield as_tensor(X[i : i + size])
 
 
-def _generation(cfg, vae, ae, X, y, rng) -> tuple[dict, dict]:
-    """Decodes of prior codes (both models) and of AE-fitted Gaussian codes, scored."""
+def _generation(cfg, vae, ae, X, vae_codes, rng) -> tuple[dict, dict]:
+    """Decodes of prior codes (both models) and of AE-fitted Gaussian codes, scored; and the
+    share of the prior draws inside each model's own codes (a Gaussian fitted to them)."""
     z = rng.standard_normal((cfg.n_samples, cfg.latent_dim)).astype(np.float32)
     ae_codes = predict(ae.encode, X)
     z_fit = fitted_gaussian_codes(ae_codes, cfg.n_samples, rng)
@@ -104,6 +106,8 @@ def _generation(cfg, vae, ae, X, y, rng) -> tuple[dict, dict]:
     references = {"data": ref, "vae_recon": predict(lambda x: vae.decode(vae.encode(x)), ref)}
     references["ae_recon"] = predict(ae, ref)
     metrics = {f"confidence_{m}": float(confidence(s, clf).mean()) for m, s in references.items()}
+    metrics["prior_inside_ae_codes"] = share_inside(ae_codes, z)
+    metrics["prior_inside_vae_codes"] = share_inside(vae_codes, z)
     conf_shown = {}
     for m, s in samples.items():
         conf, nn = sample_scores(s, X, clf)
@@ -131,7 +135,7 @@ def run(cfg: VAEExperimentConfig, on_progress=None) -> Result:
     track.step("scores")
     rng = np.random.default_rng(cfg.seed)
     metrics, arrays = _elbo_metrics(vae, X, cfg.beta, cfg.mc_samples, rng)
-    gen_metrics, gen_arrays = _generation(cfg, vae, ae, X, ds.y, rng)
+    gen_metrics, gen_arrays = _generation(cfg, vae, ae, X, arrays["mu"], rng)
     metrics.update(gen_metrics)
     arrays.update(gen_arrays)
     arrays.update(

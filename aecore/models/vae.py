@@ -10,10 +10,11 @@ mean x̂ of p_θ(x|z). Per input,
     recon = −log p_θ(x|z)     Bernoulli: Σ_d BCE(x_d, x̂_d)
                               Gaussian:  Σ_d (x_d − x̂_d)² / (2σ_x²) + (D/2) log 2πσ_x²
     kl    = KL(q_φ(z|x) ‖ N(0, I)) = −½ Σ_j (1 + log σ_j² − μ_j² − σ_j²)
-    ELBO  = −(recon + kl) ≤ log p_θ(x),  training loss ℒ_β = mean(recon + β · kl)  (Higgins 2017)
+    ELBO  = −(recon + kl) ≤ log p_θ(x),  ℒ_β = mean(recon + β · kl)  (β-VAE: Higgins 2017)
 
-The Gaussian constant moves no gradient but is kept, so that the ELBO is a true bound on
-the log-density. On grey pixels the Bernoulli "likelihood" is not normalised over [0, 1]
+The Gaussian normaliser moves no gradient: the training loss leaves it out (its curve stays
+positive), every reported number keeps it, so that the ELBO is a true bound on the
+log-density. On grey pixels the Bernoulli "likelihood" is not normalised over [0, 1]
 (Loaiza-Ganem & Cunningham 2019): its numbers rank models but are not log-probabilities.
 """
 
@@ -120,8 +121,9 @@ class VAE(Autoencoder):
         return ElboTerms(self.neg_log_likelihood(self.decode(z), target), kl_std_normal_per_dim(mu, logvar))
 
     def objective(self, terms: ElboTerms) -> torch.Tensor:
-        """ℒ_β = mean over the batch of recon + β · KL (β = 1: the negative ELBO)."""
-        return torch.mean(terms.recon + self.config.beta * terms.kl)
+        """ℒ_β = mean over the batch of recon + β · KL (β = 1: the negative ELBO), less the
+        Gaussian normaliser, which moves no gradient (the loss curve stays positive)."""
+        return torch.mean(terms.recon + self.config.beta * terms.kl) - self.gaussian_constant()
 
     def training_loss(self, x: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         loss = self.objective(self.elbo_terms(x, target))
