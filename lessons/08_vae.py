@@ -15,7 +15,7 @@ from aecore.figures.common import image_grid
 from aecore.generative import nearest_sq_distance
 from aecore.models.vae import VAE
 from ui import sidebar
-from ui.generative import active_text, claim_notes, data_label, fair_text, objective_text, two_d_text
+from ui.generative import active_text, claim_notes, data_label, objective_text, sample_texts, two_d_text
 from ui.i18n import t
 from ui.panel import training_panel
 from ui.widgets import claims_box, fmt, settings_form
@@ -94,9 +94,10 @@ def _samples(res) -> None:
         rows = {t(f"vae.fig.{r}_row"): a["samples"][r][:15] for r in ("vae", "ae", "ae_fitted")}
         st.plotly_chart(image_grid(rows, a["image_shape"], t("vae.fig.samples")), key="vae.samples")
     st.caption(t("vae.fig.samples_summary", acc=f"{a['classifier_accuracy']:.3f}", **_pct(m), **fmt(m, 3)))
-    st.markdown(fair_text(m))
+    for text in sample_texts(m):
+        st.markdown(text)
     claims_box(LESSON, get(LESSON), m, fmt(m, 3))
-    for note in claim_notes(m, get(LESSON).check_claims(m)):
+    for note in claim_notes(m, get(LESSON).check_claims(m), cfg.beta):
         st.caption(note)
 
 

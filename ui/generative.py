@@ -154,15 +154,26 @@ def two_d_text(m: dict[str, float]) -> str:
     return t("vae.two_d_vae" if leads else "vae.two_d_mixed", **{k: _n(v, 3) for k, v in m.items()})
 
 
-def claim_notes(m: dict[str, float], held: dict[str, bool]) -> list[str]:
-    """Why a generation claim shows ❌ on this run, from its numbers (or that it was not measured)."""
+def _numbers(m: dict[str, float]) -> dict[str, str]:
     numbers = {k: _n(v, 3) for k, v in m.items()}
     numbers.update({f"inside_{k}": f"{100 * m[f'prior_inside_{k}_codes']:.0f}" for k in ("vae", "ae")})
-    notes = []
+    return numbers
+
+
+def sample_texts(m: dict[str, float]) -> list[str]:
+    """What the classifier's confidence and the fair baseline show on this run (M2)."""
     if m["sample_confidence_vae"] != m["sample_confidence_vae"]:  # nan: no labels, no classifier
-        notes.append(t("vae.no_labels"))
-    elif not held["vae_samples_confident"]:
-        notes.append(t("vae.confident_fails", **numbers))
+        return [t("vae.no_labels")]
+    conf = "vae.conf_vae" if m["sample_confidence_vae"] > m["sample_confidence_ae"] else "vae.conf_ae"
+    return [t(conf, **_numbers(m)), fair_text(m)]
+
+
+def claim_notes(m: dict[str, float], held: dict[str, bool], beta: float) -> list[str]:
+    """Why a generation claim shows ❌ on this run, from its numbers."""
+    numbers = {**_numbers(m), "beta": f"{beta:g}"}
+    notes = []
+    if not held["prior_lands_in_codes"]:
+        notes.append(t("vae.codes_fail", **numbers))
     if not held["vae_samples_near_data"]:
         notes.append(t("vae.near_fails", **numbers))
     return notes
