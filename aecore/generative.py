@@ -19,7 +19,9 @@ import torch
 
 from aecore import theory
 from aecore.config import Config, param
-from aecore.data import DataError, Dataset, load_dataset
+from aecore.data import load_dataset
+from aecore.dataset import Dataset
+from aecore.errors import DataError
 from aecore.experiments.base import Tracker
 from aecore.models import ModelConfig, VAEConfig, build_model
 from aecore.train import Progress, predict
@@ -75,8 +77,8 @@ class ElboMeter:
     """The ``loss_fn`` hook of ``fit``: trains on ℒ_β and sums each step's terms, then
     reports their epoch means to the live panel as two extra curves."""
 
-    def __init__(self, track: Tracker, stage: str, every: int = 1):
-        self.track, self.stage, self.every = track, stage, max(1, every)
+    def __init__(self, track: Tracker, recon_stage: str, kl_stage: str, every: int = 1):
+        self.track, self.stages, self.every = track, (recon_stage, kl_stage), max(1, every)
         self.recon_hist: list[float] = []
         self.kl_dim_hist: list[np.ndarray] = []
         self._reset()
@@ -98,8 +100,8 @@ class ElboMeter:
         self.kl_dim_hist.append(kl_dim)
         self._reset()
         if p.epoch % self.every == 0 or p.epoch == p.epochs:  # a light live chart
-            self.track(Progress(f"{self.stage}_recon", p.epoch, p.epochs, recon))
-            self.track(Progress(f"{self.stage}_kl", p.epoch, p.epochs, float(kl_dim.sum())))
+            self.track(Progress(self.stages[0], p.epoch, p.epochs, recon))
+            self.track(Progress(self.stages[1], p.epoch, p.epochs, float(kl_dim.sum())))
         return self.track(p)
 
 

@@ -14,17 +14,16 @@ from aecore.experiments import get
 from aecore.experiments.anomaly import AnomalyConfig
 from aecore.experiments.sae_features import SAEConfig
 from aecore.experiments.unet import UNetConfig
-from aecore.models.unet import UNet, init_unet, pooled_iou
-from aecore.sae import (
+from aecore.models.sae import (
     SparseAutoencoder,
     dead_fraction,
     explained_variance,
     feature_stats,
     l0,
-    roc_auc,
-    roc_curve_points,
 )
+from aecore.models.unet import UNet, init_unet, pooled_iou
 from aecore.shapes import SHAPES, Shape, make_segmentation, shape_mask
+from aecore.theory import roc_auc, roc_curve_points
 
 
 def _unet(skips: bool, width: int = 4, seed: int = 0) -> UNet:
@@ -178,14 +177,6 @@ def test_tiny_runs_give_every_metric():
         res = get(name).run(cfg, None)
         assert all(np.isfinite(v) for v in res.metrics.values())
     assert set(res.metrics) >= {"explained_variance", "l0", "dead_fraction", "dict_size"}
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("name", ["unet", "anomaly", "sae_features"])
-def test_default_claims_hold(name):
-    exp = get(name)
-    res = exp.run(exp.config_cls(), None)
-    assert all(exp.check_claims(res.metrics).values()), res.metrics
 
 
 @pytest.mark.slow

@@ -10,7 +10,8 @@ import torch
 
 from aecore import embed, theory
 from aecore.config import ConfigError
-from aecore.data import DATASETS, DataError, load_dataset, validate_matrix
+from aecore.data import DATASETS, load_dataset, validate_matrix
+from aecore.errors import DataError
 from aecore.models import MODELS, ModelConfig, build_model
 from aecore.train import Progress, TrainConfig, TrainingDiverged, fit, predict
 
@@ -38,6 +39,16 @@ def test_config_parses_strings_by_field_type():
         TrainConfig.from_strings({"nope": "1"})
     with pytest.raises(ConfigError, match="not a valid int"):
         TrainConfig.from_strings({"epochs": "many"})
+
+
+def test_a_tuple_setting_picks_several_of_its_choices():
+    from aecore.experiments.anomaly import AnomalyConfig
+
+    assert AnomalyConfig(normal_classes=(1, 7)).normal_classes == (1, 7)
+    assert AnomalyConfig.from_strings({"normal_classes": "2,3"}).normal_classes == (2, 3)
+    with pytest.raises(ConfigError, match="not allowed") as bad:
+        AnomalyConfig(normal_classes=(1, 12))
+    assert bad.value.code == "not_a_choice"
 
 
 def test_model_config_bounds():
@@ -104,16 +115,19 @@ def test_mnist_without_files_says_where_to_put_them(name, tmp_path, monkeypatch)
 
 
 def test_registered_user_data_is_loadable_and_bounded():
-    from aecore import data
+    from aecore import data, userdata
 
     rng = np.random.default_rng(0)
-    names = [data.register_dataset(rng.random((20, 4)), label=f"u{i}") for i in range(data.MAX_SESSION_DATASETS + 2)]
-    assert names[-1] in data.dataset_names() and names[0] not in data.dataset_names()
-    assert load_dataset(names[-1]).X.shape == (20, 4)
+    userdata.set_owner("test_core")
+    name = userdata.register_dataset(rng.random((20, 4)), label="u")
+    assert name in data.dataset_names() and load_dataset(name).X.shape == (20, 4)
+    userdata.set_owner(None)  # another owner sees nothing of it
+    assert name not in data.dataset_names()
     with pytest.raises(DataError, match="upload the file again"):
-        load_dataset(names[0])
+        load_dataset(name)
     with pytest.raises(DataError):
-        data.register_dataset(np.full((20, 3), np.nan))
+        userdata.register_dataset(np.full((20, 3), np.nan))
+    userdata.STORE.forget("test_core")
 
 
 def test_unknown_dataset():

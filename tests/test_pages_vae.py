@@ -52,7 +52,7 @@ def test_vae_page_follows_the_sidebar_data_set():
     at = open_page("lessons/08_vae.py")
     at.selectbox(key="dataset").set_value("swiss_roll").run()  # not images: the lesson says so, uses digits
     no_errors(at)
-    assert any("needs images" in i.value for i in at.info)
+    assert any("does not offer" in c.value for c in at.caption)
 
 
 def test_elbo_gap_page_tiny_training_shows_the_identity_and_derivations():

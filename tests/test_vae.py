@@ -235,7 +235,7 @@ def test_nearest_distance_matches_brute_force():
 
 
 def test_vae_takes_the_chosen_image_data(tmp_path):
-    from aecore.data import register_dataset
+    from aecore.userdata import register_dataset
     from aecore.errors import CodedError
     from aecore.experiments import get
     from aecore.experiments.vae import VAEExperimentConfig

@@ -5,65 +5,81 @@ the choice between a lesson text's variants by the measured numbers."""
 
 from __future__ import annotations
 
-from aecore.data import user_label
+import math
+
 from ui.derivation import Step
 from ui.i18n import t
+from ui.kit import num
 
-
-def data_label(name: str) -> str:
-    """The sidebar's name of a data set (an upload's own label)."""
-    return user_label(name) or t(f"data.{name}")
+VAE_LATEX = (  # the lesson's formulas, in the notation of Kingma & Welling and note 002
+    r"p_{\text{enc}}(h|x)=\delta\big(h-f(x)\big)\ \longrightarrow\ q_\phi(z|x)=\mathcal N\big(\mu_\phi(x),"
+    r"\mathrm{diag}\,\sigma_\phi^2(x)\big),\qquad "
+    r"-\log p_{\text{dec}}(x|h)=\frac{\lVert x-g(h)\rVert^2}{2\sigma^2}+\text{const}",
+    r"\log p_\theta(x)\ \ge\ \mathrm{ELBO}=\mathbb{E}_{q_\phi(z|x)}\big[\log p_\theta(x|z)\big]"
+    r"-D_{KL}\big(q_\phi(z|x)\,\|\,p(z)\big),\qquad p(z)=\mathcal N(0,I)",
+    r"\mathcal L_\beta=-\mathbb{E}_{q_\phi(z|x)}\big[\log p_\theta(x|z)\big]"
+    r"+\beta\,D_{KL}\big(q_\phi(z|x)\,\|\,p(z)\big),\qquad -\mathcal L_\beta=\mathrm{ELBO}+(1-\beta)\,D_{KL}",
+    r"z=\mu_\phi(x)+\sigma_\phi(x)\odot\varepsilon,\qquad \varepsilon\sim\mathcal N(0,I)",
+    r"D_{KL}\big(\mathcal N(\mu,\mathrm{diag}\,\sigma^2)\,\|\,\mathcal N(0,I)\big)"
+    r"=-\tfrac12\sum_{j=1}^{k}\big(1+\log\sigma_j^2-\mu_j^2-\sigma_j^2\big)",
+)
 
 
 def _n(value: float, digits: int = 4) -> str:
-    return f"{value:.{digits}g}"
+    return num(value, digits)
+
+
+def _power(value: float) -> str:
+    """A huge count as m×10ⁿ (no 'e+18')."""
+    exponent = math.floor(math.log10(value))
+    return f"{value / 10**exponent:.1f}×10{str(exponent).translate(str.maketrans('0123456789', '⁰¹²³⁴⁵⁶⁷⁸⁹'))}"
 
 
 def elbo_steps(m: dict[str, float], grid: int, samples: int) -> list[Step]:
     """Note 002's derivation, from p(x) = ∫ p(z) p(x|z) dz to the identity and β."""
-    num = {k: _n(v) for k, v in m.items()}
-    num["gap"] = _n(m["log_px"] - m["elbo"])
+    nums = {k: _n(v) for k, v in m.items()}
+    nums["gap"] = _n(m["log_px"] - m["elbo"])
     cells = grid * grid
     k = "elbo_gap.derive."
     return [
         Step(
             r"p_\theta(x)=\int p(z)\,p_\theta(x|z)\,dz",
             t(k + "elbo_1"),
-            t(k + "elbo_1_check", cells=f"{cells:,}", **num),
+            t(k + "elbo_1_check", cells=num(cells), **nums),
         ),
         Step(
             r"p_\theta(z|x)=\frac{p(z)\,p_\theta(x|z)}{p_\theta(x)}",
             t(k + "elbo_2"),
-            t(k + "elbo_2_check", m=grid, cells=f"{cells:,}", cells8=f"{float(grid) ** 8:.2g}"),
+            t(k + "elbo_2_check", m=grid, cells=num(cells), cells8=_power(float(grid) ** 8)),
         ),
         Step(
             r"p_\theta(x)=\int q_\phi(z|x)\,\frac{p(z)\,p_\theta(x|z)}{q_\phi(z|x)}\,dz"
             r"=\mathbb E_{q_\phi(z|x)}\big[w(z)\big]",
             t(k + "elbo_3"),
-            t(k + "elbo_3_check", samples=f"{samples:,}", **num),
+            t(k + "elbo_3_check", samples=num(samples), **nums),
         ),
         Step(
             r"\log p_\theta(x)=\log\mathbb E_q\big[w(z)\big]\ \ge\ \mathbb E_q\big[\log w(z)\big]=\mathrm{ELBO}",
             t(k + "elbo_4"),
-            t(k + "elbo_4_check", **num),
+            t(k + "elbo_4_check", **nums),
         ),
         Step(
             r"\mathbb E_q[\log w]=\mathbb E_{q_\phi(z|x)}\big[\log p_\theta(x|z)\big]"
             r"-D_{KL}\big(q_\phi(z|x)\,\|\,p(z)\big)",
             t(k + "elbo_5"),
-            t(k + "elbo_5_check", **num),
+            t(k + "elbo_5_check", **nums),
         ),
         Step(
             r"\log p_\theta(x)-\mathrm{ELBO}=\mathbb E_q\Big[\log\frac{q_\phi(z|x)}{p_\theta(z|x)}\Big]"
             r"=D_{KL}\big(q_\phi(z|x)\,\|\,p_\theta(z|x)\big)\ \ge 0",
             t(k + "elbo_6"),
-            t(k + "elbo_6_check", **num),
+            t(k + "elbo_6_check", **nums),
         ),
         Step(
             r"-\mathcal L_\beta=\mathrm{ELBO}+(1-\beta)\,D_{KL}\big(q\,\|\,p(z)\big)>\log p_\theta(x)"
             r"\iff\beta<1-\frac{D_{KL}(q\,\|\,p(z|x))}{D_{KL}(q\,\|\,p(z))}",
             t(k + "elbo_7"),
-            t(k + "elbo_7_check", **num),
+            t(k + "elbo_7_check", **nums),
         ),
     ]
 
@@ -71,12 +87,12 @@ def elbo_steps(m: dict[str, float], grid: int, samples: int) -> list[Step]:
 def kl_steps(m: dict[str, float], calc: dict[str, float] | None) -> list[Step]:
     """Note 004's derivation for diagonal Gaussians, then the full covariance and the
     independence question; ``calc`` is the KL calculator's current result (or None)."""
-    num = {k: _n(v) for k, v in m.items()}
+    nums = {k: _n(v) for k, v in m.items()}
     k = "elbo_gap.derive."
     calc_check = None
     if calc is not None:
         calc_check = t(
-            k + "kl_6_check", closed=_n(calc["closed"], 5), mc=_n(calc["mc"], 5), se=_n(calc["se"], 2), **num
+            k + "kl_6_check", closed=_n(calc["closed"], 5), mc=_n(calc["mc"], 5), se=_n(calc["se"], 2), **nums
         )
     return [
         Step(
@@ -110,12 +126,12 @@ def kl_steps(m: dict[str, float], calc: dict[str, float] | None) -> list[Step]:
             r"D_{KL}\big(\mathcal N(\mu_1,\Sigma_1)\,\|\,\mathcal N(\mu_2,\Sigma_2)\big)=\tfrac12\Big[\mathrm{tr}"
             r"(\Sigma_2^{-1}\Sigma_1)+(\mu_2-\mu_1)^\top\Sigma_2^{-1}(\mu_2-\mu_1)-k+\log\frac{\det\Sigma_2}{\det\Sigma_1}\Big]",
             t(k + "kl_7"),
-            t(k + "kl_7_check", **num),
+            t(k + "kl_7_check", **nums),
         ),
         Step(
             r"\min_{q\ \text{diagonal}}D_{KL}\big(q\,\|\,\mathcal N(m,\Sigma)\big)=-\tfrac12\log(1-\rho^2)",
             t(k + "kl_8"),
-            t(k + "kl_8_check", **num),
+            t(k + "kl_8_check", **nums),
         ),
     ]
 

@@ -25,7 +25,9 @@ from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.generative import data_for, schedule, vae_config
 from aecore.models import build_model
 from aecore.models.vae import LIKELIHOODS
-from aecore.train import TrainConfig, fit, predict
+from aecore.train import TrainConfig, predict
+
+VAE_2D, POSTERIOR_GRID = "vae_2d", "posterior_grid"  # stage ids (labels: stages.toml)
 
 
 @dataclass(frozen=True)
@@ -108,8 +110,8 @@ def run(cfg: ElboGapConfig, on_progress=None) -> Result:
     vc = vae_config(ds.dim, cfg.width, 2, cfg.likelihood, 1.0, cfg.sigma_x, cfg.seed)
     model = build_model(vc, kind="vae", seed=cfg.seed)
     tc = TrainConfig(epochs=epochs, batch_size=batch, lr=cfg.lr, seed=cfg.seed)
-    fit(model, X, tc, on_progress=track, stage="vae_2d")
-    track.step("posterior_grid")
+    track.fit(model, X, tc, stage=VAE_2D)
+    track.step(POSTERIOR_GRID)
     metrics, arrays = gap_report(model, X[cfg.image], cfg.is_samples, cfg.grid, cfg.seed)
     mu_all, _ = model_posterior(model, X)
     arrays.update(mu_all=mu_all, labels=ds.y, image_shape=ds.image_shape, image_index=cfg.image, epochs=epochs)
@@ -123,6 +125,7 @@ EXPERIMENTS = [
         run,
         "The ELBO gap: log p(x) = ELBO + KL(q(z|x) ‖ p(z|x)) on a 2-D latent",
         budget_s=40,
+        stages=(VAE_2D, POSTERIOR_GRID),
         claims=(
             Claim(
                 "identity",

@@ -2,7 +2,7 @@
 
 A scaled-down version of the SAEs trained on vision-transformer activations: a small MLP
 classifier x → a = ReLU(W₁x + b₁) → logits = W₂a + b₂ learns the digits; an SAE with
-``expansion`` × d features (``aecore.sae``, top-k or L1) is trained on its activations a.
+``expansion`` × d features (``aecore.models.sae``, top-k or L1) is trained on its activations a.
 Reported: explained variance 1 − Σ‖a − â‖² / Σ‖a − ā‖² on held-out digits, L0 (mean
 active features per input), the dead fraction (features that never fire on any digit),
 and per feature its top-activating digits, activation histogram and logit effect W₂ d_j.
@@ -21,8 +21,11 @@ from aecore.config import Config, ConfigError, param
 from aecore.data import load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models.base import reset_parameters
-from aecore.sae import SparseAutoencoder, dead_fraction, explained_variance, feature_stats, l0
-from aecore.train import ProgressFn, TrainConfig, fit, predict
+from aecore.models.sae import SparseAutoencoder, dead_fraction, explained_variance, feature_stats, l0
+from aecore.train import ProgressFn, TrainConfig, predict
+
+# Stage ids (labels: assets/locales/<lang>/stages.toml).
+CLASSIFIER, SAE = "classifier", "sae"
 
 
 @dataclass(frozen=True)
@@ -65,14 +68,13 @@ def run(cfg: SAEConfig, on_progress: ProgressFn | None = None) -> Result:
     gen = torch.Generator().manual_seed(cfg.seed)
     clf = nn.Sequential(nn.Linear(X.shape[1], cfg.hidden), nn.ReLU(), nn.Linear(cfg.hidden, 10))
     reset_parameters(clf, gen)
-    fit(
+    track.fit(
         clf,
         X[tr],
         TrainConfig(epochs=cfg.clf_epochs, batch_size=128, lr=3e-3, seed=cfg.seed),
         target=y[tr].astype(np.float32),
         loss_fn=classifier_loss,
-        on_progress=track,
-        stage="classifier",
+        stage=CLASSIFIER,
     )
     acts = predict(lambda x: clf[1](clf[0](x)), X)  # (n, d)
     accuracy = float((predict(clf, X[te]).argmax(1) == y[te]).mean())
@@ -87,13 +89,12 @@ def run(cfg: SAEConfig, on_progress: ProgressFn | None = None) -> Result:
     )
     with torch.no_grad():
         sae.b_dec.copy_(torch.from_numpy(acts[tr].mean(0)))
-    fit(
+    track.fit(
         sae,
         acts[tr],
         TrainConfig(epochs=cfg.sae_epochs, batch_size=128, lr=3e-3, seed=cfg.seed),
         loss_fn=sae_loss,
-        on_progress=track,
-        stage="sparse autoencoder",
+        stage=SAE,
     )
     z = predict(sae.encode, acts)  # (n, m)
     recon = predict(sae, acts)
@@ -128,6 +129,7 @@ EXPERIMENTS = [
         run,
         "Sparse autoencoder features of a classifier",
         budget_s=60,
+        stages=(CLASSIFIER, SAE),
         claims=(
             Claim("faithful", "explained_variance ≥ 0.8", lambda m: m["explained_variance"] >= 0.8),
             Claim("sparse", "l0 ≤ 0.1 · dict_size", lambda m: m["l0"] <= 0.1 * m["dict_size"]),

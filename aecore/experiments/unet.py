@@ -18,7 +18,10 @@ from aecore.config import Config, param
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models.unet import UNet, bce_dice_loss, init_unet, pooled_iou
 from aecore.shapes import make_segmentation
-from aecore.train import ProgressFn, TrainConfig, as_tensor, fit, predict
+from aecore.train import ProgressFn, TrainConfig, as_tensor, predict
+
+# Stage ids (labels: assets/locales/<lang>/stages.toml).
+SYNTHETIC, UNET, UNET_NO_SKIPS = "synthetic_images", "unet", "unet_no_skips"
 
 N_SHOW = 6  # test images shown with their predictions
 
@@ -38,13 +41,12 @@ class UNetConfig(Config):
 
 def _train(cfg: UNetConfig, skips: bool, X, Y, track: Tracker, stage: str) -> UNet:
     model = init_unet(UNet(cfg.width, depth=2, skips=skips), torch.Generator().manual_seed(cfg.seed))
-    fit(
+    track.fit(
         model,
         X,
         TrainConfig(epochs=cfg.epochs, batch_size=32, lr=cfg.lr, seed=cfg.seed),
         target=Y,
         loss_fn=bce_dice_loss,
-        on_progress=track,
         stage=stage,
     )
     return model
@@ -59,14 +61,14 @@ def _maps(model: UNet, x: np.ndarray) -> dict[str, np.ndarray]:
 
 def run(cfg: UNetConfig, on_progress: ProgressFn | None = None) -> Result:
     track = Tracker(on_progress)
-    track.step("drawing the synthetic images")
+    track.step(SYNTHETIC)
     X, Y, _ = make_segmentation(
         cfg.n_train + cfg.n_test, cfg.image_size, cfg.seed, clutter=cfg.clutter, noise=cfg.noise
     )
     Xtr, Ytr, Xte, Yte = X[: cfg.n_train], Y[: cfg.n_train], X[cfg.n_train :], Y[cfg.n_train :]
     models = {
-        "U-Net": _train(cfg, True, Xtr, Ytr, track, "U-Net (skips)"),
-        "no skips": _train(cfg, False, Xtr, Ytr, track, "U-Net without skips"),
+        "U-Net": _train(cfg, True, Xtr, Ytr, track, UNET),
+        "no skips": _train(cfg, False, Xtr, Ytr, track, UNET_NO_SKIPS),
     }
     logits = {k: predict(m, Xte) for k, m in models.items()}
     truth = Yte > 0.5
@@ -95,6 +97,7 @@ EXPERIMENTS = [
         run,
         "U-Net segmentation, with and without skips",
         budget_s=90,
+        stages=(SYNTHETIC, UNET, UNET_NO_SKIPS),
         claims=(
             Claim("segments_well", "iou_skip ≥ 0.85", lambda m: m["iou_skip"] >= 0.85),
             Claim("skips_help", "iou_skip > iou_noskip", lambda m: m["iou_skip"] > m["iou_noskip"]),
