@@ -235,11 +235,11 @@ def test_nearest_distance_matches_brute_force():
 
 
 def test_vae_takes_the_chosen_image_data(tmp_path):
-    from aecore.userdata import register_dataset
     from aecore.errors import CodedError
     from aecore.experiments import get
     from aecore.experiments.vae import VAEExperimentConfig
     from aecore.generative import sample_classifier
+    from aecore.userdata import register_dataset
 
     res = get("vae").run(VAEExperimentConfig(dataset="digits28", epochs=1, width=16, n_samples=20, mc_samples=4))
     assert res.arrays["X"].shape == (10_000, 784) and res.arrays["image_shape"] == (28, 28)
