@@ -29,6 +29,11 @@ def _n(value: float, digits: int = 4) -> str:
     return num(value, digits)
 
 
+def _d(name: str, **numbers: str) -> str:
+    """A derivation sentence or check of the ELBO-gap page."""
+    return t(f"elbo_gap.derive.{name}", **numbers)
+
+
 def _power(value: float) -> str:
     """A huge count as m×10ⁿ (no 'e+18')."""
     exponent = math.floor(math.log10(value))
@@ -40,46 +45,45 @@ def elbo_steps(m: dict[str, float], grid: int, samples: int) -> list[Step]:
     nums = {k: _n(v) for k, v in m.items()}
     nums["gap"] = _n(m["log_px"] - m["elbo"])
     cells = grid * grid
-    k = "elbo_gap.derive."
     return [
         Step(
             r"p_\theta(x)=\int p(z)\,p_\theta(x|z)\,dz",
-            t(k + "elbo_1"),
-            t(k + "elbo_1_check", cells=num(cells), **nums),
+            _d("elbo_1"),
+            _d("elbo_1_check", cells=num(cells), **nums),
         ),
         Step(
             r"p_\theta(z|x)=\frac{p(z)\,p_\theta(x|z)}{p_\theta(x)}",
-            t(k + "elbo_2"),
-            t(k + "elbo_2_check", m=grid, cells=num(cells), cells8=_power(float(grid) ** 8)),
+            _d("elbo_2"),
+            _d("elbo_2_check", m=grid, cells=num(cells), cells8=_power(float(grid) ** 8)),
         ),
         Step(
             r"p_\theta(x)=\int q_\phi(z|x)\,\frac{p(z)\,p_\theta(x|z)}{q_\phi(z|x)}\,dz"
             r"=\mathbb E_{q_\phi(z|x)}\big[w(z)\big]",
-            t(k + "elbo_3"),
-            t(k + "elbo_3_check", samples=num(samples), **nums),
+            _d("elbo_3"),
+            _d("elbo_3_check", samples=num(samples), **nums),
         ),
         Step(
             r"\log p_\theta(x)=\log\mathbb E_q\big[w(z)\big]\ \ge\ \mathbb E_q\big[\log w(z)\big]=\mathrm{ELBO}",
-            t(k + "elbo_4"),
-            t(k + "elbo_4_check", **nums),
+            _d("elbo_4"),
+            _d("elbo_4_check", **nums),
         ),
         Step(
             r"\mathbb E_q[\log w]=\mathbb E_{q_\phi(z|x)}\big[\log p_\theta(x|z)\big]"
             r"-D_{KL}\big(q_\phi(z|x)\,\|\,p(z)\big)",
-            t(k + "elbo_5"),
-            t(k + "elbo_5_check", **nums),
+            _d("elbo_5"),
+            _d("elbo_5_check", **nums),
         ),
         Step(
             r"\log p_\theta(x)-\mathrm{ELBO}=\mathbb E_q\Big[\log\frac{q_\phi(z|x)}{p_\theta(z|x)}\Big]"
             r"=D_{KL}\big(q_\phi(z|x)\,\|\,p_\theta(z|x)\big)\ \ge 0",
-            t(k + "elbo_6"),
-            t(k + "elbo_6_check", **nums),
+            _d("elbo_6"),
+            _d("elbo_6_check", **nums),
         ),
         Step(
             r"-\mathcal L_\beta=\mathrm{ELBO}+(1-\beta)\,D_{KL}\big(q\,\|\,p(z)\big)>\log p_\theta(x)"
             r"\iff\beta<1-\frac{D_{KL}(q\,\|\,p(z|x))}{D_{KL}(q\,\|\,p(z))}",
-            t(k + "elbo_7"),
-            t(k + "elbo_7_check", **nums),
+            _d("elbo_7"),
+            _d("elbo_7_check", **nums),
         ),
     ]
 
@@ -88,50 +92,47 @@ def kl_steps(m: dict[str, float], calc: dict[str, float] | None) -> list[Step]:
     """Note 004's derivation for diagonal Gaussians, then the full covariance and the
     independence question; ``calc`` is the KL calculator's current result (or None)."""
     nums = {k: _n(v) for k, v in m.items()}
-    k = "elbo_gap.derive."
     calc_check = None
     if calc is not None:
-        calc_check = t(
-            k + "kl_6_check", closed=_n(calc["closed"], 5), mc=_n(calc["mc"], 5), se=_n(calc["se"], 2), **nums
-        )
+        calc_check = _d("kl_6_check", closed=_n(calc["closed"], 5), mc=_n(calc["mc"], 5), se=_n(calc["se"], 2), **nums)
     return [
         Step(
             r"D_{KL}(q\,\|\,p)=\mathbb E_q\big[\log q(z)-\log p(z)\big],"
             r"\quad q=\mathcal N(\mu_1,\mathrm{diag}\,\sigma_1^2),\ p=\mathcal N(\mu_2,\mathrm{diag}\,\sigma_2^2)",
-            t(k + "kl_1"),
+            _d("kl_1"),
         ),
         Step(
             r"q(z)=\prod_{j=1}^{k}\mathcal N(z_j;\mu_{1j},\sigma_{1j}^2)\ \Rightarrow\ "
             r"D_{KL}(q\,\|\,p)=\sum_{j=1}^{k}\mathbb E_{q}\big[\log q_j(z_j)-\log p_j(z_j)\big]",
-            t(k + "kl_2"),
+            _d("kl_2"),
         ),
-        Step(r"\log\mathcal N(z;\mu,\sigma^2)=-\tfrac12\log 2\pi\sigma^2-\frac{(z-\mu)^2}{2\sigma^2}", t(k + "kl_3")),
+        Step(r"\log\mathcal N(z;\mu,\sigma^2)=-\tfrac12\log 2\pi\sigma^2-\frac{(z-\mu)^2}{2\sigma^2}", _d("kl_3")),
         Step(
             r"D_{KL}=\tfrac12\sum_j\mathbb E_q\Big[\log\frac{\sigma_{2j}^2}{\sigma_{1j}^2}"
             r"+\frac{(z_j-\mu_{2j})^2}{\sigma_{2j}^2}-\frac{(z_j-\mu_{1j})^2}{\sigma_{1j}^2}\Big]",
-            t(k + "kl_4"),
+            _d("kl_4"),
         ),
         Step(
             r"\mathbb E_q[(z-\mu_1)^2]=\sigma_1^2,\qquad \mathbb E_q[(z-\mu_2)^2]"
             r"=\mathbb E_q[(z-\mu_1+\mu_1-\mu_2)^2]=\sigma_1^2+(\mu_1-\mu_2)^2",
-            t(k + "kl_5"),
+            _d("kl_5"),
         ),
         Step(
             r"D_{KL}(q\,\|\,p)=\tfrac12\sum_j\Big[\log\frac{\sigma_{2j}^2}{\sigma_{1j}^2}+\frac{\sigma_{1j}^2}{\sigma_{2j}^2}"
             r"+\frac{(\mu_{1j}-\mu_{2j})^2}{\sigma_{2j}^2}-1\Big]",
-            t(k + "kl_6"),
+            _d("kl_6"),
             calc_check,
         ),
         Step(
             r"D_{KL}\big(\mathcal N(\mu_1,\Sigma_1)\,\|\,\mathcal N(\mu_2,\Sigma_2)\big)=\tfrac12\Big[\mathrm{tr}"
             r"(\Sigma_2^{-1}\Sigma_1)+(\mu_2-\mu_1)^\top\Sigma_2^{-1}(\mu_2-\mu_1)-k+\log\frac{\det\Sigma_2}{\det\Sigma_1}\Big]",
-            t(k + "kl_7"),
-            t(k + "kl_7_check", **nums),
+            _d("kl_7"),
+            _d("kl_7_check", **nums),
         ),
         Step(
             r"\min_{q\ \text{diagonal}}D_{KL}\big(q\,\|\,\mathcal N(m,\Sigma)\big)=-\tfrac12\log(1-\rho^2)",
-            t(k + "kl_8"),
-            t(k + "kl_8_check", **nums),
+            _d("kl_8"),
+            _d("kl_8_check", **nums),
         ),
     ]
 
@@ -180,8 +181,8 @@ def sample_texts(m: dict[str, float]) -> list[str]:
     """What the classifier's confidence and the fair baseline show on this run (M2)."""
     if m["sample_confidence_vae"] != m["sample_confidence_vae"]:  # nan: no labels, no classifier
         return [t("vae.no_labels")]
-    conf = "vae.conf_vae" if m["sample_confidence_vae"] > m["sample_confidence_ae"] else "vae.conf_ae"
-    return [t(conf, **_numbers(m)), fair_text(m)]
+    vae_surer = m["sample_confidence_vae"] > m["sample_confidence_ae"]
+    return [t("vae.conf_vae" if vae_surer else "vae.conf_ae", **_numbers(m)), fair_text(m)]
 
 
 def claim_notes(m: dict[str, float], held: dict[str, bool], beta: float) -> list[str]:
