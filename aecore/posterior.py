@@ -23,7 +23,7 @@ from scipy.special import logsumexp
 from aecore import theory
 
 LogJoint = Callable[[np.ndarray], np.ndarray]  # z (S, 2) -> log p(z) + log p(x|z), (S,)
-COARSE, CUT = 161, 30.0  # first pass: points per axis, and nats below the peak still kept
+COARSE, CUT = 161, 16.0  # first pass: points per axis, and nats below the peak still kept
 
 
 @dataclass(frozen=True)

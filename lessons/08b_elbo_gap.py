@@ -54,7 +54,7 @@ def _gap(res) -> dict[str, float]:
         with right:
             rows = {t("elbo_gap.image_row"): a["image"][None], t("elbo_gap.recon_row"): a["recon"][None]}
             caption = t("elbo_gap.image_label", index=index, label=a0["labels"][index])
-            chart(image_grid(rows, a0["image_shape"], t("elbo_gap.fig.image")), "elbo_gap.image_fig", caption)
+            chart(image_grid(rows, a0["image_shape"]), "elbo_gap.image_fig", caption)
     metric_row(LESSON, m, ("log_px", "log_px_grid", "elbo", "kl_to_posterior", "posterior_correlation"))
     numbers = {"gap": num(m["log_px"] - m["elbo"]), "samples": num(cfg.is_samples), "ess": num(m["importance_ess"], 3)}
     prose(t("elbo_gap.identity_summary", **numbers, **fmt(m)))
@@ -65,7 +65,6 @@ def _gap(res) -> dict[str, float]:
 
 
 def _calculator() -> dict | None:
-    st.subheader(t("elbo_gap.calc_title"))
     prose(t("elbo_gap.calc_explain"))
     cols = st.columns(5)
     vals = [
@@ -95,8 +94,10 @@ if m is not None:
     share = num(100 * m["independence_cost"] / max(m["kl_to_posterior"], 1e-12), 2)
     prose(t("elbo_gap.independence", share=share, **fmt(m, 3)))
 st.subheader(t("elbo_gap.kl_title"))
+above = st.container()  # the derivation reads above the calculator whose numbers it checks
 kl = _calculator()
 if m is not None:
-    derivation("elbo_gap.kl", t("elbo_gap.derive.kl_title"), kl_steps(m, kl))
+    with above:
+        derivation("elbo_gap.kl", t("elbo_gap.derive.kl_title"), kl_steps(m, kl))
 with st.expander(t("elbo_gap.errata_title"), icon=":material/edit_note:"):
     prose(t("elbo_gap.errata"))

@@ -80,8 +80,8 @@ def elbo_steps(m: dict[str, float], grid: int, samples: int) -> list[Step]:
             _d("elbo_6_check", **nums),
         ),
         Step(
-            r"-\mathcal L_\beta=\mathrm{ELBO}+(1-\beta)\,D_{KL}\big(q\,\|\,p(z)\big)>\log p_\theta(x)"
-            r"\iff\beta<1-\frac{D_{KL}(q\,\|\,p(z|x))}{D_{KL}(q\,\|\,p(z))}",
+            r"\begin{aligned}-\mathcal L_\beta&=\mathrm{ELBO}+(1-\beta)\,D_{KL}\big(q\,\|\,p(z)\big)>\log p_\theta(x)\\"
+            r"&\iff\beta<1-\frac{D_{KL}(q\,\|\,p(z|x))}{D_{KL}(q\,\|\,p(z))}\end{aligned}",
             _d("elbo_7"),
             _d("elbo_7_check", **nums),
         ),
@@ -124,8 +124,9 @@ def kl_steps(m: dict[str, float], calc: dict[str, float] | None) -> list[Step]:
             calc_check,
         ),
         Step(
-            r"D_{KL}\big(\mathcal N(\mu_1,\Sigma_1)\,\|\,\mathcal N(\mu_2,\Sigma_2)\big)=\tfrac12\Big[\mathrm{tr}"
-            r"(\Sigma_2^{-1}\Sigma_1)+(\mu_2-\mu_1)^\top\Sigma_2^{-1}(\mu_2-\mu_1)-k+\log\frac{\det\Sigma_2}{\det\Sigma_1}\Big]",
+            r"\begin{aligned}&D_{KL}\big(\mathcal N(\mu_1,\Sigma_1)\,\|\,\mathcal N(\mu_2,\Sigma_2)\big)\\&=\tfrac12\Big[\mathrm{tr}"
+            r"(\Sigma_2^{-1}\Sigma_1)+(\mu_2-\mu_1)^\top\Sigma_2^{-1}(\mu_2-\mu_1)-k"
+            r"+\log\frac{\det\Sigma_2}{\det\Sigma_1}\Big]\end{aligned}",
             _d("kl_7"),
             _d("kl_7_check", **nums),
         ),

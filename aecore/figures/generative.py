@@ -43,7 +43,7 @@ def kl_per_dim_figure(kl: np.ndarray, threshold: float, names: dict[str, str]) -
         y=threshold,
         line=dict(dash="dash", color=METHOD_COLORS["ref"]),
         annotation_text=names["threshold"],
-        annotation_position="top left",
+        annotation_position="top right",
     )
     fig.update_yaxes(type="log", title=names["y"])
     return base_layout(fig, names["title"], height=340, showlegend=False)
@@ -185,6 +185,16 @@ def _contour(z1, z2, p, level: float, color: str, name: str, show: bool) -> go.C
     )
 
 
+def _view(a: dict, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The part of the grid worth showing: where 99.99 % of the posterior lies, and q's 3σ box."""
+    a1, a2 = np.meshgrid(a["grid_z1"], a["grid_z2"])
+    keep = p >= mass_levels(np.log(np.maximum(p, 1e-300)), (0.9999,))[0]
+    lo = np.minimum([a1[keep].min(), a2[keep].min()], a["q_mu"] - 3 * a["q_sigma"])
+    hi = np.maximum([a1[keep].max(), a2[keep].max()], a["q_mu"] + 3 * a["q_sigma"])
+    pad = 0.1 * (hi - lo)
+    return lo - pad, hi + pad
+
+
 def gap_figure(a: dict, names: dict[str, str]) -> go.Figure:
     """The true posterior p(z|x) on its grid (shaded, with the outlines of the regions that
     hold 39 % and 86 % of it) beside q(z|x)'s 1σ and 2σ ellipses (which hold the same
@@ -219,8 +229,9 @@ def gap_figure(a: dict, names: dict[str, str]) -> go.Figure:
         fig.add_trace(
             go.Scatter(x=[m[0]], y=[m[1]], mode="markers", marker=dict(size=13, color=color, symbol=symbol), name=name)
         )
-    fig.update_xaxes(title="z₁", range=[z1[0], z1[-1]], showgrid=False)
-    fig.update_yaxes(title="z₂", range=[z2[0], z2[-1]], scaleanchor="x", showgrid=False)
+    lo, hi = _view(a, p)
+    fig.update_xaxes(title="z₁", range=[lo[0], hi[0]], showgrid=False)
+    fig.update_yaxes(title="z₂", range=[lo[1], hi[1]], scaleanchor="x", showgrid=False)
     fig = base_layout(fig, names["title"], height=520)
     fig.update_layout(legend=dict(orientation="h", y=-0.15, yanchor="top"), margin=dict(b=110))
     return fig
