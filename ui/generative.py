@@ -124,7 +124,8 @@ def kl_steps(m: dict[str, float], calc: dict[str, float] | None) -> list[Step]:
             calc_check,
         ),
         Step(
-            r"\begin{aligned}&D_{KL}\big(\mathcal N(\mu_1,\Sigma_1)\,\|\,\mathcal N(\mu_2,\Sigma_2)\big)\\&=\tfrac12\Big[\mathrm{tr}"
+            r"\begin{aligned}&D_{KL}\big(\mathcal N(\mu_1,\Sigma_1)\,\|\,\mathcal N(\mu_2,\Sigma_2)\big)\\"
+            r"&=\tfrac12\Big[\mathrm{tr}"
             r"(\Sigma_2^{-1}\Sigma_1)+(\mu_2-\mu_1)^\top\Sigma_2^{-1}(\mu_2-\mu_1)-k"
             r"+\log\frac{\det\Sigma_2}{\det\Sigma_1}\Big]\end{aligned}",
             _d("kl_7"),
