@@ -39,12 +39,12 @@ class ElboGapConfig(Config):
     width: int = param(128, "first hidden width (the second is half)", lo=4, hi=512)
     lr: float = param(3e-3, "initial learning rate (Adam, cosine decay)", lo=0.0, hi=0.1, lo_open=True)
     image: int = param(0, "index of the image whose posterior is drawn", lo=0, hi=19_999)
-    is_samples: int = param(5000, "importance samples for log p(x)", lo=1000, hi=100_000)
+    is_samples: int = param(20_000, "importance samples for log p(x)", lo=1000, hi=100_000)
     grid: int = param(201, "grid points per axis for the true posterior", lo=51, hi=401)
     seed: int = param(0, "seed of weights, batch order and every draw", lo=0, hi=2**31 - 1)
 
 
-def gap_report(model, x: np.ndarray, is_samples: int = 5000, grid: int = 201, seed: int = 0) -> tuple[dict, dict]:
+def gap_report(model, x: np.ndarray, is_samples: int = 20_000, grid: int = 201, seed: int = 0) -> tuple[dict, dict]:
     """Every number of the identity for one input x (D,), and the arrays of its figure."""
     mu, logvar = (a[0].astype(np.float64) for a in model_posterior(model, x[None]))
     rng = np.random.default_rng(seed)
