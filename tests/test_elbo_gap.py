@@ -72,3 +72,21 @@ def test_identity_holds_at_the_defaults(dataset):
 def test_identity_holds_on_other_seeds(seed):
     exp = get("elbo_gap")
     assert all(exp.check_claims(exp.run(ElboGapConfig(seed=seed)).metrics).values())
+
+
+def test_derivation_steps_carry_this_runs_numbers():
+    """Both derivations check at least one step with a number measured on the run (the page
+    shows these Step objects as they are)."""
+    from aecore.experiments.vae import GaussianPair, kl_calculator
+    from ui.generative import elbo_steps, kl_steps
+    from ui.kit import num
+
+    m = get("elbo_gap").run(ElboGapConfig(**TINY)).metrics
+    elbo = elbo_steps(m, 61, 1000)
+    assert len(elbo) == 7 and all(s.check for s in elbo)
+    assert num(m["log_px"]) in elbo[2].check and num(m["kl_to_posterior"]) in elbo[5].check
+    calc = kl_calculator(GaussianPair())
+    kl = kl_steps(m, calc)
+    checks = " ".join(s.check for s in kl if s.check)
+    assert num(m["kl_gauss_full"]) in checks and num(m["independence_cost"]) in checks
+    assert num(calc["closed"], 5) in checks
