@@ -187,6 +187,21 @@ def load_dataset(name: str, n: int | None = None, noise: float | None = None, se
     return _load_builtin(name, n, noise, seed)
 
 
+def class_labels(ds: Dataset) -> tuple[np.ndarray, np.ndarray]:
+    """(classes, y) with y re-indexed to 0..C−1, for lessons that learn or score classes;
+    a clear error for data without at least two classes (an upload with no label column)."""
+    classes, y = np.unique(ds.y, return_inverse=True)
+    if len(classes) < 2:
+        name = ds.meta.get("label", ds.name)
+        raise DataError(
+            f"{name} has no class labels, and this lesson needs them: upload it with a label column (CSV) "
+            "or an array y (NPZ), or pick another data set.",
+            code="needs_labels",
+            params=dict(name=name),
+        )
+    return classes, y.astype(np.int64)
+
+
 @lru_cache(maxsize=32)
 def _load_builtin(name: str, n: int | None, noise: float | None, seed: int) -> Dataset:
     if name not in DATASETS:

@@ -9,9 +9,10 @@ from aecore.experiments import get
 from aecore.experiments.neural import NETWORK, NEURON, NeuralConfig
 from aecore.figures import neural as fn
 from ui.derivation import Step, derivation
-from ui.i18n import t
+from ui.i18n import stage_labels, t
 from ui.kit import chart, claims_box, code_expander, labels, loss_chart, metric_row, num, prose
 from ui.panel import training_panel
+from ui.references import sources
 from ui.widgets import settings_form
 
 LESSON = "neural"
@@ -112,9 +113,7 @@ if res is not None:
     )
     chart(fig, "neural.uat", caption)
     with st.expander(t("neural.loss_title")):
-        curves = {
-            t("neural.fig.neuron"): res.histories.get(NEURON, []),
-            t("neural.fig.network"): res.histories.get(NETWORK, []),
-        }
+        curves = stage_labels({k: v for k, v in res.histories.items() if k in (NEURON, NETWORK)})
         loss_chart(curves, "neural.loss")
     prose(t("neural.takeaway"))
+sources("neural")

@@ -8,6 +8,7 @@ from aecore.figures.basic import curve_fit_figure
 from ui.i18n import stage_labels, t
 from ui.kit import chart, claims_box, labels, loss_chart, metric_row, num, prose
 from ui.panel import training_panel
+from ui.references import sources
 from ui.widgets import settings_form
 
 LESSON = "intro"
@@ -48,3 +49,4 @@ if res is not None:
     with st.expander(t("intro.loss_title")):
         loss_chart(stage_labels(res.histories), "intro.loss", refs={t("intro.fig.pca"): m["pca_mse"]})
     prose(t("intro.takeaway"))
+sources("intro")

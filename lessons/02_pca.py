@@ -12,6 +12,7 @@ from ui import sidebar
 from ui.i18n import t
 from ui.kit import chart, claims_box, labels, loss_chart, metric_row, one_per_class, prose
 from ui.panel import training_panel
+from ui.references import sources
 from ui.widgets import settings_form
 
 LESSON = "pca"
@@ -71,3 +72,4 @@ if res is not None:
     caption = None if a["sweep"] else t("pca.fig.sweep_hint")
     chart(basic.error_vs_k_figure(a["pca_curve"], a["sweep"], names), "pca.error_k", caption)
     prose(t("pca.note"))
+sources("pca")

@@ -12,6 +12,7 @@ from aecore.figures.common import image_grid
 from ui.i18n import current_lang, stage_labels, t
 from ui.kit import chart, claims_box, code_expander, labels, loss_chart, metric_row, num, on_sidebar_data, prose
 from ui.panel import training_panel
+from ui.references import sources
 from ui.widgets import option_label, settings_form
 
 LESSON = "capacity"
@@ -121,7 +122,7 @@ if res is not None:
         purity = [m[f"purity_layer_{i + 1}"] for i in range(len(rows)) if f"purity_layer_{i + 1}" in m]
         caption = None
         if purity:
-            trend = "rises" if purity[-1] > purity[0] else "flat"
+            trend = "rises" if purity[-1] >= purity[0] + 0.02 else "flat"  # a visible rise at 2 decimals
             values = ", ".join(f"{r} {num(p, 2)}" for r, p in zip(rows, purity))
             caption = t("capacity.depth.purity", values=values) + " " + t(f"capacity.depth.purity_{trend}")
         chart(
@@ -154,3 +155,4 @@ if res is not None:
         st.button(t("capacity.depth.open_deep"), on_click=open_deep_view, args=(cfg,), icon=":material/layers:")
     code_expander(t("capacity.source"), capacity.greedy)
     prose(t("capacity.note"))
+sources("capacity")

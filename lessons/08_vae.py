@@ -12,6 +12,7 @@ from aecore.figures import generative as gen
 from aecore.figures.common import image_grid
 from aecore.generative import nearest_sq_distance
 from aecore.models.vae import VAE
+from ui import references
 from ui.generative import VAE_LATEX, active_text, claim_notes, objective_text, sample_texts, two_d_text
 from ui.i18n import t
 from ui.kit import chart, claims_box, code_expander, fmt, labels, metric_row, num, on_sidebar_data, prose
@@ -123,3 +124,4 @@ if res is not None:
         _two_d(res2)
 prose(t("vae.next_page"))
 st.page_link("lessons/08b_elbo_gap.py", label=t("elbo_gap.nav"), icon=":material/difference:")
+references.sources("vae")

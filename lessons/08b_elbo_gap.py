@@ -9,6 +9,7 @@ from aecore.experiments.elbo_gap import ElboGapConfig, gap_report
 from aecore.experiments.vae import GaussianPair, kl_calculator
 from aecore.figures import generative as gen
 from aecore.figures.common import image_grid
+from ui import references
 from ui.derivation import derivation
 from ui.generative import elbo_steps, kl_steps
 from ui.i18n import error_text, t
@@ -101,3 +102,4 @@ if m is not None:
         derivation("elbo_gap.kl", t("elbo_gap.derive.kl_title"), kl_steps(m, kl))
 with st.expander(t("elbo_gap.errata_title"), icon=":material/edit_note:"):
     prose(t("elbo_gap.errata"))
+references.sources("elbo_gap")

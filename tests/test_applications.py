@@ -166,13 +166,15 @@ def test_configs_refuse_bad_values():
         SAEConfig(expansion=1, hidden=8, k=9)
     with pytest.raises(ConfigError):
         UNetConfig(image_size=30)
+    with pytest.raises(ConfigError, match="at most 4096"):
+        SAEConfig(hidden=256, expansion=32)
 
 
 def test_tiny_runs_give_every_metric():
     for name, cfg in (
         ("unet", UNetConfig(n_train=16, n_test=8, epochs=1, image_size=16)),
-        ("anomaly", AnomalyConfig(epochs=2)),
-        ("sae_features", SAEConfig(clf_epochs=2, sae_epochs=2, sparsity="l1")),
+        ("anomaly", AnomalyConfig(steps=20)),
+        ("sae_features", SAEConfig(clf_steps=20, sae_steps=20, sparsity="l1")),
     ):
         res = get(name).run(cfg, None)
         assert all(np.isfinite(v) for v in res.metrics.values())
@@ -182,5 +184,5 @@ def test_tiny_runs_give_every_metric():
 @pytest.mark.slow
 def test_runs_are_reproducible():
     exp = get("sae_features")
-    cfg = dataclasses.replace(SAEConfig(), clf_epochs=5, sae_epochs=5)
+    cfg = dataclasses.replace(SAEConfig(), clf_steps=50, sae_steps=50)
     assert exp.run(cfg, None).metrics == exp.run(cfg, None).metrics

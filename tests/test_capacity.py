@@ -14,7 +14,7 @@ import torch
 from aecore import probes
 from aecore.experiments import get
 from aecore.experiments.capacity import CapacityConfig, auto_epochs, over_k, split
-from aecore.io import resultfile
+from aecore.store import resultfile
 from aecore.theory import pca_fit
 from tests.conftest import ROOT
 

@@ -57,4 +57,5 @@ PAGES: list[PageSpec] = [
         "nav.section.applications",
     ),
     PageSpec("lessons/10_annex.py", "annex", "annex.nav", ":material/functions:", "nav.section.annex"),
+    PageSpec("lessons/11_references.py", "references", "references.nav", ":material/menu_book:", "nav.section.annex"),
 ]

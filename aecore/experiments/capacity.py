@@ -184,6 +184,7 @@ def memorisation(cfg: CapacityConfig, X: np.ndarray, X_held: np.ndarray, track: 
         "memorise_heldout_mse": mse(X_held, predict(model, X_held)),
         "memorise_pca_train_mse": mse(few, pca.reconstruct(few, FEW_CODE)),
         "memorise_pca_heldout_mse": mse(X_held, pca.reconstruct(X_held, FEW_CODE)),
+        "memorise_rows": len(few),  # few_rows, or all training rows when there are fewer
     }
     return metrics, model
 

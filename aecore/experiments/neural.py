@@ -26,7 +26,7 @@ from aecore import neuralnet as nnb
 from aecore.config import Config, param
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models.base import mlp, reset_parameters
-from aecore.train import Progress, TrainConfig, fit, predict
+from aecore.train import Progress, TrainConfig, predict
 
 NEURON, NETWORK, UAT = "neuron", "network", "uat_width"  # stage ids (UAT: ":<width>")
 N_TEST, GRID = 2000, 120
@@ -83,7 +83,7 @@ def train_neuron(cfg, X, y, track: Tracker) -> tuple[nn.Linear, np.ndarray]:
         path.append(neuron.weight.detach().cpu().numpy()[0].copy())
         return track(p)
 
-    fit(neuron, X, gd(cfg), target=y, loss_fn=bce_loss, on_progress=record, stage=NEURON)
+    track.fit(neuron, X, gd(cfg), target=y, loss_fn=bce_loss, on_progress=record, stage=NEURON)
     return neuron, np.array(path)
 
 
@@ -125,7 +125,7 @@ def approximate(cfg: NeuralConfig, track: Tracker) -> tuple[dict[int, float], di
     for w in widths:
         net = spread_net(w, cfg.activation, cfg.seed + w)
         adam = TrainConfig(epochs=cfg.fit_epochs, lr=0.03, seed=cfg.seed)
-        fit(net, x, adam, target=f(x).astype(np.float32), loss_fn=squared_loss, on_progress=track, stage=f"{UAT}:{w}")
+        track.fit(net, x, adam, target=f(x).astype(np.float32), loss_fn=squared_loss, stage=f"{UAT}:{w}")
         out = predict(net, fine).astype(np.float64)
         errors[w] = float(np.mean((out - truth) ** 2) / truth.var())
         fits[f"w{w}"] = out[:, 0]
@@ -175,7 +175,7 @@ def run(cfg: NeuralConfig, on_progress=None) -> Result:
     net = mlp([2, *(cfg.width,) * cfg.depth, 1], cfg.activation, "identity")
     reset_parameters(net, torch.Generator().manual_seed(cfg.seed))
     first_error = backprop_error(net, X, y, cfg.activation)  # at the weights the first step starts from
-    hist = fit(net, X, gd(cfg), target=y, loss_fn=bce_loss, on_progress=track, stage=NETWORK)
+    hist = track.fit(net, X, gd(cfg), target=y, loss_fn=bce_loss, stage=NETWORK)
     errors, fits = approximate(cfg, track)
     widths = sorted(errors)
     best = min(widths, key=errors.get)
@@ -217,6 +217,7 @@ EXPERIMENTS = [
         run,
         "Neural networks in one page",
         budget_s=15,
+        stages=(NEURON, NETWORK, UAT),
         claims=(
             Claim(
                 "network_beats_neuron",
