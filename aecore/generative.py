@@ -19,12 +19,26 @@ import torch
 
 from aecore import theory
 from aecore.config import Config, param
-from aecore.data import load_dataset
+from aecore.data import image_dataset_names, load_dataset
 from aecore.dataset import Dataset
 from aecore.errors import DataError
 from aecore.experiments.base import Tracker
 from aecore.models import ModelConfig, VAEConfig, build_model
+from aecore.models.vae import LIKELIHOODS
 from aecore.train import Progress, predict
+
+
+@dataclass(frozen=True)
+class VAEDataConfig(Config):
+    """The settings lesson 8's experiments share: data, likelihood and training budget."""
+
+    dataset: str = param("digits", "image data set (the sidebar's choice)", choices=image_dataset_names)
+    likelihood: str = param("bernoulli", "decoder likelihood p(x|z)", choices=LIKELIHOODS)
+    sigma_x: float = param(0.1, "σ_x of the Gaussian likelihood", lo=0.01, hi=1.0)
+    epochs: int = param(0, "epochs of each model; 0 = automatic (about 360 000 rows seen)", lo=0, hi=2000)
+    width: int = param(128, "first hidden width (the second is half)", lo=4, hi=512)
+    lr: float = param(3e-3, "initial learning rate (Adam, cosine decay)", lo=0.0, hi=0.1, lo_open=True)
+
 
 ROWS_SEEN = 360_000  # rows each model sees when epochs = 0 (automatic)
 LARGE = 4000  # more rows than this: batches of 512

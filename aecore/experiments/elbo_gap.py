@@ -19,25 +19,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from aecore import posterior
-from aecore.config import Config, ConfigError, param
-from aecore.data import image_dataset_names
+from aecore.config import ConfigError, param
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
-from aecore.generative import data_for, schedule, vae_config
+from aecore.generative import VAEDataConfig, data_for, schedule, vae_config
 from aecore.models import build_model
-from aecore.models.vae import LIKELIHOODS
 from aecore.train import TrainConfig, predict
 
 VAE_2D, POSTERIOR_GRID = "vae_2d", "posterior_grid"  # stage ids (labels: stages.toml)
 
 
 @dataclass(frozen=True)
-class ElboGapConfig(Config):
-    dataset: str = param("digits", "image data set (the sidebar's choice)", choices=image_dataset_names)
-    likelihood: str = param("bernoulli", "decoder likelihood p(x|z)", choices=LIKELIHOODS)
-    sigma_x: float = param(0.1, "σ_x of the Gaussian likelihood", lo=0.01, hi=1.0)
-    epochs: int = param(0, "epochs; 0 = automatic (about 360 000 rows seen)", lo=0, hi=2000)
-    width: int = param(128, "first hidden width (the second is half)", lo=4, hi=512)
-    lr: float = param(3e-3, "initial learning rate (Adam, cosine decay)", lo=0.0, hi=0.1, lo_open=True)
+class ElboGapConfig(VAEDataConfig):
     image: int = param(0, "index of the image whose posterior is drawn", lo=0, hi=19_999)
     is_samples: int = param(20_000, "importance samples for log p(x)", lo=1000, hi=100_000)
     grid: int = param(201, "grid points per axis for the true posterior", lo=51, hi=401)

@@ -26,12 +26,12 @@ import numpy as np
 import torch
 
 from aecore import theory
-from aecore.config import Config, param
-from aecore.data import image_dataset_names
+from aecore.config import param
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.generative import (
     ElboMeter,
     GaussianPair,
+    VAEDataConfig,
     confidence,
     data_for,
     fitted_gaussian_codes,
@@ -44,7 +44,6 @@ from aecore.generative import (
     schedule,
     share_inside,
 )
-from aecore.models.vae import LIKELIHOODS
 from aecore.train import TrainConfig, as_tensor, predict
 
 __all__ = ["VAEExperimentConfig", "GaussianPair", "interpolate", "kl_calculator", "latent_grid", "run"]
@@ -56,15 +55,9 @@ ACTIVE_THRESHOLD = 0.01  # nats: a dimension below this carries no information a
 
 
 @dataclass(frozen=True)
-class VAEExperimentConfig(Config):
-    dataset: str = param("digits", "image data set (the sidebar's choice)", choices=image_dataset_names)
+class VAEExperimentConfig(VAEDataConfig):
     latent_dim: int = param(8, "size k of the latent code z", lo=1, hi=32)
-    likelihood: str = param("bernoulli", "decoder likelihood p(x|z)", choices=LIKELIHOODS)
     beta: float = param(1.0, "weight β of the KL term", lo=0.0, hi=20.0)
-    sigma_x: float = param(0.1, "σ_x of the Gaussian likelihood", lo=0.01, hi=1.0)
-    epochs: int = param(0, "epochs of each model; 0 = automatic (about 360 000 rows seen)", lo=0, hi=2000)
-    width: int = param(128, "first hidden width (the second is half)", lo=4, hi=512)
-    lr: float = param(3e-3, "initial learning rate (Adam, cosine decay)", lo=0.0, hi=0.1, lo_open=True)
     n_samples: int = param(1000, "codes drawn from the prior for each model", lo=10, hi=5000)
     mc_samples: int = param(64, "Monte Carlo draws per input for the KL check", lo=2, hi=1000)
     seed: int = param(0, "seed of weights, batch order, ε and prior draws", lo=0, hi=2**31 - 1)
