@@ -188,6 +188,10 @@ def run(cfg: PCAConfig, on_progress=None) -> Result:
     metrics.update(_derivation(pca, linear, mean, S, k, metrics["linear_ae_mse"]))
     metrics["lindec_mse_ratio"] = metrics["lindec_ae_mse"] / metrics["pca_mse"]
     metrics["lindec_max_angle_deg"] = float(principal_angles_deg(lae.weights(lindec)[1], basis)[0])
+    gap = float(pca.eigvals[k - 1] - pca.eigvals[k])
+    metrics["lindec_angle_certificate_deg"] = lae.angle_certificate_deg(
+        metrics["lindec_ae_mse"] - metrics["pca_mse"], gap, ds.dim
+    )
     sweep = {}
     if cfg.sweep:
         for kk in (kk for kk in SWEEP_KS if kk < ds.dim):
