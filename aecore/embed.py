@@ -32,7 +32,7 @@ from sklearn.metrics import pairwise_distances
 from sklearn.model_selection import cross_val_score
 from sklearn.neighbors import KNeighborsClassifier
 
-from aecore.theory import pca_fit
+from aecore.theory import PCAFit, pca_fit
 from aecore.train import Progress, ProgressFn
 
 UMAP_LOCK = threading.Lock()
@@ -57,14 +57,16 @@ class Embedding:
     transform: Callable[[np.ndarray], np.ndarray] | None  # embeds new points
     stopped: bool = False
     kl: float = float("nan")  # t-SNE: the KL(P ‖ Q) it reached
+    pca: PCAFit | None = None  # PCA: the fit (its components can feed t-SNE and UMAP)
 
 
-def reducer(X: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+def reducer(X: np.ndarray, fit: PCAFit | None = None) -> Callable[[np.ndarray], np.ndarray]:
     """Rows → the input t-SNE and UMAP see for data X: the rows themselves, or their
-    coordinates on X's first 50 principal components when X has more than 100 features."""
+    coordinates on X's first 50 principal components when X has more than 100 features
+    (``fit``: X's PCA when the caller already has it)."""
     if X.shape[1] <= PCA_ABOVE:
         return lambda W: np.asarray(W, np.float64)
-    fit = pca_fit(X)
+    fit = fit or pca_fit(X)
     return lambda W: fit.transform(W, PCA_DIMS)
 
 
@@ -72,9 +74,8 @@ def embed_pca(X: np.ndarray, seed: int = 0) -> Embedding:
     t0 = time.perf_counter()
     fit = pca_fit(X)
     Y = fit.transform(X, 2)
-    return Embedding(
-        "pca", Y.astype(np.float32), time.perf_counter() - t0, lambda Z: fit.transform(Z, 2).astype(np.float32)
-    )
+    new = lambda Z: fit.transform(Z, 2).astype(np.float32)  # noqa: E731
+    return Embedding("pca", Y.astype(np.float32), time.perf_counter() - t0, new, pca=fit)
 
 
 class _TsneTap:
@@ -92,14 +93,19 @@ class _TsneTap:
 
 
 def embed_tsne(
-    X: np.ndarray, seed: int = 0, perplexity: float = 30.0, on_progress: ProgressFn | None = None, stage: str = "tsne"
+    X: np.ndarray,
+    seed: int = 0,
+    perplexity: float = 30.0,
+    on_progress: ProgressFn | None = None,
+    stage: str = "tsne",
+    fit: PCAFit | None = None,
 ) -> Embedding:
     """t-SNE in its two phases (early exaggeration, then plain KL descent), reporting the map
     and KL(P ‖ Q) every ``EVERY`` iterations; a truthy progress answer stops it there."""
     from openTSNE import TSNEEmbedding, affinity, initialization
 
     t0 = time.perf_counter()
-    to_input = reducer(X)
+    to_input = reducer(X, fit)
     Z = to_input(X)
     perplexity = min(perplexity, (Z.shape[0] - 1) / 3)
     P = affinity.PerplexityBasedNN(Z, perplexity=perplexity, n_jobs=1, random_state=seed, verbose=False)
@@ -143,14 +149,19 @@ class _UmapTap(io.TextIOBase):
 
 
 def embed_umap(
-    X: np.ndarray, seed: int = 0, n_neighbors: int = 15, on_progress: ProgressFn | None = None, stage: str = "umap"
+    X: np.ndarray,
+    seed: int = 0,
+    n_neighbors: int = 15,
+    on_progress: ProgressFn | None = None,
+    stage: str = "umap",
+    fit: PCAFit | None = None,
 ) -> Embedding:
     """UMAP, reporting its layout at each refresh of its epoch bar (about 4 per second);
     a truthy progress answer stops it with the layout reached."""
     import umap
 
     t0 = time.perf_counter()
-    to_input = reducer(X)
+    to_input = reducer(X, fit)
     Z = to_input(X)
     tap = None if on_progress is None else _UmapTap(on_progress, stage)
     bar = {"disable": True} if tap is None else {"disable": False, "file": tap, "mininterval": 0.25}

@@ -60,7 +60,7 @@ def test_stop_keeps_partial_models():
     exp = get("pca")
     res = exp.run(exp.config_cls(linear_epochs=500, deep_epochs=50), lambda p: p.epoch >= 5)
     assert res.stopped
-    assert len(res.histories["linear AE"]) == 5
+    assert len(res.histories["linear_ae"]) == 5
     assert set(res.metrics) >= {"pca_mse", "linear_ae_mse", "max_principal_angle_deg"}
 
 

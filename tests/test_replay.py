@@ -36,7 +36,7 @@ def test_replay_of_a_two_model_lesson_with_one_file_trains_the_other():
     back = replay.replay("pca", cfg, replay.match(files, res.models), lambda p: stages.append(p.stage) and False)
     assert back.metrics["linear_ae_mse"] == res.metrics["linear_ae_mse"]
     assert back.metrics["max_principal_angle_deg"] == res.metrics["max_principal_angle_deg"]
-    assert stages.count("linear AE") == 1 and stages.count("non-linear AE") == 20
+    assert stages.count("linear_ae") == 1 and stages.count("deep_ae") == 20
 
 
 def test_foreign_weights_are_refused_with_the_reason(intro):

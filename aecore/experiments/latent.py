@@ -87,10 +87,11 @@ def _maps(cfg: LatentConfig, X: np.ndarray, y: np.ndarray, track: Tracker, rows:
     """The four maps of X, in order; t-SNE and UMAP report their layouts to ``track``."""
     ae, model, tl = train_ae_map(cfg, X, track, rows)
     maps = {"ae": ae, "pca": embed.embed_pca(X)}
+    fit = maps["pca"].pca  # its first 50 components are what t-SNE and UMAP see when D > 100
     track.step(TSNE)
-    maps["tsne"] = embed.embed_tsne(X, cfg.seed, cfg.perplexity, on_progress=track, stage=TSNE)
+    maps["tsne"] = embed.embed_tsne(X, cfg.seed, cfg.perplexity, on_progress=track, stage=TSNE, fit=fit)
     track.step(UMAP)
-    maps["umap"] = embed.embed_umap(X, cfg.seed, cfg.n_neighbors, on_progress=track, stage=UMAP)
+    maps["umap"] = embed.embed_umap(X, cfg.seed, cfg.n_neighbors, on_progress=track, stage=UMAP, fit=fit)
     return maps, model, tl
 
 
