@@ -56,7 +56,7 @@ for spec in PAGES:
     page = st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path, default=spec.is_default)
     sections.setdefault(t(spec.section), []).append(page)
 sidebar.render()
-nav = st.navigation(sections)
+nav = st.navigation(sections, expanded=True)  # every lesson listed (no "View more")
 sidebar.write_link()
 presenter.apply_style()
 nav.run()

@@ -38,8 +38,8 @@ def _check(name: str, value: Any, meta: dict) -> None:
     choices = meta.get("choices")
     if callable(choices):  # a registry that can grow (e.g. a user's uploaded data)
         choices = tuple(choices())
-    if choices is not None:
-        if value not in choices:
+    if choices is not None:  # a tuple value picks several of the choices
+        if not all(v in choices for v in (value if isinstance(value, tuple) else (value,))):
             names = ", ".join(map(str, choices))
             raise ConfigError(
                 f"{name}={value!r} is not allowed; choose one of {names}.",

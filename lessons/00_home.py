@@ -5,16 +5,13 @@ import streamlit as st
 from aecore.device import device_info
 from aecore.figures.diagram import autoencoder_diagram
 from ui.i18n import t
+from ui.kit import chart, labels, prose
 from ui.nav import PAGES
-from ui.presenter import prose
 
 st.title(t("home.title"))
 prose(t("home.lead"))
-keys = ("x", "encoder", "h", "decoder", "xhat", "encoder_note", "code_note", "decoder_note")
-st.plotly_chart(
-    autoencoder_diagram({k: t(f"home.diagram.{k}") for k in keys}), config={"displayModeBar": False}, key="home.diagram"
-)
-st.caption(t("home.diagram.caption"))
+names = labels("home.diagram", "x", "encoder", "h", "decoder", "xhat", "encoder_note", "code_note", "decoder_note")
+chart(autoencoder_diagram(names), "home.diagram", t("home.diagram.caption"), config={"displayModeBar": False})
 st.latex(
     r"h = f_\theta(x), \qquad \hat{x} = g_\phi(h), \qquad "
     r"\mathcal{L}(\theta,\phi) = \mathbb{E}_x\, d\big(x,\, g_\phi(f_\theta(x))\big)"

@@ -5,11 +5,10 @@ import streamlit as st
 from aecore.experiments import get
 from aecore.experiments.intro import IntroConfig
 from aecore.figures.basic import curve_fit_figure
-from aecore.figures.common import loss_figure
 from ui.i18n import t
+from ui.kit import chart, claims_box, labels, loss_chart, metric_row, prose
 from ui.panel import training_panel
-from ui.presenter import prose
-from ui.widgets import claims_box, fmt, settings_form
+from ui.widgets import settings_form
 
 LESSON = "intro"
 st.title(t("intro.title"))
@@ -22,29 +21,19 @@ st.latex(
 cfg = settings_form(LESSON, IntroConfig(), ["dataset", "noise", "width", "epochs", "lr", "seed"])
 res = training_panel(LESSON, cfg, auto=True)
 if res is not None:
-    m = res.metrics
+    m, a = res.metrics, res.arrays
     left, right = st.columns([3, 1])
     with left:
-        a = res.arrays
-        names = {k: t(f"intro.fig.{k}") for k in ("data", "link", "ae", "pca")}
-        st.plotly_chart(
-            curve_fit_figure(
-                a["X"], a["recon_ae"], a["recon_pca"], a["curve"], (t("intro.fig.left"), t("intro.fig.right")), names
-            ),
-            key="intro.fit",
+        titles = (t("intro.fig.left"), t("intro.fig.right"))
+        fig = curve_fit_figure(
+            a["X"], a["recon_ae"], a["recon_pca"], a["curve"], titles, labels("intro.fig", "data", "link", "ae", "pca")
         )
-        st.caption(t("intro.fig.summary", ratio=f"{m['pca_mse'] / m['ae_mse']:.1f}"))
+        chart(fig, "intro.fit", t("intro.fig.summary", ratio=f"{m['pca_mse'] / m['ae_mse']:.1f}"))
     with right:
-        st.metric(t("intro.metric.ae"), f"{m['ae_mse']:.5f}")
-        st.metric(t("intro.metric.pca"), f"{m['pca_mse']:.5f}")
-        claims_box(LESSON, get(LESSON), m, fmt(m))
+        metric_row(LESSON, m, {"ae_mse": "ae", "pca_mse": "pca"}, ".5f", per_row=1)
+        claims_box(LESSON, get(LESSON), m)
         if res.source != "loaded":  # a replay measures, it does not train
             st.caption(t("panel.trained_in", seconds=res.seconds))
     with st.expander(t("intro.loss_title")):
-        st.plotly_chart(
-            loss_figure(
-                res.histories, refs={t("intro.fig.pca"): m["pca_mse"]}, xlabel=t("panel.epoch"), ylabel=t("panel.loss")
-            ),
-            key="intro.loss",
-        )
+        loss_chart(res.histories, "intro.loss", refs={t("intro.fig.pca"): m["pca_mse"]})
     prose(t("intro.takeaway"))

@@ -7,12 +7,12 @@ import streamlit as st
 from aecore.experiments import get
 from aecore.experiments.pca import PCAConfig
 from aecore.figures import basic
-from aecore.figures.common import image_grid, loss_figure
+from aecore.figures.common import image_grid
 from ui import sidebar
 from ui.i18n import t
+from ui.kit import chart, claims_box, labels, loss_chart, metric_row, one_per_class, prose
 from ui.panel import training_panel
-from ui.presenter import prose
-from ui.widgets import claims_box, fmt, settings_form
+from ui.widgets import settings_form
 
 LESSON = "pca"
 st.title(t("pca.title"))
@@ -30,81 +30,44 @@ cfg = replace(cfg, dataset=sidebar.dataset())  # the sidebar's data set wins
 res = training_panel(LESSON, cfg, auto=True)
 if res is not None:
     m, a, k = res.metrics, res.arrays, cfg.latent_dim
-    cols = st.columns(5)
-    for col, key in zip(cols, ("pca_mse", "pca_bound", "linear_ae_mse", "max_principal_angle_deg", "deep_ae_mse")):
-        col.metric(t(f"pca.metric.{key}"), f"{m[key]:.3f}" if "angle" in key else f"{m[key]:.4f}")
-    claims_box(LESSON, get(LESSON), m, fmt(m))
+    keys = ("pca_mse", "pca_bound", "linear_ae_mse", "max_principal_angle_deg", "deep_ae_mse")
+    metric_row(LESSON, m, keys, {k_: ".3f" if "angle" in k_ else ".4f" for k_ in keys})
+    claims_box(LESSON, get(LESSON), m)
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(
-            basic.spectrum_figure(
-                a["eigvals"],
-                k,
-                {
-                    "kept": t("pca.fig.kept", k=k),
-                    "discarded": t("pca.fig.discarded"),
-                    "x": t("pca.fig.index"),
-                    "y": t("pca.fig.eigenvalue"),
-                    "title": t("pca.fig.spectrum"),
-                },
-            ),
-            key="pca.spectrum",
-        )
-        st.caption(t("pca.fig.spectrum_summary", k=k, bound=f"{m['pca_bound']:.5f}"))
+        names = labels("pca.fig", "discarded", x="index", y="eigenvalue", title="spectrum") | {
+            "kept": t("pca.fig.kept", k=k)
+        }
+        caption = t("pca.fig.spectrum_summary", k=k, bound=f"{m['pca_bound']:.5f}")
+        chart(basic.spectrum_figure(a["eigvals"], k, names), "pca.spectrum", caption)
     with right:
         lin = {t("pca.fig.linear"): res.histories.get("linear AE", [])}
-        st.plotly_chart(
-            loss_figure(
-                lin,
-                t("pca.fig.loss"),
-                refs={t("pca.fig.optimum"): m["pca_bound"]},
-                xlabel=t("panel.epoch"),
-                ylabel="MSE",
-            ),
-            key="pca.loss",
+        caption = t("pca.fig.loss_summary", ratio=f"{m['linear_ae_mse'] / m['pca_mse']:.4f}")
+        loss_chart(
+            lin,
+            "pca.loss",
+            t("pca.fig.loss"),
+            refs={t("pca.fig.optimum"): m["pca_bound"]},
+            ylabel="MSE",
+            caption=caption,
         )
-        st.caption(t("pca.fig.loss_summary", ratio=f"{m['linear_ae_mse'] / m['pca_mse']:.4f}"))
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(
-            basic.angle_trace_figure(
-                a["angle_trace"],
-                {
-                    "title": t("pca.fig.angles"),
-                    "x": t("panel.epoch"),
-                    "y": t("pca.fig.angle_deg"),
-                    "limit": t("pca.fig.angle_limit"),
-                },
-            ),
-            key="pca.angles",
-        )
-        st.caption(t("pca.fig.angles_summary", angle=f"{m['max_principal_angle_deg']:.3f}"))
+        names = labels("pca.fig", title="angles", y="angle_deg", limit="angle_limit") | {"x": t("panel.epoch")}
+        caption = t("pca.fig.angles_summary", angle=f"{m['max_principal_angle_deg']:.3f}")
+        chart(basic.angle_trace_figure(a["angle_trace"], names), "pca.angles", caption)
     with right:
-        st.plotly_chart(basic.gram_figure(a["gram"], t("pca.fig.gram")), key="pca.gram")
-        st.caption(t("pca.fig.gram_summary"))
+        chart(basic.gram_figure(a["gram"], t("pca.fig.gram")), "pca.gram", t("pca.fig.gram_summary"))
     if a["image_shape"] is not None:
-        idx = [int((a["labels"] == c).argmax()) for c in range(10)]
+        idx = one_per_class(a["labels"])
         rows = {
             t("pca.fig.original"): a["X"][idx],
             t("pca.fig.pca_row", k=k): a["recon"]["pca"][idx],
             t("pca.fig.linear_row"): a["recon"]["linear"][idx],
             t("pca.fig.deep_row"): a["recon"]["deep"][idx],
         }
-        st.plotly_chart(image_grid(rows, a["image_shape"], t("pca.fig.recon")), key="pca.recon")
-    st.plotly_chart(
-        basic.error_vs_k_figure(
-            a["pca_curve"],
-            a["sweep"],
-            {
-                "pca": t("pca.fig.pca_curve"),
-                "deep": t("pca.fig.deep_curve"),
-                "x": "k",
-                "y": "MSE",
-                "title": t("pca.fig.error_k"),
-            },
-        ),
-        key="pca.error_k",
-    )
-    if not a["sweep"]:
-        st.caption(t("pca.fig.sweep_hint"))
+        chart(image_grid(rows, a["image_shape"], t("pca.fig.recon")), "pca.recon")
+    names = labels("pca.fig", pca="pca_curve", deep="deep_curve", title="error_k") | {"x": "k", "y": "MSE"}
+    caption = None if a["sweep"] else t("pca.fig.sweep_hint")
+    chart(basic.error_vs_k_figure(a["pca_curve"], a["sweep"], names), "pca.error_k", caption)
     prose(t("pca.note"))

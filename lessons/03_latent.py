@@ -9,9 +9,9 @@ from aecore.figures import basic
 from aecore.figures.common import image_grid
 from ui import sidebar
 from ui.i18n import t
-from ui.panel import start, training_panel
-from ui.presenter import prose
-from ui.widgets import claims_box, fmt, settings_form
+from ui.kit import chart, claims_box, fmt, labels, prose
+from ui.panel import ask_to_train, training_panel
+from ui.widgets import settings_form
 
 LESSON, SEL = "latent", "latent.selected"
 st.title(t("latent.title"))
@@ -47,37 +47,20 @@ def _timeline(tl: dict, a: dict) -> None:
     )
     i, box = epochs.index(epoch), basic.timeline_box(tl["codes"])
     left, right = st.columns(2)
-    left.plotly_chart(
-        basic.map_figure(tl["codes"][i], a["labels"], t("latent.timeline.map", epoch=epoch), box=box),
-        key="latent.timeline.map",
-    )
-    names = {
-        "h1": "h₁",
-        "h2": "h₂",
-        "x": t("latent.timeline.code"),
-        "y": t("latent.timeline.count"),
-        "title": t("latent.timeline.hist"),
-    }
-    right.plotly_chart(basic.code_histograms(tl["codes"][i], box, names), key="latent.timeline.hist")
+    with left:
+        title = t("latent.timeline.map", epoch=epoch)
+        chart(basic.map_figure(tl["codes"][i], a["labels"], title, box=box), "latent.timeline.map")
+    names = labels("latent.timeline", x="code", y="count", title="hist") | {"h1": "h₁", "h2": "h₂"}
+    with right:
+        chart(basic.code_histograms(tl["codes"][i], box, names), "latent.timeline.hist")
     if a["image_shape"] is not None:
         rows = np.asarray(tl["rows"], int)
-        st.plotly_chart(
-            image_grid(
-                {t("latent.original"): a["X"][rows], t("latent.reconstruction"): tl["recon"][i]}, a["image_shape"]
-            ),
-            key="latent.timeline.images",
-        )
-    pct = lambda v: f"{100 * v:.1f} %"
-    st.caption(
-        t(
-            "latent.timeline.summary",
-            epoch=epoch,
-            knn=pct(tl["knn"][i]),
-            first=pct(tl["knn"][0]),
-            last=pct(tl["knn"][-1]),
-            final=epochs[-1],
-        )
-    )
+        grid = {t("latent.original"): a["X"][rows], t("latent.reconstruction"): tl["recon"][i]}
+        chart(image_grid(grid, a["image_shape"]), "latent.timeline.images")
+    pct = lambda v: f"{100 * v:.1f} %"  # noqa: E731
+    knn = tl["knn"]
+    summary = dict(epoch=epoch, knn=pct(knn[i]), first=pct(knn[0]), last=pct(knn[-1]), final=epochs[-1])
+    st.caption(t("latent.timeline.summary", **summary))
 
 
 if res is not None:
@@ -91,12 +74,8 @@ if res is not None:
         for col, meth in zip(st.columns(2), row):
             title = f"{t(f'latent.method.{meth}')} · T={m[f'{meth}_trustworthiness']:.3f}"
             with col:
-                events[meth] = st.plotly_chart(
-                    basic.map_figure(a["maps"][meth], a["labels"], title, selected),
-                    key=f"latent.map.{meth}",
-                    on_select="rerun",
-                    selection_mode=("lasso", "box"),
-                )
+                fig = basic.map_figure(a["maps"][meth], a["labels"], title, selected)
+                events[meth] = chart(fig, f"latent.map.{meth}", on_select="rerun", selection_mode=("lasso", "box"))
     _update_selection(events)
     st.caption(t("latent.select_hint"))
     selected = np.asarray(st.session_state.get(SEL, []), int)
@@ -104,12 +83,8 @@ if res is not None:
         show = selected[:16]
         st.markdown(t("latent.selected", n=len(selected), shown=len(show)))
         if a["image_shape"] is not None:
-            st.plotly_chart(
-                image_grid(
-                    {t("latent.original"): a["X"][show], t("latent.reconstruction"): a["recon"][show]}, a["image_shape"]
-                ),
-                key="latent.sel_images",
-            )
+            grid = {t("latent.original"): a["X"][show], t("latent.reconstruction"): a["recon"][show]}
+            chart(image_grid(grid, a["image_shape"]), "latent.sel_images")
         if st.button(t("latent.clear"), key="latent.clear"):
             st.session_state[SEL] = []
             st.rerun()
@@ -135,11 +110,8 @@ if res is not None:
 
     st.subheader(t("latent.scaling_title"))
     scfg = ScalingConfig(seed=cfg.seed)
-    if st.button(t("latent.scaling_run"), key="latent.scaling_btn"):
-        start("latent_scaling", scfg)
+    st.button(t("latent.scaling_run"), key="latent.scaling_btn", on_click=ask_to_train, args=("latent_scaling",))
     sres = training_panel("latent_scaling", scfg)
     if sres is not None:
-        names = {k: t(f"latent.method.{k}") for k in METHODS}
-        names.update(x=t("latent.scaling_x"), y=t("latent.scaling_y"), title="")
-        st.plotly_chart(basic.scaling_figure(sres.metrics, names), key="latent.scaling")
-        st.caption(t("latent.scaling_summary"))
+        names = labels("latent.method", *METHODS) | labels("latent", x="scaling_x", y="scaling_y") | {"title": ""}
+        chart(basic.scaling_figure(sres.metrics, names), "latent.scaling", t("latent.scaling_summary"))

@@ -1,6 +1,5 @@
 """Lesson 8: the variational autoencoder, its ELBO split, and why it can generate."""
 
-import inspect
 from dataclasses import replace
 
 import numpy as np
@@ -17,15 +16,16 @@ from aecore.experiments.vae import (
     latent_grid,
 )
 from aecore.figures import generative as gen
-from aecore.figures.common import image_grid, loss_figure
+from aecore.figures.common import image_grid
 from aecore.models.vae import VAE
 from ui.i18n import error_text, t
+from ui.kit import chart, claims_box, code_expander, fmt, labels, loss_chart, metric_row, prose
 from ui.panel import training_panel
-from ui.widgets import claims_box, fmt, settings_form
+from ui.widgets import settings_form
 
 LESSON = "vae"
 st.title(t("vae.title"))
-st.markdown(t("vae.explain"))
+prose(t("vae.explain"))
 st.latex(
     r"\log p(x)\ \ge\ \mathrm{ELBO}=\mathbb{E}_{q_\theta(z|x)}\big[\log p_\phi(x|z)\big]"
     r"-\beta\,D_{KL}\big(q_\theta(z|x)\,\|\,\mathcal N(0,I)\big)"
@@ -35,21 +35,9 @@ st.latex(
     r"D_{KL}\big(\mathcal N(\mu,\mathrm{diag}\,\sigma^2)\,\|\,\mathcal N(0,I)\big)"
     r"=-\tfrac12\sum_{j=1}^{k}\big(1+\log\sigma_j^2-\mu_j^2-\sigma_j^2\big)"
 )
-st.markdown(t("vae.likelihoods"))
-with st.expander(t("vae.source")):
-    st.code(
-        "\n".join(
-            inspect.getsource(f)
-            for f in (
-                VAE.reparameterize,
-                VAE.neg_log_likelihood,
-                VAE.elbo_terms,
-                VAE.objective,
-                theory.kl_std_normal_per_dim,
-            )
-        ),
-        language="python",
-    )
+prose(t("vae.likelihoods"))
+sources = (VAE.reparameterize, VAE.neg_log_likelihood, VAE.elbo_terms, VAE.objective, theory.kl_std_normal_per_dim)
+code_expander(t("vae.source"), *sources)
 
 cfg = settings_form(LESSON, VAEExperimentConfig(), ["latent_dim", "likelihood", "beta", "sigma_x", "epochs", "seed"])
 res = training_panel(LESSON, cfg, auto=True)
@@ -57,40 +45,30 @@ res = training_panel(LESSON, cfg, auto=True)
 
 def _elbo_split(res) -> None:
     m, a, k = res.metrics, res.arrays, cfg.latent_dim
-    cols = st.columns(4)
-    for col, key in zip(cols, ("elbo", "recon", "kl", "active_units")):
-        col.metric(t(f"vae.metric.{key}"), f"{m[key]:.4g}" if key != "active_units" else f"{int(m[key])} / {k}")
+    metric_row(LESSON, m, ("elbo", "recon", "kl", "active_units"), {"active_units": lambda v: f"{int(v)} / {k}"})
     if m["active_units"] < k:
         st.warning(t("vae.collapse", inactive=k - int(m["active_units"]), k=k), icon=":material/warning:")
     left, right = st.columns(2)
     with left:
         split = {t("vae.fig.recon"): a["recon_history"], t("vae.fig.kl"): a["kl_dim_history"].sum(1)}
-        st.plotly_chart(
-            loss_figure(split, t("vae.fig.split"), xlabel=t("panel.epoch"), ylabel=t("vae.fig.nats")), key="vae.split"
-        )
-        st.caption(t("vae.fig.split_summary", recon=f"{m['recon']:.2f}", kl=f"{m['kl']:.2f}"))
+        caption = t("vae.fig.split_summary", recon=f"{m['recon']:.2f}", kl=f"{m['kl']:.2f}")
+        loss_chart(split, "vae.split", t("vae.fig.split"), ylabel=t("vae.fig.nats"), caption=caption)
     with right:
-        names = {"title": t("vae.fig.kl_dim"), "y": t("vae.fig.nats"), "threshold": t("vae.fig.threshold")}
-        st.plotly_chart(gen.kl_per_dim_figure(a["kl_per_dim"], a["active_threshold"], names), key="vae.kl_dim")
-        st.caption(t("vae.fig.kl_dim_summary", active=int(m["active_units"]), k=k))
-    st.plotly_chart(
-        gen.kl_history_figure(
-            a["kl_dim_history"],
-            a["active_threshold"],
-            {"title": t("vae.fig.kl_history"), "x": t("panel.epoch"), "y": t("vae.fig.nats")},
-        ),
-        key="vae.kl_history",
-    )
-    st.caption(t("vae.fig.kl_history_summary"))
+        names = labels("vae.fig", "threshold", title="kl_dim", y="nats")
+        caption = t("vae.fig.kl_dim_summary", active=int(m["active_units"]), k=k)
+        chart(gen.kl_per_dim_figure(a["kl_per_dim"], a["active_threshold"], names), "vae.kl_dim", caption)
+    names = labels("vae.fig", title="kl_history", y="nats") | {"x": t("panel.epoch")}
+    history = gen.kl_history_figure(a["kl_dim_history"], a["active_threshold"], names)
+    chart(history, "vae.kl_history", t("vae.fig.kl_history_summary"))
 
 
 def _samples(res) -> None:
     m, a = res.metrics, res.arrays
     st.subheader(t("vae.samples_title"))
-    st.markdown(t("vae.samples_explain"))
+    prose(t("vae.samples_explain"))
     rows = {t("vae.fig.vae_row"): a["samples"]["vae"][:15], t("vae.fig.ae_row"): a["samples"]["ae"][:15]}
-    st.plotly_chart(image_grid(rows, a["image_shape"], t("vae.fig.samples")), key="vae.samples")
-    st.caption(t("vae.fig.samples_summary", acc=f"{a['classifier_accuracy']:.3f}", **fmt(m, 3)))
+    caption = t("vae.fig.samples_summary", acc=f"{a['classifier_accuracy']:.3f}", **fmt(m, 3))
+    chart(image_grid(rows, a["image_shape"], t("vae.fig.samples")), "vae.samples", caption)
     claims_box(LESSON, get(LESSON), m, fmt(m, 3))
 
 
@@ -110,23 +88,19 @@ def _interpolation(res) -> None:
         t("vae.fig.ae_interp"): path["ae"],
         t("vae.fig.vae_interp"): path["vae"],
     }
-    st.plotly_chart(image_grid(rows, a["image_shape"], t("vae.fig.interp")), key="vae.interp")
-    st.caption(t("vae.fig.interp_summary"))
+    chart(image_grid(rows, a["image_shape"], t("vae.fig.interp")), "vae.interp", t("vae.fig.interp_summary"))
 
 
 def _two_d(res2) -> None:
     a, m = res2.arrays, res2.metrics
-    st.plotly_chart(
-        gen.posterior_figure(
-            a["mu"], a["logvar"], a["labels"], {"title": t("vae.fig.posterior"), "prior": t("vae.fig.prior")}
-        ),
-        key="vae.posterior",
+    names = labels("vae.fig", "prior", title="posterior")
+    chart(
+        gen.posterior_figure(a["mu"], a["logvar"], a["labels"], names), "vae.posterior", t("vae.fig.posterior_summary")
     )
-    st.caption(t("vae.fig.posterior_summary"))
     n = int(st.slider(t("vae.grid_size"), 5, 25, 15, key="vae.grid_n"))
     values, images = latent_grid(res2.models["vae"], n)
-    st.plotly_chart(gen.latent_grid_figure(values, images, a["image_shape"], t("vae.fig.grid")), key="vae.grid")
-    st.caption(t("vae.fig.grid_summary", lo=f"{values[0]:.2f}", hi=f"{values[-1]:.2f}"))
+    caption = t("vae.fig.grid_summary", lo=f"{values[0]:.2f}", hi=f"{values[-1]:.2f}")
+    chart(gen.latent_grid_figure(values, images, a["image_shape"], t("vae.fig.grid")), "vae.grid", caption)
     st.info(t("vae.two_d_note", **fmt(m, 3)), icon=":material/info:")
 
 
@@ -141,7 +115,7 @@ if res is not None:
         _two_d(res2)
 
 st.subheader(t("vae.calc_title"))
-st.markdown(t("vae.calc_explain"))
+prose(t("vae.calc_explain"))
 st.latex(
     r"D_{KL}(q\,\|\,p)=\tfrac12\Big[\log\frac{\sigma_2^2}{\sigma_1^2}+\frac{\sigma_1^2}"
     r"{\sigma_2^2}+\frac{(\mu_1-\mu_2)^2}{\sigma_2^2}-1\Big]"
@@ -158,25 +132,10 @@ except ConfigError as exc:
     st.error(t("panel.invalid", message=error_text(exc)), icon=":material/error:")
 else:
     kl = kl_calculator(pair)
-    c1, c2, c3 = st.columns(3)
-    c1.metric(t("vae.calc.closed"), f"{kl['closed']:.5f}")
-    c2.metric(t("vae.calc.mc"), f"{kl['mc']:.5f} ± {kl['se']:.5f}")
-    c3.metric(t("vae.calc.reverse"), f"{kl['reverse']:.5f}")
-    st.plotly_chart(
-        gen.gaussians_figure(
-            pair.mu1,
-            pair.sigma1,
-            pair.mu2,
-            pair.sigma2,
-            {"q": "q = N(μ₁, σ₁²)", "p": "p = N(μ₂, σ₂²)", "y": t("vae.calc.density"), "title": t("vae.calc.fig")},
-        ),
-        key="vae.calc.fig",
-    )
-    st.caption(
-        t(
-            "vae.calc.summary",
-            closed=f"{kl['closed']:.4f}",
-            mc=f"{kl['mc']:.4f}",
-            z=f"{abs(kl['mc'] - kl['closed']) / max(kl['se'], 1e-300):.2f}",
-        )
-    )
+    shown = {"closed": kl["closed"], "mc": kl["mc"], "reverse": kl["reverse"]}
+    formats = {"closed": ".5f", "reverse": ".5f", "mc": lambda v: f"{v:.5f} ± {kl['se']:.5f}"}
+    metric_row("vae.calc", shown, list(shown), formats, names=labels("vae.calc", *shown))
+    names = labels("vae.calc", y="density", title="fig") | {"q": "q = N(μ₁, σ₁²)", "p": "p = N(μ₂, σ₂²)"}
+    z = abs(kl["mc"] - kl["closed"]) / max(kl["se"], 1e-300)
+    caption = t("vae.calc.summary", closed=f"{kl['closed']:.4f}", mc=f"{kl['mc']:.4f}", z=f"{z:.2f}")
+    chart(gen.gaussians_figure(pair.mu1, pair.sigma1, pair.mu2, pair.sigma2, names), "vae.calc.fig", caption)

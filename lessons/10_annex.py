@@ -6,9 +6,10 @@ import streamlit as st
 from aecore import info
 from aecore.figures.generative import distributions_figure
 from ui.i18n import error_text, t
+from ui.kit import chart, labels, metric_row, prose
 
 st.title(t("annex.title"))
-st.markdown(t("annex.explain"))
+prose(t("annex.explain"))
 st.latex(
     r"H(P)=-\sum_i p_i\log p_i,\qquad H(P,Q)=-\sum_i p_i\log q_i,\qquad "
     r"D_{KL}(P\,\|\,Q)=\sum_i p_i\log\frac{p_i}{q_i}=H(P,Q)-H(P)\ \ge 0"
@@ -41,9 +42,7 @@ except info.DistributionError as exc:
 base = info.UNITS[unit]
 s = info.summary(p, q, base)
 u = t(f"annex.units.{unit}")
-row1, row2 = st.columns(3), st.columns(3)
-for col, key in zip(row1 + row2, ("H_P", "H_PQ", "KL_PQ", "H_Q", "H_QP", "KL_QP")):
-    col.metric(t(f"annex.metric.{key}"), f"{s[key]:.4f} {u}")
+metric_row("annex", s, ("H_P", "H_PQ", "KL_PQ", "H_Q", "H_QP", "KL_QP"), lambda v: f"{v:.4f} {u}", per_row=3)
 
 
 def _num(v: float) -> str:
@@ -64,23 +63,7 @@ else:
 
 terms_pq, terms_qp = info.kl_terms(p, q, base), info.kl_terms(q, p, base)
 finite = lambda a: np.where(np.isfinite(a), a, np.nan)  # noqa: E731  (∞ terms are not drawn)
-st.plotly_chart(
-    distributions_figure(
-        outcomes,
-        p,
-        q,
-        finite(terms_pq),
-        finite(terms_qp),
-        {
-            "dists": t("annex.fig.dists"),
-            "terms": t("annex.fig.terms"),
-            "pq": "D_KL(P‖Q)",
-            "qp": "D_KL(Q‖P)",
-            "prob": t("annex.fig.prob"),
-            "unit": u,
-        },
-    ),
-    key="annex.fig",
-)
-st.caption(t("annex.fig.summary"))
-st.markdown(t("annex.vae_link"))
+names = labels("annex.fig", "dists", "terms", "prob") | {"pq": "D_KL(P‖Q)", "qp": "D_KL(Q‖P)", "unit": u}
+fig = distributions_figure(outcomes, p, q, finite(terms_pq), finite(terms_qp), names)
+chart(fig, "annex.fig", t("annex.fig.summary"))
+prose(t("annex.vae_link"))

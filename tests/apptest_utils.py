@@ -11,9 +11,12 @@ from tests.conftest import ROOT
 APP = str(ROOT / "app.py")
 
 
-def open_page(path: str, timeout: float = 60) -> AppTest:
-    """The app with ``path`` (e.g. "lessons/01_intro.py") as the current page, run once."""
+def open_page(path: str, timeout: float = 60, params: dict[str, str] | None = None) -> AppTest:
+    """The app with ``path`` (e.g. "lessons/01_intro.py") as the current page, run once;
+    ``params``: the query parameters of the link it was opened with."""
     at = AppTest.from_file(APP, default_timeout=timeout)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
     at.run()
     at.switch_page(path)
     at.run()

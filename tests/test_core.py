@@ -40,6 +40,16 @@ def test_config_parses_strings_by_field_type():
         TrainConfig.from_strings({"epochs": "many"})
 
 
+def test_a_tuple_setting_picks_several_of_its_choices():
+    from aecore.experiments.anomaly import AnomalyConfig
+
+    assert AnomalyConfig(normal_classes=(1, 7)).normal_classes == (1, 7)
+    assert AnomalyConfig.from_strings({"normal_classes": "2,3"}).normal_classes == (2, 3)
+    with pytest.raises(ConfigError, match="not allowed") as bad:
+        AnomalyConfig(normal_classes=(1, 12))
+    assert bad.value.code == "not_a_choice"
+
+
 def test_model_config_bounds():
     with pytest.raises(ConfigError):
         ModelConfig(latent_dim=0)

@@ -17,6 +17,8 @@ sources (``app.py``, the pages in ``lessons/*.py`` (formerly ``pages/*.py``), ``
   pattern instead, each placeholder standing for any non-empty text
   (``t(f"{lesson}.metric.{key}")`` uses ``<anything>.metric.<anything>``); an f-string that is
   only placeholders is ignored;
+* ``labels("prefix", "name", alias="sub")`` (``ui.kit.labels``) uses ``prefix.name`` and
+  ``prefix.sub``; ``labels("prefix", *names)`` the whole ``prefix.*`` family;
 * every string constant in ``ui/nav.py`` (page titles and navigation sections) is a key;
 * documented conventions used through helpers that build keys at run time (``ui/widgets.py``,
   the home page cards): ``<lesson>.nav``, ``<lesson>.summary``, ``<lesson>.knob.*``,
@@ -210,6 +212,10 @@ def collect_usage(root: Path = ROOT) -> Usage:
                     for i, a in args.items()
                     if i in (2, 4) and isinstance(a, ast.Constant) and isinstance(a.value, str)
                 )
+            if name == "labels" and node.args and isinstance(node.args[0], ast.Constant):
+                usage.called.update(_label_keys(node))
+                if any(isinstance(a, ast.Starred) for a in node.args):  # labels("p", *NAMES): the family
+                    usage.prefixes.add(f"{node.args[0].value}.")
             if name not in ("t", "translate") or not node.args:
                 continue
             for arg in _alternatives(node.args[0]):
@@ -223,6 +229,13 @@ def collect_usage(root: Path = ROOT) -> Usage:
                         rx = "".join(re.escape(str(p.value)) if isinstance(p, ast.Constant) else ".+" for p in parts)
                         usage.patterns.append(re.compile(rx))
     return usage
+
+
+def _label_keys(node: ast.Call) -> set[str]:
+    """``labels("pca.fig", "kept", x="index")`` (ui.kit) uses ``pca.fig.kept`` and ``pca.fig.index``."""
+    subs = [a.value for a in node.args[1:] if isinstance(a, ast.Constant)]
+    subs += [kw.value.value for kw in node.keywords if isinstance(kw.value, ast.Constant)]
+    return {f"{node.args[0].value}.{sub}" for sub in subs}
 
 
 def _alternatives(expr: ast.expr) -> list[ast.expr]:
@@ -345,6 +358,8 @@ def settings_forms(root: Path = ROOT) -> tuple[list[tuple[str, str]], list[str]]
                 i: kw.value for kw in node.keywords for i, n in ((0, "lesson"), (2, "fields")) if kw.arg == n
             }
             lesson, fields = _resolve(args[0], consts) if 0 in args else None, args.get(2)
+            if isinstance(fields, ast.Name):  # fields = [...] at the top of the page
+                fields = _assigned(tree, fields.id)
             names = [
                 e.value for e in getattr(fields, "elts", []) if isinstance(e, ast.Constant) and isinstance(e.value, str)
             ]
@@ -353,6 +368,16 @@ def settings_forms(root: Path = ROOT) -> tuple[list[tuple[str, str]], list[str]]
             else:
                 shown += [(lesson, name) for name in names]
     return shown, unreadable
+
+
+def _assigned(tree: ast.Module, name: str) -> ast.expr | None:
+    """The value of the last module-level ``name = ...`` of a page."""
+    values = [
+        n.value
+        for n in tree.body
+        if isinstance(n, ast.Assign) and any(isinstance(tg, ast.Name) and tg.id == name for tg in n.targets)
+    ]
+    return values[-1] if values else None
 
 
 @pytest.mark.parametrize("lang", [REF, *OTHER_LANGS])

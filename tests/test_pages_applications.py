@@ -1,4 +1,5 @@
-"""AppTest of lesson 9: three tabs, tiny training runs through each tab's form."""
+"""AppTest of lessons 9a-9c: one page each (U-Net, anomaly detection, SAE features), a tiny
+training run through each page's form, claims and figures shown."""
 
 from __future__ import annotations
 
@@ -8,29 +9,69 @@ from tests.apptest_utils import no_errors, open_page, wait_until_trained
 from tests.apptest_utils import submit_form as _submit
 
 pytestmark = pytest.mark.usefixtures("clean_app_state")
-PAGE = "lessons/09_applications.py"
 
 
-def test_three_tabs_train_tiny_runs_and_show_claims():
-    at = open_page(PAGE)
+@pytest.mark.parametrize(
+    "page,form,values,metric",
+    [
+        ("lessons/09a_unet.py", "unet", {"epochs": 1, "n_train": 16}, "IoU with skips"),
+        ("lessons/09b_anomaly.py", "anomaly", {"epochs": 2}, "ROC AUC (autoencoder)"),
+        ("lessons/09c_sae_features.py", "sae_features", {"sae_epochs": 2}, "Explained variance"),
+    ],
+)
+def test_page_trains_a_tiny_run_and_shows_claims(page, form, values, metric):
+    at = open_page(page)
     no_errors(at)
-    assert len(at.tabs) == 3
-    _submit(at, "unet", epochs=1, n_train=16)
+    assert not at.tabs, "one lesson per page"
+    _submit(at, form, **values)
     wait_until_trained(at, limit=240)
-    _submit(at, "anomaly", epochs=2)
-    wait_until_trained(at, limit=240)
+    no_errors(at)
+    assert metric in [m.label for m in at.metric]
+    assert any("What the numbers prove" in md.value for md in at.markdown)
+    assert at.get("plotly_chart")
+
+
+def test_sae_feature_browser_switches_features():
+    at = open_page("lessons/09c_sae_features.py")
     _submit(at, "sae_features", sae_epochs=2)
     wait_until_trained(at, limit=240)
+    box = next(b for b in at.selectbox if str(b.key).startswith("sae_features.feature."))
+    first = box.value
+    box.select_index(1).run()
     no_errors(at)
-    labels = [m.label for m in at.metric]
-    for label in ("IoU with skips", "ROC AUC (autoencoder)", "Explained variance"):
-        assert label in labels, labels
-    assert at.selectbox, "feature browser missing"
+    assert at.session_state[box.key] != first
+    assert any("fires on" in o for o in box.options)
 
 
-def test_empty_normal_classes_gets_a_message():
-    at = open_page(PAGE)
-    at.multiselect(key="anomaly.normal").set_value([])
-    at.run()
+def test_normal_classes_are_a_setting_of_the_form():
+    at = open_page("lessons/09b_anomaly.py")
+    chooser = at.multiselect(key="anomaly.w.normal_classes")
+    assert list(chooser.value) == [0, 1, 2, 3, 4]
+    chooser.set_value([1, 7])
+    _submit(at, "anomaly", epochs=2)
+    assert at.session_state["anomaly.cfg"].normal_classes == (1, 7)
+    wait_until_trained(at, limit=240)
     no_errors(at)
-    assert any("normal_classes" in e.value for e in at.error)
+    assert "ROC AUC (autoencoder)" in [m.label for m in at.metric]
+
+
+def test_empty_normal_classes_gets_a_message_and_keeps_the_settings():
+    at = open_page("lessons/09b_anomaly.py")
+    at.multiselect(key="anomaly.w.normal_classes").set_value([])
+    _submit(at, "anomaly")
+    no_errors(at)
+    assert any("normal_classes must name between 1 and 9 digits" in e.value for e in at.error), [
+        e.value for e in at.error
+    ]
+    kept = at.session_state["anomaly.cfg"] if "anomaly.cfg" in at.session_state else None
+    assert kept is None or kept.normal_classes == (0, 1, 2, 3, 4)  # the bad value was not taken
+    assert at.multiselect(key="anomaly.w.normal_classes").value == []  # what the user chose stays
+
+
+def test_a_link_carries_the_normal_classes():
+    at = open_page("lessons/09b_anomaly.py", params={"normal_classes": "1,7"})
+    no_errors(at)
+    assert list(at.multiselect(key="anomaly.w.normal_classes").value) == [1, 7]
+    job = at.session_state["anomaly.job"]
+    assert job.config.normal_classes == (1, 7)
+    job.cancel.set()

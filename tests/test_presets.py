@@ -15,7 +15,7 @@ from aecore.io import export, resultfile
 from aecore.models import ModelConfig, build_model
 from aecore.models.unet import UNet
 from aecore.sae import SparseAutoencoder
-from tests.apptest_utils import is_training, no_errors, open_page, wait_until_trained
+from tests.apptest_utils import is_training, no_errors, open_page
 from ui.i18n import translate
 from ui.nav import PAGES
 
@@ -131,15 +131,3 @@ def test_default_view_opens_from_the_preset_without_training(presets_on, path):
     no_errors(at)
     assert not is_training(at)
     assert translate("panel.preset_note", "en") in [c.value for c in at.caption]
-
-
-@pytest.mark.usefixtures("clean_app_state")
-def test_train_live_runs_the_preset_view_for_real(presets_on):
-    at = open_page("lessons/01_intro.py")
-    at.button(key="intro.train_live").click()
-    at.run()
-    assert is_training(at)
-    wait_until_trained(at)
-    no_errors(at)
-    assert translate("panel.preset_note", "en") not in [c.value for c in at.caption]
-    assert any("Autoencoder" in m.label for m in at.metric)

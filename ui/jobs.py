@@ -37,7 +37,7 @@ MAX_POINTS = 400  # loss points kept per stage for the live chart
 
 @dataclass(eq=False)  # identity semantics: jobs live in sets and queues
 class Job:
-    lesson: str
+    experiment: str  # the experiment it runs (aecore.experiments name)
     config: Any
     run: Callable[[Any, Callable[[Progress], bool]], Any]
     alive: Callable[[], bool] = lambda: True
@@ -67,7 +67,7 @@ class Job:
         another session finished the same experiment and config meanwhile (a class that
         opens the same default view trains it once; the others take the shared result)."""
         while not (self.cancel.is_set() or not self.alive()):
-            shared = results.get(self.lesson, self.config) if self.share else None
+            shared = results.get(self.experiment, self.config) if self.share else None
             if shared is not None:
                 self.result = shared
                 return False
@@ -97,7 +97,7 @@ class Job:
         except BaseException as exc:  # reported on the page; never crashes the server
             self.error = exc
             if not _is_expected(exc):
-                log.error("job %s failed:\n%s", self.lesson, traceback.format_exc())
+                log.error("job %s failed:\n%s", self.experiment, traceback.format_exc())
         finally:
             with _turn:
                 if self in _queue:
@@ -107,7 +107,7 @@ class Job:
 
     def start(self) -> Job:
         _live.add(self)
-        threading.Thread(target=self._work, name=f"job-{self.lesson}", daemon=True).start()
+        threading.Thread(target=self._work, name=f"job-{self.experiment}", daemon=True).start()
         return self
 
     @property

@@ -45,8 +45,14 @@ PAGES: list[PageSpec] = [
     ),
     PageSpec("lessons/07_denoising.py", "denoising", "denoising.nav", ":material/blur_off:", "nav.section.regularized"),
     PageSpec("lessons/08_vae.py", "vae", "vae.nav", ":material/auto_awesome:", "nav.section.generative"),
+    PageSpec("lessons/09a_unet.py", "unet", "unet.nav", ":material/grid_on:", "nav.section.applications"),
+    PageSpec("lessons/09b_anomaly.py", "anomaly", "anomaly.nav", ":material/troubleshoot:", "nav.section.applications"),
     PageSpec(
-        "lessons/09_applications.py", "applications", "applications.nav", ":material/apps:", "nav.section.applications"
+        "lessons/09c_sae_features.py",
+        "sae_features",
+        "sae_features.nav",
+        ":material/manage_search:",
+        "nav.section.applications",
     ),
     PageSpec("lessons/10_annex.py", "annex", "annex.nav", ":material/functions:", "nav.section.annex"),
 ]

@@ -1,16 +1,24 @@
-"""Small shared page pieces: the settings form built from a Config, claim badges."""
+"""The settings form built from a Config's ``param`` metadata (bounds, choices, help).
+
+Numbers become number inputs with the config's bounds, booleans toggles, choices select
+boxes with translated option labels (``options.<value>``, data sets ``data.<name>``) and a
+tuple with choices a multiselect. The config validates what was typed; its Train button
+asks the page's training panel to train what the form shows (``ui.panel.ask_to_train``)."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 import streamlit as st
 
 from aecore.config import Config, ConfigError
+from aecore.data import user_label
 from ui import links, presenter
 from ui.i18n import current_lang, error_text, t, translate
+from ui.panel import ask_to_train
 
 
 def _text(lesson: str, kind: str, name: str, fallback: str | None) -> str | None:
@@ -18,6 +26,19 @@ def _text(lesson: str, kind: str, name: str, fallback: str | None) -> str | None
     key = f"{lesson}.{kind}.{name}"
     text = translate(key, current_lang())
     return fallback if text == key else text
+
+
+DATA_FIELDS = ("dataset", "curve")  # fields whose choices are data sets
+
+
+def option_label(field: str, value: Any, lang: str) -> str:
+    """How a choice of ``field`` reads in ``lang``: a data set by its ``data.<name>`` label,
+    another word by ``options.<value>``, a number as itself."""
+    if not isinstance(value, str):
+        return str(value)
+    if field in DATA_FIELDS and value.startswith("upload-"):  # the session's own data
+        return translate("sidebar.own_data", lang, name=user_label(value) or value)
+    return translate(f"data.{value}" if field in DATA_FIELDS else f"options.{value}", lang)
 
 
 def _widget(lesson: str, field: dataclasses.Field, value: Any) -> Any:
@@ -28,7 +49,10 @@ def _widget(lesson: str, field: dataclasses.Field, value: Any) -> Any:
         choices = meta["choices"]
         options = list(choices() if callable(choices) else choices)
         lang = current_lang()  # bound now: a format function may run outside this script run
-        fmt = (lambda v: translate(f"data.{v}", lang)) if field.name == "dataset" else str
+        fmt = partial(option_label, field.name, lang=lang)
+        if isinstance(value, tuple):  # several of the choices
+            picked = st.multiselect(label, options, default=list(value), key=key, help=help_, format_func=fmt)
+            return tuple(sorted(picked))
         return st.selectbox(label, options, index=options.index(value), key=key, help=help_, format_func=fmt)
     if isinstance(value, bool):
         return st.toggle(label, value=value, key=key, help=help_)
@@ -63,7 +87,8 @@ def _widget(lesson: str, field: dataclasses.Field, value: Any) -> Any:
 def settings_form(
     lesson: str, default: Config, fields: Sequence[str], columns: int = 3, url_prefix: str = ""
 ) -> Config:
-    """A form of the chosen fields; returns the session's current config for ``lesson``.
+    """A form of the chosen fields; returns the session's current config for ``lesson``
+    (the form's key, its catalog prefix, and the key of the page part's ``training_panel``).
 
     Invalid values (checked by the backend config) leave the current config unchanged
     and show what to fix; the widgets keep what the user typed."""
@@ -75,10 +100,11 @@ def settings_form(
     current: Config = st.session_state.get(state_key, default)
     specs = {f.name: f for f in dataclasses.fields(current)}
     holder = st.expander(t("panel.settings"), icon=":material/tune:") if presenter.active() else st.container()
+    wide = [n for n in fields if isinstance(getattr(current, n), tuple)]  # multiselects get a row
     with holder, st.form(f"{lesson}.form", border=True):
+        values = {name: _widget(lesson, specs[name], getattr(current, name)) for name in wide}
         cols = st.columns(columns)
-        values: dict[str, Any] = {}
-        for i, name in enumerate(fields):
+        for i, name in enumerate(n for n in fields if n not in wide):
             with cols[i % columns]:
                 values[name] = _widget(lesson, specs[name], getattr(current, name))
         submitted = st.form_submit_button(t("panel.train"), type="primary", icon=":material/play_arrow:")
@@ -86,22 +112,8 @@ def settings_form(
         try:
             current = dataclasses.replace(current, **values)
             st.session_state[state_key] = current
+            ask_to_train(lesson)  # Train always trains what the form shows
         except ConfigError as exc:
             st.error(t("panel.invalid", message=error_text(exc)), icon=":material/error:")
     links.write_config(current, default, fields, url_prefix)
     return current
-
-
-def claims_box(lesson: str, experiment, metrics: dict[str, float], numbers: dict[str, str]) -> None:
-    """The lesson's claims with a tick or a cross, and the measured numbers beside them."""
-    with st.container(border=True):
-        st.markdown(f"**{t('claim.heading')}**")
-        for key, ok in experiment.check_claims(metrics).items():
-            mark = ":green[:material/check_circle:]" if ok else ":red[:material/cancel:]"
-            verdict = t("claim.holds") if ok else t("claim.fails")
-            st.markdown(f"{mark} {t(f'{lesson}.claims.{key}', **numbers)} — *{verdict}*")
-
-
-def fmt(metrics: dict[str, float], digits: int = 4) -> dict[str, str]:
-    """Metrics as short strings for message formatting."""
-    return {k: f"{v:.{digits}g}" for k, v in metrics.items()}

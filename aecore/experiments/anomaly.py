@@ -27,7 +27,9 @@ N_SHOW = 8  # best and worst reconstructions shown
 
 @dataclass(frozen=True)
 class AnomalyConfig(Config):
-    normal_classes: tuple = param((0, 1, 2, 3, 4), "digit classes seen in training (the normal ones)")
+    normal_classes: tuple = param(
+        (0, 1, 2, 3, 4), "digit classes seen in training (the normal ones)", choices=tuple(range(10))
+    )
     latent_dim: int = param(8, "code size k", lo=1, hi=63)
     hidden: int = param(64, "hidden width of encoder and decoder", lo=4, hi=512)
     epochs: int = param(200, "training epochs (batches of 64)", lo=1, hi=2000)
