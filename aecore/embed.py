@@ -133,9 +133,11 @@ class _UmapTap(io.TextIOBase):
     optimised, read from umap.layouts.optimize_layout_euclidean's frame (umap-learn 0.5.12)."""
 
     def __init__(self, on_progress: ProgressFn, stage: str):
-        self.on_progress, self.stage, self.last = on_progress, stage, None
+        self.on_progress, self.stage, self.last, self.stopped = on_progress, stage, None, False
 
     def write(self, s: str) -> int:
+        if self.stopped:  # the bar closing after a stop writes once more
+            return len(s)
         frame = sys._getframe(1)
         while frame is not None and frame.f_code.co_name != "optimize_layout_euclidean":
             frame = frame.f_back
@@ -144,6 +146,7 @@ class _UmapTap(io.TextIOBase):
             self.last = np.array(loc["head_embedding"], np.float32)
             epoch, epochs = int(loc.get("n", 0)), int(loc.get("n_epochs", 1))
             if self.on_progress(LayoutProgress(self.stage, epoch, epochs, float("nan"), layout=self.last)):
+                self.stopped = True
                 raise _Stop
         return len(s)
 
