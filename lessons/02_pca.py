@@ -80,7 +80,7 @@ if res is not None:
     metric_row(LESSON, m, keys, {k_: 3 if "angle" in k_ else 4 for k_ in keys})
     claims_box(LESSON, get(LESSON), m)
     _why_not(m, k)
-    als = cfg.linear_solver == "als"
+    als, ratio = cfg.linear_solver == "als", f"{m['linear_ae_mse'] / m['pca_mse']:.6f}"
     left, right = st.columns(2)
     with left:
         names = labels("pca.fig", "discarded", x="index", y="eigenvalue", title="spectrum") | {
@@ -94,7 +94,7 @@ if res is not None:
         fig = loss_figure(
             lin, t("pca.fig.loss"), refs={t("pca.fig.optimum"): m["pca_bound"]}, xlabel=xlabel, ylabel="MSE"
         )
-        chart(fig, "pca.loss", t("pca.fig.loss_summary", ratio=num(m["linear_ae_mse"] / m["pca_mse"], 6)))
+        chart(fig, "pca.loss", t("pca.fig.loss_summary", ratio=ratio))
     left, right = st.columns(2)
     with left:
         names = labels(
@@ -105,8 +105,9 @@ if res is not None:
         chart(fig, "pca.angles", t("pca.fig.angles_summary", angle=num(m["max_principal_angle_deg"], 3), k=k))
     with right:
         chart(basic.gram_figure(a["gram"], t("pca.fig.gram")), "pca.gram", t("pca.fig.gram_summary"))
-    gap = dict(gap=num(m["eigengap_ratio"]), k=k, ratio=num(m["linear_ae_mse"] / m["pca_mse"], 6))
-    prose(t("pca.note", **gap, cert=num(m["angle_certificate_deg"], 3), angle=num(m["max_principal_angle_deg"], 3)))
+    certs = {c: num(m[f"{n}_certificate_deg"], 3) for c, n in (("cert", "angle"), ("cert_tol", "tolerance"))}
+    gap = dict(gap=num(m["eigengap_ratio"]), k=k, ratio=ratio, angle=num(m["max_principal_angle_deg"], 3))
+    prose(t("pca.note", **gap, **certs))
     if a["image_shape"] is not None:
         idx = one_per_class(a["labels"])
         rows = {

@@ -151,6 +151,7 @@ def _derivation(pca, linear, mean: np.ndarray, S: np.ndarray, k: int, linear_mse
     return {
         "eigengap_ratio": gap_ratio(lam, k),
         "angle_certificate_deg": lae.angle_certificate_deg(linear_mse - pca.bound(k), gap, dim),
+        "tolerance_certificate_deg": lae.angle_certificate_deg(0.02 * pca.bound(k), gap, dim),
         "bias_free_mse": lae.bias_free_bound(mean, S, k),
         "projector_error": float(np.linalg.norm(D @ E - U @ U.T) / math.sqrt(k)),
         "product_rank": float(np.linalg.matrix_rank(D @ E)),
