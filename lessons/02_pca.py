@@ -18,13 +18,12 @@ from ui.widgets import settings_form
 LESSON = "pca"
 FIELDS = ["latent_dim", "linear_solver", "linear_epochs", "linear_lr", "linear_batch", "deep_epochs", "sweep"]
 st.title(t("pca.title"))
-prose(t("pca.explain"))
 st.latex(
     r"\min_{W_e,W_d}\ \frac{1}{nD}\sum_i\lVert (x_i-\bar x)-W_dW_e (x_i-\bar x)\rVert^2"
     r"\;=\;\frac{1}{D}\sum_{i>k}\lambda_i,\qquad"
     r"\mathrm{span}(W_d)=\mathrm{span}(u_1,\dots,u_k)\ \ (\lambda_k>\lambda_{k+1})"
 )
-prose(t("pca.training"))
+prose(t("pca.explain") + "\n\n" + t("pca.training"))
 
 
 def _default_k() -> int:

@@ -88,7 +88,11 @@ def spectrum_figure(eigvals: np.ndarray, k: int, names: dict[str, str]) -> go.Fi
     )
     fig.update_xaxes(title=names["x"])
     fig.update_yaxes(title=names["y"], type="log", range=_log_range(eigvals))
-    return base_layout(fig, names["title"], height=320, bargap=0.1)
+    fig = base_layout(fig, names["title"], height=360, bargap=0.1)
+    fig.update_layout(
+        legend=dict(orientation="h", yanchor="top", y=-0.22, x=0)
+    )  # long labels: below, not over the title
+    return fig
 
 
 def _log_range(values: np.ndarray, decades: float = 4.0) -> list[float]:
