@@ -93,10 +93,13 @@ def _als(cfg: PCAConfig, linear, S: np.ndarray, basis: np.ndarray, track: Tracke
     prev = [lae.weights(linear)[1]]
 
     def on_sweep(t: int, loss: float, D: np.ndarray) -> bool:
+        stop = bool(track(Progress(LINEAR_AE, t, cfg.linear_epochs, loss)))
+        if t > 20 and t % 5 and t != cfg.linear_epochs:  # angles: each sweep at first, then every 5th
+            return stop
         trace.append((t, float(principal_angles_deg(D, basis)[0])))
-        moved = math.sin(math.radians(principal_angles_deg(D, prev[0])[0]))
+        moved = math.sin(math.radians(principal_angles_deg(D, prev[0])[0]))  # since the last check
         prev[0] = D
-        return bool(track(Progress(LINEAR_AE, t, cfg.linear_epochs, loss))) or moved < ALS_TOL
+        return stop or moved < ALS_TOL
 
     E, D = lae.als(prev[0], S, cfg.linear_epochs, on_sweep)
     lae.set_weights(linear, E, D, np.zeros(S.shape[0]))
