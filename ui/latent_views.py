@@ -20,8 +20,14 @@ LESSON = "latent"
 def live_map(y: np.ndarray) -> None:
     """While t-SNE or UMAP runs, their map as it stands (the job's latest layout)."""
     job = st.session_state.get(f"{LESSON}.job")
-    p = None if job is None or job.done.is_set() else job.last
-    if not isinstance(p, embed.LayoutProgress) or p.layout is None or len(p.layout) != len(y):
+    if job is None or job.done.is_set():
+        return
+    p, keep = job.last, f"{LESSON}.live_layout"
+    if isinstance(p, embed.LayoutProgress) and p.layout is not None and len(p.layout) == len(y):
+        st.session_state[keep] = (job, p)
+    elif st.session_state.get(keep, (None,))[0] is job:
+        p = st.session_state[keep][1]  # between two layouts (UMAP building its graph): the last one stays
+    else:
         return
     if p.stage.startswith("tsne"):
         early = p.epoch <= embed.TSNE_PHASES[0][0]
