@@ -1,8 +1,11 @@
 # Deployment image for Autoencoder Lab: CPU-only PyTorch + Streamlit, non-root, port 8501.
 # Build: docker build -t autoencoder-lab .   Run: docker run -p 8501:8501 autoencoder-lab
 
+# Base image: the tag for people, the digest of its multi-architecture index for Docker (the
+# tag is rebuilt upstream; the digest is not). Update both together, e.g. with Renovate.
+
 # ---- build stage: a virtualenv with the pinned dependencies -------------------------------
-FROM python:3.11.14-slim-bookworm AS build
+FROM python:3.11.14-slim-bookworm@sha256:65a93d69fa75478d554f4ad27c85c1e69fa184956261b4301ebaf6dbb0a3543d AS build
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1
@@ -18,7 +21,7 @@ RUN python -m venv /opt/venv \
  && /opt/venv/bin/pip install --no-cache-dir -r requirements-notorch.txt
 
 # ---- runtime stage -------------------------------------------------------------------------
-FROM python:3.11.14-slim-bookworm
+FROM python:3.11.14-slim-bookworm@sha256:65a93d69fa75478d554f4ad27c85c1e69fa184956261b4301ebaf6dbb0a3543d
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \

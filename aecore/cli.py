@@ -1,8 +1,9 @@
-"""Command line: ``python -m aecore list | run NAME [--set key=value ...] [--json] |
+"""Command line: ``python -m aecore list | run NAME [--set key=value ...] [--json] [--no-cap] |
 bench [--quick] [--no-pages] | presets [--only NAME] [--check]``.
 
-An unknown experiment, an unknown key or an invalid value exits with status 2 and one
-line on stderr; a diverged training run exits with status 1.
+An unknown experiment, an unknown key, an invalid value or a run estimated above the
+server's cap (``aecore.cost``; ``--no-cap`` lifts it) exits with status 2 and one line on
+stderr; a diverged training run exits with status 1.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import json
 import sys
 import time
 
+from aecore import cost
 from aecore.config import ConfigError
-from aecore.data import DataError
+from aecore.errors import DataError
 from aecore.train import TrainingDiverged
 
 
@@ -30,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("name")
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     run.add_argument("--json", action="store_true", help="print one JSON object")
+    run.add_argument("--no-cap", action="store_true", help="run even if the estimated time is above the cap")
     bench = sub.add_parser("bench", help="print speed figures measured side by side")
     bench.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     bench.add_argument(
@@ -56,7 +59,7 @@ def cmd_list() -> int:
     return 0
 
 
-def cmd_run(name: str, sets: list[str], as_json: bool) -> int:
+def cmd_run(name: str, sets: list[str], as_json: bool, cap: bool = True) -> int:
     from aecore.experiments import registry
 
     exp = registry().get(name)
@@ -70,8 +73,12 @@ def cmd_run(name: str, sets: list[str], as_json: bool) -> int:
         pairs[k.strip()] = v.strip()
     try:
         cfg = exp.config_cls.from_strings(pairs)
+        if cap:
+            cost.check(exp, cfg)
         t0 = time.perf_counter()
         res = exp.run(cfg, None)
+    except cost.RunTooLong as exc:
+        return _fail(f"{exc} (Or pass --no-cap; AE_MAX_RUN_S sets the limit.)")
     except (ConfigError, DataError) as exc:
         return _fail(str(exc))
     except TrainingDiverged as exc:
@@ -124,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "list":
         return cmd_list()
     if args.cmd == "run":
-        return cmd_run(args.name, args.set, args.json)
+        return cmd_run(args.name, args.set, args.json, cap=not args.no_cap)
     if args.cmd == "presets":
         return cmd_presets(args.only, args.check)
     from aecore.bench import run_bench

@@ -8,38 +8,15 @@ its intrinsic coordinate ``t`` so lessons can compare with the true manifold.
 
 from __future__ import annotations
 
-import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
-from aecore.errors import CodedError
-
-
-class DataError(CodedError):
-    """The data cannot be used; the message says what to fix."""
-
-
-@dataclass(frozen=True)
-class Dataset:
-    name: str
-    X: np.ndarray  # (n, D) float32
-    y: np.ndarray  # (n,) int64 labels (component index for curves)
-    t: np.ndarray | None = None  # (n,) intrinsic coordinate of curve points
-    image_shape: tuple[int, int] | None = None
-    meta: dict = field(default_factory=dict)
-
-    @property
-    def n(self) -> int:
-        return self.X.shape[0]
-
-    @property
-    def dim(self) -> int:
-        return self.X.shape[1]
+from aecore.dataset import Dataset
+from aecore.errors import DataError
 
 
 def _freeze(*arrays: np.ndarray) -> None:
@@ -166,61 +143,63 @@ IMAGE_DATASETS = tuple(k for k, s in DATASETS.items() if s.kind == "images")
 CURVE_DATASETS = ("circle", "spiral", "moons", "sine")
 
 
-# A user's own data, registered under a name derived from its content hash. Only the
-# session that uploaded it is offered that name (links never carry it); the registry is
-# bounded, oldest first out.
-MAX_SESSION_DATASETS = 8
-_session_data: OrderedDict[str, Dataset] = OrderedDict()
-_session_lock = threading.Lock()
+class _NoUserData:
+    """Where the caller's own uploads are found: none until ``aecore.userdata`` (a store
+    per owner, i.e. per browser session) installs itself as ``USER_DATA``."""
+
+    def names(self, owner: object) -> tuple[str, ...]:
+        return ()
+
+    def get(self, name: str, owner: object) -> Dataset | None:
+        return None
 
 
-def register_dataset(
-    X: np.ndarray, y: np.ndarray | None = None, image_shape: tuple[int, int] | None = None, label: str = ""
-) -> str:
-    """Keep validated user data (float32 (n, D)); returns the name experiments accept."""
-    X = validate_matrix(X, label or "data")
-    y = np.zeros(len(X), np.int64) if y is None else np.asarray(y)
-    digest = hashlib.sha256(X.tobytes() + y.tobytes() + str(image_shape).encode()).hexdigest()
-    name = f"upload-{digest[:16]}"
-    label = f"{label or name} ({X.shape[0]}×{X.shape[1]})"
-    ds = Dataset(name, X, y, image_shape=image_shape, meta={"label": label})
-    _freeze(ds.X, ds.y)
-    with _session_lock:
-        _session_data[name] = ds
-        _session_data.move_to_end(name)
-        while len(_session_data) > MAX_SESSION_DATASETS:
-            _session_data.popitem(last=False)
-    return name
+USER_DATA = _NoUserData()
+# Whose uploads this context sees: a browser session id, set by aecore.userdata.set_owner.
+OWNER: ContextVar[object] = ContextVar("aecore_data_owner", default=None)
 
 
-def user_label(name: str) -> str | None:
-    """The label a registered user data set was given (None for other names)."""
-    with _session_lock:
-        ds = _session_data.get(name)
+def user_label(name: str, owner: object = ...) -> str | None:
+    """The label the current (or the given) owner's upload ``name`` was given; None otherwise."""
+    ds = USER_DATA.get(name, OWNER.get() if owner is ... else owner)
     return ds.meta.get("label") if ds is not None else None
 
 
 def dataset_names() -> tuple[str, ...]:
-    """Every name a general lesson accepts: built-in data plus registered user data."""
-    with _session_lock:
-        return tuple(DATASETS) + tuple(_session_data)
+    """Every name a general lesson accepts: built-in data plus the caller's own uploads."""
+    return tuple(DATASETS) + USER_DATA.names(OWNER.get())
 
 
 def image_dataset_names() -> tuple[str, ...]:
-    """Every name a lesson on images accepts: built-in image data plus registered user data
-    (an upload without a square number of features trains as vectors; pages draw no images)."""
-    with _session_lock:
-        return IMAGE_DATASETS + tuple(_session_data)
+    """Every name a lesson on images accepts: built-in image data plus the caller's own
+    uploads (an upload without a square number of features trains as vectors)."""
+    return IMAGE_DATASETS + USER_DATA.names(OWNER.get())
 
 
 def load_dataset(name: str, n: int | None = None, noise: float | None = None, seed: int = 0) -> Dataset:
-    """Load a dataset by name; arrays are read-only (shared safely between users)."""
+    """Load a dataset by name; arrays are read-only (shared safely between users). An
+    upload is found only for the owner that registered it."""
     if name.startswith("upload-"):
-        with _session_lock:
-            if name in _session_data:
-                return _session_data[name]
-        raise DataError("that uploaded data set is no longer in memory; upload the file again.", code="upload_gone")
+        ds = USER_DATA.get(name, OWNER.get())
+        if ds is None:
+            raise DataError("that uploaded data set is no longer in memory; upload the file again.", code="upload_gone")
+        return ds
     return _load_builtin(name, n, noise, seed)
+
+
+def class_labels(ds: Dataset) -> tuple[np.ndarray, np.ndarray]:
+    """(classes, y) with y re-indexed to 0..C−1, for lessons that learn or score classes;
+    a clear error for data without at least two classes (an upload with no label column)."""
+    classes, y = np.unique(ds.y, return_inverse=True)
+    if len(classes) < 2:
+        name = ds.meta.get("label", ds.name)
+        raise DataError(
+            f"{name} has no class labels, and this lesson needs them: upload it with a label column (CSV) "
+            "or an array y (NPZ), or pick another data set.",
+            code="needs_labels",
+            params=dict(name=name),
+        )
+    return classes, y.astype(np.int64)
 
 
 @lru_cache(maxsize=32)
@@ -281,22 +260,34 @@ def validate_matrix(X: object, name: str = "data") -> np.ndarray:
             code="table_too_large",
             params=dict(name=name, rows=n, features=d, max_rows=MAX_ROWS, max_features=MAX_FEATURES),
         )
-    A = A.astype(np.float64)
-    bad = ~np.isfinite(A)
-    if bad.any():
-        r, c = np.argwhere(bad)[0]
-        raise DataError(
-            f"{name} has {int(bad.sum())} missing or infinite value(s), "
-            f"the first at row {r + 1}, column {c + 1}; remove or fill them.",
-            code="non_finite_values",
-            params=dict(name=name, count=int(bad.sum()), row=int(r) + 1, column=int(c) + 1),
-        )
-    if np.abs(A).max() > 1e6:
+    _check_finite(A, name)
+    if max(abs(float(A.min())), abs(float(A.max()))) > 1e6:  # reductions: no full-size temporaries
         raise DataError(
             f"{name} has values beyond ±1e6; rescale it first.", code="values_too_large", params=dict(name=name)
         )
-    if (A.std(0) > 0).sum() < 2:
+    if (A.max(axis=0) > A.min(axis=0)).sum() < 2:
         raise DataError(
             f"{name} needs at least 2 columns that are not constant.", code="constant_columns", params=dict(name=name)
         )
-    return A.astype(np.float32)
+    return A.astype(np.float32)  # a copy of our own, the only full-size allocation
+
+
+def _check_finite(A: np.ndarray, name: str, block: int = 2**20) -> None:
+    """No NaN or inf, checked in blocks of about ``block`` values (uploads can be 80 MB)."""
+    if A.dtype.kind != "f":
+        return
+    rows, count, first = max(1, block // max(1, A.shape[1])), 0, None
+    for i in range(0, len(A), rows):
+        bad = ~np.isfinite(A[i : i + rows])
+        if (n_bad := int(np.count_nonzero(bad))) and first is None:
+            r, c = np.unravel_index(int(np.argmax(bad)), bad.shape)
+            first = (i + int(r), int(c))
+        count += n_bad
+    if count:
+        r, c = first
+        raise DataError(
+            f"{name} has {count} missing or infinite value(s), "
+            f"the first at row {r + 1}, column {c + 1}; remove or fill them.",
+            code="non_finite_values",
+            params=dict(name=name, count=count, row=int(r) + 1, column=int(c) + 1),
+        )

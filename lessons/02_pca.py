@@ -5,7 +5,7 @@ import streamlit as st
 from aecore import linear_ae
 from aecore.data import DataError, load_dataset
 from aecore.experiments import get
-from aecore.experiments.pca import PCAConfig
+from aecore.experiments.pca import LINEAR_AE, PCAConfig
 from aecore.figures import basic
 from aecore.figures.common import image_grid, loss_figure
 from ui import sidebar
@@ -13,6 +13,7 @@ from ui.derivation import Step, derivation
 from ui.i18n import t
 from ui.kit import chart, claims_box, labels, metric_row, num, on_sidebar_data, one_per_class, prose
 from ui.panel import training_panel
+from ui.references import sources
 from ui.widgets import settings_form
 
 LESSON = "pca"
@@ -89,7 +90,7 @@ if res is not None:
         chart(basic.spectrum_figure(a["eigvals"], k, names), "pca.spectrum", caption)
     with right:
         xlabel = t("pca.fig.loss_x_als") if als else t("panel.epoch")
-        lin = {t("pca.fig.linear"): res.histories.get("linear_ae", [])}
+        lin = {t("pca.fig.linear"): res.histories.get(LINEAR_AE, [])}
         fig = loss_figure(
             lin, t("pca.fig.loss"), refs={t("pca.fig.optimum"): m["pca_bound"]}, xlabel=xlabel, ylabel="MSE"
         )
@@ -121,3 +122,4 @@ if res is not None:
     caption = None if a["sweep"] else t("pca.fig.sweep_hint")
     chart(basic.error_vs_k_figure(a["pca_curve"], a["sweep"], names), "pca.error_k", caption)
     _derivation(m, a, k)
+sources("pca")

@@ -14,6 +14,7 @@ from ui import latent_views
 from ui.i18n import t
 from ui.kit import chart, claims_box, fmt, labels, on_sidebar_data, prose
 from ui.panel import ask_to_train, training_panel
+from ui.references import sources
 from ui.widgets import settings_form
 
 LESSON, SEL = "latent", "latent.selected"
@@ -109,3 +110,4 @@ else:
     if sres is not None:
         names = labels("latent.method", *METHODS) | labels("latent", x="scaling_x", y="scaling_y") | {"title": ""}
         chart(basic.scaling_figure(sres.metrics, names), "latent.scaling", t("latent.scaling_summary"))
+sources("latent")

@@ -10,7 +10,8 @@ import torch
 
 from aecore import embed, theory
 from aecore.config import ConfigError
-from aecore.data import DATASETS, DataError, load_dataset, validate_matrix
+from aecore.data import DATASETS, load_dataset, validate_matrix
+from aecore.errors import DataError
 from aecore.models import MODELS, ModelConfig, build_model
 from aecore.train import Progress, TrainConfig, TrainingDiverged, fit, predict
 
@@ -114,16 +115,19 @@ def test_mnist_without_files_says_where_to_put_them(name, tmp_path, monkeypatch)
 
 
 def test_registered_user_data_is_loadable_and_bounded():
-    from aecore import data
+    from aecore import data, userdata
 
     rng = np.random.default_rng(0)
-    names = [data.register_dataset(rng.random((20, 4)), label=f"u{i}") for i in range(data.MAX_SESSION_DATASETS + 2)]
-    assert names[-1] in data.dataset_names() and names[0] not in data.dataset_names()
-    assert load_dataset(names[-1]).X.shape == (20, 4)
+    userdata.set_owner("test_core")
+    name = userdata.register_dataset(rng.random((20, 4)), label="u")
+    assert name in data.dataset_names() and load_dataset(name).X.shape == (20, 4)
+    userdata.set_owner(None)  # another owner sees nothing of it
+    assert name not in data.dataset_names()
     with pytest.raises(DataError, match="upload the file again"):
-        load_dataset(names[0])
+        load_dataset(name)
     with pytest.raises(DataError):
-        data.register_dataset(np.full((20, 3), np.nan))
+        userdata.register_dataset(np.full((20, 3), np.nan))
+    userdata.STORE.forget("test_core")
 
 
 def test_unknown_dataset():

@@ -122,3 +122,48 @@ def test_docker_context_holds_everything_the_app_runs():
     needed |= {Path(p.path).parts[0] for p in PAGES}
     assert needed <= allowed, f"add to .dockerignore: {sorted(needed - allowed)}"
     assert all((ROOT / a).exists() for a in allowed), "the allowlist names a path that does not exist"
+
+
+def test_every_streamlit_setting_is_a_real_option():
+    """A misspelt key in config.toml is ignored by Streamlit (at most a warning): every key
+    must be an option of the pinned Streamlit."""
+    from streamlit import config
+
+    cfg = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    known = set(config.get_config_options())
+    keys = {f"{section}.{key}" for section, table in cfg.items() for key in table}
+    assert keys and keys <= known, f"not Streamlit options: {sorted(keys - known)}"
+
+
+def test_websocket_hosts_are_allow_listed(monkeypatch):
+    """server.allowedHosts (DNS-rebinding protection) holds the local names; a deployment adds
+    its public name (the example manifests set the ingress host)."""
+    from streamlit import config
+    from streamlit.web.server.starlette.starlette_websocket import is_host_allowed
+
+    hosts = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["server"]["allowedHosts"]
+    assert set(hosts) == {"localhost", "127.0.0.1", "::1"}
+    monkeypatch.setattr(config, "get_option", lambda key: hosts if key == "server.allowedHosts" else None)
+    assert is_host_allowed("localhost:8501") and is_host_allowed("127.0.0.1:8501") and is_host_allowed("[::1]:8501")
+    assert not is_host_allowed("evil.example") and not is_host_allowed("lab.example.org.evil.example")
+    manifest = (ROOT / "deploy" / "k8s" / "deployment.yaml").read_text()
+    ingress_host = re.search(r"- host: (\S+)", (ROOT / "deploy" / "k8s" / "ingress.yaml").read_text()).group(1)
+    env = re.search(r"name: STREAMLIT_SERVER_ALLOWED_HOSTS\s+value: \"([^\"]+)\"", manifest)
+    assert env and ingress_host in env.group(1).split(), "the deployment must allow its ingress host"
+
+
+def test_base_image_pinned_by_digest():
+    for line in DOCKERFILE.read_text().splitlines():
+        if line.startswith("FROM "):
+            assert re.search(r"python:3\.11\.\d+-slim-bookworm@sha256:[0-9a-f]{64}\b", line), line
+
+
+def test_deploy_guide_documents_every_setting_and_both_upload_widgets():
+    guide = (ROOT / "docs" / "DEPLOY.md").read_text()
+    code = "".join(p.read_text() for d in ("aecore", "ui") for p in (ROOT / d).rglob("*.py"))
+    read = set(re.findall(r"environ(?:\.get)?\(\s*\"(AE_[A-Z_]+)\"", code)) | set(
+        re.findall(r"environ\[\"(AE_[A-Z_]+)\"\]", code)
+    )
+    missing = read - set(re.findall(r"AE_[A-Z_]+", guide))
+    assert read and not missing, f"settings the code reads but docs/DEPLOY.md does not name: {sorted(missing)}"
+    assert "no upload widget" not in guide and "weights loader" in guide and "CSV/NPZ/NPY" in guide

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.apptest_utils import APP, no_errors, submit_form
 from ui.i18n import translate
+from ui.safe import plain
 
 pytestmark = pytest.mark.usefixtures("clean_app_state")
 
@@ -24,21 +25,20 @@ def _open(path: str | None, **params: str) -> AppTest:
 
 
 def test_bad_setting_in_the_form_is_explained_in_portuguese():
-    at = _open("lessons/04_capacity.py", lang="pt")
+    at = _open("lessons/09c_sae_features.py", lang="pt")
     no_errors(at)
-    assert at.number_input(key="capacity.w.depth").help == translate("capacity.help.depth", "pt")
-    assert at.toggle(key="capacity.w.pretrain").help == translate("capacity.help.pretrain", "pt")
-    submit_form(at, "capacity", pretrain=True)  # greedy pretraining with depth 0 is refused
+    assert at.number_input(key="sae_features.w.k").help == translate("sae_features.help.k", "pt")
+    submit_form(at, "sae_features", k=256, expansion=1, hidden=8)  # k above the dictionary size is refused
     no_errors(at)
     errors = " ".join(e.value for e in at.error)
-    assert "Corrija esta configuração: o pré-treinamento guloso camada por camada precisa" in errors
-    assert "capacity.cfg" not in at.session_state  # the refused settings were not taken
+    assert "Corrija esta configuração: k=256 excede o tamanho do dicionário (8)." in errors
+    assert "sae_features.cfg" not in at.session_state  # the refused settings were not taken
 
 
 def test_bad_link_setting_is_explained_in_spanish():
     at = _open("lessons/02_pca.py", lang="es", latent_dim="0")
     no_errors(at)
-    warnings = " ".join(w.value for w in at.warning)
+    warnings = " ".join(plain(w.value) for w in at.warning)  # values are escaped Markdown (ui.safe)
     assert "latent_dim=0 es demasiado pequeño; debe ser ≥ 1." in warnings
 
 
@@ -46,6 +46,6 @@ def test_upload_error_follows_the_language():
     at = _open(None, lang="pt")
     at.sidebar.file_uploader[0].set_value(("tiny.csv", b"1,2\n3,4\n", "text/csv")).run()
     no_errors(at)
-    assert "tiny.csv tem 2 linhas; são necessárias pelo menos 10." in [e.value for e in at.sidebar.error]
+    assert "tiny.csv tem 2 linhas; são necessárias pelo menos 10." in [plain(e.value) for e in at.sidebar.error]
     at.selectbox(key="lang").set_value("es").run()
-    assert "tiny.csv tiene 2 filas; se necesitan al menos 10." in [e.value for e in at.sidebar.error]
+    assert "tiny.csv tiene 2 filas; se necesitan al menos 10." in [plain(e.value) for e in at.sidebar.error]

@@ -12,11 +12,12 @@ from streamlit.testing.v1 import AppTest
 from aecore import replay
 from aecore.experiments import get
 from aecore.experiments.intro import IntroConfig
-from aecore.io import weights
+from aecore.store import weights
 from tests.apptest_utils import is_training, no_errors, open_page, submit_form, wait_until_trained
 from ui import results
 from ui.i18n import translate
 from ui.panel import new_job
+from ui.safe import plain
 
 pytestmark = pytest.mark.usefixtures("clean_app_state")
 PAGE = "lessons/01_intro.py"
@@ -114,8 +115,9 @@ def test_loaded_weights_replay_and_back_restores_the_trained_view():
     wait_until_trained(at)
     trained = at.session_state["intro.job"]
     before = _metrics(at)
-    files = {"mine.safetensors": weights.save_weights(trained.result.models["autoencoder"])}
-    states = replay.match(files, trained.result.models)
+    res = trained.result
+    files = {"mine.safetensors": weights.save_weights(res.models["autoencoder"], res.stages["autoencoder"])}
+    states = replay.match(files, res)
     # what the export panel's "load" button does (a file uploader AppTest cannot drive)
     at.session_state["intro.before_load"] = trained
     at.session_state["intro.job"] = new_job("intro", trained.config, states=states, loaded_from="mine.safetensors")
@@ -123,9 +125,9 @@ def test_loaded_weights_replay_and_back_restores_the_trained_view():
     at.run()
     wait_until_trained(at)
     no_errors(at)
-    assert any("mine.safetensors" in i.value for i in at.info)
+    assert any("mine.safetensors" in plain(i.value) for i in at.info)  # a file name: escaped (ui.safe)
     assert _metrics(at) == before  # measured again on the loaded weights
     at.button(key="intro.unload").click().run()
     no_errors(at)
     assert at.session_state["intro.job"] is trained
-    assert not any("mine.safetensors" in i.value for i in at.info) and _metrics(at) == before
+    assert not any("mine.safetensors" in plain(i.value) for i in at.info) and _metrics(at) == before

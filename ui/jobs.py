@@ -11,6 +11,7 @@ first-come queue whose position the page shows.
 from __future__ import annotations
 
 import atexit
+import contextvars
 import logging
 import os
 import threading
@@ -107,7 +108,10 @@ class Job:
 
     def start(self) -> Job:
         _live.add(self)
-        threading.Thread(target=self._work, name=f"job-{self.experiment}", daemon=True).start()
+        # The job runs in a copy of the starting run's context: it sees that session's own
+        # uploads (aecore.userdata's owner) and no one else's.
+        ctx = contextvars.copy_context()
+        threading.Thread(target=ctx.run, args=(self._work,), name=f"job-{self.experiment}", daemon=True).start()
         return self
 
     @property
@@ -123,7 +127,7 @@ class Job:
 
 def _is_expected(exc: BaseException) -> bool:
     from aecore.config import ConfigError
-    from aecore.data import DataError
+    from aecore.errors import DataError
     from aecore.train import TrainingDiverged
 
     return isinstance(exc, (ConfigError, DataError, TrainingDiverged))

@@ -24,6 +24,7 @@ from aecore.figures.common import loss_figure
 from ui import sidebar
 from ui.i18n import current_lang, error_text, t, translate
 from ui.presenter import prose
+from ui.safe import md
 from ui.widgets import option_label
 
 __all__ = [
@@ -178,6 +179,12 @@ def one_per_class(labels_: Iterable[int], classes: int = 10) -> list[int]:
     return [int((y == c).argmax()) for c in range(classes)]
 
 
+def _data_label(name: str, lang: str) -> str:
+    """A data set's label for Markdown: an upload's holds its file name, escaped (ui.safe)."""
+    label = option_label("dataset", name, lang)
+    return md(label) if name.startswith("upload-") else label
+
+
 def on_sidebar_data(cfg: Config) -> Config:
     """``cfg`` on the data set chosen in the sidebar, when the lesson's ``dataset`` field
     offers it; otherwise ``cfg`` unchanged, and a caption says which data set the lesson
@@ -190,11 +197,10 @@ def on_sidebar_data(cfg: Config) -> Config:
     offered = choices() if callable(choices) else choices or ()
     lang = current_lang()
     if chosen not in offered:
-        names = dict(chosen=option_label("dataset", chosen, lang), used=option_label("dataset", used, lang))
-        st.caption(t("kit.other_data", **names))
+        st.caption(t("kit.other_data", chosen=_data_label(chosen, lang), used=_data_label(used, lang)))
         return cfg
     try:
         return dataclasses.replace(cfg, dataset=chosen)
     except ConfigError as exc:
-        st.warning(t("kit.data_refused", data=option_label("dataset", chosen, lang), message=error_text(exc)))
+        st.warning(t("kit.data_refused", data=_data_label(chosen, lang), message=error_text(exc)))
         return cfg

@@ -41,6 +41,8 @@ def write_config(current: Config, default: Config, fields: Sequence[str], prefix
     """Put the non-default settings of ``current`` into the URL (and drop the others)."""
     for name in fields:
         value, param = getattr(current, name), prefix + name
+        if str(value).startswith("upload-"):
+            value = getattr(default, name)  # a user's own data never travels in a link
         if value != getattr(default, name):
             if st.query_params.get(param) != _to_text(value):
                 st.query_params[param] = _to_text(value)

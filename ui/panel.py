@@ -25,11 +25,12 @@ from aecore.errors import CodedError
 from aecore.experiments import get as get_experiment
 from aecore.figures.common import loss_figure
 from aecore.train import TrainingDiverged
-from ui import results
+from ui import guard, results
 from ui.exports import export_panel
-from ui.i18n import error_text, t
+from ui.i18n import error_text, stage_label, stage_labels, t
 from ui.jobs import Job
 from ui.panel_state import JobFacts, State, plan
+from ui.safe import md
 
 POLL_SECONDS, QUEUED_POLL_SECONDS = 0.5, 2.0
 
@@ -92,7 +93,13 @@ def start(key: str, config: Any, experiment: str | None = None, **kw: Any) -> Jo
         if isinstance(old, Job) and not old.done.is_set():
             old.superseded = True  # it restarts when its page is revisited
             old.cancel.set()
-    job = new_job(experiment or key, config, **kw).start()
+    job = new_job(experiment or key, config, **kw)
+    refused = guard.refusal(key, experiment or key, config, replay=kw.get("states") is not None)
+    if refused is None:
+        job.start()
+    else:  # a finished job that carries the reason (too long, too many starts): the page shows it
+        job.error = refused
+        job.done.set()
     st.session_state[f"{key}.job"] = job
     return job
 
@@ -102,11 +109,13 @@ def training_panel(key: str, config: Any, *, experiment: str | None = None, auto
     name = experiment or key
     cached = results.get(name, config)
     source = None if cached is None else "preset" if cached.source == "preset" else "shared"
-    job = _job(key)
-    p = plan(source, facts(job, config), st.session_state.pop(f"{key}.press", False), auto)
+    job, pressed = _job(key), st.session_state.pop(f"{key}.press", False)
+    p = plan(source, facts(job, config), pressed, auto)
     if p.cancel_stale:
         job.cancel.set()  # settings changed: the old run is no longer wanted
     if p.start is not None:
+        if not (pressed or guard.may_autostart(key, name, config)):  # a long run without a click asks first
+            return None
         job = start(key, config, name, share=p.start == "shared")
     match p.state:
         case State.PRESET | State.CACHED:
@@ -117,6 +126,8 @@ def training_panel(key: str, config: Any, *, experiment: str | None = None, auto
             return None
         case State.FAILED:
             _show_error(job.error)
+            if isinstance(job.error, guard.Refused):  # asked again next time (the rate may allow it)
+                del st.session_state[f"{key}.job"]
             return None
         case State.STOPPED:
             st.info(t("panel.stopped_note"), icon=":material/pause_circle:")
@@ -151,7 +162,7 @@ def _show(key: str, name: str, config: Any, result: Any) -> Any:
 
 def _loaded_note(key: str, job: Job) -> None:
     left, right = st.columns([3, 1], vertical_alignment="center")
-    left.info(t("panel.loaded_note", files=job.loaded_from), icon=":material/upload_file:")
+    left.info(t("panel.loaded_note", files=md(job.loaded_from)), icon=":material/upload_file:")
     if right.button(t("panel.back_to_trained"), key=f"{key}.unload", icon=":material/undo:"):
         st.session_state[f"{key}.job"] = st.session_state.pop(f"{key}.before_load", None)
         st.rerun()
@@ -160,8 +171,10 @@ def _loaded_note(key: str, job: Job) -> None:
 
 
 def _show_error(exc: BaseException) -> None:
-    if isinstance(exc, TrainingDiverged):
-        st.error(t("panel.diverged", stage=exc.stage, epoch=exc.epoch), icon=":material/warning:")
+    if isinstance(exc, guard.Refused):
+        st.warning(str(exc), icon=":material/hourglass_disabled:")
+    elif isinstance(exc, TrainingDiverged):
+        st.error(t("panel.diverged", stage=stage_label(exc.stage), epoch=exc.epoch), icon=":material/warning:")
     elif isinstance(exc, CodedError):  # a bad setting or data set, with a translated message
         st.error(t("panel.bad_setting", message=error_text(exc)), icon=":material/error:")
     else:
@@ -179,8 +192,8 @@ def _status_line(job: Job) -> str:
     if p is None:
         return t("panel.starting")
     if p.loss != p.loss:
-        return t("panel.stage", stage=p.stage)
-    return t("panel.progress", stage=p.stage, epoch=p.epoch, epochs=p.epochs, loss=f"{p.loss:.4g}")
+        return t("panel.stage", stage=stage_label(p.stage))
+    return t("panel.progress", stage=stage_label(p.stage), epoch=p.epoch, epochs=p.epochs, loss=f"{p.loss:.4g}")
 
 
 def _live(key: str) -> None:
@@ -217,8 +230,9 @@ def _draw(key: str) -> None:
     frac = 0.0 if p is None or p.epochs == 0 else min(1.0, p.epoch / p.epochs)
     st.progress(frac, text=_status_line(job))
     if job.losses:
+        curves = stage_labels({k: list(v) for k, v in job.losses.items()})
         st.plotly_chart(
-            loss_figure({k: list(v) for k, v in job.losses.items()}, xlabel=t("panel.epoch"), ylabel=t("panel.loss")),
+            loss_figure(curves, xlabel=t("panel.epoch"), ylabel=t("panel.loss")),
             key=f"{key}.live_loss",
         )
     if st.button(t("panel.stop"), key=f"{key}.stop", icon=":material/stop:"):

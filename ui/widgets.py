@@ -15,7 +15,7 @@ from typing import Any
 import streamlit as st
 
 from aecore.config import Config, ConfigError
-from aecore.data import user_label
+from aecore.data import OWNER, user_label
 from ui import links, presenter
 from ui.i18n import current_lang, error_text, t, translate
 from ui.panel import ask_to_train
@@ -31,13 +31,14 @@ def _text(lesson: str, kind: str, name: str, fallback: str | None) -> str | None
 DATA_FIELDS = ("dataset", "curve")  # fields whose choices are data sets
 
 
-def option_label(field: str, value: Any, lang: str) -> str:
+def option_label(field: str, value: Any, lang: str, owner: Any = ...) -> str:
     """How a choice of ``field`` reads in ``lang``: a data set by its ``data.<name>`` label,
-    another word by ``options.<value>``, a number as itself."""
+    another word by ``options.<value>``, a number as itself. Plain text (an option label):
+    not escaped. ``owner``: whose uploads (default: this context's, ``aecore.userdata``)."""
     if not isinstance(value, str):
         return str(value)
     if field in DATA_FIELDS and value.startswith("upload-"):  # the session's own data
-        return translate("sidebar.own_data", lang, name=user_label(value) or value)
+        return translate("sidebar.own_data", lang, name=user_label(value, owner) or value)
     return translate(f"data.{value}" if field in DATA_FIELDS else f"options.{value}", lang)
 
 
@@ -49,7 +50,7 @@ def _widget(lesson: str, field: dataclasses.Field, value: Any) -> Any:
         choices = meta["choices"]
         options = list(choices() if callable(choices) else choices)
         lang = current_lang()  # bound now: a format function may run outside this script run
-        fmt = partial(option_label, field.name, lang=lang)
+        fmt = partial(option_label, field.name, lang=lang, owner=OWNER.get())  # whose uploads, bound now too
         if isinstance(value, tuple):  # several of the choices
             picked = st.multiselect(label, options, default=list(value), key=key, help=help_, format_func=fmt)
             return tuple(sorted(picked))

@@ -25,7 +25,7 @@ from aecore.data import dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.timeline import Timeline
-from aecore.train import ProgressFn, TrainConfig, fit, predict
+from aecore.train import ProgressFn, TrainConfig, predict
 
 # Stage ids (labels: assets/locales/<lang>/stages.toml); timing stages add ":n=<points>".
 AE_MAP, TSNE, UMAP, SCORES = "ae_map", "tsne", "umap", "scores"
@@ -60,11 +60,11 @@ def train_ae_map(cfg: LatentConfig, X: np.ndarray, track: Tracker, timeline_rows
             cfg.epochs, lambda: {"codes": predict(model.encode, X), "recon": predict(model, X[timeline_rows])}
         )
     )
-    fit(
+    track.fit(
         model,
         X,
         TrainConfig(epochs=cfg.epochs, batch_size=256, lr=5e-3, seed=cfg.seed),
-        on_progress=track if tl is None else tl.wrap(track),
+        on_progress=None if tl is None else tl.wrap(track),
         stage=AE_MAP,
     )
     seconds = time.perf_counter() - t0
@@ -136,6 +136,9 @@ def run(cfg: LatentConfig, on_progress: ProgressFn | None = None) -> Result:
     return track.result(metrics, arrays=arrays, models={"autoencoder": model})
 
 
+MAX_SIZES = 8  # each size fits every method once: the run's cost grows with their number
+
+
 @dataclass(frozen=True)
 class ScalingConfig(Config):
     sizes: tuple = param((250, 500, 1000, 2000, 4000), "numbers of points to time")
@@ -144,6 +147,12 @@ class ScalingConfig(Config):
     def check(self) -> None:
         from aecore.config import ConfigError
 
+        if len(self.sizes) > MAX_SIZES:
+            raise ConfigError(
+                f"give at most {MAX_SIZES} sizes; got {len(self.sizes)}.",
+                code="sizes_too_many",
+                params=dict(max=MAX_SIZES, got=len(self.sizes)),
+            )
         if not self.sizes or any(not 50 <= int(n) <= embed.CAPS["tsne"] for n in self.sizes):
             raise ConfigError(
                 f"sizes must be between 50 and {embed.CAPS['tsne']} points.",
@@ -186,6 +195,7 @@ EXPERIMENTS = [
         run,
         "Latent spaces: AE vs PCA vs t-SNE vs UMAP",
         budget_s=45,
+        stages=(AE_MAP, TSNE, UMAP, SCORES),
         codes=lambda a: {m: (a["maps"][m], a["labels"]) for m in METHODS},
         claims=(
             Claim(
@@ -200,5 +210,13 @@ EXPERIMENTS = [
             ),
         ),
     ),
-    Experiment("latent_scaling", ScalingConfig, run_scaling, "Fit time against n", budget_s=120, views=()),
+    Experiment(
+        "latent_scaling",
+        ScalingConfig,
+        run_scaling,
+        "Fit time against n",
+        budget_s=120,
+        views=(),
+        stages=tuple(TIMING.values()),
+    ),
 ]

@@ -29,7 +29,7 @@ from aecore.data import dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.theory import gram, mse, pca_fit, principal_angles_deg
-from aecore.train import Progress, TrainConfig, fit, predict
+from aecore.train import Progress, TrainConfig, predict
 
 # Stage ids (labels: assets/locales/<lang>/stages.toml); the sweep adds ":k=<k>" to DEEP_AE.
 LINEAR_AE, DEEP_AE, LINDEC_AE = "linear_ae", "deep_ae", "lindec_ae"
@@ -65,26 +65,15 @@ def _deep(cfg: PCAConfig, X: np.ndarray, k: int, track: Tracker, stage: str, kin
     )
     model = build_model(mc, kind=kind, seed=cfg.seed)
     tc = TrainConfig(epochs=deep_epochs(cfg, X.shape[0]), batch_size=256, lr=5e-3, seed=cfg.seed)
-    fit(model, X, tc, on_progress=track, stage=stage)
+    track.fit(model, X, tc, stage=stage)
     return model
-
-
-def _replay_state(track: Tracker, stage: str):
-    """Loaded weights for ``stage`` when this run replays a weights file, else None."""
-    states = getattr(track, "replay", None)
-    if states is None:  # the replay context of aecore.train (before Tracker carried it)
-        from aecore import train
-
-        var = getattr(train, "_replay", None)
-        states = var.get() if var is not None else None
-    return (states or {}).get(stage)
 
 
 def _als(cfg: PCAConfig, linear, S: np.ndarray, basis: np.ndarray, track: Tracker) -> list:
     """Train ``linear`` by ALS (or load its replayed weights); the angle after each sweep."""
     trace: list[tuple[int, float]] = []
-    linear.fit_stage = LINEAR_AE
-    state = _replay_state(track, LINEAR_AE)
+    track.trained.append((linear, LINEAR_AE))  # the Result records which stage it is (weights files)
+    state = track.replay.get(LINEAR_AE)
     if state is not None:
         linear.load_state_dict(state, strict=True)
         E, D = lae.weights(linear)
@@ -118,9 +107,9 @@ def _adam(cfg: PCAConfig, linear, X: np.ndarray, mean: np.ndarray, S: np.ndarray
     tc = TrainConfig(epochs=cfg.linear_epochs, lr=cfg.linear_lr, seed=cfg.seed, batch_size=cfg.linear_batch)
     if cfg.linear_batch == 0:
         S32 = torch.as_tensor(S, dtype=torch.float32)
-        fit(linear, S32, tc, loss_fn=lae.covariance_loss, on_progress=watch, stage=LINEAR_AE)
+        track.fit(linear, S32, tc, loss_fn=lae.covariance_loss, on_progress=watch, stage=LINEAR_AE)
     else:
-        fit(linear, (X - mean).astype(np.float32), tc, on_progress=watch, stage=LINEAR_AE)
+        track.fit(linear, (X - mean).astype(np.float32), tc, on_progress=watch, stage=LINEAR_AE)
     return trace
 
 
@@ -223,6 +212,7 @@ EXPERIMENTS = [
         run,
         "Linear autoencoder = PCA",
         budget_s=20,
+        stages=(LINEAR_AE, DEEP_AE, LINDEC_AE),
         claims=(
             Claim(
                 "linear_matches_pca",

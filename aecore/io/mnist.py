@@ -1,12 +1,5 @@
 """MNIST and Fashion-MNIST from local files (or, only when allowed, OpenML).
 
-UI wiring (backend only, no Streamlit here)::
-
-    try:
-        ds = load_mnist("fashion_mnist", split="train", n=10_000)   # aecore.data.Dataset
-    except DataError as exc:
-        st.info(str(exc))          # says which files to put where
-
 Where the files go (``data_dir()``: env ``AE_DATA_DIR``, else ``data/`` at the repo root;
 see ``data/README.md``), first match wins:
 
@@ -21,12 +14,13 @@ see ``data/README.md``), first match wins:
 or the default runs. Images come back as (n, 784) float32 in [0, 1], labels int64,
 read-only, ``image_shape=(28, 28)``.
 
-Defends against: malformed or crafted IDX files (magic number, element type, number of
+Defends against: malformed, damaged (bad gzip data) or crafted IDX files (magic number, element type, number of
 dimensions, 28×28 size, counts ≤ ``MAX_MNIST_ROWS`` and matching the payload exactly,
 gzip output bounded by the declared size), NPZ files through ``aecore.io.npyfile``
 (no pickles, header-checked shapes, zip-bomb ratio), label/image count mismatches and
-labels outside 0-9, and a silent network access (off unless asked). Memory: the raw
-uint8 arrays of at most two datasets are cached (about 55 MB each).
+labels outside 0-9, and a silent network access (off unless asked). Messages name files,
+never the server's folders. Memory: the raw uint8 arrays of at most two datasets are
+cached (about 55 MB each).
 """
 
 from __future__ import annotations
@@ -34,12 +28,14 @@ from __future__ import annotations
 import gzip
 import math
 import os
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from aecore.data import DataError, Dataset
+from aecore.dataset import Dataset
+from aecore.errors import DataError
 from aecore.io.npyfile import ArraySpec, read_npz
 
 KINDS = {"mnist": "mnist_784", "fashion_mnist": "Fashion-MNIST"}
@@ -58,12 +54,13 @@ def data_dir() -> Path:
     return Path(env) if env else Path(__file__).resolve().parents[2] / "data"
 
 
-def _help(kind: str, folder: Path) -> str:
+def _help(kind: str) -> str:
+    """Where the files go, without the server's path (a message may reach any user)."""
     names = ", ".join(f"{n}.gz" for pair in IDX_FILES.values() for n in pair)
     return (
-        f"{kind} is not available: put {kind}.npz (x_train, y_train, x_test, y_test) in "
-        f"{folder}, or the IDX files {names} in {folder / kind}; or set AE_DATA_DIR to "
-        "the folder that holds them (see data/README.md)."
+        f"{kind} is not available: put {kind}.npz (x_train, y_train, x_test, y_test) in the app's data "
+        f"folder, or its four IDX files ({names}) in a {kind}/ folder there (data/ in the project, or the "
+        "folder AE_DATA_DIR names; see data/README.md)."
     )
 
 
@@ -127,18 +124,20 @@ def _reader(buf: bytes):
 def _read_idx_file(path: Path, ndim: int) -> np.ndarray:
     if path.stat().st_size > MAX_FILE_BYTES:
         raise DataError(
-            f"{path} is larger than {MAX_FILE_BYTES // 2**20} MB; not an MNIST file.",
+            f"{path.name} is larger than {MAX_FILE_BYTES // 2**20} MB; not an MNIST file.",
             code="idx_too_large",
-            params=dict(name=str(path), limit=MAX_FILE_BYTES // 2**20),
+            params=dict(name=path.name, limit=MAX_FILE_BYTES // 2**20),
         )
     try:
         if path.suffix == ".gz":
             with gzip.open(path, "rb") as fp:
-                return parse_idx(fp, str(path), ndim)
-        return parse_idx(path.read_bytes(), str(path), ndim)
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+                return parse_idx(fp, path.name, ndim)
+        return parse_idx(path.read_bytes(), path.name, ndim)
+    except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
         raise DataError(
-            f"{path} could not be read ({exc}).", code="file_unreadable", params=dict(name=str(path), detail=str(exc))
+            f"{path.name} could not be read ({type(exc).__name__}): it is damaged or unreadable; copy it again.",
+            code="file_unreadable",
+            params=dict(name=path.name),
         ) from None
 
 
@@ -163,16 +162,16 @@ def _from_idx(folder: Path) -> dict[str, np.ndarray] | None:
 def _from_npz(path: Path) -> dict[str, np.ndarray]:
     if path.stat().st_size > MAX_FILE_BYTES:
         raise DataError(
-            f"{path} is larger than {MAX_FILE_BYTES // 2**20} MB.",
+            f"{path.name} is larger than {MAX_FILE_BYTES // 2**20} MB.",
             code="file_too_large",
-            params=dict(name=str(path), limit=MAX_FILE_BYTES // 2**20),
+            params=dict(name=path.name, limit=MAX_FILE_BYTES // 2**20),
         )
     x = ArraySpec(ndims=(2, 3), max_rows=MAX_MNIST_ROWS, max_row_size=SIDE * SIDE, kinds="u", max_itemsize=1)
     y = ArraySpec(ndims=(1,), max_rows=MAX_MNIST_ROWS, max_row_size=1, kinds="iu")
     names = ("x_train", "y_train", "x_test", "y_test")
     arrays = read_npz(
         path.read_bytes(),
-        str(path),
+        path.name,
         {n: x if n[0] == "x" else y for n in names},
         {n: n for n in names},
         max_member_bytes=MAX_MNIST_ROWS * SIDE * SIDE + 4096,
@@ -181,9 +180,9 @@ def _from_npz(path: Path) -> dict[str, np.ndarray]:
     for n in ("x_train", "x_test"):
         if arrays[n].shape[1:] not in ((SIDE * SIDE,), (SIDE, SIDE)):
             raise DataError(
-                f"{path}: {n} has shape {arrays[n].shape}; 28×28 images expected.",
+                f"{path.name}: {n} has shape {arrays[n].shape}; 28×28 images expected.",
                 code="mnist_image_shape",
-                params=dict(name=str(path), array=n, shape=arrays[n].shape),
+                params=dict(name=path.name, array=n, shape=arrays[n].shape),
             )
     return arrays
 
@@ -198,10 +197,10 @@ def _from_openml(kind: str, folder: Path) -> dict[str, np.ndarray]:
     except Exception as exc:  # network, HTTP, cache and parse errors have no common base
         if isinstance(exc, MemoryError):
             raise
-        raise DataError(
-            f"downloading {kind} from OpenML failed ({type(exc).__name__}: {str(exc)[:120]}). " + _help(kind, folder),
+        raise DataError(  # the exception's text may name the cache folder: its type only
+            f"downloading {kind} from OpenML failed ({type(exc).__name__}). " + _help(kind),
             code="mnist_download_failed",
-            params=dict(kind=kind, folder=str(folder), error=f"{type(exc).__name__}: {str(exc)[:120]}"),
+            params=dict(kind=kind, error=type(exc).__name__),
         ) from None
     X = np.asarray(bunch.data)
     if X.shape != (N_TRAIN + 10_000, SIDE * SIDE):
@@ -219,13 +218,13 @@ def _from_openml(kind: str, folder: Path) -> dict[str, np.ndarray]:
 def _raw(kind: str, folder: str, allow_download: bool) -> tuple[dict[str, np.ndarray], str]:
     base = Path(folder)
     if (base / f"{kind}.npz").is_file():
-        arrays, source = _from_npz(base / f"{kind}.npz"), f"{base / kind}.npz"
+        arrays, source = _from_npz(base / f"{kind}.npz"), f"{kind}.npz"
     elif (arrays := _from_idx(base / kind)) is not None:
-        source = f"IDX files in {base / kind}"
+        source = f"IDX files in {kind}/"
     elif allow_download:
         arrays, source = _from_openml(kind, base), "OpenML (cached in data/openml)"
     else:
-        raise DataError(_help(kind, base), code="mnist_missing", params=dict(kind=kind, folder=str(base)))
+        raise DataError(_help(kind), code="mnist_missing", params=dict(kind=kind))
     for split in ("train", "test"):
         x, y = arrays[f"x_{split}"], arrays[f"y_{split}"]
         if len(x) != len(y):

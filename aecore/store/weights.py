@@ -1,16 +1,6 @@
 """Model weights as safetensors, and loading them back validated against the architecture.
 
-UI wiring (backend only, no Streamlit here)::
-
-    st.download_button(label, save_weights(model), file_name="model.safetensors",
-                       mime="application/octet-stream")
-    f = st.file_uploader(..., type=["safetensors"], max_upload_size=5)
-    try:
-        model = load_weights(f.getvalue(), model_config)   # or an existing model
-    except WeightsError as exc:
-        st.error(error_text(exc))   # ui.i18n: translated by exc.code
-
-Defends against (reliability anchors §4.1): "PyTorch models are programs" — a pickle
+Defends against "PyTorch models are programs": a pickle
 checkpoint runs code when loaded, so only safetensors bytes are accepted and
 ``torch.load`` is never called. Before safetensors parses anything: a size cap
 (``MAX_WEIGHTS_BYTES``), the 8-byte header length checked against the file and a small
@@ -58,13 +48,13 @@ def _config_json(model: nn.Module) -> str | None:
     return json.dumps(cfg.to_dict()) if hasattr(cfg, "to_dict") else None
 
 
-def save_weights(model: nn.Module) -> bytes:
-    """Serialise ``model.state_dict()`` with safetensors; metadata: kind, training stage
-    and config JSON."""
+def save_weights(model: nn.Module, stage: str | None = None) -> bytes:
+    """Serialise ``model.state_dict()`` with safetensors; metadata: kind, the stage id it
+    trained under (``Result.stages``; loading the file back replays that stage) and config JSON."""
     tensors = {k: v.detach().to("cpu", torch.float32).contiguous().clone() for k, v in model.state_dict().items()}
     meta = {"format": FORMAT, "kind": model_kind(model)}
-    if getattr(model, "fit_stage", None):
-        meta["stage"] = model.fit_stage  # the training stage; loading it back replays it
+    if stage:
+        meta["stage"] = stage
     cfg = _config_json(model)
     if cfg is not None:
         meta["config"] = cfg
@@ -73,6 +63,15 @@ def save_weights(model: nn.Module) -> bytes:
 
 def read_header(data: bytes) -> dict:
     """Check the size and the safetensors header without touching the tensor data."""
+    header, body = _parse_header(data)
+    for key, entry in header.items():
+        if key != "__metadata__":
+            _check_entry(key, entry, body)
+    return header
+
+
+def _parse_header(data: bytes) -> tuple[dict, int]:
+    """(the JSON header, the size of the tensor data after it), size and framing checked."""
     if not isinstance(data, (bytes, bytearray)):
         raise WeightsError("weights must be given as the bytes of a .safetensors file.", code="weights_not_safetensors")
     if len(data) > MAX_WEIGHTS_BYTES:
@@ -108,43 +107,51 @@ def read_header(data: bytes) -> dict:
         ) from None
     if not isinstance(header, dict):
         raise WeightsError("the .safetensors header is not a JSON object.", code="weights_not_safetensors")
-    body = len(data) - 8 - n
     meta = header.get("__metadata__") or {}
     if not isinstance(meta, dict) or not all(isinstance(v, str) for v in meta.values()):
         raise WeightsError("the .safetensors metadata must map names to strings.", code="weights_not_safetensors")
-    for key, entry in header.items():
-        if key == "__metadata__":
-            continue
-        if not isinstance(entry, dict) or entry.get("dtype") != "F32":
-            dt = entry.get("dtype") if isinstance(entry, dict) else None
-            raise WeightsError(
-                f"tensor {key!r} has dtype {dt!r}; float32 (F32) expected.",
-                code="weights_dtype",
-                params=dict(tensor=key, dtype=dt),
-            )
-        shape, offs = entry.get("shape"), entry.get("data_offsets")
-        if (
-            not isinstance(shape, list)
-            or len(shape) > 4
-            or not all(isinstance(s, int) and 0 <= s <= 2**31 for s in shape)
-        ):
-            raise WeightsError(
-                f"tensor {key!r} has an invalid shape {shape!r}.", code="weights_damaged", params=dict(tensor=key)
-            )
-        if (
-            not isinstance(offs, list)
-            or len(offs) != 2
-            or not all(isinstance(o, int) for o in offs)
-            or not 0 <= offs[0] <= offs[1] <= body
-            or offs[1] - offs[0] != 4 * math.prod(shape)
-        ):
-            raise WeightsError(
-                f"tensor {key!r} has data offsets {offs!r} that do not match "
-                "its shape or the file size; the file is damaged.",
-                code="weights_damaged",
-                params=dict(tensor=key),
-            )
-    return header
+    return header, len(data) - 8 - n
+
+
+def _check_entry(key: str, entry: object, body: int) -> None:
+    """One tensor entry of the header: dtype F32, a sane shape, offsets inside the data."""
+    if not isinstance(entry, dict) or entry.get("dtype") != "F32":
+        dt = entry.get("dtype") if isinstance(entry, dict) else None
+        raise WeightsError(
+            f"tensor {key!r} has dtype {dt!r}; float32 (F32) expected.",
+            code="weights_dtype",
+            params=dict(tensor=key, dtype=dt),
+        )
+    shape, offs = entry.get("shape"), entry.get("data_offsets")
+    if not isinstance(shape, list) or len(shape) > 4 or not all(isinstance(s, int) and 0 <= s <= 2**31 for s in shape):
+        raise WeightsError(
+            f"tensor {key!r} has an invalid shape {shape!r}.", code="weights_damaged", params=dict(tensor=key)
+        )
+    if (
+        not isinstance(offs, list)
+        or len(offs) != 2
+        or not all(isinstance(o, int) for o in offs)
+        or not 0 <= offs[0] <= offs[1] <= body
+        or offs[1] - offs[0] != 4 * math.prod(shape)
+    ):
+        raise WeightsError(
+            f"tensor {key!r} has data offsets {offs!r} that do not match "
+            "its shape or the file size; the file is damaged.",
+            code="weights_damaged",
+            params=dict(tensor=key),
+        )
+
+
+def _is_type_of(value: object, default: object) -> bool:
+    """JSON ``value`` has the type of the field's ``default`` (bools are not numbers here;
+    tuples arrive as lists of ints)."""
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(value, bool) and isinstance(default, bool)
+    if isinstance(default, tuple):
+        return isinstance(value, (list, tuple)) and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    if isinstance(default, float):
+        return isinstance(value, (int, float))
+    return isinstance(value, type(default))
 
 
 def config_from_weights(data: bytes) -> ModelConfig:
@@ -158,14 +165,19 @@ def config_from_weights(data: bytes) -> ModelConfig:
         )
     try:
         d = json.loads(meta["config"])
-        if not isinstance(d, dict) or not set(d) <= set(ModelConfig.field_specs()):
-            raise WeightsError("the file's model config has unknown settings.", code="weights_config_invalid")
-        if isinstance(d.get("hidden"), list):
-            d["hidden"] = tuple(d["hidden"])
-        return ModelConfig(**d)
-    except (ValueError, TypeError) as exc:  # ConfigError, JSONDecodeError are ValueErrors
-        if isinstance(exc, WeightsError):
-            raise
+    except (ValueError, RecursionError):
+        raise WeightsError("the file's model config is not valid JSON.", code="weights_config_invalid") from None
+    specs = ModelConfig.field_specs()
+    if not isinstance(d, dict) or not set(d) <= set(specs):
+        raise WeightsError("the file's model config has unknown settings.", code="weights_config_invalid")
+    wrong = sorted(k for k, v in d.items() if not _is_type_of(v, specs[k].default))
+    if wrong:
+        raise WeightsError(
+            f"the file's model config has values of the wrong type: {wrong}.", code="weights_config_invalid"
+        )
+    try:
+        return ModelConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
+    except ValueError as exc:  # ConfigError: out of range
         raise WeightsError(f"the file's model config is invalid: {exc}", code="weights_config_invalid") from None
 
 
@@ -190,6 +202,13 @@ def load_weights(data: bytes, model_or_config: nn.Module | ModelConfig) -> nn.Mo
             params=dict(file=meta["kind"], model=model_kind(model)),
         )
     _check_config(meta, model)
+    _check_architecture(header, model)
+    model.load_state_dict(_read_tensors(data), strict=True)
+    return model
+
+
+def _check_architecture(header: dict, model: nn.Module) -> None:
+    """The header's tensors are exactly the model's ``state_dict`` keys, with its shapes."""
     expected = {k: tuple(v.shape) for k, v in model.state_dict().items()}
     missing, extra = sorted(set(expected) - set(header)), sorted(set(header) - set(expected))
     if missing or extra:
@@ -215,6 +234,10 @@ def load_weights(data: bytes, model_or_config: nn.Module | ModelConfig) -> nn.Mo
                 code="weights_shape",
                 params=dict(tensor=key, shape=tuple(header[key]["shape"]), expected=shape),
             )
+
+
+def _read_tensors(data: bytes) -> dict[str, torch.Tensor]:
+    """The tensors, parsed by safetensors, each float32 and finite."""
     try:
         tensors = st_load(bytes(data))
     except Exception as exc:  # SafetensorError has no public base class
@@ -232,8 +255,7 @@ def load_weights(data: bytes, model_or_config: nn.Module | ModelConfig) -> nn.Mo
             raise WeightsError(
                 f"tensor {key!r} contains NaN or infinite values.", code="weights_non_finite", params=dict(tensor=key)
             )
-    model.load_state_dict(tensors, strict=True)
-    return model
+    return tensors
 
 
 def _check_config(meta: dict, model: nn.Module) -> None:
