@@ -14,6 +14,7 @@ same rows for every map), and the page says so.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -188,6 +189,17 @@ def run_scaling(cfg: ScalingConfig, on_progress: ProgressFn | None = None) -> Re
     return track.result(metrics)
 
 
+def cost(cfg: LatentConfig) -> float:
+    """Estimated one-core seconds (aecore.cost), calibrated on digits28 at 2 500 points:
+    the AE map's Adam steps, t-SNE and UMAP at about 10 ms per point together, PCA and the
+    50-component reduction, and the scores (pairwise distances and their ranks, ~1 µs a pair)."""
+    ds = load_dataset(cfg.dataset)
+    m, d, w = min(ds.n, cfg.max_points), ds.dim, cfg.width
+    params = 2 * (d * w + w * (w // 2) + (w // 2) * 2)
+    ae = cfg.epochs * math.ceil(m / 256) * (4e-4 + 6 * 256 * params / 6e10)
+    return ae + 0.01 * m + m * d * d / 5e9 + 2 * (d / 784) ** 3 + 1e-6 * m * m
+
+
 EXPERIMENTS = [
     Experiment(
         "latent",
@@ -196,6 +208,7 @@ EXPERIMENTS = [
         "Latent spaces: AE vs PCA vs t-SNE vs UMAP",
         budget_s=45,
         stages=(AE_MAP, TSNE, UMAP, SCORES),
+        cost=cost,
         codes=lambda a: {m: (a["maps"][m], a["labels"]) for m in METHODS},
         claims=(
             Claim(

@@ -205,6 +205,32 @@ def run(cfg: PCAConfig, on_progress=None) -> Result:
     return track.result(metrics, arrays=arrays, models=models)
 
 
+def _mlp_seconds(steps: int, batch: int, params: int) -> float:
+    """One-core seconds of ``steps`` Adam steps on an MLP (forward + backward ≈ 6 flops per
+    weight and row; about 6×10¹⁰ flops/s and 0.4 ms of overhead per step, measured)."""
+    return steps * (4e-4 + 6 * batch * params / 6e10)
+
+
+def cost(cfg: PCAConfig) -> float:
+    """Estimated one-core seconds (aecore.cost): covariance and eigendecompositions, the
+    linear AE (ALS or Adam on the covariance: work in D²k per step), the non-linear AEs."""
+    ds = load_dataset(cfg.dataset)
+    n, d, k, w = ds.n, ds.dim, cfg.latent_dim, cfg.deep_width
+    fixed = n * d * d / 5e9 + 3 * (d / 784) ** 3
+    if cfg.linear_solver == "als":
+        linear = min(cfg.linear_epochs, 600) * (4 * d * d * k / 1e10 + 1e-3)
+    elif cfg.linear_batch == 0:
+        linear = cfg.linear_epochs * (12 * d * d * k / 2e10 + 4e-4)
+    else:
+        b = min(cfg.linear_batch, n)
+        linear = _mlp_seconds(cfg.linear_epochs * math.ceil(n / b), b, 2 * d * k)
+    steps = deep_epochs(cfg, n) * math.ceil(n / 256)
+    encoder = d * w + w * (w // 2) + (w // 2) * k
+    nets = _mlp_seconds(steps, 256, 2 * encoder) + _mlp_seconds(steps, 256, encoder + k * d)
+    sweep = len([kk for kk in SWEEP_KS if kk < d]) * _mlp_seconds(steps, 256, 2 * encoder) if cfg.sweep else 0.0
+    return fixed + linear + nets + sweep
+
+
 EXPERIMENTS = [
     Experiment(
         "pca",
@@ -213,6 +239,7 @@ EXPERIMENTS = [
         "Linear autoencoder = PCA",
         budget_s=20,
         stages=(LINEAR_AE, DEEP_AE, LINDEC_AE),
+        cost=cost,
         claims=(
             Claim(
                 "linear_matches_pca",
