@@ -30,7 +30,7 @@ def test_neural_tiny_run_shows_figures_claims_and_derivation():
 
 def test_step_above_the_bound_is_explained():
     at = _trained(lr=9.5)
-    assert any("is not below 2/L" in c.value for c in at.caption), [c.value for c in at.caption]
+    assert any("is not below 2/M" in c.value for c in at.caption), [c.value for c in at.caption]
 
 
 def test_neural_in_portuguese_has_no_english_figure_text():

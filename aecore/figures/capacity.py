@@ -7,23 +7,16 @@ Pure builders: metric dicts or NumPy arrays and translated label dicts in, plotl
 
 from __future__ import annotations
 
-import textwrap
-
 import numpy as np
 import plotly.graph_objects as go
 
-from aecore.figures.common import METHOD_COLORS, SEQ, base_layout, image_grid
+from aecore.figures.common import METHOD_COLORS, SEQ, base_layout, image_grid, wrap
 
 MODEL_COLORS = {"undercomplete": SEQ[0], "overcomplete": SEQ[1], "mean": METHOD_COLORS["data"]}
 
 
 def _bar(x: list[str], y: list[float], name: str, color: str, digits: int = 3) -> go.Bar:
     return go.Bar(x=x, y=y, name=name, marker_color=color, text=[f"{v:.{digits}g}" for v in y], textposition="outside")
-
-
-def _wrap(text: str, width: int = 26) -> str:
-    """Break a long category label into lines (plotly does not wrap axis labels)."""
-    return "<br>".join(textwrap.wrap(text, width))
 
 
 def error_bars(metrics: dict[str, float], names: dict[str, str]) -> go.Figure:
@@ -42,7 +35,7 @@ def error_bars(metrics: dict[str, float], names: dict[str, str]) -> go.Figure:
 
 def copy_bars(metrics: dict[str, float], names: dict[str, str]) -> go.Figure:
     """Share of a small change passed through, inside and outside the data's directions."""
-    parts = [("copy_share", _wrap(names["inside"])), ("copy_share_rest", _wrap(names["outside"]))]
+    parts = [("copy_share", wrap(names["inside"], 26)), ("copy_share_rest", wrap(names["outside"], 26))]
     fig, lowest = go.Figure(), -0.4
     for m in ("undercomplete", "overcomplete"):
         keys = [(f"{m}_{k}", label) for k, label in parts if f"{m}_{k}" in metrics]
@@ -82,8 +75,11 @@ def sweep_figure(sweep: dict[int, tuple[float, float]], input_dim: int, names: d
             line=dict(dash="dash", color=METHOD_COLORS["ref"], width=2),
         )
     )
-    fig.update_xaxes(title=names["x"], type="log")
-    fig.update_yaxes(title=names["mse"], type="log")
+    # Ticks at the code sizes and at whole decades only: plotly's default log ticks label
+    # 20 and 50 as "2" and "5", which reads as 10, 2, 5, 100.
+    fig.update_xaxes(title=names["x"], type="log", tickvals=sorted({*ks, input_dim}))
+    spread = max(values) / max(min(values), 1e-12)
+    fig.update_yaxes(title=names["mse"], type="log", **({"dtick": 1} if spread >= 10 else {"tickformat": ".2g"}))
     return base_layout(fig, names["title"], height=380)
 
 

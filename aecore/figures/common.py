@@ -6,6 +6,7 @@ distinguishable under the common colour-vision deficiencies.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
@@ -47,6 +48,11 @@ def base_layout(fig: go.Figure, title: str = "", height: int = 360, **kw) -> go.
         **kw,
     )
     return fig
+
+
+def wrap(text: str, width: int) -> str:
+    """Break a long title or category label into lines (plotly wraps neither)."""
+    return "<br>".join(textwrap.wrap(text, width)) or text
 
 
 def downsample(values: Sequence[float], most: int = 500) -> tuple[np.ndarray, np.ndarray]:

@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from aecore.figures.common import METHOD_COLORS, SEQ, base_layout
+from aecore.figures.common import METHOD_COLORS, SEQ, base_layout, wrap
 
 CLASS_PAIR = ("#0072B2", "#E69F00")  # Okabe & Ito blue / orange: classes 0 and 1
 
@@ -75,12 +75,16 @@ def decision_figure(regions: dict, X: np.ndarray, y: np.ndarray, w_neuron: np.nd
         )
     fig.update_xaxes(title=names["x1"], range=[g1[0], g1[-1]], constrain="domain")
     fig.update_yaxes(title=names["x2"], range=[g2[0], g2[-1]], scaleanchor="x", constrain="domain")
-    return _legend_below(base_layout(fig, names["title"], height=470))
+    return _half_width_layout(fig, names["title"])
 
 
-def _legend_below(fig: go.Figure) -> go.Figure:
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.16, x=0), margin=dict(b=20))
-    return fig
+def _half_width_layout(fig: go.Figure, title: str) -> go.Figure:
+    """Layout for a figure drawn in half the page: the title wrapped (it would be cut
+    otherwise, at 1280 px and on a phone), the legend below the plot."""
+    title = wrap(title, 44)
+    fig = base_layout(fig, title, height=470 + 22 * title.count("<br>"))
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.16, x=0))
+    return fig.update_layout(margin=dict(t=50 + 22 * title.count("<br>"), b=20))
 
 
 def surface_figure(s: dict, names: dict) -> go.Figure:
@@ -123,7 +127,7 @@ def surface_figure(s: dict, names: dict) -> go.Figure:
         )
     fig.update_xaxes(title=names["w1"], range=[w1[0], w1[-1]], constrain="domain")
     fig.update_yaxes(title=names["w2"], range=[w2[0], w2[-1]], scaleanchor="x", constrain="domain")
-    return _legend_below(base_layout(fig, names["title"], height=470))
+    return _half_width_layout(fig, names["title"])
 
 
 def approximation_figure(fits: dict, widths: np.ndarray, errors: np.ndarray, names: dict) -> go.Figure:
