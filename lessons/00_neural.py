@@ -118,7 +118,6 @@ if res is not None:
     prose(t("neural.explain_uat"))
     widths, errors = a["widths"], a["errors"]
     names = labels("neural.fig", "fits", "errors", "truth", "width", "error", "x_width", "y_error")
-    fig = fn.approximation_figure(a["fits"], widths, errors, names)
     rel = {"first": num(errors[0], 3), "last": num(errors[-1], 3), "widest": int(widths[-1])}
     rel |= {"best": num(m["uat_best_rel_mse"], 3), "best_width": int(m["uat_best_width"])}
     rises = int(m["uat_rises"])
@@ -127,7 +126,11 @@ if res is not None:
         if rises
         else t("neural.fig.uat_monotone", **rel)
     )
-    chart(fig, "neural.uat", caption)
+    left, right = st.columns(2)  # side by side on a screen, stacked on a phone
+    with left:
+        chart(fn.fits_figure(a["fits"], widths, names), "neural.uat_fits")
+    with right:
+        chart(fn.width_error_figure(widths, errors, names), "neural.uat", caption)
     with st.expander(t("neural.loss_title")):
         curves = stage_labels({k: v for k, v in res.histories.items() if k in (NEURON, NETWORK)})
         loss_chart(curves, "neural.loss")
