@@ -44,6 +44,7 @@ st.latex(
 )
 
 cfg = settings_form(LESSON, NeuralConfig(), FIELDS, columns=4)
+st.caption(t("neural.data_note"))
 res = training_panel(LESSON, cfg, auto=True)
 if res is not None:
     m, a = res.metrics, res.arrays

@@ -22,6 +22,7 @@ prose(t("intro.explain_toy"))
 st.latex(r"f_\theta:\mathbb{R}^2\to\mathbb{R}^1,\qquad g_\phi:\mathbb{R}^1\to\mathbb{R}^2")
 
 cfg = settings_form(LESSON, IntroConfig(), ["dataset", "noise", "width", "epochs", "lr", "seed"])
+st.caption(t("intro.data_note"))
 res = training_panel(LESSON, cfg, auto=True)
 if res is not None:
     m, a = res.metrics, res.arrays
