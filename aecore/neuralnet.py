@@ -13,7 +13,7 @@ the descent lemma, e.g. Nesterov 2004, §1.2.3).
 
 Universal approximation (Cybenko 1989; Hornik 1991; Leshno et al. 1993): one hidden
 layer of a non-polynomial activation, wide enough, approximates any continuous function
-on a bounded interval as closely as wanted. It says *some* width suffices; it does not
+on a closed bounded interval as closely as wanted. It says *some* width suffices; it does not
 say that training finds that network, nor that every extra unit helps.
 """
 

@@ -10,13 +10,25 @@ from aecore.experiments.neural import NETWORK, NEURON, NeuralConfig
 from aecore.figures import neural as fn
 from ui.derivation import Step, derivation
 from ui.i18n import stage_labels, t
-from ui.kit import chart, claims_box, code_expander, labels, loss_chart, metric_row, num, prose
+from ui.kit import chart, claims_box, code_expander, fmt, labels, loss_chart, metric_row, num, prose
 from ui.panel import training_panel
 from ui.references import sources
 from ui.widgets import settings_form
 
 LESSON = "neural"
 FIELDS = ["toy", "noise", "depth", "width", "activation", "epochs", "lr", "function", "max_width", "seed"]
+ACCURACIES = ("neuron_accuracy", "neuron_test_accuracy", "network_accuracy", "network_test_accuracy")
+
+
+def why_failed(key: str, m: dict) -> str:
+    """The catalog key of the explanation of a failed claim (some claims fail for two reasons)."""
+    if key == "network_beats_neuron":  # better on its own points, not on new ones: it overfitted
+        return key + ("_overfit" if m["network_accuracy"] > m["neuron_accuracy"] else "_small")
+    if key == "error_falls_with_width" and m["uat_rel_mse_1"] <= 0.05:
+        return key + "_one"
+    return key
+
+
 st.title(t("neural.title"))
 prose(t("neural.explain_neuron"))
 st.latex(r"z = w^\top x + b,\qquad a = \phi(z)")
@@ -32,6 +44,7 @@ st.latex(
 )
 
 cfg = settings_form(LESSON, NeuralConfig(), FIELDS, columns=4)
+st.caption(t("neural.data_note"))
 res = training_panel(LESSON, cfg, auto=True)
 if res is not None:
     m, a = res.metrics, res.arrays
@@ -43,6 +56,10 @@ if res is not None:
         {"neuron_test_accuracy": pct, "network_test_accuracy": pct, "backprop_max_error": 2, "uat_best_rel_mse": 3},
     )
     claims_box(LESSON, get(LESSON), m)
+    words = fmt(m) | {k: pct(m[k]) for k in ACCURACIES} | {"limit": num(m["neuron_lr_limit"], 3)}
+    words |= {k: num(v) if isinstance(v, (int, float)) else str(v) for k, v in cfg.to_dict().items()}
+    for key in (k for k, ok in get(LESSON).check_claims(m).items() if not ok):
+        st.info(t(f"neural.fails.{why_failed(key, m)}", **words), icon=":material/help:")
     left, right = st.columns(2)
     with left:
         names = labels("neural.fig", "network", "class0", "class1", "neuron", "x1", "x2", title="regions")
@@ -102,7 +119,6 @@ if res is not None:
     prose(t("neural.explain_uat"))
     widths, errors = a["widths"], a["errors"]
     names = labels("neural.fig", "fits", "errors", "truth", "width", "error", "x_width", "y_error")
-    fig = fn.approximation_figure(a["fits"], widths, errors, names)
     rel = {"first": num(errors[0], 3), "last": num(errors[-1], 3), "widest": int(widths[-1])}
     rel |= {"best": num(m["uat_best_rel_mse"], 3), "best_width": int(m["uat_best_width"])}
     rises = int(m["uat_rises"])
@@ -111,7 +127,11 @@ if res is not None:
         if rises
         else t("neural.fig.uat_monotone", **rel)
     )
-    chart(fig, "neural.uat", caption)
+    left, right = st.columns(2)  # side by side on a screen, stacked on a phone
+    with left:
+        chart(fn.fits_figure(a["fits"], widths, names), "neural.uat_fits")
+    with right:
+        chart(fn.width_error_figure(widths, errors, names), "neural.uat", caption)
     with st.expander(t("neural.loss_title")):
         curves = stage_labels({k: v for k, v in res.histories.items() if k in (NEURON, NETWORK)})
         loss_chart(curves, "neural.loss")

@@ -22,6 +22,7 @@ prose(t("intro.explain_toy"))
 st.latex(r"f_\theta:\mathbb{R}^2\to\mathbb{R}^1,\qquad g_\phi:\mathbb{R}^1\to\mathbb{R}^2")
 
 cfg = settings_form(LESSON, IntroConfig(), ["dataset", "noise", "width", "epochs", "lr", "seed"])
+st.caption(t("intro.data_note"))
 res = training_panel(LESSON, cfg, auto=True)
 if res is not None:
     m, a = res.metrics, res.arrays
@@ -43,7 +44,9 @@ if res is not None:
         metric_row(LESSON, m, {"ae_mse": "ae", "pca_mse": "pca"}, ".5f", per_row=1)
         claims_box(LESSON, get(LESSON), m)
         if not get(LESSON).check_claims(m)["ae_beats_pca"]:
-            st.info(t("intro.fails", epochs=cfg.epochs, width=cfg.width), icon=":material/help:")
+            why = "fails_mean" if m["ae_mse"] >= 0.99 * m["mean_mse"] else "fails"  # no better than the mean
+            numbers = dict(epochs=cfg.epochs, width=cfg.width, lr=num(cfg.lr), ae=num(m["ae_mse"]))
+            st.info(t(f"intro.{why}", mean=num(m["mean_mse"]), **numbers), icon=":material/help:")
         if res.source != "loaded":  # a replay measures, it does not train
             st.caption(t("panel.trained_in", seconds=res.seconds))
     with st.expander(t("intro.loss_title")):

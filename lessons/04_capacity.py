@@ -56,7 +56,7 @@ if res is not None:
     m, a, exp = res.metrics, res.arrays, get(LESSON)
     claims = exp.check_claims(m)
     words = {k: num(v, 3) for k, v in m.items()} | {k: str(v) for k, v in cfg.to_dict().items()}
-    words |= {"rest_directions": int(m["input_dim"] - m["data_directions"])}
+    words |= {"rest_directions": int(m["input_dim"] - m["data_directions"]), "few_epochs": capacity.FEW_EPOCHS}
     st.caption(say("data_note", name=option_label("dataset", cfg.dataset, current_lang())))
     metric_row(LESSON, m, ERRORS, 3, per_row=3)
     claims_box(LESSON, exp, m)

@@ -14,6 +14,7 @@ import torch
 from aecore import probes
 from aecore.experiments import get
 from aecore.experiments.capacity import CapacityConfig, auto_epochs, over_k, split
+from aecore.figures.capacity import sweep_figure
 from aecore.store import resultfile
 from aecore.theory import pca_fit
 from tests.conftest import ROOT
@@ -37,6 +38,17 @@ def test_copy_share_of_identity_projection_and_constant():
     half = probes.copy_share(lambda x: x @ torch.from_numpy(keep.astype(np.float32)), X, basis, seed=1)
     assert 0.4 < half < 0.6  # two of the four directions pass
     assert np.isnan(probes.copy_share(lambda x: x, X, basis[:, :0], seed=1))
+    # negative when the output moves, but not with the change: r(x) = −x moves by −δ, s = 1 − 4
+    assert probes.copy_share(lambda x: -x, X, basis, seed=1) == pytest.approx(-3.0, abs=1e-5)
+
+
+def test_sweep_axes_tick_code_sizes_and_whole_decades():
+    """Plotly's default log ticks label 20 and 50 as '2' and '5' (read as 10, 2, 5, 100)."""
+    sweep = {2: (0.07, 0.19), 8: (0.04, 0.2), 32: (0.01, 0.17), 256: (0.0003, 0.07)}
+    names = dict(data="data", noise="noise", mse="MSE", x="k", title="t", d_line="k = D")
+    fig = sweep_figure(sweep, 64, names)
+    assert list(fig.layout.xaxis.tickvals) == [2, 8, 32, 64, 256]
+    assert fig.layout.yaxis.dtick == 1 and fig.layout.legend.y < 0  # legend under the plot, clear of the title
 
 
 def test_data_directions_hold_99_percent_of_the_variance():

@@ -26,11 +26,14 @@ def test_neural_tiny_run_shows_figures_claims_and_derivation():
     assert any("held-out points" in c.value for c in at.caption)
     checks = [s.value for s in at.success]  # the derivation's numbers measured on this run
     assert any("autograd" in c and "largest difference" in c for c in checks), checks
+    # widths 1, 2, 4 only: no fit explains 95 % of the variance, and the ❌ says why
+    whys = [i.value for i in at.info if "Why ❌" in i.value]
+    assert any("widest layer" in w for w in whys), whys
 
 
 def test_step_above_the_bound_is_explained():
     at = _trained(lr=9.5)
-    assert any("is not below 2/L" in c.value for c in at.caption), [c.value for c in at.caption]
+    assert any("is not below 2/M" in c.value for c in at.caption), [c.value for c in at.caption]
 
 
 def test_neural_in_portuguese_has_no_english_figure_text():

@@ -6,6 +6,7 @@ distinguishable under the common colour-vision deficiencies.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
@@ -47,6 +48,18 @@ def base_layout(fig: go.Figure, title: str = "", height: int = 360, **kw) -> go.
         **kw,
     )
     return fig
+
+
+def wrap(text: str, width: int) -> str:
+    """Break a long title or category label into lines (plotly wraps neither)."""
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)) or text
+
+
+def legend_below(fig: go.Figure, y: float = -0.18) -> go.Figure:
+    """The legend in rows under the plot (``y`` in plot heights below its bottom edge, past
+    the tick labels and axis title): a horizontal legend above the plot grows into the title
+    when it needs more than one row, as on a phone."""
+    return fig.update_layout(legend=dict(orientation="h", yanchor="top", y=y, x=0))
 
 
 def downsample(values: Sequence[float], most: int = 500) -> tuple[np.ndarray, np.ndarray]:

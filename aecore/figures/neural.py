@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from aecore.figures.common import METHOD_COLORS, SEQ, base_layout
+from aecore.figures.common import METHOD_COLORS, SEQ, base_layout, legend_below, wrap
 
 CLASS_PAIR = ("#0072B2", "#E69F00")  # Okabe & Ito blue / orange: classes 0 and 1
 
@@ -75,12 +74,15 @@ def decision_figure(regions: dict, X: np.ndarray, y: np.ndarray, w_neuron: np.nd
         )
     fig.update_xaxes(title=names["x1"], range=[g1[0], g1[-1]], constrain="domain")
     fig.update_yaxes(title=names["x2"], range=[g2[0], g2[-1]], scaleanchor="x", constrain="domain")
-    return _legend_below(base_layout(fig, names["title"], height=470))
+    return _half_width_layout(fig, names["title"])
 
 
-def _legend_below(fig: go.Figure) -> go.Figure:
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.16, x=0), margin=dict(b=20))
-    return fig
+def _half_width_layout(fig: go.Figure, title: str) -> go.Figure:
+    """Layout for a figure drawn in half the page: the title wrapped (it would be cut
+    otherwise, at 1280 px and on a phone), the legend below the plot."""
+    title = wrap(title, 38)
+    fig = base_layout(fig, title, height=470 + 22 * title.count("<br>"))
+    return legend_below(fig, -0.16).update_layout(margin=dict(t=50 + 22 * title.count("<br>"), b=20))
 
 
 def surface_figure(s: dict, names: dict) -> go.Figure:
@@ -123,19 +125,13 @@ def surface_figure(s: dict, names: dict) -> go.Figure:
         )
     fig.update_xaxes(title=names["w1"], range=[w1[0], w1[-1]], constrain="domain")
     fig.update_yaxes(title=names["w2"], range=[w2[0], w2[-1]], scaleanchor="x", constrain="domain")
-    return _legend_below(base_layout(fig, names["title"], height=470))
+    return _half_width_layout(fig, names["title"])
 
 
-def approximation_figure(fits: dict, widths: np.ndarray, errors: np.ndarray, names: dict) -> go.Figure:
-    """Left: the function and one-hidden-layer fits of a few widths. Right: relative
-    error (MSE / Var f) against width, both axes logarithmic."""
-    fig = make_subplots(1, 2, subplot_titles=(names["fits"], names["errors"]), horizontal_spacing=0.12)
-    fig.add_trace(
-        go.Scatter(
-            x=fits["x"], y=fits["truth"], mode="lines", name=names["truth"], line=dict(color="#333333", width=5)
-        ),
-        1,
-        1,
+def fits_figure(fits: dict, widths: np.ndarray, names: dict) -> go.Figure:
+    """The function and one-hidden-layer fits of a few widths (narrowest, middle, widest)."""
+    fig = go.Figure(
+        go.Scatter(x=fits["x"], y=fits["truth"], mode="lines", name=names["truth"], line=dict(color="#333333", width=5))
     )
     shown = sorted({int(widths[0]), int(widths[len(widths) // 2]), int(widths[-1])})
     for i, w in enumerate(shown):
@@ -146,26 +142,21 @@ def approximation_figure(fits: dict, widths: np.ndarray, errors: np.ndarray, nam
                 mode="lines",
                 name=names["width"].format(w=w),
                 line=dict(color=SEQ[i % len(SEQ)], width=2.5, dash="solid" if w == shown[-1] else "dot"),
-            ),
-            1,
-            1,
+            )
         )
-    fig.add_trace(
+    fig.update_xaxes(title_text="x")
+    return legend_below(base_layout(fig, wrap(names["fits"], 38), height=400)).update_layout(margin=dict(b=20))
+
+
+def width_error_figure(widths: np.ndarray, errors: np.ndarray, names: dict) -> go.Figure:
+    """Relative error (MSE / Var f) against width, both axes logarithmic. Drawn apart from
+    the fits so that the two stack on a phone instead of squeezing side by side."""
+    fig = go.Figure(
         go.Scatter(
-            x=widths,
-            y=errors,
-            mode="lines+markers",
-            name=names["error"],
-            showlegend=False,
-            line=dict(color=METHOD_COLORS["ae"], width=3),
-            marker=dict(size=9),
-        ),
-        1,
-        2,
+            x=widths, y=errors, mode="lines+markers", name=names["error"], line=dict(color=METHOD_COLORS["ae"], width=3)
+        )
     )
-    fig.update_xaxes(title_text="x", row=1, col=1)
-    fig.update_xaxes(title_text=names["x_width"], type="log", tickvals=widths, row=1, col=2)
-    fig.update_yaxes(title_text=names["y_error"], type="log", dtick=1, row=1, col=2)
-    fig = base_layout(fig, "", height=400)
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.18, x=0), margin=dict(t=40, b=20))
-    return fig
+    fig.update_traces(marker=dict(size=9))
+    fig.update_xaxes(title_text=names["x_width"], type="log", tickvals=widths)
+    fig.update_yaxes(title_text=names["y_error"], type="log", dtick=1)
+    return base_layout(fig, wrap(names["errors"], 38), height=400)
