@@ -20,7 +20,8 @@ from ui.widgets import option_label, settings_form
 
 LESSON = "sae_features"
 FORMULAS = {
-    "topk": r"z=\mathrm{TopK}\big(W_e(a-b_d)+b_e\big),\quad \hat a=W_d z+b_d,\quad \lVert W_{d,:j}\rVert=1",
+    "topk": r"z=\mathrm{ReLU}\Big(\mathrm{TopK}\big(W_e(a-b_d)+b_e\big)\Big),\quad \hat a=W_d z+b_d,\quad "
+    r"\lVert W_{d,:j}\rVert=1",
     "l1": r"z=\mathrm{ReLU}\big(W_e(a-b_d)+b_e\big),\quad \hat a=W_d z+b_d,\quad "
     r"\mathcal{L}=\frac{\lVert a-\hat a\rVert^2}{\mathbb{E}\lVert a-\bar a\rVert^2}+\lambda\lVert z\rVert_1",
 }
@@ -50,8 +51,10 @@ def browse(a: dict) -> None:
         t("sae_features.pick"),
         order,
         key=f"sae_features.feature.{a['m']}",
-        format_func=lambda j: t(
-            "sae_features.option", j=j, freq=f"{100 * freq[j]:.1f}", cls=classes[a["class_mean"][:, j].argmax()]
+        format_func=lambda j: (
+            t("sae_features.option", j=j, freq=f"{100 * freq[j]:.1f}", cls=classes[a["class_mean"][:, j].argmax()])
+            if freq[j] > 0
+            else t("sae_features.option_dead", j=j)  # a dead feature has no favourite class
         ),
     )
     rows, vals = feature_column(cols, j)
