@@ -7,8 +7,8 @@ Shannon (1948); Kullback & Leibler (1951). For distributions P, Q over the same 
     D_KL(P‖Q) = Σ_i p_i log(p_i / q_i) = H(P, Q) − H(P) ≥ 0,
 
 with equality only for P = Q, and in general D_KL(P‖Q) ≠ D_KL(Q‖P). The entropy in bits is
-a lower bound on the mean codeword length of any lossless code (Shannon's source coding
-theorem); a Huffman code (Huffman 1952), the best symbol code, reaches it to within one bit:
+a lower bound on the mean codeword length of any uniquely decodable code (Shannon's source
+coding theorem); a Huffman code (Huffman 1952), the best symbol code, reaches it to within one bit:
 H(P) ≤ L < H(P) + 1 (Cover & Thomas 2006, ch. 5). Pure NumPy.
 """
 

@@ -23,7 +23,7 @@ st.title(t("unet.title"))
 prose(t("unet.explain", b=default.image_size // 4, n_test=default.n_test))
 st.latex(
     r"\mathcal{L} = -\frac{1}{N}\sum_p\big[y_p\log\sigma(s_p)+(1-y_p)\log(1-\sigma(s_p))\big]"
-    r" + 1-\frac{2\sum_p \sigma(s_p)\,y_p}{\sum_p\sigma(s_p)+\sum_p y_p},\qquad "
+    r" + 1-\frac{2\sum_p \sigma(s_p)\,y_p+1}{\sum_p\sigma(s_p)+\sum_p y_p+1},\qquad "
     r"\mathrm{IoU}=\frac{|P\cap Y|}{|P\cup Y|}"
 )
 
@@ -35,6 +35,9 @@ if res is not None:
     m, a = res.metrics, res.arrays
     metric_row(LESSON, m, ("iou_skip", "iou_noskip", "params_skip", "params_noskip"))
     claims_box(LESSON, get(LESSON), m)
+    if not all(get(LESSON).check_claims(m).values()):  # the thresholds belong to the default scenes
+        changed = [t(f"unet.knob.{f}") for f in fields if getattr(cfg, f) != getattr(default, f)]
+        st.info(t("unet.why_not", changed=", ".join(changed) or "—"), icon=":material/help:")
     s = cfg.image_size
     rows = {t("unet.fig.input"): np.clip(a["inputs"], 0, 1), t("unet.fig.truth"): a["truth"]}
     rows |= {t(f"unet.fig.{label}"): a["pred"][net] for net, label in NETS.items()}
@@ -57,9 +60,12 @@ if res is not None:
         key="unet.which",
         format_func=lambda k: t(f"unet.fig.{NETS[k]}"),
     )
-    layers = ["enc1", "enc2", "bottleneck", "dec2", "dec1"]
+    sizes = dict(s=s, h=s // 2, b=s // 4)
+    levels = (("enc1", "encoder", s), ("enc2", "encoder", s // 2), ("bottleneck", "bottleneck", s // 4))
+    levels += (("dec2", "decoder", s // 2), ("dec1", "decoder", s))
+    layers = {k: f"{t(f'unet.fig.layer.{part}')}<br>{n}×{n}" for k, part, n in levels}  # row titles
     maps = fig.feature_maps_figure(a["maps"][which], layers, 6, t("unet.fig.maps"))
-    chart(maps, "unet.maps", t("unet.fig.maps_summary", s=s, h=s // 2, b=s // 4))
+    chart(maps, "unet.maps", t("unet.fig.maps_summary", **sizes))
     code_expander(t("unet.source"), bce_dice_loss, copy_loss)
 prose(t("unet.note"))
 sources(LESSON)

@@ -20,7 +20,8 @@ from ui.widgets import option_label, settings_form
 
 LESSON = "sae_features"
 FORMULAS = {
-    "topk": r"z=\mathrm{TopK}\big(W_e(a-b_d)+b_e\big),\quad \hat a=W_d z+b_d,\quad \lVert W_{d,:j}\rVert=1",
+    "topk": r"z=\mathrm{ReLU}\Big(\mathrm{TopK}\big(W_e(a-b_d)+b_e\big)\Big),\quad \hat a=W_d z+b_d,\quad "
+    r"\lVert W_{d,:j}\rVert=1",
     "l1": r"z=\mathrm{ReLU}\big(W_e(a-b_d)+b_e\big),\quad \hat a=W_d z+b_d,\quad "
     r"\mathcal{L}=\frac{\lVert a-\hat a\rVert^2}{\mathbb{E}\lVert a-\bar a\rVert^2}+\lambda\lVert z\rVert_1",
 }
@@ -50,8 +51,10 @@ def browse(a: dict) -> None:
         t("sae_features.pick"),
         order,
         key=f"sae_features.feature.{a['m']}",
-        format_func=lambda j: t(
-            "sae_features.option", j=j, freq=f"{100 * freq[j]:.1f}", cls=classes[a["class_mean"][:, j].argmax()]
+        format_func=lambda j: (
+            t("sae_features.option", j=j, freq=f"{100 * freq[j]:.1f}", cls=classes[a["class_mean"][:, j].argmax()])
+            if freq[j] > 0
+            else t("sae_features.option_dead", j=j)  # a dead feature has no favourite class
         ),
     )
     rows, vals = feature_column(cols, j)
@@ -87,7 +90,9 @@ if res is not None:
     claims_box(LESSON, get(LESSON), m)
     if not get(LESSON).check_claims(m)["alive"]:  # why a large dictionary leaves features dead
         dead = round(m["dead_fraction"] * m["dict_size"])
-        st.warning(t("sae_features.dead_note", dead=dead, m=num(m["dict_size"]), d=cfg.hidden), icon=":material/block:")
+        cause = "l1" if cfg.sparsity == "l1" else ("noaux" if cfg.aux_coef == 0 else "size")  # what the user can change
+        note = t(f"sae_features.dead_note_{cause}", dead=dead, m=num(m["dict_size"]), d=cfg.hidden)
+        st.warning(note, icon=":material/block:")
     prose(t("sae_features.selectivity"))
     sel = ("neuron_selectivity", "axes_selectivity", "untrained_selectivity", "feature_selectivity")
     metric_row(LESSON, m, sel)

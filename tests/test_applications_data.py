@@ -45,3 +45,14 @@ def test_step_budgets_do_not_grow_with_the_data(rows):
     steps = epochs_for(2200, rows, 128) * per_epoch
     assert abs(steps - 2200) <= per_epoch / 2 + 1
     assert epochs_for(10, 100_000, 128) == 1  # at least one pass
+
+
+def test_the_best_hidden_anomaly_class_is_the_anomalous_class_with_the_lowest_mean_score():
+    res = get("anomaly").run(AnomalyConfig(normal_classes=(0, 1, 2, 3, 4), steps=30), None)
+    m, a = res.metrics, res.arrays
+    labels, scores, bad = a["labels"], a["scores"], a["anomalous"]
+    means = {c: scores[labels == c].mean() for c in np.unique(labels[bad])}
+    assert a["hardest_class"] == min(means, key=means.get) and a["hardest_class"] not in (0, 1, 2, 3, 4)
+    assert m["hardest_anomaly_score"] == pytest.approx(min(means.values()))
+    held = get("anomaly").check_claims(m)
+    assert held["beats_pca"] == (m["roc_auc"] >= m["pca_roc_auc"]) and held["detects"] == (m["roc_auc"] >= 0.8)

@@ -20,6 +20,10 @@ def test_references_page_lists_the_slides_works_glossary_and_errata(lang):
     for needle in ("Ronneberger", "Stevens", "Kingma", "características", "el posterior", "C(\\tilde x"):
         assert needle in text, needle
     assert len([m for m in at.markdown if "Note 004" in m.value or "Nota 004" in m.value]) == 1
+    # a work only the app cites is labelled in the reader's language, not with the registry's "app"
+    beyond = {"en": "beyond the lecture", "pt": "além da aula", "es": "más allá de la clase"}[lang]
+    assert any(m.value.startswith("**Baldi & Hornik 1989** · " + beyond) for m in at.markdown)
+    assert not any("· app" in m.value for m in at.markdown)
 
 
 def test_annex_ends_with_its_sources():

@@ -60,3 +60,15 @@ def test_neuron_axes_code_is_each_neurons_centred_positive_and_negative_part():
     assert np.allclose(z, np.concatenate([np.maximum(dev, 0), np.maximum(-dev, 0)], 1), atol=1e-6)
     z3 = neuron_axes_code(SAEConfig(sparsity="topk", hidden=8, k=3), acts, tr)
     assert ((z3 > 0).sum(1) <= 3).all() and np.allclose(z3[z3 > 0], z[z3 > 0], atol=1e-6)
+
+
+def test_the_selectivity_claim_is_against_the_neuron_axes_read_the_same_way():
+    """Beating the raw neurons is no test (they are neither centred nor sparse): the claim
+    compares the features with the neurons' axes under the SAE's code rule."""
+    from aecore.experiments import get
+
+    claims = get("sae_features").check_claims
+    base = dict(explained_variance=0.95, dead_fraction=0.0)
+    straw = dict(base, feature_selectivity=0.7, neuron_selectivity=0.35, axes_selectivity=0.75)
+    assert not claims(straw)["selective"]
+    assert claims(dict(straw, axes_selectivity=0.65))["selective"]

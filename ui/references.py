@@ -58,16 +58,22 @@ def entry(ref: Reference) -> str:
     return f"{authors} ({ref.year}). *{ref.title}*. {ref.venue}.{link}"
 
 
+def source_label(source: str) -> str:
+    """Where the lecture cites a work, in the reader's language: "slides [5]", "taught in the
+    notes", or "beyond the lecture" for a work only the app cites (registry value "app")."""
+    if source == "notes":
+        return t("references.cited_notes")
+    if source == "app":
+        return t("references.cited_app")
+    return source.replace("slides", t("references.slides"))
+
+
 def bibliography(in_lecture: bool) -> None:
     """The lecture's works (with the slides' numbers) or the app's, each with its uses."""
     for ref in references().values():
         if ref.in_lecture != in_lecture:
             continue
-        where = (
-            t("references.cited_notes")
-            if ref.source == "notes"
-            else ref.source.replace("slides", t("references.slides"))
-        )
+        where = source_label(ref.source)
         with st.container(border=True):
             st.markdown(f"**{ref.short}** · {where}  \n{entry(ref)}")
             pages = ", ".join(page_title(s) for s in ref.lessons if any(p.url_path == s for p in PAGES))

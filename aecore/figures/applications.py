@@ -9,9 +9,14 @@ from plotly.subplots import make_subplots
 from aecore.figures.common import CLASS_COLORS, METHOD_COLORS, SEQ, base_layout
 
 
-def feature_maps_figure(maps: dict[str, np.ndarray], layers: list[str], channels: int, title: str = "") -> go.Figure:
-    """One row per layer, its first ``channels`` maps (each scaled to its own range)."""
-    fig = make_subplots(len(layers), channels, row_titles=layers, horizontal_spacing=0.01, vertical_spacing=0.03)
+def feature_maps_figure(
+    maps: dict[str, np.ndarray], layers: dict[str, str], channels: int, title: str = ""
+) -> go.Figure:
+    """One row per layer (``layers``: map name -> translated row title), its first ``channels``
+    maps (each scaled to its own range)."""
+    fig = make_subplots(
+        len(layers), channels, row_titles=list(layers.values()), horizontal_spacing=0.01, vertical_spacing=0.03
+    )
     for r, name in enumerate(layers, 1):
         stack = maps[name]
         for c in range(min(channels, stack.shape[0])):
@@ -30,14 +35,15 @@ def feature_maps_figure(maps: dict[str, np.ndarray], layers: list[str], channels
 def score_histograms_figure(
     scores: np.ndarray, labels: np.ndarray, anomalous: np.ndarray, classes: np.ndarray, names: dict[str, str]
 ) -> go.Figure:
-    """Small multiples, five per row: the distribution of log10 scores of each class."""
+    """Small multiples, five per row: the distribution of log10 scores of each class, on one
+    shared x axis so that any two panels compare directly."""
     logs = np.log10(np.maximum(scores, 1e-12))
     bins = dict(start=float(logs.min()), end=float(logs.max()), size=float(np.ptp(logs) / 30 or 0.1))
     cols, rows = min(5, len(classes)), -(-len(classes) // 5)
     fig = make_subplots(
         rows,
         cols,
-        shared_xaxes=True,
+        shared_xaxes="all",
         subplot_titles=[str(c) for c in classes],
         vertical_spacing=0.32 / rows,
         horizontal_spacing=0.03,
@@ -130,6 +136,6 @@ def feature_density_figure(freq: np.ndarray, selected: int, names: dict[str, str
     )
     rank = int(np.flatnonzero(order == selected)[0])
     fig.add_vline(x=rank, line=dict(color="#000000", dash="dash"), annotation_text=names["selected"])
-    fig.update_yaxes(type="log", title=names["y"])
+    fig.update_yaxes(type="log", title=names["y"], dtick=1, exponentformat="power")  # 10⁻⁴ … 10⁰, no "100µ"
     fig.update_xaxes(title=names["x"])
     return base_layout(fig, names["title"], height=320)

@@ -3,7 +3,7 @@
 A sparse autoencoder (SAE) rewrites an activation vector a ∈ ℝᵈ as a sparse, non-negative
 combination of m = expansion·d learned directions (the dictionary):
 
-    z = TopK(W_e (a − b_d) + b_e)   or   z = ReLU(W_e (a − b_d) + b_e) with an L1 penalty,
+    z = ReLU(TopK(W_e (a − b_d) + b_e))   or   z = ReLU(W_e (a − b_d) + b_e) with an L1 penalty,
     â = W_d z + b_d,   columns of W_d kept at unit norm.
 
 Top-k follows Gao et al. (2024, "Scaling and evaluating sparse autoencoders"), with their
