@@ -12,18 +12,21 @@ PYTEST_ARGS ?=
 .PHONY: help venv run test lint bench
 
 help:
-	@echo "make venv   create/refresh .venv from requirements-dev.txt"
+	@echo "make venv   create/refresh .venv from requirements-dev.txt, with aecore installed (pip install --no-deps -e .)"
 	@echo "make run    start the app on http://$(HOST):$(PORT) (HOST=, PORT= to change)"
 	@echo "make test   full test suite incl. browser tests (PYTEST_ARGS=... to filter)"
 	@echo "make lint   ruff check . and ruff format --check ."
 	@echo "make bench  python -m aecore bench"
 
-# Re-install only when a requirements file changed. torch==2.13.0 resolves to the
-# local CPU wheel through the machine's pip config: no extra index, no uv.
-$(VENV)/.stamp: requirements.txt requirements-dev.txt
+# Re-install only when a requirements file or pyproject.toml changed. torch==2.13.0 resolves
+# to the local CPU wheel through the machine's pip config: no extra index, no uv. Then aecore
+# itself, editable and with --no-deps (nothing re-resolved: no CUDA torch), so that exported
+# scripts and `python -m aecore` run from any folder with this environment's python.
+$(VENV)/.stamp: requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install -r requirements-dev.txt
+	$(BIN)/python -m pip install --no-deps -e .
 	touch $@
 
 venv: $(VENV)/.stamp

@@ -1,9 +1,13 @@
 """Command line: ``python -m aecore list | run NAME [--set key=value ...] [--json] [--no-cap] |
-bench [--quick] [--no-pages] | presets [--only NAME] [--check]``.
+bench [--quick] [--no-pages] | presets [--only NAME] [--check] | script NAME [--set key=value ...] [--no-cap]``.
 
 An unknown experiment, an unknown key, an invalid value or a run estimated above the
 server's cap (``aecore.cost``; ``--no-cap`` lifts it) exits with status 2 and one line on
 stderr; a diverged training run exits with status 1.
+
+``script`` prints the page's "reproduce" export for those settings (``aecore.store.export``):
+saved to a file and run with the project's environment from any folder, it prints the
+metrics as JSON. The cap applies to it as to ``run``.
 """
 
 from __future__ import annotations
@@ -17,6 +21,10 @@ from aecore import cost
 from aecore.config import ConfigError
 from aecore.errors import DataError
 from aecore.train import TrainingDiverged
+
+
+class _BadArgs(ValueError):
+    """A command-line mistake (unknown experiment, malformed --set): one line, exit 2."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,6 +49,10 @@ def _parser() -> argparse.ArgumentParser:
     pre = sub.add_parser("presets", help="rebuild the lecture presets in assets/presets")
     pre.add_argument("--only", action="append", default=[], metavar="NAME", help="only these experiments")
     pre.add_argument("--check", action="store_true", help="list missing or stale presets; exit 1 if any")
+    script = sub.add_parser("script", help="print a Python script that reproduces one experiment's run")
+    script.add_argument("name")
+    script.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    script.add_argument("--no-cap", action="store_true", help="write it even if the estimated time is above the cap")
     return p
 
 
@@ -59,27 +71,33 @@ def cmd_list() -> int:
     return 0
 
 
-def cmd_run(name: str, sets: list[str], as_json: bool, cap: bool = True) -> int:
+def _resolve(name: str, sets: list[str]):
+    """(experiment, config) from the command line's NAME and KEY=VALUE pairs; _BadArgs or
+    ConfigError (one line for the user) when either is wrong."""
     from aecore.experiments import registry
 
     exp = registry().get(name)
     if exp is None:
-        return _fail(f"unknown experiment {name!r}; run 'python -m aecore list'.")
+        raise _BadArgs(f"unknown experiment {name!r}; run 'python -m aecore list'.")
     pairs = {}
     for item in sets:
         if "=" not in item:
-            return _fail(f"--set expects KEY=VALUE, got {item!r}.")
+            raise _BadArgs(f"--set expects KEY=VALUE, got {item!r}.")
         k, v = item.split("=", 1)
         pairs[k.strip()] = v.strip()
+    return exp, exp.config_cls.from_strings(pairs)
+
+
+def cmd_run(name: str, sets: list[str], as_json: bool, cap: bool = True) -> int:
     try:
-        cfg = exp.config_cls.from_strings(pairs)
+        exp, cfg = _resolve(name, sets)
         if cap:
             cost.check(exp, cfg)
         t0 = time.perf_counter()
         res = exp.run(cfg, None)
     except cost.RunTooLong as exc:
         return _fail(f"{exc} (Or pass --no-cap; AE_MAX_RUN_S sets the limit.)")
-    except (ConfigError, DataError) as exc:
+    except (_BadArgs, ConfigError, DataError) as exc:
         return _fail(str(exc))
     except TrainingDiverged as exc:
         return _fail(str(exc), 1)
@@ -123,6 +141,21 @@ def cmd_presets(only: list[str], check_only: bool) -> int:
     return 0
 
 
+def cmd_script(name: str, sets: list[str], cap: bool = True) -> int:
+    from aecore.store.export import script_for
+
+    try:
+        exp, cfg = _resolve(name, sets)
+        if cap:
+            cost.check(exp, cfg)
+    except cost.RunTooLong as exc:
+        return _fail(f"{exc} (Or pass --no-cap; AE_MAX_RUN_S sets the limit.)")
+    except (_BadArgs, ConfigError, DataError) as exc:
+        return _fail(str(exc))
+    sys.stdout.write(script_for(name, cfg))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from aecore.device import limit_threads
@@ -134,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_run(args.name, args.set, args.json, cap=not args.no_cap)
     if args.cmd == "presets":
         return cmd_presets(args.only, args.check)
+    if args.cmd == "script":
+        return cmd_script(args.name, args.set, cap=not args.no_cap)
     from aecore.bench import run_bench
 
     return run_bench(quick=args.quick, pages=not args.no_pages)

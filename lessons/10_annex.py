@@ -73,7 +73,7 @@ st.caption(
 
 terms_pq, terms_qp = info.kl_terms(p, q, base), info.kl_terms(q, p, base)
 finite = lambda a: np.where(np.isfinite(a), a, np.nan)  # noqa: E731  (∞ terms are not drawn)
-names = labels("annex.fig", "dists", "terms", "prob") | {"pq": "D_KL(P‖Q)", "qp": "D_KL(Q‖P)", "unit": u}
+names = labels("annex.fig", "dists", "terms", "prob") | {"pq": "KL(P‖Q)", "qp": "KL(Q‖P)", "unit": u}
 fig = distributions_figure(outcomes, p, q, finite(terms_pq), finite(terms_qp), names)
 chart(fig, "annex.fig", t("annex.fig.summary"))
 prose(t("annex.vae_link"))

@@ -6,9 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -157,18 +154,3 @@ def test_script_is_a_literal_and_refuses_foreign_configs():
         script_for("pca", cfg)
     with pytest.raises(ConfigError):
         script_for("nope", cfg)
-
-
-def test_exported_script_reproduces_metrics(tmp_path):
-    exp = get("intro")
-    cfg = exp.config_cls(epochs=20, n_samples=200)
-    script = tmp_path / "reproduce.py"
-    script.write_text(script_for("intro", cfg))
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "AE_TORCH_THREADS": "1"}
-    proc = subprocess.run([sys.executable, str(script)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    out = json.loads(proc.stdout.strip().splitlines()[-1])
-    direct = exp.run(cfg, None).metrics
-    assert out["experiment"] == "intro" and out["config"] == json.loads(json.dumps(cfg.to_dict()))
-    assert out["metrics"] == direct  # same seeds, one thread each: bit-identical
-    assert out["claims"] == exp.check_claims(direct)

@@ -20,7 +20,7 @@ import numpy as np
 import streamlit as st
 
 from aecore.config import Config, ConfigError
-from aecore.figures.common import loss_figure
+from aecore.figures.common import finish, loss_figure
 from ui import sidebar
 from ui.i18n import current_lang, error_text, t, translate
 from ui.presenter import prose
@@ -128,8 +128,9 @@ def metric_row(
 
 def chart(fig: Any, key: str, caption: str | None = None, **kwargs: Any) -> Any:
     """A plotly figure with its one-sentence caption under it; returns the chart's event
-    (``on_select="rerun"`` etc. pass through ``kwargs``)."""
-    event = st.plotly_chart(fig, key=key, **kwargs)
+    (``on_select="rerun"`` etc. pass through ``kwargs``). ``finish`` lays out its legend
+    and title the same way on every page."""
+    event = st.plotly_chart(finish(fig), key=key, **kwargs)
     if caption:
         st.caption(caption)
     return event

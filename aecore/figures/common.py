@@ -2,10 +2,21 @@
 
 Colours: Paul Tol's "muted" scheme for classes and Okabe & Ito's for methods, both
 distinguishable under the common colour-vision deficiencies.
+
+Layout (``base_layout``) that never looks broken in any language: the title wraps at
+``TITLE_CHARS`` characters and pushes the plot down (plotly never wraps or shrinks a title);
+the legend sits at the bottom of the figure, below the axis title, so it never covers the
+title or a panel's title; the figure grows by the rows the title and legend take. Log axes:
+plotly reads an annotation's position on a log axis as log10 of the value, while shapes use
+the value itself (plotly.py issues #2580, #4012), so ``add_hline(y=3, annotation_text=...)``
+on a log axis puts the label at 10³ and stretches the axis to it; ``base_layout`` moves such
+labels to their line. ``log_floor`` and ``log_range`` keep a log axis within
+``MAX_DECADES`` decades (values that are numerically zero are drawn at the floor).
 """
 
 from __future__ import annotations
 
+import math
 import textwrap
 from collections.abc import Sequence
 
@@ -37,16 +48,101 @@ METHOD_COLORS = {
 SEQ = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
 
+TITLE_CHARS = 48  # a title line fits a half-width chart (about 450 px at 16 px) in every language
+MAX_DECADES = 8  # a log axis spans at most this many powers of ten
+LEGEND_WIDTH = 560  # px a bottom legend is assumed to have when its rows are counted
+ROW_PX = 22  # one line of title or legend
+
+
+def wrap_title(text: str, width: int = TITLE_CHARS) -> str:
+    """``text`` broken into lines of at most ``width`` characters (plotly's ``<br>``)."""
+    if not text or "<" in text:  # already laid out, or markup a line break could split
+        return text or ""
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False))
+
+
+def _legend_rows(fig: go.Figure) -> int:
+    """Rows a horizontal legend of the figure's named traces takes at ``LEGEND_WIDTH`` px."""
+    names = [str(t.name) for t in fig.data if t.name and t.showlegend is not False]
+    if len(names) < 2 and not any(t.showlegend for t in fig.data):
+        return 0
+    rows, used = 1, 0.0
+    for name in names:
+        item = 40 + 7.5 * len(name)  # symbol + text at 14 px
+        if used and used + item > LEGEND_WIDTH:
+            rows, used = rows + 1, 0.0
+        used += item
+    return rows
+
+
 def base_layout(fig: go.Figure, title: str = "", height: int = 360, **kw) -> go.Figure:
+    """White template, 14 px text; a wrapped title above the plot, the legend at the bottom.
+    ``height`` is the figure's height for a one-line title and one legend row; more rows
+    add to it, so the plot itself keeps its size."""
+    text = wrap_title(title)
+    lines = text.count("<br>") + 1 if text else 0
+    legend_rows = _legend_rows(fig)
+    panel_titles = any(a.yref == "paper" and (a.y or 0) >= 0.99 for a in fig.layout.annotations or ())
     fig.update_layout(
-        title=dict(text=title, x=0.01, font=dict(size=16)),
-        height=height,
-        margin=dict(l=50, r=20, t=50 if title else 20, b=45),
+        # automargin: the title pushes the plot down instead of running into it
+        title=dict(text=text, x=0.01, xanchor="left", y=1, yanchor="bottom", yref="paper", automargin=True),
+        title_font=dict(size=16),
+        title_pad=dict(b=10 + ROW_PX * panel_titles),  # above the panels' own titles
+        height=height + ROW_PX * (max(lines, 1) - 1 + max(legend_rows - 1, 0)),
+        margin=dict(l=50, r=20, t=20, b=45),
         template="plotly_white",
         font=dict(size=14),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0),
+        # yref="container": measured from the figure's bottom edge; the margin grows to fit it
+        legend=dict(orientation="h", x=0, xanchor="left", y=0, yanchor="bottom", yref="container"),
         **kw,
     )
+    return fix_log_annotations(fig)
+
+
+def finish(fig: go.Figure) -> go.Figure:
+    """The last word before a figure is shown (``ui.kit.chart``): whatever a builder set after
+    ``base_layout``, a legend above the plot (over the title or the panels' titles) or a
+    horizontal one placed below in plot-height fractions (which run into the axis title on a
+    short plot) goes to the bottom of the figure; a legend beside the plot stays. Long titles
+    wrap; labels of lines on log axes move to their line. Returns ``fig``, changed in place."""
+    legend = fig.layout.legend
+    at_bottom = legend.yref == "container" and legend.y == 0 and legend.yanchor == "bottom"  # base_layout's
+    # a y a builder set after base_layout is meant in plot-height fractions ("paper")
+    beside = legend.orientation != "h" and legend.x is not None and legend.x >= 1
+    inside = legend.orientation != "h" and (legend.y is None or legend.y < 1) and not beside
+    if beside or inside:
+        fig.update_layout(legend_yref="paper")
+    elif not at_bottom:
+        if legend.y is not None and legend.y >= 1 and fig.layout.margin.t and fig.layout.margin.t > 40:
+            fig.update_layout(margin_t=20)  # the room kept for it above; the title makes its own
+        x = legend.x if legend.x is not None and 0 <= legend.x < 1 else 0
+        fig.update_layout(legend=dict(orientation="h", x=x, xanchor="left", y=0, yanchor="bottom", yref="container"))
+    title = fig.layout.title
+    if title.text and "<br>" not in title.text and len(title.text) > TITLE_CHARS:
+        fig.update_layout(title_text=wrap_title(title.text), title_automargin=True, title_yref="paper")
+    return fix_log_annotations(fig)
+
+
+def _log_axes(fig: go.Figure) -> set[str]:
+    """Axis ids ('x', 'y2', ...) of the figure's log axes."""
+    layout = fig.to_plotly_json()["layout"]
+    return {k[0] + k[5:] for k, v in layout.items() if k[1:5] == "axis" and (v or {}).get("type") == "log"}
+
+
+def fix_log_annotations(fig: go.Figure) -> go.Figure:
+    """Move the label of a line drawn with ``add_hline``/``add_vline`` on a log axis to the line:
+    the shape is in data units, its annotation must be in log10 units (plotly.py #2580)."""
+    logs = _log_axes(fig)
+    if not logs or not fig.layout.annotations:
+        return fig
+    for a in fig.layout.annotations:
+        for letter in ("x", "y"):
+            ref, v = a[f"{letter}ref"] or letter, a[letter]
+            if ref not in logs or not isinstance(v, (int, float)) or v <= 0:
+                continue
+            lines = [s for s in fig.layout.shapes or () if (s[f"{letter}ref"] or letter) == ref]
+            if any(s[f"{letter}0"] == v == s[f"{letter}1"] for s in lines):
+                a[letter] = math.log10(v)
     return fig
 
 
@@ -60,6 +156,28 @@ def legend_below(fig: go.Figure, y: float = -0.18) -> go.Figure:
     the tick labels and axis title): a horizontal legend above the plot grows into the title
     when it needs more than one row, as on a phone."""
     return fig.update_layout(legend=dict(orientation="h", yanchor="top", y=y, x=0))
+
+
+def log_floor(values: np.ndarray, decades: float = MAX_DECADES) -> np.ndarray:
+    """``values`` raised to at least max·10^−decades: what is numerically zero on a log axis
+    is drawn at the axis floor instead of ten or twenty decades further down (or not at all)."""
+    v = np.asarray(values, float)
+    finite = v[np.isfinite(v) & (v > 0)]
+    if finite.size == 0:
+        return v
+    return np.where(np.isfinite(v), np.maximum(v, finite.max() * 10.0**-decades), v)
+
+
+def log_range(values: np.ndarray, decades: float = MAX_DECADES, pad: float = 0.1) -> list[float]:
+    """A log axis ``range`` (log10 units) covering the positive values, at most ``decades``
+    deep below the largest; pair it with ``log_floor`` so that nothing falls below it."""
+    v = np.asarray(values, float)
+    v = v[np.isfinite(v) & (v > 0)]
+    if v.size == 0:
+        return [-1.0, 0.0]
+    top = math.log10(v.max())
+    bottom = max(math.log10(v.min()), top - decades)
+    return [bottom - pad, top + pad]
 
 
 def downsample(values: Sequence[float], most: int = 500) -> tuple[np.ndarray, np.ndarray]:
@@ -94,9 +212,7 @@ def loss_figure(
         )
     fig.update_yaxes(type="log", title=ylabel, dtick="D2", tickformat=".2g")
     fig.update_xaxes(title=xlabel)
-    base_layout(fig, title, height=300)
-    # Stage labels are long and curves many: a legend beside the plot never covers the title.
-    return fig.update_layout(legend=dict(orientation="v", yanchor="top", y=1.0, xanchor="left", x=1.02))
+    return base_layout(fig, title, height=300)
 
 
 def tile_images(rows: Sequence[np.ndarray], shape: tuple[int, int], gap: int = 1) -> np.ndarray:

@@ -231,18 +231,31 @@ def figure_to_png(fig, scale: float = 2.0) -> bytes:
 SCRIPT = '''#!/usr/bin/env python
 """Reproduce the Autoencoder Lab experiment {name!r} (aecore {version}).
 
-Run it from the root of the Autoencoder Lab repository (or with that folder on
-PYTHONPATH), after `pip install -r requirements.txt`:
+Needs the aecore package, installed once from the Autoencoder Lab repository:
+
+    python -m venv .venv && . .venv/bin/activate   # or: make venv
+    pip install -r requirements.txt                # exact pins (CPU torch)
+    pip install --no-deps -e .                     # aecore itself, nothing re-resolved
+
+Then, from any folder, with that environment's python:
 
     python {filename}
 
 It prints one JSON object: the experiment, its config, the metrics and which claims hold.
+The same script comes from `python -m aecore script {name}{sets}`.
 """
 
 import json
+import sys
 
-from aecore.device import limit_threads
-from aecore.experiments import get
+try:
+    from aecore.config import ConfigError
+    from aecore.device import limit_threads
+    from aecore.experiments import get
+except ModuleNotFoundError as exc:  # not installed: say how, instead of a traceback
+    if exc.name != "aecore":
+        raise
+    sys.exit("aecore is not installed here; see the top of this file (pip install --no-deps -e .).")
 
 EXPERIMENT = {name!r}
 CONFIG = {literal}
@@ -251,7 +264,10 @@ CONFIG = {literal}
 def main():
     limit_threads()  # AE_TORCH_THREADS or 1, as in the app
     exp = get(EXPERIMENT)
-    cfg = exp.config_cls(**CONFIG)
+    try:
+        cfg = exp.config_cls(**CONFIG)
+    except ConfigError as exc:  # e.g. a data set uploaded to the app, which is not here
+        sys.exit(f"error: {{exc}}")
     result = exp.run(cfg, None)
     print(json.dumps({{"experiment": EXPERIMENT, "config": cfg.to_dict(),
                       "metrics": result.metrics,
@@ -263,8 +279,10 @@ if __name__ == "__main__":
 '''
 
 
-def script_for(experiment_name: str, config: Config, filename: str = "reproduce.py") -> str:
-    """Python source that re-runs ``experiment_name`` with ``config`` and prints JSON."""
+def script_for(experiment_name: str, config: Config, filename: str | None = None) -> str:
+    """Python source that re-runs ``experiment_name`` with ``config`` and prints JSON; the
+    page's export and ``python -m aecore script`` both call it (``filename`` defaults to
+    the page's download name, ``reproduce_<experiment>.py``)."""
     from aecore.experiments import registry
 
     exp = registry().get(experiment_name)
@@ -284,9 +302,14 @@ def script_for(experiment_name: str, config: Config, filename: str = "reproduce.
     literal = "{\n" + "".join(f"    {k!r}: {v!r},\n" for k, v in values.items()) + "}"
     if ast.literal_eval(literal) != values:  # only plain literals, never code
         raise ConfigError("the config cannot be written as a plain Python literal.", code="config_not_literal")
+    changed = {k: v for k, v in values.items() if v != exp.config_cls().to_dict()[k]}
+    sets = "".join(
+        f" --set {k}={','.join(map(str, v)) if isinstance(v, (list, tuple)) else v}" for k, v in changed.items()
+    )
     return SCRIPT.format(
         name=experiment_name,
         version=aecore.__version__,
-        filename=re.sub(r"[^\w.\-]", "_", filename)[:80],
+        filename=re.sub(r"[^\w.\-]", "_", filename or f"reproduce_{experiment_name}.py")[:80],
+        sets=re.sub(r"[^\w.,=\- ]", "_", sets)[:300],
         literal=literal,
     )
