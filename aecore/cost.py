@@ -4,11 +4,13 @@ The estimate is in seconds of one quiet CPU core of the reference machine (2 cor
 torch thread per job), made before anything runs, from the config's fields and the data's
 size, so that it follows whatever an experiment's author changes:
 
-* every int field named ``epochs`` or ``*_epochs`` is a training stage:
-  ``epochs × (steps × T_STEP + rows × (6 · params / FLOPS + units · T_UNIT))`` with
-  ``steps = ⌈rows / batch⌉``; the batch is the field ``<prefix>batch`` / ``<prefix>batch_size``
-  of the stage (0 = full batch), else what the epochs field's help says ("batches of N",
-  "full-batch"), else ``DEFAULT_BATCH``;
+* every int field named ``epochs`` / ``*_epochs`` (passes over the rows) or ``steps`` /
+  ``*_steps`` (optimiser steps) is a training stage:
+  ``steps × T_STEP + rows seen × (6 · params / FLOPS + units · T_UNIT)``; the batch is the
+  field ``<prefix>batch`` / ``<prefix>batch_size`` of the stage (0 = full batch), else what
+  the field's help says ("batches of N", "steps of N rows", "full-batch"), else
+  ``DEFAULT_BATCH``; ``epochs = 0`` ("automatic") is read from the help ("about N steps",
+  "about N rows/images seen"), else taken as ``AUTO_ROWS`` rows seen;
 * rows and features: the config's ``dataset`` (built-in sizes, or the caller's upload),
   at least an ``n_train`` / ``n_samples`` field, else the 8×8 digits; an ``image_size``
   field gives image_size² features;
@@ -25,7 +27,7 @@ size, so that it follows whatever an experiment's author changes:
 
 An experiment that knows better declares ``Experiment(cost=fn)`` with ``fn(cfg) -> seconds``.
 Caps (environment, seconds): ``AE_MAX_RUN_S`` (default 600) for any run the server or the
-command line starts, ``AE_LINK_RUN_S`` (default 60) for a run started without a click
+command line starts, ``AE_LINK_RUN_S`` (default 120) for a run started without a click
 (a shared link, a page's first view): above it the page asks first.
 """
 
@@ -49,9 +51,13 @@ SWEEP_MODELS = 6
 T_FIT_ROW = 7.5e-3  # s per row for one size of a ``sizes`` run (every method fitted once)
 BUDGET_SLACK = 4  # declared budgets are taken as this many times the default's real cost
 SERVER_CAP_S = float(os.environ.get("AE_MAX_RUN_S", "600"))
-LINK_CAP_S = float(os.environ.get("AE_LINK_RUN_S", "60"))
+LINK_CAP_S = float(os.environ.get("AE_LINK_RUN_S", "120"))
 _FEATURES = {"digits": 64, "digits28": 784, "mnist": 784, "fashion_mnist": 784, "swiss_roll": 3, "s_curve": 3}
-_BATCHES = re.compile(r"batches of (\d+)")
+_BATCHES = re.compile(r"(?:batches of|steps of) (\d[\d ,\u202f\u00a0]*\d|\d)(?: rows)?")
+_ABOUT_STEPS = re.compile(r"about (\d[\d ,\u202f\u00a0]*\d|\d) (?:optimi[sz]er )?steps")
+_ABOUT_ROWS = re.compile(r"about (\d[\d ,\u202f\u00a0]*\d|\d) (?:rows|images|examples|samples|points)")
+_STAGE = re.compile(r"(?:(\w+?)_)?(epochs|steps)")
+AUTO_ROWS = 400_000  # rows an "automatic" stage is taken to see when its help does not say
 
 
 class RunTooLong(ConfigError):
@@ -111,8 +117,13 @@ def _mlp(cfg: Config, feats: int, prefix: str) -> tuple[int, int]:
     return params, units
 
 
-def _batch(cfg: Config, field: dataclasses.Field, rows: int) -> int:
-    prefix = field.name[: -len("epochs")]
+def _number(text: str) -> int:
+    return int(re.sub(r"[^\d]", "", text))
+
+
+def _batch(cfg: Config, field: dataclasses.Field, prefix: str, rows: int) -> int:
+    """Rows per step of a stage: its ``<prefix>batch[_size]`` field (0 = full batch), else
+    its help ("batches of N", "steps of N rows", "full-batch"), else ``DEFAULT_BATCH``."""
     for name in (prefix + "batch", prefix + "batch_size"):
         value = getattr(cfg, name, None)
         if isinstance(value, int) and not isinstance(value, bool):
@@ -121,7 +132,22 @@ def _batch(cfg: Config, field: dataclasses.Field, rows: int) -> int:
     if "full-batch" in help_ or "full batch" in help_:
         return rows
     found = _BATCHES.search(help_)
-    return min(int(found.group(1)), rows) if found else min(DEFAULT_BATCH, rows)
+    return min(_number(found.group(1)), rows) if found else min(DEFAULT_BATCH, rows)
+
+
+def _work(field: dataclasses.Field, value: int, rows: int, batch: int) -> tuple[float, float]:
+    """(optimiser steps, rows seen) of one stage. An ``*epochs`` field counts passes over the
+    rows; 0 means "automatic", read from its help ("about N steps", "about N rows seen"),
+    else ``AUTO_ROWS``; a ``*steps`` field counts steps."""
+    if field.name.endswith("steps"):
+        return value, value * batch
+    if value > 0:
+        return value * math.ceil(rows / batch), value * rows
+    help_ = str(field.metadata.get("help", ""))
+    if found := _ABOUT_STEPS.search(help_):
+        return _number(found.group(1)), _number(found.group(1)) * batch
+    seen = _number(found.group(1)) if (found := _ABOUT_ROWS.search(help_)) else AUTO_ROWS
+    return math.ceil(seen / batch), seen
 
 
 def model_seconds(cfg: Config) -> Estimate:
@@ -133,24 +159,25 @@ def model_seconds(cfg: Config) -> Estimate:
     stages: dict[str, float] = {}
     steps_share: dict[str, float] = {}
     for field in dataclasses.fields(cfg):
-        value = getattr(cfg, field.name)
-        if not (field.name == "epochs" or field.name.endswith("_epochs")) or not isinstance(value, int):
+        value, stage = getattr(cfg, field.name), _STAGE.fullmatch(field.name)
+        if stage is None or not isinstance(value, int) or isinstance(value, bool):
             continue
-        params, units = _mlp(cfg, feats, field.name[: -len("epochs")])
+        prefix = f"{stage.group(1)}_" if stage.group(1) else ""
+        params, units = _mlp(cfg, feats, prefix)
         per_row = 6 * params / FLOPS + units * T_UNIT
-        total = steps = 0.0
+        overhead = compute = 0.0
         for n in repeats:
-            batch = _batch(cfg, field, n)
-            steps += value * math.ceil(n / batch) * T_STEP
-            total += value * n * per_row
-        stages[field.name] = models * (total + steps)
-        steps_share[field.name] = steps / max(total + steps, 1e-12)
-    if not stages and isinstance(sizes, tuple) and sizes:  # fits per size, no epochs field
+            steps, seen = _work(field, value, n, _batch(cfg, field, prefix, n))
+            overhead += steps * T_STEP
+            compute += seen * per_row
+        stages[field.name] = models * (overhead + compute)
+        steps_share[field.name] = overhead / max(overhead + compute, 1e-12)
+    if not stages and isinstance(sizes, tuple) and sizes:  # fits per size, no training stage
         stages["sizes"] = sum(repeats) * T_FIT_ROW
     knob = max(stages, key=stages.get) if stages else None
     batch_knob = None
     if knob in steps_share and steps_share[knob] > 0.5:
-        prefix = knob[: -len("epochs")]
+        prefix = f"{_STAGE.fullmatch(knob).group(1)}_" if _STAGE.fullmatch(knob).group(1) else ""
         batch_knob = next((n for n in (prefix + "batch", prefix + "batch_size") if hasattr(cfg, n)), None)
     return Estimate(sum(stages.values()), stages, knob, batch_knob)
 

@@ -11,9 +11,9 @@ the run that started it (``contextvars``); without one (command line, tests) the
 
 Budgets: each owner keeps at most ``SESSION_BYTES`` of arrays (its own oldest data sets
 are dropped to make room, never anyone else's); all owners together at most
-``TOTAL_BYTES``: when full, owners whose sessions are gone are dropped first
-(``alive``, installed by the UI), and if it is still full the upload is refused with a
-message. Environment: ``AE_UPLOAD_SESSION_MB`` (default 100), ``AE_UPLOAD_TOTAL_MB`` (600).
+``TOTAL_BYTES``, and if that is full the upload is refused with a message. Data of owners
+whose sessions are gone (``alive``, installed by the UI, and not seen for ``GRACE_S``) are
+dropped at every registration. Environment: ``AE_UPLOAD_SESSION_MB`` (default 100), ``AE_UPLOAD_TOTAL_MB`` (600).
 """
 
 from __future__ import annotations
@@ -63,7 +63,9 @@ class UploadStore:
         self._lock = threading.Lock()
 
     def touch(self, owner: Hashable | None) -> None:
-        self._seen[owner] = time.monotonic()
+        """The owner is active now (only owners with data are remembered)."""
+        if owner in self._sets:
+            self._seen[owner] = time.monotonic()
 
     def used(self, owner: Hashable | None = ..., /) -> int:
         """Bytes held by ``owner`` (all owners when omitted)."""
@@ -105,6 +107,7 @@ class UploadStore:
                 params=dict(name=label, size=mb, limit=limit),
             )
         with self._lock:
+            self._purge_gone()
             own = self._sets.get(owner, OrderedDict())
             own.pop(ds.name, None)
             drop, kept = [], sum(_nbytes(d) for d in own.values())
@@ -114,9 +117,6 @@ class UploadStore:
                 drop.append(name)
                 kept -= _nbytes(old)
             others = sum(_nbytes(d) for o, sets in self._sets.items() if o != owner for d in sets.values())
-            if others + kept + size > self.total_bytes:
-                self._purge_gone()
-                others = sum(_nbytes(d) for o, sets in self._sets.items() if o != owner for d in sets.values())
             if others + kept + size > self.total_bytes:
                 limit = f"{self.total_bytes / MB:.0f}"
                 raise DataError(
@@ -129,7 +129,7 @@ class UploadStore:
                 own.pop(name)
             own[ds.name] = ds
             self._sets[owner] = own
-            self._seen.setdefault(owner, time.monotonic())
+            self._seen[owner] = time.monotonic()
             return drop
 
 

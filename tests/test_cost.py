@@ -88,6 +88,31 @@ def test_the_estimate_follows_the_fields_of_any_config():
     assert est.knob == "epochs" and est.seconds > cost.SERVER_CAP_S
 
 
+@dataclasses.dataclass(frozen=True)
+class _AutoConfig(Config):
+    """Data-aware defaults: epochs 0 = automatic (the help says how much), or step counts."""
+
+    dataset: str = param("digits", "data", choices=("digits", "digits28"))
+    hidden: int = param(128, "width", lo=1, hi=4096)
+    epochs: int = param(0, "epochs (batches of 256); 0 = automatic, about 1 600 steps", lo=0, hi=2000)
+    head_epochs: int = param(0, "epochs; 0 = automatic (about 360 000 rows seen)", lo=0, hi=2000)
+    clf_steps: int = param(700, "classifier steps (batches of 128)", lo=10, hi=10**6)
+
+
+def test_automatic_epochs_and_step_counts_are_read_from_the_fields_and_their_help():
+    exp = Experiment("auto", _AutoConfig, lambda c, p=None: None, "auto", budget_s=10)
+    base = _AutoConfig()
+    est = cost.model_seconds(base)
+    assert set(est.stages) == {"epochs", "head_epochs", "clf_steps"} and min(est.stages.values()) > 0
+    # "about 1 600 steps" of 256 rows is what 1 600 × 256 / 1 797 explicit epochs cost
+    explicit = cost.model_seconds(dataclasses.replace(base, epochs=round(1600 * 256 / 1797)))
+    assert explicit.stages["epochs"] == pytest.approx(est.stages["epochs"], rel=0.05)
+    more = cost.model_seconds(dataclasses.replace(base, clf_steps=70_000))
+    assert more.stages["clf_steps"] == pytest.approx(100 * est.stages["clf_steps"])
+    big = cost.estimate(exp, dataclasses.replace(base, dataset="digits28")).seconds
+    assert cost.estimate(exp, base).seconds < big < 20 * cost.estimate(exp, base).seconds  # rows seen stay put
+
+
 def test_an_experiments_own_cost_is_used_and_a_broken_one_is_not_trusted():
     own = _new(cost=lambda cfg: 12_345.0)
     assert cost.estimate(own, _NewConfig()).seconds == 12_345.0
