@@ -55,7 +55,11 @@ def seed_configs(cfg: Config, seeds: int = DEFAULT_SEEDS) -> list[Config]:
         )
     spec = cfg.field_specs().get("seed")
     if spec is None:
-        raise ConfigError(f"{type(cfg).__name__} has no seed field; it cannot be checked across seeds.")
+        raise ConfigError(
+            f"{type(cfg).__name__} has no seed field; it cannot be checked across seeds.",
+            code="check_no_seed",
+            params=dict(config=type(cfg).__name__),
+        )
     last, top = cfg.seed + seeds - 1, spec.metadata.get("hi")
     if top is not None and last > top:
         raise ConfigError(

@@ -21,6 +21,10 @@ from aecore.data import DataError
 from aecore.train import TrainingDiverged
 
 
+class _BadArgs(ValueError):
+    """A command-line mistake (unknown experiment, malformed --set): one line, exit 2."""
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one clear line, exit status 2
         self.exit(2, f"error: {message}\n")
@@ -68,17 +72,17 @@ def cmd_list() -> int:
 
 
 def _resolve(name: str, sets: list[str]):
-    """(experiment, config) from the command line's NAME and KEY=VALUE pairs; ConfigError
-    (one line for the user) when either is wrong."""
+    """(experiment, config) from the command line's NAME and KEY=VALUE pairs; _BadArgs or
+    ConfigError (one line for the user) when either is wrong."""
     from aecore.experiments import registry
 
     exp = registry().get(name)
     if exp is None:
-        raise ConfigError(f"unknown experiment {name!r}; run 'python -m aecore list'.")
+        raise _BadArgs(f"unknown experiment {name!r}; run 'python -m aecore list'.")
     pairs = {}
     for item in sets:
         if "=" not in item:
-            raise ConfigError(f"--set expects KEY=VALUE, got {item!r}.")
+            raise _BadArgs(f"--set expects KEY=VALUE, got {item!r}.")
         k, v = item.split("=", 1)
         pairs[k.strip()] = v.strip()
     return exp, exp.config_cls.from_strings(pairs)
@@ -93,7 +97,7 @@ def cmd_run(name: str, sets: list[str], as_json: bool, cap: bool = True) -> int:
         res = exp.run(cfg, None)
     except cost.RunTooLong as exc:
         return _fail(f"{exc} (Or pass --no-cap; AE_MAX_RUN_S sets the limit.)")
-    except (ConfigError, DataError) as exc:
+    except (_BadArgs, ConfigError, DataError) as exc:
         return _fail(str(exc))
     except TrainingDiverged as exc:
         return _fail(str(exc), 1)
@@ -124,7 +128,7 @@ def cmd_check(name: str, seeds: int, sets: list[str], as_json: bool, cap: bool =
         out = check.check_claims(name, cfg, seeds)
     except cost.RunTooLong as exc:
         return _fail(f"{exc} (Or pass --no-cap; AE_MAX_RUN_S sets the limit.)")
-    except (ConfigError, DataError) as exc:
+    except (_BadArgs, ConfigError, DataError) as exc:
         return _fail(str(exc))
     if as_json:
         print(json.dumps(out))

@@ -18,7 +18,7 @@ import streamlit as st
 
 from aecore.check import DEFAULT_SEEDS, check_claims
 from aecore.errors import CodedError
-from ui import guard, panel
+from ui import guard, panel, presenter
 from ui.i18n import error_text, t, translate
 from ui.jobs import Job
 from ui.live import follow, job_of
@@ -112,11 +112,12 @@ def check_panel(key: str, experiment: str) -> None:
         if not done.get("stopped"):
             return
     busy = _busy_elsewhere(key)
+    tip = t("check.busy") if busy else t("check.help", first=config.seed, last=config.seed + SEEDS - 1)
     st.button(
         t("check.button", seeds=SEEDS),
         key=f"{key}.check.start",
         icon=":material/repeat:",
-        help=t("check.busy") if busy else t("check.help", first=config.seed, last=config.seed + SEEDS - 1),
+        help=None if presenter.active() else tip,  # presenting: no tooltips on the projector
         disabled=busy,
         on_click=_start,
         args=(key, experiment, config),

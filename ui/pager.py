@@ -15,6 +15,15 @@ import streamlit as st
 from ui.i18n import t
 from ui.nav import PageSpec
 
+APP_PARAMS = ("present", "lang", "data")  # the URL's app-wide settings, kept from page to page
+
+
+def _go(spec: PageSpec) -> None:
+    """Switch to ``spec``'s page, keeping the app-wide URL settings (a page's own settings,
+    e.g. ``epochs``, stay behind: another page could read them as its own)."""
+    keep = {k: st.query_params[k] for k in APP_PARAMS if k in st.query_params}
+    st.switch_page(spec.path, query_params=keep)
+
 
 def neighbours(pages: Sequence[PageSpec], url_path: str) -> tuple[PageSpec | None, PageSpec | None]:
     """The pages before and after ``url_path`` (None at either end, or for an unknown page)."""
@@ -38,7 +47,7 @@ def buttons(pages: Sequence[PageSpec], url_path: str, *, keys: bool, where: str)
         icon=":material/arrow_back:",
         shortcut="Left" if keys else None,
     ):
-        st.switch_page(before.path)
+        _go(before)
     with right, st.container(horizontal=True, horizontal_alignment="right"):
         if after is not None and st.button(
             t("pager.next", title=t(after.title_key)),
@@ -47,4 +56,4 @@ def buttons(pages: Sequence[PageSpec], url_path: str, *, keys: bool, where: str)
             icon_position="right",
             shortcut="Right" if keys else None,
         ):
-            st.switch_page(after.path)
+            _go(after)
