@@ -62,7 +62,7 @@ def init_from_link() -> None:
 
 def toggle() -> None:
     """The sidebar switch; keeps ?present=1 in the URL while on."""
-    st.toggle(t("present.toggle"), key="present", help=t("present.help"))
+    st.toggle(t("present.toggle"), value=active(), key="present", help=t("present.help"))  # default: ui.sidebar._KEEP
     if active():
         st.query_params["present"] = "1"
     elif "present" in st.query_params:

@@ -151,3 +151,19 @@ def test_phone_sidebar_toolbars_and_equations(browser, streamlit_server):
         assert "none" not in set(page.evaluate(_PHONE)["toolbars"])
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("epochs", [41, 42, 43, 44])
+def test_language_and_data_survive_the_first_click_after_training(browser, streamlit_server, epochs):
+    """A page's first training ends with a rerun asked from the polling fragment (ui.live); the
+    sidebar's boxes used to fall back to their defaults on the next click (English, digits) in
+    about half of the tries. Each parameter is a fresh config: it trains on opening."""
+    context, page = _open(browser, streamlit_server, f"intro?lang=pt&data=swiss_roll&epochs={epochs}", PROJECTOR)
+    try:
+        page.get_by_role("button", name=translate("panel.train", "pt")).click()
+        page.wait_for_timeout(1500)
+        assert _wait_quiet(page, QUIET_S)
+        assert page.locator("h1").first.inner_text() == translate("intro.title", "pt")
+        assert "lang=pt" in page.url and "data=swiss_roll" in page.url, page.url
+    finally:
+        context.close()
