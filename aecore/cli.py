@@ -17,7 +17,7 @@ import time
 
 from aecore import cost
 from aecore.config import ConfigError
-from aecore.data import DataError
+from aecore.errors import DataError
 from aecore.train import TrainingDiverged
 
 

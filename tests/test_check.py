@@ -50,7 +50,6 @@ def test_cli_check_prints_a_table_without_json(capsys):
         (["check", "intro", "--seeds", "0"], "between 1 and"),
         (["check", "intro", "--seeds", "x"], "invalid int"),
         (["check", "intro", "--set", f"seed={2**31 - 2}"], "largest seed"),
-        (["check", "pca", "--set", "linear_batch=1", "--set", "linear_epochs=5000"], "--no-cap"),
     ],
 )
 def test_cli_check_bad_input_exits_2_with_one_line(capsys, args, fragment):
@@ -60,6 +59,18 @@ def test_cli_check_bad_input_exits_2_with_one_line(capsys, args, fragment):
         code = exc.code
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and fragment in err, err
+
+
+def test_cli_check_applies_the_run_cap_unless_told_not_to(capsys, monkeypatch):
+    tiny = [f"--set={k}={v}" for k, v in TINY.items()]
+    one = cost.estimate(get("intro"), get("intro").config_cls(**TINY)).seconds
+    monkeypatch.setattr(cost, "SERVER_CAP_S", 2.5 * one)  # two seeds fit under it, three do not
+    assert main(["check", "intro", "--seeds", "2", *tiny]) == 0
+    capsys.readouterr()
+    assert main(["check", "intro", "--seeds", "3", *tiny]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "3 seeds" in err and "--no-cap" in err
+    assert main(["check", "intro", "--seeds", "3", "--no-cap", "--json", *tiny]) == 0
 
 
 def test_the_cap_counts_every_seed(monkeypatch):

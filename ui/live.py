@@ -17,7 +17,7 @@ import streamlit as st
 
 from aecore.figures.common import loss_figure
 from ui import eta, presenter
-from ui.i18n import t
+from ui.i18n import stage_label, t
 from ui.jobs import Job
 
 POLL_SECONDS, QUEUED_POLL_SECONDS = 0.5, 2.0
@@ -26,11 +26,6 @@ POLL_SECONDS, QUEUED_POLL_SECONDS = 0.5, 2.0
 def job_of(key: str) -> Job | None:
     job = st.session_state.get(f"{key}.job")
     return job if isinstance(job, Job) else None
-
-
-def stage_text(stage: str) -> str:
-    """A stage's name as shown (its translated label once stage ids have labels)."""
-    return stage
 
 
 def _time_parts(job: Job) -> list[str]:
@@ -56,7 +51,7 @@ def status_line(job: Job) -> str:
     p = job.last
     if p is None:
         return " · ".join([t("panel.starting"), *_time_parts(job)])
-    stage = stage_text(p.stage)
+    stage = stage_label(p.stage)
     if p.loss != p.loss:
         what = t("panel.stage", stage=stage)
     elif hasattr(p, "seeds"):  # a claims check: the loss of one seed's run says little
@@ -102,7 +97,7 @@ def _draw(key: str, chart: bool) -> None:
     frac = 0.0 if p is None else eta.fraction(p.epoch, p.epochs, getattr(p, "index", 0), getattr(p, "seeds", 1))
     st.progress(frac, text=status_line(job))
     if chart and job.losses:
-        curves = {stage_text(k): list(v) for k, v in job.losses.items()}
+        curves = {stage_label(k): list(v) for k, v in job.losses.items()}
         fig = loss_figure(curves, xlabel=t("panel.epoch"), ylabel=t("panel.loss"))
         st.plotly_chart(presenter.figure(fig), key=f"{key}.live_loss")
     if st.button(t("panel.stop"), key=f"{key}.stop", icon=":material/stop:"):

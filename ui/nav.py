@@ -31,6 +31,7 @@ class PageSpec:
 
 PAGES: list[PageSpec] = [
     PageSpec("lessons/00_home.py", "home", "home.nav", ":material/home:", "nav.section.start"),
+    PageSpec("lessons/00_neural.py", "neural", "neural.nav", ":material/hub:", "nav.section.basics"),
     PageSpec("lessons/01_intro.py", "intro", "intro.nav", ":material/compress:", "nav.section.basics"),
     PageSpec("lessons/02_pca.py", "pca", "pca.nav", ":material/straighten:", "nav.section.basics"),
     PageSpec("lessons/03_latent.py", "latent", "latent.nav", ":material/scatter_plot:", "nav.section.basics"),
@@ -45,6 +46,7 @@ PAGES: list[PageSpec] = [
     ),
     PageSpec("lessons/07_denoising.py", "denoising", "denoising.nav", ":material/blur_off:", "nav.section.regularized"),
     PageSpec("lessons/08_vae.py", "vae", "vae.nav", ":material/auto_awesome:", "nav.section.generative"),
+    PageSpec("lessons/08b_elbo_gap.py", "elbo_gap", "elbo_gap.nav", ":material/difference:", "nav.section.generative"),
     PageSpec("lessons/09a_unet.py", "unet", "unet.nav", ":material/grid_on:", "nav.section.applications"),
     PageSpec("lessons/09b_anomaly.py", "anomaly", "anomaly.nav", ":material/troubleshoot:", "nav.section.applications"),
     PageSpec(
@@ -55,4 +57,5 @@ PAGES: list[PageSpec] = [
         "nav.section.applications",
     ),
     PageSpec("lessons/10_annex.py", "annex", "annex.nav", ":material/functions:", "nav.section.annex"),
+    PageSpec("lessons/11_references.py", "references", "references.nav", ":material/menu_book:", "nav.section.annex"),
 ]

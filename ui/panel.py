@@ -27,7 +27,7 @@ from aecore.experiments import get as get_experiment
 from aecore.train import TrainingDiverged
 from ui import guard, presenter, results
 from ui.exports import export_panel
-from ui.i18n import error_text, t
+from ui.i18n import error_text, stage_label, t
 from ui.jobs import Job
 from ui.live import follow, job_of
 from ui.panel_state import JobFacts, State, plan
@@ -188,7 +188,7 @@ def _show_error(exc: BaseException) -> None:
     if isinstance(exc, guard.Refused):
         st.warning(str(exc), icon=":material/hourglass_disabled:")
     elif isinstance(exc, TrainingDiverged):
-        st.error(t("panel.diverged", stage=exc.stage, epoch=exc.epoch), icon=":material/warning:")
+        st.error(t("panel.diverged", stage=stage_label(exc.stage), epoch=exc.epoch), icon=":material/warning:")
     elif isinstance(exc, CodedError):  # a bad setting or data set, with a translated message
         st.error(t("panel.bad_setting", message=error_text(exc)), icon=":material/error:")
     else:

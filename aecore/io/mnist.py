@@ -34,7 +34,8 @@ from pathlib import Path
 
 import numpy as np
 
-from aecore.data import DataError, Dataset
+from aecore.dataset import Dataset
+from aecore.errors import DataError
 from aecore.io.npyfile import ArraySpec, read_npz
 
 KINDS = {"mnist": "mnist_784", "fashion_mnist": "Fashion-MNIST"}
