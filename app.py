@@ -1,7 +1,9 @@
 """Autoencoder Lab: entry point (``streamlit run app.py``).
 
-Page config, one-time start-up (thread limits, UMAP warm-up), the shared sidebar and
-the explicit page list (st.navigation over ui.nav.PAGES).
+Page config, one-time start-up (thread limits, UMAP warm-up), the shared sidebar, the
+explicit page list (st.navigation over ui.nav.PAGES) and the Previous / Next lesson buttons
+(ui.pager: above the lesson with the ← → keys when presenting, below it otherwise). The
+sidebar starts collapsed when presenting and on narrow screens (Streamlit's "auto").
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMB
 
 import streamlit as st  # noqa: E402  (after the thread settings above)
 
-from ui import presenter, sidebar  # noqa: E402
+from ui import pager, presenter, sidebar  # noqa: E402
 from ui.i18n import t  # noqa: E402
 from ui.nav import PAGES  # noqa: E402
 
@@ -25,7 +27,7 @@ st.set_page_config(
     page_title="Autoencoder Lab",
     page_icon=ICON,
     layout="wide",
-    initial_sidebar_state="collapsed" if presenter.link_asks() else "expanded",
+    initial_sidebar_state="collapsed" if presenter.link_asks() else "auto",
 )
 
 
@@ -52,11 +54,19 @@ _start_up()
 sidebar.init_from_link()
 presenter.init_from_link()
 sections: dict[str, list] = {}
+slug_of: dict[int, str] = {}  # id(st.Page) -> its ui.nav slug
 for spec in PAGES:
     page = st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path, default=spec.is_default)
     sections.setdefault(t(spec.section), []).append(page)
+    slug_of[id(page)] = spec.url_path
 sidebar.render()
 nav = st.navigation(sections, expanded=True)  # every lesson listed (no "View more")
 sidebar.write_link()
 presenter.apply_style()
+here = slug_of.get(id(nav), "")
+if presenter.active():
+    pager.buttons(PAGES, here, keys=True, where="top")
 nav.run()
+if not presenter.active():
+    st.divider()
+    pager.buttons(PAGES, here, keys=False, where="bottom")

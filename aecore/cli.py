@@ -1,9 +1,11 @@
 """Command line: ``python -m aecore list | run NAME [--set key=value ...] [--json] [--no-cap] |
-bench [--quick] [--no-pages] | presets [--only NAME] [--check] | script NAME [--set key=value ...] [--no-cap]``.
+check NAME [--seeds N] [--set key=value ...] [--json] [--no-cap] | bench [--quick] [--no-pages] |
+presets [--only NAME] [--check] | script NAME [--set key=value ...] [--no-cap]``.
 
-An unknown experiment, an unknown key, an invalid value or a run estimated above the
-server's cap (``aecore.cost``; ``--no-cap`` lifts it) exits with status 2 and one line on
-stderr; a diverged training run exits with status 1.
+An unknown experiment, an unknown key, an invalid value or a run (for ``check``: the seeds'
+runs together) estimated above the server's cap (``aecore.cost``; ``--no-cap`` lifts it)
+exits with status 2 and one line on stderr; a diverged training run exits with status 1
+(``check`` counts it as a seed on which no claim holds: ``aecore.check``).
 
 ``script`` prints the page's "reproduce" export for those settings (``aecore.store.export``):
 saved to a file and run with the project's environment from any folder, it prints the
@@ -41,6 +43,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     run.add_argument("--json", action="store_true", help="print one JSON object")
     run.add_argument("--no-cap", action="store_true", help="run even if the estimated time is above the cap")
+    check = sub.add_parser("check", help="run one experiment on several seeds; count the seeds each claim holds on")
+    check.add_argument("name")
+    check.add_argument("--seeds", type=int, default=5, metavar="N", help="seeds cfg.seed … cfg.seed+N-1 (default 5)")
+    check.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    check.add_argument("--json", action="store_true", help="print one JSON object")
+    check.add_argument("--no-cap", action="store_true", help="run even if the estimated time is above the cap")
     bench = sub.add_parser("bench", help="print speed figures measured side by side")
     bench.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     bench.add_argument(
@@ -117,6 +125,30 @@ def cmd_run(name: str, sets: list[str], as_json: bool, cap: bool = True) -> int:
     return 0
 
 
+def cmd_check(name: str, seeds: int, sets: list[str], as_json: bool, cap: bool = True) -> int:
+    from aecore import check
+
+    try:
+        exp, cfg = _resolve(name, sets)
+        check.seed_configs(cfg, seeds)  # a bad seed count or seed range: one line, before the cost
+        if cap:
+            check.check_cost(exp, cfg, seeds)
+        out = check.check_claims(name, cfg, seeds)
+    except cost.RunTooLong as exc:
+        return _fail(f"{exc} (Or pass --no-cap; AE_MAX_RUN_S sets the limit.)")
+    except (_BadArgs, ConfigError, DataError) as exc:
+        return _fail(str(exc))
+    if as_json:
+        print(json.dumps(out))
+        return 0
+    print(f"{exp.title} — claims on seeds {cfg.seed}…{cfg.seed + seeds - 1}")
+    for key, c in out["claims"].items():
+        print(f"  {key:28s} holds on {c['held']}/{c['of']} seeds")
+    for seed in out["diverged"]:
+        print(f"  seed {seed}: training diverged (counted as not holding)")
+    return 0
+
+
 def cmd_presets(only: list[str], check_only: bool) -> int:
     from aecore import presets
 
@@ -165,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_list()
     if args.cmd == "run":
         return cmd_run(args.name, args.set, args.json, cap=not args.no_cap)
+    if args.cmd == "check":
+        return cmd_check(args.name, args.seeds, args.set, args.json, cap=not args.no_cap)
     if args.cmd == "presets":
         return cmd_presets(args.only, args.check)
     if args.cmd == "script":

@@ -21,7 +21,7 @@ from typing import Any
 
 import streamlit as st
 
-from aecore import cost
+from aecore import check, cost
 from aecore.experiments import get as get_experiment
 from ui.i18n import error_text, t, translate
 
@@ -44,9 +44,12 @@ def _knob(lesson: str, field: str | None) -> str:
     return field if text == f"{lesson}.knob.{field}" else text
 
 
-def _too_long(lesson: str, experiment: str, config: Any, cap: float) -> Refused | None:
+def _too_long(lesson: str, experiment: str, config: Any, cap: float, seeds: int = 1) -> Refused | None:
     try:
-        cost.check(get_experiment(experiment), config, cap)
+        if seeds > 1:  # a claims check: its seeds' runs together (aecore.check)
+            check.check_cost(get_experiment(experiment), config, seeds, cap)
+        else:
+            cost.check(get_experiment(experiment), config, cap)
     except cost.RunTooLong as exc:
         exc.params.update(knob=_knob(lesson, exc.params.get("knob")), batch=_knob(lesson, exc.params.get("batch")))
         return Refused(t("runcost.refused", message=error_text(exc)))
@@ -62,10 +65,11 @@ def _rate(now: float) -> Refused | None:
     return None
 
 
-def refusal(lesson: str, experiment: str, config: Any, *, replay: bool = False) -> Refused | None:
-    """Why this session may not start ``config`` now (None: it may; the start is counted)."""
+def refusal(lesson: str, experiment: str, config: Any, *, replay: bool = False, seeds: int = 1) -> Refused | None:
+    """Why this session may not start ``config`` now (None: it may; the start is counted).
+    ``seeds`` > 1: a check of ``config`` on that many seeds."""
     now = time.monotonic()
-    refused = _rate(now) or (None if replay else _too_long(lesson, experiment, config, cost.SERVER_CAP_S))
+    refused = _rate(now) or (None if replay else _too_long(lesson, experiment, config, cost.SERVER_CAP_S, seeds))
     if refused is None:
         st.session_state[_STARTS].append(now)
     return refused

@@ -6,6 +6,10 @@ cooperatively, which happens when the user presses Stop, changes the settings, o
 the tab (their session is no longer active on the server). A global semaphore bounds
 the jobs running together (cores ÷ torch threads per job); the others wait in a
 first-come queue whose position the page shows.
+
+A job also keeps the clock of its progress (when its current stage and unit began) and
+its run-cost estimate, from which the page shows the time left (``ui.eta``); finished runs
+teach the server its speed on each experiment (measured ÷ estimated seconds).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aecore.train import Progress
-from ui import results
+from ui import eta, results
 
 log = logging.getLogger("autoencoder_lab.jobs")
 
@@ -34,6 +38,7 @@ _queue_lock = threading.Lock()
 _live: weakref.WeakSet[Job] = weakref.WeakSet()
 _turn = threading.Condition(_queue_lock)  # signalled when a slot frees or the queue moves
 MAX_POINTS = 400  # loss points kept per stage for the live chart
+_speed: dict[str, float] = {}  # experiment -> measured ÷ estimated seconds on this server
 
 
 @dataclass(eq=False)  # identity semantics: jobs live in sets and queues
@@ -53,8 +58,46 @@ class Job:
     running_since: float | None = None
     share: bool = True  # may take a result another session finished meanwhile
     loaded_from: str | None = None  # replaying weights loaded from these files (never shared)
+    lookup: Callable[[str, Any], Any] = results.get  # where a result another session finished is found
+    estimate_s: float | None = None  # aecore.cost's seconds for one run (unit) of this job
+    stage_start: float = 0.0  # when the current stage began (monotonic)
+    unit_start: float = 0.0  # when the current unit (a seed of a claims check) began
+    units_s: float = 0.0  # seconds of the units already finished
+    last_at: float = 0.0  # when the last report came
+
+    def _clock_tick(self, p: Progress) -> None:
+        """A new stage (or unit) began when the previous one last reported: from then on
+        its time counts toward its own rate."""
+        now, last = time.monotonic(), self.last
+        if last is None:
+            self.unit_start = self.stage_start = self.running_since or now
+        elif getattr(p, "index", 0) != getattr(last, "index", 0):
+            self.units_s += self.last_at - self.unit_start
+            self.unit_start = self.stage_start = self.last_at
+        elif p.stage != last.stage or p.epoch < last.epoch:
+            self.stage_start = self.last_at
+        self.last_at = now
+
+    def clock(self) -> eta.Clock | None:
+        """Where the job stands, for ``ui.eta``; None before its first report."""
+        p = self.last
+        if p is None:
+            return None
+        prior = None if self.estimate_s is None else self.estimate_s * _speed.get(self.experiment, 1.0)
+        return eta.Clock(
+            now=time.monotonic(),
+            unit_start=self.unit_start,
+            stage_start=self.stage_start,
+            epoch=p.epoch,
+            epochs=p.epochs,
+            index=getattr(p, "index", 0),
+            units=getattr(p, "seeds", 1),
+            unit_prior_s=prior,
+            finished_units_s=self.units_s,
+        )
 
     def _on_progress(self, p: Progress) -> bool:
+        self._clock_tick(p)
         self.last = p
         if p.loss == p.loss:  # skip NaN (non-training stages)
             pts = self.losses.setdefault(p.stage, [])
@@ -68,7 +111,7 @@ class Job:
         another session finished the same experiment and config meanwhile (a class that
         opens the same default view trains it once; the others take the shared result)."""
         while not (self.cancel.is_set() or not self.alive()):
-            shared = results.get(self.experiment, self.config) if self.share else None
+            shared = self.lookup(self.experiment, self.config) if self.share else None
             if shared is not None:
                 self.result = shared
                 return False
@@ -91,6 +134,7 @@ class Job:
             try:
                 self.running_since = time.monotonic()
                 self.result = self.run(self.config, self._on_progress)
+                self._learn_speed()
             finally:
                 _slots.release()
                 with _turn:
@@ -114,6 +158,15 @@ class Job:
         threading.Thread(target=ctx.run, args=(self._work,), name=f"job-{self.experiment}", daemon=True).start()
         return self
 
+    def _learn_speed(self) -> None:
+        p = self.last
+        if self.estimate_s and p is not None and not self.stopped:
+            units = getattr(p, "seeds", 1)
+            measured = (time.monotonic() - (self.running_since or time.monotonic())) / units
+            learned = eta.learn_speed(_speed.get(self.experiment), measured, self.estimate_s)
+            if learned is not None:
+                _speed[self.experiment] = learned
+
     @property
     def queue_position(self) -> int:
         """1-based place among waiting jobs; 0 once running."""
@@ -122,7 +175,8 @@ class Job:
 
     @property
     def stopped(self) -> bool:
-        return bool(getattr(self.result, "stopped", False))
+        r = self.result  # a Result, or a claims check's dict (aecore.check)
+        return bool(r.get("stopped") if isinstance(r, dict) else getattr(r, "stopped", False))
 
 
 def _is_expected(exc: BaseException) -> bool:

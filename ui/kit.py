@@ -21,7 +21,7 @@ import streamlit as st
 
 from aecore.config import Config, ConfigError
 from aecore.figures.common import finish, loss_figure
-from ui import sidebar
+from ui import checks, presenter, sidebar
 from ui.i18n import current_lang, error_text, t, translate
 from ui.presenter import prose
 from ui.safe import md
@@ -129,8 +129,9 @@ def metric_row(
 def chart(fig: Any, key: str, caption: str | None = None, **kwargs: Any) -> Any:
     """A plotly figure with its one-sentence caption under it; returns the chart's event
     (``on_select="rerun"`` etc. pass through ``kwargs``). ``finish`` lays out its legend
-    and title the same way on every page."""
-    event = st.plotly_chart(finish(fig), key=key, **kwargs)
+    and title the same way on every page; presenting, its text is enlarged
+    (``ui.presenter.figure``)."""
+    event = st.plotly_chart(presenter.figure(finish(fig)), key=key, **kwargs)
     if caption:
         st.caption(caption)
     return event
@@ -154,18 +155,28 @@ def loss_chart(
 
 def claims_box(lesson: str, experiment: Any, metrics: Mapping[str, float], numbers: Mapping | None = None) -> None:
     """The lesson's claims with a tick or a cross and the measured numbers in their text
-    (``<lesson>.claims.<key>`` formatted with ``numbers``, by default ``fmt(metrics)``)."""
+    (``<lesson>.claims.<key>`` formatted with ``numbers``, by default ``fmt(metrics)``);
+    under them "Check on 5 seeds" (ui.checks), whose counts then stand beside each claim."""
     numbers = fmt(metrics) if numbers is None else numbers
+    checked = checks.outcome(lesson, experiment.name)
+    lang = current_lang()
     with st.container(border=True):
         st.markdown(f"**{t('claim.heading')}**")
         for key, ok in experiment.check_claims(dict(metrics)).items():
-            _claim_line(t(f"{lesson}.claims.{key}", **numbers), ok)
+            count = None if checked is None else checked["claims"].get(key)
+            _claim_line(t(f"{lesson}.claims.{key}", **numbers), ok, count)
+            if count and count["held"] < count["of"] and (note := checks.seed_note(lesson, key, lang)):
+                st.caption(note)
+        checks.check_panel(lesson, experiment.name)
 
 
-def _claim_line(text: str, ok: bool) -> None:
+def _claim_line(text: str, ok: bool, count: Mapping[str, int] | None = None) -> None:
+    """A claim with its verdict on this run; under it, once checked, on how many seeds it holds."""
     mark = ":green[:material/check_circle:]" if ok else ":red[:material/cancel:]"
     verdict = t("claim.holds") if ok else t("claim.fails")
     st.markdown(f"{mark} {text} — *{verdict}*")
+    if count and count["of"]:
+        st.markdown(f":material/repeat: {checks.count_text(count)}")
 
 
 def code_expander(title: str, *objects: Any, icon: str | None = None) -> None:

@@ -11,7 +11,8 @@ always trains what the form shows; a cached result (a lecture preset, the instan
 view, or a result trained before) is shown at once with Retrain; Stop keeps the partial model.
 
 Training runs as a background Job (ui.jobs); a fragment polls it to draw the progress bar,
-the queue position and the live loss chart. A closed tab ends the job.
+the queue position, the time left and the live loss chart (ui.live). A closed tab ends the
+job. In presenter mode the preset's note and the Export & share panel are left out.
 """
 
 from __future__ import annotations
@@ -20,19 +21,17 @@ from typing import Any
 
 import streamlit as st
 
-from aecore import replay
+from aecore import cost, replay
 from aecore.errors import CodedError
 from aecore.experiments import get as get_experiment
-from aecore.figures.common import loss_figure
 from aecore.train import TrainingDiverged
-from ui import guard, results
+from ui import guard, presenter, results
 from ui.exports import export_panel
-from ui.i18n import error_text, stage_label, stage_labels, t
+from ui.i18n import error_text, stage_label, t
 from ui.jobs import Job
+from ui.live import follow, job_of
 from ui.panel_state import JobFacts, State, plan
 from ui.safe import md
-
-POLL_SECONDS, QUEUED_POLL_SECONDS = 0.5, 2.0
 
 
 def facts(job: Job | None, config: Any) -> JobFacts | None:
@@ -55,12 +54,7 @@ def ask_to_train(key: str) -> None:
     st.session_state[f"{key}.press"] = True
 
 
-def _job(key: str) -> Job | None:
-    job = st.session_state.get(f"{key}.job")
-    return job if isinstance(job, Job) else None
-
-
-def _alive_fn():
+def alive_fn():
     """A callable telling whether this browser session is still connected."""
     from streamlit.runtime import Runtime
     from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -82,19 +76,36 @@ def new_job(
     if states is not None:
         run = lambda cfg, on_progress: replay.replay(experiment, cfg, states, on_progress)  # noqa: E731
     share = share and states is None
-    return Job(experiment, config, run, alive=_alive_fn(), share=share, loaded_from=loaded_from)
+    job = Job(experiment, config, run, alive=alive_fn(), share=share, loaded_from=loaded_from)
+    job.estimate_s = estimate_seconds(experiment, config)
+    return job
+
+
+def estimate_seconds(experiment: str, config: Any) -> float | None:
+    """aecore.cost's estimate of one run, the prior of the time left (None: no estimate)."""
+    try:
+        return cost.estimate(get_experiment(experiment), config).seconds
+    except Exception:  # an estimate is a nicety: a run without one shows no time left
+        return None
 
 
 def start(key: str, config: Any, experiment: str | None = None, **kw: Any) -> Job:
     """Start ``experiment`` (default ``key``) on ``config`` for this session, ending any job
     it already had (one job per session); ``kw`` as for ``new_job``."""
+    job = new_job(experiment or key, config, **kw)
+    refused = guard.refusal(key, experiment or key, config, replay=kw.get("states") is not None)
+    return launch(key, job, refused)
+
+
+def launch(key: str, job: Job, refused: Exception | None) -> Job:
+    """Store ``job`` as the session's job under ``key`` and start it, ending any job the
+    session already had (one job per session: training runs and claims checks alike);
+    a refused job is stored finished, carrying the reason, for the page to show."""
     for old_key in [k for k in st.session_state if str(k).endswith(".job")]:
         old = st.session_state[old_key]
         if isinstance(old, Job) and not old.done.is_set():
             old.superseded = True  # it restarts when its page is revisited
             old.cancel.set()
-    job = new_job(experiment or key, config, **kw)
-    refused = guard.refusal(key, experiment or key, config, replay=kw.get("states") is not None)
     if refused is None:
         job.start()
     else:  # a finished job that carries the reason (too long, too many starts): the page shows it
@@ -109,7 +120,7 @@ def training_panel(key: str, config: Any, *, experiment: str | None = None, auto
     name = experiment or key
     cached = results.get(name, config)
     source = None if cached is None else "preset" if cached.source == "preset" else "shared"
-    job, pressed = _job(key), st.session_state.pop(f"{key}.press", False)
+    job, pressed = job_of(key), st.session_state.pop(f"{key}.press", False)
     p = plan(source, facts(job, config), pressed, auto)
     if p.cancel_stale:
         job.cancel.set()  # settings changed: the old run is no longer wanted
@@ -122,7 +133,7 @@ def training_panel(key: str, config: Any, *, experiment: str | None = None, auto
             _cached_note(key, p.state)
             return _show(key, name, config, cached)
         case State.QUEUED | State.TRAINING:
-            _live(key)
+            follow(key)
             return None
         case State.FAILED:
             _show_error(job.error)
@@ -145,16 +156,19 @@ def training_panel(key: str, config: Any, *, experiment: str | None = None, auto
 def _cached_note(key: str, state: State) -> None:
     """Say where the result comes from; Retrain trains these settings live for this session."""
     left, right = st.columns([3, 1], vertical_alignment="center")
-    left.caption(t("panel.preset_note" if state is State.PRESET else "panel.cached_note"))
+    if not presenter.active():  # where it comes from is for the lecturer's preparation, not the class
+        left.caption(t("panel.preset_note" if state is State.PRESET else "panel.cached_note"))
     right.button(t("panel.retrain"), key=f"{key}.retrain", icon=":material/replay:", on_click=ask_to_train, args=(key,))
 
 
 def _show(key: str, name: str, config: Any, result: Any) -> Any:
-    """The export panel under a result; loading weights there starts their replay."""
-    loaded = export_panel(key, name, config, result)
+    """The export panel under a result (not while presenting); loading weights there starts
+    their replay. Remembers what is shown, for the claims box's check across seeds."""
+    st.session_state[f"{key}.shown"] = (name, config)
+    loaded = None if presenter.active() else export_panel(key, name, config, result)
     if loaded is not None:
         states, files = loaded
-        st.session_state[f"{key}.before_load"] = _job(key)  # what "Back to trained" restores
+        st.session_state[f"{key}.before_load"] = job_of(key)  # what "Back to trained" restores
         start(key, config, name, states=states, loaded_from=files)
         st.rerun()
     return result
@@ -179,62 +193,3 @@ def _show_error(exc: BaseException) -> None:
         st.error(t("panel.bad_setting", message=error_text(exc)), icon=":material/error:")
     else:
         st.error(t("panel.failed", kind=type(exc).__name__), icon=":material/error:")
-
-
-# ---- live progress: a fragment polls the job ---------------------------------------------
-
-
-def _status_line(job: Job) -> str:
-    pos = job.queue_position
-    if pos:
-        return t("panel.queued", position=pos)
-    p = job.last
-    if p is None:
-        return t("panel.starting")
-    if p.loss != p.loss:
-        return t("panel.stage", stage=stage_label(p.stage))
-    return t("panel.progress", stage=stage_label(p.stage), epoch=p.epoch, epochs=p.epochs, loss=f"{p.loss:.4g}")
-
-
-def _live(key: str) -> None:
-    """Poll the job: twice a second while it trains, every 2 s while it waits in the
-    queue (each poll costs the server ~20 ms; a waiting class should not outspend the
-    training it waits for)."""
-    job = _job(key)
-    if job is not None and job.queue_position:
-        _poll_slow(key)
-    else:
-        _poll_fast(key)
-
-
-@st.fragment(run_every=POLL_SECONDS)
-def _poll_fast(key: str) -> None:
-    _draw(key)
-
-
-@st.fragment(run_every=QUEUED_POLL_SECONDS)
-def _poll_slow(key: str) -> None:
-    job = _job(key)
-    if job is not None and not job.queue_position and not job.done.is_set():
-        st.rerun()  # admitted: switch to the fast poll
-    _draw(key)
-
-
-def _draw(key: str) -> None:
-    job = _job(key)
-    if job is None:
-        return
-    if job.done.is_set():
-        st.rerun()  # the whole page redraws with the result
-    p = job.last
-    frac = 0.0 if p is None or p.epochs == 0 else min(1.0, p.epoch / p.epochs)
-    st.progress(frac, text=_status_line(job))
-    if job.losses:
-        curves = stage_labels({k: list(v) for k, v in job.losses.items()})
-        st.plotly_chart(
-            loss_figure(curves, xlabel=t("panel.epoch"), ylabel=t("panel.loss")),
-            key=f"{key}.live_loss",
-        )
-    if st.button(t("panel.stop"), key=f"{key}.stop", icon=":material/stop:"):
-        job.cancel.set()
-        st.toast(t("panel.stopping"))

@@ -1,22 +1,48 @@
-"""Presenter mode for a projector: larger type, prose folded away, controls tucked in.
+"""The page on the screen at hand: a projector (presenter mode) or a phone.
 
-Turned on from the sidebar or with ``?present=1`` (which also starts with the sidebar
-collapsed). The CSS is a fixed string of ours; no user text is ever injected as HTML.
+Presenter mode is turned on from the sidebar or with ``?present=1`` (which also starts with
+the sidebar collapsed). It reads from the back row: prose ≥ 22 px, metric values 44 px,
+chart ticks, legends and titles ≥ 18 px (``figure`` scales a copy of each figure where it is
+drawn, leaving the pure builders alone); explanations are folded, and what only the lecturer
+needs is left out (the preset's note, the Export & share panel, the settings' tooltips).
+
+On every screen: equations too wide for it scroll sideways instead of being clipped, and on
+a narrow one (a phone) the chart toolbar, which would cover the chart's title, is hidden
+(pinch and drag still zoom and pan). The CSS is a fixed string of ours; no user text is
+ever injected as HTML.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+import plotly.graph_objects as go
 import streamlit as st
 
 from ui.i18n import t
 
-_CSS = """
+TICK_PX, LEGEND_PX, AXIS_TITLE_PX, TITLE_PX = 18, 18, 20, 22  # chart text when presenting
+HEIGHT_SCALE = 1.25  # presenting: taller charts, so the larger text leaves room for the data
+
+_SCREEN_CSS = """
+<style>
+.stMainBlockContainer .katex-display { overflow-x: auto; overflow-y: hidden; padding-bottom: 0.25rem; }
+@media (max-width: 640px) {
+  .stMainBlockContainer .js-plotly-plot .modebar-container { display: none; }
+}
+</style>
+"""
+
+_PRESENT_CSS = """
 <style>
 .stMainBlockContainer { max-width: 1500px; }
-.stMainBlockContainer p, .stMainBlockContainer li { font-size: 1.3rem; line-height: 1.55; }
+.stMainBlockContainer p, .stMainBlockContainer li { font-size: 1.45rem; line-height: 1.5; }
 .stMainBlockContainer h1 { font-size: 3.1rem; }
-[data-testid="stMetricValue"] { font-size: 2.6rem; }
-[data-testid="stCaptionContainer"] { font-size: 1.1rem; }
+.stMainBlockContainer [data-testid="stMetricValue"],
+.stMainBlockContainer [data-testid="stMetricValue"] * { font-size: 2.75rem; line-height: 1.2; }
+.stMainBlockContainer [data-testid="stMetricLabel"] p { font-size: 1.45rem; }
+.stMainBlockContainer [data-testid="stCaptionContainer"],
+.stMainBlockContainer [data-testid="stCaptionContainer"] p { font-size: 1.375rem; }
 </style>
 """
 
@@ -36,7 +62,7 @@ def init_from_link() -> None:
 
 def toggle() -> None:
     """The sidebar switch; keeps ?present=1 in the URL while on."""
-    st.toggle(t("present.toggle"), key="present", help=t("present.help"))
+    st.toggle(t("present.toggle"), value=active(), key="present", help=t("present.help"))  # default: ui.sidebar._KEEP
     if active():
         st.query_params["present"] = "1"
     elif "present" in st.query_params:
@@ -44,8 +70,7 @@ def toggle() -> None:
 
 
 def apply_style() -> None:
-    if active():
-        st.html(_CSS)
+    st.html(_SCREEN_CSS + (_PRESENT_CSS if active() else ""))
 
 
 def prose(markdown: str) -> None:
@@ -55,3 +80,36 @@ def prose(markdown: str) -> None:
             st.markdown(markdown)
     else:
         st.markdown(markdown)
+
+
+def _at_least(font: Any, px: int) -> dict:
+    size = getattr(font, "size", None)
+    return {"size": max(px, size or 0)}
+
+
+def scaled(fig: go.Figure) -> go.Figure:
+    """A copy of ``fig`` with every text at least the presenting sizes (ticks, legend,
+    axis and colour-bar titles, the title, annotations such as subplot titles) and taller."""
+    big = go.Figure(fig)
+    layout = big.layout
+    big.update_layout(
+        font=_at_least(layout.font, TICK_PX),
+        legend_font=_at_least(layout.legend.font, LEGEND_PX),
+        title_font=_at_least(layout.title.font, TITLE_PX),
+        height=int((layout.height or 360) * HEIGHT_SCALE),
+    )
+    for axis in [*big.select_xaxes(), *big.select_yaxes()]:
+        axis.update(tickfont=_at_least(axis.tickfont, TICK_PX), automargin=True)
+        axis.title.update(font=_at_least(axis.title.font, AXIS_TITLE_PX))
+    for note in layout.annotations or ():
+        note.update(font=_at_least(note.font, TICK_PX))
+    bars = [getattr(trace, "colorbar", None) for trace in big.data] + [c.colorbar for c in big.select_coloraxes()]
+    for bar in filter(None, bars):
+        bar.update(tickfont=_at_least(bar.tickfont, TICK_PX))
+        bar.title.update(font=_at_least(bar.title.font, AXIS_TITLE_PX))
+    return big
+
+
+def figure(fig: Any) -> Any:
+    """``fig`` as drawn on this screen: ``scaled`` when presenting, else unchanged."""
+    return scaled(fig) if active() and isinstance(fig, go.Figure) else fig

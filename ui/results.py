@@ -4,7 +4,8 @@ Bounded LRU shared by all sessions: results on built-in data are deterministic f
 config, so a lecturer's run also serves the class. Behind it, the lecture presets
 shipped in assets/presets (aecore.presets) answer for each page's default view on a
 fresh server. Entries are read-only by convention: pages draw from them and never
-train or mutate what they hold.
+train or mutate what they hold. ``Store`` is the LRU itself (claims checks keep theirs
+in one too: ui.checks).
 """
 
 from __future__ import annotations
@@ -16,30 +17,53 @@ from typing import Any
 from aecore import presets
 
 MAX_ENTRIES = 24
-_store: OrderedDict[tuple[str, Any], Any] = OrderedDict()
-_lock = threading.Lock()
+
+
+class Store:
+    """A thread-safe LRU of at most ``size`` entries keyed by (experiment, config)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict[tuple[str, Any], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, name: str, config: Any) -> Any | None:
+        with self._lock:
+            key = (name, config)
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        return None
+
+    def put(self, name: str, config: Any, value: Any) -> None:
+        with self._lock:
+            self._items[(name, config)] = value
+            self._items.move_to_end((name, config))
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+_store = Store(MAX_ENTRIES)
 
 
 def get(name: str, config: Any) -> Any | None:
-    with _lock:
-        key = (name, config)
-        if key in _store:
-            _store.move_to_end(key)
-            return _store[key]
-    return presets.lookup(name, config)
+    found = _store.get(name, config)
+    return found if found is not None else presets.lookup(name, config)
 
 
 def put(name: str, config: Any, result: Any) -> None:
-    with _lock:
-        _store[(name, config)] = result
-        _store.move_to_end((name, config))
-        while len(_store) > MAX_ENTRIES:
-            _store.popitem(last=False)
+    _store.put(name, config, result)
 
 
 def clear() -> None:
-    with _lock:
-        _store.clear()
+    _store.clear()
 
 
 def size() -> int:

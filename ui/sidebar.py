@@ -151,11 +151,20 @@ def _relabel_choices() -> None:
                 st.session_state[key] = value
 
 
+# _KEEP: the sidebar's boxes are given their current value as their default on every run.
+# Streamlit 1.67's browser side can re-mount a widget after a rerun asked from a polling
+# fragment (ui.live, when a job ends); a re-mounted box starts from its default, and the
+# next click sent that default back: the language fell back to English and the data set to
+# digits in about half of the first clicks after a page's first training.
+
+
 def render() -> None:
     with st.sidebar:
+        langs = languages()
         st.selectbox(
             t("sidebar.language"),
-            languages(),
+            langs,
+            index=langs.index(current_lang()),  # a re-mounted box falls back to this (see _KEEP)
             key="lang",
             format_func=lambda c: LANG_NAMES[c],
             on_change=_relabel_choices,
@@ -174,6 +183,7 @@ def render() -> None:
         st.selectbox(
             t("sidebar.dataset"),
             options,
+            index=options.index(dataset()),  # see _KEEP
             key="dataset",
             help=t("sidebar.dataset_help"),
             format_func=partial(dataset_label, lang=current_lang(), owner=userdata.current_owner()),

@@ -46,6 +46,7 @@ def _widget(lesson: str, field: dataclasses.Field, value: Any) -> Any:
     meta, key = field.metadata, f"{lesson}.w.{field.name}"
     label = _text(lesson, "knob", field.name, field.name)
     help_ = _text(lesson, "help", field.name, meta.get("help"))  # the config's English as fallback
+    help_ = None if presenter.active() else help_  # presenting: no tooltips on the projector
     if meta.get("choices"):
         choices = meta["choices"]
         options = list(choices() if callable(choices) else choices)
