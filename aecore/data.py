@@ -116,15 +116,6 @@ def _surface(name: str) -> Callable[[int, float, int], Dataset]:
     return load
 
 
-def _mnist(kind: str) -> Callable[[int, float, int], Dataset]:
-    def load(n: int, noise: float, seed: int) -> Dataset:
-        from aecore.io.mnist import load_mnist  # local files only; a clear error otherwise
-
-        return load_mnist(kind, "train", n=n)
-
-    return load
-
-
 @dataclass(frozen=True)
 class DatasetSpec:
     loader: Callable[[int, float, int], Dataset]
@@ -132,6 +123,25 @@ class DatasetSpec:
     default_n: int
     default_noise: float
     description: str
+    present: Callable[[], bool] | None = None  # data read from files: are they there? (None: built in)
+
+
+def _file_spec(kind: str, description: str) -> DatasetSpec:
+    """MNIST-format data from the data folder (``aecore.io.mnist``), offered only when its files are there."""
+
+    def load(n: int, noise: float, seed: int) -> Dataset:
+        from aecore.io.mnist import load_mnist  # local files only; a clear error otherwise
+
+        return load_mnist(kind, "train", n=n)
+
+    def present() -> bool:
+        from aecore.io.mnist_files import available  # a few stat calls, no parsing
+
+        return available(kind)
+
+    return DatasetSpec(
+        load, "images", 10000, 0.0, f"{description}, first 10 000 training images (data folder)", present
+    )
 
 
 DATASETS: dict[str, DatasetSpec] = {
@@ -151,12 +161,8 @@ DATASETS: dict[str, DatasetSpec] = {
     "sine": DatasetSpec(_curve("sine"), "points", 1000, 0.05, "noisy sine curve (2-D)"),
     "swiss_roll": DatasetSpec(_surface("swiss_roll"), "points", 1500, 0.05, "swiss roll (3-D)"),
     "s_curve": DatasetSpec(_surface("s_curve"), "points", 1500, 0.05, "S-curve (3-D)"),
-    "mnist": DatasetSpec(
-        _mnist("mnist"), "images", 10000, 0.0, "MNIST 28×28 digits, first 10 000 training images (local files in data/)"
-    ),
-    "fashion_mnist": DatasetSpec(
-        _mnist("fashion_mnist"), "images", 10000, 0.0, "Fashion-MNIST 28×28, first 10 000 training images (local files)"
-    ),
+    "mnist": _file_spec("mnist", "MNIST 28×28 handwritten digits"),
+    "fashion_mnist": _file_spec("fashion_mnist", "Fashion-MNIST 28×28 clothing images"),
 }
 
 POINT_DATASETS = tuple(k for k, s in DATASETS.items() if s.kind == "points")
@@ -195,6 +201,13 @@ def image_dataset_names() -> tuple[str, ...]:
     """Every name a lesson on images accepts: built-in image data plus the caller's own
     uploads (an upload without a square number of features trains as vectors)."""
     return IMAGE_DATASETS + USER_DATA.names(OWNER.get())
+
+
+def installed(name: str) -> bool:
+    """Whether data set ``name`` can be offered: built-in data always, data read from files
+    (MNIST, Fashion-MNIST) when they are in the data folder (cheap: no parsing)."""
+    spec = DATASETS.get(name)
+    return spec is not None and (spec.present is None or spec.present())
 
 
 def load_dataset(name: str, n: int | None = None, noise: float | None = None, seed: int = 0) -> Dataset:
