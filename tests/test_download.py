@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import numpy as np
 import pytest
 
-from aecore.io import download, mnist_files
+from aecore.io import download, mnist_files, netcheck
 from aecore.io.download import DownloadError, Remote, fetch
 from aecore.io.mnist import clear_cache, load_mnist
 
@@ -200,17 +200,26 @@ def test_offline_is_a_clear_message_and_the_probe_says_so(server, tmp_path):
     assert info.value.code == "download_offline" and "127.0.0.1" in str(info.value)
     assert str(tmp_path) not in str(info.value)
     _nothing_saved(tmp_path)
-    assert download.probe(server.url) and not download.probe(dead, timeout=2)
+    assert netcheck.probe(server.url) and not netcheck.probe(dead, timeout=2)
 
 
-def test_online_never_blocks_and_caches_its_answer(server):
-    first = download.online(server.url)
-    assert first in (None, True)
-    for _ in range(100):
-        if download.online(server.url) is not None:
+def _settled(url: str, ttl: float = 300.0) -> bool | None:
+    """``online(url)`` once no probe of its host runs any more."""
+    key = ("127.0.0.1", int(url.rstrip("/").rsplit(":", 1)[1]))
+    for _ in range(200):
+        if not netcheck._probes[key][2]:
             break
         threading.Event().wait(0.05)
-    assert download.online(server.url) is True
+    return netcheck.online(url, ttl)
+
+
+def test_online_never_blocks_and_remembers_its_answer(server):
+    assert netcheck.online(server.url) is None  # the first probe runs in the background
+    assert _settled(server.url) is True
+    server.close()
+    assert netcheck.online(server.url) is True  # remembered for ttl seconds
+    netcheck.online(server.url, ttl=0)  # too old: probe again
+    assert _settled(server.url) is False
 
 
 def test_one_download_of_a_kind_at_a_time(tmp_path):

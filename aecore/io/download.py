@@ -34,6 +34,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from aecore.data import DataError
+from aecore.io import netcheck
 from aecore.io.mnist_files import data_dir
 
 TIMEOUT_S, DEADLINE_S, CHUNK = 10.0, 900.0, 1 << 16
@@ -160,7 +161,6 @@ def _workdir(base: Path, kind: str) -> Path:
         raise DownloadError(
             "the app's data folder cannot be written on this server; ask its administrator to add the files.",
             code="download_not_writable",
-            params={},
         ) from None
 
 
@@ -176,8 +176,7 @@ def _download_all(files, urls, work: Path, on_progress: Progress | None, timeout
             except DownloadError as exc:
                 errors.append(exc)
         else:
-            unreachable = all(e.code == "download_unreachable" for e in errors)
-            raise _offline(errors) if unreachable else errors[-1]
+            raise _offline(errors) if all(e.code == "download_unreachable" for e in errors) else errors[-1]
         done += remote.size
 
 
@@ -191,39 +190,38 @@ def _offline(errors: list[DownloadError]) -> DownloadError:
     )
 
 
-def _stream(
-    url: str, dest: Path, remote: Remote, report: Callable[[int], object], timeout: float, until: float
-) -> None:
+def _stream(url: str, dest: Path, r: Remote, report: Callable[[int], object], timeout: float, until: float) -> None:
     """One file into ``dest``: bounded size, SHA-256 computed on the way, errors coded."""
     host, digest, got = urlsplit(url).hostname or "?", hashlib.sha256(), 0
     request = urllib.request.Request(url, headers={"User-Agent": "autoencoder-lab"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as resp, dest.open("wb") as out:
             length = resp.headers.get("Content-Length")
-            if length is not None and length.isdigit() and int(length) != remote.size:
-                raise _error("download_size", remote, host, got=int(length))
+            if length is not None and length.isdigit() and int(length) != r.size:
+                raise _fail(code="download_size", params=dict(name=r.name, host=host, got=int(length), size=r.size))
             while chunk := resp.read(CHUNK):
                 got += len(chunk)
-                if got > remote.size:
-                    raise _error("download_size", remote, host, got=got)
+                if got > r.size:
+                    raise _fail(code="download_size", params=dict(name=r.name, host=host, got=got, size=r.size))
                 if time.monotonic() > until:
-                    raise _error("download_too_slow", remote, host)
+                    raise _fail(code="download_too_slow", params=dict(name=r.name, host=host))
                 digest.update(chunk)
                 out.write(chunk)
                 report(got)
     except urllib.error.HTTPError as exc:
-        raise _error("download_http", remote, host, status=exc.code) from None
+        raise _fail(code="download_http", params=dict(name=r.name, host=host, status=exc.code)) from None
     except IncompleteRead:
-        raise _error("download_truncated", remote, host, got=got) from None
-    except (urllib.error.URLError, HTTPException, ConnectionError, TimeoutError) as exc:
-        stalled = isinstance(exc, TimeoutError)  # while reading; a connection timeout is a URLError
-        raise _error("download_stalled" if stalled else "download_unreachable", remote, host) from None
+        raise _fail(code="download_truncated", params=dict(name=r.name, host=host, got=got, size=r.size)) from None
+    except TimeoutError:  # while reading (a connection timeout arrives as a URLError)
+        raise _fail(code="download_stalled", params=dict(name=r.name, host=host, timeout=f"{timeout:g}")) from None
+    except (urllib.error.URLError, HTTPException, ConnectionError):
+        raise _fail(code="download_unreachable", params=dict(name=r.name, host=host)) from None
     except OSError:  # the file could not be written (disk full ...)
-        raise _error("download_write", remote, host) from None
-    if got < remote.size:
-        raise _error("download_truncated", remote, host, got=got)
-    if digest.hexdigest() != remote.sha256:
-        raise _error("download_checksum", remote, host)
+        raise _fail(code="download_write", params=dict(name=r.name)) from None
+    if got < r.size:
+        raise _fail(code="download_truncated", params=dict(name=r.name, host=host, got=got, size=r.size))
+    if digest.hexdigest() != r.sha256:
+        raise _fail(code="download_checksum", params=dict(name=r.name, host=host))
 
 
 _TEXTS = {
@@ -239,9 +237,9 @@ _TEXTS = {
 }
 
 
-def _error(code: str, remote: Remote, host: str, **params: object) -> DownloadError:
-    params = dict(name=remote.name, host=host, size=remote.size, timeout=f"{TIMEOUT_S:g}", **params)
-    return DownloadError(_TEXTS[code].format(**params), code=code, params=params)
+def _fail(code: str, params: dict[str, object]) -> DownloadError:
+    """A failed file's coded error: English text from ``_TEXTS``; the UI's from ``error.<code>``."""
+    return DownloadError(_TEXTS[code].format(**params), code, params)
 
 
 def _check_parsed(work: Path, files: Sequence[Remote]) -> None:
@@ -259,39 +257,6 @@ def _check_parsed(work: Path, files: Sequence[Remote]) -> None:
             )
 
 
-_probes: dict[tuple[str, int], list] = {}  # (host, port) -> [checked at, reachable or None, running]
-_probes_lock = threading.Lock()
-
-
-def probe(url: str, timeout: float = 3.0) -> bool:
-    """Whether ``url``'s host accepts a TCP connection within ``timeout`` seconds."""
-    import socket
-
-    parts = urlsplit(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    try:
-        with socket.create_connection((parts.hostname or "", port), timeout=timeout):
-            return True
-    except OSError:
-        return False
-
-
-def online(url: str | None = None, ttl: float = 300.0) -> bool | None:
-    """Whether the machine reaches the first MNIST mirror (or ``url``): the answer of a probe
-    at most ``ttl`` seconds old, or None while the first probe runs. The probe runs in a
-    background thread (a DNS lookup on an offline machine can take long): never blocks."""
-    url = url or mirrors("mnist")[0]
-    parts = urlsplit(url)
-    key = (parts.hostname or "", parts.port or 0)
-    with _probes_lock:
-        at, state, running = _probes.get(key, (0.0, None, False))
-        if not running and (at == 0.0 or time.monotonic() - at > ttl):
-            _probes[key] = [at, state, True]
-            threading.Thread(target=_run_probe, args=(url, key), daemon=True).start()
-    return state
-
-
-def _run_probe(url: str, key: tuple[str, int]) -> None:
-    state = probe(url)
-    with _probes_lock:
-        _probes[key] = [time.monotonic(), state, False]
+def online() -> bool | None:
+    """Whether the first MNIST mirror is reachable (None: not known yet); never blocks."""
+    return netcheck.online(mirrors("mnist")[0])
