@@ -39,13 +39,13 @@ def after_selector(names: tuple[str, ...]) -> None:
     """Under the selector: the data sets that are not installed, how to add them, the
     download button; messages of the last download."""
     if kind := st.session_state.pop(DONE, None):
-        st.success(t("datasets.downloaded", name=t(f"data.{kind}")), icon=":material/check_circle:")
+        st.success(t("datasets.downloaded", name=t(f"datasets.name.{kind}")), icon=":material/check_circle:")
     if kind := st.session_state.pop(LINKED, None):
-        st.warning(t("datasets.link_missing", name=t(f"data.{kind}")), icon=":material/info:")
+        st.warning(t("datasets.link_missing", name=t(f"datasets.name.{kind}")), icon=":material/info:")
     missing = [n for n in names if not installed(n)]
     if not missing:
         return
-    st.caption(t("datasets.not_installed", names=", ".join(t(f"data.{n}") for n in missing)))
+    st.caption(t("datasets.not_installed", names=", ".join(t(f"datasets.name.{n}") for n in missing)))
     with st.expander(t("datasets.add_title"), icon=":material/download:"):
         st.markdown(t("datasets.how_to"))
         if FAILED in st.session_state:
@@ -67,14 +67,15 @@ def _buttons(missing: list[str]) -> None:
         return
     for kind in missing:
         size = f"{download.total_bytes(kind) / 1e6:.0f}"
-        if st.button(t("datasets.download", name=t(f"data.{kind}"), size=size), key=f"download_{kind}"):
+        label = t("datasets.download", name=t(f"datasets.name.{kind}"), size=size)
+        if st.button(label, key=f"download_{kind}", icon=":material/download:"):
             _download(kind)
 
 
 def _download(kind: str) -> None:
     """Download ``kind`` here, in this script run, with a progress bar; on success select it."""
     st.session_state.pop(FAILED, None)
-    name = t(f"data.{kind}")
+    name = t(f"datasets.name.{kind}")
     bar = st.progress(0.0, text=t("datasets.connecting", name=name))
     shown = [0.0]
 
