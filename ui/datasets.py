@@ -45,8 +45,9 @@ def after_selector(names: tuple[str, ...]) -> None:
     missing = [n for n in names if not installed(n)]
     if not missing:
         return
-    st.caption(t("datasets.not_installed", names=", ".join(t(f"datasets.name.{n}") for n in missing)))
-    with st.expander(t("datasets.add_title"), icon=":material/download:"):
+    names = ", ".join(t(f"datasets.name.{n}") for n in missing)
+    st.caption(t("datasets.not_installed", names=names))
+    with st.expander(t("datasets.add_title", names=names), icon=":material/download:"):
         st.markdown(t("datasets.how_to"))
         if FAILED in st.session_state:
             st.error(error_text(st.session_state[FAILED]), icon=":material/error:")
