@@ -1,5 +1,6 @@
 """Command line: ``python -m aecore list | run NAME [--set key=value ...] [--json] [--no-cap] |
-bench [--quick] [--no-pages] | presets [--only NAME] [--check]``.
+bench [--quick] [--no-pages] [--lessons NAMES] | presets [--only NAME] [--check] [--data KIND] |
+data [--download KIND ...]``.
 
 An unknown experiment, an unknown key, an invalid value or a run estimated above the
 server's cap (``aecore.cost``; ``--no-cap`` lifts it) exits with status 2 and one line on
@@ -16,6 +17,7 @@ import time
 from aecore import cost
 from aecore.config import ConfigError
 from aecore.data import DataError
+from aecore.io.mnist_files import KINDS as FILE_DATA
 from aecore.train import TrainingDiverged
 
 
@@ -41,6 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     pre = sub.add_parser("presets", help="rebuild the lecture presets in assets/presets")
     pre.add_argument("--only", action="append", default=[], metavar="NAME", help="only these experiments")
     pre.add_argument("--check", action="store_true", help="list missing or stale presets; exit 1 if any")
+    pre.add_argument("--data", choices=FILE_DATA, help="the views on this data set, into the data folder's presets/")
+    data = sub.add_parser("data", help="which MNIST-format data sets are installed; download them")
+    data.add_argument(
+        "--download", nargs="+", choices=FILE_DATA, default=[], metavar="KIND", help=" or ".join(FILE_DATA)
+    )
     return p
 
 
@@ -99,27 +106,69 @@ def cmd_run(name: str, sets: list[str], as_json: bool, cap: bool = True) -> int:
     return 0
 
 
-def cmd_presets(only: list[str], check_only: bool) -> int:
+def cmd_presets(only: list[str], check_only: bool, kind: str | None = None) -> int:
     from aecore import presets
+    from aecore.io.mnist_files import available
 
+    if kind is not None and not available(kind):
+        return _fail(
+            f"{kind} is not installed, so no preset can be built on it: run 'python -m aecore data --download "
+            f"{kind}', or put its files in the data folder (see data/README.md)."
+        )
+    flag = f" --data {kind}" if kind else ""
     if check_only:
-        missing, stale = presets.check()
+        missing, stale = presets.check(kind)
         for name in missing:
-            print(f"missing: {name} (run 'python -m aecore presets --only {name}')")
+            print(f"missing: {name} (run 'python -m aecore presets{flag} --only {name}')")
         for path in stale:
             print(f"stale: {path.name} (no page opens with its config; delete it)")
         return 1 if missing or stale else 0
-    todo = [(n, c) for n, c in presets.views() if not only or n in only]
+    todo = [(n, c) for n, c in (presets.data_views(kind) if kind else presets.views()) if not only or n in only]
     if not todo:
-        return _fail(f"no views for {', '.join(only)}; run 'python -m aecore list'.")
+        return _fail(f"no views for {', '.join(only) or kind}; run 'python -m aecore list'.")
+    if kind:
+        print(f"{kind} views, written to {presets.data_dir_presets()} (used only with these {kind} files)")
     for name, cfg in todo:
         t0 = time.perf_counter()
         path = presets.build(name, cfg)
         print(f"{name:18s} {time.perf_counter() - t0:6.1f} s  {path.stat().st_size / 1024:7.0f} KiB  {path.name}")
-    _, stale = presets.check()
+    _, stale = presets.check(kind)
     for path in stale:
         path.unlink()
         print(f"removed stale {path.name}")
+    return 0
+
+
+def _line_progress(kind: str):
+    """A download progress callback that rewrites one terminal line, twice a second at most."""
+    shown = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        if time.monotonic() - shown[0] > 0.5 or done == total:
+            shown[0] = time.monotonic()
+            print(f"\r{kind}: {done / 1e6:5.1f} of {total / 1e6:.1f} MB", end="", flush=True)
+
+    return progress
+
+
+def cmd_data(kinds: list[str]) -> int:
+    """Download the data sets asked for, then list which are installed."""
+    from aecore.io import download, mnist_files
+
+    for kind in kinds:
+        if mnist_files.available(kind):
+            continue
+        try:
+            download.fetch(kind, on_progress=_line_progress(kind))
+        except DataError as exc:
+            print()  # end the progress line
+            return _fail(str(exc))
+        print(f"\n{kind}: downloaded, checked (sizes, SHA-256, IDX headers) and installed")
+    print(f"data folder: {mnist_files.data_dir()} (AE_DATA_DIR)")
+    for kind in FILE_DATA:
+        print(f"  {kind:14s} {'installed' if mnist_files.available(kind) else 'not installed'}")
+    if not all(mnist_files.available(k) for k in FILE_DATA):
+        print("  add one with 'python -m aecore data --download KIND', or see data/README.md")
     return 0
 
 
@@ -133,7 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "run":
         return cmd_run(args.name, args.set, args.json, cap=not args.no_cap)
     if args.cmd == "presets":
-        return cmd_presets(args.only, args.check)
+        return cmd_presets(args.only, args.check, args.data)
+    if args.cmd == "data":
+        return cmd_data(args.download)
     from aecore.bench import run_bench
 
     return run_bench(quick=args.quick, pages=not args.no_pages)
