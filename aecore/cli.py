@@ -1,5 +1,5 @@
 """Command line: ``python -m aecore list | run NAME [--set key=value ...] [--json] [--no-cap] |
-bench [--quick] [--no-pages] [--lessons NAMES] | presets [--only NAME] [--check] [--data KIND] |
+bench [--quick] [--no-pages] [--section N] [--lessons NAMES] | presets [--only NAME] [--check] [--data KIND] |
 data [--download KIND ...]``.
 
 An unknown experiment, an unknown key, an invalid value or a run estimated above the
@@ -40,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--no-pages", action="store_true", help="skip the page first-view timing (starts streamlit servers)"
     )
+    bench.add_argument("--section", type=int, action="append", choices=range(1, 6), default=[], help="only these")
+    bench.add_argument("--lessons", default="", metavar="NAMES", help="comma-separated experiments for section 5")
     pre = sub.add_parser("presets", help="rebuild the lecture presets in assets/presets")
     pre.add_argument("--only", action="append", default=[], metavar="NAME", help="only these experiments")
     pre.add_argument("--check", action="store_true", help="list missing or stale presets; exit 1 if any")
@@ -187,4 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_data(args.download)
     from aecore.bench import run_bench
 
-    return run_bench(quick=args.quick, pages=not args.no_pages)
+    kw = dict(quick=args.quick, pages=not args.no_pages)
+    if args.section or args.lessons:  # only then: ``run_bench``'s first two knobs stay its whole contract
+        kw.update(sections=args.section, lessons=[n.strip() for n in args.lessons.split(",") if n.strip()])
+    return run_bench(**kw)
