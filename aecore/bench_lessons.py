@@ -112,20 +112,23 @@ def lesson_rows(views: Sequence[tuple[str, Config]], big: str | None, devices: S
     return rows
 
 
-def lesson_table(rows: list[dict], devices: Sequence[str], big_skipped: bool = False) -> str:
+def table_header(devices: Sequence[str]) -> str:
+    return f"   {'view':<34}{'default data':<16}" + "".join(
+        f"{d + ' default':>18}{d + ' MNIST size':>20}" for d in devices
+    )
+
+
+def table_line(row: dict, devices: Sequence[str], big_skipped: bool = False) -> str:
     """view | default data | per device: default s (claims) | MNIST size s (claims)."""
-    gone = "skipped" if big_skipped else "own data"
-    head = f"   {'view':<34}{'default data':<16}"
+    gone, line = "skipped" if big_skipped else "own data", f"   {row['view']:<34}{row['data']:<16}"
     for dev in devices:
-        head += f"{dev + ' default':>18}{dev + ' MNIST size':>20}"
-    lines = [head]
-    for r in rows:
-        line = f"   {r['view']:<34}{r['data']:<16}"
-        for dev in devices:
-            big = r[(dev, "mnist")]
-            line += f"{r[(dev, 'default')].text():>18}{(big.text() if big else gone):>20}"
-        lines.append(line)
-    return "\n".join(lines)
+        big = row[(dev, "mnist")]
+        line += f"{row[(dev, 'default')].text():>18}{(big.text() if big else gone):>20}"
+    return line
+
+
+def lesson_table(rows: list[dict], devices: Sequence[str], big_skipped: bool = False) -> str:
+    return "\n".join([table_header(devices)] + [table_line(r, devices, big_skipped) for r in rows])
 
 
 def print_lessons(quick: bool = False, only: Sequence[str] = (), warm_up: bool = True) -> None:
@@ -149,4 +152,7 @@ def print_lessons(quick: bool = False, only: Sequence[str] = (), warm_up: bool =
         f"on {', '.join(devices)}; MNIST size = {label}"
         + ("; --quick: main views, MNIST size skipped" if quick else "")
     )
-    print(lesson_table(lesson_rows(views, None if quick else big, devices), devices, big_skipped=quick))
+    print(table_header(devices), flush=True)
+    for view in views:  # a line as soon as its runs are done: the full table takes a while
+        (row,) = lesson_rows([view], None if quick else big, devices)
+        print(table_line(row, devices, big_skipped=quick), flush=True)
