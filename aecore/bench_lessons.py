@@ -25,7 +25,8 @@ from dataclasses import dataclass
 import torch
 
 from aecore.config import Config, ConfigError
-from aecore.data import DataError, installed, load_dataset
+from aecore.data import installed, load_dataset
+from aecore.errors import DataError
 from aecore.experiments import get
 from aecore.train import TrainingDiverged
 

@@ -16,7 +16,7 @@ import time
 
 from aecore import cost
 from aecore.config import ConfigError
-from aecore.data import DataError
+from aecore.errors import DataError
 from aecore.io.mnist_files import KINDS as FILE_DATA
 from aecore.train import TrainingDiverged
 

@@ -10,34 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import lru_cache, partial
 
 import numpy as np
 
-from aecore.errors import CodedError
-
-
-class DataError(CodedError):
-    """The data cannot be used; the message says what to fix."""
-
-
-@dataclass(frozen=True)
-class Dataset:
-    name: str
-    X: np.ndarray  # (n, D) float32
-    y: np.ndarray  # (n,) int64 labels (component index for curves)
-    t: np.ndarray | None = None  # (n,) intrinsic coordinate of curve points
-    image_shape: tuple[int, int] | None = None
-    meta: dict = field(default_factory=dict)
-
-    @property
-    def n(self) -> int:
-        return self.X.shape[0]
-
-    @property
-    def dim(self) -> int:
-        return self.X.shape[1]
+from aecore.dataset import Dataset
+from aecore.errors import DataError
+from aecore.io.mnist import load_mnist
+from aecore.io.mnist_files import available
 
 
 def _freeze(*arrays: np.ndarray) -> None:
@@ -127,21 +108,10 @@ class DatasetSpec:
 
 
 def _file_spec(kind: str, description: str) -> DatasetSpec:
-    """MNIST-format data from the data folder (``aecore.io.mnist``), offered only when its files are there."""
-
-    def load(n: int, noise: float, seed: int) -> Dataset:
-        from aecore.io.mnist import load_mnist  # local files only; a clear error otherwise
-
-        return load_mnist(kind, "train", n=n)
-
-    def present() -> bool:
-        from aecore.io.mnist_files import available  # a few stat calls, no parsing
-
-        return available(kind)
-
-    return DatasetSpec(
-        load, "images", 10000, 0.0, f"{description}, first 10 000 training images (data folder)", present
-    )
+    """MNIST-format data read from the data folder, offered only when its files are there
+    (``available``: a few stat calls, no parsing); ``load_mnist`` explains what is wrong."""
+    load = lambda n, noise, seed: load_mnist(kind, "train", n=n)  # noqa: E731
+    return DatasetSpec(load, "images", 10000, 0.0, f"{description}, 10 000 training images", partial(available, kind))
 
 
 DATASETS: dict[str, DatasetSpec] = {
@@ -219,6 +189,21 @@ def load_dataset(name: str, n: int | None = None, noise: float | None = None, se
             raise DataError("that uploaded data set is no longer in memory; upload the file again.", code="upload_gone")
         return ds
     return _load_builtin(name, n, noise, seed)
+
+
+def class_labels(ds: Dataset) -> tuple[np.ndarray, np.ndarray]:
+    """(classes, y) with y re-indexed to 0..C−1, for lessons that learn or score classes;
+    a clear error for data without at least two classes (an upload with no label column)."""
+    classes, y = np.unique(ds.y, return_inverse=True)
+    if len(classes) < 2:
+        name = ds.meta.get("label", ds.name)
+        raise DataError(
+            f"{name} has no class labels, and this lesson needs them: upload it with a label column (CSV) "
+            "or an array y (NPZ), or pick another data set.",
+            code="needs_labels",
+            params=dict(name=name),
+        )
+    return classes, y.astype(np.int64)
 
 
 @lru_cache(maxsize=32)

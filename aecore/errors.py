@@ -19,6 +19,10 @@ class CodedError(ValueError):
         self.params = dict(params or {})
 
 
+class DataError(CodedError):
+    """The data cannot be used; the message says what to fix."""
+
+
 class Note(str):
     """An English remark (``str``) that also carries a translation ``code`` and ``params``,
     for notes a UI shows beside a result, e.g. how an uploaded file was read."""

@@ -6,10 +6,16 @@ Shannon (1948); Kullback & Leibler (1951). For distributions P, Q over the same 
     H(P, Q)   = −Σ_i p_i log q_i                 (∞ when some q_i = 0 < p_i)
     D_KL(P‖Q) = Σ_i p_i log(p_i / q_i) = H(P, Q) − H(P) ≥ 0,
 
-with equality only for P = Q, and in general D_KL(P‖Q) ≠ D_KL(Q‖P). Pure NumPy.
+with equality only for P = Q, and in general D_KL(P‖Q) ≠ D_KL(Q‖P). The entropy in bits is
+a lower bound on the mean codeword length of any lossless code (Shannon's source coding
+theorem); a Huffman code (Huffman 1952), the best symbol code, reaches it to within one bit:
+H(P) ≤ L < H(P) + 1 (Cover & Thomas 2006, ch. 5). Pure NumPy.
 """
 
 from __future__ import annotations
+
+import heapq
+import itertools
 
 import numpy as np
 
@@ -122,3 +128,25 @@ def summary(p, q, base: float = 2.0) -> dict[str, float]:
         "KL_PQ": kl_divergence(p, q, base),
         "KL_QP": kl_divergence(q, p, base),
     }
+
+
+def huffman_lengths(p) -> np.ndarray:
+    """Codeword lengths in bits of a Huffman code for P: merge the two least likely groups
+    until one is left; each merge adds one bit to every outcome in both. Outcomes with
+    p_i = 0 get no codeword (length 0), and so does a sole outcome (nothing to transmit)."""
+    p = np.asarray(p, np.float64)
+    lengths = np.zeros(p.size, np.int64)
+    tie = itertools.count()  # equal probabilities merge in a fixed order
+    heap = [(pi, next(tie), [i]) for i, pi in enumerate(p) if pi > 0]
+    heapq.heapify(heap)
+    while len(heap) > 1:
+        (pa, _, a), (pb, _, b) = heapq.heappop(heap), heapq.heappop(heap)
+        lengths[a + b] += 1
+        heapq.heappush(heap, (pa + pb, next(tie), a + b))
+    return lengths
+
+
+def mean_code_length(p) -> float:
+    """L = Σ p_i ℓ_i in bits for the Huffman code of P; H(P) ≤ L < H(P) + 1."""
+    p = np.asarray(p, np.float64)
+    return float((p * huffman_lengths(p)).sum())

@@ -5,7 +5,7 @@ so that a freshly started server shows each page at once.
     python -m aecore presets --only vae   one experiment
     python -m aecore presets --check      list missing or stale files (exit 1 if any)
 
-A preset is ``<experiment>-<digest>.safetensors`` (format: ``aecore.io.resultfile``),
+A preset is ``<experiment>-<digest>.safetensors`` (format: ``aecore.store.resultfile``),
 where the digest is a hash of the config's JSON: changing a default makes the old file
 unreachable — and ``--check``/the tests report it — instead of showing numbers the code
 would no longer produce. The views are declared by each Experiment (``views``). Set
@@ -34,9 +34,9 @@ import torch
 
 from aecore.config import Config
 from aecore.experiments import Result, registry
-from aecore.io import resultfile
 from aecore.io.mnist_files import KINDS as FILE_DATA
 from aecore.io.mnist_files import data_dir, fingerprint
+from aecore.store import resultfile
 
 DIR = Path(__file__).resolve().parents[1] / "assets" / "presets"
 MAX_FILE_BYTES = 8 * 2**20  # keep the repository small: a preset is a teaching view, not a dataset

@@ -1,9 +1,10 @@
 """Loading exported weights back: re-run an experiment's measurements on them.
 
-Every model of an experiment trains through ``fit`` under a stage name, which the
-weights file records (``aecore.io.weights.save_weights``). ``replay`` runs the
-experiment again with ``fit`` loading the given weights for those stages instead of
-training them (``aecore.train.replaying``); everything downstream — metrics, figures,
+Every model of an experiment trains through ``Tracker.fit`` under a stage id, which the
+Result records (``Result.stages``) and the weights file stores
+(``aecore.store.weights.save_weights``). ``replay`` runs the experiment again with an
+explicit ``Replay`` in place of its progress callable: ``fit`` loads the given weights
+for those stages instead of training them; everything downstream — metrics, figures,
 claims — is computed from the loaded weights. Stages without a file train as usual.
 Each file is validated against the architecture of the model it claims to be
 (kind, config, keys, shapes, finite values) before anything runs.
@@ -18,19 +19,19 @@ import torch
 from torch import nn
 
 from aecore.config import Config
-from aecore.experiments import Result, get
-from aecore.io.weights import WeightsError, load_weights, read_header
-from aecore.train import ProgressFn, replaying
+from aecore.experiments import Replay, Result, get
+from aecore.store.weights import WeightsError, load_weights, read_header
+from aecore.train import ProgressFn
 
 
-def stages(models: dict[str, nn.Module]) -> dict[str, str]:
-    """Training stage -> model name, for the models of a result that can be replayed."""
-    return {m.fit_stage: name for name, m in models.items() if getattr(m, "fit_stage", None)}
+def stages(result: Result) -> dict[str, str]:
+    """Stage id -> model name, for the models of ``result`` that can be replayed."""
+    return {stage: name for name, stage in result.stages.items() if isinstance(result.models.get(name), nn.Module)}
 
 
-def match(files: dict[str, bytes], models: dict[str, nn.Module]) -> dict[str, dict[str, torch.Tensor]]:
-    """Validate each named file against the model of its stage; {stage: state dict}."""
-    known = stages(models)
+def match(files: dict[str, bytes], result: Result) -> dict[str, dict[str, torch.Tensor]]:
+    """Validate each named file against the model of its stage in ``result``; {stage: state dict}."""
+    known = stages(result)
     out: dict[str, dict[str, torch.Tensor]] = {}
     for fname, data in files.items():
         try:
@@ -48,7 +49,7 @@ def match(files: dict[str, bytes], models: dict[str, nn.Module]) -> dict[str, di
                     code="weights_duplicate_stage",
                     params=dict(stage=stage),
                 )
-            model = load_weights(data, copy.deepcopy(models[known[stage]]))
+            model = load_weights(data, copy.deepcopy(result.models[known[stage]]))
         except WeightsError as exc:
             exc.args = (f"{fname}: {exc}",)
             exc.file = fname  # the UI names the file beside the translated reason
@@ -59,7 +60,6 @@ def match(files: dict[str, bytes], models: dict[str, nn.Module]) -> dict[str, di
 
 def replay(name: str, cfg: Config, states: dict[str, dict[str, Any]], on_progress: ProgressFn | None = None) -> Result:
     """Run experiment ``name`` with ``states`` in place of training those stages."""
-    with replaying(states):
-        result = get(name).run(cfg, on_progress)
+    result = get(name).run(cfg, Replay(states, on_progress))
     result.source = "loaded"
     return result

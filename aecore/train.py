@@ -6,15 +6,16 @@ shuffled index permutation from a per-run seeded generator and slices batches fr
 cosine-decayed rate by default. Progress goes out through one plain callable, which can
 ask to stop (the model keeps what it learned); a non-finite loss stops training at once
 with ``TrainingDiverged``. Denoising is a setting here (``corrupt``), not a model.
+Replay is an argument too (``replay``: weights loaded and measured instead of training).
+Each run is reported under a stage id (``check_stage``), never under a display label.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -25,6 +26,7 @@ from aecore.config import Config, param
 from aecore.device import get_device
 
 MAX_EPOCHS = 5000
+STAGE_ID = re.compile(r"[a-z][a-z0-9_]*(:\S+)?")  # "linear_ae", "greedy_layer:1", "deep_ae:k=8"
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ class TrainConfig(Config):
     epochs: int = param(200, "passes over the data", lo=1, hi=MAX_EPOCHS)
     batch_size: int = param(0, "rows per step; 0 = the whole data set (full batch)", lo=0, hi=65536)
     lr: float = param(1e-2, "initial learning rate", lo=0.0, hi=10.0, lo_open=True)
-    optimizer: str = param("adam", "optimizer", choices=("adam", "sgd"))
+    optimizer: str = param("adam", "optimizer (gd: plain gradient descent θ ← θ − η∇L)", choices=("adam", "sgd", "gd"))
     schedule: str = param("cosine", "learning-rate schedule", choices=("cosine", "constant"))
     weight_decay: float = param(0.0, "decoupled weight decay (AdamW style)", lo=0.0, hi=1.0)
     seed: int = param(0, "seed of the batch order and corruption noise", lo=0, hi=2**31 - 1)
@@ -40,7 +42,7 @@ class TrainConfig(Config):
 
 @dataclass(frozen=True)
 class Progress:
-    stage: str  # which model is training ("linear AE", ...)
+    stage: str  # stage id of what is running ("linear_ae", "greedy_layer:1", ...)
     epoch: int  # 1-based epoch just finished
     epochs: int  # planned epochs of this stage
     loss: float  # mean training loss of that epoch
@@ -87,48 +89,53 @@ def as_tensor(X: np.ndarray | torch.Tensor, device: torch.device | None = None) 
 
 
 def make_optimizer(params, cfg: TrainConfig) -> torch.optim.Optimizer:
-    if cfg.optimizer == "sgd":
-        return torch.optim.SGD(params, lr=cfg.lr, momentum=0.9, weight_decay=cfg.weight_decay)
+    if cfg.optimizer in ("sgd", "gd"):  # gd: no momentum, the textbook update θ ← θ − η∇L
+        momentum = 0.9 if cfg.optimizer == "sgd" else 0.0
+        return torch.optim.SGD(params, lr=cfg.lr, momentum=momentum, weight_decay=cfg.weight_decay)
     return torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
 
 
-# Replay: weights given per stage name replace training in ``fit`` (loading exported
-# weights back re-runs an experiment's measurements on them, with no training).
-_replay: ContextVar[dict[str, dict[str, torch.Tensor]] | None] = ContextVar("aecore_replay", default=None)
+def check_stage(stage: str) -> str:
+    """A stage id: snake_case, optionally ``:param`` ("deep_ae", "greedy_layer:1", "deep_ae:k=8").
+    Its display label is a catalog key (``stages.<id>``), never the id itself."""
+    if not isinstance(stage, str) or not STAGE_ID.fullmatch(stage):
+        raise ValueError(f"stage {stage!r} is not a stage id (snake_case, optionally ':param').")
+    return stage
 
 
-@contextmanager
-def replaying(states: dict[str, dict[str, torch.Tensor]]) -> Iterator[None]:
-    """Within this block, ``fit(..., stage=s)`` loads ``states[s]`` instead of training."""
-    token = _replay.set(states)
-    try:
-        yield
-    finally:
-        _replay.reset(token)
+def _batches(x: torch.Tensor, y: torch.Tensor, bs: int, corrupt: Corrupt | None, gen, order=None):
+    """(input, target) batches of ``bs`` rows, in ``order`` (row indices) or as stored;
+    the input corrupted when ``corrupt`` is given."""
+    for start in range(0, x.shape[0], bs):
+        if order is None:
+            xb, yb = x[start : start + bs], y[start : start + bs]
+        else:
+            idx = order[start : start + bs]
+            xb, yb = x.index_select(0, idx), y.index_select(0, idx)
+        yield (xb if corrupt is None else corrupt(xb, gen)), yb
 
 
-def _replayed(model, stage, x_all, y_all, cfg, bs, corrupt, loss_of, on_progress) -> History | None:
-    """Load the replay weights for ``stage`` (if any fit the model) and report one epoch:
-    the loss of the loaded weights over the data, as the final epoch of the plan."""
-    state = (_replay.get() or {}).get(stage)
-    if state is None:
-        return None
+def _fits(model: torch.nn.Module, state: Mapping[str, torch.Tensor]) -> bool:
     shapes = {k: tuple(v.shape) for k, v in model.state_dict().items()}
-    if {k: tuple(v.shape) for k, v in state.items()} != shapes:
-        return None  # the same stage name on another model: train it
+    return {k: tuple(v.shape) for k, v in state.items()} == shapes
+
+
+def _loaded_loss(model: torch.nn.Module, state: Mapping[str, torch.Tensor], batches, loss_of) -> float:
+    """Load ``state`` and return its mean loss over ``batches`` of (input, target): the loss
+    of loaded weights, reported as the final epoch of the plan (autograd stays on: some
+    penalties differentiate, e.g. the contractive one)."""
     model.load_state_dict(state, strict=True)
-    gen = torch.Generator().manual_seed(cfg.seed)
-    total, n = 0.0, x_all.shape[0]
-    for start in range(0, n, bs):  # with autograd on: some penalties differentiate (contractive)
-        xb, yb = x_all[start : start + bs], y_all[start : start + bs]
-        xin = corrupt(xb, gen) if corrupt is not None else xb
-        total += float(loss_of(model, xin, yb).detach()) * xb.shape[0]
+    total, n = 0.0, 0
+    for xin, yb in batches:
+        total += float(loss_of(model, xin, yb).detach()) * xin.shape[0]
+        n += xin.shape[0]
     model.load_state_dict(state, strict=True)  # a loss may update buffers (SAE dead counters)
     model.eval()
-    hist = History(stage, [total / n])
-    if on_progress is not None:
-        on_progress(Progress(stage, cfg.epochs, cfg.epochs, total / n))
-    return hist
+    return total / n
+
+
+def _scheduler(opt: torch.optim.Optimizer, cfg: TrainConfig, total_steps: int):
+    return torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=total_steps) if cfg.schedule == "cosine" else None
 
 
 def fit(
@@ -141,12 +148,14 @@ def fit(
     on_progress: ProgressFn | None = None,
     stage: str = "autoencoder",
     loss_fn: Callable | None = None,
+    replay: Mapping[str, torch.Tensor] | None = None,
 ) -> History:
-    """Train ``model`` in place on X (n, D) to reconstruct ``target`` (default X).
-
-    ``loss_fn(model, x_in, x_target) -> scalar`` defaults to ``model.training_loss``.
-    Returns the per-epoch mean losses; raises TrainingDiverged on a non-finite loss.
-    """
+    """Train ``model`` in place on X (n, D) to reconstruct ``target`` (default X), reporting
+    progress under the stage id ``stage``. ``loss_fn(model, x_in, x_target) -> scalar``
+    defaults to ``model.training_loss``. ``replay``: a state dict loaded instead of training
+    (one epoch reported: the loss of those weights; a state of another shape trains).
+    Returns the per-epoch mean losses; raises TrainingDiverged on a non-finite loss."""
+    check_stage(stage)
     device = get_device()
     model.to(device).train()
     x_all = as_tensor(X, device)
@@ -155,24 +164,19 @@ def fit(
     bs = n if cfg.batch_size <= 0 else min(cfg.batch_size, n)
     gen = torch.Generator().manual_seed(cfg.seed)
     opt = make_optimizer(model.parameters(), cfg)
-    steps_per_epoch = math.ceil(n / bs)
-    total_steps = cfg.epochs * steps_per_epoch
-    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=total_steps) if cfg.schedule == "cosine" else None
+    sched = _scheduler(opt, cfg, cfg.epochs * math.ceil(n / bs))
     loss_of = loss_fn or (lambda m, xi, xt: m.training_loss(xi, xt))
-    model.fit_stage = stage  # which stage's weights these are (exports name it; replay keys on it)
-    replayed = _replayed(model, stage, x_all, y_all, cfg, bs, corrupt, loss_of, on_progress)
-    if replayed is not None:
-        return replayed
+    if replay is not None and _fits(model, replay):
+        loss = _loaded_loss(model, replay, _batches(x_all, y_all, bs, corrupt, gen), loss_of)
+        if on_progress is not None:
+            on_progress(Progress(stage, cfg.epochs, cfg.epochs, loss))
+        return History(stage, [loss])
     hist, t0 = History(stage), time.perf_counter()
     check_each_step = device.type == "cpu"  # .item() is free on CPU, a sync on GPU
     for epoch in range(1, cfg.epochs + 1):
         order = torch.randperm(n, generator=gen).to(device) if bs < n else None
         total = torch.zeros((), device=device)
-        for start in range(0, n, bs):
-            idx = None if order is None else order[start : start + bs]
-            xb = x_all if idx is None else x_all.index_select(0, idx)
-            yb = y_all if idx is None else y_all.index_select(0, idx)
-            xin = corrupt(xb, gen) if corrupt is not None else xb
+        for xin, yb in _batches(x_all, y_all, bs, corrupt, gen, order):
             loss = loss_of(model, xin, yb)
             if check_each_step and not math.isfinite(loss.item()):
                 raise TrainingDiverged(stage, epoch, loss.item())
@@ -181,7 +185,7 @@ def fit(
             opt.step()
             if sched is not None:
                 sched.step()
-            total += loss.detach() * xb.shape[0]
+            total += loss.detach() * xin.shape[0]
         mean = (total / n).item()
         if not math.isfinite(mean):
             raise TrainingDiverged(stage, epoch, mean)

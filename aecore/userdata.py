@@ -28,7 +28,8 @@ from collections.abc import Callable, Hashable
 import numpy as np
 
 from aecore import data
-from aecore.data import DataError, Dataset, user_label, validate_matrix
+from aecore.data import Dataset, user_label, validate_matrix
+from aecore.errors import DataError
 
 MB = 2**20
 SESSION_BYTES = int(float(os.environ.get("AE_UPLOAD_SESSION_MB", "100")) * MB)

@@ -7,6 +7,7 @@ from aecore.figures.diagram import autoencoder_diagram
 from ui.i18n import t
 from ui.kit import chart, labels, prose
 from ui.nav import PAGES
+from ui.references import sources
 
 st.title(t("home.title"))
 prose(t("home.lead"))
@@ -18,13 +19,19 @@ st.latex(
 )
 
 st.subheader(t("home.map"))
-lessons = [p for p in PAGES if p.url_path != "home"]
-cols = st.columns(3)
-for i, spec in enumerate(lessons):
-    with cols[i % 3].container(border=True):
-        st.page_link(spec.path, label=t(spec.title_key), icon=spec.icon)
-        st.caption(t(f"{spec.url_path}.summary"))
+sections: dict[str, list] = {}  # every page but this one, by navigation section, in order
+for spec in PAGES:
+    if not spec.is_default:
+        sections.setdefault(spec.section, []).append(spec)
+for section, specs in sections.items():
+    st.markdown(f"**{t(section)}**")
+    cols = st.columns(3)
+    for i, spec in enumerate(specs):
+        with cols[i % 3].container(border=True):
+            st.page_link(spec.path, label=t(spec.title_key), icon=spec.icon)
+            st.caption(t(f"{spec.url_path}.summary"))
 
 info = device_info()
 where = info["device"] if info["device"] == info["name"] else f"{info['device']} ({info['name']})"
 st.info(t("home.device", device=where, torch=info["torch"]), icon=":material/memory:")
+sources("home")

@@ -5,18 +5,21 @@ import streamlit as st
 from aecore.experiments import get
 from aecore.experiments.intro import IntroConfig
 from aecore.figures.basic import curve_fit_figure
-from ui.i18n import t
-from ui.kit import chart, claims_box, labels, loss_chart, metric_row, prose
+from ui.i18n import stage_labels, t
+from ui.kit import chart, claims_box, labels, loss_chart, metric_row, num, prose
 from ui.panel import training_panel
+from ui.references import sources
 from ui.widgets import settings_form
 
 LESSON = "intro"
 st.title(t("intro.title"))
 prose(t("intro.explain"))
 st.latex(
-    r"\mathcal{L}(\theta,\phi)=\frac{1}{nD}\sum_{i=1}^{n}\lVert x_i-g_\phi(f_\theta(x_i))\rVert^2,"
-    r"\qquad f_\theta:\mathbb{R}^2\to\mathbb{R}^1,\; g_\phi:\mathbb{R}^1\to\mathbb{R}^2"
+    r"\mathcal{L}(\theta,\phi)=\mathbb{E}_{x\sim\mu_{\text{ref}}}\big[d\big(x,g_\phi(f_\theta(x))\big)\big]"
+    r"\;\approx\;\frac{1}{nD}\sum_{i=1}^{n}\lVert x_i-g_\phi(f_\theta(x_i))\rVert^2"
 )
+prose(t("intro.explain_toy"))
+st.latex(r"f_\theta:\mathbb{R}^2\to\mathbb{R}^1,\qquad g_\phi:\mathbb{R}^1\to\mathbb{R}^2")
 
 cfg = settings_form(LESSON, IntroConfig(), ["dataset", "noise", "width", "epochs", "lr", "seed"])
 res = training_panel(LESSON, cfg, auto=True)
@@ -28,12 +31,22 @@ if res is not None:
         fig = curve_fit_figure(
             a["X"], a["recon_ae"], a["recon_pca"], a["curve"], titles, labels("intro.fig", "data", "link", "ae", "pca")
         )
-        chart(fig, "intro.fit", t("intro.fig.summary", ratio=f"{m['pca_mse'] / m['ae_mse']:.1f}"))
+        wins = m["ae_mse"] < m["pca_mse"]
+        ratio = f"{m['pca_mse'] / m['ae_mse']:.1f}"
+        summary = (
+            t("intro.fig.summary", ratio=ratio)
+            if wins
+            else t("intro.fig.summary_not", ae=num(m["ae_mse"]), pca=num(m["pca_mse"]))
+        )
+        chart(fig, "intro.fit", summary)
     with right:
         metric_row(LESSON, m, {"ae_mse": "ae", "pca_mse": "pca"}, ".5f", per_row=1)
         claims_box(LESSON, get(LESSON), m)
+        if not get(LESSON).check_claims(m)["ae_beats_pca"]:
+            st.info(t("intro.fails", epochs=cfg.epochs, width=cfg.width), icon=":material/help:")
         if res.source != "loaded":  # a replay measures, it does not train
             st.caption(t("panel.trained_in", seconds=res.seconds))
     with st.expander(t("intro.loss_title")):
-        loss_chart(res.histories, "intro.loss", refs={t("intro.fig.pca"): m["pca_mse"]})
+        loss_chart(stage_labels(res.histories), "intro.loss", refs={t("intro.fig.pca"): m["pca_mse"]})
     prose(t("intro.takeaway"))
+sources("intro")

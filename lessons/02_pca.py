@@ -5,13 +5,14 @@ from dataclasses import replace
 import streamlit as st
 
 from aecore.experiments import get
-from aecore.experiments.pca import PCAConfig
+from aecore.experiments.pca import LINEAR_AE, PCAConfig
 from aecore.figures import basic
 from aecore.figures.common import image_grid
 from ui import sidebar
 from ui.i18n import t
 from ui.kit import chart, claims_box, labels, loss_chart, metric_row, one_per_class, prose
 from ui.panel import training_panel
+from ui.references import sources
 from ui.widgets import settings_form
 
 LESSON = "pca"
@@ -41,7 +42,7 @@ if res is not None:
         caption = t("pca.fig.spectrum_summary", k=k, bound=f"{m['pca_bound']:.5f}")
         chart(basic.spectrum_figure(a["eigvals"], k, names), "pca.spectrum", caption)
     with right:
-        lin = {t("pca.fig.linear"): res.histories.get("linear AE", [])}
+        lin = {t("pca.fig.linear"): res.histories.get(LINEAR_AE, [])}
         caption = t("pca.fig.loss_summary", ratio=f"{m['linear_ae_mse'] / m['pca_mse']:.4f}")
         loss_chart(
             lin,
@@ -71,3 +72,4 @@ if res is not None:
     caption = None if a["sweep"] else t("pca.fig.sweep_hint")
     chart(basic.error_vs_k_figure(a["pca_curve"], a["sweep"], names), "pca.error_k", caption)
     prose(t("pca.note"))
+sources("pca")

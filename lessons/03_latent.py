@@ -11,6 +11,7 @@ from ui import sidebar
 from ui.i18n import t
 from ui.kit import chart, claims_box, fmt, labels, prose
 from ui.panel import ask_to_train, training_panel
+from ui.references import sources
 from ui.widgets import settings_form
 
 LESSON, SEL = "latent", "latent.selected"
@@ -115,3 +116,4 @@ if res is not None:
     if sres is not None:
         names = labels("latent.method", *METHODS) | labels("latent", x="scaling_x", y="scaling_y") | {"title": ""}
         chart(basic.scaling_figure(sres.metrics, names), "latent.scaling", t("latent.scaling_summary"))
+sources("latent")

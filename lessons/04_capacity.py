@@ -1,31 +1,22 @@
-"""Lesson 4: depth, width, under- and overcomplete codes; copying unseen noise."""
+"""Lesson 4: depth, width, under- and overcomplete codes — what a model copies, how a small
+code still memorises, what units at each depth respond to, greedy pretraining."""
+
+from dataclasses import replace
 
 import streamlit as st
 
 from aecore.experiments import capacity, get
 from aecore.experiments.capacity import CapacityConfig
-from aecore.figures import regularized as fr
+from aecore.figures import capacity as fc
 from aecore.figures.common import image_grid
-from ui.i18n import t
-from ui.kit import chart, claims_box, code_expander, labels, loss_chart, metric_row, num, one_per_class, prose
+from ui.i18n import current_lang, stage_labels, t
+from ui.kit import chart, claims_box, code_expander, labels, loss_chart, metric_row, num, on_sidebar_data, prose
 from ui.panel import training_panel
-from ui.widgets import settings_form
+from ui.references import sources
+from ui.widgets import option_label, settings_form
 
 LESSON = "capacity"
-st.title(t("capacity.title"))
-prose(t("capacity.explain"))
-st.latex(
-    r"h=f_\theta(x)\in\mathbb{R}^k,\quad \hat x=g_\phi(h);\qquad "
-    r"k<D\ \text{undercomplete},\quad k>D\ \text{overcomplete}"
-)
-prose(t("capacity.explain_noise"))
-st.latex(
-    r"\mathrm{MSE}_{\text{noise}}=\frac{1}{mD}\sum_{i=1}^{m}"
-    r"\lVert u_i-g_\phi(f_\theta(u_i))\rVert^2,"
-    r"\qquad u_i\sim\mathcal{U}[0,1]^D\ \text{(never seen in training)}"
-)
-
-fields = [
+FIELDS = [
     "depth",
     "width",
     "under_latent",
@@ -33,58 +24,135 @@ fields = [
     "activation",
     "output",
     "epochs",
-    "sweep",
-    "pretrain",
     "seed",
+    "sweep",
+    "few_rows",
+    "pretrain",
 ]
-cfg = settings_form(LESSON, CapacityConfig(), fields, columns=4)
+DEEP_VIEW = {"depth": 2, "pretrain": True}  # a lecture preset view (Experiment.views)
+ERRORS = [f"{model}_{part}_mse" for model in ("undercomplete", "overcomplete") for part in ("data", "heldout", "noise")]
+
+
+def open_deep_view(cfg: CapacityConfig) -> None:
+    """Switch the settings and the form's widgets to the deep view (a button callback)."""
+    st.session_state[f"{LESSON}.cfg"] = replace(cfg, **DEEP_VIEW)
+    for name, value in DEEP_VIEW.items():
+        st.session_state[f"{LESSON}.w.{name}"] = value
+
+
+def say(key: str, **extra) -> str:
+    return t(f"capacity.{key}", **words, **extra)
+
+
+st.title(t("capacity.title"))
+prose(t("capacity.explain"))
+st.latex(
+    r"h=f_\theta(x)\in\mathbb{R}^k,\ \ \hat x=g_\phi(h);\qquad k<D\ \text{undercomplete},\ \ k>D\ \text{overcomplete}"
+)
+prose(t("capacity.explain_tests"))
+cfg = on_sidebar_data(settings_form(LESSON, CapacityConfig(), FIELDS, columns=4))
 res = training_panel(LESSON, cfg, auto=True)
 if res is not None:
-    m, a = res.metrics, res.arrays
-    keys = ("undercomplete_data_mse", "undercomplete_noise_mse", "overcomplete_data_mse", "overcomplete_noise_mse")
-    metric_row(LESSON, m, keys)
-    claims_box(LESSON, get(LESSON), m)
-    names = labels("capacity.fig", "undercomplete", "overcomplete", "data", "noise")
+    m, a, exp = res.metrics, res.arrays, get(LESSON)
+    claims = exp.check_claims(m)
+    words = {k: num(v, 3) for k, v in m.items()} | {k: str(v) for k, v in cfg.to_dict().items()}
+    words |= {"rest_directions": int(m["input_dim"] - m["data_directions"])}
+    st.caption(say("data_note", name=option_label("dataset", cfg.dataset, current_lang())))
+    metric_row(LESSON, m, ERRORS, 3, per_row=3)
+    claims_box(LESSON, exp, m)
+    for key in (k for k, ok in claims.items() if not ok):
+        if key == "overcomplete_copies":
+            narrow = cfg.depth >= 1 and cfg.width < m["input_dim"]
+            key += "_bottleneck" if narrow else "_sigmoid" if cfg.output == "sigmoid" else "_training"
+        st.info(say(f"fails.{key}"), icon=":material/help:")
+    names = {x: say(f"fig.{x}") for x in ("undercomplete", "overcomplete")}
+    names |= labels("capacity.fig", "mean", "data", "heldout", "noise", "mse", title="bars")
+    same = all(m[f"{x}_heldout_mse"] <= 1.5 * m[f"{x}_data_mse"] for x in ("undercomplete", "overcomplete"))
+    caption = [say("fig.heldout_" + ("same" if same else "differs")), say("fig.noise_pattern")]
+    caption.append(say("fig.noise_over_" + ("below" if m["overcomplete_noise_mse"] < m["mean_noise_mse"] else "above")))
+    caption.append(
+        say("fig.noise_under_" + ("above" if m["undercomplete_noise_mse"] > m["mean_noise_mse"] else "below"))
+    )
+    chart(fc.error_bars(m, names), "capacity.bars", " ".join(caption))
+
+    st.subheader(t("capacity.copy_heading"))
+    prose(t("capacity.copy_explain"))
+    st.latex(
+        r"s = 1-\frac{\sum_i\lVert r(x_i+\delta_i)-r(x_i)-\delta_i\rVert^2}{\sum_i\lVert\delta_i\rVert^2},"
+        r"\qquad r = g_\phi\circ f_\theta"
+    )
     left, right = st.columns(2)
     with left:
-        caption = t("capacity.fig.bars_summary", ratio=f"{m['noise_ratio']:.2f}")
-        chart(fr.copy_bars(m, names | labels("capacity.fig", title="bars")), "capacity.bars", caption)
+        cnames = names | labels("capacity.fig", "share", title="copy_bars")
+        cnames |= {"inside": say("fig.inside"), "outside": say("fig.outside")}
+        caption = say("fig.copy_summary" if claims["copies_data_directions_only"] else "fig.copy_summary_odd")
+        chart(fc.copy_bars(m, cnames), "capacity.copy", caption)
     with right:
-        d = a["input_dim"]
-        sweep_names = names | labels("capacity.fig", x="k", title="sweep") | {"d_line": t("capacity.fig.d_line", d=d)}
-        caption = t("capacity.fig.sweep_summary" if cfg.sweep else "capacity.fig.sweep_hint")
-        chart(fr.sweep_figure(a["sweep"], d, sweep_names), "capacity.sweep", caption)
-    X, noise, rec = a["X"], a["noise"], a["recon"]
-    idx = one_per_class(a["labels"])
-    rows = {
-        t("capacity.fig.original"): X[idx],
-        names["undercomplete"]: rec["undercomplete"][0][idx],
-        names["overcomplete"]: rec["overcomplete"][0][idx],
-        t("capacity.fig.noise_input"): noise[:10],
-        t("capacity.fig.under_noise"): rec["undercomplete"][1][:10],
-        t("capacity.fig.over_noise"): rec["overcomplete"][1][:10],
-    }
-    images = image_grid(rows, a["image_shape"], t("capacity.fig.images"))
-    chart(images, "capacity.images", t("capacity.fig.images_summary"))
+        sw = a["sweep"]
+        ks = sorted(sw)
+        ends = dict(k_first=ks[0], k_last=ks[-1], first=num(sw[ks[0]][0], 3), last=num(sw[ks[-1]][0], 3))
+        ends |= dict(noise_first=num(sw[ks[0]][1], 3), noise_last=num(sw[ks[-1]][1], 3))
+        snames = labels("capacity.fig", "data", "noise", "mse", x="k", title="sweep") | {"d_line": say("fig.d_line")}
+        caption = say("fig.sweep_summary", **ends) + ("" if cfg.sweep else " " + t("capacity.fig.sweep_hint"))
+        chart(fc.sweep_figure(sw, int(m["input_dim"]), snames), "capacity.sweep", caption)
+    if a["image_shape"] is not None:
+        under, over = a["recon"]["undercomplete"], a["recon"]["overcomplete"]
+        rows = {
+            t("capacity.fig.original"): a["X_held"],
+            t("capacity.fig.under_rec"): under["heldout"],
+            t("capacity.fig.over_rec"): over["heldout"],
+            t("capacity.fig.noise_input"): a["noise"],
+            t("capacity.fig.under_noise"): under["noise"],
+            t("capacity.fig.over_noise"): over["noise"],
+        }
+        grid = image_grid(rows, a["image_shape"], t("capacity.fig.images"))
+        chart(grid, "capacity.images", t("capacity.fig.images_summary"))
+
+    st.subheader(t("capacity.memorise.heading"))
+    prose(say("memorise.explain"))
+    ratio = num(m["memorise_heldout_mse"] / m["memorise_train_mse"], 3)
+    caption = say("memorise." + ("summary" if claims["undercomplete_memorises"] else "summary_not"), ratio=ratio)
+    mnames = labels("capacity.memorise", "train", "heldout", "network", "pca", title="bars")
+    chart(fc.memorise_bars(m, mnames | {"mse": t("capacity.fig.mse")}), "capacity.memorise", caption)
+
+    st.subheader(t("capacity.depth.heading"))
+    if a["features"] and a["image_shape"] is not None:
+        prose(t("capacity.depth.explain"))
+        rows = [t("capacity.depth.layer", i=i + 1) for i in range(cfg.depth)] + [t("capacity.depth.code")]
+        purity = [m[f"purity_layer_{i + 1}"] for i in range(len(rows)) if f"purity_layer_{i + 1}" in m]
+        caption = None
+        if purity:
+            trend = "rises" if purity[-1] >= purity[0] + 0.02 else "flat"  # a visible rise at 2 decimals
+            values = ", ".join(f"{r} {num(p, 2)}" for r, p in zip(rows, purity))
+            caption = t("capacity.depth.purity", values=values) + " " + t(f"capacity.depth.purity_{trend}")
+        chart(
+            fc.feature_grid(a["features"], a["image_shape"], rows, t("capacity.depth.features")),
+            "capacity.features",
+            caption,
+        )
+    else:
+        st.caption(t("capacity.depth.hint"))
     if "greedy_data_mse" in m:
         st.subheader(t("capacity.greedy.heading"))
         prose(t("capacity.greedy.explain"))
-        greedy = labels(
-            "capacity.greedy",
-            greedy_stacked_data_mse="stacked",
-            greedy_data_mse="finetuned",
-            undercomplete_data_mse="end_to_end",
-        )
-        metric_row(LESSON, m, list(greedy), names=greedy)
-        curves = {k: v for k, v in res.histories.items() if k.startswith(("greedy", "undercomplete"))}
+        greedy = labels("capacity.greedy", greedy_stacked_data_mse="stacked", greedy_data_mse="finetuned")
+        greedy |= labels("capacity.greedy", undercomplete_data_mse="end_to_end")
+        metric_row(LESSON, m, list(greedy), 3, names=greedy)
+        shown = (capacity.GREEDY_LAYER, capacity.GREEDY_FINETUNE, capacity.UNDERCOMPLETE)
+        curves = stage_labels({k: v for k, v in res.histories.items() if k.partition(":")[0] in shown})
         better = m["greedy_data_mse"] < m["undercomplete_data_mse"]
         caption = t(
-            "capacity.greedy.summary_better" if better else "capacity.greedy.summary_worse",
-            greedy=num(m["greedy_data_mse"]),
-            e2e=num(m["undercomplete_data_mse"]),
+            "capacity.greedy.summary_" + ("better" if better else "worse"),
+            greedy=words["greedy_data_mse"],
+            e2e=words["undercomplete_data_mse"],
         )
         loss_chart(curves, "capacity.greedy_loss", t("capacity.greedy.loss"), caption=caption)
+    elif cfg.pretrain:
+        st.info(t("capacity.greedy.skipped"), icon=":material/info:")
     else:
         st.caption(t("capacity.greedy.hint"))
+    if cfg.depth == 0 or not cfg.pretrain:
+        st.button(t("capacity.depth.open_deep"), on_click=open_deep_view, args=(cfg,), icon=":material/layers:")
     code_expander(t("capacity.source"), capacity.greedy)
     prose(t("capacity.note"))
+sources("capacity")

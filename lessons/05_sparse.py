@@ -11,6 +11,7 @@ from aecore.penalties import PENALTIES
 from ui.i18n import t
 from ui.kit import chart, claims_box, code_expander, labels, metric_row, prose
 from ui.panel import training_panel
+from ui.references import sources
 from ui.widgets import settings_form
 
 LESSON = "sparse"
@@ -94,3 +95,4 @@ if res is not None:
         t("sparse.detail.top_summary", unit=unit, **stats),
     )
     code_expander(t("sparse.source", penalty=pen[which]), PENALTIES[which])
+sources("sparse")

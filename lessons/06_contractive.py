@@ -9,6 +9,7 @@ from aecore.figures import regularized as fr
 from ui.i18n import t
 from ui.kit import chart, claims_box, code_expander, labels, metric_row, prose
 from ui.panel import training_panel
+from ui.references import sources
 from ui.widgets import settings_form
 
 LESSON = "contractive"
@@ -73,3 +74,4 @@ if res is not None:
         penalties.jacobian,
     )
     prose(t("contractive.note"))
+sources("contractive")

@@ -10,6 +10,7 @@ from aecore.experiments.denoising_images import SHOW, ImagesConfig
 from aecore.figures import denoising as fig
 from aecore.figures.common import image_grid
 from aecore.models.base import Autoencoder
+from ui import references
 from ui.i18n import t
 from ui.kit import chart, claims_box, code_expander, fmt, labels, metric_row, one_per_class, prose
 from ui.panel import training_panel
@@ -135,3 +136,4 @@ if ires is not None:
         chart(fig.probe_figure(acc, t("denoising.images.probe_title")), "denoising.probe", caption)
     else:
         st.caption(t("denoising.images.probe_hint"))
+references.sources("denoising")

@@ -18,6 +18,7 @@ from aecore.experiments.vae import (
 from aecore.figures import generative as gen
 from aecore.figures.common import image_grid
 from aecore.models.vae import VAE
+from ui import references
 from ui.i18n import error_text, t
 from ui.kit import chart, claims_box, code_expander, fmt, labels, loss_chart, metric_row, prose
 from ui.panel import training_panel
@@ -139,3 +140,4 @@ else:
     z = abs(kl["mc"] - kl["closed"]) / max(kl["se"], 1e-300)
     caption = t("vae.calc.summary", closed=f"{kl['closed']:.4f}", mc=f"{kl['mc']:.4f}", z=f"{z:.2f}")
     chart(gen.gaussians_figure(pair.mu1, pair.sigma1, pair.mu2, pair.sigma2, names), "vae.calc.fig", caption)
+references.sources("vae")

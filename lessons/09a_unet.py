@@ -1,5 +1,6 @@
 """Lesson 9a: segmentation with a U-Net — an encoder–decoder that draws a mask, with and
-without skip connections (Ronneberger, Fischer and Brox, 2015)."""
+without skip connections (Ronneberger, Fischer and Brox, 2015); and why it does not simply
+copy its input through the skips (the same networks trained to copy, measured)."""
 
 import numpy as np
 import streamlit as st
@@ -8,23 +9,27 @@ from aecore.experiments import get
 from aecore.experiments.unet import UNetConfig
 from aecore.figures import applications as fig
 from aecore.figures.common import image_grid
-from aecore.models.unet import bce_dice_loss
+from aecore.models.unet import bce_dice_loss, copy_loss
 from ui.i18n import t
-from ui.kit import chart, claims_box, code_expander, metric_row, prose
+from ui.kit import chart, claims_box, code_expander, metric_row, num, prose
 from ui.panel import training_panel
+from ui.references import sources
 from ui.widgets import settings_form
 
 LESSON = "unet"
 NETS = {"U-Net": "pred_skip", "no skips": "pred_noskip"}  # result key -> label key under unet.fig
+default = UNetConfig()
 st.title(t("unet.title"))
-prose(t("unet.explain"))
+prose(t("unet.explain", b=default.image_size // 4, n_test=default.n_test))
 st.latex(
     r"\mathcal{L} = -\frac{1}{N}\sum_p\big[y_p\log\sigma(s_p)+(1-y_p)\log(1-\sigma(s_p))\big]"
     r" + 1-\frac{2\sum_p \sigma(s_p)\,y_p}{\sum_p\sigma(s_p)+\sum_p y_p},\qquad "
     r"\mathrm{IoU}=\frac{|P\cap Y|}{|P\cup Y|}"
 )
 
-cfg = settings_form(LESSON, UNetConfig(), ["epochs", "width", "n_train", "clutter", "noise", "seed"])
+fields = ["epochs", "width", "n_train", "clutter", "noise", "copy_epochs", "seed"]
+cfg = settings_form(LESSON, default, fields, columns=4)
+st.caption(t("unet.data_note"))
 res = training_panel(LESSON, cfg, auto=True)
 if res is not None:
     m, a = res.metrics, res.arrays
@@ -36,9 +41,15 @@ if res is not None:
     grid = image_grid(
         {k: v.reshape(len(v), -1) for k, v in rows.items()}, (s, s), t("unet.fig.segmentation"), height=460
     )
-    ious = {net: ", ".join(f"{v:.2f}" for v in a["per_image_iou"][net]) for net in NETS}
-    caption = t("unet.fig.segmentation_summary", skip=ious["U-Net"], noskip=ious["no skips"])
+    per = a["per_image_iou"]
+    ious = {net: ", ".join(f"{v:.2f}" for v in per[net]) for net in NETS}
+    worse = sum(b < u for u, b in zip(per["U-Net"], per["no skips"]))
+    n = len(per["U-Net"])
+    caption = t("unet.fig.segmentation_summary", skip=ious["U-Net"], noskip=ious["no skips"], worse=worse, n=n)
     chart(grid, "unet.grid", caption)
+    prose(t("unet.copy", epochs=cfg.copy_epochs))
+    copied = {k: num(m[f"copy_mse_{k}"], 3) for k in ("skip", "noskip", "mean")}
+    st.info(t("unet.copy_result", **copied), icon=":material/content_copy:")
     which = st.radio(
         t("unet.fig.which"),
         list(NETS),
@@ -48,6 +59,7 @@ if res is not None:
     )
     layers = ["enc1", "enc2", "bottleneck", "dec2", "dec1"]
     maps = fig.feature_maps_figure(a["maps"][which], layers, 6, t("unet.fig.maps"))
-    chart(maps, "unet.maps", t("unet.fig.maps_summary"))
-    code_expander(t("unet.source"), bce_dice_loss)
+    chart(maps, "unet.maps", t("unet.fig.maps_summary", s=s, h=s // 2, b=s // 4))
+    code_expander(t("unet.source"), bce_dice_loss, copy_loss)
 prose(t("unet.note"))
+sources(LESSON)

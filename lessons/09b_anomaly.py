@@ -1,5 +1,6 @@
-"""Lesson 9b: anomaly detection by reconstruction error — an autoencoder trained on normal
-digits only, scored by the ROC AUC against PCA with the same code size."""
+"""Lesson 9b: anomaly detection by reconstruction error — an undercomplete autoencoder trained on
+the normal classes only, scored by the ROC AUC against PCA with the same code size; the caveat
+of lesson 4 (an overcomplete autoencoder copies what it never saw)."""
 
 import streamlit as st
 
@@ -7,10 +8,13 @@ from aecore.experiments import get
 from aecore.experiments.anomaly import AnomalyConfig
 from aecore.figures import applications as fig
 from aecore.figures.common import image_grid
-from ui.i18n import t
-from ui.kit import chart, claims_box, labels, metric_row, prose
+from ui import sidebar
+from ui.i18n import current_lang, t
+from ui.kit import chart, claims_box, labels, metric_row, num, on_sidebar_data, prose
 from ui.panel import training_panel
-from ui.widgets import settings_form
+from ui.references import sources
+from ui.safe import md
+from ui.widgets import option_label, settings_form
 
 LESSON = "anomaly"
 st.title(t("anomaly.title"))
@@ -20,32 +24,41 @@ st.latex(
     r"\mathrm{AUC}=P\big(s(x_{\text{anomaly}})>s(x_{\text{normal}})\big)"
 )
 
-fields = ["normal_classes", "latent_dim", "hidden", "epochs", "seed"]
-cfg = settings_form(LESSON, AnomalyConfig(), fields, columns=4)
+fields = ["normal_classes", "latent_dim", "hidden", "steps", "seed"]
+cfg = on_sidebar_data(settings_form(LESSON, AnomalyConfig(), fields, columns=4))
+if cfg.dataset == sidebar.dataset():  # the kit says so when the lesson keeps another data set
+    st.caption(t("anomaly.data_note", name=md(option_label("dataset", cfg.dataset, current_lang()))))
 res = training_panel(LESSON, cfg, auto=True)
 if res is not None:
     m, a = res.metrics, res.arrays
     metric_row(LESSON, m, ("roc_auc", "pca_roc_auc", "normal_score_mean", "anomaly_score_mean"))
     claims_box(LESSON, get(LESSON), m)
+    prose(t("anomaly.caveat", k=cfg.latent_dim, D=a["X"].shape[1]))
+    st.page_link("lessons/04_capacity.py", label=t("anomaly.lesson4"), icon=":material/layers:")
     names = labels("anomaly.fig", "normal", "anomaly", x="log_score", title="histograms")
-    means = dict(normal=f"{m['normal_score_mean']:.4f}", anomaly=f"{m['anomaly_score_mean']:.4f}")
-    hist = fig.score_histograms_figure(a["scores"], a["labels"], a["anomalous"], names)
-    chart(hist, "anomaly.hist", t("anomaly.fig.histograms_summary", **means))
+    means = dict(normal=num(m["normal_score_mean"]), anomaly=num(m["anomaly_score_mean"]))
+    side = "higher" if m["anomaly_score_mean"] > m["normal_score_mean"] else "lower"
+    hist = fig.score_histograms_figure(a["scores"], a["labels"], a["anomalous"], a["classes"], names)
+    chart(hist, "anomaly.hist", t(f"anomaly.fig.histograms_{side}", **means))
     left, right = st.columns(2)
     with left:
-        auc, pca = f"{m['roc_auc']:.3f}", f"{m['pca_roc_auc']:.3f}"
+        auc, pca = num(m["roc_auc"], 3), num(m["pca_roc_auc"], 3)
         curves = {t("anomaly.fig.ae_curve", auc=auc): a["roc"], t("anomaly.fig.pca_curve", auc=pca): a["pca_roc"]}
         names = labels("anomaly.fig", "chance", x="fpr", y="tpr", title="roc")
         chart(fig.roc_figure(curves, names), "anomaly.roc", t("anomaly.fig.roc_summary", auc=auc, pca=pca))
     with right:
         X, R, worst, best = a["X"], a["recon"], a["worst"], a["best"]
-        rows = {
-            t("anomaly.fig.worst"): X[worst],
-            t("anomaly.fig.recon"): R[worst],
-            t("anomaly.fig.best"): X[best],
-            t("anomaly.fig.recon") + " ": R[best],
-        }
         which = {k: ", ".join(str(a["labels"][i]) for i in idx) for k, idx in (("worst", worst), ("best", best))}
-        grid = image_grid(rows, a["image_shape"], t("anomaly.fig.extremes"))
-        chart(grid, "anomaly.extremes", t("anomaly.fig.extremes_summary", **which))
+        if a["image_shape"] is not None:
+            rows = {
+                t("anomaly.fig.worst"): X[worst],
+                t("anomaly.fig.recon"): R[worst],
+                t("anomaly.fig.best"): X[best],
+                t("anomaly.fig.recon") + " ": R[best],
+            }
+            grid = image_grid(rows, a["image_shape"], t("anomaly.fig.extremes"))
+            chart(grid, "anomaly.extremes", t("anomaly.fig.extremes_summary", **which))
+        else:
+            st.caption(t("anomaly.fig.extremes_summary", **which))
 prose(t("anomaly.note"))
+sources(LESSON)

@@ -7,6 +7,7 @@ from aecore import info
 from aecore.figures.generative import distributions_figure
 from ui.i18n import error_text, t
 from ui.kit import chart, labels, metric_row, prose
+from ui.references import sources
 
 st.title(t("annex.title"))
 prose(t("annex.explain"))
@@ -61,9 +62,19 @@ elif abs(s["KL_PQ"] - s["KL_QP"]) > 1e-9:
 else:
     st.info(t("annex.symmetric"), icon=":material/info:")
 
+st.caption(
+    t(
+        "annex.huffman",
+        L=f"{info.mean_code_length(p):.4f}",
+        lengths=", ".join(str(n) for n in info.huffman_lengths(p)),
+        H=f"{info.entropy(p, 2.0):.4f}",
+    )
+)
+
 terms_pq, terms_qp = info.kl_terms(p, q, base), info.kl_terms(q, p, base)
 finite = lambda a: np.where(np.isfinite(a), a, np.nan)  # noqa: E731  (∞ terms are not drawn)
 names = labels("annex.fig", "dists", "terms", "prob") | {"pq": "D_KL(P‖Q)", "qp": "D_KL(Q‖P)", "unit": u}
 fig = distributions_figure(outcomes, p, q, finite(terms_pq), finite(terms_qp), names)
 chart(fig, "annex.fig", t("annex.fig.summary"))
 prose(t("annex.vae_link"))
+sources("annex")

@@ -14,17 +14,16 @@ from aecore.experiments import get
 from aecore.experiments.anomaly import AnomalyConfig
 from aecore.experiments.sae_features import SAEConfig
 from aecore.experiments.unet import UNetConfig
-from aecore.models.unet import UNet, init_unet, pooled_iou
-from aecore.sae import (
+from aecore.models.sae import (
     SparseAutoencoder,
     dead_fraction,
     explained_variance,
     feature_stats,
     l0,
-    roc_auc,
-    roc_curve_points,
 )
+from aecore.models.unet import UNet, init_unet, pooled_iou
 from aecore.shapes import SHAPES, Shape, make_segmentation, shape_mask
+from aecore.theory import roc_auc, roc_curve_points
 
 
 def _unet(skips: bool, width: int = 4, seed: int = 0) -> UNet:
@@ -167,13 +166,15 @@ def test_configs_refuse_bad_values():
         SAEConfig(expansion=1, hidden=8, k=9)
     with pytest.raises(ConfigError):
         UNetConfig(image_size=30)
+    with pytest.raises(ConfigError, match="at most 4096"):
+        SAEConfig(hidden=256, expansion=32)
 
 
 def test_tiny_runs_give_every_metric():
     for name, cfg in (
         ("unet", UNetConfig(n_train=16, n_test=8, epochs=1, image_size=16)),
-        ("anomaly", AnomalyConfig(epochs=2)),
-        ("sae_features", SAEConfig(clf_epochs=2, sae_epochs=2, sparsity="l1")),
+        ("anomaly", AnomalyConfig(steps=20)),
+        ("sae_features", SAEConfig(clf_steps=20, sae_steps=20, sparsity="l1")),
     ):
         res = get(name).run(cfg, None)
         assert all(np.isfinite(v) for v in res.metrics.values())
@@ -181,15 +182,7 @@ def test_tiny_runs_give_every_metric():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["unet", "anomaly", "sae_features"])
-def test_default_claims_hold(name):
-    exp = get(name)
-    res = exp.run(exp.config_cls(), None)
-    assert all(exp.check_claims(res.metrics).values()), res.metrics
-
-
-@pytest.mark.slow
 def test_runs_are_reproducible():
     exp = get("sae_features")
-    cfg = dataclasses.replace(SAEConfig(), clf_epochs=5, sae_epochs=5)
+    cfg = dataclasses.replace(SAEConfig(), clf_steps=50, sae_steps=50)
     assert exp.run(cfg, None).metrics == exp.run(cfg, None).metrics

@@ -44,9 +44,13 @@ def test_map_seconds_keys():
     assert all(v >= 0 for v in secs.values()) and set(compile_s) == {"warm-up"}
 
 
-def test_bench_flags_parse():
-    args = cli._parser().parse_args(["bench", "--quick", "--no-pages"])
-    assert args.quick and args.no_pages
+@pytest.mark.parametrize("argv, quick, pages", [([], False, True), (["--quick", "--no-pages"], True, False)])
+def test_bench_flags_reach_the_bench(monkeypatch, argv, quick, pages):
+    """``python -m aecore bench`` hands its flags to ``run_bench`` and returns its status."""
+    seen = []
+    monkeypatch.setattr(bench, "run_bench", lambda **kw: seen.append(kw) or 3)
+    assert cli.main(["bench", *argv]) == 3
+    assert seen == [{"quick": quick, "pages": pages}]
 
 
 def test_page_section_skips_without_the_tool(capsys, tmp_path):

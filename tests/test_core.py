@@ -10,7 +10,8 @@ import torch
 
 from aecore import embed, theory
 from aecore.config import ConfigError
-from aecore.data import DATASETS, DataError, load_dataset, validate_matrix
+from aecore.data import DATASETS, load_dataset, validate_matrix
+from aecore.errors import DataError
 from aecore.models import MODELS, ModelConfig, build_model
 from aecore.train import Progress, TrainConfig, TrainingDiverged, fit, predict
 

@@ -21,11 +21,12 @@ from hypothesis import strategies as st
 from numpy.lib import format as npformat
 from safetensors.torch import save as st_save
 
-from aecore.data import MAX_ROWS, DataError
+from aecore.data import MAX_ROWS
+from aecore.errors import DataError
 from aecore.io import mnist
 from aecore.io.uploads import MAX_LABEL_CHARS, MAX_UPLOAD_BYTES, load_upload
-from aecore.io.weights import WeightsError, config_from_weights, save_weights
 from aecore.models import ModelConfig, build_model
+from aecore.store.weights import WeightsError, config_from_weights, save_weights
 from ui.i18n import catalog, error_message
 
 FUZZ = settings(

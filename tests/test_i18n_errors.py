@@ -5,10 +5,8 @@ The English ``str(exc)`` stays as it was (command line, logs, the other tests)."
 
 from __future__ import annotations
 
-import ast
 import copy
 import io
-import string
 
 import numpy as np
 import pytest
@@ -16,89 +14,30 @@ import torch
 from safetensors.torch import save as st_save
 
 from aecore.config import ConfigError
-from aecore.data import MAX_FEATURES, MAX_ROWS, DataError
-from aecore.errors import CodedError
-from aecore.experiments.capacity import CapacityConfig
+from aecore.data import MAX_FEATURES, MAX_ROWS
+from aecore.errors import CodedError, DataError
 from aecore.experiments.intro import IntroConfig
 from aecore.experiments.sae_features import SAEConfig
 from aecore.info import DistributionError, normalize
-from aecore.io.export import config_from_json, script_for
 from aecore.io.mnist import load_mnist, parse_idx
 from aecore.io.uploads import MAX_UPLOAD_BYTES, load_upload
-from aecore.io.weights import MAX_WEIGHTS_BYTES, WeightsError, load_weights, read_header, save_weights
 from aecore.models import ModelConfig, build_model
 from aecore.models.vae import VAE
 from aecore.noise import corrupt
 from aecore.penalties import make_penalty
-from tests.test_i18n import OTHER_LANGS, REF, ROOT, load_raw
-from tests.test_io_uploads import _npy_header
+from aecore.store.export import config_from_json, script_for
+from aecore.store.weights import MAX_WEIGHTS_BYTES, WeightsError, load_weights, read_header, save_weights
+from tests.filebytes import npy_header
+from tests.i18n_scan import (
+    OTHER_LANGS,
+    REF,
+    coded_error_classes,
+    load_raw,
+    placeholders,
+    raise_sites,
+    uncoded_raise_sites,
+)
 from ui.i18n import error_message
-
-
-def _codes(expr: ast.expr) -> list[str] | None:
-    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
-        return [expr.value]
-    if isinstance(expr, ast.IfExp):
-        a, b = _codes(expr.body), _codes(expr.orelse)
-        return None if a is None or b is None else a + b
-    return None
-
-
-def raise_sites() -> tuple[dict[str, list[set[str]]], list[str]]:
-    """code -> the param names of each call that passes ``code=`` in aecore (``params=dict(...)``),
-    and the calls whose code or params this scan cannot read (``path:line``)."""
-    sites: dict[str, list[set[str]]] = {}
-    unreadable = []
-    for path in sorted((ROOT / "aecore").rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            kw = {k.arg: k.value for k in getattr(node, "keywords", [])} if isinstance(node, ast.Call) else {}
-            if "code" not in kw:
-                continue
-            codes, params = _codes(kw["code"]), kw.get("params")
-            readable = params is None or (
-                isinstance(params, ast.Call) and getattr(params.func, "id", "") == "dict" and not params.args
-            )
-            if codes is None or not readable:
-                unreadable.append(f"{path.relative_to(ROOT)}:{node.lineno}")
-                continue
-            names = {k.arg for k in params.keywords} if params is not None else set()
-            for code in codes:
-                sites.setdefault(code, []).append(names)
-    return sites, unreadable
-
-
-def coded_error_classes() -> set[str]:
-    """Names of ``CodedError`` and the classes that derive from it in aecore, read with ``ast``
-    (by name, to a fixed point: ``class DataError(CodedError)``, ``class X(DataError)`` ...)."""
-    bases: dict[str, set[str]] = {}
-    for path in (ROOT / "aecore").rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ClassDef):
-                names = {b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in node.bases}
-                bases.setdefault(node.name, set()).update(names)
-    found = {"CodedError"}
-    while grown := {name for name, parents in bases.items() if parents & found} - found:
-        found |= grown
-    return found
-
-
-def uncoded_raise_sites() -> list[str]:
-    """``path:line`` of every ``raise <CodedError subclass>`` in aecore without ``code=`` (a bare
-    ``raise DataError`` or one whose keywords cannot be read, ``**kw``, counts as without)."""
-    classes = coded_error_classes()
-    missing = []
-    for path in sorted((ROOT / "aecore").rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not isinstance(node, ast.Raise) or node.exc is None:
-                continue
-            exc = node.exc
-            func = exc.func if isinstance(exc, ast.Call) else exc
-            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
-            if name not in classes:
-                continue
-            if not isinstance(exc, ast.Call) or "code" not in {k.arg for k in exc.keywords}:
-                missing.append(f"{path.relative_to(ROOT)}:{node.lineno} {name}")
-    return missing
 
 
 def test_every_coded_error_is_raised_with_a_code():
@@ -112,18 +51,13 @@ def test_every_coded_error_is_raised_with_a_code():
     )
 
 
-def test_uncoded_raise_scan_finds_a_missing_code(tmp_path, monkeypatch):
+def test_uncoded_raise_scan_finds_a_missing_code(tmp_path):
     (tmp_path / "aecore").mkdir()
     (tmp_path / "aecore" / "m.py").write_text(
         "class E(CodedError): ...\nclass F(E): ...\n"
         "def f(x):\n    if x:\n        raise F('no code')\n    raise E('ok', code='c')\n"
     )
-    monkeypatch.setitem(globals(), "ROOT", tmp_path)
-    assert uncoded_raise_sites() == ["aecore/m.py:5 F"]
-
-
-def _fields(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    assert uncoded_raise_sites(tmp_path) == ["aecore/m.py:5 F"]
 
 
 def test_every_raised_code_has_a_text_that_fits_its_params():
@@ -139,7 +73,7 @@ def test_every_raised_code_has_a_text_that_fits_its_params():
         for code, param_sets in sites.items():
             text = str(catalog[f"error.{code}"])
             for names in param_sets:
-                assert _fields(text) <= names, f"{lang} error.{code} uses {_fields(text) - names}, not given"
+                assert placeholders(text) <= names, f"{lang} error.{code} uses {placeholders(text) - names}, not given"
                 out = text.format(**{n: f"<{n}>" for n in names})
                 assert "{" not in out and "}" not in out, f"{lang} error.{code}: {out}"
 
@@ -176,7 +110,6 @@ CASES = {
     "non_finite": lambda: IntroConfig(lr=float("nan")),
     "not_parseable": lambda: IntroConfig.from_strings({"epochs": "many"}),
     "unknown_setting": lambda: IntroConfig.from_strings({"colour": "red"}),
-    "pretrain_needs_depth": lambda: CapacityConfig(pretrain=True, depth=0),
     "k_exceeds_dictionary": lambda: SAEConfig(sparsity="topk", k=64, expansion=1, hidden=8),
     "upload_too_large": lambda: load_upload("big.csv", b"1" * (MAX_UPLOAD_BYTES + 1)),
     "upload_empty": lambda: load_upload("empty.csv", b" \n"),
@@ -187,7 +120,7 @@ CASES = {
     "too_many_rows": lambda: load_upload("long.csv", b"1,2\n" * (MAX_ROWS + 1)),
     "too_many_columns": lambda: load_upload("wide.csv", b",".join([b"0"] * (MAX_FEATURES + 1))),
     "bad_shape": lambda: load_upload("cube.npy", _npy(np.zeros((2, 2, 2, 2)))),
-    "pickle_refused": lambda: load_upload("p.npy", _npy_header((10,), "|O") + b"\0" * 80),  # object dtype
+    "pickle_refused": lambda: load_upload("p.npy", npy_header((10,), "|O") + b"\0" * 80),  # object dtype
     "npz_invalid": lambda: load_upload("fake.npz", b"PK\x03\x04garbage"),
     "dist_negative": lambda: normalize([1.0, -2.0], "P"),
     "dist_zero_sum": lambda: normalize([0.0, 0.0], "Q"),

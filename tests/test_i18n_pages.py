@@ -25,15 +25,14 @@ def _open(path: str | None, **params: str) -> AppTest:
 
 
 def test_bad_setting_in_the_form_is_explained_in_portuguese():
-    at = _open("lessons/04_capacity.py", lang="pt")
+    at = _open("lessons/09c_sae_features.py", lang="pt")
     no_errors(at)
-    assert at.number_input(key="capacity.w.depth").help == translate("capacity.help.depth", "pt")
-    assert at.toggle(key="capacity.w.pretrain").help == translate("capacity.help.pretrain", "pt")
-    submit_form(at, "capacity", pretrain=True)  # greedy pretraining with depth 0 is refused
+    assert at.number_input(key="sae_features.w.k").help == translate("sae_features.help.k", "pt")
+    submit_form(at, "sae_features", k=256, expansion=1, hidden=8)  # k above the dictionary size is refused
     no_errors(at)
     errors = " ".join(e.value for e in at.error)
-    assert "Corrija esta configuração: o pré-treinamento guloso camada por camada precisa" in errors
-    assert "capacity.cfg" not in at.session_state  # the refused settings were not taken
+    assert "Corrija esta configuração: k=256 excede o tamanho do dicionário (8)." in errors
+    assert "sae_features.cfg" not in at.session_state  # the refused settings were not taken
 
 
 def test_bad_link_setting_is_explained_in_spanish():

@@ -84,3 +84,25 @@ def test_kl_terms_sum_to_the_divergence():
     assert terms[3] == 0.0 and np.any(terms < 0)
     assert terms.sum() == pytest.approx(info.kl_divergence(p, q))
     assert info.kl_terms([0.5, 0.5], [1.0, 0.0])[1] == np.inf
+
+
+@settings(max_examples=60, deadline=None)
+@given(weights)
+def test_huffman_code_is_within_one_bit_of_the_entropy(w):
+    """The annex's sentence: H(P) ≤ L < H(P) + 1 for the Huffman code (bits), and the code
+    is a prefix code (Kraft: Σ 2^−ℓ ≤ 1 over the outcomes that occur)."""
+    if sum(w) <= 0:
+        return
+    p = info.normalize(w)
+    lengths, L, H = info.huffman_lengths(p), info.mean_code_length(p), info.entropy(p, 2.0)
+    assert H - 1e-12 <= L < H + 1 + 1e-12  # strict in exact arithmetic; H + 1 may round to 1.0
+    used = p > 0
+    assert np.sum(2.0 ** -lengths[used]) <= 1 + 1e-12 if used.sum() > 1 else lengths[used].sum() == 0
+
+
+def test_huffman_meets_the_entropy_on_dyadic_probabilities_and_not_otherwise():
+    p = np.array([0.5, 0.25, 0.125, 0.125])
+    assert list(info.huffman_lengths(p)) == [1, 2, 3, 3]
+    assert info.mean_code_length(p) == pytest.approx(info.entropy(p, 2.0))
+    skewed = np.array([0.9, 0.1])  # a symbol code needs a whole bit; the entropy is 0.47 bits
+    assert info.mean_code_length(skewed) == 1.0 and info.entropy(skewed, 2.0) < 0.5

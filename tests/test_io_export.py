@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from aecore.config import Config, ConfigError
 from aecore.experiments import get, registry
-from aecore.io.export import (
+from aecore.models import ModelConfig
+from aecore.store.export import (
     ExportError,
     codes_to_csv,
     config_from_dict,
@@ -31,7 +32,6 @@ from aecore.io.export import (
     png_available,
     script_for,
 )
-from aecore.models import ModelConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 

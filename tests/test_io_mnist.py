@@ -9,7 +9,7 @@ import struct
 import numpy as np
 import pytest
 
-from aecore.data import DataError
+from aecore.errors import DataError
 from aecore.io import mnist
 from aecore.io.mnist import IDX_FILES, clear_cache, load_mnist, parse_idx
 

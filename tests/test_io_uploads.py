@@ -16,10 +16,11 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from numpy.lib import format as npformat
 
-from aecore.data import MAX_FEATURES, MAX_ROWS, DataError
+from aecore.data import MAX_FEATURES, MAX_ROWS
+from aecore.errors import DataError
 from aecore.io.uploads import MAX_UPLOAD_BYTES, UploadedData, load_upload
+from tests.filebytes import npy_header
 
 FAST = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
@@ -204,16 +205,6 @@ def test_oversize_and_other_formats_refused_before_parsing():
 # ---------------------------------------------------------------- hostile NPZ / NPY
 
 
-def _npy_header(shape, descr="<f8", version=(1, 0)) -> bytes:
-    buf = io.BytesIO()
-    d = {"descr": descr, "fortran_order": False, "shape": shape}
-    if version == (1, 0):
-        npformat.write_array_header_1_0(buf, d)
-    else:
-        npformat.write_array_header_2_0(buf, d)
-    return buf.getvalue()
-
-
 def _zip(members: dict[str, bytes], method=zipfile.ZIP_DEFLATED) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", method) as zf:
@@ -230,26 +221,26 @@ def test_pickled_object_array_refused():
 
 
 def test_declared_shape_bomb_refused():
-    hdr = _npy_header((10**9, 784))
+    hdr = npy_header((10**9, 784))
     _refused("bomb.npz", _zip({"X.npy": hdr + b"\0" * 1024}), "declares shape")
     _refused("bomb.npy", hdr + b"\0" * 1024, "declares shape")
-    small = _npy_header((100, 4))  # within caps but data missing
+    small = npy_header((100, 4))  # within caps but data missing
     _refused("short.npz", _zip({"X.npy": small + b"\0" * 64}), "declares")
 
 
 def test_zip_bomb_member_refused():
-    hdr = _npy_header((MAX_ROWS, MAX_FEATURES))  # legal shape, 160 MB of zeros
+    hdr = npy_header((MAX_ROWS, MAX_FEATURES))  # legal shape, 160 MB of zeros
     bomb = _zip({"X.npy": hdr + bytes(MAX_ROWS * MAX_FEATURES * 8)})
     assert len(bomb) < MAX_UPLOAD_BYTES
     _refused("zipbomb.npz", bomb, "unpacks to .* the limit")
-    hdr = _npy_header((MAX_ROWS, 512), "<f4")  # 40 MB of zeros, under the byte cap
+    hdr = npy_header((MAX_ROWS, 512), "<f4")  # 40 MB of zeros, under the byte cap
     bomb = _zip({"X.npy": hdr + bytes(MAX_ROWS * 512 * 4)})
     _refused("zipbomb.npz", bomb, "zip bomb")
 
 
 def test_lying_zip_directory_refused():
     """A member whose central directory understates its size is not read past it."""
-    payload = _npy_header((20, 4)) + np.arange(80, dtype="<f8").tobytes()
+    payload = npy_header((20, 4)) + np.arange(80, dtype="<f8").tobytes()
     raw = bytearray(_zip({"X.npy": payload}, zipfile.ZIP_STORED))
     cd = raw.rfind(b"PK\x01\x02")
     struct.pack_into("<I", raw, cd + 24, 100)  # uncompressed size in the directory
@@ -272,12 +263,12 @@ def test_lying_zip_directory_refused():
 def test_bad_dtypes_and_shapes_refused(descr, shape, match):
     dt = np.dtype(descr)
     n = int(np.prod(shape)) * dt.itemsize
-    body = _npy_header(shape, descr if isinstance(descr, str) else dt.descr) + bytes(n)
+    body = npy_header(shape, descr if isinstance(descr, str) else dt.descr) + bytes(n)
     _refused("h.npz", _zip({"X.npy": body}, zipfile.ZIP_STORED), match)
 
 
 def test_member_names_allow_listed():
-    good = _npy_header((20, 4)) + np.arange(80, dtype="<f8").tobytes()
+    good = npy_header((20, 4)) + np.arange(80, dtype="<f8").tobytes()
     _refused("n.npz", _zip({"X.npy": good, "evil.npy": good}), "evil")
     _refused("n.npz", _zip({"../X.npy": good}), "only arrays")
     _refused("n.npz", _zip({"y.npy": good}), "no array named X")
@@ -296,7 +287,7 @@ def test_archive_with_many_members_refused_early():
 def test_label_mismatch_and_version_3_refused():
     X = np.arange(40.0).reshape(20, 2) ** 1.5
     _refused("l.npz", _npz(X=X, y=np.arange(19)), "one label per row")
-    v3 = bytearray(_npy_header((20, 2), version=(2, 0)) + X.tobytes())
+    v3 = bytearray(npy_header((20, 2), version=(2, 0)) + X.tobytes())
     v3[6] = 3
     _refused("v3.npy", bytes(v3), "version")
 

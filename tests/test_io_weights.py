@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from safetensors.torch import save as st_save
 
-from aecore.io.weights import (
+from aecore.models import ModelConfig, build_model
+from aecore.store.weights import (
     MAX_HEADER_BYTES,
     MAX_WEIGHTS_BYTES,
     WeightsError,
@@ -23,7 +24,6 @@ from aecore.io.weights import (
     load_weights,
     save_weights,
 )
-from aecore.models import ModelConfig, build_model
 
 ROOT = Path(__file__).resolve().parents[1]
 CFG = ModelConfig(input_dim=12, hidden=(16, 8), latent_dim=2, activation="tanh")

@@ -1,7 +1,6 @@
 """Offline policy checks of the example Kubernetes manifests (deploy/k8s).
 
-The manifests are read with PyYAML when it is installed, otherwise with the strict
-subset reader in tests/yaml_subset.py (and both must agree where both exist). Schema
+The manifests are read with PyYAML (pinned in requirements-dev.txt). Schema
 validation against the Kubernetes OpenAPI runs when ``kubernetes-validate`` is installed,
 and ``kubectl kustomize`` when kubectl is on PATH; both are skipped otherwise.
 """
@@ -15,24 +14,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from tests import yaml_subset
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 K8S = ROOT / "deploy" / "k8s"
 HEALTH = "/_stcore/health"
 
-try:
-    import yaml  # type: ignore[import-untyped]
-except ImportError:  # in requirements-dev.txt; the subset reader covers a bare install
-    yaml = None
-
 
 def _load(path: Path) -> list[dict]:
-    text = path.read_text()
-    if yaml is not None:
-        return [d for d in yaml.safe_load_all(text) if d is not None]
-    return yaml_subset.load_all(text)
+    return [d for d in yaml.safe_load_all(path.read_text()) if d is not None]
 
 
 def _all_docs() -> list[dict]:
@@ -88,27 +78,6 @@ def test_every_manifest_parses_and_is_listed_in_the_kustomization():
     for doc in _all_docs():
         assert {"apiVersion", "kind", "metadata"} <= set(doc), doc
         assert doc["metadata"].get("name")
-
-
-@pytest.mark.skipif(yaml is None, reason="PyYAML not installed")
-def test_subset_reader_agrees_with_pyyaml():
-    for f in sorted(K8S.glob("*.yaml")):
-        assert yaml_subset.load_all(f.read_text()) == [d for d in yaml.safe_load_all(f.read_text()) if d is not None], (
-            f.name
-        )
-
-
-@pytest.mark.parametrize(
-    "text", ["a: {b: 1}", "a: |\n  x\n", "a: yes", "a: &x 1", "a: 1\na: 2", "a:\n\tb: 1", "a: 1\n   b: 2"]
-)
-def test_subset_reader_rejects_what_it_does_not_understand(text):
-    with pytest.raises(ValueError):
-        yaml_subset.load_all(text)
-
-
-def test_subset_reader_basics():
-    doc = yaml_subset.load_all("a: 1\nb:\n  - x\n  - y: 2\n    z: '3'  # c\nc: \"#d\"\n")
-    assert doc == [{"a": 1, "b": ["x", {"y": 2, "z": "3"}], "c": "#d"}]
 
 
 def test_kubernetes_schema_validation():

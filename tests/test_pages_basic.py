@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from aecore.experiments.latent import METHODS
 from tests.apptest_utils import no_errors, open_page, wait_until_trained
 from tests.apptest_utils import submit_form as _submit
+from ui.i18n import translate
 
 pytestmark = pytest.mark.usefixtures("clean_app_state")
 
@@ -13,9 +15,12 @@ pytestmark = pytest.mark.usefixtures("clean_app_state")
 def test_home_lists_every_lesson():
     at = open_page("lessons/00_home.py")
     no_errors(at)
+    from ui.i18n import translate
     from ui.nav import PAGES
 
-    assert len(at.get("page_link")) == len(PAGES) - 1
+    labels = [el.proto.label for el in at.get("page_link")]  # one card per page, then the Sources line
+    assert sorted(translate(p.title_key) for p in PAGES if not p.is_default) == sorted(labels[:-1])
+    assert labels[-1].startswith("Sources: ")
 
 
 def test_intro_tiny_training_shows_claim():
@@ -42,7 +47,11 @@ def test_pca_tiny_training():
     _submit(at, "pca", linear_epochs=30, deep_epochs=2, latent_dim=2)
     wait_until_trained(at)
     no_errors(at)
-    assert any("PCA" in m.label for m in at.metric)
+    m = at.session_state["pca.job"].result.metrics  # the page shows its own run's numbers
+    shown = {x.label: x.value for x in at.metric}
+    for key in ("pca_mse", "pca_bound", "linear_ae_mse", "deep_ae_mse"):
+        assert shown[translate(f"pca.metric.{key}", "en")] == f"{m[key]:.4f}", key
+    assert shown[translate("pca.metric.max_principal_angle_deg", "en")] == f"{m['max_principal_angle_deg']:.3f}"
 
 
 def test_pca_latent_too_large_gives_message():
@@ -59,4 +68,8 @@ def test_latent_page_trains_and_scores():
     _submit(at, "latent", epochs=3)
     wait_until_trained(at, limit=900)
     no_errors(at)
-    assert at.dataframe, "score table missing"
+    m = at.session_state["latent.job"].result.metrics
+    (table,) = at.dataframe  # the score table: one row per method, the numbers of this run
+    for col, metric in (("trust", "trustworthiness"), ("knn", "knn_accuracy")):
+        shown = list(table.value[translate(f"latent.col.{col}", "en")])
+        assert shown == [m[f"{k}_{metric}"] for k in METHODS], col

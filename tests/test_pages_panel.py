@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from aecore import replay
 from aecore.experiments import get
 from aecore.experiments.intro import IntroConfig
-from aecore.io import weights
+from aecore.store import weights
 from tests.apptest_utils import is_training, no_errors, open_page, submit_form, wait_until_trained
 from ui import results
 from ui.i18n import translate
@@ -115,8 +115,9 @@ def test_loaded_weights_replay_and_back_restores_the_trained_view():
     wait_until_trained(at)
     trained = at.session_state["intro.job"]
     before = _metrics(at)
-    files = {"mine.safetensors": weights.save_weights(trained.result.models["autoencoder"])}
-    states = replay.match(files, trained.result.models)
+    res = trained.result
+    files = {"mine.safetensors": weights.save_weights(res.models["autoencoder"], res.stages["autoencoder"])}
+    states = replay.match(files, res)
     # what the export panel's "load" button does (a file uploader AppTest cannot drive)
     at.session_state["intro.before_load"] = trained
     at.session_state["intro.job"] = new_job("intro", trained.config, states=states, loaded_from="mine.safetensors")

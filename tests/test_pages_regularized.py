@@ -63,14 +63,6 @@ def test_capacity_code_size_on_the_wrong_side_gives_message(values, message):
     assert any(message in e.value for e in at.error), [e.value for e in at.error]
 
 
-def test_capacity_pretrain_without_hidden_layer_gives_message():
-    at = open_page("lessons/04_capacity.py")
-    _submit(at, "capacity", pretrain=True, depth=0)
-    no_errors(at)
-    assert any("needs at least one hidden layer" in e.value for e in at.error)
-    _stop_jobs(at, "capacity")
-
-
 def test_sparse_tiny_training_and_unit_browser():
     at = open_page("lessons/05_sparse.py")
     _submit(at, "sparse", epochs=2, hidden=16)

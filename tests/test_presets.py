@@ -11,10 +11,10 @@ import torch
 
 from aecore import presets
 from aecore.experiments import Result, get
-from aecore.io import export, resultfile
 from aecore.models import ModelConfig, build_model
+from aecore.models.sae import SparseAutoencoder
 from aecore.models.unet import UNet
-from aecore.sae import SparseAutoencoder
+from aecore.store import export, resultfile
 from tests.apptest_utils import is_training, no_errors, open_page
 from ui.i18n import translate
 from ui.nav import PAGES
@@ -83,7 +83,6 @@ def test_every_preset_matches_a_fresh_run(name, cfg):
 
 def test_result_file_round_trip_of_every_kind_of_content():
     mlp = build_model(ModelConfig(input_dim=6, hidden=(4,), latent_dim=2), seed=1)
-    mlp.fit_stage = "autoencoder"
     clf = torch.nn.Sequential(torch.nn.Linear(6, 5), torch.nn.ReLU(), torch.nn.Linear(5, 3))
     models = {"ae": mlp, "unet": UNet(width=4, depth=1), "sae": SparseAutoencoder(6, 12, k=3), "clf": clf}
     arrays = {
@@ -97,7 +96,8 @@ def test_result_file_round_trip_of_every_kind_of_content():
         "nested": {"a": [np.ones(2), 3.5]},
         "n": np.int64(7),
     }
-    res = Result({"mse": 0.1, "nan": float("nan")}, arrays, models, {"autoencoder": [1.0, 0.5]}, seconds=2.5)
+    metrics, histories = {"mse": 0.1, "nan": float("nan")}, {"autoencoder": [1.0, 0.5]}
+    res = Result(metrics, arrays, models, histories, {"ae": "autoencoder"}, seconds=2.5)
     back, header = resultfile.load(resultfile.dump(res, {"experiment": "x"}))
     assert header == {"experiment": "x"} and back.source == "preset"
     assert back.metrics["mse"] == 0.1 and math.isnan(back.metrics["nan"])
@@ -106,7 +106,7 @@ def test_result_file_round_trip_of_every_kind_of_content():
     np.testing.assert_array_equal(back.arrays["X"], arrays["X"])
     np.testing.assert_array_equal(back.arrays["mask"], arrays["mask"])
     np.testing.assert_array_equal(back.arrays["nested"]["a"][0], np.ones(2))
-    assert back.histories == {"autoencoder": [1.0, 0.5]} and back.models["ae"].fit_stage == "autoencoder"
+    assert back.histories == {"autoencoder": [1.0, 0.5]} and back.stages == {"ae": "autoencoder"}
     x = torch.rand(5, 6)
     for key in ("ae", "sae", "clf"):
         assert torch.equal(back.models[key](x), models[key].eval()(x)), key

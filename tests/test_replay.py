@@ -7,10 +7,10 @@ import pytest
 
 from aecore import replay
 from aecore.experiments import get
-from aecore.experiments.intro import IntroConfig
-from aecore.experiments.pca import PCAConfig
-from aecore.io.weights import WeightsError, save_weights
+from aecore.experiments.intro import AUTOENCODER, IntroConfig
+from aecore.experiments.pca import DEEP_AE, LINEAR_AE, PCAConfig
 from aecore.models import ModelConfig, build_model
+from aecore.store.weights import WeightsError, save_weights
 
 
 @pytest.fixture(scope="module")
@@ -21,9 +21,10 @@ def intro():
 
 def test_replay_reproduces_the_metrics_without_training(intro):
     cfg, res = intro
-    files = {"ae.safetensors": save_weights(res.models["autoencoder"])}
+    assert res.stages == {"autoencoder": AUTOENCODER}
+    files = {"ae.safetensors": save_weights(res.models["autoencoder"], AUTOENCODER)}
     seen = []
-    back = replay.replay("intro", cfg, replay.match(files, res.models), lambda p: seen.append(p) and False)
+    back = replay.replay("intro", cfg, replay.match(files, res), lambda p: seen.append(p) and False)
     assert back.metrics == res.metrics and back.source == "loaded"
     assert [(p.epoch, p.epochs) for p in seen] == [(150, 150)]  # one reported epoch, no training
 
@@ -31,24 +32,25 @@ def test_replay_reproduces_the_metrics_without_training(intro):
 def test_replay_of_a_two_model_lesson_with_one_file_trains_the_other():
     cfg = PCAConfig(linear_epochs=40, deep_epochs=20, sweep=False)
     res = get("pca").run(cfg, None)
-    files = {"linear.safetensors": save_weights(res.models["linear AE"])}
+    assert res.stages == {"linear AE": LINEAR_AE, "non-linear AE": DEEP_AE}
+    files = {"linear.safetensors": save_weights(res.models["linear AE"], LINEAR_AE)}
     stages = []
-    back = replay.replay("pca", cfg, replay.match(files, res.models), lambda p: stages.append(p.stage) and False)
+    back = replay.replay("pca", cfg, replay.match(files, res), lambda p: stages.append(p.stage) and False)
     assert back.metrics["linear_ae_mse"] == res.metrics["linear_ae_mse"]
     assert back.metrics["max_principal_angle_deg"] == res.metrics["max_principal_angle_deg"]
-    assert stages.count("linear AE") == 1 and stages.count("non-linear AE") == 20
+    assert stages.count(LINEAR_AE) == 1 and stages.count(DEEP_AE) == 20
+    assert back.stages == res.stages
 
 
 def test_foreign_weights_are_refused_with_the_reason(intro):
     _, res = intro
     other = build_model(ModelConfig(input_dim=2, hidden=(5,), latent_dim=1), seed=0)
     with pytest.raises(WeightsError, match="belong to no model of this lesson"):
-        replay.match({"x.safetensors": save_weights(other)}, res.models)
-    other.fit_stage = "autoencoder"
+        replay.match({"x.safetensors": save_weights(other)}, res)
     with pytest.raises(WeightsError, match="x.safetensors: .*other model settings"):
-        replay.match({"x.safetensors": save_weights(other)}, res.models)
+        replay.match({"x.safetensors": save_weights(other, AUTOENCODER)}, res)
     with pytest.raises(WeightsError, match="not a .safetensors file|too short"):
-        replay.match({"x.safetensors": b"\x80\x04pickle"}, res.models)
-    data = save_weights(res.models["autoencoder"])
+        replay.match({"x.safetensors": b"\x80\x04pickle"}, res)
+    data = save_weights(res.models["autoencoder"], AUTOENCODER)
     with pytest.raises(WeightsError, match="a: two files|b: two files"):
-        replay.match({"a": data, "b": data}, res.models)
+        replay.match({"a": data, "b": data}, res)

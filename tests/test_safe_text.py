@@ -96,7 +96,7 @@ def test_hostile_link_values_show_no_markup_on_any_page(page, monkeypatch):
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert not _leaks(at), _leaks(at)
-    if page != "lessons/00_home.py" and page != "lessons/10_annex.py":
+    if page not in ("lessons/00_home.py", "lessons/10_annex.py", "lessons/11_references.py"):  # pages without settings
         warnings = " ".join(plain(w.proto.body) for w in at.warning)
         assert "evil.example" in warnings or "host/p.png" in warnings, "the ignored link was not reported"
 

@@ -154,23 +154,12 @@ def test_tiny_run_has_every_metric_and_helpers_work():
     assert res.metrics["elbo"] == pytest.approx(-(res.metrics["recon"] + res.metrics["kl"]))
     assert res.arrays["kl_dim_history"].shape == (3, 2)
     assert res.arrays["recon_history"].shape == (3,)
-    assert set(res.histories) >= {"VAE", "VAE · reconstruction", "VAE · KL", "plain AE"}
+    assert set(res.histories) >= {"vae", "vae_recon", "vae_kl", "plain_ae"}
     path = interpolate(res, 0, 5, steps=6)
     assert path["vae"].shape == (6, 64) and path["ae"].shape == (6, 64)
     v, imgs = latent_grid(res.models["vae"], 5)
     assert imgs.shape == (25, 64) and v[2] == pytest.approx(0.0, abs=1e-6)
     assert np.all(np.diff(v) > 0)
-
-
-@pytest.mark.slow
-def test_vae_claims_hold_at_defaults():
-    from aecore.experiments import get
-    from aecore.experiments.vae import VAEExperimentConfig
-
-    exp = get("vae")
-    res = exp.run(VAEExperimentConfig())
-    assert res.metrics["active_units"] <= 8
-    assert all(exp.check_claims(res.metrics).values()), (res.metrics, exp.check_claims(res.metrics))
 
 
 def test_kl_calculator_closed_form_and_monte_carlo():

@@ -10,7 +10,8 @@ import time
 
 import streamlit as st
 
-from aecore.data import DataError, installed
+from aecore.data import installed
+from aecore.errors import DataError
 from aecore.io import download
 from ui.i18n import error_text, t
 

@@ -2,7 +2,7 @@
 
 Config as JSON, a runnable script that reproduces the experiment with aecore, the
 metrics as CSV, and each trained model's weights as safetensors (loadable back with
-``aecore.io.weights.load_weights``, validated against the architecture). Figures export
+``aecore.store.weights.load_weights``, validated against the architecture). Figures export
 from each chart's own toolbar (camera icon: PNG).
 """
 
@@ -14,16 +14,16 @@ import streamlit as st
 
 from aecore import replay
 from aecore.experiments import get as get_experiment
-from aecore.io import export, weights
-from ui.i18n import error_text, t
+from aecore.store import export, weights
+from ui.i18n import error_text, stage_label, t
 from ui.safe import md
 
 MAX_WEIGHT_FILES = 8
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _weights_bytes(_model, key: str) -> bytes:
-    return weights.save_weights(_model)
+def _weights_bytes(_model, stage: str | None, key: str) -> bytes:
+    return weights.save_weights(_model, stage)
 
 
 def export_panel(lesson: str, experiment: str, config: Any, result: Any) -> tuple[dict, str] | None:
@@ -55,18 +55,19 @@ def export_panel(lesson: str, experiment: str, config: Any, result: Any) -> tupl
         extra = st.columns(3)  # weights and latent codes flow in one grid below
         n = 0
         for name, model in result.models.items():
+            stage = result.stages.get(name)
             try:
                 # A config fixes the trained weights, except after Stop or a load: not cached then.
                 data = (
-                    weights.save_weights(model)
+                    weights.save_weights(model, stage)
                     if result.stopped or result.source == "loaded"
-                    else _weights_bytes(model, f"{experiment}:{hash(config)}:{name}")
+                    else _weights_bytes(model, stage, f"{experiment}:{hash(config)}:{name}")
                 )
             except (ValueError, TypeError):  # a model kind without a weights format
                 continue
             slug = "".join(c if c.isalnum() else "_" for c in str(name)).strip("_").lower()
             extra[n % 3].download_button(
-                t("export.weights", model=name),
+                t("export.weights", model=stage_label(stage) if stage else name),
                 data,
                 file_name=f"{experiment}-{slug}.safetensors",
                 mime="application/octet-stream",
@@ -100,7 +101,7 @@ def _codes_buttons(lesson: str, experiment: str, result: Any, cols, start: int) 
 
 def _weights_loader(lesson: str, result: Any) -> tuple[dict, str] | None:
     """Upload .safetensors files exported from this lesson; validated before anything runs."""
-    if not replay.stages(result.models):
+    if not replay.stages(result):
         return None
     files = st.file_uploader(
         t("export.load_label"),
@@ -116,7 +117,7 @@ def _weights_loader(lesson: str, result: Any) -> tuple[dict, str] | None:
         st.error(t("export.load_too_many", most=MAX_WEIGHT_FILES), icon=":material/error:")
         return None
     try:
-        states = replay.match({f.name: f.getvalue() for f in files}, result.models)
+        states = replay.match({f.name: f.getvalue() for f in files}, result)
     except weights.WeightsError as exc:
         st.error(
             t("export.load_error", file=md(getattr(exc, "file", "?")), message=error_text(exc)), icon=":material/error:"

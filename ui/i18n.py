@@ -18,13 +18,13 @@ DEFAULT_LANG = "en"
 LANG_NAMES = {"en": "English", "pt": "Português (Brasil)", "es": "Español"}
 
 
-def _flatten(prefix: str, table: dict, out: dict[str, str]) -> None:
+def flatten(table: dict, prefix: str = "") -> dict[str, object]:
+    """Nested TOML tables as dotted keys (``{"a": {"b": 1}}`` -> ``{"a.b": 1}``), values as read."""
+    out: dict[str, object] = {}
     for key, value in table.items():
         full = f"{prefix}.{key}" if prefix else key
-        if isinstance(value, dict):
-            _flatten(full, value, out)
-        else:
-            out[full] = str(value)
+        out |= flatten(value, full) if isinstance(value, dict) else {full: value}
+    return out
 
 
 @lru_cache(maxsize=8)
@@ -34,7 +34,8 @@ def catalog(lang: str) -> dict[str, str]:
     folder = LOCALES / lang
     for path in sorted(folder.glob("*.toml")):
         with path.open("rb") as fh:
-            _flatten("" if path.stem == "common" else path.stem, tomllib.load(fh), out)
+            table = tomllib.load(fh)
+        out.update((k, str(v)) for k, v in flatten(table, "" if path.stem == "common" else path.stem).items())
     return out
 
 
@@ -57,6 +58,23 @@ def current_lang() -> str:
 def t(key: str, **kwargs: object) -> str:
     """Translate ``key`` into the session's language, formatting ``{names}``."""
     return translate(key, current_lang(), **kwargs)
+
+
+def stage_label(stage: str, lang: str | None = None) -> str:
+    """The display label of a stage id ("deep_ae:k=8"): ``stages.<id>`` formatted with
+    ``{param}``; a parameter the label does not place follows it in parentheses."""
+    sid, _, param = stage.partition(":")
+    text = translate(f"stages.{sid}", lang or current_lang())
+    if text == f"stages.{sid}":
+        text = sid  # an id without a label (tests check there is none): at least not a key
+    if "{param}" in text:
+        return text.replace("{param}", param)
+    return f"{text} ({param})" if param else text
+
+
+def stage_labels(by_stage: dict[str, object], lang: str | None = None) -> dict[str, object]:
+    """``by_stage`` (e.g. ``Result.histories``) keyed by display labels, in the same order."""
+    return {stage_label(k, lang): v for k, v in by_stage.items()}
 
 
 def error_message(exc: BaseException, lang: str = DEFAULT_LANG, escape: Callable[[object], str] | None = None) -> str:

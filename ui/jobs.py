@@ -127,7 +127,7 @@ class Job:
 
 def _is_expected(exc: BaseException) -> bool:
     from aecore.config import ConfigError
-    from aecore.data import DataError
+    from aecore.errors import DataError
     from aecore.train import TrainingDiverged
 
     return isinstance(exc, (ConfigError, DataError, TrainingDiverged))

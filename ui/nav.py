@@ -31,6 +31,7 @@ class PageSpec:
 
 PAGES: list[PageSpec] = [
     PageSpec("lessons/00_home.py", "home", "home.nav", ":material/home:", "nav.section.start"),
+    PageSpec("lessons/00_neural.py", "neural", "neural.nav", ":material/hub:", "nav.section.basics"),
     PageSpec("lessons/01_intro.py", "intro", "intro.nav", ":material/compress:", "nav.section.basics"),
     PageSpec("lessons/02_pca.py", "pca", "pca.nav", ":material/straighten:", "nav.section.basics"),
     PageSpec("lessons/03_latent.py", "latent", "latent.nav", ":material/scatter_plot:", "nav.section.basics"),
@@ -55,4 +56,5 @@ PAGES: list[PageSpec] = [
         "nav.section.applications",
     ),
     PageSpec("lessons/10_annex.py", "annex", "annex.nav", ":material/functions:", "nav.section.annex"),
+    PageSpec("lessons/11_references.py", "references", "references.nav", ":material/menu_book:", "nav.section.annex"),
 ]

@@ -27,7 +27,7 @@ from aecore.figures.common import loss_figure
 from aecore.train import TrainingDiverged
 from ui import guard, results
 from ui.exports import export_panel
-from ui.i18n import error_text, t
+from ui.i18n import error_text, stage_label, stage_labels, t
 from ui.jobs import Job
 from ui.panel_state import JobFacts, State, plan
 from ui.safe import md
@@ -174,7 +174,7 @@ def _show_error(exc: BaseException) -> None:
     if isinstance(exc, guard.Refused):
         st.warning(str(exc), icon=":material/hourglass_disabled:")
     elif isinstance(exc, TrainingDiverged):
-        st.error(t("panel.diverged", stage=exc.stage, epoch=exc.epoch), icon=":material/warning:")
+        st.error(t("panel.diverged", stage=stage_label(exc.stage), epoch=exc.epoch), icon=":material/warning:")
     elif isinstance(exc, CodedError):  # a bad setting or data set, with a translated message
         st.error(t("panel.bad_setting", message=error_text(exc)), icon=":material/error:")
     else:
@@ -192,8 +192,8 @@ def _status_line(job: Job) -> str:
     if p is None:
         return t("panel.starting")
     if p.loss != p.loss:
-        return t("panel.stage", stage=p.stage)
-    return t("panel.progress", stage=p.stage, epoch=p.epoch, epochs=p.epochs, loss=f"{p.loss:.4g}")
+        return t("panel.stage", stage=stage_label(p.stage))
+    return t("panel.progress", stage=stage_label(p.stage), epoch=p.epoch, epochs=p.epochs, loss=f"{p.loss:.4g}")
 
 
 def _live(key: str) -> None:
@@ -230,8 +230,9 @@ def _draw(key: str) -> None:
     frac = 0.0 if p is None or p.epochs == 0 else min(1.0, p.epoch / p.epochs)
     st.progress(frac, text=_status_line(job))
     if job.losses:
+        curves = stage_labels({k: list(v) for k, v in job.losses.items()})
         st.plotly_chart(
-            loss_figure({k: list(v) for k, v in job.losses.items()}, xlabel=t("panel.epoch"), ylabel=t("panel.loss")),
+            loss_figure(curves, xlabel=t("panel.epoch"), ylabel=t("panel.loss")),
             key=f"{key}.live_loss",
         )
     if st.button(t("panel.stop"), key=f"{key}.stop", icon=":material/stop:"):

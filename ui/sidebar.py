@@ -14,8 +14,8 @@ from functools import partial
 import streamlit as st
 
 from aecore import userdata
-from aecore.data import DataError
 from aecore.device import device_info
+from aecore.errors import DataError
 from aecore.io.uploads import MAX_UPLOAD_BYTES, load_upload
 from ui import datasets, presenter
 from ui.i18n import LANG_NAMES, current_lang, error_text, languages, t, translate

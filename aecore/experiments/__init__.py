@@ -10,9 +10,9 @@ import importlib
 import pkgutil
 from functools import lru_cache
 
-from aecore.experiments.base import Claim, Experiment, Result, Tracker
+from aecore.experiments.base import Claim, Experiment, Replay, Result, Tracker
 
-__all__ = ["Claim", "Experiment", "Result", "Tracker", "registry", "get"]
+__all__ = ["Claim", "Experiment", "Replay", "Result", "Tracker", "registry", "get"]
 
 
 @lru_cache(maxsize=1)

@@ -1,11 +1,12 @@
-"""Lesson 9b, ``anomaly``: anomaly detection by reconstruction error.
+"""Lesson 9b, ``anomaly``: anomaly detection by reconstruction error (e.g. Sakurada & Yairi 2014).
 
-Train the base autoencoder only on the *normal* digit classes; an input unlike anything
-seen in training is reconstructed badly, so its error s(x) = ‖x − g(f(x))‖² / D serves
-as an anomaly score. Over the held-out digits of every class, the ROC curve plots the
-true-positive rate against the false-positive rate as the threshold on s falls; its
-area (AUC) is the probability that a random anomaly scores above a random normal digit.
-PCA with the same code size is the linear reference.
+Train an undercomplete autoencoder only on the *normal* classes of the chosen image data; an
+input unlike anything seen in training tends to be reconstructed badly, so its error
+s(x) = ‖x − g(f(x))‖² / D serves as an anomaly score. (It needs a small code: lesson 4 shows
+that an overcomplete autoencoder copies even inputs it never saw.) Over the held-out inputs of
+every class, the ROC curve plots the true-positive rate against the false-positive rate as the
+threshold on s falls; its area (AUC, Fawcett 2006) is the probability that a random anomaly
+scores above a random normal input. PCA with the same code size is the linear reference.
 """
 
 from __future__ import annotations
@@ -15,24 +16,28 @@ from dataclasses import dataclass
 import numpy as np
 
 from aecore.config import Config, ConfigError, param
-from aecore.data import load_dataset
-from aecore.experiments.base import Claim, Experiment, Result, Tracker
+from aecore.data import DataError, class_labels, image_dataset_names, load_dataset
+from aecore.experiments.base import Claim, Experiment, Result, Tracker, epochs_for
 from aecore.models import ModelConfig, build_model
-from aecore.sae import roc_auc, roc_curve_points
-from aecore.theory import pca_fit
-from aecore.train import ProgressFn, TrainConfig, fit, predict
+from aecore.theory import pca_fit, roc_auc, roc_curve_points
+from aecore.train import ProgressFn, TrainConfig, predict
+
+# Stage ids (labels: assets/locales/<lang>/stages.toml).
+AE_NORMAL = "ae_normal"
 
 N_SHOW = 8  # best and worst reconstructions shown
+BATCH = 64
 
 
 @dataclass(frozen=True)
 class AnomalyConfig(Config):
+    dataset: str = param("digits", "image data set with class labels", choices=image_dataset_names)
     normal_classes: tuple = param(
-        (0, 1, 2, 3, 4), "digit classes seen in training (the normal ones)", choices=tuple(range(10))
+        (0, 1, 2, 3, 4), "classes seen in training (the normal ones)", choices=tuple(range(10))
     )
     latent_dim: int = param(8, "code size k", lo=1, hi=63)
     hidden: int = param(64, "hidden width of encoder and decoder", lo=4, hi=512)
-    epochs: int = param(200, "training epochs (batches of 64)", lo=1, hi=2000)
+    steps: int = param(2000, "training steps (batches of 64)", lo=10, hi=50000)
     test_fraction: float = param(0.33, "share of the digits held out for scoring", lo=0.1, hi=0.9)
     seed: int = param(0, "seed of the split, weights and batch order", lo=0, hi=2**31 - 1)
 
@@ -46,27 +51,36 @@ class AnomalyConfig(Config):
             )
 
 
+def _split(cfg: AnomalyConfig, y: np.ndarray, classes: np.ndarray):
+    """Held-out and training rows, and which rows are of a normal class (labels as in the data)."""
+    absent = sorted(set(cfg.normal_classes) - {int(c) for c in classes if float(c).is_integer()})
+    if absent or len(set(cfg.normal_classes)) >= len(classes):
+        raise DataError(
+            f"normal_classes {cfg.normal_classes} must be classes of this data set, leaving at least one out; "
+            f"its classes are {', '.join(str(c) for c in classes)}.",
+            code="normal_classes_absent",
+            params=dict(value=cfg.normal_classes, classes=", ".join(str(c) for c in classes)),
+        )
+    perm = np.random.default_rng(cfg.seed).permutation(len(y))
+    n_test = int(round(cfg.test_fraction * len(y)))
+    normal = np.isin(classes[y], cfg.normal_classes)
+    return np.sort(perm[:n_test]), perm[n_test:], normal
+
+
 def run(cfg: AnomalyConfig, on_progress: ProgressFn | None = None) -> Result:
     track = Tracker(on_progress)
-    ds = load_dataset("digits")
-    X, y = ds.X, ds.y
-    perm = np.random.default_rng(cfg.seed).permutation(len(X))
-    n_test = int(round(cfg.test_fraction * len(X)))
-    te, tr = np.sort(perm[:n_test]), perm[n_test:]
-    normal = np.isin(y, cfg.normal_classes)
+    ds = load_dataset(cfg.dataset)
+    classes, y = class_labels(ds)
+    X = ds.X
+    te, tr, normal = _split(cfg, y, classes)
     Xtr = X[tr][normal[tr]]
     model = build_model(
         ModelConfig(input_dim=X.shape[1], hidden=(cfg.hidden,), latent_dim=cfg.latent_dim, activation="relu"),
         seed=cfg.seed,
     )
-    fit(
-        model,
-        Xtr,
-        TrainConfig(epochs=cfg.epochs, batch_size=64, lr=3e-3, seed=cfg.seed),
-        on_progress=track,
-        stage="autoencoder on normal digits",
-    )
-    Xte, yte, anomalous = X[te], y[te], ~normal[te]
+    train = TrainConfig(epochs=epochs_for(cfg.steps, len(Xtr), BATCH), batch_size=BATCH, lr=3e-3, seed=cfg.seed)
+    track.fit(model, Xtr, train, stage=AE_NORMAL)
+    Xte, yte, anomalous = X[te], classes[y[te]], ~normal[te]
     recon = predict(model, Xte)
     scores = ((recon - Xte) ** 2).mean(1)
     pca = pca_fit(Xtr)
@@ -83,6 +97,7 @@ def run(cfg: AnomalyConfig, on_progress: ProgressFn | None = None) -> Result:
     arrays = {
         "scores": scores,
         "labels": yte,
+        "classes": classes,
         "anomalous": anomalous,
         "roc": (fpr, tpr),
         "pca_roc": (pfpr, ptpr),
@@ -102,6 +117,7 @@ EXPERIMENTS = [
         run,
         "Anomaly detection by reconstruction error",
         budget_s=30,
+        stages=(AE_NORMAL,),
         claims=(Claim("detects", "roc_auc ≥ 0.9", lambda m: m["roc_auc"] >= 0.9),),
     )
 ]

@@ -4,18 +4,24 @@ An experiment is a frozen Config dataclass plus ``run(config, on_progress) -> Re
 ``Result.metrics`` is the flat public contract printed by ``python -m aecore run NAME
 --json``; the claims are predicates over those metrics, stated once here so that the
 page, the command line and the tests check the very same thing.
+
+Every model trains through ``Tracker.fit`` under a stage id the experiment declares
+(``Experiment.stages``; labels in ``assets/locales/<lang>/stages.toml``). The tracker
+remembers which model trained under which stage (``Result.stages``: what a weights file
+records), and replays loaded weights when ``run`` was given a ``Replay`` instead of a
+plain progress callable (``aecore.replay``).
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from aecore.config import Config
-from aecore.train import Progress, ProgressFn
+from aecore.train import History, Progress, ProgressFn, TrainConfig, check_stage, fit
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,8 @@ class Result:
     metrics: dict[str, float]
     arrays: dict[str, Any] = field(default_factory=dict)  # inputs of the figures
     models: dict[str, Any] = field(default_factory=dict)  # trained torch modules
-    histories: dict[str, list[float]] = field(default_factory=dict)
+    histories: dict[str, list[float]] = field(default_factory=dict)  # stage id -> epoch losses
+    stages: dict[str, str] = field(default_factory=dict)  # model name -> stage id it trained under
     stopped: bool = False
     seconds: float = 0.0
     source: str = "live"  # "preset": read from assets/presets, not trained in this process
@@ -55,6 +62,8 @@ class Experiment:
     views: tuple[dict, ...] = ({},)
     # Latent codes a user can export: arrays -> {name: (codes (n, k), labels or None)}.
     codes: Callable[[dict[str, Any]], dict[str, tuple[Any, Any]]] | None = None
+    # Every stage id ``run`` can report (without ":param"); each has a label in stages.toml.
+    stages: tuple[str, ...] = ()
     # Optional: estimated seconds of a run of this config on one core (aecore.cost); without
     # it the cost is estimated from the config's fields and the data's size.
     cost: Callable[[Config], float] | None = None
@@ -63,14 +72,30 @@ class Experiment:
         return {c.key: c.holds(metrics) for c in self.claims}
 
 
+@dataclass(frozen=True)
+class Replay:
+    """What ``run`` gets instead of a progress callable to re-measure loaded weights:
+    ``states`` (stage id -> state dict) replace training those stages; progress still
+    goes to ``on_progress``."""
+
+    states: Mapping[str, Mapping[str, Any]]
+    on_progress: ProgressFn | None = None
+
+    def __call__(self, p: Progress) -> bool | None:
+        return None if self.on_progress is None else self.on_progress(p)
+
+
 class Tracker:
     """Forwards progress to the caller and remembers a stop request across stages,
-    so that after Stop every later stage ends after its first epoch."""
+    so that after Stop every later stage ends after its first epoch. ``fit`` trains
+    (or replays) a model under a stage id and remembers it for the Result."""
 
-    def __init__(self, on_progress: ProgressFn | None):
+    def __init__(self, on_progress: ProgressFn | Replay | None):
         self.on_progress = on_progress
+        self.replay = on_progress.states if isinstance(on_progress, Replay) else {}
         self.stopped = False
         self.histories: dict[str, list[float]] = {}
+        self.trained: list[tuple[Any, str]] = []  # (model, stage id), in training order
         self.t0 = time.perf_counter()
 
     def __call__(self, p: Progress) -> bool:
@@ -82,10 +107,34 @@ class Tracker:
 
     def step(self, stage: str) -> bool:
         """Announce a stage that is not a training loop (t-SNE, metrics ...)."""
-        return self(Progress(stage, 0, 1, float("nan")))
+        return self(Progress(check_stage(stage), 0, 1, float("nan")))
+
+    def fit(self, model, X, cfg: TrainConfig, *, stage: str, on_progress: ProgressFn | None = None, **kw) -> History:
+        """``aecore.train.fit`` within this run: progress to this tracker (or to
+        ``on_progress``, which forwards to it), the replay state of ``stage`` if any."""
+        self.trained.append((model, stage))
+        progress = self if on_progress is None else on_progress
+        return fit(model, X, cfg, stage=stage, on_progress=progress, replay=self.replay.get(stage), **kw)
+
+    def stage_of(self, model) -> str | None:
+        """The stage id ``model`` last trained under in this run."""
+        return next((s for m, s in reversed(self.trained) if m is model), None)
 
     def result(self, metrics: dict[str, float], **kw: Any) -> Result:
         clean = {k: float(v) for k, v in metrics.items()}
+        models = kw.get("models", {})
+        stages = {name: s for name, m in models.items() if (s := self.stage_of(m)) is not None}
         return Result(
-            clean, histories=self.histories, stopped=self.stopped, seconds=time.perf_counter() - self.t0, **kw
+            clean,
+            histories=self.histories,
+            stages=stages,
+            stopped=self.stopped,
+            seconds=time.perf_counter() - self.t0,
+            **kw,
         )
+
+
+def epochs_for(steps: int, rows: int, batch: int) -> int:
+    """Epochs giving about ``steps`` optimiser steps over ``rows`` rows (at least one):
+    a step budget keeps a lesson's time and training the same whatever the data size."""
+    return max(1, round(steps / math.ceil(rows / batch)))

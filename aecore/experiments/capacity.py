@@ -1,61 +1,77 @@
 """Lesson 4, ``capacity``: depth, width, and codes smaller or larger than the input.
 
-An undercomplete code (k < D) must drop information, so it can only reconstruct what
-resembles the training data. An overcomplete, unregularized code (k > D) can learn
-something close to the identity map: it then reconstructs inputs it never saw — uniform
-noise images — almost as well as the data (Goodfellow et al. 2016, §14.1). The output
-layer is linear: a sigmoid output saturates on noise and hides the copying.
+An undercomplete code (k < D) must drop information. An overcomplete, unregularized code
+(k > D) can learn something close to the identity (Goodfellow et al. 2016, §14.1): it
+passes small changes of its input straight through, but only along the directions the
+training data vary in (``aecore.probes.copy_share``). Uniform noise, held-out digits and
+a predict-the-mean baseline put the reconstruction errors in scale.
 
-Greedy layer-wise pretraining (Hinton & Salakhutdinov 2006; Bengio et al. 2007) is an
-option: each hidden layer is first trained as a one-layer autoencoder on the codes of
-the layer below (every stage through ``fit``), the layers are stacked, then fine-tuned
-end to end; it is compared with end-to-end training of the same architecture.
+Even an undercomplete model memorises when its encoder and decoder are powerful and the
+data few (slides §3; Goodfellow et al. §14.2): trained on a handful of images, a deep wide
+model with a two-number code rebuilds them almost exactly, and new images worse than PCA.
+Depth gives each layer's units something else to respond to (hierarchical features;
+Tschannen et al. 2018). Greedy layer-wise pretraining (Hinton & Salakhutdinov 2006;
+Bengio et al. 2007) trains one layer at a time on the codes below (each stage through
+``fit``), stacks them and fine-tunes end to end.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
+from aecore import probes
 from aecore.config import Config, ConfigError, param
-from aecore.data import IMAGE_DATASETS, load_dataset
+from aecore.data import image_dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.models.base import Autoencoder
-from aecore.theory import mse
-from aecore.train import TrainConfig, fit, predict
+from aecore.theory import mse, pca_fit
+from aecore.train import TrainConfig, predict
+
+# Stage ids (labels: assets/locales/<lang>/stages.toml), each with a parameter:
+# ":k=<code size>", or ":<layer>" for GREEDY_LAYER.
+UNDERCOMPLETE, OVERCOMPLETE, SWEEP = "undercomplete", "overcomplete", "code_size_sweep"
+GREEDY_LAYER, GREEDY_FINETUNE, MEMORISE = "greedy_layer", "greedy_finetune", "memorise"
 
 SWEEP_KS = (2, 4, 16, 32, 64, 128)
+BATCH, STEPS, HELDOUT = 256, 600, 0.2  # auto epochs: about STEPS optimiser steps per model
+FEW_CODE, FEW_EPOCHS = 2, 500  # the memorising model: a two-number code, full-batch epochs
 
 
 @dataclass(frozen=True)
 class CapacityConfig(Config):
-    dataset: str = param("digits", "image data set", choices=IMAGE_DATASETS)
+    dataset: str = param("digits", "image data set", choices=image_dataset_names)
     depth: int = param(0, "hidden layers between input and code (0 = one-layer encoder)", lo=0, hi=3)
     width: int = param(128, "units of each hidden layer", lo=2, hi=1024)
     under_latent: int = param(8, "code size of the undercomplete model (k < D)", lo=1, hi=1024)
-    over_latent: int = param(256, "code size of the overcomplete model (k > D)", lo=1, hi=2048)
+    over_latent: int = param(
+        0, "code size of the overcomplete model (k > D); 0 = auto: 4D, at most 1024", lo=0, hi=2048
+    )
     activation: str = param(
-        "relu",
-        "non-linearity of hidden layers and code",
-        choices=("relu", "tanh", "sigmoid", "elu"),
+        "elu", "non-linearity of hidden layers and code", choices=("relu", "tanh", "sigmoid", "elu")
     )
     output: str = param("identity", "output layer (a sigmoid hides the copying)", choices=("identity", "sigmoid"))
-    epochs: int = param(100, "epochs per model (batches of 256)", lo=1, hi=2000)
-    lr: float = param(5e-3, "initial learning rate (Adam, cosine decay)", lo=0.0, hi=1.0, lo_open=True)
+    epochs: int = param(0, "epochs per model; 0 = auto: about 600 steps of 256 rows", lo=0, hi=2000)
+    lr: float = param(2e-3, "initial learning rate (Adam, cosine decay)", lo=0.0, hi=1.0, lo_open=True)
     n_noise: int = param(500, "uniform-noise test images, never seen in training", lo=10, hi=5000)
     sweep: bool = param(True, "also train code sizes 2 … 128 to draw error against k")
-    pretrain: bool = param(False, "greedy layer-wise pretraining of the undercomplete model")
-    seed: int = param(0, "seed of weights, batch order and noise images", lo=0, hi=2**31 - 1)
+    pretrain: bool = param(False, "greedy layer-wise pretraining of the undercomplete model (needs depth ≥ 1)")
+    few_rows: int = param(32, "training images of the memorising model", lo=4, hi=2000)
+    few_width: int = param(256, "width of the memorising model's two hidden layers", lo=2, hi=1024)
+    seed: int = param(0, "seed of the split, weights, batch order and noise images", lo=0, hi=2**31 - 1)
 
-    def check(self) -> None:
-        if self.pretrain and self.depth == 0:
-            raise ConfigError(
-                "greedy layer-wise pretraining needs at least one hidden layer: set depth ≥ 1.",
-                code="pretrain_needs_depth",
-            )
+
+def over_k(cfg: CapacityConfig, D: int) -> int:
+    return cfg.over_latent or max(D + 1, min(4 * D, 1024))
+
+
+def auto_epochs(cfg: CapacityConfig, n: int) -> int:
+    """``cfg.epochs``, or about STEPS mini-batch steps (100 epochs on the 8×8 digits)."""
+    return cfg.epochs or max(3, round(STEPS / math.ceil(n / BATCH)))
 
 
 def model_config(cfg: CapacityConfig, D: int, k: int) -> ModelConfig:
@@ -69,13 +85,13 @@ def model_config(cfg: CapacityConfig, D: int, k: int) -> ModelConfig:
     )
 
 
-def train_config(cfg: CapacityConfig) -> TrainConfig:
-    return TrainConfig(epochs=cfg.epochs, batch_size=256, lr=cfg.lr, seed=cfg.seed)
+def train_config(cfg: CapacityConfig, n: int) -> TrainConfig:
+    return TrainConfig(epochs=auto_epochs(cfg, n), batch_size=BATCH, lr=cfg.lr, seed=cfg.seed)
 
 
 def end_to_end(cfg: CapacityConfig, X: np.ndarray, k: int, track: Tracker, stage: str) -> Autoencoder:
     model = build_model(model_config(cfg, X.shape[1], k), seed=cfg.seed)
-    fit(model, X, train_config(cfg), on_progress=track, stage=stage)
+    track.fit(model, X, train_config(cfg, len(X)), stage=stage)
     return model
 
 
@@ -92,65 +108,148 @@ def greedy(cfg: CapacityConfig, X: np.ndarray, k: int, track: Tracker) -> tuple[
             ModelConfig(input_dim=a, hidden=(), latent_dim=b, latent_activation=cfg.activation, output=out),
             seed=cfg.seed + i,
         )
-        fit(stage_model, codes, train_config(cfg), on_progress=track, stage=f"greedy layer {i + 1}")
+        track.fit(stage_model, codes, train_config(cfg, len(X)), stage=f"{GREEDY_LAYER}:{i + 1}")
         with torch.no_grad():
             enc[i].load_state_dict(stage_model.encoder[0].state_dict())
             dec[i].load_state_dict(stage_model.decoder[0].state_dict())
         codes = predict(stage_model.encode, codes)
     stacked_mse = mse(X, predict(full, X))
-    fit(full, X, train_config(cfg), on_progress=track, stage="greedy fine-tune")
+    track.fit(full, X, train_config(cfg, len(X)), stage=GREEDY_FINETUNE)
     return full, stacked_mse
 
 
-def run(cfg: CapacityConfig, on_progress=None) -> Result:
-    ds = load_dataset(cfg.dataset)
-    X, D = ds.X, ds.dim
+def split(X: np.ndarray, y: np.ndarray, seed: int) -> tuple[np.ndarray, ...]:
+    """A seeded split into training rows and held-out rows (HELDOUT of them, at most 2 000)."""
+    order = np.random.default_rng(seed).permutation(len(X))
+    n_out = max(1, min(round(HELDOUT * len(X)), 2000))
+    train, held = order[n_out:], order[:n_out]
+    return X[train], y[train], X[held], y[held]
+
+
+def check_sizes(cfg: CapacityConfig, D: int) -> None:
     if cfg.under_latent >= D:
         raise ConfigError(
             f"under_latent={cfg.under_latent} must be smaller than the {D} inputs.",
             code="latent_not_smaller",
             params=dict(name="under_latent", value=cfg.under_latent, inputs=D),
         )
-    if cfg.over_latent <= D:
+    if over_k(cfg, D) <= D:
         raise ConfigError(
             f"over_latent={cfg.over_latent} must be larger than the {D} inputs.",
             code="latent_not_larger",
             params=dict(name="over_latent", value=cfg.over_latent, inputs=D),
         )
-    track = Tracker(on_progress)
-    noise = np.random.default_rng(cfg.seed).uniform(0, 1, (cfg.n_noise, D)).astype(np.float32)
-    under = end_to_end(cfg, X, cfg.under_latent, track, f"undercomplete k={cfg.under_latent}")
-    over = end_to_end(cfg, X, cfg.over_latent, track, f"overcomplete k={cfg.over_latent}")
-    recon = {name: (predict(m, X), predict(m, noise)) for name, m in (("undercomplete", under), ("overcomplete", over))}
-    metrics = {}
-    for name, (rx, rn) in recon.items():
-        metrics[f"{name}_data_mse"] = mse(X, rx)
-        metrics[f"{name}_noise_mse"] = mse(noise, rn)
-    metrics["noise_ratio"] = metrics["overcomplete_noise_mse"] / metrics["undercomplete_noise_mse"]
-    models = {"undercomplete": under, "overcomplete": over}
-    sweep = {
-        cfg.under_latent: (metrics["undercomplete_data_mse"], metrics["undercomplete_noise_mse"]),
-        cfg.over_latent: (metrics["overcomplete_data_mse"], metrics["overcomplete_noise_mse"]),
+
+
+def error_metrics(models: dict, sets: dict[str, np.ndarray], mean: np.ndarray) -> tuple[dict, dict]:
+    """MSE of every model on every set ("data" = training rows), and of predicting the
+    training mean; the reconstructions of the first rows of each set for the figures."""
+    metrics, recon = {}, {name: {} for name in models}
+    for part, A in sets.items():
+        metrics[f"mean_{part}_mse"] = mse(A, np.broadcast_to(mean, A.shape))
+        for name, model in models.items():
+            out = predict(model, A)
+            metrics[f"{name}_{part}_mse"] = mse(A, out)
+            recon[name][part] = out[:10]
+    return metrics, recon
+
+
+def copy_metrics(models: dict, X_train: np.ndarray, X_held: np.ndarray, seed: int) -> dict[str, float]:
+    """Share of a small change passed through each model, inside and outside the span of
+    the training data's top principal directions (99 % of the variance)."""
+    pca = pca_fit(X_train)
+    r = probes.data_directions(pca)
+    rows = X_held[:500]
+    metrics = {"data_directions": r}
+    for name, model in models.items():
+        metrics[f"{name}_copy_share"] = probes.copy_share(model, rows, pca.components[:, :r], seed)
+        rest = probes.copy_share(model, rows, pca.components[:, r:], seed + 1)
+        if np.isfinite(rest):  # no directions outside when the data fill every direction
+            metrics[f"{name}_copy_share_rest"] = rest
+    return metrics
+
+
+def memorisation(cfg: CapacityConfig, X: np.ndarray, X_held: np.ndarray, track: Tracker) -> tuple[dict, Autoencoder]:
+    """A deep, wide model with a FEW_CODE-number code, trained to convergence on a few
+    rows, against PCA with FEW_CODE components fitted to the same rows."""
+    few = X[: cfg.few_rows]
+    spec = ModelConfig(
+        input_dim=X.shape[1], hidden=(cfg.few_width,) * 2, latent_dim=FEW_CODE, activation=cfg.activation
+    )
+    model = build_model(spec, seed=cfg.seed)
+    track.fit(model, few, TrainConfig(epochs=FEW_EPOCHS, lr=cfg.lr, seed=cfg.seed), stage=MEMORISE)
+    pca = pca_fit(few)
+    metrics = {
+        "memorise_train_mse": mse(few, predict(model, few)),
+        "memorise_heldout_mse": mse(X_held, predict(model, X_held)),
+        "memorise_pca_train_mse": mse(few, pca.reconstruct(few, FEW_CODE)),
+        "memorise_pca_heldout_mse": mse(X_held, pca.reconstruct(X_held, FEW_CODE)),
+        "memorise_rows": len(few),  # few_rows, or all training rows when there are fewer
     }
-    if cfg.sweep:
-        for k in (k for k in SWEEP_KS if k not in sweep):
-            m = end_to_end(cfg, X, k, track, f"sweep k={k}")
-            sweep[k] = (mse(X, predict(m, X)), mse(noise, predict(m, noise)))
-    if cfg.pretrain:
-        gmodel, metrics["greedy_stacked_data_mse"] = greedy(cfg, X, cfg.under_latent, track)
-        metrics["greedy_data_mse"] = mse(X, predict(gmodel, X))
-        metrics["greedy_noise_mse"] = mse(noise, predict(gmodel, noise))
-        models["greedy"] = gmodel
+    return metrics, model
+
+
+def code_sweep(cfg, X, noise, track, done: dict[int, tuple[float, float]]) -> dict[int, tuple[float, float]]:
+    """(training MSE, noise MSE) against the code size k: the two main models plus SWEEP_KS."""
+    sweep = dict(done)
+    for k in (k for k in SWEEP_KS if cfg.sweep and k not in sweep and k != X.shape[1]):
+        m = end_to_end(cfg, X, k, track, f"{SWEEP}:k={k}")
+        sweep[k] = (mse(X, predict(m, X)), mse(noise, predict(m, noise)))
+    return dict(sorted(sweep.items()))
+
+
+def run(cfg: CapacityConfig, on_progress=None) -> Result:
+    ds = load_dataset(cfg.dataset)
+    D = ds.dim
+    check_sizes(cfg, D)
+    track = Tracker(on_progress)
+    X, y, X_held, y_held = split(ds.X, ds.y, cfg.seed)
+    noise = np.random.default_rng(cfg.seed).uniform(0, 1, (cfg.n_noise, D)).astype(np.float32)
+    k_over = over_k(cfg, D)
+    models = {
+        "undercomplete": end_to_end(cfg, X, cfg.under_latent, track, f"{UNDERCOMPLETE}:k={cfg.under_latent}"),
+        "overcomplete": end_to_end(cfg, X, k_over, track, f"{OVERCOMPLETE}:k={k_over}"),
+    }
+    metrics, recon = error_metrics(models, {"data": X, "heldout": X_held, "noise": noise}, X.mean(0))
+    metrics["noise_ratio"] = metrics["overcomplete_noise_mse"] / metrics["undercomplete_noise_mse"]
+    metrics |= copy_metrics(models, X, X_held, cfg.seed)
+    metrics |= {
+        "input_dim": D,
+        "over_latent_used": k_over,
+        "epochs_used": auto_epochs(cfg, len(X)),
+        "train_rows": len(X),
+        "heldout_rows": len(X_held),
+    }
+    done = {
+        k: (metrics[f"{n}_data_mse"], metrics[f"{n}_noise_mse"])
+        for n, k in (("undercomplete", cfg.under_latent), ("overcomplete", k_over))
+    }
+    sweep = code_sweep(cfg, X, noise, track, done)
+    mem, models["memorise"] = memorisation(cfg, X, X_held, track)
+    metrics |= mem
+    features = []
+    if cfg.depth >= 1:
+        hier, features = probes.hierarchy(models["undercomplete"].encoder, X, y)
+        metrics |= hier
+    if cfg.pretrain and cfg.depth >= 1:
+        models["greedy"], metrics["greedy_stacked_data_mse"] = greedy(cfg, X, cfg.under_latent, track)
+        for part, A in (("data", X), ("heldout", X_held), ("noise", noise)):
+            metrics[f"greedy_{part}_mse"] = mse(A, predict(models["greedy"], A))
     arrays = {
-        "X": X,
-        "labels": ds.y,
-        "noise": noise,
+        "X": X[:10],
+        "X_held": X_held[:10],
+        "labels_held": y_held[:10],
+        "noise": noise[:10],
         "recon": recon,
         "image_shape": ds.image_shape,
-        "sweep": dict(sorted(sweep.items())),
-        "input_dim": D,
+        "sweep": sweep,
+        "features": features,
     }
     return track.result(metrics, arrays=arrays, models=models)
+
+
+def _copies(m: dict) -> bool:
+    return m["overcomplete_copy_share"] >= 0.5
 
 
 EXPERIMENTS = [
@@ -160,11 +259,32 @@ EXPERIMENTS = [
         run,
         "Architecture: depth, width, under- and overcomplete",
         budget_s=30,
+        views=({}, {"depth": 2, "pretrain": True}),
+        stages=(UNDERCOMPLETE, OVERCOMPLETE, SWEEP, GREEDY_LAYER, GREEDY_FINETUNE, MEMORISE),
         claims=(
             Claim(
                 "overcomplete_copies",
-                "overcomplete_noise_mse < 0.5 · undercomplete_noise_mse (it copies unseen noise)",
-                lambda m: m["overcomplete_noise_mse"] < 0.5 * m["undercomplete_noise_mse"],
+                "overcomplete_copy_share ≥ 0.5: it passes at least half of a small change along the data's directions",
+                _copies,
+            ),
+            Claim(
+                "copies_data_directions_only",
+                "overcomplete_copy_share_rest < overcomplete_copy_share: it copies less where the data barely varied",
+                lambda m: m["overcomplete_copy_share_rest"] < m["overcomplete_copy_share"],
+            ),
+            Claim(
+                "undercomplete_filters",
+                "undercomplete_copy_share < 0.5 · overcomplete_copy_share: a small code passes far less through",
+                lambda m: m["undercomplete_copy_share"] < 0.5 * m["overcomplete_copy_share"],
+            ),
+            Claim(
+                "undercomplete_memorises",
+                "with few rows, memorise_train_mse < memorise_pca_train_mse and memorise_heldout_mse > "
+                "memorise_pca_heldout_mse: it beats PCA on its rows and loses to it on new ones",
+                lambda m: (
+                    m["memorise_train_mse"] < m["memorise_pca_train_mse"]
+                    and m["memorise_heldout_mse"] > m["memorise_pca_heldout_mse"]
+                ),
             ),
         ),
     )

@@ -28,7 +28,11 @@ from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.penalties import jacobian, make_penalty
 from aecore.theory import mse
-from aecore.train import TrainConfig, as_tensor, fit, predict
+from aecore.train import TrainConfig, as_tensor, predict
+
+# Stage ids (labels: assets/locales/<lang>/stages.toml): plain and contractive AE, per part.
+IMAGE_STAGES = {"ae": "ae_images", "cae": "cae_images"}
+CURVE_STAGES = {"ae": "ae_curve", "cae": "cae_curve"}
 
 EPS_GRID = np.logspace(-2, 0.5, 11)
 N_PROBE = 300  # images used for the perturbation curve
@@ -85,7 +89,7 @@ def true_tangents(name: str, t: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, 
 
 def _train(mc: ModelConfig, lam: float, kind: str, X, tc: TrainConfig, track, stage: str, seed: int):
     model = build_model(mc, penalty=make_penalty("contractive" if lam > 0 else "none", lam), kind=kind, seed=seed)
-    fit(model, X, tc, on_progress=track, stage=stage)
+    track.fit(model, X, tc, stage=stage)
     return model
 
 
@@ -105,7 +109,7 @@ def run(cfg: ContractiveConfig, on_progress=None) -> Result:
     probe = X[np.random.default_rng(cfg.seed).choice(len(X), min(N_PROBE, len(X)), replace=False)]
     metrics, models, jf, dist, norms = {}, {}, {}, {}, {}
     for name, lam in (("ae", 0.0), ("cae", cfg.lam)):
-        model = _train(mc, lam, kind, X, tc, track, f"{name.upper()} on images", cfg.seed)
+        model = _train(mc, lam, kind, X, tc, track, IMAGE_STAGES[name], cfg.seed)
         jf[name] = batched_jacobian_norms(model.encode, X)
         jmap = batched_jacobian_norms(model, X)
         metrics[f"jacobian_fro_{name}"] = float(jf[name].mean())
@@ -138,7 +142,7 @@ def run(cfg: ContractiveConfig, on_progress=None) -> Result:
     order = np.argsort(cd.t)[np.linspace(0, cd.n - 1, N_ARROWS).astype(int)]
     dirs = {}
     for name, lam in (("ae", 0.0), ("cae", cfg.curve_lam)):
-        model = _train(cmc, lam, kind, cd.X, ctc, track, f"{name.upper()} on the curve", cfg.seed)
+        model = _train(cmc, lam, kind, cd.X, ctc, track, CURVE_STAGES[name], cfg.seed)
         J = jacobian(model.encode, as_tensor(clean.astype(np.float32))).detach().cpu().double().numpy()
         _, S, Vt = np.linalg.svd(J)  # J (n, 2, 2); rows of Vt: v₁, v₂
         align = np.abs((Vt[:, 0, :] * tangent).sum(1))
@@ -167,6 +171,7 @@ EXPERIMENTS = [
         run,
         "Contractive autoencoders",
         budget_s=30,
+        stages=(*IMAGE_STAGES.values(), *CURVE_STAGES.values()),
         claims=(
             Claim(
                 "contracts",

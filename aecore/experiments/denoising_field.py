@@ -20,7 +20,10 @@ from aecore.data import load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.noise import corrupt_array, make_corrupt
-from aecore.train import ProgressFn, TrainConfig, fit, predict
+from aecore.train import ProgressFn, TrainConfig, predict
+
+# Stage ids (labels: assets/locales/<lang>/stages.toml).
+DAE, GROUND_TRUTH = "dae_field", "ground_truth"
 
 FIELD_CURVES = ("circle", "spiral", "moons")
 
@@ -60,15 +63,14 @@ def run(cfg: FieldConfig, on_progress: ProgressFn | None = None) -> Result:
         ModelConfig(input_dim=2, hidden=(cfg.width, cfg.width), latent_dim=cfg.latent_dim, activation="elu"),
         seed=cfg.seed,
     )
-    fit(
+    track.fit(
         model,
         ds.X,
         TrainConfig(epochs=cfg.epochs, batch_size=cfg.batch_size, lr=cfg.lr, seed=cfg.seed),
         corrupt=make_corrupt("gaussian", sigma),
-        on_progress=track,
-        stage="denoising AE",
+        stage=DAE,
     )
-    track.step("ground truth")
+    track.step(GROUND_TRUTH)
     s = float(np.hypot(sigma, cfg.data_noise))  # the smoothed density's width
     G = _grid(ds.X, 2.5 * sigma, cfg.grid)
     proj, dist = curve_truth.project(name, G)
@@ -120,6 +122,7 @@ EXPERIMENTS = [
         run,
         "Denoising autoencoder: the field back to the curve",
         budget_s=20,
+        stages=(DAE, GROUND_TRUTH),
         claims=(
             Claim("projection", "projection_cosine ≥ 0.9", lambda m: m["projection_cosine"] >= 0.9),
             Claim("score", "score_cosine ≥ 0.8", lambda m: m["score_cosine"] >= 0.8),

@@ -26,7 +26,11 @@ from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.noise import CORRUPTIONS, corrupt_array, make_corrupt
 from aecore.theory import mse, pca_fit
-from aecore.train import ProgressFn, TrainConfig, fit, predict
+from aecore.train import ProgressFn, TrainConfig, predict
+
+# Stage ids (labels: assets/locales/<lang>/stages.toml): one DAE per corruption.
+PLAIN_AE, PCA_BASELINE, PROBES = "plain_ae", "pca_baseline", "linear_probes"
+DAE_STAGES = {name: f"dae_{name}" for name in CORRUPTIONS}
 
 SWEEP = {
     "gaussian": (0.1, 0.2, 0.3, 0.4, 0.5, 0.7),
@@ -84,18 +88,11 @@ def run(cfg: ImagesConfig, on_progress: ProgressFn | None = None) -> Result:
     )
     tc = TrainConfig(epochs=cfg.epochs, batch_size=64, lr=cfg.lr, seed=cfg.seed)
     models = {"AE": build_model(mc, seed=cfg.seed)}
-    fit(models["AE"], Xtr, tc, on_progress=track, stage="plain AE")
+    track.fit(models["AE"], Xtr, tc, stage=PLAIN_AE)
     for name in CORRUPTIONS:
         models[name] = build_model(mc, seed=cfg.seed)
-        fit(
-            models[name],
-            Xtr,
-            tc,
-            corrupt=make_corrupt(name, getattr(cfg, name)),
-            on_progress=track,
-            stage=f"DAE ({name})",
-        )
-    track.step("PCA baseline and scores")
+        track.fit(models[name], Xtr, tc, corrupt=make_corrupt(name, getattr(cfg, name)), stage=DAE_STAGES[name])
+    track.step(PCA_BASELINE)
     pca = pca_fit(Xtr)
     metrics, grids, pca_ks, sweep = {}, {}, {}, {}
     for i, name in enumerate(CORRUPTIONS):
@@ -118,7 +115,7 @@ def run(cfg: ImagesConfig, on_progress: ProgressFn | None = None) -> Result:
             sweep[name] = np.array(rows)
     metrics["psnr_clean_ae"] = psnr(Xte, predict(models["AE"], Xte))
     if cfg.probe:
-        track.step("linear probes")
+        track.step(PROBES)
         y = ds.y
         metrics["probe_accuracy_pixels"] = probe_accuracy(ds.X, y, cfg.seed)
         metrics["probe_accuracy_ae"] = probe_accuracy(predict(models["AE"].encode, ds.X), y, cfg.seed)
@@ -160,6 +157,7 @@ EXPERIMENTS = [
         run,
         "Denoising autoencoders on images",
         budget_s=40,
+        stages=(PLAIN_AE, *DAE_STAGES.values(), PCA_BASELINE, PROBES),
         claims=_claims(),
     )
 ]

@@ -16,7 +16,10 @@ from aecore.data import CURVE_DATASETS, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.theory import mse, pca_fit
-from aecore.train import ProgressFn, TrainConfig, fit, predict
+from aecore.train import ProgressFn, TrainConfig, predict
+
+# Stage ids (labels: assets/locales/<lang>/stages.toml).
+AUTOENCODER = "autoencoder"
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ def run(cfg: IntroConfig, on_progress: ProgressFn | None = None) -> Result:
     model = build_model(
         ModelConfig(input_dim=2, hidden=(cfg.width, cfg.width), latent_dim=1, activation="tanh"), seed=cfg.seed
     )
-    fit(model, ds.X, TrainConfig(epochs=cfg.epochs, lr=cfg.lr, seed=cfg.seed), on_progress=track, stage="autoencoder")
+    track.fit(model, ds.X, TrainConfig(epochs=cfg.epochs, lr=cfg.lr, seed=cfg.seed), stage=AUTOENCODER)
     recon_ae = predict(model, ds.X)
     pca = pca_fit(ds.X)
     recon_pca = pca.reconstruct(ds.X, 1)
@@ -62,6 +65,7 @@ EXPERIMENTS = [
         run,
         "What an autoencoder is",
         budget_s=5,
+        stages=(AUTOENCODER,),
         codes=lambda a: {"autoencoder": (a["z"], a["labels"])},
         claims=(Claim("ae_beats_pca", "ae_mse < pca_mse on a curved manifold", lambda m: m["ae_mse"] < m["pca_mse"]),),
     )

@@ -22,7 +22,11 @@ from aecore.data import dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.timeline import Timeline
-from aecore.train import ProgressFn, TrainConfig, fit, predict
+from aecore.train import ProgressFn, TrainConfig, predict
+
+# Stage ids (labels: assets/locales/<lang>/stages.toml); timing stages add ":n=<points>".
+AE_MAP, TSNE, UMAP, SCORES = "ae_map", "tsne", "umap", "scores"
+TIMING = {m: f"timing_{m}" for m in ("ae", "pca", "tsne", "umap")}
 
 METHODS = ("ae", "pca", "tsne", "umap")
 NEW_POINT = {"ae": "exact", "pca": "exact", "tsne": "approximate", "umap": "approximate"}
@@ -51,12 +55,12 @@ def train_ae_map(cfg: LatentConfig, X: np.ndarray, track: Tracker, timeline_rows
             cfg.epochs, lambda: {"codes": predict(model.encode, X), "recon": predict(model, X[timeline_rows])}
         )
     )
-    fit(
+    track.fit(
         model,
         X,
         TrainConfig(epochs=cfg.epochs, batch_size=256, lr=5e-3, seed=cfg.seed),
-        on_progress=track if tl is None else tl.wrap(track),
-        stage="autoencoder",
+        on_progress=None if tl is None else tl.wrap(track),
+        stage=AE_MAP,
     )
     seconds = time.perf_counter() - t0
     Y = predict(model.encode, X)
@@ -82,11 +86,11 @@ def run(cfg: LatentConfig, on_progress: ProgressFn | None = None) -> Result:
     rows = np.random.default_rng(cfg.seed).choice(len(X), min(8, len(X)), replace=False)
     ae, model, tl = train_ae_map(cfg, X, track, rows)
     maps = {"ae": ae, "pca": embed.embed_pca(X)}
-    track.step("t-SNE")
+    track.step(TSNE)
     maps["tsne"] = embed.embed_tsne(X, cfg.seed, cfg.perplexity)
-    track.step("UMAP")
+    track.step(UMAP)
     maps["umap"] = embed.embed_umap(X, cfg.seed, cfg.n_neighbors)
-    track.step("scores")
+    track.step(SCORES)
     metrics: dict[str, float] = {}
     for m, e in maps.items():
         metrics[f"{m}_trustworthiness"] = embed.trustworthiness(X, e.Y, 10)
@@ -146,7 +150,7 @@ def run_scaling(cfg: ScalingConfig, on_progress: ProgressFn | None = None) -> Re
     for n in map(int, cfg.sizes):
         X = resample(ds, n, rng)
         for m in METHODS:
-            if track.step(f"{m} n={n}"):
+            if track.step(f"{TIMING[m]}:n={n}"):
                 break
             if m == "ae":
                 sub = LatentConfig(epochs=60, seed=cfg.seed)
@@ -164,6 +168,7 @@ EXPERIMENTS = [
         run,
         "Latent spaces: AE vs PCA vs t-SNE vs UMAP",
         budget_s=45,
+        stages=(AE_MAP, TSNE, UMAP, SCORES),
         codes=lambda a: {m: (a["maps"][m], a["labels"]) for m in METHODS},
         claims=(
             Claim(
@@ -178,5 +183,13 @@ EXPERIMENTS = [
             ),
         ),
     ),
-    Experiment("latent_scaling", ScalingConfig, run_scaling, "Fit time against n", budget_s=120, views=()),
+    Experiment(
+        "latent_scaling",
+        ScalingConfig,
+        run_scaling,
+        "Fit time against n",
+        budget_s=120,
+        views=(),
+        stages=tuple(TIMING.values()),
+    ),
 ]

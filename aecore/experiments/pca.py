@@ -19,7 +19,11 @@ from aecore.data import dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.theory import gram, mse, pca_fit, principal_angles_deg
-from aecore.train import Progress, ProgressFn, TrainConfig, fit, predict
+from aecore.train import Progress, ProgressFn, TrainConfig, predict
+
+# Stage ids (labels: assets/locales/<lang>/stages.toml); the sweep adds ":k=<k>" to DEEP_AE.
+LINEAR_AE = "linear_ae"
+DEEP_AE = "deep_ae"
 
 SWEEP_KS = (1, 2, 4, 8, 16, 32)
 
@@ -46,13 +50,7 @@ def _deep(cfg: PCAConfig, X: np.ndarray, k: int, track: Tracker, stage: str):
         input_dim=X.shape[1], hidden=(cfg.deep_width, cfg.deep_width // 2), latent_dim=k, activation="relu"
     )
     model = build_model(mc, seed=cfg.seed)
-    fit(
-        model,
-        X,
-        TrainConfig(epochs=cfg.deep_epochs, batch_size=256, lr=5e-3, seed=cfg.seed),
-        on_progress=track,
-        stage=stage,
-    )
+    track.fit(model, X, TrainConfig(epochs=cfg.deep_epochs, batch_size=256, lr=5e-3, seed=cfg.seed), stage=stage)
     return model
 
 
@@ -76,21 +74,21 @@ def run(cfg: PCAConfig, on_progress: ProgressFn | None = None) -> Result:
             angle_trace.append((p.epoch, float(principal_angles_deg(_decoder_weight(linear), basis)[0])))
         return track(p)
 
-    fit(
+    track.fit(
         linear,
         X,
         TrainConfig(epochs=cfg.linear_epochs, lr=cfg.linear_lr, seed=cfg.seed, batch_size=cfg.linear_batch),
         on_progress=watch,
-        stage="linear AE",
+        stage=LINEAR_AE,
     )
-    deep = _deep(cfg, X, k, track, "non-linear AE")
+    deep = _deep(cfg, X, k, track, DEEP_AE)
     W = _decoder_weight(linear)
     angles = principal_angles_deg(W, basis)
     recon = {"pca": pca.reconstruct(X, k).astype(np.float32), "linear": predict(linear, X), "deep": predict(deep, X)}
     sweep = {}
     if cfg.sweep:
         for kk in (kk for kk in SWEEP_KS if kk < ds.dim):
-            sweep[kk] = mse(X, predict(_deep(cfg, X, kk, track, f"non-linear AE k={kk}"), X))
+            sweep[kk] = mse(X, predict(_deep(cfg, X, kk, track, f"{DEEP_AE}:k={kk}"), X))
     metrics = {
         "pca_mse": mse(X, recon["pca"]),
         "pca_bound": pca.bound(k),
@@ -120,6 +118,7 @@ EXPERIMENTS = [
         run,
         "Linear autoencoder = PCA",
         budget_s=20,
+        stages=(LINEAR_AE, DEEP_AE),
         claims=(
             Claim(
                 "linear_matches_pca",

@@ -23,9 +23,11 @@ from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.penalties import kl_bernoulli, make_penalty, weight_matrices
 from aecore.theory import mse
-from aecore.train import TrainConfig, fit, predict
+from aecore.train import TrainConfig, predict
 
 PENALTY_NAMES = ("none", "l1", "kl", "l2")
+# Stage ids (labels: assets/locales/<lang>/stages.toml): one per penalty.
+STAGES = {name: f"penalty_{name}" for name in PENALTY_NAMES}
 ACTIVE = 0.1  # an activation above this counts as "on"
 
 
@@ -71,13 +73,8 @@ def run(cfg: SparseConfig, on_progress=None) -> Result:
     for name in PENALTY_NAMES:
         penalty = make_penalty(name, cfg.weight(name), rho=cfg.rho)
         model = build_model(mc, penalty=penalty, seed=cfg.seed)
-        fit(
-            model,
-            X,
-            TrainConfig(epochs=cfg.epochs, batch_size=256, lr=cfg.lr, seed=cfg.seed),
-            on_progress=track,
-            stage=f"penalty {name}",
-        )
+        tc = TrainConfig(epochs=cfg.epochs, batch_size=256, lr=cfg.lr, seed=cfg.seed)
+        track.fit(model, X, tc, stage=STAGES[name])
         H = predict(model.encode, X)  # (n, k)
         stats = code_stats(H)
         stats["recon_mse"] = mse(X, predict(model, X))
@@ -107,6 +104,7 @@ EXPERIMENTS = [
         run,
         "Sparse autoencoders",
         budget_s=30,
+        stages=tuple(STAGES.values()),
         codes=lambda a: {f"penalty_{k}": (v, a["labels"]) for k, v in a["codes"].items()},
         claims=(
             Claim(

@@ -3,8 +3,14 @@
 Ronneberger et al. (2015): an encoder–decoder whose decoder also receives the encoder's
 full-resolution features. Both networks below have the same encoder, decoder and seed
 and train on the same synthetic images (shapes in clutter and noise, ``aecore.shapes``)
-with BCE + Dice; the only difference is the skip switch. The metric is the IoU pooled
-over every pixel of the held-out images: |P ∩ Y| / |P ∪ Y| with P = {logit > 0}.
+with BCE + Dice (Dice after Milletari et al. 2016); the only difference is the skip switch.
+The metric is the IoU pooled over every pixel of the held-out images: |P ∩ Y| / |P ∪ Y| with
+P = {logit > 0}.
+
+Why does the U-Net not simply copy its input through the skips? Because its target is a mask,
+not the input. The copy check trains the same two networks with the input itself as the
+target (an autoencoder with skips): the held-out MSE with skips against without them shows
+that a skip is a shortcut for copying, which a mask target makes useless.
 """
 
 from __future__ import annotations
@@ -16,9 +22,13 @@ import torch
 
 from aecore.config import Config, param
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
-from aecore.models.unet import UNet, bce_dice_loss, init_unet, pooled_iou
+from aecore.models.unet import UNet, bce_dice_loss, copy_loss, init_unet, pooled_iou
 from aecore.shapes import make_segmentation
-from aecore.train import ProgressFn, TrainConfig, as_tensor, fit, predict
+from aecore.train import ProgressFn, TrainConfig, as_tensor, predict
+
+# Stage ids (labels: assets/locales/<lang>/stages.toml).
+SYNTHETIC, UNET, UNET_NO_SKIPS = "synthetic_images", "unet", "unet_no_skips"
+COPY_SKIPS, COPY_NO_SKIPS = "copy_skips", "copy_no_skips"
 
 N_SHOW = 6  # test images shown with their predictions
 
@@ -33,21 +43,31 @@ class UNetConfig(Config):
     width: int = param(8, "channels at the first level (doubling per level)", lo=2, hi=32)
     epochs: int = param(30, "epochs per network", lo=1, hi=300)
     lr: float = param(3e-3, "learning rate (Adam, cosine decay)", lo=0.0, hi=1.0, lo_open=True)
+    copy_epochs: int = param(10, "epochs of the copy check (two more networks, target = input)", lo=1, hi=100)
     seed: int = param(0, "seed of the images, weights and batch order", lo=0, hi=2**31 - 1)
 
 
-def _train(cfg: UNetConfig, skips: bool, X, Y, track: Tracker, stage: str) -> UNet:
+def _train(cfg: UNetConfig, skips: bool, X, Y, track: Tracker, stage: str, copy: bool = False) -> UNet:
     model = init_unet(UNet(cfg.width, depth=2, skips=skips), torch.Generator().manual_seed(cfg.seed))
-    fit(
+    track.fit(
         model,
         X,
-        TrainConfig(epochs=cfg.epochs, batch_size=32, lr=cfg.lr, seed=cfg.seed),
-        target=Y,
-        loss_fn=bce_dice_loss,
-        on_progress=track,
+        TrainConfig(epochs=cfg.copy_epochs if copy else cfg.epochs, batch_size=32, lr=cfg.lr, seed=cfg.seed),
+        target=X if copy else Y,
+        loss_fn=copy_loss if copy else bce_dice_loss,
         stage=stage,
     )
     return model
+
+
+def copy_check(cfg: UNetConfig, Xtr, Xte, track: Tracker) -> dict[str, float]:
+    """Held-out MSE of the two networks trained to output their input, and of the best
+    constant image (the per-pixel training mean) as the scale."""
+    out = {"copy_mse_mean": float(((Xte - Xtr.mean(0)) ** 2).mean())}
+    for skips, key in ((True, "copy_mse_skip"), (False, "copy_mse_noskip")):
+        model = _train(cfg, skips, Xtr, None, track, COPY_SKIPS if skips else COPY_NO_SKIPS, copy=True)
+        out[key] = float(((predict(model, Xte) - Xte) ** 2).mean())
+    return out
 
 
 @torch.no_grad()
@@ -59,14 +79,14 @@ def _maps(model: UNet, x: np.ndarray) -> dict[str, np.ndarray]:
 
 def run(cfg: UNetConfig, on_progress: ProgressFn | None = None) -> Result:
     track = Tracker(on_progress)
-    track.step("drawing the synthetic images")
+    track.step(SYNTHETIC)
     X, Y, _ = make_segmentation(
         cfg.n_train + cfg.n_test, cfg.image_size, cfg.seed, clutter=cfg.clutter, noise=cfg.noise
     )
     Xtr, Ytr, Xte, Yte = X[: cfg.n_train], Y[: cfg.n_train], X[cfg.n_train :], Y[cfg.n_train :]
     models = {
-        "U-Net": _train(cfg, True, Xtr, Ytr, track, "U-Net (skips)"),
-        "no skips": _train(cfg, False, Xtr, Ytr, track, "U-Net without skips"),
+        "U-Net": _train(cfg, True, Xtr, Ytr, track, UNET),
+        "no skips": _train(cfg, False, Xtr, Ytr, track, UNET_NO_SKIPS),
     }
     logits = {k: predict(m, Xte) for k, m in models.items()}
     truth = Yte > 0.5
@@ -76,6 +96,7 @@ def run(cfg: UNetConfig, on_progress: ProgressFn | None = None) -> Result:
         "foreground_fraction": float(truth.mean()),
         "params_skip": sum(p.numel() for p in models["U-Net"].parameters()),
         "params_noskip": sum(p.numel() for p in models["no skips"].parameters()),
+        **copy_check(cfg, Xtr, Xte, track),
     }
     per_image = {k: [pooled_iou(v[i] > 0, truth[i]) for i in range(N_SHOW)] for k, v in logits.items()}
     arrays = {
@@ -95,9 +116,15 @@ EXPERIMENTS = [
         run,
         "U-Net segmentation, with and without skips",
         budget_s=90,
+        stages=(SYNTHETIC, UNET, UNET_NO_SKIPS, COPY_SKIPS, COPY_NO_SKIPS),
         claims=(
             Claim("segments_well", "iou_skip ≥ 0.85", lambda m: m["iou_skip"] >= 0.85),
             Claim("skips_help", "iou_skip > iou_noskip", lambda m: m["iou_skip"] > m["iou_noskip"]),
+            Claim(
+                "skips_copy",
+                "copy_mse_skip ≤ 0.5 · copy_mse_noskip",
+                lambda m: m["copy_mse_skip"] <= 0.5 * m["copy_mse_noskip"],
+            ),
         ),
     )
 ]

@@ -24,7 +24,11 @@ from aecore.data import load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, VAEConfig, build_model
 from aecore.models.vae import LIKELIHOODS
-from aecore.train import Progress, ProgressFn, TrainConfig, as_tensor, fit, predict
+from aecore.train import Progress, ProgressFn, TrainConfig, as_tensor, predict
+
+# Stage ids (labels: assets/locales/<lang>/stages.toml); VAE_RECON and VAE_KL are the
+# two terms of the VAE's loss, reported beside it for the live chart.
+CLASSIFIER, VAE, VAE_RECON, VAE_KL, PLAIN_AE, SCORES = "classifier", "vae", "vae_recon", "vae_kl", "plain_ae", "scores"
 
 ACTIVE_THRESHOLD = 0.01  # nats: a dimension below this carries no information about x
 
@@ -60,8 +64,8 @@ class ElboMeter:
     """The ``loss_fn`` hook of ``fit``: trains on recon + β·KL and sums each step's terms,
     then reports their epoch means to the live panel as two extra curves."""
 
-    def __init__(self, track: Tracker, stage: str, every: int = 1):
-        self.track, self.stage, self.every = track, stage, max(1, every)
+    def __init__(self, track: Tracker, every: int = 1):
+        self.track, self.every = track, max(1, every)
         self.recon_hist: list[float] = []
         self.kl_dim_hist: list[np.ndarray] = []
         self._reset()
@@ -83,8 +87,8 @@ class ElboMeter:
         self.kl_dim_hist.append(kl_dim)
         self._reset()
         if p.epoch % self.every == 0 or p.epoch == p.epochs:  # a light live chart
-            self.track(Progress(f"{self.stage} · reconstruction", p.epoch, p.epochs, recon))
-            self.track(Progress(f"{self.stage} · KL", p.epoch, p.epochs, float(kl_dim.sum())))
+            self.track(Progress(VAE_RECON, p.epoch, p.epochs, recon))
+            self.track(Progress(VAE_KL, p.epoch, p.epochs, float(kl_dim.sum())))
         return self.track(p)
 
 
@@ -119,14 +123,14 @@ def run(cfg: VAEExperimentConfig, on_progress: ProgressFn | None = None) -> Resu
     ds = load_dataset("digits")
     X = ds.X
     track = Tracker(on_progress)
-    track.step("classifier")
+    track.step(CLASSIFIER)
     clf, clf_acc = digits_classifier(0)
     vae, ae = _models(cfg, ds.dim)
     tc = TrainConfig(epochs=cfg.epochs, batch_size=128, lr=cfg.lr, seed=cfg.seed)
-    meter = ElboMeter(track, "VAE", every=cfg.epochs // 50)
-    fit(vae, X, tc, loss_fn=meter.loss, on_progress=meter.progress, stage="VAE")
-    fit(ae, X, tc, on_progress=track, stage="plain AE")
-    track.step("scores")
+    meter = ElboMeter(track, every=cfg.epochs // 50)
+    track.fit(vae, X, tc, loss_fn=meter.loss, on_progress=meter.progress, stage=VAE)
+    track.fit(ae, X, tc, stage=PLAIN_AE)
+    track.step(SCORES)
 
     with torch.no_grad():
         xt = as_tensor(X)
@@ -224,6 +228,7 @@ EXPERIMENTS = [
         run,
         "Variational autoencoder vs plain AE as generators",
         budget_s=40,
+        stages=(CLASSIFIER, VAE, VAE_RECON, VAE_KL, PLAIN_AE, SCORES),
         views=({}, {"latent_dim": 2}),
         codes=lambda a: {"vae_mu": (a["mu"], a["labels"]), "ae": (a["ae_codes"], a["labels"])},
         claims=(

@@ -28,21 +28,22 @@ def feature_maps_figure(maps: dict[str, np.ndarray], layers: list[str], channels
 
 
 def score_histograms_figure(
-    scores: np.ndarray, labels: np.ndarray, anomalous: np.ndarray, names: dict[str, str]
+    scores: np.ndarray, labels: np.ndarray, anomalous: np.ndarray, classes: np.ndarray, names: dict[str, str]
 ) -> go.Figure:
-    """Small multiples: the distribution of log10 scores of each digit class."""
+    """Small multiples, five per row: the distribution of log10 scores of each class."""
     logs = np.log10(np.maximum(scores, 1e-12))
     bins = dict(start=float(logs.min()), end=float(logs.max()), size=float(np.ptp(logs) / 30 or 0.1))
+    cols, rows = min(5, len(classes)), -(-len(classes) // 5)
     fig = make_subplots(
-        2,
-        5,
+        rows,
+        cols,
         shared_xaxes=True,
-        subplot_titles=[str(c) for c in range(10)],
-        vertical_spacing=0.16,
+        subplot_titles=[str(c) for c in classes],
+        vertical_spacing=0.32 / rows,
         horizontal_spacing=0.03,
     )
     shown: set[bool] = set()
-    for c in range(10):
+    for i, c in enumerate(classes):
         sel = labels == c
         if not sel.any():
             continue
@@ -56,12 +57,13 @@ def score_histograms_figure(
                 legendgroup=str(bad),
                 showlegend=bad not in shown,
             ),
-            c // 5 + 1,
-            c % 5 + 1,
+            i // 5 + 1,
+            i % 5 + 1,
         )
         shown.add(bad)
-    fig.update_xaxes(title_text=names["x"], row=2)
-    return base_layout(fig, names["title"], height=430, bargap=0.05)
+    fig.update_xaxes(title_text=names["x"], row=rows)
+    fig = base_layout(fig, names["title"], height=150 + 150 * rows, bargap=0.05)
+    return fig.update_layout(legend=dict(y=1.0 + 0.16 / rows), margin=dict(t=95))  # above the panel titles
 
 
 def roc_figure(curves: dict[str, tuple[np.ndarray, np.ndarray]], names: dict[str, str]) -> go.Figure:
@@ -98,13 +100,13 @@ def activation_histogram(values: np.ndarray, names: dict[str, str]) -> go.Figure
     return base_layout(fig, names["title"], height=320)
 
 
-def logit_effect_figure(effect: np.ndarray, names: dict[str, str]) -> go.Figure:
+def logit_effect_figure(effect: np.ndarray, classes: np.ndarray, names: dict[str, str]) -> go.Figure:
     """Bars: how much each class logit moves per unit activation of the feature."""
     fig = go.Figure(
         go.Bar(
-            x=[str(c) for c in range(effect.size)],
+            x=[str(c) for c in classes],
             y=effect,
-            marker_color=[CLASS_COLORS[c] for c in range(effect.size)],
+            marker_color=[CLASS_COLORS[i % len(CLASS_COLORS)] for i in range(effect.size)],
         )
     )
     fig.update_xaxes(title=names["x"], type="category")
@@ -123,7 +125,7 @@ def feature_density_figure(freq: np.ndarray, selected: int, names: dict[str, str
             y=shown,
             marker_color=colors,
             customdata=order,
-            hovertemplate="feature %{customdata}: %{y:.3f}<extra></extra>",
+            hovertemplate=names["hover"] + " %{customdata}: %{y:.3f}<extra></extra>",
         )
     )
     rank = int(np.flatnonzero(order == selected)[0])

@@ -41,7 +41,7 @@ def curve_fit_figure(
         )
         xs, ys = _segments(X[::step], rec[::step])
         fig.add_trace(
-            go.Scatter(
+            go.Scattergl(  # WebGL draws above SVG: every trace here is WebGL so the order holds
                 x=xs,
                 y=ys,
                 mode="lines",
@@ -54,7 +54,7 @@ def curve_fit_figure(
             col,
         )
         fig.add_trace(
-            go.Scatter(
+            go.Scattergl(
                 x=line[:, 0],
                 y=line[:, 1],
                 mode="lines",

@@ -81,7 +81,9 @@ def loss_figure(
         )
     fig.update_yaxes(type="log", title=ylabel, dtick="D2", tickformat=".2g")
     fig.update_xaxes(title=xlabel)
-    return base_layout(fig, title, height=300)
+    base_layout(fig, title, height=300)
+    # Stage labels are long and curves many: a legend beside the plot never covers the title.
+    return fig.update_layout(legend=dict(orientation="v", yanchor="top", y=1.0, xanchor="left", x=1.02))
 
 
 def tile_images(rows: Sequence[np.ndarray], shape: tuple[int, int], gap: int = 1) -> np.ndarray:

@@ -8,7 +8,8 @@ from aecore.figures.common import METHOD_COLORS, base_layout
 
 
 def autoencoder_diagram(labels: dict[str, str]) -> go.Figure:
-    """Encoder and decoder as trapezoids around a narrow code; labels are translated."""
+    """Encoder and decoder as trapezoids around the code (drawn smaller than the input, the
+    undercomplete case; the caption says it may also be as large or larger); labels are translated."""
     fig = go.Figure()
     shapes = [  # (x0, x1, half-height left, half-height right, colour)
         (1.0, 3.0, 1.6, 0.5, METHOD_COLORS["ae"]),
@@ -36,6 +37,17 @@ def autoencoder_diagram(labels: dict[str, str]) -> go.Figure:
         fillcolor=METHOD_COLORS["pca"],
         line=dict(color=METHOD_COLORS["pca"]),
     )
+    _texts(fig, labels)
+    _arrows(fig)
+    fig.update_xaxes(visible=False, range=[0, 7])
+    fig.update_yaxes(visible=False, range=[-2.5, 2.0])
+    fig = base_layout(fig, height=300, showlegend=False)
+    fig.update_layout(margin=dict(l=0, r=0, t=0, b=0))
+    return fig
+
+
+def _texts(fig: go.Figure, labels: dict[str, str]) -> None:
+    """The symbols and names inside and under the three blocks."""
     for x, y, key, size in [
         (0.45, 0, "x", 28),
         (2.0, 0, "encoder", 17),
@@ -48,6 +60,10 @@ def autoencoder_diagram(labels: dict[str, str]) -> go.Figure:
     ]:
         color = "white" if key in ("encoder", "decoder") else "#222222"
         fig.add_annotation(x=x, y=y, text=labels[key], showarrow=False, font=dict(size=size, color=color))
+
+
+def _arrows(fig: go.Figure) -> None:
+    """x flows into the encoder, x̂ out of the decoder."""
     for x0, x1 in [(0.7, 1.0), (6.0, 6.3)]:
         fig.add_annotation(
             x=x1,
@@ -63,8 +79,3 @@ def autoencoder_diagram(labels: dict[str, str]) -> go.Figure:
             arrowwidth=2,
             text="",
         )
-    fig.update_xaxes(visible=False, range=[0, 7])
-    fig.update_yaxes(visible=False, range=[-2.5, 2.0])
-    fig = base_layout(fig, height=300, showlegend=False)
-    fig.update_layout(margin=dict(l=0, r=0, t=0, b=0))
-    return fig

@@ -1,4 +1,4 @@
-"""Figures of lessons 4-6: capacity (copying), sparse codes, contractive Jacobians.
+"""Figures of lessons 5-6: sparse codes, contractive Jacobians (lesson 4: figures/capacity.py).
 
 Pure builders: NumPy arrays and label dicts in, plotly Figures out.
 """
@@ -12,54 +12,6 @@ from plotly.subplots import make_subplots
 from aecore.figures.common import METHOD_COLORS, SEQ, base_layout, tile_images
 
 PAIR = {"ae": METHOD_COLORS["pca"], "cae": METHOD_COLORS["ae"]}
-
-
-# --- capacity ---------------------------------------------------------------------------
-
-
-def copy_bars(metrics: dict[str, float], names: dict[str, str]) -> go.Figure:
-    """Data MSE beside unseen-noise MSE for the under- and the overcomplete model."""
-    models = ["undercomplete", "overcomplete"]
-    fig = go.Figure()
-    for i, part in enumerate(("data", "noise")):
-        vals = [metrics[f"{m}_{part}_mse"] for m in models]
-        fig.add_trace(
-            go.Bar(
-                x=[names[m] for m in models],
-                y=vals,
-                name=names[part],
-                marker_color=SEQ[i],
-                text=[f"{v:.4f}" for v in vals],
-                textposition="outside",
-            )
-        )
-    fig.update_yaxes(title="MSE", type="log")
-    return base_layout(fig, names["title"], height=360, barmode="group")
-
-
-def sweep_figure(sweep: dict[int, tuple[float, float]], input_dim: int, names: dict[str, str]) -> go.Figure:
-    """Data and noise MSE against code size k; the input size D marked."""
-    ks = sorted(sweep)
-    fig = go.Figure()
-    for i, part in enumerate(("data", "noise")):
-        fig.add_trace(
-            go.Scatter(
-                x=ks,
-                y=[sweep[k][i] for k in ks],
-                mode="lines+markers",
-                name=names[part],
-                line=dict(color=SEQ[i], width=3),
-            )
-        )
-    fig.add_vline(
-        x=input_dim,
-        line=dict(dash="dash", color=METHOD_COLORS["ref"]),
-        annotation_text=names["d_line"],
-        annotation_position="top left",
-    )
-    fig.update_xaxes(title=names["x"], type="log")
-    fig.update_yaxes(title="MSE", type="log")
-    return base_layout(fig, names["title"], height=360)
 
 
 # --- sparse -----------------------------------------------------------------------------

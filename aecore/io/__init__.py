@@ -1,6 +1,10 @@
-"""Input and output: uploads, weights, exports, MNIST files. Never imports Streamlit.
+"""Readers of outside data, with the hostile-input defences: uploads, .npy/.npz, CSV,
+MNIST files. Never imports Streamlit. ``npyfile`` and ``mnist`` sit below ``aecore.data``
+(they import only ``aecore.errors`` and ``aecore.dataset``), so the data registry can load
+MNIST through them; ``uploads`` and ``csvfile`` use the data module's caps and checks.
+What the app writes and reads back of its own (weights, result files, exports) is in
+``aecore.store``.
 
-Submodules: ``uploads`` (load_upload), ``weights`` (save_weights, load_weights),
-``export`` (config JSON, CSV, HTML, script_for), ``mnist`` (load_mnist), ``npyfile``
-(safe .npy/.npz reading shared by uploads and mnist). Import them explicitly.
+Submodules: ``uploads`` (load_upload), ``csvfile`` (CSV tables), ``npyfile`` (safe
+.npy/.npz reading shared by uploads and mnist), ``mnist`` (load_mnist). Import them explicitly.
 """

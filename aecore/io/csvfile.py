@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from aecore.data import MAX_FEATURES, MAX_ROWS, DataError
-from aecore.errors import Note
+from aecore.data import MAX_FEATURES, MAX_ROWS
+from aecore.errors import DataError, Note
 
 LABEL_NAMES = ("label", "labels", "y", "target", "class")
 MAX_CLASSES = 1000

@@ -33,7 +33,7 @@ from http.client import HTTPException, IncompleteRead
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from aecore.data import DataError
+from aecore.errors import DataError
 from aecore.io import netcheck
 from aecore.io.mnist_files import data_dir
 

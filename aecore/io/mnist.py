@@ -34,7 +34,8 @@ from pathlib import Path
 
 import numpy as np
 
-from aecore.data import DataError, Dataset
+from aecore.dataset import Dataset
+from aecore.errors import DataError
 from aecore.io.mnist_files import IDX_FILES, KINDS, data_dir, find_file, how_to_add
 from aecore.io.npyfile import ArraySpec, read_npz
 

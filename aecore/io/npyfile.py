@@ -33,7 +33,7 @@ from typing import BinaryIO
 import numpy as np
 from numpy.lib import format as npformat
 
-from aecore.data import DataError
+from aecore.errors import DataError
 
 NPY_MAGIC = npformat.MAGIC_PREFIX  # b"\x93NUMPY"
 ZIP_MAGIC = b"PK\x03\x04"

@@ -14,8 +14,8 @@ from typing import Any
 from torch import nn
 
 from aecore.models.base import MODELS, Autoencoder
+from aecore.models.sae import SparseAutoencoder
 from aecore.models.unet import UNet
-from aecore.sae import SparseAutoencoder
 
 _SAE_ARGS = ("d", "m", "sparsity", "k", "l1", "k_aux", "aux_coef")
 _LAYERS = {"Linear": nn.Linear, "ReLU": nn.ReLU, "Tanh": nn.Tanh, "Sigmoid": nn.Sigmoid}

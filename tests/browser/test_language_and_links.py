@@ -149,9 +149,8 @@ def test_sidebar_language_selector_translates_the_page_and_the_url(page, streaml
     _settle(page, "English page")
     _assert_language(page, "en")
     _no_exceptions(page, "en")
-    # A non-default sidebar choice that must survive the language switches. (On this page
-    # it also raises a "link's settings were not applied" warning: a known bug, see the
-    # xfail tests at the end of tests/test_links.py.)
+    # A non-default sidebar choice that must survive the language switches (it travels in
+    # the URL as ?data=, apart from the lesson's own curve setting).
     en = _strings("en")
     _choose(page, en["dataset"], en["data.swiss_roll"])
     _settle(page, "data set chosen")

@@ -12,8 +12,6 @@ an auxiliary loss (AuxK) that asks the k_aux most active *dead* features to reco
 the residual a − â. The L1 variant follows Bricken et al. (2023). The features are read as
 Cunningham et al. (2023) and the ViT-SAE work do: top-activating inputs, the histogram of
 activations, and the direct effect of a feature's decoder direction on the class logits.
-
-Also here: ROC curve and AUC by ranks (Mann–Whitney), used by anomaly detection.
 """
 
 from __future__ import annotations
@@ -125,23 +123,3 @@ def feature_stats(z: np.ndarray, dec_dirs: np.ndarray, head_weight: np.ndarray, 
         "top_idx": top_idx,
         "logit_effect": (head_weight @ dec_dirs).T,
     }  # (m, classes)
-
-
-def roc_curve_points(scores: np.ndarray, positive: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(FPR, TPR) at every threshold, from the highest score down; ties form one step."""
-    s, y = np.asarray(scores, float), np.asarray(positive, bool)
-    order = np.argsort(-s, kind="stable")
-    s, y = s[order], y[order]
-    last = np.r_[np.flatnonzero(np.diff(s)), s.size - 1]  # end of each run of tied scores
-    tp, fp = np.cumsum(y)[last], np.cumsum(~y)[last]
-    return np.r_[0.0, fp / max(fp[-1], 1)], np.r_[0.0, tp / max(tp[-1], 1)]
-
-
-def roc_auc(scores: np.ndarray, positive: np.ndarray) -> float:
-    """P(score of a positive > score of a negative) + ½ P(tie), by average ranks."""
-    from scipy.stats import rankdata
-
-    y = np.asarray(positive, bool)
-    ranks = rankdata(np.asarray(scores, float))
-    n_pos, n_neg = y.sum(), (~y).sum()
-    return float((ranks[y].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))

@@ -84,7 +84,7 @@ def dump(result: Result, header: dict[str, Any] | None = None) -> bytes:
         prefix = f"models/{i}/"
         for k, v in model.state_dict().items():
             w.tensors[prefix + k] = v.detach().cpu().numpy().copy()
-        models[name] = {"spec": describe(model), "prefix": prefix, "stage": getattr(model, "fit_stage", None)}
+        models[name] = {"spec": describe(model), "prefix": prefix, "stage": result.stages.get(name)}
     meta = {
         "format": FORMAT,
         "header": header or {},
@@ -112,19 +112,20 @@ def load(data: bytes) -> tuple[Result, dict[str, Any]]:
     meta = read_meta(data)
     tensors = np_load(bytes(data))
     arrays = {k: v for k, v in tensors.items() if k.startswith("arrays/")}
-    models = {}
+    models, stages = {}, {}
     for name, entry in meta["models"].items():
         model, prefix = rebuild(entry["spec"]), entry["prefix"]
         state = {k[len(prefix) :]: torch.from_numpy(v) for k, v in tensors.items() if k.startswith(prefix)}
         model.load_state_dict(state, strict=True)
         if entry.get("stage"):
-            model.fit_stage = entry["stage"]
+            stages[name] = entry["stage"]
         models[name] = model.eval()
     result = Result(
         metrics={k: float(v) for k, v in meta["metrics"].items()},
         arrays=_read(meta["tree"], arrays),
         models=models,
         histories={k: list(v) for k, v in meta["histories"].items()},
+        stages=stages,
         seconds=float(meta["seconds"]),
         source="preset",
     )

@@ -48,13 +48,13 @@ def _config_json(model: nn.Module) -> str | None:
     return json.dumps(cfg.to_dict()) if hasattr(cfg, "to_dict") else None
 
 
-def save_weights(model: nn.Module) -> bytes:
-    """Serialise ``model.state_dict()`` with safetensors; metadata: kind, training stage
-    and config JSON."""
+def save_weights(model: nn.Module, stage: str | None = None) -> bytes:
+    """Serialise ``model.state_dict()`` with safetensors; metadata: kind, the stage id it
+    trained under (``Result.stages``; loading the file back replays that stage) and config JSON."""
     tensors = {k: v.detach().to("cpu", torch.float32).contiguous().clone() for k, v in model.state_dict().items()}
     meta = {"format": FORMAT, "kind": model_kind(model)}
-    if getattr(model, "fit_stage", None):
-        meta["stage"] = model.fit_stage  # the training stage; loading it back replays it
+    if stage:
+        meta["stage"] = stage
     cfg = _config_json(model)
     if cfg is not None:
         meta["config"] = cfg
@@ -63,6 +63,15 @@ def save_weights(model: nn.Module) -> bytes:
 
 def read_header(data: bytes) -> dict:
     """Check the size and the safetensors header without touching the tensor data."""
+    header, body = _parse_header(data)
+    for key, entry in header.items():
+        if key != "__metadata__":
+            _check_entry(key, entry, body)
+    return header
+
+
+def _parse_header(data: bytes) -> tuple[dict, int]:
+    """(the JSON header, the size of the tensor data after it), size and framing checked."""
     if not isinstance(data, (bytes, bytearray)):
         raise WeightsError("weights must be given as the bytes of a .safetensors file.", code="weights_not_safetensors")
     if len(data) > MAX_WEIGHTS_BYTES:
@@ -98,43 +107,39 @@ def read_header(data: bytes) -> dict:
         ) from None
     if not isinstance(header, dict):
         raise WeightsError("the .safetensors header is not a JSON object.", code="weights_not_safetensors")
-    body = len(data) - 8 - n
     meta = header.get("__metadata__") or {}
     if not isinstance(meta, dict) or not all(isinstance(v, str) for v in meta.values()):
         raise WeightsError("the .safetensors metadata must map names to strings.", code="weights_not_safetensors")
-    for key, entry in header.items():
-        if key == "__metadata__":
-            continue
-        if not isinstance(entry, dict) or entry.get("dtype") != "F32":
-            dt = entry.get("dtype") if isinstance(entry, dict) else None
-            raise WeightsError(
-                f"tensor {key!r} has dtype {dt!r}; float32 (F32) expected.",
-                code="weights_dtype",
-                params=dict(tensor=key, dtype=dt),
-            )
-        shape, offs = entry.get("shape"), entry.get("data_offsets")
-        if (
-            not isinstance(shape, list)
-            or len(shape) > 4
-            or not all(isinstance(s, int) and 0 <= s <= 2**31 for s in shape)
-        ):
-            raise WeightsError(
-                f"tensor {key!r} has an invalid shape {shape!r}.", code="weights_damaged", params=dict(tensor=key)
-            )
-        if (
-            not isinstance(offs, list)
-            or len(offs) != 2
-            or not all(isinstance(o, int) for o in offs)
-            or not 0 <= offs[0] <= offs[1] <= body
-            or offs[1] - offs[0] != 4 * math.prod(shape)
-        ):
-            raise WeightsError(
-                f"tensor {key!r} has data offsets {offs!r} that do not match "
-                "its shape or the file size; the file is damaged.",
-                code="weights_damaged",
-                params=dict(tensor=key),
-            )
-    return header
+    return header, len(data) - 8 - n
+
+
+def _check_entry(key: str, entry: object, body: int) -> None:
+    """One tensor entry of the header: dtype F32, a sane shape, offsets inside the data."""
+    if not isinstance(entry, dict) or entry.get("dtype") != "F32":
+        dt = entry.get("dtype") if isinstance(entry, dict) else None
+        raise WeightsError(
+            f"tensor {key!r} has dtype {dt!r}; float32 (F32) expected.",
+            code="weights_dtype",
+            params=dict(tensor=key, dtype=dt),
+        )
+    shape, offs = entry.get("shape"), entry.get("data_offsets")
+    if not isinstance(shape, list) or len(shape) > 4 or not all(isinstance(s, int) and 0 <= s <= 2**31 for s in shape):
+        raise WeightsError(
+            f"tensor {key!r} has an invalid shape {shape!r}.", code="weights_damaged", params=dict(tensor=key)
+        )
+    if (
+        not isinstance(offs, list)
+        or len(offs) != 2
+        or not all(isinstance(o, int) for o in offs)
+        or not 0 <= offs[0] <= offs[1] <= body
+        or offs[1] - offs[0] != 4 * math.prod(shape)
+    ):
+        raise WeightsError(
+            f"tensor {key!r} has data offsets {offs!r} that do not match "
+            "its shape or the file size; the file is damaged.",
+            code="weights_damaged",
+            params=dict(tensor=key),
+        )
 
 
 def _is_type_of(value: object, default: object) -> bool:
@@ -197,6 +202,13 @@ def load_weights(data: bytes, model_or_config: nn.Module | ModelConfig) -> nn.Mo
             params=dict(file=meta["kind"], model=model_kind(model)),
         )
     _check_config(meta, model)
+    _check_architecture(header, model)
+    model.load_state_dict(_read_tensors(data), strict=True)
+    return model
+
+
+def _check_architecture(header: dict, model: nn.Module) -> None:
+    """The header's tensors are exactly the model's ``state_dict`` keys, with its shapes."""
     expected = {k: tuple(v.shape) for k, v in model.state_dict().items()}
     missing, extra = sorted(set(expected) - set(header)), sorted(set(header) - set(expected))
     if missing or extra:
@@ -222,6 +234,10 @@ def load_weights(data: bytes, model_or_config: nn.Module | ModelConfig) -> nn.Mo
                 code="weights_shape",
                 params=dict(tensor=key, shape=tuple(header[key]["shape"]), expected=shape),
             )
+
+
+def _read_tensors(data: bytes) -> dict[str, torch.Tensor]:
+    """The tensors, parsed by safetensors, each float32 and finite."""
     try:
         tensors = st_load(bytes(data))
     except Exception as exc:  # SafetensorError has no public base class
@@ -239,8 +255,7 @@ def load_weights(data: bytes, model_or_config: nn.Module | ModelConfig) -> nn.Mo
             raise WeightsError(
                 f"tensor {key!r} contains NaN or infinite values.", code="weights_non_finite", params=dict(tensor=key)
             )
-    model.load_state_dict(tensors, strict=True)
-    return model
+    return tensors
 
 
 def _check_config(meta: dict, model: nn.Module) -> None:

@@ -1,0 +1,249 @@
+"""Lesson 0, ``neural``: neural networks in one page, trained live.
+
+Three models, every one through ``aecore.train.fit`` with plain gradient descent
+θ ← θ − η∇L (``optimizer="gd"``, constant η) or Adam for the 1-D fits:
+
+1. one neuron σ(wᵀx) without bias on a two-class toy (the data are centred), whose
+   loss surface L(w₁, w₂) is drawn with the gradient-descent path across it;
+2. a network of ``depth`` hidden layers h⁽ˡ⁾ = φ(W⁽ˡ⁾h⁽ˡ⁻¹⁾ + b⁽ˡ⁾) on the same toy,
+   with binary cross-entropy; its first gradient is also computed by the chain rule by
+   hand (``aecore.neuralnet.backprop``) and compared with autograd in float64;
+3. one-hidden-layer networks of growing width fitted to a 1-D function: the universal
+   approximation theorem (Cybenko 1989; Hornik 1991) seen as error against width.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from scipy.stats import spearmanr
+from torch import nn
+
+from aecore import neuralnet as nnb
+from aecore.config import Config, param
+from aecore.experiments.base import Claim, Experiment, Result, Tracker
+from aecore.models.base import mlp, reset_parameters
+from aecore.train import Progress, TrainConfig, predict
+
+NEURON, NETWORK, UAT = "neuron", "network", "uat_width"  # stage ids (UAT: ":<width>")
+N_TEST, GRID = 2000, 120
+
+
+@dataclass(frozen=True)
+class NeuralConfig(Config):
+    toy: str = param("moons", "two-class problem in the plane", choices=nnb.TOYS)
+    n_samples: int = param(400, "training points", lo=20, hi=5000)
+    noise: float = param(0.15, "noise of the points", lo=0.0, hi=1.0)
+    depth: int = param(2, "hidden layers of the network", lo=1, hi=3)
+    width: int = param(16, "units per hidden layer", lo=1, hi=256)
+    activation: str = param("tanh", "non-linearity φ of the hidden layers", choices=("tanh", "relu"))
+    epochs: int = param(1000, "gradient-descent steps (full batch)", lo=1, hi=5000)
+    lr: float = param(0.5, "step size η of gradient descent", lo=0.0, hi=10.0, lo_open=True)
+    function: str = param("wave", "1-D function to approximate", choices=tuple(nnb.FUNCTIONS))
+    max_width: int = param(64, "widest hidden layer of the 1-D fits (widths 1, 2, 4, …)", lo=4, hi=256)
+    fit_epochs: int = param(800, "full-batch Adam epochs per 1-D fit", lo=1, hi=5000)
+    seed: int = param(0, "seed of the data and the weights", lo=0, hi=2**31 - 1)
+
+
+def bce_loss(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Mean binary cross-entropy of σ(model(x)) against the labels y ∈ {0, 1}: fit's ``loss_fn``."""
+    return nn.functional.binary_cross_entropy_with_logits(model(x)[:, 0], y)
+
+
+def squared_loss(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    return torch.mean((model(x) - y) ** 2)
+
+
+def accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
+    return float(np.mean((predict(model, X)[:, 0] > 0) == (y > 0.5)))
+
+
+def final_loss(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
+    with torch.no_grad():
+        return float(bce_loss(model.cpu(), torch.from_numpy(X), torch.from_numpy(y)))
+
+
+def gd(cfg: NeuralConfig) -> TrainConfig:
+    return TrainConfig(epochs=cfg.epochs, lr=cfg.lr, optimizer="gd", schedule="constant", seed=cfg.seed)
+
+
+def train_neuron(cfg, X, y, track: Tracker) -> tuple[nn.Linear, np.ndarray]:
+    """The bias-free neuron by gradient descent from a point on a circle of radius 4;
+    returns it and its path w₀, w₁, … (one row per step)."""
+    neuron = nn.Linear(2, 1, bias=False)
+    angle = np.random.default_rng(cfg.seed).uniform(0, 2 * np.pi)
+    with torch.no_grad():
+        neuron.weight.copy_(torch.tensor([[4 * np.cos(angle), 4 * np.sin(angle)]]))
+    path = [neuron.weight.detach().numpy()[0].copy()]
+
+    def record(p: Progress) -> bool:
+        path.append(neuron.weight.detach().cpu().numpy()[0].copy())
+        return track(p)
+
+    track.fit(neuron, X, gd(cfg), target=y, loss_fn=bce_loss, on_progress=record, stage=NEURON)
+    return neuron, np.array(path)
+
+
+def backprop_error(net: nn.Sequential, X: np.ndarray, y: np.ndarray, act: str) -> float:
+    """Largest |hand-written chain rule − autograd| over all parameters, relative to the
+    largest autograd gradient entry, both in float64."""
+    net64 = copy.deepcopy(net).double()
+    bce_loss(net64, torch.from_numpy(X.astype(np.float64)), torch.from_numpy(y.astype(np.float64))).backward()
+    lin = [m for m in net64 if isinstance(m, nn.Linear)]
+    gW, gb = nnb.backprop(
+        [m.weight.detach().numpy() for m in lin], [m.bias.detach().numpy() for m in lin], X.astype(np.float64), y, act
+    )
+    auto = [m.weight.grad.numpy() for m in lin] + [m.bias.grad.numpy() for m in lin]
+    scale = max(float(np.abs(a).max()) for a in auto)
+    return max(float(np.abs(h - a).max()) for h, a in zip(gW + gb, auto)) / scale
+
+
+def spread_net(width: int, activation: str, seed: int) -> nn.Sequential:
+    """x -> φ(w x + b) -> linear, with PyTorch's default weights but each unit's centre
+    −b/w (where a ReLU bends, a tanh is steepest) drawn uniformly over the interval."""
+    net = mlp([1, width, 1], activation, "identity")
+    gen = torch.Generator().manual_seed(seed)
+    reset_parameters(net, gen)
+    with torch.no_grad():
+        centres = torch.empty(width).uniform_(*nnb.X_RANGE, generator=gen)
+        net[0].bias.copy_(-net[0].weight[:, 0] * centres)
+    return net
+
+
+def approximate(cfg: NeuralConfig, track: Tracker) -> tuple[dict[int, float], dict[str, np.ndarray]]:
+    """One hidden layer of width 1, 2, 4, … fitted to the chosen function: relative MSE
+    (MSE / Var f on a fine grid) per width, and the fits drawn."""
+    f = nnb.FUNCTIONS[cfg.function]
+    x = np.linspace(*nnb.X_RANGE, 256, dtype=np.float32)[:, None]
+    fine = np.linspace(*nnb.X_RANGE, 1001, dtype=np.float32)[:, None]
+    truth = f(fine).astype(np.float64)
+    widths = [2**i for i in range(int(np.log2(cfg.max_width)) + 1)]
+    errors, fits = {}, {"x": fine[:, 0], "truth": truth[:, 0]}
+    for w in widths:
+        net = spread_net(w, cfg.activation, cfg.seed + w)
+        adam = TrainConfig(epochs=cfg.fit_epochs, lr=0.03, seed=cfg.seed)
+        track.fit(net, x, adam, target=f(x).astype(np.float32), loss_fn=squared_loss, stage=f"{UAT}:{w}")
+        out = predict(net, fine).astype(np.float64)
+        errors[w] = float(np.mean((out - truth) ** 2) / truth.var())
+        fits[f"w{w}"] = out[:, 0]
+    return errors, fits
+
+
+def steps_up(losses: list[float]) -> int:
+    """How many gradient-descent steps raised the loss (losses[t] = L(θ_t)) by more than
+    float rounding (10⁻⁹ relative: at convergence float32 weights stall and the loss
+    wobbles in its 16th digit)."""
+    L = np.asarray(losses)
+    return int(np.sum(np.diff(L) > 1e-9 * L[1:]))
+
+
+def surface(X: np.ndarray, y: np.ndarray, path: np.ndarray, n: int = 61) -> dict[str, np.ndarray]:
+    """The neuron's loss on a (w₁, w₂) grid around its path, and −∇L on a coarse grid."""
+    centre, half = (path.min(0) + path.max(0)) / 2, np.ptp(path, 0).max() / 2 + 1.5  # a square box
+    lo, hi = centre - half, centre + half
+    w1, w2 = np.linspace(lo[0], hi[0], n), np.linspace(lo[1], hi[1], n)
+    a1, a2 = (g.ravel() for g in np.meshgrid(w1[::6], w2[::6]))
+    arrows = np.column_stack([a1, a2])
+    return {
+        "w1": w1,
+        "w2": w2,
+        "loss": nnb.loss_surface(X, y, w1, w2),
+        "arrows": arrows,
+        "descent": -nnb.loss_gradient(X, y, arrows),
+        "path": path,
+    }
+
+
+def regions(net: nn.Module, X: np.ndarray) -> dict[str, np.ndarray]:
+    """The network's probability of class 1 on a grid over the plane."""
+    lo, hi = X.min(0) - 0.5, X.max(0) + 0.5
+    g1, g2 = np.linspace(lo[0], hi[0], GRID), np.linspace(lo[1], hi[1], GRID)
+    pts = np.stack(np.meshgrid(g1, g2), -1).reshape(-1, 2).astype(np.float32)
+    prob = nnb.sigmoid(predict(net, pts)[:, 0].astype(np.float64)).reshape(GRID, GRID)
+    return {"g1": g1, "g2": g2, "prob": prob}
+
+
+def run(cfg: NeuralConfig, on_progress=None) -> Result:
+    track = Tracker(on_progress)
+    X, y = nnb.toy_points(cfg.toy, cfg.n_samples, cfg.noise, cfg.seed)
+    Xt, yt = nnb.toy_points(cfg.toy, N_TEST, cfg.noise, cfg.seed + 10_000)  # held-out points
+    neuron, path = train_neuron(cfg, X, y, track)
+    losses = [float(v) for v in nnb.bce(path @ X.T.astype(np.float64), y)]  # L(w_t) for every step
+    net = mlp([2, *(cfg.width,) * cfg.depth, 1], cfg.activation, "identity")
+    reset_parameters(net, torch.Generator().manual_seed(cfg.seed))
+    first_error = backprop_error(net, X, y, cfg.activation)  # at the weights the first step starts from
+    hist = track.fit(net, X, gd(cfg), target=y, loss_fn=bce_loss, stage=NETWORK)
+    errors, fits = approximate(cfg, track)
+    widths = sorted(errors)
+    best = min(widths, key=errors.get)
+    metrics = {
+        "neuron_accuracy": accuracy(neuron, X, y),
+        "neuron_test_accuracy": accuracy(neuron, Xt, yt),
+        "neuron_loss_start": losses[0],
+        "neuron_loss_end": losses[-1],
+        "neuron_steps_up": steps_up(losses),
+        "neuron_lr_limit": 2 / nnb.logistic_smoothness(X),
+        "network_accuracy": accuracy(net, X, y),
+        "network_test_accuracy": accuracy(net, Xt, yt),
+        "network_loss_start": hist.losses[0],
+        "network_loss_end": final_loss(net, X, y),
+        "backprop_max_error": first_error,
+        **{f"uat_rel_mse_{w}": errors[w] for w in widths},
+        "uat_best_rel_mse": errors[best],
+        "uat_best_width": best,
+        "uat_rank_correlation": float(spearmanr(widths, [errors[w] for w in widths]).statistic),
+        "uat_rises": int(np.sum(np.diff([errors[w] for w in widths]) > 0)),
+    }
+    arrays = {
+        "X": X,
+        "y": y,
+        "regions": regions(net, X),
+        "surface": surface(X, y, path),
+        "fits": fits,
+        "widths": np.array(widths),
+        "n_test": N_TEST,
+        "errors": np.array([errors[w] for w in widths]),
+    }
+    return track.result(metrics, arrays=arrays, models={NETWORK: net})
+
+
+EXPERIMENTS = [
+    Experiment(
+        "neural",
+        NeuralConfig,
+        run,
+        "Neural networks in one page",
+        budget_s=15,
+        stages=(NEURON, NETWORK, UAT),
+        claims=(
+            Claim(
+                "network_beats_neuron",
+                "network_test_accuracy > neuron_test_accuracy (held-out points)",
+                lambda m: m["network_test_accuracy"] > m["neuron_test_accuracy"],
+            ),
+            Claim(
+                "descent",
+                "neuron_steps_up = 0: every gradient-descent step lowered the neuron's loss",
+                lambda m: m["neuron_steps_up"] == 0,
+            ),
+            Claim(
+                "backprop_exact",
+                "backprop_max_error ≤ 1e-6 (chain rule by hand against autograd, float64)",
+                lambda m: m["backprop_max_error"] <= 1e-6,
+            ),
+            Claim(
+                "some_width_suffices",
+                "uat_best_rel_mse ≤ 0.05: some width explains at least 95 % of the function's variance",
+                lambda m: m["uat_best_rel_mse"] <= 0.05,
+            ),
+            Claim(
+                "error_falls_with_width",
+                "uat_rank_correlation ≤ −0.7: the error tends to fall as the width grows (Spearman's ρ)",
+                lambda m: m["uat_rank_correlation"] <= -0.7,
+            ),
+        ),
+    )
+]
