@@ -18,7 +18,7 @@ import numpy as np
 from aecore.dataset import Dataset
 from aecore.errors import DataError
 from aecore.io.mnist import load_mnist
-from aecore.io.mnist_files import available
+from aecore.io.mnist_files import fingerprint
 
 
 def _freeze(*arrays: np.ndarray) -> None:
@@ -104,14 +104,14 @@ class DatasetSpec:
     default_n: int
     default_noise: float
     description: str
-    present: Callable[[], bool] | None = None  # data read from files: are they there? (None: built in)
+    files: Callable[[], str] | None = None  # data read from files: their fingerprint, "" if absent
 
 
 def _file_spec(kind: str, description: str) -> DatasetSpec:
     """MNIST-format data read from the data folder, offered only when its files are there
-    (``available``: a few stat calls, no parsing); ``load_mnist`` explains what is wrong."""
+    (``fingerprint``: a few stat calls, no parsing); ``load_mnist`` explains what is wrong."""
     load = lambda n, noise, seed: load_mnist(kind, "train", n=n)  # noqa: E731
-    return DatasetSpec(load, "images", 10000, 0.0, f"{description}, 10 000 training images", partial(available, kind))
+    return DatasetSpec(load, "images", 10000, 0.0, f"{description}, 10 000 training images", partial(fingerprint, kind))
 
 
 DATASETS: dict[str, DatasetSpec] = {
@@ -177,7 +177,7 @@ def installed(name: str) -> bool:
     """Whether data set ``name`` can be offered: built-in data always, data read from files
     (MNIST, Fashion-MNIST) when they are in the data folder (cheap: no parsing)."""
     spec = DATASETS.get(name)
-    return spec is not None and (spec.present is None or spec.present())
+    return spec is not None and (spec.files is None or bool(spec.files()))
 
 
 def load_dataset(name: str, n: int | None = None, noise: float | None = None, seed: int = 0) -> Dataset:
@@ -188,7 +188,8 @@ def load_dataset(name: str, n: int | None = None, noise: float | None = None, se
         if ds is None:
             raise DataError("that uploaded data set is no longer in memory; upload the file again.", code="upload_gone")
         return ds
-    return _load_builtin(name, n, noise, seed)
+    spec = DATASETS.get(name)
+    return _load_builtin(name, n, noise, seed, spec.files() if spec and spec.files else "")
 
 
 def class_labels(ds: Dataset) -> tuple[np.ndarray, np.ndarray]:
@@ -207,7 +208,8 @@ def class_labels(ds: Dataset) -> tuple[np.ndarray, np.ndarray]:
 
 
 @lru_cache(maxsize=32)
-def _load_builtin(name: str, n: int | None, noise: float | None, seed: int) -> Dataset:
+def _load_builtin(name: str, n: int | None, noise: float | None, seed: int, files: str = "") -> Dataset:
+    """``files``: the data files' fingerprint, part of the cache key (new files, new data)."""
     if name not in DATASETS:
         raise DataError(
             f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}.",

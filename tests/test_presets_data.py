@@ -97,3 +97,14 @@ def test_data_command_downloads_and_lists(data, capsys, monkeypatch):
         assert "answered 404" in capsys.readouterr().err
     finally:
         server.close()
+
+
+def test_replaced_files_are_read_again(data):
+    from aecore.data import installed, load_dataset
+
+    assert not installed("mnist")
+    (data / "mnist.npz").write_bytes(_npz(rows=60))
+    assert installed("mnist") and load_dataset("mnist").n == 60
+    (data / "mnist.npz").write_bytes(_npz(rows=40))
+    os.utime(data / "mnist.npz", ns=(1, 1))
+    assert load_dataset("mnist").n == 40

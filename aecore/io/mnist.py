@@ -36,7 +36,7 @@ import numpy as np
 
 from aecore.dataset import Dataset
 from aecore.errors import DataError
-from aecore.io.mnist_files import IDX_FILES, KINDS, data_dir, find_file, how_to_add
+from aecore.io.mnist_files import IDX_FILES, KINDS, data_dir, find_file, fingerprint, how_to_add
 from aecore.io.npyfile import ArraySpec, read_npz
 
 __all__ = ["IDX_FILES", "KINDS", "clear_cache", "data_dir", "load_mnist", "parse_idx"]
@@ -190,7 +190,8 @@ def _from_openml(kind: str, folder: Path) -> dict[str, np.ndarray]:
 
 
 @lru_cache(maxsize=2)
-def _raw(kind: str, folder: str, allow_download: bool) -> tuple[dict[str, np.ndarray], str]:
+def _raw(kind: str, folder: str, allow_download: bool, files: str = "") -> tuple[dict[str, np.ndarray], str]:
+    """``files``: the files' fingerprint, part of the cache key (files replaced: read again)."""
     base = Path(folder)
     if (base / f"{kind}.npz").is_file():
         arrays, source = _from_npz(base / f"{kind}.npz"), f"{kind}.npz"
@@ -253,7 +254,7 @@ def load_mnist(
             params=dict(name="n", value=n, lo=1, hi=MAX_MNIST_ROWS),
         )
     folder = Path(folder) if folder is not None else data_dir()
-    arrays, source = _raw(kind, str(folder.resolve()), bool(allow_download))
+    arrays, source = _raw(kind, str(folder.resolve()), bool(allow_download), fingerprint(kind, folder))
     if split == "all":  # slice before joining: no 55 MB copy for small n
         n_tr = len(arrays["x_train"])
         rest = None if n is None else max(0, n - n_tr)
