@@ -203,6 +203,19 @@ def test_offline_is_a_clear_message_and_the_probe_says_so(server, tmp_path):
     assert netcheck.probe(server.url) and not netcheck.probe(dead, timeout=2)
 
 
+def test_a_hanging_name_lookup_does_not_hang_the_download(tmp_path, monkeypatch):
+    release = threading.Event()
+    monkeypatch.setattr(netcheck.socket, "getaddrinfo", lambda *a, **k: release.wait(30) and [])
+    try:
+        with pytest.raises(DownloadError) as info:
+            fetch("mnist", tmp_path, urls=["http://mirror.invalid/"], files=manifest(tiny_files()), timeout=0.3)
+        assert info.value.code == "download_offline" and "mirror.invalid" in str(info.value)
+        assert not netcheck.probe("http://mirror.invalid/", timeout=0.3)
+    finally:
+        release.set()
+    _nothing_saved(tmp_path)
+
+
 def _settled(url: str, ttl: float = 300.0) -> bool | None:
     """``online(url)`` once no probe of its host runs any more."""
     key = ("127.0.0.1", int(url.rstrip("/").rsplit(":", 1)[1]))

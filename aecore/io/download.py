@@ -192,7 +192,10 @@ def _offline(errors: list[DownloadError]) -> DownloadError:
 
 def _stream(url: str, dest: Path, r: Remote, report: Callable[[int], object], timeout: float, until: float) -> None:
     """One file into ``dest``: bounded size, SHA-256 computed on the way, errors coded."""
-    host, digest, got = urlsplit(url).hostname or "?", hashlib.sha256(), 0
+    parts, digest, got = urlsplit(url), hashlib.sha256(), 0
+    host, port = parts.hostname or "?", parts.port or (443 if parts.scheme == "https" else 80)
+    if netcheck.resolve(host, port, timeout) is None:  # urlopen's own lookup could wait far longer
+        raise _fail(code="download_unreachable", params=dict(name=r.name, host=host))
     request = urllib.request.Request(url, headers={"User-Agent": "autoencoder-lab"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as resp, dest.open("wb") as out:

@@ -5,6 +5,7 @@ for a few minutes, so that a page may ask on every rerun and never wait.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -14,12 +15,29 @@ _probes: dict[tuple[str, int], list] = {}  # (host, port) -> [checked at, reacha
 _lock = threading.Lock()
 
 
+def resolve(host: str, port: int, timeout: float) -> tuple | None:
+    """The first address of ``host`` (``socket.getaddrinfo``, which has no timeout of its own:
+    run in a daemon thread and waited for at most ``timeout`` s), or None."""
+    found: list = []
+
+    def lookup() -> None:
+        with contextlib.suppress(OSError):
+            found.extend(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+
+    thread = threading.Thread(target=lookup, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    return found[0][4][:2] if found else None
+
+
 def probe(url: str, timeout: float = 3.0) -> bool:
-    """Whether ``url``'s host accepts a TCP connection within ``timeout`` seconds."""
+    """Whether ``url``'s host resolves and accepts a TCP connection, each within ``timeout`` s."""
     parts = urlsplit(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    address = resolve(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80), timeout)
+    if address is None:
+        return False
     try:
-        with socket.create_connection((parts.hostname or "", port), timeout=timeout):
+        with socket.create_connection(address, timeout=timeout):
             return True
     except OSError:
         return False
