@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 import socket
 import struct
 import threading
@@ -116,6 +117,17 @@ def test_download_checks_and_installs_the_files(server, tmp_path):
     assert ds.X.shape == (ROWS["train"], 784) and ds.image_shape == (28, 28)
     assert sorted(p.name for p in (tmp_path / "mnist").iterdir()) == sorted(files)
     assert [p.name for p in tmp_path.iterdir()] == ["mnist"]
+
+
+def test_temporary_folders_of_a_killed_download_are_cleaned_up(server, tmp_path):
+    old, recent = tmp_path / ".mnist-download-old", tmp_path / ".mnist-download-recent"
+    old.mkdir()
+    recent.mkdir()  # perhaps another process's download, under way
+    os.utime(old, (0, 0))
+    files = tiny_files()
+    server.serve(files)
+    fetch("mnist", tmp_path, urls=[server.url], files=manifest(files))
+    assert not old.exists() and recent.exists()
 
 
 def test_a_failing_mirror_is_skipped(server, tmp_path):

@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 
 from aecore.errors import DataError
 from aecore.io import netcheck
+from aecore.io.mnist import N_CLASSES, _read_idx_file, clear_cache
 from aecore.io.mnist_files import data_dir
 
 TIMEOUT_S, DEADLINE_S, CHUNK = 10.0, 900.0, 1 << 16
@@ -148,14 +149,17 @@ def fetch(
             shutil.rmtree(work, ignore_errors=True)
     finally:
         lock.release()
-    from aecore.io.mnist import clear_cache
-
     clear_cache()
 
 
 def _workdir(base: Path, kind: str) -> Path:
+    """A new temporary folder in ``base`` (same file system: the final moves are renames);
+    those left by a process killed mid-download, an hour old or more, are removed."""
     try:
         base.mkdir(parents=True, exist_ok=True)
+        for old in base.glob(f".{kind}-download-*"):
+            if time.time() - old.stat().st_mtime > 3600:
+                shutil.rmtree(old, ignore_errors=True)
         return Path(tempfile.mkdtemp(prefix=f".{kind}-download-", dir=base))
     except OSError:
         raise DownloadError(
@@ -248,8 +252,6 @@ def _fail(code: str, params: dict[str, object]) -> DownloadError:
 def _check_parsed(work: Path, files: Sequence[Remote]) -> None:
     """Parse every file as ``load_mnist`` will (magic, type, shape) and check its item count
     and, for labels, the range 0-9."""
-    from aecore.io.mnist import N_CLASSES, _read_idx_file
-
     for r in files:
         arr = _read_idx_file(work / r.name, r.ndim)
         if len(arr) != r.rows or (r.ndim == 1 and arr.size and int(arr.max()) >= N_CLASSES):
