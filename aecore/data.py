@@ -1,9 +1,10 @@
 """Dataset registry: built-in data as read-only float32 arrays, plus input validation.
 
 ``digits`` is scikit-learn's bundled 8x8 handwritten digits (1 797 images, no network
-needed), scaled to [0, 1]. The 2-D curves (circle, spiral, moons, sine) and 3-D
-surfaces (swiss roll, S-curve) are generated on the spot from a seed; each curve keeps
-its intrinsic coordinate ``t`` so lessons can compare with the true manifold.
+needed), scaled to [0, 1]. The 2-D curves (circle, spiral, moons, sine: the registry of
+``aecore.curves``) and 3-D surfaces (swiss roll, S-curve) are generated on the spot from a
+seed; each curve keeps its intrinsic coordinate ``t`` and branch label so lessons can
+compare with the true manifold.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from functools import lru_cache, partial
 
 import numpy as np
 
+from aecore.curves import CURVES
 from aecore.dataset import Dataset
 from aecore.errors import DataError
 from aecore.io.mnist import load_mnist
@@ -42,46 +44,12 @@ def _digits28(n: int, noise: float, seed: int) -> Dataset:
     return Dataset("digits28", X, y, image_shape=(28, 28), meta={"classes": 10})
 
 
-def circle_points(t: np.ndarray) -> np.ndarray:
-    """Unit circle, t in [0, 2π)."""
-    return np.stack([np.cos(t), np.sin(t)], 1)
-
-
-def spiral_points(t: np.ndarray) -> np.ndarray:
-    """Archimedean spiral r = 0.25 + 0.75 t / (3π), t in [0, 3π]."""
-    r = 0.25 + 0.75 * t / (3 * np.pi)
-    return np.stack([r * np.cos(t), r * np.sin(t)], 1)
-
-
-def sine_points(t: np.ndarray) -> np.ndarray:
-    """Sine wave y = 0.8 sin(2x) over x = t in [-1.5, 1.5]."""
-    return np.stack([t, 0.8 * np.sin(2 * t)], 1)
-
-
-def moons_points(t: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """scikit-learn's two half circles: upper (y=0) and shifted lower (y=1), t in [0, π]."""
-    upper = np.stack([np.cos(t), np.sin(t)], 1)
-    lower = np.stack([1 - np.cos(t), 0.5 - np.sin(t)], 1)
-    return np.where(y[:, None] == 0, upper, lower)
-
-
-CURVE_RANGES = {"circle": (0.0, 2 * np.pi), "spiral": (0.0, 3 * np.pi), "sine": (-1.5, 1.5), "moons": (0.0, np.pi)}
-
-
 def _curve(name: str) -> Callable[[int, float, int], Dataset]:
     def load(n: int, noise: float, seed: int) -> Dataset:
-        rng = np.random.default_rng(seed)
-        lo, hi = CURVE_RANGES[name]
-        t = rng.uniform(lo, hi, n)
-        y = rng.integers(0, 2, n) if name == "moons" else np.zeros(n, np.int64)
-        pts = moons_points(t, y) if name == "moons" else CURVES[name](t)
-        X = (pts + noise * rng.standard_normal(pts.shape)).astype(np.float32)
-        return Dataset(name, X, y.astype(np.int64), t=t.astype(np.float32), meta={"noise": noise, "curve": name})
+        X, branch, t = CURVES[name].sample(n, noise, seed)
+        return Dataset(name, X, branch, t=t.astype(np.float32), meta={"noise": noise, "curve": name})
 
     return load
-
-
-CURVES = {"circle": circle_points, "spiral": spiral_points, "sine": sine_points}
 
 
 def _surface(name: str) -> Callable[[int, float, int], Dataset]:
@@ -137,7 +105,7 @@ DATASETS: dict[str, DatasetSpec] = {
 
 POINT_DATASETS = tuple(k for k, s in DATASETS.items() if s.kind == "points")
 IMAGE_DATASETS = tuple(k for k, s in DATASETS.items() if s.kind == "images")
-CURVE_DATASETS = ("circle", "spiral", "moons", "sine")
+CURVE_DATASETS = tuple(CURVES)  # the 2-D curves of aecore.curves
 
 
 class _NoUserData:

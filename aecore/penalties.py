@@ -5,9 +5,14 @@
 Each factory takes its weight and returns a callable ``penalty(model, x, h) -> scalar``:
 
 - L1 on the code (sparse AE):        Ω = α · mean_i Σ_j |h_ij|
-- KL sparsity (Ng 2011, sigmoid h):  Ω = β · Σ_j KL(ρ ‖ ρ̂_j),  ρ̂_j = mean_i h_ij,
-  KL(ρ ‖ ρ̂) = ρ log(ρ/ρ̂) + (1 − ρ) log((1 − ρ)/(1 − ρ̂))
-- L2 on the weights (ridge):         Ω = λ · Σ_W ‖W‖²_F   (weights, not biases)
+- KL sparsity (Ng 2011, sigmoid h):  Ω = β · Σ_j KL(ρ ‖ ρ̂_j),  ρ̂_j = mean_{i ∈ batch} h_ij,
+  KL(ρ ‖ ρ̂) = ρ log(ρ/ρ̂) + (1 − ρ) log((1 − ρ)/(1 − ρ̂)),
+  ∂/∂ρ̂ β KL(ρ ‖ ρ̂) = β (−ρ/ρ̂ + (1 − ρ)/(1 − ρ̂))   (→ −∞ as ρ̂ → 0: no unit dies)
+  ρ̂_j is the mean over the mini-batch, a noisy estimate of the data mean (KL is convex in
+  ρ̂, so the batch penalty is on average a little larger than the full-data one).
+- L2 on the weights (ridge):         Ω = λ · Σ_W ‖W‖²_F   (weights, not biases; a term of the
+  loss, which Adam rescales per weight, unlike decoupled weight decay, Loshchilov & Hutter 2019)
+- L1 on the weights (Lasso, Tibshirani 1996): Ω = μ · Σ_W Σ |W_ij|  (sparse connections)
 - contractive (Rifai et al. 2011):   Ω = λ · mean_i ‖J_f(x_i)‖²_F, with the closed form
   Σ_j (h_j(1 − h_j))² ‖W_j‖² for one sigmoid layer h = σ(Wx + b) and an autograd
   Jacobian (torch.func.jacrev under vmap) for any deeper encoder.
@@ -36,6 +41,11 @@ def kl_bernoulli(rho: float, rho_hat: torch.Tensor) -> torch.Tensor:
     return rho * torch.log(rho / q) + (1 - rho) * torch.log((1 - rho) / (1 - q))
 
 
+def kl_sparsity_grad(rho: float, rho_hat, beta: float = 1.0):
+    """∂/∂ρ̂ of β · KL(ρ ‖ ρ̂) = β (−ρ/ρ̂ + (1 − ρ)/(1 − ρ̂)), elementwise (arrays or tensors)."""
+    return beta * (-rho / rho_hat + (1 - rho) / (1 - rho_hat))
+
+
 def weight_matrices(model: nn.Module) -> list[torch.Tensor]:
     """Every distinct weight matrix of the model's linear maps (tied weights counted once)."""
     seen, out = set(), []
@@ -58,6 +68,16 @@ def jacobian_fro2_closed(W: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
     """‖J_f(x)‖²_F = Σ_j (h_j(1 − h_j))² Σ_i W_ji² for h = σ(Wx + b); per row of h, (B,)."""
     row_norms = (W**2).sum(1)  # (k,)  ‖W_j‖²
     return ((h * (1 - h)) ** 2 * row_norms).sum(1)  # (B, k) -> (B,)
+
+
+def map_jacobian_fro2_closed(W_enc: torch.Tensor, W_dec: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
+    """‖J_{g∘f}(x)‖²_F for h = σ(W_enc x + b), x̂ = W_dec h + c; per row of h, (B,).
+
+    J = W_dec diag(s) W_enc with s = h(1 − h), so ‖J‖²_F = sᵀ M s with
+    M = (W_decᵀ W_dec) ∘ (W_enc W_encᵀ): O(k²) per row instead of a (D, D) Jacobian."""
+    M = (W_dec.T @ W_dec) * (W_enc @ W_enc.T)  # (k, k)
+    s = h * (1 - h)  # (B, k)
+    return ((s @ M) * s).sum(1)
 
 
 def jacobian(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:
@@ -94,7 +114,8 @@ def none_penalty(weight: float = 0.0, **_) -> Penalty | None:
 
 
 def l1_code(weight: float, **_) -> Penalty:
-    """α · mean over the batch of Σ_j |h_j| — pushes codes to exact zeros (sparse codes)."""
+    """α · mean over the batch of Σ_j |h_j|: a constant pull α on every activation. ReLU
+    codes reach exact zeros; sigmoid codes (h > 0) only drift towards 0, unit by unit."""
     alpha = _check_weight("L1", weight)
 
     def penalty(model: nn.Module, x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
@@ -129,6 +150,16 @@ def l2_weights(weight: float, **_) -> Penalty:
     return penalty
 
 
+def l1_weights(weight: float, **_) -> Penalty:
+    """μ · Σ |W_ij| over the weight matrices (Lasso): sparse connections, not sparse codes."""
+    mu = _check_weight("L1 (weights)", weight)
+
+    def penalty(model: nn.Module, x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
+        return mu * sum(W.abs().sum() for W in weight_matrices(model))
+
+    return penalty
+
+
 def contractive(weight: float, **_) -> Penalty:
     """λ · mean over the batch of ‖J_f(x)‖²_F (closed form for one sigmoid layer)."""
     lam = _check_weight("contractive", weight)
@@ -144,6 +175,7 @@ PENALTIES: dict[str, Callable[..., Penalty | None]] = {
     "l1": l1_code,
     "kl": kl_sparsity,
     "l2": l2_weights,
+    "l1_weights": l1_weights,
     "contractive": contractive,
 }
 

@@ -7,7 +7,7 @@ from aecore.experiments import get
 from aecore.experiments.contractive import ContractiveConfig
 from aecore.figures import regularized as fr
 from ui.i18n import t
-from ui.kit import chart, claims_box, code_expander, labels, metric_row, prose
+from ui.kit import chart, claims_box, code_expander, labels, metric_row, num, on_sidebar_data, prose
 from ui.panel import training_panel
 from ui.references import sources
 from ui.widgets import settings_form
@@ -21,11 +21,15 @@ st.latex(
     r"\lVert J_f(x)\rVert_F^2=\sum_{j,i}\Big(\frac{\partial h_j}{\partial x_i}\Big)^2"
 )
 prose(t("contractive.explain_closed"))
-st.latex(r"h=\sigma(Wx+b):\qquad \lVert J_f(x)\rVert_F^2=\sum_j\big(h_j(1-h_j)\big)^2\lVert W_j\rVert^2")
+st.latex(
+    r"h=\sigma(Wx+b):\qquad \frac{\partial h_j}{\partial x_i}=h_j(1-h_j)\,W_{ji},\qquad"
+    r"\lVert J_f(x)\rVert_F^2=\sum_j\big(h_j(1-h_j)\big)^2\lVert W_j\rVert^2"
+)
 prose(t("contractive.explain_tied"))
 
 fields = ["latent_dim", "lam", "tied", "epochs", "curve", "curve_lam", "curve_width", "curve_epochs", "seed"]
-cfg = settings_form(LESSON, ContractiveConfig(), fields, columns=3)
+cfg = on_sidebar_data(settings_form(LESSON, ContractiveConfig(), fields, columns=3))
+st.caption(t("contractive.data_note"))
 res = training_panel(LESSON, cfg, auto=True)
 if res is not None:
     m, a = res.metrics, res.arrays
@@ -33,45 +37,47 @@ if res is not None:
     st.subheader(t("contractive.images.heading"))
     metric_row(LESSON, m, ("jacobian_fro_ae", "jacobian_fro_cae", "recon_mse_ae", "recon_mse_cae"))
     claims_box(LESSON, get(LESSON), m)
+    st.caption(t("contractive.epochs", epochs=int(m["image_epochs"])))
     left, right = st.columns(2)
     with left:
         names = models | labels("contractive.fig", y="count", title="hist") | {"x": "‖J_f(x)‖_F"}
-        ratios = dict(ratio=f"{m['jacobian_ratio']:.2f}", recon=f"{m['recon_mse_cae'] / m['recon_mse_ae']:.2f}")
+        ratios = dict(ratio=num(m["jacobian_ratio"], 3), recon=num(m["recon_mse_cae"] / m["recon_mse_ae"], 3))
         chart(fr.jacobian_histogram(a["jf"], names), "contractive.hist", t("contractive.fig.hist_summary", **ratios))
     with right:
         names = models | labels("contractive.fig", x="eps", y="dist", title="perturb")
-        dist = dict(ae=f"{a['dist']['ae'][0]:.3g}", cae=f"{a['dist']['cae'][0]:.3g}", eps=f"{a['eps'][0]:g}")
+        dist = dict(ae=num(a["dist"]["ae"][0], 3), cae=num(a["dist"]["cae"][0], 3), eps=num(a["eps"][0]))
         caption = t("contractive.fig.perturb_summary", **dist)
         chart(fr.perturbation_figure(a["eps"], a["dist"], names), "contractive.perturb", caption)
     names = models | labels("contractive.fig", "w_enc", "w_dec", "jac_f", "jac_map", y="norm", title="norms")
     moved = m["recon_jacobian_ratio"] > m["jacobian_ratio"] + 0.1
     caption = t(
         "contractive.fig.norms_moved" if moved else "contractive.fig.norms_kept",
-        enc=f"{m['jacobian_ratio']:.2f}",
-        whole=f"{m['recon_jacobian_ratio']:.2f}",
-        wdec_ae=f"{m['w_dec_ae']:.3g}",
-        wdec_cae=f"{m['w_dec_cae']:.3g}",
+        enc=num(m["jacobian_ratio"], 3),
+        whole=num(m["recon_jacobian_ratio"], 3),
+        wdec_ae=num(m["w_dec_ae"], 3),
+        wdec_cae=num(m["w_dec_cae"], 3),
     )
     chart(fr.norms_figure(a["norms"], names), "contractive.norms", caption)
     st.subheader(t("contractive.curve.heading"))
     prose(t("contractive.curve.explain"))
-    keys = ("tangent_alignment_ae", "tangent_alignment_cae", "anisotropy_ae", "anisotropy_cae")
+    keys = ("tangent_alignment_ae", "tangent_alignment_cae", "along_across_ae", "along_across_cae")
     metric_row(LESSON, m, keys, 3)
-    names = models | labels("contractive.fig", "data", "dir1", "dir2", title="curve")
-    caption = t(
-        "contractive.fig.curve_summary",
-        align_ae=f"{m['tangent_alignment_ae']:.3f}",
-        align_cae=f"{m['tangent_alignment_cae']:.3f}",
-        an_ae=f"{m['anisotropy_ae']:.2f}",
-        an_cae=f"{m['anisotropy_cae']:.2f}",
-    )
+    names = models | labels("contractive.fig", "dir1", "dir2", data="data", title="curve")
+    aa = dict(aa_ae=num(m["along_across_ae"], 3), aa_cae=num(m["along_across_cae"], 3))
+    align = dict(align_ae=num(m["tangent_alignment_ae"], 3), align_cae=num(m["tangent_alignment_cae"], 3))
+    caption = t("contractive.fig.curve_summary", **align, **aa)
     chart(fr.curve_jacobian_figure(a["curve_X"], a["curve_points"], a["dirs"], names), "contractive.curve", caption)
-    code_expander(
-        t("contractive.source"),
-        penalties.contractive,
-        penalties.jacobian_fro2,
-        penalties.jacobian_fro2_closed,
-        penalties.jacobian,
-    )
+    an = dict(an_ae=num(m["anisotropy_ae"], 3), an_cae=num(m["anisotropy_cae"], 3))
+    prose(t("contractive.curve.anisotropy", **an, **aa))
+    held = get(LESSON).check_claims(m)
+    if not (held.get("tangent_kept", True) and held.get("anisotropic", True)):
+        jf = dict(jf_ae=num(m["curve_jacobian_fro_ae"], 3), jf_cae=num(m["curve_jacobian_fro_cae"], 3))
+        mse = dict(mse_ae=num(m["curve_recon_mse_ae"], 2), mse_cae=num(m["curve_recon_mse_cae"], 2))
+        st.warning(
+            t("contractive.curve.cheat", **jf, **mse, **aa, bad=num(100 * m["misaligned_cae"], 2)),
+            icon=":material/info:",
+        )
+    funcs = (penalties.contractive, penalties.jacobian_fro2, penalties.jacobian_fro2_closed, penalties.jacobian)
+    code_expander(t("contractive.source"), *funcs)
     prose(t("contractive.note"))
 sources("contractive")

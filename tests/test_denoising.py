@@ -9,6 +9,7 @@ from scipy.special import ive
 
 from aecore import curve_truth
 from aecore.config import ConfigError
+from aecore.curves import CURVES
 from aecore.experiments import get
 from aecore.experiments.denoising_field import FieldConfig
 from aecore.experiments.denoising_images import ImagesConfig, psnr
@@ -96,7 +97,7 @@ def _points(seed=0, n=300, span=1.6):
 
 def test_circle_projection_is_radial():
     X = _points()
-    P, d = curve_truth.project("circle", X)
+    P, d = CURVES["circle"].project(X)
     r = np.linalg.norm(X, axis=1, keepdims=True)
     np.testing.assert_allclose(P, X / r, atol=1e-6)
     np.testing.assert_allclose(d, np.abs(r[:, 0] - 1), atol=1e-9)
@@ -105,21 +106,20 @@ def test_circle_projection_is_radial():
 @pytest.mark.parametrize("name", ["spiral", "moons", "sine"])
 def test_projection_matches_brute_force(name):
     X = _points(1, 200)
-    P, d = curve_truth.project(name, X)
-    Y, _ = curve_truth.dense_curve(name, 100_000)  # brute force over a very dense sample
+    P, d = CURVES[name].project(X)
+    Y, _ = CURVES[name].dense(100_000)  # brute force over a very dense sample
     brute = np.sqrt(np.min(((X[:, None, :] - Y[None, ::5, :]) ** 2).sum(-1), 1))
     assert np.all(d <= brute + 1e-9)  # never worse than any sampled point
     assert np.max(brute - d) < 2e-3  # and as good as the dense search
     # first-order optimality: the residual is normal to the curve where the foot is interior
-    h = 1e-6
-    for c in curve_truth.CURVES[name]:
+    for c in CURVES[name].branches:
         grid = np.linspace(c.lo, c.hi, 20_001)
-        pts = c.fn(grid)
+        pts = c.point(grid)
         near = np.sqrt(((P[:, None, :] - pts[None, ::4, :]) ** 2).sum(-1)).min(1) < 1e-3
         idx = np.argmin(((P[near][:, None, :] - pts[None]) ** 2).sum(-1), 1)
         t = grid[idx]
         inner = (t > c.lo + 1e-3) & (t < c.hi - 1e-3)
-        tangent = (c.fn(t + h) - c.fn(t - h)) / (2 * h)
+        tangent = c.tangent(t)
         res = X[near] - P[near]
         cos = np.abs((res * tangent).sum(1)) / (np.linalg.norm(res, axis=1) * np.linalg.norm(tangent, axis=1) + 1e-12)
         assert np.all(cos[inner & (np.linalg.norm(res, axis=1) > 1e-3)] < 1e-2)
@@ -194,7 +194,7 @@ def test_psnr_definition():
         (FieldConfig, {"sigma": 0.0}),
         (FieldConfig, {"dataset": "digits"}),
         (ImagesConfig, {"masking": 1.0}),
-        (ImagesConfig, {"epochs": 0}),
+        (ImagesConfig, {"epochs": -1}),
     ],
 )
 def test_configs_refuse_bad_values(cls, bad):
@@ -207,3 +207,69 @@ def test_denoised_images_predict_in_range():
     res = exp.run(ImagesConfig(epochs=1, width=16, latent_dim=4, sweep=False, probe=False))
     out = predict(res.models["masking"], np.ones((3, 64), np.float32))
     assert out.min() >= 0 and out.max() <= 1
+
+
+# ---- lesson 7 additions: the tuned PCA in one pass, the DAE-CAE expansion, the score's length
+
+
+def test_pca_errors_in_one_pass_equal_brute_force():
+    from aecore.experiments.denoising_images import best_rank, pca_errors
+    from aecore.theory import mse, pca_fit
+
+    rng = np.random.default_rng(0)
+    X = rng.random((120, 9))
+    Xn = X + 0.2 * rng.standard_normal(X.shape)
+    pca = pca_fit(X)
+    errs = pca_errors(pca, X, Xn)
+    brute = [mse(X, pca.reconstruct(Xn, k)) for k in range(1, 10)]
+    np.testing.assert_allclose(errs, brute, rtol=1e-10)
+    assert best_rank(pca, X, Xn) == int(np.argmin(brute[:-1])) + 1
+
+
+def test_taylor_check_is_exact_for_an_affine_map():
+    """For r(x) = Ax + b, E‖r(x + σε) − x‖² = ‖r(x) − x‖² + σ²‖A‖²_F exactly."""
+    from aecore.experiments.denoising_field import taylor_check
+
+    lin = torch.nn.Linear(2, 2)
+    with torch.no_grad():
+        lin.weight.copy_(torch.tensor([[0.9, 0.2], [-0.1, 0.3]]))
+    X = np.random.default_rng(1).uniform(-1, 1, (400, 2))
+    out = taylor_check(lin, X, 0.3, seed=0)
+    assert out["dae_loss_mc"] == pytest.approx(out["dae_loss_taylor"], rel=0.03)
+    assert out["dae_loss_taylor"] - out["dae_loss_at_x"] == pytest.approx(0.09 * (0.81 + 0.04 + 0.01 + 0.09))
+
+
+def test_optimal_denoiser_with_noisy_clean_points_uses_sigma_squared():
+    """x̃ = x + σε with x itself scattered by τ: E[x | x̃] = x̃ + σ² ∇ log p_s(x̃), s² = σ² + τ²."""
+    X = _points(5, 50, 1.3)
+    sigma, tau = 0.1, 0.05
+    s = np.hypot(sigma, tau)
+    want = X + sigma**2 * curve_truth.score("circle", X, s)
+    np.testing.assert_allclose(curve_truth.optimal_denoiser("circle", X, sigma, tau), want)
+
+
+def test_field_reports_the_score_length_and_offers_the_sine():
+    exp = get("denoising_field")
+    res = exp.run(FieldConfig(dataset="sine", n_samples=200, epochs=3, grid=10, sweep=True))
+    m = res.metrics
+    assert m["score_magnitude_ratio"] > 0 and "score_magnitude" in exp.check_claims(m)
+    assert res.arrays["sweep"].shape == (4, 3)
+    assert m["dae_loss_taylor"] >= m["dae_loss_at_x"]
+
+
+def test_images_run_on_digits28():
+    res = get("denoising_images").run(
+        ImagesConfig(dataset="digits28", epochs=1, width=16, latent_dim=4, sweep=False, probe=True)
+    )
+    assert res.arrays["image_shape"] == (28, 28)
+    assert 1 <= res.metrics["pca_k_gaussian"] < 784
+    assert 0 < res.metrics["probe_accuracy_pixels"] <= 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("curve", ["circle", "spiral", "moons", "sine"])
+def test_field_claims_hold_on_every_curve(curve):
+    exp = get("denoising_field")
+    m = exp.run(FieldConfig(dataset=curve, sweep=False)).metrics
+    checks = exp.check_claims(m)
+    assert all(checks.values()), (curve, checks, m)

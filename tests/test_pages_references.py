@@ -27,3 +27,12 @@ def test_annex_ends_with_its_sources():
     no_errors(at)
     links = [el.proto.label for el in at.get("page_link")]
     assert any("Cover & Thomas 2006" in label for label in links), links
+
+
+def test_a_page_with_topics_beyond_the_lecture_says_so():
+    """The label comes with the Sources line, drawn while the page's first run still trains."""
+    at = open_page("lessons/09b_anomaly.py")
+    no_errors(at)
+    assert any(c.value.startswith(":material/explore: Beyond the lecture: Anomaly detection") for c in at.caption)
+    at = open_page("lessons/10_annex.py")
+    assert not any("Beyond the lecture" in c.value for c in at.caption)

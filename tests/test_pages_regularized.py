@@ -111,5 +111,29 @@ def test_contractive_tiny_training():
     _submit(at, "contractive", tied=True, epochs=2, curve_epochs=3, latent_dim=4, curve_width=4)
     wait_until_trained(at)
     no_errors(at)
-    assert any("anisotropy" in m.label for m in at.metric)
+    assert any("along / across" in m.label for m in at.metric)
     assert _claims_shown(at)
+    assert any("Part 1 trains on the images chosen in the sidebar" in c.value for c in at.caption)
+
+
+def test_sparse_takes_the_sidebars_images_and_relu_codes():
+    """The sidebar's 28×28 data set reaches the experiment; ReLU codes drop KL and its claims."""
+    at = open_page("lessons/05_sparse.py", params={"data": "digits28"})
+    at.selectbox(key="sparse.w.code").set_value("relu")
+    at.selectbox(key="sparse.w.penalty").set_value("l1")
+    _submit(at, "sparse", epochs=1, hidden=8)
+    wait_until_trained(at)
+    no_errors(at)
+    assert any("D = 784 pixels" in c.value for c in at.caption)
+    assert any("exactly to zero" in c.value for c in at.caption)  # the ReLU summary
+    text = " ".join(md.value for md in at.markdown)
+    assert "L1 on the code at least halves" in text and "KL sparsity reaches" not in text
+
+
+def test_sparse_kl_with_relu_codes_gives_message():
+    at = open_page("lessons/05_sparse.py")
+    at.selectbox(key="sparse.w.code").set_value("relu")
+    _submit(at, "sparse")
+    no_errors(at)
+    assert any("KL sparsity needs sigmoid codes" in e.value for e in at.error), [e.value for e in at.error]
+    _stop_jobs(at, "sparse")

@@ -170,6 +170,7 @@ def test_sparse_stats_and_metric_names_on_a_short_run():
         "mean_activation": pytest.approx(0.85 / 6),
         "fraction_active": pytest.approx(2 / 6),
         "dead_units": 1.0,
+        "zero_fraction": pytest.approx(2 / 6),
     }
     res = get("sparse").run(SparseConfig(epochs=2, hidden=16, penalty="l1"), None)
     for key in ("mean_activation", "fraction_active", "dead_units", "recon_mse"):

@@ -21,11 +21,15 @@ GLOSSARY = LOCALES / "glossary.toml"
 
 
 def sources(lesson: str) -> None:
-    """One line naming the works ``lesson`` rests on; it opens the References page."""
+    """One line naming the works ``lesson`` rests on; it opens the References page. A lesson
+    that teaches something the lecture does not says so under it ("beyond the lecture")."""
     refs = for_lesson(lesson)
     if refs:
         names = " · ".join(r.short for r in refs)
         st.page_link(REFERENCES_PAGE, label=t("references.sources", names=names), icon=":material/menu_book:")
+    beyond = [t(f"references.beyond.{topic}") for topic, (lessons, _) in BEYOND.items() if lesson in lessons]
+    if beyond:
+        st.caption(t("references.beyond_line", topics="; ".join(beyond)))
 
 
 def table(rows: list[dict[str, str]]) -> None:

@@ -29,10 +29,20 @@ class Claim:
     key: str  # stable id, also the translation key suffix
     text: str  # the claim in words, with the numbers' names
     check: Callable[[dict[str, float]], bool]
+    # None: the claim is always made; else it is made only on runs where this holds
+    # (e.g. the model it speaks of was trained with these settings).
+    applies: Callable[[dict[str, float]], bool] | None = None
 
     def holds(self, metrics: dict[str, float]) -> bool:
         try:
             return bool(self.check(metrics))
+        except (KeyError, TypeError, ValueError):
+            return False
+
+    def made(self, metrics: dict[str, float]) -> bool:
+        """Whether this run makes the claim at all."""
+        try:
+            return self.applies is None or bool(self.applies(metrics))
         except (KeyError, TypeError, ValueError):
             return False
 
@@ -69,7 +79,7 @@ class Experiment:
     cost: Callable[[Config], float] | None = None
 
     def check_claims(self, metrics: dict[str, float]) -> dict[str, bool]:
-        return {c.key: c.holds(metrics) for c in self.claims}
+        return {c.key: c.holds(metrics) for c in self.claims if c.made(metrics)}
 
 
 @dataclass(frozen=True)

@@ -2,31 +2,39 @@
 
     L = mean ‖x − g(f(x))‖² + λ · mean ‖J_f(x)‖²_F
 
-Part 1, images: a plain AE and a CAE with one sigmoid code layer (closed-form penalty
-Σ_j (h_j(1 − h_j))² ‖W_j‖²), compared by ‖J_f(x)‖_F over the data, reconstruction error,
-the whole map's Jacobian ‖J_{g∘f}(x)‖_F, the weight norms ‖W_enc‖, ‖W_dec‖ and the code
-distance ‖f(x + εu) − f(x)‖ for random unit directions u. With untied weights the decoder
-can grow to undo an encoder that shrinks, so the whole map's Jacobian falls far less than
-the encoder's; tied weights (W_dec = W_encᵀ) forbid that trade.
+Part 1, images (``run_images``): a plain AE and a CAE with one sigmoid code layer
+(closed-form penalty Σ_j (h_j(1 − h_j))² ‖W_j‖²), compared by ‖J_f(x)‖_F over the data,
+reconstruction error, the whole map's Jacobian ‖J_{g∘f}(x)‖_F (closed form
+sᵀ((W_decᵀW_dec) ∘ (W_enc W_encᵀ))s, s = h(1 − h)), the weight norms ‖W_enc‖, ‖W_dec‖ and
+the code distance ‖f(x + εu) − f(x)‖ for random unit directions u. With untied weights
+the decoder can grow to undo an encoder that shrinks, so the whole map's Jacobian falls
+far less than the encoder's; tied weights (W_dec = W_encᵀ) forbid that trade.
 
-Part 2, a 2-D curve: a deeper encoder (one tanh layer, then a sigmoid code; penalty by
-autograd) and the singular vectors of J_f at points on the clean curve. The true tangent
-comes from the curve's point function. ``tangent_alignment`` is the CAE's mean |cos|
-between the top right-singular vector and the tangent; ``anisotropy_*`` is mean s₁/s₂.
+Part 2, a 2-D curve (``run_curve``): a deeper encoder (one tanh layer, then a sigmoid
+code; penalty by autograd) and J_f at points of the clean curve, against the exact unit
+tangent t and normal n of ``aecore.curves``. ``tangent_alignment`` is the mean |cos|
+between the top right-singular vector v₁ and t; ``along_across`` the median gain ratio
+‖J_f t‖ / ‖J_f n‖ (how much more the code follows the curve than it follows a step off
+it). ``anisotropy`` (mean s₁/s₂) is blind to direction: a plain AE that stretches its
+code along any other axis (the long side of the sine's box) scores high without
+contracting across the curve, which is why the claim is made on ``along_across``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
 from aecore.config import Config, param
-from aecore.data import CURVE_DATASETS, CURVES, IMAGE_DATASETS, load_dataset, moons_points
+from aecore.curves import CURVES
+from aecore.data import image_dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
-from aecore.penalties import jacobian, make_penalty
+from aecore.penalties import jacobian, jacobian_fro2_closed, make_penalty, map_jacobian_fro2_closed
+from aecore.steps import auto_epochs, auto_lr
 from aecore.theory import mse
 from aecore.train import TrainConfig, as_tensor, predict
 
@@ -34,20 +42,27 @@ from aecore.train import TrainConfig, as_tensor, predict
 IMAGE_STAGES = {"ae": "ae_images", "cae": "cae_images"}
 CURVE_STAGES = {"ae": "ae_curve", "cae": "cae_curve"}
 
+# Stage ids (labels: assets/locales/<lang>/stages.toml): plain and contractive AE, per part.
+IMAGE_STAGES = {"ae": "ae_images", "cae": "cae_images"}
+CURVE_STAGES = {"ae": "ae_curve", "cae": "cae_curve"}
 EPS_GRID = np.logspace(-2, 0.5, 11)
 N_PROBE = 300  # images used for the perturbation curve
 N_ARROWS = 36  # curve points where the Jacobian's directions are drawn
+IMAGE_STEPS = 1600  # automatic epochs: about this many mini-batch updates (200 epochs on digits)
+CURVE_EPOCH_S = 2e-3  # measured: one full-batch epoch of a curve model with its Jacobian penalty, one core
 
 
 @dataclass(frozen=True)
 class ContractiveConfig(Config):
-    dataset: str = param("digits", "image data set", choices=IMAGE_DATASETS)
+    dataset: str = param("digits", "image data set of part 1", choices=image_dataset_names)
     latent_dim: int = param(32, "sigmoid code units of the image models", lo=1, hi=1024)
     lam: float = param(3e-3, "contractive weight λ on images", lo=0.0, hi=100.0)
     tied: bool = param(False, "tie the decoder to the encoder: W_dec = W_encᵀ")
-    epochs: int = param(200, "epochs on images (batches of 256)", lo=1, hi=2000)
-    lr: float = param(5e-3, "initial learning rate on images", lo=0.0, hi=1.0, lo_open=True)
-    curve: str = param("circle", "2-D curve of part 2", choices=CURVE_DATASETS)
+    epochs: int = param(0, "epochs on images (batches of 256); 0 = automatic, about 1 600 steps", lo=0, hi=2000)
+    lr: float = param(
+        0.0, "initial learning rate on images; 0 = automatic, 5e-3 × √(64/D) for D inputs", lo=0.0, hi=1.0
+    )
+    curve: str = param("circle", "2-D curve of part 2", choices=tuple(CURVES))
     curve_noise: float = param(0.05, "noise around the curve", lo=0.0, hi=0.5)
     curve_width: int = param(32, "tanh units before the 2-unit sigmoid code", lo=2, hi=256)
     curve_lam: float = param(1.0, "contractive weight λ on the curve", lo=0.0, hi=100.0)
@@ -55,14 +70,25 @@ class ContractiveConfig(Config):
     seed: int = param(0, "seed of data, weights and batch order", lo=0, hi=2**31 - 1)
 
 
-def _fro(J: torch.Tensor) -> np.ndarray:
-    return torch.linalg.matrix_norm(J).detach().cpu().double().numpy()  # (B,)
-
-
-def batched_jacobian_norms(fn, X: np.ndarray, batch: int = 512) -> np.ndarray:
-    """‖J_fn(x)‖_F for every row of X, in batches (the Jacobians are (B, out, D))."""
+def _batched(fn, X: np.ndarray, batch: int = 1024) -> np.ndarray:
+    """fn over row blocks of X (no autograd graph kept), concatenated as float64."""
     x = as_tensor(X)
-    return np.concatenate([_fro(jacobian(fn, x[i : i + batch])) for i in range(0, len(x), batch)])
+    return np.concatenate([fn(x[i : i + batch]).detach().cpu().double().numpy() for i in range(0, len(x), batch)])
+
+
+def image_jacobian_norms(model, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """‖J_f(x)‖_F and ‖J_{g∘f}(x)‖_F per row, by the closed forms of one sigmoid code
+    layer and a linear decoder (the image models of this lesson); (n,) each."""
+    W_enc = model.encoder[0].weight
+    W_dec = next(m for m in model.decoder if hasattr(m, "weight")).weight
+
+    def both(x: torch.Tensor) -> torch.Tensor:
+        h = model.encode(x)
+        return torch.stack([jacobian_fro2_closed(W_enc, h), map_jacobian_fro2_closed(W_enc, W_dec, h)], 1)
+
+    with torch.no_grad():
+        sq = _batched(both, X)
+    return np.sqrt(sq[:, 0]), np.sqrt(sq[:, 1])
 
 
 def weight_norm(model, part: str) -> float:
@@ -79,89 +105,105 @@ def code_distance(model, X: np.ndarray, seed: int) -> np.ndarray:
     return np.array([np.linalg.norm(predict(model.encode, X + e * U) - h0, axis=1).mean() for e in EPS_GRID])
 
 
-def true_tangents(name: str, t: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Clean points P(t) and unit tangents dP/dt (central differences of the point function)."""
-    P = (lambda s: moons_points(s, y)) if name == "moons" else CURVES[name]
-    h = 1e-4
-    T = (P(t + h) - P(t - h)) / (2 * h)
-    return P(t), T / np.linalg.norm(T, axis=1, keepdims=True)
-
-
 def _train(mc: ModelConfig, lam: float, kind: str, X, tc: TrainConfig, track, stage: str, seed: int):
     model = build_model(mc, penalty=make_penalty("contractive" if lam > 0 else "none", lam), kind=kind, seed=seed)
     track.fit(model, X, tc, stage=stage)
     return model
 
 
-def run(cfg: ContractiveConfig, on_progress=None) -> Result:
-    track = Tracker(on_progress)
-    kind = "tied" if cfg.tied else "mlp"
+def run_images(cfg: ContractiveConfig, track: Tracker) -> tuple[dict, dict, dict]:
+    """Part 1: plain AE against CAE on the images (metrics, arrays, models)."""
     ds = load_dataset(cfg.dataset)
     X = ds.X
-    mc = ModelConfig(
-        input_dim=ds.dim,
-        hidden=(),
-        latent_dim=cfg.latent_dim,
-        latent_activation="sigmoid",
-        output="identity",
-    )
-    tc = TrainConfig(epochs=cfg.epochs, batch_size=256, lr=cfg.lr, seed=cfg.seed)
+    mc = ModelConfig(input_dim=ds.dim, hidden=(), latent_dim=cfg.latent_dim, latent_activation="sigmoid")
+    epochs = auto_epochs(cfg.epochs, ds.n, 256, IMAGE_STEPS)
+    lr = auto_lr(cfg.lr, ds.dim, 5e-3)
+    tc = TrainConfig(epochs=epochs, batch_size=256, lr=lr, seed=cfg.seed)
     probe = X[np.random.default_rng(cfg.seed).choice(len(X), min(N_PROBE, len(X)), replace=False)]
-    metrics, models, jf, dist, norms = {}, {}, {}, {}, {}
+    metrics, models, jf, dist, norms = {"image_epochs": epochs, "image_lr": lr}, {}, {}, {}, {}
     for name, lam in (("ae", 0.0), ("cae", cfg.lam)):
-        model = _train(mc, lam, kind, X, tc, track, IMAGE_STAGES[name], cfg.seed)
-        jf[name] = batched_jacobian_norms(model.encode, X)
-        jmap = batched_jacobian_norms(model, X)
-        metrics[f"jacobian_fro_{name}"] = float(jf[name].mean())
-        metrics[f"recon_mse_{name}"] = mse(X, predict(model, X))
-        metrics[f"map_jacobian_fro_{name}"] = float(jmap.mean())
-        metrics[f"w_enc_{name}"] = weight_norm(model, "encoder")
-        metrics[f"w_dec_{name}"] = weight_norm(model, "decoder")
+        model = _train(mc, lam, "tied" if cfg.tied else "mlp", X, tc, track, IMAGE_STAGES[name], cfg.seed)
+        jf[name], jmap = image_jacobian_norms(model, X)
         norms[name] = {
-            "w_enc": metrics[f"w_enc_{name}"],
-            "w_dec": metrics[f"w_dec_{name}"],
-            "jac_f": metrics[f"jacobian_fro_{name}"],
+            "w_enc": weight_norm(model, "encoder"),
+            "w_dec": weight_norm(model, "decoder"),
+            "jac_f": float(jf[name].mean()),
             "jac_map": float(jmap.mean()),
         }
+        metrics[f"recon_mse_{name}"] = mse(X, predict(model, X))
+        for key, out in (
+            ("w_enc", "w_enc"),
+            ("w_dec", "w_dec"),
+            ("jac_f", "jacobian_fro"),
+            ("jac_map", "map_jacobian_fro"),
+        ):
+            metrics[f"{out}_{name}"] = norms[name][key]
         dist[name] = code_distance(model, probe, cfg.seed)
-        models[f"{name} (images)"] = model
+        models[f"{name}_images"] = model
     metrics["jacobian_ratio"] = metrics["jacobian_fro_cae"] / metrics["jacobian_fro_ae"]
     metrics["recon_jacobian_ratio"] = metrics["map_jacobian_fro_cae"] / metrics["map_jacobian_fro_ae"]
+    arrays = {"jf": jf, "eps": EPS_GRID, "dist": dist, "norms": norms, "image_shape": ds.image_shape}
+    return metrics, arrays, models
 
+
+def curve_jacobian(model, clean: np.ndarray, tangent: np.ndarray) -> tuple[dict, np.ndarray, np.ndarray]:
+    """J_f at the clean curve points against the true tangent t and normal n:
+    its numbers, the right-singular vectors Vt (n, 2, 2) and singular values S (n, 2)."""
+    J = jacobian(model.encode, as_tensor(clean)).detach().cpu().double().numpy()  # (n, 2, 2)
+    _, S, Vt = np.linalg.svd(J)  # rows of Vt: v₁, v₂
+    normal = np.stack([-tangent[:, 1], tangent[:, 0]], 1)
+    along = np.linalg.norm(np.einsum("nij,nj->ni", J, tangent), axis=1)
+    across = np.linalg.norm(np.einsum("nij,nj->ni", J, normal), axis=1)
+    cos = np.abs((Vt[:, 0, :] * tangent).sum(1))
+    numbers = {
+        "tangent_alignment": float(cos.mean()),
+        "misaligned": float((cos < 0.5).mean()),  # v₁ more than 60° off the tangent
+        "anisotropy": float((S[:, 0] / np.maximum(S[:, 1], 1e-12)).mean()),
+        "along_across": float(np.median(along / np.maximum(across, 1e-12))),
+        "curve_jacobian_fro": float(np.sqrt((J**2).sum((1, 2))).mean()),
+    }
+    return numbers, Vt, S
+
+
+def run_curve(cfg: ContractiveConfig, track: Tracker) -> tuple[dict, dict, dict]:
+    """Part 2: plain AE against CAE on a 2-D curve (metrics, arrays, models)."""
+    curve = CURVES[cfg.curve]
     cd = load_dataset(cfg.curve, 1000, cfg.curve_noise, cfg.seed)
-    clean, tangent = true_tangents(cfg.curve, cd.t.astype(np.float64), cd.y)
-    cmc = ModelConfig(
-        input_dim=2,
-        hidden=(cfg.curve_width,),
-        latent_dim=2,
-        activation="tanh",
-        latent_activation="sigmoid",
-        output="identity",
+    clean = curve.points(cd.t, cd.y)
+    tangent = curve.unit_tangents(cd.t, cd.y)
+    mc = ModelConfig(
+        input_dim=2, hidden=(cfg.curve_width,), latent_dim=2, activation="tanh", latent_activation="sigmoid"
     )
-    ctc = TrainConfig(epochs=cfg.curve_epochs, batch_size=0, lr=1e-2, seed=cfg.seed)
-    order = np.argsort(cd.t)[np.linspace(0, cd.n - 1, N_ARROWS).astype(int)]
-    dirs = {}
+    tc = TrainConfig(epochs=cfg.curve_epochs, batch_size=0, lr=1e-2, seed=cfg.seed)
+    order = np.argsort(cd.y * 10.0 + cd.t)[np.linspace(0, cd.n - 1, N_ARROWS).astype(int)]
+    metrics, models, dirs = {}, {}, {}
     for name, lam in (("ae", 0.0), ("cae", cfg.curve_lam)):
-        model = _train(cmc, lam, kind, cd.X, ctc, track, CURVE_STAGES[name], cfg.seed)
-        J = jacobian(model.encode, as_tensor(clean.astype(np.float32))).detach().cpu().double().numpy()
-        _, S, Vt = np.linalg.svd(J)  # J (n, 2, 2); rows of Vt: v₁, v₂
-        align = np.abs((Vt[:, 0, :] * tangent).sum(1))
-        metrics[f"tangent_alignment_{name}"] = float(align.mean())
-        metrics[f"anisotropy_{name}"] = float((S[:, 0] / np.maximum(S[:, 1], 1e-12)).mean())
+        model = _train(mc, lam, "tied" if cfg.tied else "mlp", cd.X, tc, track, CURVE_STAGES[name], cfg.seed)
+        numbers, Vt, S = curve_jacobian(model, clean, tangent)
+        metrics.update({f"{k}_{name}": v for k, v in numbers.items()})
         metrics[f"curve_recon_mse_{name}"] = mse(cd.X, predict(model, cd.X))
         dirs[name] = (Vt[order], S[order])
-        models[f"{name} (curve)"] = model
+        models[f"{name}_curve"] = model
     metrics["tangent_alignment"] = metrics["tangent_alignment_cae"]
-    arrays = {
-        "jf": jf,
-        "eps": EPS_GRID,
-        "dist": dist,
-        "norms": norms,
-        "curve_X": cd.X,
-        "curve_points": clean[order],
-        "dirs": dirs,
-    }
-    return track.result(metrics, arrays=arrays, models=models)
+    arrays = {"curve_X": cd.X, "curve_points": clean[order], "dirs": dirs}
+    return metrics, arrays, models
+
+
+def cost_seconds(cfg: ContractiveConfig) -> float:
+    """Estimated seconds on one core (aecore.cost): two image models, each as the generic
+    model of one training stage sees it, and two curve models of 1 000 points (the generic
+    model would charge the curve stage for the image data set's rows)."""
+    from aecore import cost
+
+    images = cost.model_seconds(dataclasses.replace(cfg, curve_epochs=1)).stages["epochs"]
+    return 2 * images + 2 * cfg.curve_epochs * CURVE_EPOCH_S
+
+
+def run(cfg: ContractiveConfig, on_progress=None) -> Result:
+    track = Tracker(on_progress)
+    m_img, a_img, models_img = run_images(cfg, track)
+    m_curve, a_curve, models_curve = run_curve(cfg, track)
+    return track.result({**m_img, **m_curve}, arrays={**a_img, **a_curve}, models={**models_img, **models_curve})
 
 
 EXPERIMENTS = [
@@ -171,6 +213,7 @@ EXPERIMENTS = [
         run,
         "Contractive autoencoders",
         budget_s=30,
+        cost=cost_seconds,
         stages=(*IMAGE_STAGES.values(), *CURVE_STAGES.values()),
         claims=(
             Claim(
@@ -187,8 +230,8 @@ EXPERIMENTS = [
             ),
             Claim(
                 "anisotropic",
-                "anisotropy_cae > anisotropy_ae (stronger contraction across the curve)",
-                lambda m: m["anisotropy_cae"] > m["anisotropy_ae"],
+                "along_across_cae > along_across_ae (the CAE follows the curve more than a step off it)",
+                lambda m: m["along_across_cae"] > m["along_across_ae"],
             ),
         ),
     )

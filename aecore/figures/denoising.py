@@ -1,5 +1,6 @@
-"""Figures of lesson 7: the denoising field over a 2-D curve, learned vs true score,
-PSNR against the noise level and linear-probe accuracies. Pure builders, no torch."""
+"""Figures of lesson 7: the denoising field over a 2-D curve, learned vs true score, the
+denoiser's Jacobian against σ (Alain & Bengio 2014), PSNR against the noise level and
+linear-probe accuracies. Pure builders, no torch."""
 
 from __future__ import annotations
 
@@ -141,7 +142,28 @@ def psnr_sweep_figure(sweep: dict[str, np.ndarray], levels: dict[str, float], na
     return fig
 
 
-def probe_figure(acc: dict[str, float], title: str) -> go.Figure:
+def jacobian_sweep_figure(sweep: np.ndarray, names: dict[str, str]) -> go.Figure:
+    """Mean ‖J_r‖_F on the clean curve against σ: the learned DAEs and the best denoiser.
+    sweep rows: (σ, learned, best)."""
+    fig = go.Figure()
+    for j, key, color, dash in ((2, "best", TRUE, "dash"), (1, "learned", ARROW, None)):
+        fig.add_trace(
+            go.Scatter(
+                x=sweep[:, 0],
+                y=sweep[:, j],
+                mode="lines+markers",
+                name=names[key],
+                line=dict(color=color, width=3, dash=dash),
+            )
+        )
+    fig.update_xaxes(title=names["x"])
+    fig.update_yaxes(title=names["y"])
+    fig = base_layout(fig, names["title"], height=360)
+    fig.update_layout(margin=dict(t=90), legend=dict(y=1.02))
+    return fig
+
+
+def probe_figure(acc: dict[str, float], title: str, xlabel: str = "accuracy") -> go.Figure:
     """Linear-probe accuracy per feature set (horizontal bars, value labels)."""
     labels, values = list(acc), [acc[k] for k in acc]
     fig = go.Figure(
@@ -155,6 +177,6 @@ def probe_figure(acc: dict[str, float], title: str) -> go.Figure:
         )
     )
     lo = max(0.0, min(values) - 0.05)
-    fig.update_xaxes(range=[lo, 1.0], title="accuracy")
+    fig.update_xaxes(range=[lo, 1.0], title=xlabel)
     fig.update_yaxes(autorange="reversed")
     return base_layout(fig, title, height=300)

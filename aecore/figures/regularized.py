@@ -17,8 +17,11 @@ PAIR = {"ae": METHOD_COLORS["pca"], "cae": METHOD_COLORS["ae"]}
 # --- sparse -----------------------------------------------------------------------------
 
 
-def activation_histograms(codes: dict[str, np.ndarray], names: dict[str, str], bins: int = 40) -> go.Figure:
-    """One histogram of all code activations per penalty, counts on a log scale."""
+def activation_histograms(
+    codes: dict[str, np.ndarray], names: dict[str, str], active: float = 0.1, bins: int = 40
+) -> go.Figure:
+    """One histogram of all code activations per penalty, counts on a log scale; the
+    'on' threshold dotted. Sigmoid codes span [0, 1]; ReLU codes up to their 99.9th percentile."""
     keys = list(codes)
     fig = make_subplots(
         1,
@@ -27,23 +30,24 @@ def activation_histograms(codes: dict[str, np.ndarray], names: dict[str, str], b
         horizontal_spacing=0.02,
         subplot_titles=[names[k] for k in keys],
     )
-    edges = np.linspace(0.0, 1.0, bins + 1)
+    top = max(1.0, float(max(np.percentile(c, 99.9) for c in codes.values())))
+    edges = np.linspace(0.0, top, bins + 1)
     centers = (edges[:-1] + edges[1:]) / 2
     for i, k in enumerate(keys, 1):
-        counts, _ = np.histogram(np.clip(codes[k], 0, 1), edges)
+        counts, _ = np.histogram(np.clip(codes[k], 0, top), edges)
         fig.add_trace(
             go.Bar(
                 x=centers,
                 y=np.maximum(counts, 0.8),
-                width=1 / bins,
+                width=top / bins,
                 marker_color=SEQ[i - 1],
                 showlegend=False,
             ),
             1,
             i,
         )
-        fig.add_vline(x=0.1, line=dict(dash="dot", color="#555555"), row=1, col=i)
-        fig.update_xaxes(title=names["x"], range=[0, 1], row=1, col=i)
+        fig.add_vline(x=active, line=dict(dash="dot", color="#555555"), row=1, col=i)
+        fig.update_xaxes(title=names["x"], range=[0, top], row=1, col=i)
     fig.update_yaxes(type="log", title=names["y"], row=1, col=1)
     return base_layout(fig, names["title"], height=340)
 
@@ -62,15 +66,57 @@ def rho_hat_figure(codes: dict[str, np.ndarray], rho: float, names: dict[str, st
                 line=dict(color=SEQ[i], width=3),
             )
         )
-    fig.add_hline(
-        y=rho,
-        line=dict(dash="dash", color=METHOD_COLORS["ref"]),
-        annotation_text=names["target"],
-        annotation_position="bottom left",
+    units = max(H.shape[1] for H in codes.values())
+    fig.add_trace(  # a legend entry, not an annotation: hline annotations land wrong on log axes
+        go.Scatter(
+            x=[1, units],
+            y=[rho, rho],
+            mode="lines",
+            name=names["target"],
+            line=dict(dash="dash", color=METHOD_COLORS["ref"]),
+        )
     )
     fig.update_xaxes(title=names["x"])
     fig.update_yaxes(title=names["y"], type="log")
-    return base_layout(fig, names["title"], height=360)
+    fig = base_layout(fig, names["title"], height=400)
+    fig.update_layout(margin=dict(t=100), legend=dict(y=1.02))  # a two-line legend clear of the title
+    return fig
+
+
+def penalty_gradient_figure(
+    rho: float, beta: float, alpha: float, rho_hats: dict[str, np.ndarray], names: dict[str, str]
+) -> go.Figure:
+    """∂Ω/∂ρ̂ against ρ̂ (log x): KL's β(−ρ/ρ̂ + (1−ρ)/(1−ρ̂)) and L1's constant α, with
+    each trained model's units marked at their ρ̂ⱼ (rho_hats: "kl" and/or "l1")."""
+    lo = min(rho / 50, *(max(float(r.min()), 1e-6) for r in rho_hats.values()))
+    q = np.logspace(np.log10(lo), np.log10(0.95), 300)
+    kl = beta * (-rho / q + (1 - rho) / (1 - q))
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=q, y=kl, mode="lines", name=names["kl"], line=dict(color=SEQ[2], width=3)))
+    fig.add_trace(
+        go.Scatter(x=q, y=np.full_like(q, alpha), mode="lines", name=names["l1"], line=dict(color=SEQ[1], width=3))
+    )
+    for key, color in (("kl", SEQ[2]), ("l1", SEQ[1])):
+        if key in rho_hats:
+            r = np.maximum(rho_hats[key], lo)
+            y = beta * (-rho / r + (1 - rho) / (1 - r)) if key == "kl" else np.full_like(r, alpha)
+            fig.add_trace(
+                go.Scatter(
+                    x=r,
+                    y=y,
+                    mode="markers",
+                    name=names[f"units_{key}"],
+                    marker=dict(color=color, size=7, symbol="line-ns-open"),
+                )
+            )
+    fig.add_hline(y=0, line=dict(color="#555555", width=1))
+    fig.add_vline(x=rho, line=dict(dash="dash", color=METHOD_COLORS["ref"]))
+    bottom = float(beta * (-rho / (rho / 20) + 1))  # the KL pull at ρ/20, the plot's floor
+    fig.update_xaxes(title=names["x"], type="log")
+    fig.update_yaxes(title=names["y"], range=[bottom, max(3 * alpha, float(kl[-1]) * 0.3, 0.05 * abs(bottom))])
+    fig = base_layout(fig, names["title"], height=400)
+    fig.update_layout(margin=dict(t=90), legend=dict(y=1.02))
+    return fig
 
 
 def normalize_images(images: np.ndarray) -> np.ndarray:
@@ -185,4 +231,7 @@ def curve_jacobian_figure(
                 c,
             )
         fig.update_yaxes(scaleanchor=f"x{c if c > 1 else ''}", row=1, col=c)
-    return base_layout(fig, names["title"], height=460)
+    fig = base_layout(fig, names["title"], height=500)
+    # legend under the panels: above them it would cover the subplot titles
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.08, x=0), margin=dict(t=70, b=70))
+    return fig
