@@ -1,15 +1,26 @@
-"""2-D embeddings (PCA, t-SNE, UMAP) and the numbers that compare them.
+"""2-D embeddings (PCA, t-SNE, UMAP), their live layouts, and the numbers that compare them.
 
-- t-SNE: van der Maaten & Hinton 2008, via openTSNE (Poličar et al. 2024), which can
-  also place new points into an existing map.
-- UMAP: McInnes, Healy & Melville 2018 (umap-learn). Its numba kernels are not safe to
-  run from several threads at once, so every fit and transform holds one lock.
+- t-SNE (van der Maaten & Hinton 2008), via openTSNE (Poličar et al. 2024). Affinities
+  p_{j|i} ∝ exp(−‖x_i − x_j‖² / 2σ_i²), σ_i set so that 2^{H(P_i)} equals the perplexity,
+  symmetrised p_ij = (p_{j|i} + p_{i|j}) / 2n; map affinities q_ij ∝ (1 + ‖y_i − y_j‖²)⁻¹
+  (a Student-t with one degree of freedom); the map y minimises KL(P ‖ Q) by gradient descent,
+  first 250 iterations with P exaggerated ×12 (clusters form), then 500 plain ones. Callbacks
+  every few iterations report the map as it forms (``LayoutProgress``).
+- UMAP (McInnes, Healy & Melville 2018; umap-learn). Its numba kernels are not safe to run
+  from several threads at once, so every fit and transform holds one lock. Its epoch loop
+  reports through a tqdm bar; ``_UmapTap`` is that bar's file and reads the layout being
+  optimised from the loop's frame (umap.layouts.optimize_layout_euclidean, umap-learn 0.5.12).
+- Both see the data's first 50 principal components when it has more than 100 features
+  (the recipe of van der Maaten's original t-SNE code): the neighbour search gets cheaper,
+  the neighbourhoods barely change. Trustworthiness is measured on the full data.
 - Trustworthiness (Venna & Kaski 2001): how many of each point's k nearest neighbours
   in the map are also near in the data (1 = perfect).
 """
 
 from __future__ import annotations
 
+import io
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -17,13 +28,25 @@ from dataclasses import dataclass
 
 import numpy as np
 from sklearn.manifold import trustworthiness as _trust
+from sklearn.metrics import pairwise_distances
 from sklearn.model_selection import cross_val_score
 from sklearn.neighbors import KNeighborsClassifier
 
-from aecore.theory import pca_fit
+from aecore.theory import PCAFit, pca_fit
+from aecore.train import Progress, ProgressFn
 
 UMAP_LOCK = threading.Lock()
 CAPS = {"tsne": 5000, "umap": 10000}
+PCA_DIMS, PCA_ABOVE = 50, 100  # t-SNE/UMAP inputs: 50 principal components when D > 100
+TSNE_PHASES = ((250, 12.0, 0.5), (500, 1.0, 0.8))  # (iterations, exaggeration, momentum)
+EVERY = 10  # t-SNE iterations between two live layouts
+
+
+@dataclass(frozen=True)
+class LayoutProgress(Progress):
+    """Progress of a method that draws a map: the map as it stands, (n, 2)."""
+
+    layout: np.ndarray | None = None
 
 
 @dataclass
@@ -32,44 +55,135 @@ class Embedding:
     Y: np.ndarray  # (n, 2)
     seconds: float
     transform: Callable[[np.ndarray], np.ndarray] | None  # embeds new points
+    stopped: bool = False
+    kl: float = float("nan")  # t-SNE: the KL(P ‖ Q) it reached
+    pca: PCAFit | None = None  # PCA: the fit (its components can feed t-SNE and UMAP)
+
+
+def reducer(X: np.ndarray, fit: PCAFit | None = None) -> Callable[[np.ndarray], np.ndarray]:
+    """Rows → the input t-SNE and UMAP see for data X: the rows themselves, or their
+    coordinates on X's first 50 principal components when X has more than 100 features
+    (``fit``: X's PCA when the caller already has it)."""
+    if X.shape[1] <= PCA_ABOVE:
+        return lambda W: np.asarray(W, np.float64)
+    fit = fit or pca_fit(X)
+    return lambda W: fit.transform(W, PCA_DIMS)
 
 
 def embed_pca(X: np.ndarray, seed: int = 0) -> Embedding:
     t0 = time.perf_counter()
     fit = pca_fit(X)
     Y = fit.transform(X, 2)
-    return Embedding(
-        "pca", Y.astype(np.float32), time.perf_counter() - t0, lambda Z: fit.transform(Z, 2).astype(np.float32)
-    )
+    new = lambda Z: fit.transform(Z, 2).astype(np.float32)  # noqa: E731
+    return Embedding("pca", Y.astype(np.float32), time.perf_counter() - t0, new, pca=fit)
 
 
-def embed_tsne(X: np.ndarray, seed: int = 0, perplexity: float = 30.0) -> Embedding:
-    from openTSNE import TSNE
+class _TsneTap:
+    """An openTSNE callback: reports the map and KL(P ‖ Q); remembers a stop request."""
+
+    def __init__(self, on_progress: ProgressFn | None, stage: str, total: int):
+        self.on_progress, self.stage, self.total, self.offset, self.stopped = on_progress, stage, total, 0, False
+
+    def __call__(self, iteration: int, error: float, embedding) -> bool:
+        if self.on_progress is not None:
+            layout = np.array(embedding, np.float32)
+            p = LayoutProgress(self.stage, self.offset + iteration, self.total, float(error), layout=layout)
+            self.stopped = bool(self.on_progress(p))
+        return self.stopped
+
+
+def embed_tsne(
+    X: np.ndarray,
+    seed: int = 0,
+    perplexity: float = 30.0,
+    on_progress: ProgressFn | None = None,
+    stage: str = "tsne",
+    fit: PCAFit | None = None,
+) -> Embedding:
+    """t-SNE in its two phases (early exaggeration, then plain KL descent), reporting the map
+    and KL(P ‖ Q) every ``EVERY`` iterations; a truthy progress answer stops it there."""
+    from openTSNE import TSNEEmbedding, affinity, initialization
 
     t0 = time.perf_counter()
-    perplexity = min(perplexity, (X.shape[0] - 1) / 3)
-    emb = TSNE(n_components=2, perplexity=perplexity, random_state=seed, n_jobs=1, verbose=False).fit(
-        np.asarray(X, np.float64)
-    )
+    to_input = reducer(X, fit)
+    Z = to_input(X)
+    perplexity = min(perplexity, (Z.shape[0] - 1) / 3)
+    P = affinity.PerplexityBasedNN(Z, perplexity=perplexity, n_jobs=1, random_state=seed, verbose=False)
+    emb = TSNEEmbedding(initialization.pca(Z, random_state=seed), P, n_jobs=1, random_state=seed)
+    tap = _TsneTap(on_progress, stage, sum(p[0] for p in TSNE_PHASES))
+    for n_iter, exaggeration, momentum in TSNE_PHASES:
+        emb = emb.optimize(
+            n_iter, exaggeration=exaggeration, momentum=momentum, callbacks=tap, callbacks_every_iters=EVERY
+        )
+        tap.offset += n_iter
+        if tap.stopped:
+            break
     Y = np.asarray(emb, np.float32)
-    return Embedding(
-        "tsne", Y, time.perf_counter() - t0, lambda Z: np.asarray(emb.transform(np.asarray(Z, np.float64)), np.float32)
-    )
+    new = lambda W: np.asarray(emb.transform(to_input(W)), np.float32)  # noqa: E731
+    seconds, kl = time.perf_counter() - t0, float(getattr(emb, "kl_divergence", float("nan")))
+    return Embedding("tsne", Y, seconds, None if tap.stopped else new, tap.stopped, kl)
 
 
-def embed_umap(X: np.ndarray, seed: int = 0, n_neighbors: int = 15) -> Embedding:
+class _Stop(Exception):
+    """Raised through UMAP's epoch loop when the user asked to stop."""
+
+
+class _UmapTap(io.TextIOBase):
+    """The file of UMAP's tqdm bar: at each refresh, report the epoch and the layout being
+    optimised, read from umap.layouts.optimize_layout_euclidean's frame (umap-learn 0.5.12)."""
+
+    def __init__(self, on_progress: ProgressFn, stage: str):
+        self.on_progress, self.stage, self.last, self.stopped = on_progress, stage, None, False
+
+    def write(self, s: str) -> int:
+        if self.stopped:  # the bar closing after a stop writes once more
+            return len(s)
+        frame = sys._getframe(1)
+        while frame is not None and frame.f_code.co_name != "optimize_layout_euclidean":
+            frame = frame.f_back
+        if frame is not None and "head_embedding" in frame.f_locals:
+            loc = frame.f_locals
+            self.last = np.array(loc["head_embedding"], np.float32)
+            epoch, epochs = int(loc.get("n", 0)), int(loc.get("n_epochs", 1))
+            if self.on_progress(LayoutProgress(self.stage, epoch, epochs, float("nan"), layout=self.last)):
+                self.stopped = True
+                raise _Stop
+        return len(s)
+
+
+def embed_umap(
+    X: np.ndarray,
+    seed: int = 0,
+    n_neighbors: int = 15,
+    on_progress: ProgressFn | None = None,
+    stage: str = "umap",
+    fit: PCAFit | None = None,
+) -> Embedding:
+    """UMAP, reporting its layout at each refresh of its epoch bar (about 4 per second);
+    a truthy progress answer stops it with the layout reached."""
     import umap
 
     t0 = time.perf_counter()
+    to_input = reducer(X, fit)
+    Z = to_input(X)
+    tap = None if on_progress is None else _UmapTap(on_progress, stage)
+    bar = {"disable": True} if tap is None else {"disable": False, "file": tap, "mininterval": 0.25}
+    stopped = False
     with UMAP_LOCK:
-        model = umap.UMAP(n_components=2, n_neighbors=min(n_neighbors, X.shape[0] - 1), random_state=seed, n_jobs=1)
-        Y = model.fit_transform(X).astype(np.float32)
+        model = umap.UMAP(
+            n_components=2, n_neighbors=min(n_neighbors, Z.shape[0] - 1), random_state=seed, n_jobs=1, tqdm_kwds=bar
+        )
+        try:
+            Y = model.fit_transform(Z).astype(np.float32)
+        except _Stop:
+            Y, stopped = tap.last, True
+        model.tqdm_kwds = {"disable": True}  # placing new points later reports nothing
 
-    def transform(Z: np.ndarray) -> np.ndarray:
+    def transform(W: np.ndarray) -> np.ndarray:
         with UMAP_LOCK:
-            return model.transform(Z).astype(np.float32)
+            return model.transform(to_input(W)).astype(np.float32)
 
-    return Embedding("umap", Y, time.perf_counter() - t0, transform)
+    return Embedding("umap", Y, time.perf_counter() - t0, None if stopped else transform, stopped)
 
 
 EMBEDDINGS: dict[str, Callable[..., Embedding]] = {
@@ -79,7 +193,15 @@ EMBEDDINGS: dict[str, Callable[..., Embedding]] = {
 }
 
 
-def trustworthiness(X: np.ndarray, Y: np.ndarray, k: int = 10) -> float:
+def distances(X: np.ndarray) -> np.ndarray:
+    """All pairwise Euclidean distances of the data (n, n), computed once for every map's score."""
+    return pairwise_distances(np.asarray(X, np.float64))
+
+
+def trustworthiness(X: np.ndarray, Y: np.ndarray, k: int = 10, dist: np.ndarray | None = None) -> float:
+    """Trustworthiness of map Y for data X (or its precomputed distances ``dist``)."""
+    if dist is not None:
+        return float(_trust(dist, np.asarray(Y, np.float64), n_neighbors=k, metric="precomputed"))
     return float(_trust(np.asarray(X, np.float64), np.asarray(Y, np.float64), n_neighbors=k))
 
 
@@ -103,6 +225,7 @@ def subsample(n: int, cap: int, seed: int = 0) -> np.ndarray:
 
 
 def warm_up() -> None:
-    """Compile UMAP's numba kernels once (about 10 s) so no user waits for it."""
+    """Compile UMAP's numba kernels (fit and transform) once, so no user waits for them."""
     rng = np.random.default_rng(0)
-    embed_umap(rng.standard_normal((200, 8)).astype(np.float32))
+    e = embed_umap(rng.standard_normal((200, 8)).astype(np.float32))
+    e.transform(rng.standard_normal((4, 8)).astype(np.float32))

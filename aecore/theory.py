@@ -108,6 +108,21 @@ def kl_diag_gaussians(mu1, logvar1, mu2, logvar2):
     return 0.5 * terms.sum(-1)
 
 
+def kl_full_gaussians(mu1: np.ndarray, S1: np.ndarray, mu2: np.ndarray, S2: np.ndarray) -> float:
+    """KL(N(μ₁, Σ₁) ‖ N(μ₂, Σ₂)) for full covariances (k × k), in float64:
+
+        ½ [ tr(Σ₂⁻¹Σ₁) + (μ₂ − μ₁)ᵀ Σ₂⁻¹ (μ₂ − μ₁) − k + log det Σ₂ / det Σ₁ ].
+
+    With diagonal Σ₁, Σ₂ it is ``kl_diag_gaussians``."""
+    mu1, mu2 = np.asarray(mu1, np.float64), np.asarray(mu2, np.float64)
+    S1, S2 = np.asarray(S1, np.float64), np.asarray(S2, np.float64)
+    d = mu2 - mu1
+    trace = np.trace(np.linalg.solve(S2, S1))
+    maha = d @ np.linalg.solve(S2, d)
+    logdet = np.linalg.slogdet(S2)[1] - np.linalg.slogdet(S1)[1]
+    return float(0.5 * (trace + maha - d.size + logdet))
+
+
 def normal_logpdf(z: np.ndarray, mu: np.ndarray, logvar: np.ndarray) -> np.ndarray:
     """log N(z; μ, diag σ²), summed over the last axis (float64)."""
     z, mu, logvar = (np.asarray(a, np.float64) for a in (z, mu, logvar))

@@ -1,64 +1,113 @@
 """Lesson 2: a linear autoencoder trained with squared error recovers PCA's subspace."""
 
-from dataclasses import replace
-
 import streamlit as st
 
+from aecore import linear_ae
+from aecore.data import DataError, load_dataset
 from aecore.experiments import get
 from aecore.experiments.pca import LINEAR_AE, PCAConfig
 from aecore.figures import basic
-from aecore.figures.common import image_grid
+from aecore.figures.common import image_grid, loss_figure
 from ui import sidebar
+from ui.derivation import Step, derivation
 from ui.i18n import t
-from ui.kit import chart, claims_box, labels, loss_chart, metric_row, one_per_class, prose
+from ui.kit import chart, claims_box, labels, metric_row, num, on_sidebar_data, one_per_class, prose
 from ui.panel import training_panel
 from ui.references import sources
 from ui.widgets import settings_form
 
 LESSON = "pca"
+FIELDS = ["latent_dim", "linear_solver", "linear_epochs", "linear_lr", "linear_batch", "deep_epochs", "sweep"]
 st.title(t("pca.title"))
-prose(t("pca.explain"))
 st.latex(
-    r"\min_{W_e,W_d}\ \frac{1}{nD}\sum_i\lVert x_i-W_dW_e x_i\rVert^2"
-    r"\;=\;\frac{1}{D}\sum_{i>k}\lambda_i,\qquad \mathrm{span}(W_d)=\mathrm{span}(v_1,\dots,v_k)"
+    r"\min_{W_e,W_d}\ \frac{1}{nD}\sum_i\lVert (x_i-\bar x)-W_dW_e (x_i-\bar x)\rVert^2"
+    r"\;=\;\frac{1}{D}\sum_{i>k}\lambda_i,\qquad"
+    r"\mathrm{span}(W_d)=\mathrm{span}(u_1,\dots,u_k)\ \ (\lambda_k>\lambda_{k+1})"
 )
+prose(t("pca.explain") + "\n\n" + t("pca.training"))
 
-default = PCAConfig(dataset=sidebar.dataset())
-cfg = settings_form(
-    LESSON, default, ["latent_dim", "linear_epochs", "linear_lr", "linear_batch", "deep_epochs", "sweep"]
-)
-cfg = replace(cfg, dataset=sidebar.dataset())  # the sidebar's data set wins
+
+def _default_k() -> int:
+    """k = 8, or fewer on data with at most 8 features (a 3-D swiss roll takes k ≤ 2)."""
+    try:
+        return max(1, min(8, load_dataset(sidebar.dataset()).dim - 1))
+    except DataError:
+        return 8
+
+
+cfg = on_sidebar_data(settings_form(LESSON, PCAConfig(latent_dim=_default_k()), FIELDS))
 res = training_panel(LESSON, cfg, auto=True)
+
+
+def _why_not(m: dict, k: int) -> None:
+    """Under a ❌ of the angle claim: a tie in the spectrum, or training stopped too early."""
+    if m["max_principal_angle_deg"] <= 3.0:
+        return
+    tie = m["eigengap_ratio"] < 1 + 1e-6
+    st.info(
+        t(
+            "pca.tie" if tie else "pca.slow",
+            gap=num(m["eigengap_ratio"]),
+            k=k,
+            angle=num(m["max_principal_angle_deg"], 3),
+        )
+    )
+
+
+def _derivation(m: dict, a: dict, k: int) -> None:
+    checks = linear_ae.derivation_checks(m, k, a["X"].shape[1], a["X"].shape[0])
+    steps = [
+        Step(tex, t(f"pca.derivation.{key}"), t(f"pca.derivation.{key}_check", **checks[key]))
+        for tex, key in linear_ae.DERIVATION
+    ]
+    derivation(LESSON, t("pca.derivation.title"), steps)
+
+
+def _lindec(m: dict) -> None:
+    prose(t("pca.lindec"))
+    close = m["lindec_mse_ratio"] <= 1.02
+    numbers = dict(
+        ratio=num(m["lindec_mse_ratio"]),
+        angle=num(m["lindec_max_angle_deg"], 3),
+        cert=num(m["lindec_angle_certificate_deg"], 3),
+    )
+    st.markdown(t("pca.lindec_close" if close else "pca.lindec_far", **numbers))
+
+
 if res is not None:
     m, a, k = res.metrics, res.arrays, cfg.latent_dim
     keys = ("pca_mse", "pca_bound", "linear_ae_mse", "max_principal_angle_deg", "deep_ae_mse")
-    metric_row(LESSON, m, keys, {k_: ".3f" if "angle" in k_ else ".4f" for k_ in keys})
+    metric_row(LESSON, m, keys, {k_: 3 if "angle" in k_ else 4 for k_ in keys})
     claims_box(LESSON, get(LESSON), m)
+    _why_not(m, k)
+    als, ratio = cfg.linear_solver == "als", f"{m['linear_ae_mse'] / m['pca_mse']:.6f}"
     left, right = st.columns(2)
     with left:
         names = labels("pca.fig", "discarded", x="index", y="eigenvalue", title="spectrum") | {
             "kept": t("pca.fig.kept", k=k)
         }
-        caption = t("pca.fig.spectrum_summary", k=k, bound=f"{m['pca_bound']:.5f}")
+        caption = t("pca.fig.spectrum_summary", k=k, bound=num(m["pca_bound"]))
         chart(basic.spectrum_figure(a["eigvals"], k, names), "pca.spectrum", caption)
     with right:
+        xlabel = t("pca.fig.loss_x_als") if als else t("panel.epoch")
         lin = {t("pca.fig.linear"): res.histories.get(LINEAR_AE, [])}
-        caption = t("pca.fig.loss_summary", ratio=f"{m['linear_ae_mse'] / m['pca_mse']:.4f}")
-        loss_chart(
-            lin,
-            "pca.loss",
-            t("pca.fig.loss"),
-            refs={t("pca.fig.optimum"): m["pca_bound"]},
-            ylabel="MSE",
-            caption=caption,
+        fig = loss_figure(
+            lin, t("pca.fig.loss"), refs={t("pca.fig.optimum"): m["pca_bound"]}, xlabel=xlabel, ylabel="MSE"
         )
+        chart(fig, "pca.loss", t("pca.fig.loss_summary", ratio=ratio))
     left, right = st.columns(2)
     with left:
-        names = labels("pca.fig", title="angles", y="angle_deg", limit="angle_limit") | {"x": t("panel.epoch")}
-        caption = t("pca.fig.angles_summary", angle=f"{m['max_principal_angle_deg']:.3f}")
-        chart(basic.angle_trace_figure(a["angle_trace"], names), "pca.angles", caption)
+        names = labels(
+            "pca.fig", title="angles", y="angle_deg", limit="angle_limit", rate="angle_rate", measured="linear"
+        )
+        names["x"] = xlabel
+        fig = basic.angle_trace_figure(a["angle_trace"], names, m["eigengap_ratio"] if als else None)
+        chart(fig, "pca.angles", t("pca.fig.angles_summary", angle=num(m["max_principal_angle_deg"], 3), k=k))
     with right:
         chart(basic.gram_figure(a["gram"], t("pca.fig.gram")), "pca.gram", t("pca.fig.gram_summary"))
+    certs = {c: num(m[f"{n}_certificate_deg"], 3) for c, n in (("cert", "angle"), ("cert_tol", "tolerance"))}
+    gap = dict(gap=num(m["eigengap_ratio"]), k=k, ratio=ratio, angle=num(m["max_principal_angle_deg"], 3))
+    prose(t("pca.note", **gap, **certs))
     if a["image_shape"] is not None:
         idx = one_per_class(a["labels"])
         rows = {
@@ -68,8 +117,9 @@ if res is not None:
             t("pca.fig.deep_row"): a["recon"]["deep"][idx],
         }
         chart(image_grid(rows, a["image_shape"], t("pca.fig.recon")), "pca.recon")
+    _lindec(m)
     names = labels("pca.fig", pca="pca_curve", deep="deep_curve", title="error_k") | {"x": "k", "y": "MSE"}
     caption = None if a["sweep"] else t("pca.fig.sweep_hint")
     chart(basic.error_vs_k_figure(a["pca_curve"], a["sweep"], names), "pca.error_k", caption)
-    prose(t("pca.note"))
+    _derivation(m, a, k)
 sources("pca")

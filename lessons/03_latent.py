@@ -1,15 +1,18 @@
-"""Lesson 3: the same points in 2-D by an AE, PCA, t-SNE and UMAP, with linked selection."""
+"""Lesson 3: the same points in 2-D by an AE, PCA, t-SNE and UMAP, with linked selection,
+t-SNE's mechanism, and t-SNE's and UMAP's layouts drawn live while they form."""
 
 import numpy as np
 import streamlit as st
 
+from aecore import embed
+from aecore.data import load_dataset
 from aecore.experiments import get
-from aecore.experiments.latent import METHODS, NEW_POINT, LatentConfig, ScalingConfig
-from aecore.figures import basic
+from aecore.experiments.latent import METHODS, LatentConfig, ScalingConfig
+from aecore.figures import basic, embedding
 from aecore.figures.common import image_grid
-from ui import sidebar
+from ui import latent_views
 from ui.i18n import t
-from ui.kit import chart, claims_box, fmt, labels, prose
+from ui.kit import chart, claims_box, fmt, labels, on_sidebar_data, prose
 from ui.panel import ask_to_train, training_panel
 from ui.references import sources
 from ui.widgets import settings_form
@@ -17,12 +20,15 @@ from ui.widgets import settings_form
 LESSON, SEL = "latent", "latent.selected"
 st.title(t("latent.title"))
 prose(t("latent.explain"))
+with st.expander(t("latent.tsne_title"), icon=":material/hub:"):
+    st.markdown(t("latent.tsne_explain"))
+    names = labels("latent.kernel", "title", "x", "y", "gauss", "student") | {
+        "level": t("latent.kernel.level", level=0.1)
+    }
+    chart(embedding.kernel_figure(names), "latent.kernel")
 
-cfg = settings_form(
-    LESSON, LatentConfig(dataset=sidebar.dataset()), ["epochs", "perplexity", "n_neighbors", "seed"], columns=4
-)
-if cfg.dataset != sidebar.dataset():
-    cfg = LatentConfig(**{**cfg.to_dict(), "dataset": sidebar.dataset()})
+fields = ["epochs", "perplexity", "n_neighbors", "max_points", "seed"]
+cfg = on_sidebar_data(settings_form(LESSON, LatentConfig(), fields, columns=5))
 res = training_panel(LESSON, cfg, auto=True)
 
 
@@ -64,7 +70,10 @@ def _timeline(tl: dict, a: dict) -> None:
     st.caption(t("latent.timeline.summary", **summary))
 
 
-if res is not None:
+if res is None:
+    ds = load_dataset(cfg.dataset)
+    latent_views.live_map(ds.y[embed.subsample(ds.n, cfg.max_points, cfg.seed)])
+else:
     m, a = res.metrics, res.arrays
     if a["subsampled"]:
         st.info(t("latent.subsampled", n=len(a["labels"]), total=a["n_total"]))
@@ -89,24 +98,9 @@ if res is not None:
         if st.button(t("latent.clear"), key="latent.clear"):
             st.session_state[SEL] = []
             st.rerun()
-    table = {
-        t("latent.col.method"): [t(f"latent.method.{k}") for k in METHODS],
-        t("latent.col.trust"): [m[f"{k}_trustworthiness"] for k in METHODS],
-        t("latent.col.knn"): [m[f"{k}_knn_accuracy"] for k in METHODS],
-        t("latent.col.seconds"): [m[f"{k}_fit_seconds"] for k in METHODS],
-        t("latent.col.new"): [t(f"latent.new.{NEW_POINT[k]}") for k in METHODS],
-    }
-    st.dataframe(
-        table,
-        hide_index=True,
-        column_config={
-            t("latent.col.trust"): st.column_config.NumberColumn(format="%.3f"),
-            t("latent.col.knn"): st.column_config.NumberColumn(format="%.3f"),
-            t("latent.col.seconds"): st.column_config.NumberColumn(format="%.2f"),
-        },
-    )
+    latent_views.table(m)
     claims_box(LESSON, get(LESSON), m, fmt(m, 3))
-    prose(t("latent.reading"))
+    latent_views.reading(m, len(a["labels"]), a["X"].shape[1], a["reduced"], cfg.perplexity)
     _timeline(a["timeline"], a)
 
     st.subheader(t("latent.scaling_title"))

@@ -30,10 +30,10 @@ def _shown(at: AppTest, kind: str = "alert") -> str:
 
 
 def test_a_link_to_an_hours_long_run_is_refused_and_names_the_knob():
-    at = _open("lessons/02_pca.py", linear_batch=1, linear_epochs=5000)
+    at = _open("lessons/02_pca.py", linear_solver="adam", linear_batch=1, linear_epochs=5000)
     text = _shown(at, "alert")
     assert "Not started" in text and "limit here is" in text, text
-    assert "Linear AE epochs" in text or "linear_epochs" in text, text
+    assert "Linear AE sweeps (ALS) or epochs (Adam)" in text or "linear_epochs" in text, text
     assert not is_training(at)
 
 

@@ -1,4 +1,4 @@
-"""AppTest of lesson 8 (VAE) and the annex: no exception, a tiny training run, messages."""
+"""AppTest of lesson 8 (VAE, the ELBO gap) and the annex: no exception, a tiny training run, messages."""
 
 from __future__ import annotations
 
@@ -24,26 +24,64 @@ def test_vae_page_tiny_training_shows_split_claims_and_2d_views():
     wait_until_trained(at)  # ... then the 2-D model of the latent views
     no_errors(at)
     labels = [m.label for m in at.metric]
-    assert any("ELBO" in label for label in labels) and any("Active" in label for label in labels)
+    assert any("ELBO at β = 1" in label for label in labels) and any("ℒ_β" in label for label in labels)
+    assert any("Active" in label for label in labels)
     text = " ".join(md.value for md in at.markdown)
     assert "relative error" in text  # the claims box
+    assert "β = 1: the objective is the negative ELBO" in text  # E1, chosen by β
+    assert "fair baseline" in text  # M2, chosen by the numbers
+    assert not at.warning  # M15: inactive units are a measured observation, not a warning
     charts = " ".join(_chart_keys(at))
-    for key in ("vae.split", "vae.kl_dim", "vae.samples", "vae.interp", "vae.posterior", "vae.grid", "vae.calc.fig"):
+    for key in ("vae.split", "vae.kl_dim", "vae.samples", "vae.interp", "vae.posterior", "vae.grid"):
         assert key in charts, key
     at.number_input(key="vae.interp_j").set_value(7).run()
     at.slider(key="vae.grid_n").set_value(7).run()
     no_errors(at)
 
 
-def test_kl_calculator_bad_sigma_gives_a_message():
+def test_vae_page_beta_below_one_says_the_objective_is_no_bound():
     at = open_page("lessons/08_vae.py")
+    _submit(at, "vae", epochs=2, latent_dim=2, beta=0.5)
+    wait_until_trained(at)
+    no_errors(at)
+    text = " ".join(md.value for md in at.markdown)
+    assert "so it is not a bound" in text
+
+
+def test_vae_page_follows_the_sidebar_data_set():
+    at = open_page("lessons/08_vae.py")
+    at.selectbox(key="dataset").set_value("swiss_roll").run()  # not images: the lesson says so, uses digits
+    no_errors(at)
+    assert any("does not offer" in c.value for c in at.caption)
+
+
+def test_elbo_gap_page_tiny_training_shows_the_identity_and_derivations():
+    at = open_page("lessons/08b_elbo_gap.py")
+    no_errors(at)
+    _submit(at, "elbo_gap", epochs=2, grid=51, is_samples=1000)
+    wait_until_trained(at)
+    no_errors(at)
+    labels = [m.label for m in at.metric]
+    assert any("importance sampling" in label for label in labels)
+    text = " ".join(md.value for md in at.markdown)
+    assert "relative error" in text and "log p(x) − ELBO" in text
+    assert "elbo_gap.fig" in " ".join(_chart_keys(at))
+    titles = [e.proto.label for e in at.expander]
+    assert any("the ELBO and its gap" in x for x in titles) and any("two Gaussians" in x for x in titles)
+    at.number_input(key="elbo_gap.image").set_value(5).run()  # another image, the same model
+    no_errors(at)
+    assert any("Image 5" in c.value for c in at.caption)
+
+
+def test_kl_calculator_bad_sigma_gives_a_message():
+    at = open_page("lessons/08b_elbo_gap.py")
     at.number_input(key="vae.calc.sigma1").set_value(0.0).run()
     no_errors(at)
     assert any("sigma1" in e.value for e in at.error)
 
 
 def test_kl_calculator_needs_no_training():
-    at = open_page("lessons/08_vae.py")
+    at = open_page("lessons/08b_elbo_gap.py")
     at.number_input(key="vae.calc.mu2").set_value(3.0).run()
     no_errors(at)
     metrics = {m.label: m.value for m in at.metric}
@@ -51,6 +89,7 @@ def test_kl_calculator_needs_no_training():
     mc = float(metrics["KL(q ‖ p), Monte Carlo"].split("±")[0])
     assert closed == pytest.approx(0.5 * ((1 / 4) + 9 / 4 - 1) + 0.6931471805599453, rel=1e-4)
     assert mc == pytest.approx(closed, rel=0.05)
+    assert any("standard errors" in c.value for c in at.caption)
 
 
 def test_annex_shows_entropies_and_asymmetry():

@@ -8,7 +8,7 @@ import pytest
 from aecore import replay
 from aecore.experiments import get
 from aecore.experiments.intro import AUTOENCODER, IntroConfig
-from aecore.experiments.pca import DEEP_AE, LINEAR_AE, PCAConfig
+from aecore.experiments.pca import DEEP_AE, LINDEC_AE, LINEAR_AE, PCAConfig
 from aecore.models import ModelConfig, build_model
 from aecore.store.weights import WeightsError, save_weights
 
@@ -32,13 +32,13 @@ def test_replay_reproduces_the_metrics_without_training(intro):
 def test_replay_of_a_two_model_lesson_with_one_file_trains_the_other():
     cfg = PCAConfig(linear_epochs=40, deep_epochs=20, sweep=False)
     res = get("pca").run(cfg, None)
-    assert res.stages == {"linear AE": LINEAR_AE, "non-linear AE": DEEP_AE}
+    assert res.stages == {"linear AE": LINEAR_AE, "non-linear AE": DEEP_AE, "linear-decoder AE": LINDEC_AE}
     files = {"linear.safetensors": save_weights(res.models["linear AE"], LINEAR_AE)}
     stages = []
     back = replay.replay("pca", cfg, replay.match(files, res), lambda p: stages.append(p.stage) and False)
     assert back.metrics["linear_ae_mse"] == res.metrics["linear_ae_mse"]
     assert back.metrics["max_principal_angle_deg"] == res.metrics["max_principal_angle_deg"]
-    assert stages.count(LINEAR_AE) == 1 and stages.count(DEEP_AE) == 20
+    assert stages.count(LINEAR_AE) == 1 and stages.count(DEEP_AE) == 20 and stages.count(LINDEC_AE) == 20
     assert back.stages == res.stages
 
 

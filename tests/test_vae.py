@@ -3,6 +3,8 @@ and reparameterization gradients, and the `vae` claims through the experiment AP
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 import torch
@@ -82,9 +84,15 @@ def test_elbo_terms_signs_and_shapes(likelihood):
     x = torch.rand(12, 10, generator=torch.Generator().manual_seed(0))
     terms = model.elbo_terms(x, x)
     assert terms.recon.shape == (12,) and terms.kl_per_dim.shape == (12, 3)
-    assert torch.all(terms.recon >= 0) and torch.all(terms.kl_per_dim >= 0)
-    assert torch.all(terms.elbo <= 0)
+    assert torch.all(terms.kl_per_dim >= 0)
     assert torch.allclose(terms.elbo, -(terms.recon + terms.kl))
+    if likelihood == "bernoulli":  # probabilities of grey pixels: −log p ≥ 0
+        assert torch.all(terms.recon >= 0) and torch.all(terms.elbo <= 0)
+    else:  # a density: the normaliser (D/2) log 2πσ_x² is part of −log p(x|z)
+        model.eval()
+        x_hat = model(x)
+        full = ((x - x_hat) ** 2).sum(-1) / (2 * 0.1**2) + 5 * math.log(2 * math.pi * 0.1**2)
+        assert torch.allclose(model.neg_log_likelihood(x_hat, x), full, rtol=1e-5)
     loss = model.training_loss(x, x)
     assert loss.shape == () and loss.item() > 0
 
@@ -141,17 +149,19 @@ def test_tiny_run_has_every_metric_and_helpers_work():
     res = get("vae").run(VAEExperimentConfig(latent_dim=2, epochs=3, width=16, n_samples=20, mc_samples=4))
     for key in (
         "elbo",
+        "beta_objective",
         "recon",
+        "recon_floor",
         "kl",
         "active_units",
         "kl_mc_rel_error",
-        "sample_confidence_vae",
-        "sample_confidence_ae",
-        "sample_nn_mse_vae",
-        "sample_nn_mse_ae",
+        "kl_mc_se",
+        "confidence_data",
+        *(f"sample_{s}_{m}" for s in ("confidence", "nn_mse") for m in ("vae", "ae", "ae_fitted")),
     ):
         assert np.isfinite(res.metrics[key]), key
     assert res.metrics["elbo"] == pytest.approx(-(res.metrics["recon"] + res.metrics["kl"]))
+    assert res.metrics["recon"] >= res.metrics["recon_floor"]  # no decoder beats x̂ = x
     assert res.arrays["kl_dim_history"].shape == (3, 2)
     assert res.arrays["recon_history"].shape == (3,)
     assert set(res.histories) >= {"vae", "vae_recon", "vae_kl", "plain_ae"}
@@ -172,3 +182,98 @@ def test_kl_calculator_closed_form_and_monte_carlo():
     assert out["reverse"] != pytest.approx(out["closed"], rel=1e-3)
     with pytest.raises(ConfigError):
         GaussianPair(sigma1=0.0)
+
+
+@pytest.mark.parametrize("beta", [0.25, 1.0, 4.0])
+def test_beta_objective_is_a_bound_only_for_beta_at_least_one(beta):
+    """E1: the ELBO is reported at β = 1 whatever β trained the model, and the training
+    objective apart: −ℒ_β = ELBO + (1 − β)·KL lies above the ELBO when β < 1."""
+    from aecore.experiments import get
+    from aecore.experiments.vae import VAEExperimentConfig
+
+    m = get("vae").run(VAEExperimentConfig(beta=beta, epochs=4, width=16, n_samples=20, mc_samples=4)).metrics
+    assert m["kl"] > 0
+    assert m["elbo"] == pytest.approx(-(m["recon"] + m["kl"]), rel=1e-9)
+    assert m["beta_objective"] == pytest.approx(m["recon"] + beta * m["kl"], rel=1e-9)
+    gap = -m["beta_objective"] - m["elbo"]  # (1 − β)·KL
+    assert gap == pytest.approx((1 - beta) * m["kl"], rel=1e-6, abs=1e-9)
+    if beta < 1:
+        assert -m["beta_objective"] > m["elbo"]
+    elif beta == 1:
+        assert -m["beta_objective"] == pytest.approx(m["elbo"], rel=1e-12)
+    else:
+        assert -m["beta_objective"] < m["elbo"]
+
+
+def test_schedule_scales_epochs_with_rows():
+    from aecore.generative import ROWS_SEEN, schedule
+
+    assert schedule(1797, 0) == (200, 128)  # the 8×8 digits: 200 epochs of 1 797 rows
+    epochs, batch = schedule(10_000, 0)
+    assert batch == 512 and epochs * 10_000 == pytest.approx(ROWS_SEEN, rel=0.02)
+    assert schedule(10_000, 7) == (7, 512)  # an explicit number wins
+
+
+def test_fitted_gaussian_codes_follow_the_codes_mean_and_covariance():
+    from aecore.generative import fitted_gaussian_codes
+
+    rng = np.random.default_rng(0)
+    codes = rng.normal(size=(4000, 3)) @ np.array([[3.0, 0, 0], [1.0, 0.5, 0], [0, 0, 0.1]]) + 5.0
+    draws = fitted_gaussian_codes(codes, 20000, np.random.default_rng(1))
+    np.testing.assert_allclose(draws.mean(0), codes.mean(0), atol=0.06)
+    np.testing.assert_allclose(np.cov(draws, rowvar=False), np.cov(codes, rowvar=False), rtol=0.05, atol=0.01)
+
+
+def test_nearest_distance_matches_brute_force():
+    from scipy.spatial.distance import cdist
+
+    from aecore.generative import nearest_sq_distance
+
+    rng = np.random.default_rng(2)
+    A, B = rng.random((300, 20)), rng.random((500, 20))
+    np.testing.assert_allclose(nearest_sq_distance(A, B, chunk=64), cdist(A, B, "sqeuclidean").min(1), rtol=1e-4)
+
+
+def test_vae_takes_the_chosen_image_data(tmp_path):
+    from aecore.errors import CodedError
+    from aecore.experiments import get
+    from aecore.experiments.vae import VAEExperimentConfig
+    from aecore.generative import sample_classifier
+    from aecore.userdata import register_dataset
+
+    res = get("vae").run(VAEExperimentConfig(dataset="digits28", epochs=1, width=16, n_samples=20, mc_samples=4))
+    assert res.arrays["X"].shape == (10_000, 784) and res.arrays["image_shape"] == (28, 28)
+    assert res.arrays["samples"]["vae"].shape[1] == 784
+    rng = np.random.default_rng(0)
+    wide = register_dataset(rng.normal(0, 3, (40, 16)).astype(np.float32), None, (4, 4), "wide")
+    with pytest.raises(CodedError, match="Bernoulli") as err:
+        get("vae").run(VAEExperimentConfig(dataset=wide, epochs=1, width=8, n_samples=10, mc_samples=2))
+    assert err.value.code == "bernoulli_range"
+    assert sample_classifier(wide) == (None, pytest.approx(float("nan"), nan_ok=True))  # no labels, no classifier
+    cfg = VAEExperimentConfig(dataset=wide, likelihood="gaussian", epochs=2, width=8, n_samples=10, mc_samples=2)
+    m = get("vae").run(cfg).metrics
+    assert np.isnan(m["sample_confidence_vae"]) and np.isfinite(m["sample_nn_mse_vae"])
+    assert np.isfinite(m["prior_inside_vae_codes"])  # the claims need no labels
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("dataset", ["digits", "digits28"])
+def test_vae_claims_hold_on_both_data_sets_and_kl_check_is_within_its_error(dataset):
+    from aecore.experiments import get
+    from aecore.experiments.vae import VAEExperimentConfig
+
+    exp = get("vae")
+    m = exp.run(VAEExperimentConfig(dataset=dataset)).metrics
+    assert all(exp.check_claims(m).values()), (m, exp.check_claims(m))
+    assert abs(m["kl_mc"] - m["kl"]) < 5 * m["kl_mc_se"]  # E6: what "agrees" means, in standard errors
+
+
+def test_share_inside_counts_draws_in_the_fitted_95_percent_region():
+    from aecore.generative import share_inside
+
+    rng = np.random.default_rng(3)
+    A = np.array([[2.0, 0.0, 0.0], [1.0, 0.5, 0.0], [0.0, 0.0, 0.3]])
+    codes = rng.normal(size=(20000, 3)) @ A.T + 4.0
+    same = rng.normal(size=(20000, 3)) @ A.T + 4.0
+    assert share_inside(codes, same) == pytest.approx(0.95, abs=0.01)
+    assert share_inside(codes, rng.normal(size=(5000, 3))) < 0.05  # N(0, I) far from codes centred at 4

@@ -1,60 +1,157 @@
 """Lesson 2, ``pca``: a linear autoencoder trained with squared error finds PCA.
 
-Baldi & Hornik (1989): with x̂ = W_d W_e x (+ biases) and MSE, every minimum spans the
-top-k eigenvectors of the covariance, and the least error is Σ_{i>k} λ_i / D. The
-trained decoder's column space is compared with that subspace through principal angles;
-its Gram matrix W_dᵀW_d shows that, unlike PCA, it need not be orthonormal.
-Full-batch Adam with a cosine-decayed rate reaches the subspace itself, not only the
-error: on digits λ₈ ≈ λ₉, so mini-batch noise leaves the 8th direction undetermined.
+The linear AE x̂ = x̄ + D E (x − x̄) (equivalently: biases b_e = −E x̄, b_d = x̄) minimises
+(1/(nD)) Σ ‖(x_i − x̄) − D E (x_i − x̄)‖². Its least error is Σ_{i>k} λ_i / D, λ the
+eigenvalues of the covariance (Eckart & Young 1936), reached when D E = U_k U_kᵀ; Baldi &
+Hornik (1989): every local minimum is that one, every other critical point a saddle.
+Without centring (no biases) the optimum is Eckart–Young on the raw second moment instead,
+which is higher (``bias_free_mse``).
+
+The linear AE is trained by alternating least squares (default; converges to the subspace
+by λ_{k+1}/λ_k per sweep) or by Adam (``aecore.linear_ae``). The decoder's column space is
+compared with the top-k eigenvectors through principal angles; ``angle_certificate_deg`` is
+what the error alone guarantees (sin²θ ≤ D Δ / (λ_k − λ_{k+1})). A non-linear AE shows what a
+curved code gains; a non-linear encoder with a linear decoder cannot beat PCA (its outputs
+lie in a k-dimensional affine subspace).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
+import torch
 
+from aecore import linear_ae as lae
 from aecore.config import Config, ConfigError, param
 from aecore.data import dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.theory import gram, mse, pca_fit, principal_angles_deg
-from aecore.train import Progress, ProgressFn, TrainConfig, predict
+from aecore.train import Progress, TrainConfig, predict
 
 # Stage ids (labels: assets/locales/<lang>/stages.toml); the sweep adds ":k=<k>" to DEEP_AE.
-LINEAR_AE = "linear_ae"
-DEEP_AE = "deep_ae"
-
+LINEAR_AE, DEEP_AE, LINDEC_AE = "linear_ae", "deep_ae", "lindec_ae"
 SWEEP_KS = (1, 2, 4, 8, 16, 32)
+AUTO_STEPS = 1600  # optimiser steps of the non-linear AEs when deep_epochs = 0 (200 epochs on digits)
+ALS_TOL = 1e-10  # ALS stops once its subspace moves less than this (sine of the largest angle) in a sweep
 
 
 @dataclass(frozen=True)
 class PCAConfig(Config):
     dataset: str = param("digits", "data set (built-in or registered user data)", choices=dataset_names)
     latent_dim: int = param(8, "code size k", lo=1, hi=1024)
-    linear_epochs: int = param(2500, "full-batch epochs of the linear autoencoder", lo=1, hi=5000)
-    linear_batch: int = param(0, "linear AE batch size; 0 = full batch", lo=0, hi=65536)
-    linear_lr: float = param(0.05, "initial rate of the linear AE (Adam, cosine decay)", lo=0.0, hi=1.0, lo_open=True)
-    deep_epochs: int = param(200, "epochs of the non-linear AE (batches of 256)", lo=1, hi=2000)
-    deep_width: int = param(128, "first hidden width of the non-linear AE", lo=4, hi=1024)
+    linear_solver: str = param(
+        "als", "how the linear AE is trained: als = alternating least squares, adam = gradient", choices=("als", "adam")
+    )
+    linear_epochs: int = param(2500, "ALS sweeps (it stops once converged) or Adam epochs", lo=1, hi=5000)
+    linear_batch: int = param(0, "Adam's batch size; 0 = full batch (on the covariance)", lo=0, hi=65536)
+    linear_lr: float = param(0.05, "Adam's initial rate (cosine decay)", lo=0.0, hi=1.0, lo_open=True)
+    deep_epochs: int = param(0, "epochs of the non-linear AEs (batches of 256); 0 = about 1 600 steps", lo=0, hi=2000)
+    deep_width: int = param(128, "first hidden width of the non-linear AEs", lo=4, hi=1024)
     sweep: bool = param(False, "also train the non-linear AE at k = 1, 2, 4, 8, 16, 32")
     seed: int = param(0, "seed of weights and batch order", lo=0, hi=2**31 - 1)
 
 
-def _decoder_weight(model) -> np.ndarray:
-    return model.decoder[0].weight.detach().cpu().double().numpy()  # (D, k)
+def deep_epochs(cfg: PCAConfig, n: int) -> int:
+    """The configured epochs, or (0 = auto) about AUTO_STEPS optimiser steps, at most 200 epochs."""
+    return cfg.deep_epochs or max(1, min(200, round(AUTO_STEPS / math.ceil(n / 256))))
 
 
-def _deep(cfg: PCAConfig, X: np.ndarray, k: int, track: Tracker, stage: str):
+def _deep(cfg: PCAConfig, X: np.ndarray, k: int, track: Tracker, stage: str, kind: str = "mlp"):
     mc = ModelConfig(
         input_dim=X.shape[1], hidden=(cfg.deep_width, cfg.deep_width // 2), latent_dim=k, activation="relu"
     )
-    model = build_model(mc, seed=cfg.seed)
-    track.fit(model, X, TrainConfig(epochs=cfg.deep_epochs, batch_size=256, lr=5e-3, seed=cfg.seed), stage=stage)
+    model = build_model(mc, kind=kind, seed=cfg.seed)
+    tc = TrainConfig(epochs=deep_epochs(cfg, X.shape[0]), batch_size=256, lr=5e-3, seed=cfg.seed)
+    track.fit(model, X, tc, stage=stage)
     return model
 
 
-def run(cfg: PCAConfig, on_progress: ProgressFn | None = None) -> Result:
+def _als(cfg: PCAConfig, linear, S: np.ndarray, basis: np.ndarray, track: Tracker) -> list:
+    """Train ``linear`` by ALS (or load its replayed weights); the angle after each sweep."""
+    trace: list[tuple[int, float]] = []
+    track.trained.append((linear, LINEAR_AE))  # the Result records which stage it is (weights files)
+    state = track.replay.get(LINEAR_AE)
+    if state is not None:
+        linear.load_state_dict(state, strict=True)
+        E, D = lae.weights(linear)
+        track(Progress(LINEAR_AE, cfg.linear_epochs, cfg.linear_epochs, lae.loss_from_cov(E, D, S)))
+        return trace
+    prev = [lae.weights(linear)[1]]
+
+    def on_sweep(t: int, loss: float, D: np.ndarray) -> bool:
+        stop = bool(track(Progress(LINEAR_AE, t, cfg.linear_epochs, loss)))
+        if t > 20 and t % 5 and t != cfg.linear_epochs:  # angles: each sweep at first, then every 5th
+            return stop
+        trace.append((t, float(principal_angles_deg(D, basis)[0])))
+        moved = math.sin(math.radians(principal_angles_deg(D, prev[0])[0]))  # since the last check
+        prev[0] = D
+        return stop or moved < ALS_TOL
+
+    E, D = lae.als(prev[0], S, cfg.linear_epochs, on_sweep)
+    lae.set_weights(linear, E, D, np.zeros(S.shape[0]))
+    return trace
+
+
+def _adam(cfg: PCAConfig, linear, X: np.ndarray, mean: np.ndarray, S: np.ndarray, basis, track: Tracker) -> list:
+    """Train ``linear`` by Adam: full batch on the covariance, or mini-batches of centred rows."""
+    trace: list[tuple[int, float]] = []
+
+    def watch(p: Progress) -> bool:  # the largest principal angle, every 25 epochs
+        if p.epoch % 25 == 0 or p.epoch == p.epochs:
+            trace.append((p.epoch, float(principal_angles_deg(lae.weights(linear)[1], basis)[0])))
+        return track(p)
+
+    tc = TrainConfig(epochs=cfg.linear_epochs, lr=cfg.linear_lr, seed=cfg.seed, batch_size=cfg.linear_batch)
+    if cfg.linear_batch == 0:
+        S32 = torch.as_tensor(S, dtype=torch.float32)
+        track.fit(linear, S32, tc, loss_fn=lae.covariance_loss, on_progress=watch, stage=LINEAR_AE)
+    else:
+        track.fit(linear, (X - mean).astype(np.float32), tc, on_progress=watch, stage=LINEAR_AE)
+    return trace
+
+
+def _linear(cfg: PCAConfig, ds, mean: np.ndarray, S: np.ndarray, basis: np.ndarray, track: Tracker):
+    """The trained linear AE (centring biases set) and its angle trace (epoch, degrees)."""
+    mc = ModelConfig(input_dim=ds.dim, hidden=(), latent_dim=cfg.latent_dim, activation="identity")
+    linear = build_model(mc, seed=cfg.seed)
+    if cfg.linear_solver == "als":
+        trace = _als(cfg, linear, S, basis, track)
+    else:
+        trace = _adam(cfg, linear, ds.X, mean, S, basis, track)
+    E, D = lae.weights(linear)
+    lae.set_weights(linear, E, D, mean)
+    return linear, np.array(trace, dtype=np.float64).reshape(-1, 2)
+
+
+def gap_ratio(lam: np.ndarray, k: int) -> float:
+    """λ_k / λ_{k+1}; 1 for a tie (both numerically zero), capped at 1e12 when only λ_{k+1} is."""
+    tiny = 1e-12 * max(float(lam[0]), 1e-300)
+    if lam[k] <= tiny:
+        return 1.0 if lam[k - 1] <= tiny else 1e12
+    return float(min(lam[k - 1] / lam[k], 1e12))
+
+
+def _derivation(pca, linear, mean: np.ndarray, S: np.ndarray, k: int, linear_mse: float) -> dict[str, float]:
+    """The numbers the derivation steps are checked with."""
+    lam, dim = pca.eigvals, pca.eigvals.size
+    U = pca.basis(k)
+    E, D = lae.weights(linear)
+    gap = float(lam[k - 1] - lam[k])
+    return {
+        "eigengap_ratio": gap_ratio(lam, k),
+        "angle_certificate_deg": lae.angle_certificate_deg(linear_mse - pca.bound(k), gap, dim),
+        "tolerance_certificate_deg": lae.angle_certificate_deg(0.02 * pca.bound(k), gap, dim),
+        "bias_free_mse": lae.bias_free_bound(mean, S, k),
+        "projector_error": float(np.linalg.norm(D @ E - U @ U.T) / math.sqrt(k)),
+        "product_rank": float(np.linalg.matrix_rank(D @ E)),
+        "identity_gap": float(np.linalg.norm(U @ U.T - np.eye(dim))),
+    }
+
+
+def run(cfg: PCAConfig, on_progress=None) -> Result:
     ds = load_dataset(cfg.dataset)
     X, k = ds.X, cfg.latent_dim
     if k >= ds.dim:
@@ -65,41 +162,37 @@ def run(cfg: PCAConfig, on_progress: ProgressFn | None = None) -> Result:
         )
     track = Tracker(on_progress)
     pca = pca_fit(X)
+    mean, S = lae.covariance(X)
     basis = pca.basis(k)
-    linear = build_model(ModelConfig(input_dim=ds.dim, hidden=(), latent_dim=k, activation="identity"), seed=cfg.seed)
-    angle_trace: list[tuple[int, float]] = []
-
-    def watch(p: Progress) -> bool:  # the largest principal angle, every 25 epochs
-        if p.epoch % 25 == 0 or p.epoch == p.epochs:
-            angle_trace.append((p.epoch, float(principal_angles_deg(_decoder_weight(linear), basis)[0])))
-        return track(p)
-
-    track.fit(
-        linear,
-        X,
-        TrainConfig(epochs=cfg.linear_epochs, lr=cfg.linear_lr, seed=cfg.seed, batch_size=cfg.linear_batch),
-        on_progress=watch,
-        stage=LINEAR_AE,
-    )
+    linear, angle_trace = _linear(cfg, ds, mean, S, basis, track)
     deep = _deep(cfg, X, k, track, DEEP_AE)
-    W = _decoder_weight(linear)
-    angles = principal_angles_deg(W, basis)
+    lindec = _deep(cfg, X, k, track, LINDEC_AE, kind="linear_decoder")
     recon = {"pca": pca.reconstruct(X, k).astype(np.float32), "linear": predict(linear, X), "deep": predict(deep, X)}
-    sweep = {}
-    if cfg.sweep:
-        for kk in (kk for kk in SWEEP_KS if kk < ds.dim):
-            sweep[kk] = mse(X, predict(_deep(cfg, X, kk, track, f"{DEEP_AE}:k={kk}"), X))
+    W = lae.weights(linear)[1]
+    angles = principal_angles_deg(W, basis)
     metrics = {
         "pca_mse": mse(X, recon["pca"]),
         "pca_bound": pca.bound(k),
         "linear_ae_mse": mse(X, recon["linear"]),
         "max_principal_angle_deg": float(angles.max()),
         "deep_ae_mse": mse(X, recon["deep"]),
+        "lindec_ae_mse": mse(X, predict(lindec, X)),
     }
+    metrics.update(_derivation(pca, linear, mean, S, k, metrics["linear_ae_mse"]))
+    metrics["lindec_mse_ratio"] = metrics["lindec_ae_mse"] / metrics["pca_mse"]
+    metrics["lindec_max_angle_deg"] = float(principal_angles_deg(lae.weights(lindec)[1], basis)[0])
+    gap = float(pca.eigvals[k - 1] - pca.eigvals[k])
+    metrics["lindec_angle_certificate_deg"] = lae.angle_certificate_deg(
+        metrics["lindec_ae_mse"] - metrics["pca_mse"], gap, ds.dim
+    )
+    sweep = {}
+    if cfg.sweep:
+        for kk in (kk for kk in SWEEP_KS if kk < ds.dim):
+            sweep[kk] = mse(X, predict(_deep(cfg, X, kk, track, f"{DEEP_AE}:k={kk}"), X))
     arrays = {
         "eigvals": pca.eigvals,
         "angles": angles,
-        "angle_trace": np.array(angle_trace),
+        "angle_trace": angle_trace,
         "gram": gram(W),
         "X": X,
         "labels": ds.y,
@@ -108,7 +201,34 @@ def run(cfg: PCAConfig, on_progress: ProgressFn | None = None) -> Result:
         "pca_curve": np.array([pca.bound(j) for j in range(1, ds.dim)]),
         "sweep": sweep,
     }
-    return track.result(metrics, arrays=arrays, models={"linear AE": linear, "non-linear AE": deep})
+    models = {"linear AE": linear, "non-linear AE": deep, "linear-decoder AE": lindec}
+    return track.result(metrics, arrays=arrays, models=models)
+
+
+def _mlp_seconds(steps: int, batch: int, params: int) -> float:
+    """One-core seconds of ``steps`` Adam steps on an MLP (forward + backward ≈ 6 flops per
+    weight and row; about 6×10¹⁰ flops/s and 0.4 ms of overhead per step, measured)."""
+    return steps * (4e-4 + 6 * batch * params / 6e10)
+
+
+def cost(cfg: PCAConfig) -> float:
+    """Estimated one-core seconds (aecore.cost): covariance and eigendecompositions, the
+    linear AE (ALS or Adam on the covariance: work in D²k per step), the non-linear AEs."""
+    ds = load_dataset(cfg.dataset)
+    n, d, k, w = ds.n, ds.dim, cfg.latent_dim, cfg.deep_width
+    fixed = n * d * d / 5e9 + 3 * (d / 784) ** 3
+    if cfg.linear_solver == "als":
+        linear = min(cfg.linear_epochs, 600) * (4 * d * d * k / 1e10 + 1e-3)
+    elif cfg.linear_batch == 0:
+        linear = cfg.linear_epochs * (12 * d * d * k / 2e10 + 4e-4)
+    else:
+        b = min(cfg.linear_batch, n)
+        linear = _mlp_seconds(cfg.linear_epochs * math.ceil(n / b), b, 2 * d * k)
+    steps = deep_epochs(cfg, n) * math.ceil(n / 256)
+    encoder = d * w + w * (w // 2) + (w // 2) * k
+    nets = _mlp_seconds(steps, 256, 2 * encoder) + _mlp_seconds(steps, 256, encoder + k * d)
+    sweep = len([kk for kk in SWEEP_KS if kk < d]) * _mlp_seconds(steps, 256, 2 * encoder) if cfg.sweep else 0.0
+    return fixed + linear + nets + sweep
 
 
 EXPERIMENTS = [
@@ -118,7 +238,8 @@ EXPERIMENTS = [
         run,
         "Linear autoencoder = PCA",
         budget_s=20,
-        stages=(LINEAR_AE, DEEP_AE),
+        stages=(LINEAR_AE, DEEP_AE, LINDEC_AE),
+        cost=cost,
         claims=(
             Claim(
                 "linear_matches_pca",
@@ -135,6 +256,11 @@ EXPERIMENTS = [
                 "deep_beats_pca",
                 "deep_ae_mse < pca_mse (a curved code beats the best flat one)",
                 lambda m: m["deep_ae_mse"] < m["pca_mse"],
+            ),
+            Claim(
+                "lindec_not_below_pca",
+                "lindec_ae_mse ≥ pca_mse (a linear decoder cannot beat PCA, whatever the encoder)",
+                lambda m: m["lindec_ae_mse"] >= m["pca_mse"] * (1 - 1e-6),
             ),
         ),
     )

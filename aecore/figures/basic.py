@@ -88,7 +88,11 @@ def spectrum_figure(eigvals: np.ndarray, k: int, names: dict[str, str]) -> go.Fi
     )
     fig.update_xaxes(title=names["x"])
     fig.update_yaxes(title=names["y"], type="log", range=_log_range(eigvals))
-    return base_layout(fig, names["title"], height=320, bargap=0.1)
+    fig = base_layout(fig, names["title"], height=360, bargap=0.1)
+    fig.update_layout(
+        legend=dict(orientation="h", yanchor="top", y=-0.22, x=0)
+    )  # long labels: below, not over the title
+    return fig
 
 
 def _log_range(values: np.ndarray, decades: float = 4.0) -> list[float]:
@@ -98,18 +102,34 @@ def _log_range(values: np.ndarray, decades: float = 4.0) -> list[float]:
     return [top - decades, top + 0.15]
 
 
-def angle_trace_figure(trace: np.ndarray, names: dict[str, str]) -> go.Figure:
+def angle_trace_figure(trace: np.ndarray, names: dict[str, str], rate: float | None = None) -> go.Figure:
+    """Largest principal angle during training (log axis). With ``rate`` = λ_k/λ_{k+1}, also the
+    line ALS's theory predicts from the first point: tan θ_t = tan θ_1 · rate^−(t−1)."""
     fig = go.Figure(
         go.Scatter(
             x=trace[:, 0],
             y=np.maximum(trace[:, 1], 1e-4),
             mode="lines",
+            name=names.get("measured", ""),
             line=dict(color=METHOD_COLORS["linear"], width=3),
         )
     )
+    if rate is not None and len(trace) and rate > 1:
+        t, first = trace[:, 0], np.radians(min(trace[0, 1], 89.9))
+        pred = np.degrees(np.arctan(np.tan(first) * rate ** -(t - t[0])))
+        fig.add_trace(
+            go.Scatter(
+                x=t,
+                y=np.maximum(pred, 1e-4),
+                mode="lines",
+                name=names["rate"],
+                line=dict(color=METHOD_COLORS["ref"], dash="dot", width=2),
+            )
+        )
     fig.add_hline(y=3, line=dict(dash="dash", color=METHOD_COLORS["ref"]), annotation_text=names["limit"])
     fig.update_yaxes(type="log", title=names["y"])
     fig.update_xaxes(title=names["x"])
+    fig.update_layout(showlegend=rate is not None, legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0))
     return base_layout(fig, names["title"], height=300)
 
 

@@ -1,5 +1,6 @@
-"""Figures of lesson 8 (VAE) and the annex: KL per latent dimension, posterior ellipses,
-a decoded latent grid, two Gaussian densities, two discrete distributions."""
+"""Figures of lesson 8 (VAE, the ELBO gap) and the annex: the ELBO split, KL per latent
+dimension, posterior ellipses, a decoded latent grid, the true posterior beside q(z|x),
+two Gaussian densities, two discrete distributions."""
 
 from __future__ import annotations
 
@@ -7,9 +8,21 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from aecore.figures.common import CLASS_COLORS, METHOD_COLORS, SEQ, base_layout, tile_images
+from aecore.figures.common import CLASS_COLORS, METHOD_COLORS, SEQ, base_layout, downsample, tile_images
 
 ACTIVE, INACTIVE = METHOD_COLORS["ae"], "#BBBBBB"
+
+
+def elbo_split_figure(curves: dict[str, np.ndarray], names: dict[str, str]) -> go.Figure:
+    """Per-epoch means of the ELBO's terms on a linear axis (a Gaussian −log p(x|z) can be
+    negative: a density above 1)."""
+    fig = go.Figure()
+    for i, (name, y) in enumerate(curves.items()):
+        x, yy = downsample(y)
+        fig.add_trace(go.Scatter(x=x, y=yy, mode="lines", name=name, line=dict(color=SEQ[i % len(SEQ)], width=2)))
+    fig.update_xaxes(title=names["x"])
+    fig.update_yaxes(title=names["y"])
+    return base_layout(fig, names["title"], height=320)
 
 
 def kl_per_dim_figure(kl: np.ndarray, threshold: float, names: dict[str, str]) -> go.Figure:
@@ -30,7 +43,7 @@ def kl_per_dim_figure(kl: np.ndarray, threshold: float, names: dict[str, str]) -
         y=threshold,
         line=dict(dash="dash", color=METHOD_COLORS["ref"]),
         annotation_text=names["threshold"],
-        annotation_position="top left",
+        annotation_position="top right",
     )
     fig.update_yaxes(type="log", title=names["y"])
     return base_layout(fig, names["title"], height=340, showlegend=False)
@@ -145,6 +158,82 @@ def latent_grid_figure(values: np.ndarray, images: np.ndarray, shape: tuple[int,
     )
     fig = base_layout(fig, title, height=560)
     fig.update_layout(plot_bgcolor="white")
+    return fig
+
+
+MASS_1SD, MASS_2SD = 1 - np.exp(-0.5), 1 - np.exp(-2.0)  # probability inside a 2-D Gaussian's 1σ, 2σ ellipse
+
+
+def mass_levels(log_post: np.ndarray, masses=(MASS_1SD, MASS_2SD)) -> list[float]:
+    """Densities (cell probabilities) whose upper regions hold ``masses`` of the grid posterior."""
+    p = np.sort(np.exp(log_post).ravel())[::-1]
+    cum = np.cumsum(p)
+    return [float(p[min(np.searchsorted(cum, m), p.size - 1)]) for m in masses]
+
+
+def _contour(z1, z2, p, level: float, color: str, name: str, show: bool) -> go.Contour:
+    return go.Contour(
+        x=z1,
+        y=z2,
+        z=p,
+        contours=dict(start=level, end=level, size=1.0, coloring="none"),
+        line=dict(color=color, width=2.5),
+        showscale=False,
+        hoverinfo="skip",
+        name=name,
+        showlegend=show,
+    )
+
+
+def _view(a: dict, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The part of the grid worth showing: where 99.99 % of the posterior lies, and q's 3σ box."""
+    a1, a2 = np.meshgrid(a["grid_z1"], a["grid_z2"])
+    keep = p >= mass_levels(np.log(np.maximum(p, 1e-300)), (0.9999,))[0]
+    lo = np.minimum([a1[keep].min(), a2[keep].min()], a["q_mu"] - 3 * a["q_sigma"])
+    hi = np.maximum([a1[keep].max(), a2[keep].max()], a["q_mu"] + 3 * a["q_sigma"])
+    pad = 0.1 * (hi - lo)
+    return lo - pad, hi + pad
+
+
+def gap_figure(a: dict, names: dict[str, str]) -> go.Figure:
+    """The true posterior p(z|x) on its grid (shaded, with the outlines of the regions that
+    hold 39 % and 86 % of it) beside q(z|x)'s 1σ and 2σ ellipses (which hold the same
+    masses), both means, and the heaviest importance draws."""
+    z1, z2, lp = a["grid_z1"], a["grid_z2"], a["log_post"]
+    p = np.exp(lp)
+    fig = go.Figure(go.Heatmap(x=z1, y=z2, z=p / p.max(), colorscale="Blues", showscale=False, hoverinfo="skip"))
+    for i, level in enumerate(mass_levels(lp)):
+        fig.add_trace(_contour(z1, z2, p, level, METHOD_COLORS["ae"], names["post"], i == 0))
+    a_ = np.linspace(0, 2 * np.pi, 120)
+    mu, sd = a["q_mu"], a["q_sigma"]
+    for r in (1, 2):
+        fig.add_trace(
+            go.Scatter(
+                x=mu[0] + r * sd[0] * np.cos(a_),
+                y=mu[1] + r * sd[1] * np.sin(a_),
+                mode="lines",
+                line=dict(color=METHOD_COLORS["ref"], width=2.5, dash="dash"),
+                name=names["q"],
+                showlegend=r == 1,
+                hoverinfo="skip",
+            )
+        )
+    z = a["is_z"]
+    fig.add_trace(
+        go.Scatter(x=z[:, 0], y=z[:, 1], mode="markers", marker=dict(size=3, color="#555555"), name=names["draws"])
+    )
+    for m, color, symbol, name in (
+        (a["post_mean"], METHOD_COLORS["ae"], "x", names["post_mean"]),
+        (mu, METHOD_COLORS["ref"], "circle-open", names["q_mean"]),
+    ):
+        fig.add_trace(
+            go.Scatter(x=[m[0]], y=[m[1]], mode="markers", marker=dict(size=13, color=color, symbol=symbol), name=name)
+        )
+    lo, hi = _view(a, p)
+    fig.update_xaxes(title="z₁", range=[lo[0], hi[0]], showgrid=False)
+    fig.update_yaxes(title="z₂", range=[lo[1], hi[1]], scaleanchor="x", showgrid=False)
+    fig = base_layout(fig, names["title"], height=520)
+    fig.update_layout(legend=dict(orientation="h", y=-0.15, yanchor="top"), margin=dict(b=110))
     return fig
 
 

@@ -2,9 +2,20 @@
 the VAE, override its loss."""
 
 from aecore.models.base import MODELS, Autoencoder, ModelConfig, build_model
+from aecore.models.linear_decoder import LinearDecoderAutoencoder
 from aecore.models.tied import TiedAutoencoder
 from aecore.models.vae import VAE, VAEConfig
 
 MODELS["tied"] = TiedAutoencoder  # decoder weights = encoder weightsᵀ (Rifai et al. 2011)
+MODELS["linear_decoder"] = LinearDecoderAutoencoder  # MLP encoder, one linear decoder layer (lesson 2)
 
-__all__ = ["MODELS", "Autoencoder", "ModelConfig", "TiedAutoencoder", "build_model", "VAE", "VAEConfig"]
+__all__ = [
+    "MODELS",
+    "Autoencoder",
+    "ModelConfig",
+    "TiedAutoencoder",
+    "LinearDecoderAutoencoder",
+    "build_model",
+    "VAE",
+    "VAEConfig",
+]

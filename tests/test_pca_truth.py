@@ -1,0 +1,132 @@
+"""Lesson 2's statements, asserted from the backend: centring (E2), the solvers, the
+derivation's numbers, the angle certificate, the linear-decoder case, and the subspace claim
+across seeds, code sizes and data sets (digits, digits28)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from aecore import linear_ae as lae
+from aecore.data import load_dataset
+from aecore.experiments import get
+from aecore.experiments.pca import PCAConfig, gap_ratio
+from aecore.models import ModelConfig, build_model
+from aecore.theory import mse, pca_fit
+
+QUICK = dict(deep_epochs=3)  # the non-linear AEs barely train: these tests are about the linear AE
+
+
+def _run(**kw):
+    exp = get("pca")
+    res = exp.run(PCAConfig(**kw), None)
+    return res, exp.check_claims(res.metrics)
+
+
+@pytest.fixture(scope="module")
+def digits_k8():
+    return _run(**QUICK)
+
+
+def test_bias_free_optimum_is_above_the_centred_bound(digits_k8):
+    """E2: without centring (no biases) the best rank-8 linear map on digits is more than the
+    2 % tolerance above Σ_{i>k} λ_i / D; it is Eckart–Young on the raw data (checked by SVD)."""
+    m = digits_k8[0].metrics
+    X = load_dataset("digits").X.astype(np.float64)
+    s = np.linalg.svd(X, compute_uv=False)
+    assert m["bias_free_mse"] == pytest.approx((s[8:] ** 2).sum() / X.size, rel=1e-9)
+    assert m["bias_free_mse"] > 1.02 * m["pca_bound"]
+
+
+def test_centred_equality(digits_k8):
+    """The centred linear AE reaches the bound, and PCA's error equals it."""
+    res, claims = digits_k8
+    m = res.metrics
+    assert m["pca_mse"] == pytest.approx(m["pca_bound"], rel=1e-6)
+    assert m["linear_ae_mse"] == pytest.approx(m["pca_bound"], rel=1e-4)
+    assert claims["linear_matches_pca"] and claims["same_subspace"] and claims["bound_exact"]
+    X = load_dataset("digits").X
+    lin = res.models["linear AE"]  # biases b_e = −E x̄, b_d = x̄: raw inputs in, raw images out
+    recon = lin(torch.as_tensor(X.copy())).detach().numpy()
+    assert mse(X, recon) == pytest.approx(m["linear_ae_mse"], rel=1e-5)
+
+
+def test_derivation_numbers(digits_k8):
+    res, _ = digits_k8
+    m, D, k = res.metrics, 64, 8
+    assert m["product_rank"] == k
+    assert m["identity_gap"] == pytest.approx(math.sqrt(D - k))
+    assert m["projector_error"] < 1e-4  # the trained W_dW_e is U_kU_kᵀ
+    checks = lae.derivation_checks(m, k, D, 1797)
+    assert set(checks) == {key for _, key in lae.DERIVATION}
+    assert float(checks["centre"]["excess"]) == pytest.approx(100 * (m["bias_free_mse"] / m["pca_bound"] - 1), abs=0.05)
+
+
+def test_covariance_loss_is_the_mean_squared_error_on_centred_rows():
+    X = load_dataset("digits").X.astype(np.float64)
+    mean, S = lae.covariance(X)
+    model = build_model(ModelConfig(input_dim=64, hidden=(), latent_dim=5, activation="identity"), seed=3)
+    E, D = lae.weights(model)
+    Xc = X - mean
+    direct = np.mean((Xc - Xc @ E.T @ D.T) ** 2)
+    assert lae.loss_from_cov(E, D, S) == pytest.approx(direct, rel=1e-9)
+    torch_loss = lae.covariance_loss(model.double(), torch.as_tensor(S))
+    assert float(torch_loss.detach()) == pytest.approx(direct, rel=1e-9)
+
+
+def test_angle_certificate_is_tight_for_a_rotation_in_the_gap_plane():
+    """Rotating u_k by θ towards u_{k+1} costs (λ_k − λ_{k+1}) sin²θ / D: the certificate gives θ back."""
+    X = load_dataset("digits").X
+    pca, S, k = pca_fit(X), lae.covariance(X)[1], 8
+    U = pca.basis(k + 1).copy()
+    theta = math.radians(20)
+    U[:, k - 1] = math.cos(theta) * U[:, k - 1] + math.sin(theta) * U[:, k]
+    Dm = U[:, :k]
+    excess = lae.loss_from_cov(lae.best_encoder(Dm), Dm, S) - pca.bound(k)
+    gap = pca.eigvals[k - 1] - pca.eigvals[k]
+    assert lae.angle_certificate_deg(excess, gap, 64) == pytest.approx(20.0, abs=1e-6)
+    assert lae.angle_certificate_deg(1.0, 0.0, 64) == 90.0
+
+
+def test_gap_ratio_calls_a_tie_one():
+    assert gap_ratio(np.array([3.0, 2.0, 1.0]), 1) == pytest.approx(1.5)
+    assert gap_ratio(np.array([3.0, 0.0, 0.0]), 2) == 1.0
+    assert gap_ratio(np.array([3.0, 1.0, 0.0]), 2) == 1e12
+
+
+def test_adam_on_the_covariance_also_finds_the_subspace():
+    res, claims = _run(linear_solver="adam", **QUICK)
+    assert claims["linear_matches_pca"] and claims["same_subspace"], res.metrics
+
+
+def test_linear_decoder_cannot_beat_pca(digits_k8):
+    res, claims = digits_k8
+    m = res.metrics
+    assert claims["lindec_not_below_pca"]
+    assert m["lindec_mse_ratio"] >= 1 - 1e-6
+    assert 0 <= m["lindec_max_angle_deg"] <= 90 and m["lindec_angle_certificate_deg"] <= 90
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("k", [2, 4, 8, 16, 32])
+def test_subspace_claim_on_digits_across_seeds(k):
+    for seed in range(5):
+        res, claims = _run(latent_dim=k, seed=seed, **QUICK)
+        assert claims["linear_matches_pca"] and claims["same_subspace"], (k, seed, res.metrics)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("k", [2, 8, 16, 32])
+def test_subspace_claim_on_digits28_across_seeds(k, seed):
+    res, claims = _run(dataset="digits28", latent_dim=k, seed=seed, **QUICK)
+    assert claims["linear_matches_pca"] and claims["same_subspace"], (k, seed, res.metrics)
+
+
+@pytest.mark.slow
+def test_default_view_claims_on_digits28():
+    res, claims = _run(dataset="digits28")
+    assert all(claims.values()), (claims, res.metrics)
