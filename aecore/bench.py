@@ -1,8 +1,7 @@
 """``python -m aecore bench``: speed figures measured side by side in one run.
 
 1. Time to the ``pca`` claim (linear AE error ≤ 1.02 × PCA optimum on digits, k = 8):
-   this project's recipe (full batch, Adam, cosine-decayed rate, whole tensors) against
-   the textbook recipe (DataLoader, batch 128, Adam at 1e-3, constant rate).
+   this project's recipe against the textbook recipe (``aecore.bench_recipes``).
 2. Throughput of one MNIST-size epoch (784-256-32-256-784 MLP, 70 000 random rows)
    as a share of the machine's measured float32 matmul throughput, same thread count.
 3. Fit seconds of the latent lesson's 2-D maps at the caps (``embed.CAPS``: t-SNE 5 000,
@@ -12,6 +11,7 @@
    approximate-neighbour part (4 096 points and more) that the warm-up does not cover.
 4. Cold and warm first view of every page (``tools/pagetime.py``, run as a subprocess
    against a real ``streamlit run`` server; skipped when the tool or Streamlit is absent).
+5. Every lesson's default view on its default data and at MNIST size (``aecore.bench_lessons``).
 No thresholds are asserted here; the figures are printed for the README.
 """
 
@@ -22,74 +22,17 @@ import json
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import torch
 
+from aecore.bench_recipes import _s, print_recipes
 from aecore.data import load_dataset
 from aecore.device import get_device
 from aecore.models import ModelConfig, build_model
-from aecore.theory import pca_fit, principal_angles_deg
 from aecore.train import TrainConfig, fit
-
-
-def _linear(k: int, seed: int = 0):
-    return build_model(ModelConfig(input_dim=64, hidden=(), latent_dim=k, activation="identity"), seed=seed)
-
-
-def _angle(model, basis) -> float:
-    W = model.decoder[0].weight.detach().cpu().double().numpy()
-    return float(principal_angles_deg(W, basis).max())
-
-
-class Watch:
-    """Records when the error claim, and then the error + angle claim, first hold."""
-
-    def __init__(self, X, model, target: float, basis):
-        self.X, self.model, self.target, self.basis = torch.tensor(X), model, target, basis
-        self.t0 = time.perf_counter()
-        self.error_s: float | None = None
-        self.full_s: float | None = None
-
-    def check(self) -> bool:
-        """True once both claims hold (training can stop)."""
-        with torch.no_grad():
-            err = torch.mean((self.model(self.X) - self.X) ** 2).item()
-        if err <= self.target:
-            now = time.perf_counter() - self.t0
-            self.error_s = self.error_s or now
-            if _angle(self.model, self.basis) <= 3.0:
-                self.full_s = now
-        return self.full_s is not None
-
-
-def ours(X, target: float, basis) -> Watch:
-    model = _linear(8)
-    w = Watch(X, model, target, basis)
-    fit(model, X, TrainConfig(epochs=2500, lr=0.05), on_progress=lambda p: p.epoch % 10 == 0 and w.check())
-    return w
-
-
-def textbook(X, target: float, basis, limit_s: float) -> Watch:
-    """DataLoader, batch 128, shuffled, Adam 1e-3 constant; checks after every epoch."""
-    from torch.utils.data import DataLoader, TensorDataset
-
-    model = _linear(8)
-    w = Watch(X, model, target, basis)
-    loader = DataLoader(
-        TensorDataset(torch.tensor(X)), batch_size=128, shuffle=True, generator=torch.Generator().manual_seed(0)
-    )
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    while time.perf_counter() - w.t0 < limit_s:
-        for (xb,) in loader:
-            loss = torch.mean((model(xb) - xb) ** 2)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-        if w.check():
-            break
-    return w
 
 
 def matmul_gflops(n: int = 1024, repeats: int = 20) -> float:
@@ -122,10 +65,6 @@ def mnist_epoch_gflops(rows: int = 70_000, batch: int = 256) -> tuple[float, flo
     _sync(get_device())
     seconds = time.perf_counter() - t0
     return 6 * n_weights * rows / seconds / 1e9, seconds
-
-
-def _s(v: float | None) -> str:
-    return "-" if v is None else f"{v:.2f}"
 
 
 MAP_METHODS = {
@@ -257,35 +196,31 @@ def page_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def run_bench(quick: bool = False, pages: bool = True) -> int:
-    dev = get_device()
+def run_bench(
+    quick: bool = False, pages: bool = True, sections: Sequence[int] = (), lessons: Sequence[str] = ()
+) -> int:
+    """Print the sections asked for (all by default); ``lessons`` limits section 5."""
+    dev, want = get_device(), set(sections) or {1, 2, 3, 4, 5}
     print(f"device: {dev.type}, torch {torch.__version__}, threads {torch.get_num_threads()}")
-    X = load_dataset("digits").X
-    pca = pca_fit(X)
-    target, limit = 1.02 * pca.bound(8), 20.0 if quick else 120.0
-    a, b = ours(X, target, pca.basis(8)), textbook(X, target, pca.basis(8), limit)
-    print("\n1. Time to the pca claim on digits, k = 8 (seconds; '-' = not within the run)")
-    print(f"   {'recipe':<62}{'MSE <= 1.02 PCA':>16}{'+ angle <= 3°':>15}")
-    for name, w in (
-        ("this project (full batch, Adam 0.05, cosine)", a),
-        (f"textbook (DataLoader, batch 128, Adam 1e-3; {limit:.0f} s cap)", b),
-    ):
-        print(f"   {name:<62}{_s(w.error_s):>16}{_s(w.full_s):>15}")
-    for label, x, y, cap in (("MSE", a.error_s, b.error_s, limit), ("MSE + angle", a.full_s, b.full_s, limit)):
-        if x:
-            print(f"   speed-up ({label}): {'≥ ' if y is None else ''}{(y or cap) / x:.1f}×")
-    rows = 10_000 if quick else 70_000
-    peak = matmul_gflops()
-    for batch in (256, 1024):
-        got, secs = mnist_epoch_gflops(rows, batch)
-        print(
-            f"\n2. MNIST-size epoch (784-256-32-256-784, {rows} rows, batch {batch}): "
-            f"{secs:.2f} s, {got:.1f} GFLOP/s = {got / peak:.0%} of matmul peak {peak:.1f} GFLOP/s"
-        )
-    print_maps(quick)
-    if pages:
+    if 1 in want:
+        print_recipes(quick)
+    if 2 in want:
+        rows, peak = 10_000 if quick else 70_000, matmul_gflops()
+        for batch in (256, 1024):
+            got, secs = mnist_epoch_gflops(rows, batch)
+            print(
+                f"\n2. MNIST-size epoch (784-256-32-256-784, {rows} rows, batch {batch}): "
+                f"{secs:.2f} s, {got:.1f} GFLOP/s = {got / peak:.0%} of matmul peak {peak:.1f} GFLOP/s"
+            )
+    if 3 in want:
+        print_maps(quick)
+    if 4 in want and pages:
         sys.stdout.flush()
         print_pages(quick)
-    else:
+    elif 4 in want:
         print("\n4. First view of each page: skipped (--no-pages).")
+    if 5 in want:
+        from aecore.bench_lessons import print_lessons
+
+        print_lessons(quick, lessons)
     return 0

@@ -1,6 +1,7 @@
 """Command line: ``python -m aecore list | run NAME [--set key=value ...] [--json] [--no-cap] |
-check NAME [--seeds N] [--set key=value ...] [--json] [--no-cap] | bench [--quick] [--no-pages] |
-presets [--only NAME] [--check] | script NAME [--set key=value ...] [--no-cap]``.
+check NAME [--seeds N] [--set key=value ...] [--json] [--no-cap] | bench [--quick] [--no-pages]
+[--section N] [--lessons NAMES] | presets [--only NAME] [--check] [--data KIND] |
+script NAME [--set key=value ...] [--no-cap] | data [--download KIND ...]``.
 
 An unknown experiment, an unknown key, an invalid value or a run (for ``check``: the seeds'
 runs together) estimated above the server's cap (``aecore.cost``; ``--no-cap`` lifts it)
@@ -22,6 +23,7 @@ import time
 from aecore import cost
 from aecore.config import ConfigError
 from aecore.errors import DataError
+from aecore.io.mnist_files import KINDS as FILE_DATA
 from aecore.train import TrainingDiverged
 
 
@@ -54,13 +56,20 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--no-pages", action="store_true", help="skip the page first-view timing (starts streamlit servers)"
     )
+    bench.add_argument("--section", type=int, action="append", choices=range(1, 6), default=[], help="only these")
+    bench.add_argument("--lessons", default="", metavar="NAMES", help="comma-separated experiments for section 5")
     pre = sub.add_parser("presets", help="rebuild the lecture presets in assets/presets")
     pre.add_argument("--only", action="append", default=[], metavar="NAME", help="only these experiments")
     pre.add_argument("--check", action="store_true", help="list missing or stale presets; exit 1 if any")
+    pre.add_argument("--data", choices=FILE_DATA, help="the views on this data set, into the data folder's presets/")
     script = sub.add_parser("script", help="print a Python script that reproduces one experiment's run")
     script.add_argument("name")
     script.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     script.add_argument("--no-cap", action="store_true", help="write it even if the estimated time is above the cap")
+    data = sub.add_parser("data", help="which MNIST-format data sets are installed; download them")
+    data.add_argument(
+        "--download", nargs="+", choices=FILE_DATA, default=[], metavar="KIND", help=" or ".join(FILE_DATA)
+    )
     return p
 
 
@@ -149,24 +158,33 @@ def cmd_check(name: str, seeds: int, sets: list[str], as_json: bool, cap: bool =
     return 0
 
 
-def cmd_presets(only: list[str], check_only: bool) -> int:
+def cmd_presets(only: list[str], check_only: bool, kind: str | None = None) -> int:
     from aecore import presets
+    from aecore.io.mnist_files import available
 
+    if kind is not None and not available(kind):
+        return _fail(
+            f"{kind} is not installed, so no preset can be built on it: run 'python -m aecore data --download "
+            f"{kind}', or put its files in the data folder (see data/README.md)."
+        )
+    flag = f" --data {kind}" if kind else ""
     if check_only:
-        missing, stale = presets.check()
+        missing, stale = presets.check(kind)
         for name in missing:
-            print(f"missing: {name} (run 'python -m aecore presets --only {name}')")
+            print(f"missing: {name} (run 'python -m aecore presets{flag} --only {name}')")
         for path in stale:
             print(f"stale: {path.name} (no page opens with its config; delete it)")
         return 1 if missing or stale else 0
-    todo = [(n, c) for n, c in presets.views() if not only or n in only]
+    todo = [(n, c) for n, c in (presets.data_views(kind) if kind else presets.views()) if not only or n in only]
     if not todo:
-        return _fail(f"no views for {', '.join(only)}; run 'python -m aecore list'.")
+        return _fail(f"no views for {', '.join(only) or kind}; run 'python -m aecore list'.")
+    if kind:
+        print(f"{kind} views, written to {presets.data_dir_presets()} (used only with these {kind} files)")
     for name, cfg in todo:
         t0 = time.perf_counter()
         path = presets.build(name, cfg)
         print(f"{name:18s} {time.perf_counter() - t0:6.1f} s  {path.stat().st_size / 1024:7.0f} KiB  {path.name}")
-    _, stale = presets.check()
+    _, stale = presets.check(kind)
     for path in stale:
         path.unlink()
         print(f"removed stale {path.name}")
@@ -188,6 +206,39 @@ def cmd_script(name: str, sets: list[str], cap: bool = True) -> int:
     return 0
 
 
+def _line_progress(kind: str):
+    """A download progress callback that rewrites one terminal line, twice a second at most."""
+    shown = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        if time.monotonic() - shown[0] > 0.5 or done == total:
+            shown[0] = time.monotonic()
+            print(f"\r{kind}: {done / 1e6:5.1f} of {total / 1e6:.1f} MB", end="", flush=True)
+
+    return progress
+
+
+def cmd_data(kinds: list[str]) -> int:
+    """Download the data sets asked for, then list which are installed."""
+    from aecore.io import download, mnist_files
+
+    for kind in kinds:
+        if mnist_files.available(kind):
+            continue
+        try:
+            download.fetch(kind, on_progress=_line_progress(kind))
+        except DataError as exc:
+            print()  # end the progress line
+            return _fail(str(exc))
+        print(f"\n{kind}: downloaded, checked (sizes, SHA-256, IDX headers) and installed")
+    print(f"data folder: {mnist_files.data_dir()} (AE_DATA_DIR)")
+    for kind in FILE_DATA:
+        print(f"  {kind:14s} {'installed' if mnist_files.available(kind) else 'not installed'}")
+    if not all(mnist_files.available(k) for k in FILE_DATA):
+        print("  add one with 'python -m aecore data --download KIND', or see data/README.md")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from aecore.device import limit_threads
@@ -200,9 +251,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "check":
         return cmd_check(args.name, args.seeds, args.set, args.json, cap=not args.no_cap)
     if args.cmd == "presets":
-        return cmd_presets(args.only, args.check)
+        return cmd_presets(args.only, args.check, args.data)
+    if args.cmd == "data":
+        return cmd_data(args.download)
     if args.cmd == "script":
         return cmd_script(args.name, args.set, cap=not args.no_cap)
     from aecore.bench import run_bench
 
-    return run_bench(quick=args.quick, pages=not args.no_pages)
+    kw = dict(quick=args.quick, pages=not args.no_pages)
+    if args.section or args.lessons:  # only then: ``run_bench``'s first two knobs stay its whole contract
+        kw.update(sections=args.section, lessons=[n.strip() for n in args.lessons.split(",") if n.strip()])
+    return run_bench(**kw)

@@ -12,13 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import numpy as np
 
 from aecore.curves import CURVES
 from aecore.dataset import Dataset
 from aecore.errors import DataError
+from aecore.io.mnist import load_mnist
+from aecore.io.mnist_files import fingerprint
 
 
 def _freeze(*arrays: np.ndarray) -> None:
@@ -63,15 +65,6 @@ def _surface(name: str) -> Callable[[int, float, int], Dataset]:
     return load
 
 
-def _mnist(kind: str) -> Callable[[int, float, int], Dataset]:
-    def load(n: int, noise: float, seed: int) -> Dataset:
-        from aecore.io.mnist import load_mnist  # local files only; a clear error otherwise
-
-        return load_mnist(kind, "train", n=n)
-
-    return load
-
-
 @dataclass(frozen=True)
 class DatasetSpec:
     loader: Callable[[int, float, int], Dataset]
@@ -79,6 +72,14 @@ class DatasetSpec:
     default_n: int
     default_noise: float
     description: str
+    files: Callable[[], str] | None = None  # data read from files: their fingerprint, "" if absent
+
+
+def _file_spec(kind: str, description: str) -> DatasetSpec:
+    """MNIST-format data read from the data folder, offered only when its files are there
+    (``fingerprint``: a few stat calls, no parsing); ``load_mnist`` explains what is wrong."""
+    load = lambda n, noise, seed: load_mnist(kind, "train", n=n)  # noqa: E731
+    return DatasetSpec(load, "images", 10000, 0.0, f"{description}, 10 000 training images", partial(fingerprint, kind))
 
 
 DATASETS: dict[str, DatasetSpec] = {
@@ -98,12 +99,8 @@ DATASETS: dict[str, DatasetSpec] = {
     "sine": DatasetSpec(_curve("sine"), "points", 1000, 0.05, "noisy sine curve (2-D)"),
     "swiss_roll": DatasetSpec(_surface("swiss_roll"), "points", 1500, 0.05, "swiss roll (3-D)"),
     "s_curve": DatasetSpec(_surface("s_curve"), "points", 1500, 0.05, "S-curve (3-D)"),
-    "mnist": DatasetSpec(
-        _mnist("mnist"), "images", 10000, 0.0, "MNIST 28×28 digits, first 10 000 training images (local files in data/)"
-    ),
-    "fashion_mnist": DatasetSpec(
-        _mnist("fashion_mnist"), "images", 10000, 0.0, "Fashion-MNIST 28×28, first 10 000 training images (local files)"
-    ),
+    "mnist": _file_spec("mnist", "MNIST 28×28 handwritten digits"),
+    "fashion_mnist": _file_spec("fashion_mnist", "Fashion-MNIST 28×28 clothing images"),
 }
 
 POINT_DATASETS = tuple(k for k, s in DATASETS.items() if s.kind == "points")
@@ -144,6 +141,13 @@ def image_dataset_names() -> tuple[str, ...]:
     return IMAGE_DATASETS + USER_DATA.names(OWNER.get())
 
 
+def installed(name: str) -> bool:
+    """Whether data set ``name`` can be offered: built-in data always, data read from files
+    (MNIST, Fashion-MNIST) when they are in the data folder (cheap: no parsing)."""
+    spec = DATASETS.get(name)
+    return spec is not None and (spec.files is None or bool(spec.files()))
+
+
 def load_dataset(name: str, n: int | None = None, noise: float | None = None, seed: int = 0) -> Dataset:
     """Load a dataset by name; arrays are read-only (shared safely between users). An
     upload is found only for the owner that registered it."""
@@ -152,7 +156,8 @@ def load_dataset(name: str, n: int | None = None, noise: float | None = None, se
         if ds is None:
             raise DataError("that uploaded data set is no longer in memory; upload the file again.", code="upload_gone")
         return ds
-    return _load_builtin(name, n, noise, seed)
+    spec = DATASETS.get(name)
+    return _load_builtin(name, n, noise, seed, spec.files() if spec and spec.files else "")
 
 
 def class_labels(ds: Dataset) -> tuple[np.ndarray, np.ndarray]:
@@ -171,7 +176,8 @@ def class_labels(ds: Dataset) -> tuple[np.ndarray, np.ndarray]:
 
 
 @lru_cache(maxsize=32)
-def _load_builtin(name: str, n: int | None, noise: float | None, seed: int) -> Dataset:
+def _load_builtin(name: str, n: int | None, noise: float | None, seed: int, files: str = "") -> Dataset:
+    """``files``: the data files' fingerprint, part of the cache key (new files, new data)."""
     if name not in DATASETS:
         raise DataError(
             f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}.",

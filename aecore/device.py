@@ -1,6 +1,6 @@
 """Where tensors live, and how many CPU threads torch may use.
 
-CUDA when available, else CPU. Thread counts are set once at start-up: measured on a
+CUDA when available (unless ``AE_DEVICE=cpu``), else CPU. Thread counts are set once at start-up: measured on a
 2-core machine, OpenMP teams of several threads slow down by 3-25x as soon as another
 job competes for the cores, so a server gives each job one thread.
 """
@@ -13,8 +13,10 @@ import torch
 
 
 def get_device() -> torch.device:
-    """The device every model and batch goes to: the first CUDA GPU, else the CPU."""
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    """The device every model and batch goes to: the first CUDA GPU, else the CPU
+    (``AE_DEVICE=cpu`` keeps to the CPU on a machine with a GPU: the bench's CPU columns)."""
+    use_gpu = torch.cuda.is_available() and os.environ.get("AE_DEVICE", "") != "cpu"
+    return torch.device("cuda" if use_gpu else "cpu")
 
 
 def device_info() -> dict[str, str]:

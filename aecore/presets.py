@@ -10,6 +10,13 @@ where the digest is a hash of the config's JSON: changing a default makes the ol
 unreachable — and ``--check``/the tests report it — instead of showing numbers the code
 would no longer produce. The views are declared by each Experiment (``views``). Set
 ``AE_PRESETS=0`` to ignore them (cold-start benchmarks, tests of live training).
+
+    python -m aecore presets --data mnist  the same views on MNIST (or fashion_mnist)
+
+Presets on MNIST-format data are written to ``<data folder>/presets`` (``AE_DATA_DIR``), not
+to assets/presets: only a server that has the files can show those views, the files are not
+in git, and each preset is larger than a digits one. Such a preset records its data files'
+fingerprint (names, sizes, times) and is used only while the same files are there.
 """
 
 from __future__ import annotations
@@ -27,10 +34,13 @@ import torch
 
 from aecore.config import Config
 from aecore.experiments import Result, registry
+from aecore.io.mnist_files import KINDS as FILE_DATA
+from aecore.io.mnist_files import data_dir, fingerprint
 from aecore.store import resultfile
 
 DIR = Path(__file__).resolve().parents[1] / "assets" / "presets"
 MAX_FILE_BYTES = 8 * 2**20  # keep the repository small: a preset is a teaching view, not a dataset
+MAX_DATA_FILE_BYTES = 64 * 2**20  # presets on MNIST-size data, outside git
 
 
 def enabled() -> bool:
@@ -46,33 +56,69 @@ def views() -> list[tuple[str, Config]]:
     return out
 
 
+def data_views(kind: str) -> list[tuple[str, Config]]:
+    """(experiment, config) of every page view on data set ``kind`` ("mnist", "fashion_mnist"):
+    the views of the experiments whose ``dataset`` field offers it, with ``dataset=kind``."""
+    out = []
+    for name, exp in registry().items():
+        field = exp.config_cls.field_specs().get("dataset")
+        choices = field.metadata.get("choices") if field is not None else None
+        if kind not in (choices() if callable(choices) else choices or ()):
+            continue
+        for overrides in exp.views:
+            if "dataset" not in overrides:
+                out.append((name, dataclasses.replace(exp.config_cls(), **{**overrides, "dataset": kind})))
+    return out
+
+
+def data_dir_presets() -> Path:
+    """Where presets on MNIST-format data go: ``presets/`` in the data folder."""
+    return data_dir() / "presets"
+
+
 def _config_json(cfg: Config) -> str:
     return json.dumps(cfg.to_dict(), sort_keys=True)
 
 
-def path_for(name: str, cfg: Config) -> Path:
+def path_for(name: str, cfg: Config, base: Path | None = None) -> Path:
     digest = hashlib.sha256(_config_json(cfg).encode()).hexdigest()[:12]
-    return DIR / f"{name}-{digest}.safetensors"
+    return (DIR if base is None else base) / f"{name}-{digest}.safetensors"
+
+
+def _file_data(cfg: Config) -> str | None:
+    """The MNIST-format data set ``cfg`` trains on, if any."""
+    kind = getattr(cfg, "dataset", None)
+    return kind if kind in FILE_DATA else None
 
 
 @lru_cache(maxsize=32)
-def _load(path: str, config_json: str) -> Result | None:
+def _load(path: str, config_json: str, files: str = "") -> Result | None:
     result, header = resultfile.load(Path(path).read_bytes())
     if json.dumps(header.get("config"), sort_keys=True) != config_json:
         return None  # a digest collision or a hand-edited file: never show the wrong run
+    if files and header.get("data_files") != files:
+        return None  # built on other MNIST files than those here now
     return result
 
 
 def lookup(name: str, cfg: Config) -> Result | None:
-    """The preset Result for (experiment, config), or None. Shared and read-only."""
+    """The preset Result for (experiment, config), or None. Shared and read-only. A view on
+    MNIST-format data is looked up in the data folder, for the files present there."""
     if not enabled() or not isinstance(cfg, Config):
         return None
     path = path_for(name, cfg)
-    return _load(str(path), _config_json(cfg)) if path.is_file() else None
+    if path.is_file():
+        return _load(str(path), _config_json(cfg))
+    if (kind := _file_data(cfg)) and (files := fingerprint(kind)):
+        path = path_for(name, cfg, data_dir_presets())
+        return _load(str(path), _config_json(cfg), files) if path.is_file() else None
+    return None
 
 
 def build(name: str, cfg: Config, on_progress: Callable | None = None) -> Path:
-    """Train (name, cfg) from scratch and write its preset file."""
+    """Train (name, cfg) from scratch and write its preset file: in assets/presets, or in
+    the data folder for a view on MNIST-format data (with the files' fingerprint)."""
+    kind = _file_data(cfg)
     result = registry()[name].run(cfg, on_progress)
     header = {
         "experiment": name,
@@ -81,21 +127,31 @@ def build(name: str, cfg: Config, on_progress: Callable | None = None) -> Path:
         "python": platform.python_version(),
         "threads": torch.get_num_threads(),
     }
+    if kind:
+        header["data_files"] = fingerprint(kind)
     data = resultfile.dump(result, header)
-    if len(data) > MAX_FILE_BYTES:
+    limit = MAX_DATA_FILE_BYTES if kind else MAX_FILE_BYTES
+    if len(data) > limit:
         raise ValueError(
             f"the {name} preset would be {len(data) / 2**20:.1f} MB "
-            f"(limit {MAX_FILE_BYTES // 2**20} MB); store less in its arrays."
+            f"(limit {limit // 2**20} MB); store less in its arrays."
         )
-    DIR.mkdir(parents=True, exist_ok=True)
-    path = path_for(name, cfg)
+    base = data_dir_presets() if kind else DIR
+    base.mkdir(parents=True, exist_ok=True)
+    path = path_for(name, cfg, base)
     path.write_bytes(data)
     return path
 
 
-def check() -> tuple[list[str], list[Path]]:
-    """(views without a preset, preset files no view uses)."""
-    wanted = {path_for(n, c): n for n, c in views()}
+def check(kind: str | None = None) -> tuple[list[str], list[Path]]:
+    """(views without a preset, preset files no view uses) in assets/presets, or with
+    ``kind`` ("mnist" ...) in the data folder (stale there: used by no view on any kind)."""
+    if kind is None:
+        base, wanted = DIR, {path_for(n, c): n for n, c in views()}
+        used = set(wanted)
+    else:
+        base, wanted = data_dir_presets(), {path_for(n, c, data_dir_presets()): n for n, c in data_views(kind)}
+        used = {path_for(n, c, base) for k in FILE_DATA for n, c in data_views(k)}
     missing = [n for p, n in wanted.items() if not p.is_file()]
-    stale = sorted(p for p in DIR.glob("*.safetensors") if p not in wanted)
+    stale = sorted(p for p in base.glob("*.safetensors") if p not in used)
     return missing, stale

@@ -1,5 +1,5 @@
-"""The sidebar shared by every page: language, data set (built-in, MNIST or the user's
-own upload), presenter mode, device badge.
+"""The sidebar shared by every page: language, data set (built-in, MNIST and Fashion-MNIST
+once installed (``ui.datasets``), or the user's own upload), presenter mode, device badge.
 
 Uploads belong to the browser session that made them (``aecore.userdata``): every script
 run binds the session's id as their owner. A reload or a link starts a new session, which
@@ -17,7 +17,7 @@ from aecore import userdata
 from aecore.device import device_info
 from aecore.errors import DataError
 from aecore.io.uploads import MAX_UPLOAD_BYTES, load_upload
-from ui import presenter
+from ui import datasets, presenter
 from ui.i18n import LANG_NAMES, current_lang, error_text, languages, t, translate
 from ui.safe import md, md_params
 
@@ -175,7 +175,8 @@ def render() -> None:
             _upload_messages()
         if st.session_state.get(DROPPED):
             notice.warning(t(f"uploads.dropped_{st.session_state[DROPPED]}"), icon=":material/upload_file:")
-        options = list(GENERAL_DATASETS) + list(own_datasets())
+        datasets.before_selector(GENERAL_DATASETS)
+        options = datasets.offered(GENERAL_DATASETS) + list(own_datasets())  # MNIST only when installed
         if dataset() not in options:
             if dataset().startswith("upload-"):  # no longer in memory (e.g. the server restarted)
                 st.session_state[DROPPED] = "gone"
@@ -189,6 +190,7 @@ def render() -> None:
             format_func=partial(dataset_label, lang=current_lang(), owner=userdata.current_owner()),
             on_change=lambda: st.session_state.pop(DROPPED, None),
         )  # may run outside this run: language and owner bound now
+        datasets.after_selector(GENERAL_DATASETS)
         presenter.toggle()
         info = device_info()
         where = info["device"] if info["device"] == info["name"] else f"{info['device']} · {info['name']}"

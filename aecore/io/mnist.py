@@ -1,7 +1,7 @@
 """MNIST and Fashion-MNIST from local files (or, only when allowed, OpenML).
 
 Where the files go (``data_dir()``: env ``AE_DATA_DIR``, else ``data/`` at the repo root;
-see ``data/README.md``), first match wins:
+see ``data/README.md`` and ``aecore.io.mnist_files``), first match wins:
 
 1. ``<data>/<kind>.npz`` with arrays x_train, y_train, x_test, y_test (Keras layout);
 2. ``<data>/<kind>/`` with the four IDX files ``train-images-idx3-ubyte``,
@@ -36,32 +36,14 @@ import numpy as np
 
 from aecore.dataset import Dataset
 from aecore.errors import DataError
+from aecore.io.mnist_files import IDX_FILES, KINDS, data_dir, find_file, fingerprint, how_to_add
 from aecore.io.npyfile import ArraySpec, read_npz
 
-KINDS = {"mnist": "mnist_784", "fashion_mnist": "Fashion-MNIST"}
+__all__ = ["IDX_FILES", "KINDS", "clear_cache", "data_dir", "load_mnist", "parse_idx"]
+
 SIDE, N_CLASSES, MAX_MNIST_ROWS = 28, 10, 70_000
 MAX_FILE_BYTES = 128 * 1024 * 1024
-IDX_FILES = {
-    "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
-    "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
-}
 N_TRAIN = 60_000
-
-
-def data_dir() -> Path:
-    """``$AE_DATA_DIR`` if set, else ``data/`` next to the ``aecore`` package."""
-    env = os.environ.get("AE_DATA_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "data"
-
-
-def _help(kind: str) -> str:
-    """Where the files go, without the server's path (a message may reach any user)."""
-    names = ", ".join(f"{n}.gz" for pair in IDX_FILES.values() for n in pair)
-    return (
-        f"{kind} is not available: put {kind}.npz (x_train, y_train, x_test, y_test) in the app's data "
-        f"folder, or its four IDX files ({names}) in a {kind}/ folder there (data/ in the project, or the "
-        "folder AE_DATA_DIR names; see data/README.md)."
-    )
 
 
 # ---------------------------------------------------------------- IDX
@@ -141,15 +123,8 @@ def _read_idx_file(path: Path, ndim: int) -> np.ndarray:
         ) from None
 
 
-def _find(folder: Path, stem: str) -> Path | None:
-    for name in (stem + ".gz", stem):
-        if (folder / name).is_file():
-            return folder / name
-    return None
-
-
 def _from_idx(folder: Path) -> dict[str, np.ndarray] | None:
-    paths = {split: tuple(_find(folder, s) for s in stems) for split, stems in IDX_FILES.items()}
+    paths = {split: tuple(find_file(folder, s) for s in stems) for split, stems in IDX_FILES.items()}
     if not all(p for pair in paths.values() for p in pair):
         return None
     out = {}
@@ -198,7 +173,7 @@ def _from_openml(kind: str, folder: Path) -> dict[str, np.ndarray]:
         if isinstance(exc, MemoryError):
             raise
         raise DataError(  # the exception's text may name the cache folder: its type only
-            f"downloading {kind} from OpenML failed ({type(exc).__name__}). " + _help(kind),
+            f"downloading {kind} from OpenML failed ({type(exc).__name__}). " + how_to_add(kind),
             code="mnist_download_failed",
             params=dict(kind=kind, error=type(exc).__name__),
         ) from None
@@ -215,7 +190,8 @@ def _from_openml(kind: str, folder: Path) -> dict[str, np.ndarray]:
 
 
 @lru_cache(maxsize=2)
-def _raw(kind: str, folder: str, allow_download: bool) -> tuple[dict[str, np.ndarray], str]:
+def _raw(kind: str, folder: str, allow_download: bool, files: str = "") -> tuple[dict[str, np.ndarray], str]:
+    """``files``: the files' fingerprint, part of the cache key (files replaced: read again)."""
     base = Path(folder)
     if (base / f"{kind}.npz").is_file():
         arrays, source = _from_npz(base / f"{kind}.npz"), f"{kind}.npz"
@@ -224,7 +200,7 @@ def _raw(kind: str, folder: str, allow_download: bool) -> tuple[dict[str, np.nda
     elif allow_download:
         arrays, source = _from_openml(kind, base), "OpenML (cached in data/openml)"
     else:
-        raise DataError(_help(kind), code="mnist_missing", params=dict(kind=kind))
+        raise DataError(how_to_add(kind), code="mnist_missing", params=dict(kind=kind))
     for split in ("train", "test"):
         x, y = arrays[f"x_{split}"], arrays[f"y_{split}"]
         if len(x) != len(y):
@@ -278,7 +254,7 @@ def load_mnist(
             params=dict(name="n", value=n, lo=1, hi=MAX_MNIST_ROWS),
         )
     folder = Path(folder) if folder is not None else data_dir()
-    arrays, source = _raw(kind, str(folder.resolve()), bool(allow_download))
+    arrays, source = _raw(kind, str(folder.resolve()), bool(allow_download), fingerprint(kind, folder))
     if split == "all":  # slice before joining: no 55 MB copy for small n
         n_tr = len(arrays["x_train"])
         rest = None if n is None else max(0, n - n_tr)
