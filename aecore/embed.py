@@ -8,7 +8,7 @@
   every few iterations report the map as it forms (``LayoutProgress``).
 - UMAP (McInnes, Healy & Melville 2018; umap-learn). Its numba kernels are not safe to run
   from several threads at once, so every fit and transform holds one lock. Its epoch loop
-  reports through a tqdm bar; ``_UmapTap`` is that bar's file and reads the layout being
+  iterates a tqdm bar; ``_UmapTap`` stands in for it and reads the layout being
   optimised from the loop's frame (umap.layouts.optimize_layout_euclidean, umap-learn 0.5.12).
 - Both see the data's first 50 principal components when it has more than 100 features
   (the recipe of van der Maaten's original t-SNE code): the neighbour search gets cheaper,
@@ -19,7 +19,6 @@
 
 from __future__ import annotations
 
-import io
 import sys
 import threading
 import time
@@ -128,27 +127,35 @@ class _Stop(Exception):
     """Raised through UMAP's epoch loop when the user asked to stop."""
 
 
-class _UmapTap(io.TextIOBase):
-    """The file of UMAP's tqdm bar: at each refresh, report the epoch and the layout being
-    optimised, read from umap.layouts.optimize_layout_euclidean's frame (umap-learn 0.5.12)."""
+class _UmapTap:
+    """Stands in for the ``tqdm`` of umap.layouts (umap-learn 0.5.12), whose epoch loop reads
+    ``for n in tqdm(range(n_epochs), **tqdm_kwds)``: yields the epochs and, between two (``reports``
+    times per fit), reports the layout being optimised, read from the loop's frame.
+    A stop raises ``_Stop`` here, between epochs, where no lock is held: raised from inside a
+    real tqdm bar's write it would leave tqdm's process-wide lock taken (``tqdm.refresh``
+    acquires and releases it without ``with``), and every later bar would wait forever."""
 
-    def __init__(self, on_progress: ProgressFn, stage: str):
-        self.on_progress, self.stage, self.last, self.stopped = on_progress, stage, None, False
+    def __init__(self, on_progress: ProgressFn, stage: str, reports: int = 50):
+        self.on_progress, self.stage, self.reports = on_progress, stage, reports
+        self.last, self.stopped = None, False
 
-    def write(self, s: str) -> int:
-        if self.stopped:  # the bar closing after a stop writes once more
-            return len(s)
-        frame = sys._getframe(1)
-        while frame is not None and frame.f_code.co_name != "optimize_layout_euclidean":
-            frame = frame.f_back
-        if frame is not None and "head_embedding" in frame.f_locals:
-            loc = frame.f_locals
-            self.last = np.array(loc["head_embedding"], np.float32)
-            epoch, epochs = int(loc.get("n", 0)), int(loc.get("n_epochs", 1))
-            if self.on_progress(LayoutProgress(self.stage, epoch, epochs, float("nan"), layout=self.last)):
-                self.stopped = True
-                raise _Stop
-        return len(s)
+    def __call__(self, epochs, **_tqdm_kwds):
+        return self._epochs(epochs)
+
+    def _epochs(self, epochs):
+        every = max(1, len(epochs) // self.reports)
+        for n in epochs:
+            if n and n % every == 0:
+                self._report(sys._getframe(1), n, len(epochs))  # frame 1: the loop that called next()
+            yield n
+
+    def _report(self, frame, epoch: int, epochs: int) -> None:
+        if frame is None or "head_embedding" not in frame.f_locals:
+            return
+        self.last = np.array(frame.f_locals["head_embedding"], np.float32)
+        if self.on_progress(LayoutProgress(self.stage, epoch, epochs, float("nan"), layout=self.last)):
+            self.stopped = True
+            raise _Stop
 
 
 def embed_umap(
@@ -159,25 +166,32 @@ def embed_umap(
     stage: str = "umap",
     fit: PCAFit | None = None,
 ) -> Embedding:
-    """UMAP, reporting its layout at each refresh of its epoch bar (about 4 per second);
+    """UMAP, reporting its layout 50 times as its epochs run;
     a truthy progress answer stops it with the layout reached."""
     import umap
 
     t0 = time.perf_counter()
     to_input = reducer(X, fit)
     Z = to_input(X)
+    from umap import layouts
+
     tap = None if on_progress is None else _UmapTap(on_progress, stage)
-    bar = {"disable": True} if tap is None else {"disable": False, "file": tap, "mininterval": 0.25}
     stopped = False
     with UMAP_LOCK:
         model = umap.UMAP(
-            n_components=2, n_neighbors=min(n_neighbors, Z.shape[0] - 1), random_state=seed, n_jobs=1, tqdm_kwds=bar
+            n_components=2,
+            n_neighbors=min(n_neighbors, Z.shape[0] - 1),
+            random_state=seed,
+            n_jobs=1,
+            tqdm_kwds={"disable": True},
         )
+        real_bar, layouts.tqdm = layouts.tqdm, tap or layouts.tqdm  # under UMAP_LOCK: no other fit sees it
         try:
             Y = model.fit_transform(Z).astype(np.float32)
         except _Stop:
             Y, stopped = tap.last, True
-        model.tqdm_kwds = {"disable": True}  # placing new points later reports nothing
+        finally:
+            layouts.tqdm = real_bar
 
     def transform(W: np.ndarray) -> np.ndarray:
         with UMAP_LOCK:

@@ -41,6 +41,22 @@ def test_stop_returns_the_layout_reached(small, method):
     assert len(seen) == 3
 
 
+def test_a_stopped_umap_leaves_tqdm_usable(small):
+    """Stopping UMAP once must not leave tqdm's process-wide lock taken: every later bar
+    (the next UMAP fit of any user) would wait forever."""
+    import io
+    import threading
+
+    from tqdm import tqdm
+
+    embed.embed_umap(small[0], 0, on_progress=lambda p: True)
+    done = threading.Event()
+    worker = threading.Thread(target=lambda: (list(tqdm(range(3), file=io.StringIO())), done.set()), daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    assert done.is_set(), "tqdm's lock was left taken by the stopped fit"
+
+
 def test_reduced_input_above_100_features():
     X = load_dataset("digits28").X[:300]
     Z = embed.reducer(X)(X)
