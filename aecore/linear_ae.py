@@ -144,14 +144,17 @@ DERIVATION = (
 )
 
 
-def derivation_checks(m: dict[str, float], k: int, dim: int, n: int) -> dict[str, dict[str, str]]:
-    """The numbers beside the derivation's steps, formatted, keyed by step."""
+def derivation_checks(
+    m: dict[str, float], k: int, dim: int, n: int, small: Callable[[float], str] = "{:.1e}".format
+) -> dict[str, dict[str, str]]:
+    """The numbers beside the derivation's steps, formatted, keyed by step (``small`` formats
+    the tiny projector error: the page passes one that writes 4.2×10⁻⁸, not 4.2e-08)."""
     excess = 100 * (m["bias_free_mse"] / m["pca_bound"] - 1) if m["pca_bound"] > 0 else 0.0
     return {
         "problem": dict(dim=str(dim), n=str(n), k=str(k)),
         "rank": dict(rank=str(int(m["product_rank"])), dim=str(dim)),
         "relax": dict(gap=f"{m['identity_gap']:.3f}"),
         "eckart": dict(pca_mse=f"{m['pca_mse']:.6f}", bound=f"{m['pca_bound']:.6f}"),
-        "factor": dict(proj=f"{m['projector_error']:.1e}"),
+        "factor": dict(proj=small(m["projector_error"])),
         "centre": dict(bias_free=f"{m['bias_free_mse']:.5f}", excess=f"{excess:.1f}", bound=f"{m['pca_bound']:.5f}"),
     }

@@ -55,7 +55,7 @@ def _why_not(m: dict, k: int) -> None:
 
 
 def _derivation(m: dict, a: dict, k: int) -> None:
-    checks = linear_ae.derivation_checks(m, k, a["X"].shape[1], a["X"].shape[0])
+    checks = linear_ae.derivation_checks(m, k, a["X"].shape[1], a["X"].shape[0], lambda v: num(v, 2))
     steps = [
         Step(tex, t(f"pca.derivation.{key}"), t(f"pca.derivation.{key}_check", **checks[key]))
         for tex, key in linear_ae.DERIVATION

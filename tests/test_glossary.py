@@ -108,6 +108,7 @@ NOT_PROSE = (
     r"\{[^{}]*\}",  # str.format placeholders
     r"https?://\S+",  # URLs
     r"\]\([^)]*\)",  # markdown link targets
+    r"<su[bp]>[^<]*</su[bp]>",  # plotly sub/superscripts: indices of symbols (W<sub>enc</sub>)
     r"<[^>]+>",  # HTML tags
     r":material/[a-z_]+:",  # Streamlit icons
     r":[a-z]+\[",  # Streamlit colour markup ":red[" (the text inside stays)

@@ -29,10 +29,8 @@ KNOWN = {
     ("pca", 0, "≤ 0 on a log axis"): "basics_b: same",
     ("pca", 5, "cuts the data"): "basics_b: PCA's error is 0 at k = rank: log_floor + log_range",
     ("pca", 5, "≤ 0 on a log axis"): "basics_b: same",
-    ("pca", "text", "Σ_{i>k}"): "basics_b: the metric label (their branch: 'Eigenvalue bound')",
     ("contractive", 3, "under the cloud"): "regularized: v₁/v₂ lines as go.Scattergl (WebGL is drawn above SVG)",
     ("denoising", 0, "under the cloud"): "regularized: curve and arrows as go.Scattergl (WebGL is drawn above SVG)",
-    ("denoising", 5, "cuts the data"): "regularized: bars on an axis zoomed to 0.9…1 (a bar's length is its value)",
     ("vae", 5, "under the cloud"): "generative: prior circles / ellipses as go.Scattergl, or the means as go.Scatter",
 }
 

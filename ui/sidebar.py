@@ -45,7 +45,8 @@ def _install_liveness() -> bool:
 
     if Runtime.exists():
         runtime = Runtime.instance()
-        userdata.STORE.alive = lambda owner: runtime.is_active_session(owner[0])
+        # an owner is (session id, token); None is the process itself (command line, tests)
+        userdata.STORE.alive = lambda owner: not isinstance(owner, tuple) or runtime.is_active_session(owner[0])
     return True
 
 

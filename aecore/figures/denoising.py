@@ -164,16 +164,19 @@ def jacobian_sweep_figure(sweep: np.ndarray, names: dict[str, str]) -> go.Figure
 
 
 def probe_figure(acc: dict[str, float], title: str, xlabel: str = "accuracy") -> go.Figure:
-    """Linear-probe accuracy per feature set (horizontal bars, value labels)."""
+    """Linear-probe accuracy per feature set: a dot plot with value labels (dots, not bars:
+    the axis starts near the smallest accuracy so that close values stay apart, and a bar
+    cut short of zero would misstate its length)."""
     labels, values = list(acc), [acc[k] for k in acc]
     fig = go.Figure(
-        go.Bar(
+        go.Scatter(
             x=values,
             y=labels,
-            orientation="h",
+            mode="markers+text",
             text=[f"{v:.3f}" for v in values],
-            textposition="outside",
-            marker_color=SEQ[: len(labels)],
+            textposition="top center",
+            marker=dict(color=SEQ[: len(labels)], size=14),
+            showlegend=False,
         )
     )
     lo = max(0.0, min(values) - 0.05)

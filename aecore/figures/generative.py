@@ -186,11 +186,13 @@ def _contour(z1, z2, p, level: float, color: str, name: str, show: bool) -> go.C
 
 
 def _view(a: dict, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The part of the grid worth showing: where 99.99 % of the posterior lies, and q's 3σ box."""
+    """The part of the grid worth showing: where 99.99 % of the posterior lies, q's 3σ box and
+    the importance draws shown."""
     a1, a2 = np.meshgrid(a["grid_z1"], a["grid_z2"])
     keep = p >= mass_levels(np.log(np.maximum(p, 1e-300)), (0.9999,))[0]
     lo = np.minimum([a1[keep].min(), a2[keep].min()], a["q_mu"] - 3 * a["q_sigma"])
     hi = np.maximum([a1[keep].max(), a2[keep].max()], a["q_mu"] + 3 * a["q_sigma"])
+    lo, hi = np.minimum(lo, a["is_z"].min(0)), np.maximum(hi, a["is_z"].max(0))
     pad = 0.1 * (hi - lo)
     return lo - pad, hi + pad
 
@@ -199,9 +201,16 @@ def gap_figure(a: dict, names: dict[str, str]) -> go.Figure:
     """The true posterior p(z|x) on its grid (shaded, with the outlines of the regions that
     hold 39 % and 86 % of it) beside q(z|x)'s 1σ and 2σ ellipses (which hold the same
     masses), both means, and the heaviest importance draws."""
-    z1, z2, lp = a["grid_z1"], a["grid_z2"], a["log_post"]
+    lo, hi = _view(a, np.exp(a["log_post"]))
+    c1 = (a["grid_z1"] >= lo[0]) & (a["grid_z1"] <= hi[0])  # the grid cropped to the view
+    c2 = (a["grid_z2"] >= lo[1]) & (a["grid_z2"] <= hi[1])
+    z1, z2, lp = a["grid_z1"][c1], a["grid_z2"][c2], a["log_post"][np.ix_(c2, c1)]
     p = np.exp(lp)
     fig = go.Figure(go.Heatmap(x=z1, y=z2, z=p / p.max(), colorscale="Blues", showscale=False, hoverinfo="skip"))
+    z = a["is_z"]  # the draws first: the outlines are drawn over them
+    fig.add_trace(
+        go.Scatter(x=z[:, 0], y=z[:, 1], mode="markers", marker=dict(size=3, color="#555555"), name=names["draws"])
+    )
     for i, level in enumerate(mass_levels(lp)):
         fig.add_trace(_contour(z1, z2, p, level, METHOD_COLORS["ae"], names["post"], i == 0))
     a_ = np.linspace(0, 2 * np.pi, 120)
@@ -218,10 +227,6 @@ def gap_figure(a: dict, names: dict[str, str]) -> go.Figure:
                 hoverinfo="skip",
             )
         )
-    z = a["is_z"]
-    fig.add_trace(
-        go.Scatter(x=z[:, 0], y=z[:, 1], mode="markers", marker=dict(size=3, color="#555555"), name=names["draws"])
-    )
     for m, color, symbol, name in (
         (a["post_mean"], METHOD_COLORS["ae"], "x", names["post_mean"]),
         (mu, METHOD_COLORS["ref"], "circle-open", names["q_mean"]),
@@ -229,7 +234,6 @@ def gap_figure(a: dict, names: dict[str, str]) -> go.Figure:
         fig.add_trace(
             go.Scatter(x=[m[0]], y=[m[1]], mode="markers", marker=dict(size=13, color=color, symbol=symbol), name=name)
         )
-    lo, hi = _view(a, p)
     fig.update_xaxes(title="z₁", range=[lo[0], hi[0]], showgrid=False)
     fig.update_yaxes(title="z₂", range=[lo[1], hi[1]], scaleanchor="x", showgrid=False)
     fig = base_layout(fig, names["title"], height=520)

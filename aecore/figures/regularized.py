@@ -91,29 +91,31 @@ def penalty_gradient_figure(
     lo = min(rho / 50, *(max(float(r.min()), 1e-6) for r in rho_hats.values()))
     q = np.logspace(np.log10(lo), np.log10(0.95), 300)
     kl = beta * (-rho / q + (1 - rho) / (1 - q))
+    bottom = float(beta * (-rho / (rho / 20) + 1))  # the KL pull at ρ/20, the plot's floor
+    top = max(3 * alpha, float(kl[-1]) * 0.3, 0.05 * abs(bottom))
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=q, y=kl, mode="lines", name=names["kl"], line=dict(color=SEQ[2], width=3)))
-    fig.add_trace(
-        go.Scatter(x=q, y=np.full_like(q, alpha), mode="lines", name=names["l1"], line=dict(color=SEQ[1], width=3))
-    )
-    for key, color in (("kl", SEQ[2]), ("l1", SEQ[1])):
+    for key, color in (("kl", SEQ[2]), ("l1", SEQ[1])):  # the units first: the curves are drawn over them
         if key in rho_hats:
             r = np.maximum(rho_hats[key], lo)
             y = beta * (-rho / r + (1 - rho) / (1 - r)) if key == "kl" else np.full_like(r, alpha)
             fig.add_trace(
                 go.Scatter(
                     x=r,
-                    y=y,
+                    y=np.clip(y, bottom, top),  # a unit off the scale sits at its edge
                     mode="markers",
                     name=names[f"units_{key}"],
                     marker=dict(color=color, size=7, symbol="line-ns-open"),
                 )
             )
+    shown = (kl >= bottom) & (kl <= top)  # KL's pull diverges at both ends: drawn where the axis is
+    fig.add_trace(go.Scatter(x=q[shown], y=kl[shown], mode="lines", name=names["kl"], line=dict(color=SEQ[2], width=3)))
+    fig.add_trace(
+        go.Scatter(x=q, y=np.full_like(q, alpha), mode="lines", name=names["l1"], line=dict(color=SEQ[1], width=3))
+    )
     fig.add_hline(y=0, line=dict(color="#555555", width=1))
     fig.add_vline(x=rho, line=dict(dash="dash", color=METHOD_COLORS["ref"]))
-    bottom = float(beta * (-rho / (rho / 20) + 1))  # the KL pull at ρ/20, the plot's floor
     fig.update_xaxes(title=names["x"], type="log")
-    fig.update_yaxes(title=names["y"], range=[bottom, max(3 * alpha, float(kl[-1]) * 0.3, 0.05 * abs(bottom))])
+    fig.update_yaxes(title=names["y"], range=[bottom, top])
     fig = base_layout(fig, names["title"], height=400)
     fig.update_layout(margin=dict(t=90), legend=dict(y=1.02))
     return fig
