@@ -19,7 +19,7 @@ def _stop_jobs(at, lesson: str) -> None:
 
 
 def _claims_shown(at) -> bool:
-    return any("What the numbers prove" in md.value for md in at.markdown)
+    return any("What the numbers show" in md.value for md in at.markdown)
 
 
 def test_capacity_tiny_training():
