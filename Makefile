@@ -7,14 +7,16 @@ BIN    := $(VENV)/bin
 HOST   ?= localhost
 PORT   ?= 8501
 PYTEST_ARGS ?=
+TEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint bench
+.PHONY: help venv run test test-seeds lint bench
 
 help:
 	@echo "make venv   create/refresh .venv from requirements-dev.txt, with aecore installed (pip install --no-deps -e .)"
 	@echo "make run    start the app on http://$(HOST):$(PORT) (HOST=, PORT= to change)"
 	@echo "make test   full test suite incl. browser tests (PYTEST_ARGS=... to filter)"
+	@echo "make test-seeds  the same with every claims-across-seeds test on seeds 0-4"
 	@echo "make lint   ruff check . and ruff format --check ."
 	@echo "make bench  python -m aecore bench"
 
@@ -34,9 +36,15 @@ venv: $(VENV)/.stamp
 run: venv
 	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
 
+# Two runs: everything but the browser tests on one pytest-xdist worker per core (each test
+# uses one torch thread), then the browser tests one at a time against one live server.
 test: venv
 	mkdir -p artifacts
-	$(BIN)/python -m pytest --junitxml=artifacts/junit.xml $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not browser" --junitxml=artifacts/junit.xml $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m browser --junitxml=artifacts/junit-browser.xml $(PYTEST_ARGS)
+
+test-seeds:
+	AE_TEST_SEEDS=5 $(MAKE) test
 
 lint: venv
 	$(BIN)/ruff check .

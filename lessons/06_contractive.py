@@ -40,7 +40,7 @@ if res is not None:
     st.caption(t("contractive.epochs", epochs=int(m["image_epochs"])))
     left, right = st.columns(2)
     with left:
-        names = models | labels("contractive.fig", y="count", title="hist") | {"x": "‖J_f(x)‖_F"}
+        names = models | labels("contractive.fig", y="count", title="hist") | {"x": "‖J<sub>f</sub>(x)‖<sub>F</sub>"}
         ratios = dict(ratio=num(m["jacobian_ratio"], 3), recon=num(m["recon_mse_cae"] / m["recon_mse_ae"], 3))
         chart(fr.jacobian_histogram(a["jf"], names), "contractive.hist", t("contractive.fig.hist_summary", **ratios))
     with right:

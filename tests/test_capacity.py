@@ -1,5 +1,5 @@
 """Lesson 4 (``capacity``): the copy-share probe, the hierarchy probes, data-aware defaults,
-greedy pretraining at every depth, and the claims on digits, digits28 and seeds 0-4."""
+greedy pretraining at every depth, and the claims on digits, digits28 and the sweep seeds (tests/sweep.py)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from aecore.figures.capacity import sweep_figure
 from aecore.store import resultfile
 from aecore.theory import pca_fit
 from tests.conftest import ROOT
+from tests.sweep import SEEDS
 
 TINY = dict(epochs=2, width=8, sweep=False, few_rows=8, few_width=8)
 
@@ -113,7 +114,7 @@ def test_cli_runs_on_digits28():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("dataset", ["digits", "digits28"])
 def test_default_claims_hold_on_digits_and_digits28(dataset, seed):
     res, claims = _run(dataset=dataset, seed=seed)

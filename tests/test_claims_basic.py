@@ -65,7 +65,7 @@ def test_cli_run_json_contract():
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
     assert set(doc) == {"experiment", "config", "metrics", "seconds"}
-    assert doc["config"]["epochs"] == 50 and set(doc["metrics"]) == {"ae_mse", "pca_mse"}
+    assert doc["config"]["epochs"] == 50 and set(doc["metrics"]) == {"ae_mse", "pca_mse", "mean_mse"}
 
 
 @pytest.mark.parametrize(

@@ -29,24 +29,6 @@ from ui.i18n import catalog
 LANGS = ("en", "pt", "es")
 PT_TITLE = "Distribuição das duas coordenadas do código ao longo do treinamento completo"
 
-# Catalog texts with raw TeX whose owners are still editing them (branch: what to change).
-# When one is fixed, the test says so: remove it here.
-KNOWN_TEXTS = {
-    "pca.metric.pca_bound": "basics_b: a label without TeX (their branch has 'Eigenvalue bound')",
-    "contractive.explain_closed": "regularized: inline math on one line (their branch rewrote it)",
-    "contractive.metric.jacobian_fro_ae": "regularized: no '‖J_f‖_F' in a metric label (it renders no TeX)",
-    "contractive.metric.jacobian_fro_cae": "regularized: same",
-    "contractive.fig.hist_summary": "regularized: $\\lVert J_f\\rVert_F$ in a caption",
-    "contractive.fig.jac_f": "regularized: a figure label: 'J<sub>f</sub>' (plotly) or words",
-    "contractive.fig.jac_map": "regularized: same",
-    "contractive.fig.norms_moved": "regularized: ‖W_dec‖ in a caption: $\\lVert W_{dec}\\rVert$ or words",
-    "contractive.fig.norms_kept": "regularized: same",
-    "contractive.knob.tied": "regularized: 'W_dec = W_encᵀ' in a widget label: $W_{dec} = W_{enc}^\\top$",
-    "contractive.help.tied": "regularized: same, in its tooltip",
-    "contractive.fig.w_enc": "regularized: same",
-    "contractive.fig.w_dec": "regularized: same",
-}
-
 
 def as_json(fig: go.Figure) -> dict:
     return json.loads(fig.to_json())
@@ -179,10 +161,7 @@ def test_catalog_texts_have_no_raw_tex(lang):
         problems = text_problems(str(text), math_ok=".metric." not in key)
         if problems:
             found[key] = problems[0]
-    unexpected = {k: v for k, v in found.items() if k not in KNOWN_TEXTS}
-    assert not unexpected, "\n".join(f"{k}: {v}" for k, v in unexpected.items())
-    fixed = [k for k in KNOWN_TEXTS if k in catalog("en") and k not in found and lang == "en"]
-    assert not fixed, f"fixed, remove from KNOWN_TEXTS: {fixed}"
+    assert not found, "\n".join(f"{k}: {v}" for k, v in found.items())
 
 
 @pytest.mark.parametrize(("low", "high", "dtick"), [(0.0239, 0.045, None), (0.0239, 0.5, "D2")])

@@ -1,5 +1,5 @@
 """Lesson 1 (``intro``): the autoencoder beats PCA's line on every curve the page offers and
-on seeds 0-4, and the page explains a ❌ when training is too short to find a curve."""
+on the sweep seeds (tests/sweep.py), and the page explains a ❌ when training is too short to find a curve."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ import pytest
 from aecore.data import CURVE_DATASETS, load_dataset
 from aecore.experiments import get
 from tests.apptest_utils import no_errors, open_page, submit_form, wait_until_trained
+from tests.sweep import SEEDS
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("curve", CURVE_DATASETS)
 def test_ae_beats_pca_on_every_offered_curve_and_seed(curve, seed):
     exp = get("intro")

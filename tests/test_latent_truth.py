@@ -1,5 +1,5 @@
 """Lesson 3 from the backend: live layouts from t-SNE and UMAP (and Stop), subsampling to
-max_points, the time to place new points, and the claims on digits, digits28 and seeds 0–4."""
+max_points, the time to place new points, and the claims on digits, digits28 and the sweep seeds (tests/sweep.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from aecore import embed
 from aecore.data import load_dataset
 from aecore.experiments import get
 from aecore.experiments.latent import LatentConfig
+from tests.sweep import SEEDS
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +72,7 @@ def _claims(**kw):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("seed", SEEDS)
 def test_claims_on_digits_across_seeds(seed):
     res, claims = _claims(seed=seed)
     assert all(claims.values()), (claims, res.metrics)
@@ -79,7 +80,7 @@ def test_claims_on_digits_across_seeds(seed):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("seed", SEEDS)
 def test_claims_on_digits28_across_seeds(seed):
     res, claims = _claims(dataset="digits28", seed=seed)
     assert res.arrays["subsampled"] and len(res.arrays["labels"]) == LatentConfig().max_points

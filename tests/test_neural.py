@@ -10,6 +10,7 @@ from aecore import neuralnet as nnb
 from aecore.experiments import get
 from aecore.experiments.neural import NeuralConfig, backprop_error, bce_loss, spread_net, steps_up
 from aecore.models.base import mlp, reset_parameters
+from tests.sweep import SEEDS
 
 
 def _net(depth: int, act: str, seed: int = 0) -> torch.nn.Sequential:
@@ -105,7 +106,7 @@ def test_error_drop_compares_one_unit_with_the_widest_layer():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize(
     "setting",
     [

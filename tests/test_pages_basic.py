@@ -8,6 +8,7 @@ from aecore.experiments.latent import METHODS
 from tests.apptest_utils import no_errors, open_page, wait_until_trained
 from tests.apptest_utils import submit_form as _submit
 from ui.i18n import translate
+from ui.kit import num
 
 pytestmark = pytest.mark.usefixtures("clean_app_state")
 
@@ -50,8 +51,8 @@ def test_pca_tiny_training():
     m = at.session_state["pca.job"].result.metrics  # the page shows its own run's numbers
     shown = {x.label: x.value for x in at.metric}
     for key in ("pca_mse", "pca_bound", "linear_ae_mse", "deep_ae_mse"):
-        assert shown[translate(f"pca.metric.{key}", "en")] == f"{m[key]:.4f}", key
-    assert shown[translate("pca.metric.max_principal_angle_deg", "en")] == f"{m['max_principal_angle_deg']:.3f}"
+        assert shown[translate(f"pca.metric.{key}", "en")] == num(m[key], 4), key
+    assert shown[translate("pca.metric.max_principal_angle_deg", "en")] == num(m["max_principal_angle_deg"], 3)
 
 
 def test_pca_latent_too_large_gives_message():

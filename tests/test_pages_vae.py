@@ -99,7 +99,7 @@ def test_annex_shows_entropies_and_asymmetry():
     assert metrics["Entropy H(P)"].startswith("1.7500")  # P = (1/2, 1/4, 1/8, 1/8), in bits
     assert metrics["Cross-entropy H(Q, P)"].startswith("2.5000")  # Q = (1, 2, 2, 3) / 8
     p, q = np.array([4, 2, 1, 1]) / 8, np.array([1, 2, 2, 3]) / 8
-    refs = {"D_KL(P ‖ Q)": sp_entropy(p, q, base=2), "D_KL(Q ‖ P)": sp_entropy(q, p, base=2)}
+    refs = {"KL(P ‖ Q)": sp_entropy(p, q, base=2), "KL(Q ‖ P)": sp_entropy(q, p, base=2)}
     for key, ref in refs.items():
         assert float(metrics[key].split()[0]) == pytest.approx(ref, abs=1e-4)
     assert any("Asymmetry" in i.value for i in at.info)

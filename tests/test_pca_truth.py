@@ -16,6 +16,7 @@ from aecore.experiments import get
 from aecore.experiments.pca import PCAConfig, gap_ratio
 from aecore.models import ModelConfig, build_model
 from aecore.theory import mse, pca_fit
+from tests.sweep import SEEDS
 
 QUICK = dict(deep_epochs=3)  # the non-linear AEs barely train: these tests are about the linear AE
 
@@ -128,13 +129,13 @@ def test_linear_decoder_cannot_beat_pca(digits_k8):
 @pytest.mark.slow
 @pytest.mark.parametrize("k", [2, 4, 8, 16, 32])
 def test_subspace_claim_on_digits_across_seeds(k):
-    for seed in range(5):
+    for seed in SEEDS:
         res, claims = _run(latent_dim=k, seed=seed, **QUICK)
         assert claims["linear_matches_pca"] and claims["same_subspace"], (k, seed, res.metrics)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("k", [2, 8, 16, 32])
 def test_subspace_claim_on_digits28_across_seeds(k, seed):
     res, claims = _run(dataset="digits28", latent_dim=k, seed=seed, **QUICK)

@@ -18,7 +18,7 @@ from aecore.models.sae import SparseAutoencoder
 from aecore.models.unet import UNet
 
 _SAE_ARGS = ("d", "m", "sparsity", "k", "l1", "k_aux", "aux_coef")
-_LAYERS = {"Linear": nn.Linear, "ReLU": nn.ReLU, "Tanh": nn.Tanh, "Sigmoid": nn.Sigmoid}
+_LAYERS = {"Linear": nn.Linear, "ReLU": nn.ReLU, "Tanh": nn.Tanh, "Sigmoid": nn.Sigmoid, "Identity": nn.Identity}
 
 
 def describe(model: nn.Module) -> dict[str, Any]:
