@@ -124,7 +124,7 @@ def bias_free_bound(mean: np.ndarray, S: np.ndarray, k: int) -> float:
 DERIVATION = (
     (r"\min_{W_d,\,W_e}\ \tfrac12\lVert X - W_dW_eX\rVert_F^2,\qquad X = [x_1-\bar x,\ \dots,\ x_n-\bar x]", "problem"),
     (r"A = W_dW_e,\quad \operatorname{rank}A \le k:\qquad \min_{A}\ \tfrac12\lVert X - AX\rVert_F^2", "rank"),
-    (r"A^* = \arg\min_A \lVert X - AX\rVert_F^2 = (XX^\top)^{-1}XX^\top = I", "relax"),
+    (r"\min_A \lVert X - AX\rVert_F^2 = \lVert X - IX\rVert_F^2 = 0", "relax"),
     (
         r"X = U S V^\top:\quad \min_{\operatorname{rank}A\le k}\lVert X - AX\rVert_F^2"
         r" = \lVert X - U_kU_k^\top X\rVert_F^2 = \sum_{i>k} s_i^2 = n\sum_{i>k}\lambda_i",

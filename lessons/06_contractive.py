@@ -74,7 +74,9 @@ if res is not None:
         jf = dict(jf_ae=num(m["curve_jacobian_fro_ae"], 3), jf_cae=num(m["curve_jacobian_fro_cae"], 3))
         mse = dict(mse_ae=num(m["curve_recon_mse_ae"], 2), mse_cae=num(m["curve_recon_mse_cae"], 2))
         st.warning(
-            t("contractive.curve.cheat", **jf, **mse, **aa, bad=num(100 * m["misaligned_cae"], 2)),
+            t("contractive.curve.cheat", **jf, **mse, **aa, bad=num(100 * m["misaligned_cae"], 2))
+            + " "
+            + t("contractive.curve.cheat_tied" if cfg.tied else "contractive.curve.cheat_untied"),
             icon=":material/info:",
         )
     funcs = (penalties.contractive, penalties.jacobian_fro2, penalties.jacobian_fro2_closed, penalties.jacobian)

@@ -39,7 +39,7 @@ res = training_panel(LESSON, cfg, auto=True)
 
 def _elbo_split(res) -> None:
     m, a, k = res.metrics, res.arrays, cfg.latent_dim
-    st.caption(t("vae.trained_for", epochs=a["epochs"], batch=a["batch_size"]))
+    st.caption(t("vae.trained_for", epochs=a["epochs"], batch=a["batch_size"], rows=num(a["epochs"] * len(a["X"]))))
     keys = ("elbo", "beta_objective", "recon", "kl", "active_units")
     metric_row(LESSON, m, keys, {"active_units": lambda v: f"{int(v)} / {k}"})
     prose(objective_text(m, cfg.beta))

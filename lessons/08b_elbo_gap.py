@@ -93,7 +93,8 @@ if m is not None:
     derivation("elbo_gap.elbo", t("elbo_gap.derive.elbo_title"), elbo_steps(m, cfg.grid, cfg.is_samples))
     st.subheader(t("elbo_gap.independence_title"))
     share = num(100 * m["independence_cost"] / max(m["kl_to_posterior"], 1e-12), 2)
-    prose(t("elbo_gap.independence", share=share, **fmt(m, 3)))
+    rest = "rest" if m["independence_cost"] <= m["kl_to_posterior"] else "over"
+    prose(t("elbo_gap.independence", share=share, **fmt(m, 3)) + " " + t(f"elbo_gap.independence_{rest}"))
 st.subheader(t("elbo_gap.kl_title"))
 above = st.container()  # the derivation reads above the calculator whose numbers it checks
 kl = _calculator()

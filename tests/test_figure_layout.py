@@ -162,3 +162,12 @@ def test_catalog_texts_have_no_raw_tex(lang):
         if problems:
             found[key] = problems[0]
     assert not found, "\n".join(f"{k}: {v}" for k, v in found.items())
+
+
+@pytest.mark.parametrize(("low", "high", "dtick"), [(0.0239, 0.045, None), (0.0239, 0.5, "D2")])
+def test_loss_axis_keeps_tick_labels_on_a_narrow_range(low, high, dtick):
+    """Lesson 2's ALS loss falls from about 0.045 to 0.024: 'D2' ticks (1, 2, 5 × 10ⁿ) would
+    leave that log axis without a single label, so a range under one decade keeps plotly's ticks."""
+    hist = {"linear autoencoder": list(np.geomspace(high, low, 50))}
+    fig = loss_figure(hist, "Training", refs={"PCA optimum": low})
+    assert fig.layout.yaxis.type == "log" and fig.layout.yaxis.dtick == dtick

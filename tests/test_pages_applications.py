@@ -27,7 +27,7 @@ def test_page_trains_a_tiny_run_and_shows_claims(page, form, values, metric):
     wait_until_trained(at, limit=240)
     no_errors(at)
     assert metric in [m.label for m in at.metric]
-    assert any("What the numbers prove" in md.value for md in at.markdown)
+    assert any("What the numbers show" in md.value for md in at.markdown)
     assert at.get("plotly_chart")
 
 

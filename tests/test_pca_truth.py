@@ -66,6 +66,21 @@ def test_derivation_numbers(digits_k8):
     assert float(checks["centre"]["excess"]) == pytest.approx(100 * (m["bias_free_mse"] / m["pca_bound"] - 1), abs=0.05)
 
 
+def test_eckart_young_step_counts_n_times_the_discarded_eigenvalues(digits_k8):
+    """The derivation's Eckart–Young step: the least error ‖X − U_kU_kᵀX‖²_F is the sum of the
+    discarded squared singular values, which is n (not 1) times the discarded eigenvalues of
+    the covariance. And the relaxed problem's XXᵀ is singular on the digits (constant pixels),
+    so its solution is written as the identity, not as (XXᵀ)⁻¹XXᵀ."""
+    m = digits_k8[0].metrics
+    X = load_dataset("digits").X.astype(np.float64)
+    Xc = X - X.mean(0)
+    n, D = Xc.shape
+    s2 = np.linalg.svd(Xc, compute_uv=False) ** 2
+    assert s2[8:].sum() == pytest.approx(n * D * m["pca_bound"], rel=1e-9)
+    assert s2[8:].sum() == pytest.approx(n * D * m["pca_mse"], rel=1e-5)
+    assert np.linalg.matrix_rank(Xc.T @ Xc) < D
+
+
 def test_covariance_loss_is_the_mean_squared_error_on_centred_rows():
     X = load_dataset("digits").X.astype(np.float64)
     mean, S = lae.covariance(X)

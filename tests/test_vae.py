@@ -214,6 +214,16 @@ def test_schedule_scales_epochs_with_rows():
     assert schedule(10_000, 7) == (7, 512)  # an explicit number wins
 
 
+@pytest.mark.parametrize("n", [300, 1797, 4000, 10_000, 60_000, 70_000])
+def test_automatic_epochs_see_about_360_000_rows_whatever_the_size(n):
+    """The page's sentence: with epochs = 0 each model sees about 360 000 rows, whatever the
+    data set's size (MNIST's 60 000 and 70 000 rows included); the page prints epochs × n."""
+    from aecore.generative import ROWS_SEEN, schedule
+
+    epochs, _ = schedule(n, 0)
+    assert ROWS_SEEN == 360_000 and epochs * n == pytest.approx(ROWS_SEEN, rel=0.03)
+
+
 def test_fitted_gaussian_codes_follow_the_codes_mean_and_covariance():
     from aecore.generative import fitted_gaussian_codes
 

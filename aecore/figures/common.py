@@ -210,7 +210,14 @@ def loss_figure(
             annotation_text=name,
             annotation_position="top right",
         )
-    fig.update_yaxes(type="log", title=ylabel, dtick="D2", tickformat=".2g")
+    # "D2" ticks sit only at 1, 2, 5 × 10ⁿ: a curve within one such step (an ALS loss from 0.045
+    # to 0.024) would get no tick label at all, so narrow ranges keep plotly's own ticks.
+    values = np.concatenate(
+        [np.ravel(np.asarray(v, float)) for v in histories.values()] + [list((refs or {}).values())]
+    )
+    values = values[np.isfinite(values) & (values > 0)]
+    wide = values.size > 0 and values.max() >= 10 * values.min()
+    fig.update_yaxes(type="log", title=ylabel, dtick="D2" if wide else None, tickformat=".2g")
     fig.update_xaxes(title=xlabel)
     return base_layout(fig, title, height=300)
 
