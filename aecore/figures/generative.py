@@ -82,37 +82,13 @@ def posterior_figure(
     mu: np.ndarray, logvar: np.ndarray, labels: np.ndarray, names: dict[str, str], per_class: int = 12
 ) -> go.Figure:
     """Posterior means of every input by class, ellipses μ ± σ for a few of each class,
-    and the prior's 1σ and 2σ circles."""
+    and the prior's 1σ and 2σ circles. All WebGL, lines added after the means (plotly draws
+    WebGL above SVG, and WebGL traces in order): the lines stay visible over the cloud."""
     sigma = np.exp(0.5 * logvar)
     fig = go.Figure()
-    a = np.linspace(0, 2 * np.pi, 100)
-    for r in (1, 2):
-        fig.add_trace(
-            go.Scatter(
-                x=r * np.cos(a),
-                y=r * np.sin(a),
-                mode="lines",
-                hoverinfo="skip",
-                line=dict(color="#000000", dash="dot", width=1.5),
-                name=names["prior"],
-                showlegend=r == 1,
-            )
-        )
-    for c in np.unique(labels):
+    classes = np.unique(labels)
+    for c in classes:
         idx = np.flatnonzero(labels == c)
-        color = CLASS_COLORS[int(c) % len(CLASS_COLORS)]
-        xs, ys = _ellipses(mu[idx[:per_class]], sigma[idx[:per_class]])
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="lines",
-                line=dict(color=color, width=1),
-                hoverinfo="skip",
-                showlegend=False,
-                legendgroup=str(c),
-            )
-        )
         fig.add_trace(
             go.Scattergl(
                 x=mu[idx, 0],
@@ -120,7 +96,30 @@ def posterior_figure(
                 mode="markers",
                 name=str(c),
                 legendgroup=str(c),
-                marker=dict(size=5, color=color, opacity=0.8),
+                marker=dict(size=5, color=CLASS_COLORS[int(c) % len(CLASS_COLORS)], opacity=0.8),
+            )
+        )
+    for c in classes:
+        idx = np.flatnonzero(labels == c)[:per_class]
+        xs, ys = _ellipses(mu[idx], sigma[idx])
+        color = CLASS_COLORS[int(c) % len(CLASS_COLORS)]
+        line = dict(color=color, width=1)
+        fig.add_trace(
+            go.Scattergl(x=xs, y=ys, mode="lines", line=line, hoverinfo="skip", showlegend=False, legendgroup=str(c))
+        )
+    a = np.linspace(0, 2 * np.pi, 100)
+    for r in (1, 2):
+        fig.add_trace(
+            go.Scattergl(
+                x=r * np.cos(a),
+                y=r * np.sin(a),
+                mode="lines",
+                hoverinfo="skip",
+                line=dict(color="#000000", dash="dot", width=1.5),
+                name=names["prior"],
+                legendgroup="prior",
+                legendrank=1,  # first in the legend, as before, though drawn last
+                showlegend=r == 1,
             )
         )
     fig.update_xaxes(title="μ₁")
