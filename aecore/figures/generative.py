@@ -86,27 +86,20 @@ def posterior_figure(
     WebGL above SVG, and WebGL traces in order): the lines stay visible over the cloud."""
     sigma = np.exp(0.5 * logvar)
     fig = go.Figure()
-    classes = np.unique(labels)
-    for c in classes:
+    ellipses = []  # added after every class's means: drawn above all of them
+    for c in np.unique(labels):
         idx = np.flatnonzero(labels == c)
+        color, group = CLASS_COLORS[int(c) % len(CLASS_COLORS)], str(c)
+        marker = dict(size=5, color=color, opacity=0.8)
         fig.add_trace(
-            go.Scattergl(
-                x=mu[idx, 0],
-                y=mu[idx, 1],
-                mode="markers",
-                name=str(c),
-                legendgroup=str(c),
-                marker=dict(size=5, color=CLASS_COLORS[int(c) % len(CLASS_COLORS)], opacity=0.8),
-            )
+            go.Scattergl(x=mu[idx, 0], y=mu[idx, 1], mode="markers", name=group, legendgroup=group, marker=marker)
         )
-    for c in classes:
-        idx = np.flatnonzero(labels == c)[:per_class]
-        xs, ys = _ellipses(mu[idx], sigma[idx])
-        color = CLASS_COLORS[int(c) % len(CLASS_COLORS)]
+        xs, ys = _ellipses(mu[idx[:per_class]], sigma[idx[:per_class]])
         line = dict(color=color, width=1)
-        fig.add_trace(
-            go.Scattergl(x=xs, y=ys, mode="lines", line=line, hoverinfo="skip", showlegend=False, legendgroup=str(c))
+        ellipses.append(
+            go.Scattergl(x=xs, y=ys, mode="lines", line=line, hoverinfo="skip", showlegend=False, legendgroup=group)
         )
+    fig.add_traces(ellipses)
     a = np.linspace(0, 2 * np.pi, 100)
     for r in (1, 2):
         fig.add_trace(
