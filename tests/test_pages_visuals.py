@@ -22,18 +22,6 @@ from ui.nav import PAGES
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("clean_app_state")]
 LANGS = ("en", "pt", "es")
 
-# Problems whose owners are still editing the page (url, chart index or "text", words of the
-# problem) -> what to change. The test fails when one is no longer seen: remove it then.
-KNOWN = {
-    ("pca", 0, "cuts the data"): "basics_b: eigenvalues ≈ 0 on the log axis: log_floor + log_range (figures.common)",
-    ("pca", 0, "≤ 0 on a log axis"): "basics_b: same",
-    ("pca", 5, "cuts the data"): "basics_b: PCA's error is 0 at k = rank: log_floor + log_range",
-    ("pca", 5, "≤ 0 on a log axis"): "basics_b: same",
-    ("contractive", 3, "under the cloud"): "regularized: v₁/v₂ lines as go.Scattergl (WebGL is drawn above SVG)",
-    ("denoising", 0, "under the cloud"): "regularized: curve and arrows as go.Scattergl (WebGL is drawn above SVG)",
-    ("vae", 5, "under the cloud"): "generative: prior circles / ellipses as go.Scattergl, or the means as go.Scatter",
-}
-
 
 def _texts(at) -> list[tuple[str, str, bool]]:
     """(where, text, may hold $…$ math) of everything the page renders as text."""
@@ -49,14 +37,14 @@ def _texts(at) -> list[tuple[str, str, bool]]:
     return out
 
 
-def _problems(at, lang: str) -> list[tuple[object, str]]:
+def _problems(at, lang: str) -> list[str]:
     found = []
     for i, el in enumerate(at.get("plotly_chart")):
         fig = json.loads(el.proto.spec)
         title = str((fig.get("layout", {}).get("title") or {}).get("text", ""))[:50]
-        found += [(i, f"{lang} chart {i} {title!r}: {p}") for p in figure_problems(fig)]
+        found += [f"{lang} chart {i} {title!r}: {p}" for p in figure_problems(fig)]
     for where, text, math in _texts(at):
-        found += [("text", f"{lang} {where}: {p}") for p in text_problems(text, math_ok=math)]
+        found += [f"{lang} {where}: {p}" for p in text_problems(text, math_ok=math)]
     return found
 
 
@@ -70,9 +58,4 @@ def test_default_view_looks_right_in_every_language(spec, monkeypatch):
             wait_until_trained(at, limit=1800)
         no_errors(at)
         found += _problems(at, lang)
-    known = {k: v for k, v in KNOWN.items() if k[0] == spec.url_path}
-    seen = {k: [p for where, p in found if where == k[1] and k[2] in p] for k in known}
-    left = [p for where, p in found if not any(where == k[1] and k[2] in p for k in known)]
-    assert not left, "\n".join(left)
-    fixed = [f"{k}: {v}" for k, v in known.items() if not seen[k]]
-    assert not fixed, "fixed now, remove from KNOWN:\n" + "\n".join(fixed)
+    assert not found, "\n".join(found)

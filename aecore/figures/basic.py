@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from aecore.figures.common import CLASS_COLORS, METHOD_COLORS, SEQ, base_layout
+from aecore.figures.common import CLASS_COLORS, METHOD_COLORS, SEQ, base_layout, log_floor, log_range
 
 
 def _segments(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -72,8 +72,11 @@ def curve_fit_figure(
 
 
 def spectrum_figure(eigvals: np.ndarray, k: int, names: dict[str, str]) -> go.Figure:
-    """Eigenvalues of the covariance; the discarded tail (its sum / D is the least MSE) shaded."""
+    """Eigenvalues of the covariance; the discarded tail (its sum / D is the least MSE) shaded.
+    Numerically zero eigenvalues (constant pixels give λ ≈ 1e-17, or slightly < 0) sit at the
+    log axis' floor, ``MAX_DECADES`` below the largest."""
     idx = np.arange(1, eigvals.size + 1)
+    eigvals = log_floor(eigvals)
     fig = go.Figure(
         [
             go.Bar(x=idx[:k], y=eigvals[:k], name=names["kept"], marker_color=METHOD_COLORS["ae"]),
@@ -87,19 +90,12 @@ def spectrum_figure(eigvals: np.ndarray, k: int, names: dict[str, str]) -> go.Fi
         ]
     )
     fig.update_xaxes(title=names["x"])
-    fig.update_yaxes(title=names["y"], type="log", range=_log_range(eigvals))
+    fig.update_yaxes(title=names["y"], type="log", range=log_range(eigvals))
     fig = base_layout(fig, names["title"], height=360, bargap=0.1)
     fig.update_layout(
         legend=dict(orientation="h", yanchor="top", y=-0.22, x=0)
     )  # long labels: below, not over the title
     return fig
-
-
-def _log_range(values: np.ndarray, decades: float = 4.0) -> list[float]:
-    """A log-axis range of ``decades`` below the largest value: numerically zero values
-    (constant pixels give λ ≈ 1e-17) would otherwise stretch the axis over 15 decades."""
-    top = float(np.log10(max(np.max(values), 1e-30)))
-    return [top - decades, top + 0.15]
 
 
 def angle_trace_figure(trace: np.ndarray, names: dict[str, str], rate: float | None = None) -> go.Figure:
@@ -150,16 +146,20 @@ def gram_figure(G: np.ndarray, title: str) -> go.Figure:
 
 
 def error_vs_k_figure(pca_curve: np.ndarray, sweep: dict[int, float], names: dict[str, str]) -> go.Figure:
+    """PCA's least MSE for every k (0 at k = rank: drawn at the log axis' floor) and the deep AE's
+    error at the swept k."""
+    kk = sorted(sweep)
+    shown = log_floor(np.concatenate([np.asarray(pca_curve, float), [sweep[k] for k in kk]]))
+    pca_curve, deep = shown[: len(pca_curve)], shown[len(pca_curve) :]
     ks = np.arange(1, pca_curve.size + 1)
     fig = go.Figure(
         go.Scatter(x=ks, y=pca_curve, mode="lines", name=names["pca"], line=dict(color=METHOD_COLORS["pca"], width=3))
     )
     if sweep:
-        kk = sorted(sweep)
         fig.add_trace(
             go.Scatter(
                 x=kk,
-                y=[sweep[k] for k in kk],
+                y=deep,
                 mode="lines+markers",
                 name=names["deep"],
                 line=dict(color=METHOD_COLORS["deep"], width=3),
@@ -168,7 +168,7 @@ def error_vs_k_figure(pca_curve: np.ndarray, sweep: dict[int, float], names: dic
     fig.update_xaxes(
         title=names["x"], type="log", tickvals=[1, 2, 4, 8, 16, 32, 64], ticktext=["1", "2", "4", "8", "16", "32", "64"]
     )
-    fig.update_yaxes(title=names["y"], type="log", range=_log_range(pca_curve, 3.0))
+    fig.update_yaxes(title=names["y"], type="log", range=log_range(shown))
     return base_layout(fig, names["title"], height=320)
 
 

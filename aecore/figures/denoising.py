@@ -31,11 +31,13 @@ def arrows(
     return pts[..., 0].ravel(), pts[..., 1].ravel()
 
 
-def _curve_traces(fig, curves, tweedie, names, row=None, col=None, legend=True):
+def _curve_traces(fig, curves, tweedie, names, row=None, col=None, legend=True, trace=go.Scatter):
+    """The clean curve(s) and Tweedie's E[x | x̃] curve(s); ``trace=go.Scattergl`` over a WebGL
+    cloud (plotly draws every WebGL trace above every SVG one)."""
     kw = {} if row is None else {"row": row, "col": col}
     for i, c in enumerate(curves):
         fig.add_trace(
-            go.Scatter(
+            trace(
                 x=c[:, 0],
                 y=c[:, 1],
                 mode="lines",
@@ -48,7 +50,7 @@ def _curve_traces(fig, curves, tweedie, names, row=None, col=None, legend=True):
         )
     for i, c in enumerate(tweedie or []):
         fig.add_trace(
-            go.Scatter(
+            trace(
                 x=c[:, 0],
                 y=c[:, 1],
                 mode="lines",
@@ -82,11 +84,14 @@ def field_figure(a: dict, names: dict[str, str], band: float = 3.0) -> go.Figure
             x=a["X"][:, 0], y=a["X"][:, 1], mode="markers", name=names["clean"], marker=dict(size=3, color="#777777")
         )
     )
-    _curve_traces(fig, a["curves"], a["tweedie"], names)
+    # curves and arrows in WebGL too, added after the clouds: drawn above them
+    _curve_traces(fig, a["curves"], a["tweedie"], names, trace=go.Scattergl)
     step = float(np.ptp(G[:, 0])) / max(np.sqrt(len(G)) - 1, 1)
     xs, ys = arrows(G[show], F[show], head=0.35, head_max=0.4 * step)
     fig.add_trace(
-        go.Scatter(x=xs, y=ys, mode="lines", name=names["arrows"], hoverinfo="skip", line=dict(color=ARROW, width=1.6))
+        go.Scattergl(
+            x=xs, y=ys, mode="lines", name=names["arrows"], hoverinfo="skip", line=dict(color=ARROW, width=1.6)
+        )
     )
     fig.update_yaxes(scaleanchor="x", scaleratio=1)
     return base_layout(fig, names["title"], height=560)

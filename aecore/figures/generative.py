@@ -82,45 +82,37 @@ def posterior_figure(
     mu: np.ndarray, logvar: np.ndarray, labels: np.ndarray, names: dict[str, str], per_class: int = 12
 ) -> go.Figure:
     """Posterior means of every input by class, ellipses μ ± σ for a few of each class,
-    and the prior's 1σ and 2σ circles."""
+    and the prior's 1σ and 2σ circles. All WebGL, lines added after the means (plotly draws
+    WebGL above SVG, and WebGL traces in order): the lines stay visible over the cloud."""
     sigma = np.exp(0.5 * logvar)
     fig = go.Figure()
+    ellipses = []  # added after every class's means: drawn above all of them
+    for c in np.unique(labels):
+        idx = np.flatnonzero(labels == c)
+        color, group = CLASS_COLORS[int(c) % len(CLASS_COLORS)], str(c)
+        marker = dict(size=5, color=color, opacity=0.8)
+        fig.add_trace(
+            go.Scattergl(x=mu[idx, 0], y=mu[idx, 1], mode="markers", name=group, legendgroup=group, marker=marker)
+        )
+        xs, ys = _ellipses(mu[idx[:per_class]], sigma[idx[:per_class]])
+        line = dict(color=color, width=1)
+        ellipses.append(
+            go.Scattergl(x=xs, y=ys, mode="lines", line=line, hoverinfo="skip", showlegend=False, legendgroup=group)
+        )
+    fig.add_traces(ellipses)
     a = np.linspace(0, 2 * np.pi, 100)
     for r in (1, 2):
         fig.add_trace(
-            go.Scatter(
+            go.Scattergl(
                 x=r * np.cos(a),
                 y=r * np.sin(a),
                 mode="lines",
                 hoverinfo="skip",
                 line=dict(color="#000000", dash="dot", width=1.5),
                 name=names["prior"],
+                legendgroup="prior",
+                legendrank=1,  # first in the legend, as before, though drawn last
                 showlegend=r == 1,
-            )
-        )
-    for c in np.unique(labels):
-        idx = np.flatnonzero(labels == c)
-        color = CLASS_COLORS[int(c) % len(CLASS_COLORS)]
-        xs, ys = _ellipses(mu[idx[:per_class]], sigma[idx[:per_class]])
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="lines",
-                line=dict(color=color, width=1),
-                hoverinfo="skip",
-                showlegend=False,
-                legendgroup=str(c),
-            )
-        )
-        fig.add_trace(
-            go.Scattergl(
-                x=mu[idx, 0],
-                y=mu[idx, 1],
-                mode="markers",
-                name=str(c),
-                legendgroup=str(c),
-                marker=dict(size=5, color=color, opacity=0.8),
             )
         )
     fig.update_xaxes(title="μ₁")

@@ -221,7 +221,7 @@ def curve_jacobian_figure(
             xs = np.column_stack([a[:, 0], b[:, 0], np.full(n, np.nan)]).ravel()
             ys = np.column_stack([a[:, 1], b[:, 1], np.full(n, np.nan)]).ravel()
             fig.add_trace(
-                go.Scatter(
+                go.Scattergl(  # WebGL like the cloud, added after it: drawn above it
                     x=xs,
                     y=ys,
                     mode="lines",
