@@ -16,6 +16,7 @@ import pytest
 
 from tests.browser.test_pages import APP, IDLE, _wait_quiet
 from ui.i18n import translate
+from ui.nav import PAGES
 
 pytestmark = pytest.mark.browser
 
@@ -96,7 +97,7 @@ def test_previous_and_next_follow_the_arrow_keys_when_presenting(browser, stream
         assert page.locator(".st-key-pager-top-previous").count() == 0  # home is first
         page.locator("h1").first.click()  # focus on the page, not in a field
         page.keyboard.press("ArrowRight")
-        page.wait_for_url("**/intro*", timeout=30_000)
+        page.wait_for_url(f"**/{PAGES[1].url_path}*", timeout=30_000)  # the lesson after home
         page.wait_for_selector(IDLE, timeout=QUIET_S * 1000)
         assert "present=1" in page.url and page.locator(".st-key-pager-top-previous").count() == 1
         _wait_quiet(page, QUIET_S)
@@ -117,7 +118,8 @@ def test_previous_and_next_sit_at_the_bottom_of_normal_pages(browser, streamlit_
         title = page.locator("h1").first.bounding_box()
         assert prev.bounding_box()["y"] > title["y"] + 300  # after the lesson, not above it
         prev.locator("button").click()
-        page.wait_for_function("() => location.pathname.replace(/\\//g, '') === ''", timeout=30_000)
+        before = PAGES[[p.url_path for p in PAGES].index("intro") - 1].url_path  # the lesson before intro
+        page.wait_for_function(f"() => location.pathname.replace(/\\//g, '') === '{before}'", timeout=30_000)
     finally:
         context.close()
 
