@@ -192,7 +192,7 @@ def cmd_presets(only: list[str], check_only: bool, kind: str | None = None) -> i
 
 
 def cmd_script(name: str, sets: list[str], cap: bool = True) -> int:
-    from aecore.store.export import script_for
+    from aecore.store.script import script_for
 
     try:
         exp, cfg = _resolve(name, sets)

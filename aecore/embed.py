@@ -169,12 +169,11 @@ def embed_umap(
     """UMAP, reporting its layout 50 times as its epochs run;
     a truthy progress answer stops it with the layout reached."""
     import umap
+    from umap import layouts
 
     t0 = time.perf_counter()
     to_input = reducer(X, fit)
     Z = to_input(X)
-    from umap import layouts
-
     tap = None if on_progress is None else _UmapTap(on_progress, stage)
     stopped = False
     with UMAP_LOCK:

@@ -25,7 +25,8 @@ from aecore.models import ModelConfig, build_model
 from aecore.models.vae import VAE
 from aecore.noise import corrupt
 from aecore.penalties import make_penalty
-from aecore.store.export import config_from_json, script_for
+from aecore.store.export import config_from_json
+from aecore.store.script import script_for
 from aecore.store.weights import MAX_WEIGHTS_BYTES, WeightsError, load_weights, read_header, save_weights
 from tests.filebytes import npy_header
 from tests.i18n_scan import (

@@ -27,8 +27,8 @@ from aecore.store.export import (
     figure_to_png,
     metrics_to_csv,
     png_available,
-    script_for,
 )
+from aecore.store.script import script_for
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -18,7 +18,7 @@ import aecore
 from aecore import cost
 from aecore.cli import main
 from aecore.experiments import get
-from aecore.store.export import script_for
+from aecore.store.script import script_for
 from tests.conftest import ROOT
 
 TINY = {"epochs": 3, "n_samples": 60}

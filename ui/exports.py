@@ -14,7 +14,7 @@ import streamlit as st
 
 from aecore import replay
 from aecore.experiments import get as get_experiment
-from aecore.store import export, weights
+from aecore.store import export, script, weights
 from ui.i18n import error_text, stage_label, t
 from ui.safe import md
 
@@ -40,7 +40,7 @@ def export_panel(lesson: str, experiment: str, config: Any, result: Any) -> tupl
         )
         cols[1].download_button(
             t("export.script"),
-            export.script_for(experiment, config),
+            script.script_for(experiment, config),
             file_name=f"reproduce_{experiment}.py",
             mime="text/x-python",
             key=f"{lesson}.dl.script",

@@ -1,5 +1,5 @@
-"""Exports: config JSON (and back), metrics and latent codes as CSV, figures as HTML,
-and a runnable Python script that reproduces an experiment from the command line.
+"""Exports: config JSON (and back), metrics and latent codes as CSV, figures as HTML
+(the runnable reproduce script is in aecore/store/script.py).
 
 UI wiring (backend only, no Streamlit here)::
 
@@ -8,7 +8,6 @@ UI wiring (backend only, no Streamlit here)::
     st.download_button("metrics.csv", metrics_to_csv(result.metrics), mime="text/csv")
     st.download_button("codes.csv", codes_to_csv(codes, labels), mime="text/csv")
     st.download_button("figure.html", figure_to_html(fig), mime="text/html")
-    st.download_button("reproduce.py", script_for(lesson, cfg), mime="text/x-python")
 
 PNG: kaleido is not installed here, so ``png_available()`` is False and
 ``figure_to_png`` raises ``ExportError``; every Plotly chart in the browser already has a
@@ -18,8 +17,7 @@ HTML: ``offline=True`` embeds plotly.js (about 4.7 MB per file, opens without ne
 
 Defends against: config JSON with unknown keys, wrong types or out-of-range values (all
 go through the Config class and its ``param`` bounds -> ``ConfigError``), oversize JSON,
-spreadsheet formula injection in CSV text cells, and code injection into the generated
-script (the config is written as a Python literal checked with ``ast.literal_eval``).
+and spreadsheet formula injection in CSV text cells.
 """
 
 from __future__ import annotations
@@ -222,7 +220,3 @@ def figure_to_png(fig, scale: float = 2.0) -> bytes:
             "use the camera button in the chart's toolbar, or export HTML."
         )
     return fig.to_image(format="png", scale=scale)
-
-
-# The reproduce script lives in aecore/store/script.py; the page and the CLI import it from here.
-from aecore.store.script import script_for  # noqa: E402, F401
