@@ -125,6 +125,39 @@ def _choose(page, label: str, option: str) -> None:
     raise AssertionError(f"the {label!r} list did not open with {option!r} after 3 clicks")
 
 
+def _type_to_choose(page, label: str, option: str) -> None:
+    """Pick ``option`` with the keyboard only: focus the box, type a prefix, Enter.
+
+    As with the mouse (see ``_choose``), React Aria shuts a list whose scroll container
+    scrolls, and focusing a box can scroll the sidebar, so the filtered list sometimes
+    never shows: then Escape and type again, as a user would. The filtered list may or may
+    not focus its option by itself; ↓ only when it has not (an extra ↓ moves past it)."""
+    from playwright.sync_api import expect
+
+    box = page.get_by_role("combobox", name=label)
+    box.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    item = page.get_by_role("option", name=option, exact=True)
+    for _ in range(3):
+        box.focus()
+        page.keyboard.press("ControlOrMeta+a")
+        page.keyboard.type(option[:3])
+        try:
+            item.wait_for(timeout=4_000)
+        except Exception:  # playwright's TimeoutError: the list stayed shut
+            page.keyboard.press("Escape")
+            page.wait_for_timeout(300)
+            continue
+        try:
+            expect(item).to_have_attribute("data-focused", "true", timeout=2_000)
+        except AssertionError:
+            page.keyboard.press("ArrowDown")
+            expect(item).to_have_attribute("data-focused", "true", timeout=5_000)
+        page.keyboard.press("Enter")
+        return
+    raise AssertionError(f"typing {option[:3]!r} in {label!r} did not show {option!r} after 3 tries")
+
+
 def _assert_language(page, lang: str, dataset: str = "digits") -> None:
     """Title, selectors (with their chosen options), nav entry and Train button all in
     ``lang``; the URL says so."""
@@ -144,7 +177,6 @@ def _assert_language(page, lang: str, dataset: str = "digits") -> None:
 
 
 def test_sidebar_language_selector_translates_the_page_and_the_url(page, streamlit_server):
-    from playwright.sync_api import expect
 
     errors = _watch_console(page)
     page.goto(f"{streamlit_server}/{LESSON}", wait_until="domcontentloaded")
@@ -168,18 +200,7 @@ def test_sidebar_language_selector_translates_the_page_and_the_url(page, streaml
     _shot(page, "2-pt")
 
     # Keyboard: focus the selector (now labelled in Portuguese), filter, Enter.
-    box = page.get_by_role("combobox", name=_strings("pt")["language"])
-    box.focus()
-    page.keyboard.press("ControlOrMeta+a")
-    page.keyboard.type(LANG_NAMES["es"][:3])
-    option = page.get_by_role("option", name=LANG_NAMES["es"], exact=True)
-    option.wait_for(timeout=10_000)
-    try:  # the filtered list may or may not focus its option by itself (react-aria): ↓ only if not
-        expect(option).to_have_attribute("data-focused", "true", timeout=2_000)
-    except AssertionError:
-        page.keyboard.press("ArrowDown")
-        expect(option).to_have_attribute("data-focused", "true", timeout=5_000)
-    page.keyboard.press("Enter")
+    _type_to_choose(page, _strings("pt")["language"], LANG_NAMES["es"])
     _assert_language(page, "es", dataset="swiss_roll")
     _settle(page, "Spanish page")
     _no_exceptions(page, "es")
