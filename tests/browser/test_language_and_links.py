@@ -104,16 +104,21 @@ def _no_exceptions(page, step: str) -> None:
     assert not found, f"{step}: Streamlit exception (see artifacts/streamlit-server.log):\n" + "\n".join(found)
 
 
+def _box_in_view(page, label: str, option: str):
+    """The selectbox labelled ``label``, scrolled into view first, and its ``option``."""
+    box = page.get_by_role("combobox", name=label)
+    box.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    return box, page.get_by_role("option", name=option, exact=True)
+
+
 def _choose(page, label: str, option: str) -> None:
     """Pick ``option`` in the selectbox labelled ``label`` with the mouse, as a user would.
 
     A click first scrolls the sidebar to show the whole box, and React Aria closes a list
     whose scroll container scrolls, so the first click after a page load sometimes leaves
     the list shut: scroll first, then click until the list is open (a user clicks again)."""
-    box = page.get_by_role("combobox", name=label)
-    box.scroll_into_view_if_needed()
-    page.wait_for_timeout(300)
-    item = page.get_by_role("option", name=option, exact=True)
+    box, item = _box_in_view(page, label, option)
     for _ in range(3):
         box.click()
         for _ in range(20):
@@ -134,10 +139,7 @@ def _type_to_choose(page, label: str, option: str) -> None:
     not focus its option by itself; ↓ only when it has not (an extra ↓ moves past it)."""
     from playwright.sync_api import expect
 
-    box = page.get_by_role("combobox", name=label)
-    box.scroll_into_view_if_needed()
-    page.wait_for_timeout(300)
-    item = page.get_by_role("option", name=option, exact=True)
+    box, item = _box_in_view(page, label, option)
     for _ in range(3):
         box.focus()
         page.keyboard.press("ControlOrMeta+a")
