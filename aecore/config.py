@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from aecore.errors import CodedError
@@ -34,10 +34,15 @@ def param(
     return dataclasses.field(default=default, metadata=meta)
 
 
-def _check(name: str, value: Any, meta: dict) -> None:
+def _choices(meta: Mapping[str, Any]) -> tuple | None:
+    """A field's admissible values (None: any value within its bounds); a registry that can
+    grow (a callable, e.g. a user's uploaded data) is read now."""
     choices = meta.get("choices")
-    if callable(choices):  # a registry that can grow (e.g. a user's uploaded data)
-        choices = tuple(choices())
+    return tuple(choices()) if callable(choices) else choices
+
+
+def _check(name: str, value: Any, meta: dict) -> None:
+    choices = _choices(meta)
     if choices is not None:  # a tuple value picks several of the choices
         if not all(v in choices for v in (value if isinstance(value, tuple) else (value,))):
             names = ", ".join(map(str, choices))
@@ -87,6 +92,12 @@ class Config:
     @classmethod
     def field_specs(cls) -> dict[str, dataclasses.Field]:
         return {f.name: f for f in dataclasses.fields(cls)}
+
+    @classmethod
+    def choices_of(cls, name: str) -> tuple:
+        """The admissible values of field ``name``; () when there is no such field or it takes any value."""
+        spec = cls.field_specs().get(name)
+        return tuple(_choices(spec.metadata) or ()) if spec is not None else ()
 
     @classmethod
     def from_strings(cls, pairs: dict[str, str]) -> Config:

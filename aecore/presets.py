@@ -61,9 +61,7 @@ def data_views(kind: str) -> list[tuple[str, Config]]:
     the views of the experiments whose ``dataset`` field offers it, with ``dataset=kind``."""
     out = []
     for name, exp in registry().items():
-        field = exp.config_cls.field_specs().get("dataset")
-        choices = field.metadata.get("choices") if field is not None else None
-        if kind not in (choices() if callable(choices) else choices or ()):
+        if kind not in exp.config_cls.choices_of("dataset"):
             continue
         for overrides in exp.views:
             if "dataset" not in overrides:
