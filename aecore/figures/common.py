@@ -58,7 +58,7 @@ def wrap_title(text: str, width: int = TITLE_CHARS) -> str:
     """``text`` broken into lines of at most ``width`` characters (plotly's ``<br>``)."""
     if not text or "<" in text:  # already laid out, or markup a line break could split
         return text or ""
-    return "<br>".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False))
+    return wrap(text, width)
 
 
 def _legend_rows(fig: go.Figure) -> int:
@@ -124,17 +124,17 @@ def finish(fig: go.Figure) -> go.Figure:
 
 
 def _log_axes(fig: go.Figure) -> set[str]:
-    """Axis ids ('x', 'y2', ...) of the figure's log axes."""
-    layout = fig.to_plotly_json()["layout"]
+    """Axis ids ('x', 'y2', ...) of the figure's log axes (the layout only: no copy of the data)."""
+    layout = fig.layout.to_plotly_json()
     return {k[0] + k[5:] for k, v in layout.items() if k[1:5] == "axis" and (v or {}).get("type") == "log"}
 
 
 def fix_log_annotations(fig: go.Figure) -> go.Figure:
     """Move the label of a line drawn with ``add_hline``/``add_vline`` on a log axis to the line:
     the shape is in data units, its annotation must be in log10 units (plotly.py #2580)."""
-    logs = _log_axes(fig)
-    if not logs or not fig.layout.annotations:
+    if not fig.layout.annotations:  # most figures: nothing to move, no layout to read
         return fig
+    logs = _log_axes(fig)
     for a in fig.layout.annotations:
         for letter in ("x", "y"):
             ref, v = a[f"{letter}ref"] or letter, a[letter]
@@ -153,9 +153,9 @@ def wrap(text: str, width: int) -> str:
 
 def legend_below(fig: go.Figure, y: float = -0.18) -> go.Figure:
     """The legend in rows under the plot (``y`` in plot heights below its bottom edge, past
-    the tick labels and axis title): a horizontal legend above the plot grows into the title
-    when it needs more than one row, as on a phone."""
-    return fig.update_layout(legend=dict(orientation="h", yanchor="top", y=y, x=0))
+    the tick labels and axis title). ``yref="paper"``: base_layout's ``"container"`` reference,
+    merged in otherwise, would put it outside the figure (``finish`` moves it to the bottom)."""
+    return fig.update_layout(legend=dict(orientation="h", yanchor="top", y=y, x=0, yref="paper"))
 
 
 def log_floor(values: np.ndarray, decades: float = MAX_DECADES) -> np.ndarray:
