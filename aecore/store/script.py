@@ -87,7 +87,8 @@ def script_for(experiment_name: str, config: Config, filename: str | None = None
     literal = "{\n" + "".join(f"    {k!r}: {v!r},\n" for k, v in values.items()) + "}"
     if ast.literal_eval(literal) != values:  # only plain literals, never code
         raise ConfigError("the config cannot be written as a plain Python literal.", code="config_not_literal")
-    changed = {k: v for k, v in values.items() if v != exp.config_cls().to_dict()[k]}
+    defaults = exp.config_cls().to_dict()
+    changed = {k: v for k, v in values.items() if v != defaults[k]}
     sets = "".join(
         f" --set {k}={','.join(map(str, v)) if isinstance(v, (list, tuple)) else v}" for k, v in changed.items()
     )
