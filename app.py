@@ -54,16 +54,14 @@ _start_up()
 sidebar.init_from_link()
 presenter.init_from_link()
 sections: dict[str, list] = {}
-slug_of: dict[int, str] = {}  # id(st.Page) -> its ui.nav slug
 for spec in PAGES:
     page = st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path, default=spec.is_default)
     sections.setdefault(t(spec.section), []).append(page)
-    slug_of[id(page)] = spec.url_path
 sidebar.render()
 nav = st.navigation(sections, expanded=True)  # every lesson listed (no "View more")
 sidebar.write_link()
 presenter.apply_style()
-here = slug_of.get(id(nav), "")
+here = nav.url_path  # "" for the default page, as PageSpec.url
 if presenter.active():
     pager.buttons(PAGES, here, keys=True, where="top")
 nav.run()

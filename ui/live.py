@@ -17,7 +17,7 @@ import streamlit as st
 
 from aecore.figures.common import loss_figure
 from ui import eta, presenter
-from ui.i18n import stage_label, t
+from ui.i18n import stage_label, stage_labels, t
 from ui.jobs import Job
 
 POLL_SECONDS, QUEUED_POLL_SECONDS = 0.5, 2.0
@@ -97,7 +97,7 @@ def _draw(key: str, chart: bool) -> None:
     frac = 0.0 if p is None else eta.fraction(p.epoch, p.epochs, getattr(p, "index", 0), getattr(p, "seeds", 1))
     st.progress(frac, text=status_line(job))
     if chart and job.losses:
-        curves = {stage_label(k): list(v) for k, v in job.losses.items()}
+        curves = stage_labels({k: list(v) for k, v in job.losses.items()})
         fig = loss_figure(curves, xlabel=t("panel.epoch"), ylabel=t("panel.loss"))
         st.plotly_chart(presenter.figure(fig), key=f"{key}.live_loss")
     if st.button(t("panel.stop"), key=f"{key}.stop", icon=":material/stop:"):

@@ -25,19 +25,20 @@ def _go(spec: PageSpec) -> None:
     st.switch_page(spec.path, query_params=keep)
 
 
-def neighbours(pages: Sequence[PageSpec], url_path: str) -> tuple[PageSpec | None, PageSpec | None]:
-    """The pages before and after ``url_path`` (None at either end, or for an unknown page)."""
-    paths = [p.url_path for p in pages]
-    if url_path not in paths:
+def neighbours(pages: Sequence[PageSpec], url: str) -> tuple[PageSpec | None, PageSpec | None]:
+    """The pages before and after the page at ``url`` (``PageSpec.url``: "" for the default
+    page, as Streamlit's ``StreamlitPage.url_path``); None at either end, or for an unknown page."""
+    paths = [p.url for p in pages]
+    if url not in paths:
         return None, None
-    i = paths.index(url_path)
+    i = paths.index(url)
     return (pages[i - 1] if i > 0 else None), (pages[i + 1] if i + 1 < len(pages) else None)
 
 
-def buttons(pages: Sequence[PageSpec], url_path: str, *, keys: bool, where: str) -> None:
-    """The Previous / Next buttons of page ``url_path``; ``keys``: also on ← / →.
+def buttons(pages: Sequence[PageSpec], url: str, *, keys: bool, where: str) -> None:
+    """The Previous / Next buttons of the page at ``url``; ``keys``: also on ← / →.
     ``where`` ("top" or "bottom") keeps their widget keys apart."""
-    before, after = neighbours(pages, url_path)
+    before, after = neighbours(pages, url)
     if before is None and after is None:
         return
     left, right = st.columns(2)
