@@ -8,6 +8,8 @@ job competes for the cores, so a server gives each job one thread.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import torch
 
@@ -37,3 +39,17 @@ def limit_threads(n: int | None = None) -> int:
     n = max(1, min(n, os.cpu_count() or 1))
     torch.set_num_threads(n)
     return n
+
+
+@contextmanager
+def keep_threads() -> Iterator[None]:
+    """Restore torch's thread count after code that changes it behind torch's back: numba's
+    first parallel launch (UMAP's kernels) sets OpenMP's thread count of the calling thread,
+    which torch shares, to the number of cores, so every later fit on that thread would run
+    on more threads than ``limit_threads`` chose (and add its sums in another order)."""
+    n = torch.get_num_threads()
+    try:
+        yield
+    finally:
+        if torch.get_num_threads() != n:
+            torch.set_num_threads(n)

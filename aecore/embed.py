@@ -31,6 +31,7 @@ from sklearn.metrics import pairwise_distances
 from sklearn.model_selection import cross_val_score
 from sklearn.neighbors import KNeighborsClassifier
 
+from aecore.device import keep_threads
 from aecore.theory import PCAFit, pca_fit
 from aecore.train import Progress, ProgressFn
 
@@ -176,7 +177,7 @@ def embed_umap(
     Z = to_input(X)
     tap = None if on_progress is None else _UmapTap(on_progress, stage)
     stopped = False
-    with UMAP_LOCK:
+    with UMAP_LOCK, keep_threads():
         model = umap.UMAP(
             n_components=2,
             n_neighbors=min(n_neighbors, Z.shape[0] - 1),
@@ -193,7 +194,7 @@ def embed_umap(
             layouts.tqdm = real_bar
 
     def transform(W: np.ndarray) -> np.ndarray:
-        with UMAP_LOCK:
+        with UMAP_LOCK, keep_threads():
             return model.transform(to_input(W)).astype(np.float32)
 
     return Embedding("umap", Y, time.perf_counter() - t0, None if stopped else transform, stopped)

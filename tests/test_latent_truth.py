@@ -58,6 +58,28 @@ def test_a_stopped_umap_leaves_tqdm_usable(small):
     assert done.is_set(), "tqdm's lock was left taken by the stopped fit"
 
 
+def test_the_lesson_leaves_torch_on_the_threads_it_was_given():
+    """numba's first parallel launch (UMAP's kernels, once OpenMP is loaded) sets OpenMP's
+    thread count, which torch shares, to the number of cores. The lesson must hand torch back
+    the count ``limit_threads`` chose, or every later fit on that thread runs on other threads
+    (a preset then no longer matched a fresh run, depending on test order). A fresh
+    interpreter: in this one numba's pool may be started already, and the test could not fail."""
+    import subprocess
+    import sys
+
+    code = (
+        "import torch\n"
+        "from aecore.device import limit_threads\n"
+        "from aecore.experiments import get\n"
+        "from aecore.experiments.latent import LatentConfig\n"
+        "limit_threads(1)\n"
+        "get('latent').run(LatentConfig(epochs=2, max_points=300), None)\n"
+        "print(torch.get_num_threads())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600, check=True)
+    assert out.stdout.split()[-1] == "1", out.stdout + out.stderr
+
+
 def test_reduced_input_above_100_features():
     X = load_dataset("digits28").X[:300]
     Z = embed.reducer(X)(X)
