@@ -10,13 +10,15 @@ a plotly figure's JSON (``st.plotly_chart`` carries it) and the texts Streamlit 
 * z-order: a curve (a trace drawn with lines) under a cloud of markers on the same axes.
   WebGL traces (``scattergl``) are drawn above every SVG trace whatever their order;
 * raw TeX in visible text (title, axis titles, legend names, annotations, tick labels, text
-  drawn on the plot, colour-bar titles): plotly shows ``$``, ``\\``, ``_{``, ``^{`` as typed;
-  and numbers in ``e+04`` notation;
+  drawn on the plot, colour-bar titles): plotly shows ``$``, ``\\``, ``_{``, ``^{`` as typed, and
+  an underscore between a letter (Greek too) and a letter or digit (``g_φ(h)``, ``W_dᵀW_d``): write
+  ``g<sub>φ</sub>(h)``; and numbers in ``e+04`` notation;
 * a horizontal legend above the plot of a figure with a title (it covers the title).
 
 ``text_problems(text, math=True)``: raw TeX outside ``$…$`` (Streamlit renders ``$…$`` in
 markdown, captions, alerts and widget labels; ``math=False`` for metric labels, which render
-no TeX at all), and ``e+04`` numbers.
+no TeX at all), an underscore subscript next to a non-ASCII letter (``σ_x``, ``ℒ_β``: write
+``$\\sigma_x$``, or ``σₓ`` where no TeX renders), and ``e+04`` numbers.
 """
 
 from __future__ import annotations
@@ -33,6 +35,12 @@ MAX_DECADES = 8
 MIN_CLOUD = 20  # markers-only traces with at least this many points are a cloud
 TEX = re.compile(r"\$|\\[A-Za-z]|_\{|\^\{|(?<![\w/.])[A-Za-z]_[A-Za-z0-9]{1,3}(?!\w)")  # J_f, W_enc, not x_train
 TEX_IN_MD = re.compile(r"\\[A-Za-z]|_\{|\^\{|(?<![\w/.])[A-Za-z]_[A-Za-z0-9]{1,3}(?!\w)")  # \* is fine
+# An ASCII underscore used as a subscript next to a Greek or other non-ASCII letter: σ_x, ℒ_β,
+# g_φ, p_θ, ‖J‖²_F (catalog texts; `x_train` and other ASCII identifiers are left to TEX above).
+GREEK_SUB = re.compile(r"[^\W\d_A-Za-z]_[^\W_]|[^\W\d_]_[^\W_A-Za-z0-9]")
+# In a figure no identifier is shown: any underscore between a letter (any script) and a letter
+# or digit is a subscript plotly draws as typed: g_φ(h), W_dᵀW_d (plotly: g<sub>φ</sub>).
+FIGURE_SUB = re.compile(r"[^\W\d_]_[^\W_]")
 E_NOTATION = re.compile(r"\d(?:\.\d+)?e[+-]\d", re.IGNORECASE)
 MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+\$", re.DOTALL)  # Streamlit's inline math cannot span a line break
 CODE = re.compile(r"```.*?```|`[^`]*`", re.DOTALL)
@@ -272,9 +280,9 @@ def text_problems(text: str, math_ok: bool = True) -> list[str]:
     bare = FIELD.sub("0", CODE.sub(" ", text))
     if math_ok:
         bare = MATH.sub(" ", bare)
-        raw = "$" in bare or TEX_IN_MD.search(bare)
+        raw = "$" in bare or TEX_IN_MD.search(bare) or GREEK_SUB.search(bare)
     else:
-        raw = TEX.search(bare)
+        raw = TEX.search(bare) or GREEK_SUB.search(bare)
     out = []
     if raw:
         out.append(f"raw TeX in {text[:90]!r}")
@@ -286,7 +294,7 @@ def text_problems(text: str, math_ok: bool = True) -> list[str]:
 def figure_text_problems(fig: dict) -> list[str]:
     out = []
     for where, text in visible_texts(fig):
-        if TEX.search(text):
+        if TEX.search(text) or FIGURE_SUB.search(text):
             out.append(f"{where}: raw TeX in {text[:80]!r}")
         if E_NOTATION.search(text):
             out.append(f"{where}: a number in e-notation in {text[:80]!r}")

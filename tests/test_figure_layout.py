@@ -84,12 +84,28 @@ def test_a_curve_under_a_cloud_is_caught_webgl_included():
 
 @pytest.mark.parametrize(
     "text",
-    ["$\\partial h_j / \\partial x_i$", "Bound Σ_{i>k} λ_i / D", "‖J_f(x)‖_F", "x^{2}", "2.932e+04 parameters"],
+    [
+        "$\\partial h_j / \\partial x_i$",
+        "Bound Σ_{i>k} λ_i / D",
+        "‖J_f(x)‖_F",
+        "x^{2}",
+        "2.932e+04 parameters",
+        "learned curve g_φ(h)",
+        "Gram matrix W_dᵀW_d",
+        "the true ∇ log p_σ",
+    ],
 )
 def test_raw_tex_and_e_notation_in_figure_text_are_caught(text):
     fig = go.Figure(go.Scatter(x=[0, 1], y=[0, 1], name=text))
     fig.update_layout(title=text, showlegend=True)
     assert figure_problems(as_json(fig))
+
+
+def test_html_subscripts_in_figure_text_pass():
+    for text in ("learned curve g<sub>φ</sub>(h)", "Gram matrix W<sub>d</sub><sup>T</sup>W<sub>d</sub>"):
+        fig = go.Figure(go.Scatter(x=[0, 1], y=[0, 1], name=text))
+        fig.update_layout(title=text, showlegend=True)
+        assert figure_problems(as_json(fig)) == []
 
 
 def test_text_rules_follow_what_streamlit_renders():
@@ -101,6 +117,12 @@ def test_text_rules_follow_what_streamlit_renders():
     assert text_problems("29 320 parameters", math_ok=False) == []
     assert text_problems("2.932e+04 parameters")
     assert text_problems("the file `reproduce_intro.py`, escaped \\* stars") == []
+    assert text_problems("Objective ℒ_β (nats)", math_ok=False)  # a Greek subscript typed as _
+    assert text_problems("with a small σ_x, more units stay active")
+    assert text_problems("the square, ‖J‖²_F.")
+    assert text_problems("Objective ℒᵦ (nats)", math_ok=False) == []  # Unicode subscripts render
+    assert text_problems("$\\sigma_x$ (Gaussian only)") == []
+    assert text_problems("put mnist.npz (x_train, y_train) in the data folder") == []  # file contents, not maths
 
 
 # ------------------------------------------------------------------ the layout passes them

@@ -24,7 +24,7 @@ def test_vae_page_tiny_training_shows_split_claims_and_2d_views():
     wait_until_trained(at)  # ... then the 2-D model of the latent views
     no_errors(at)
     labels = [m.label for m in at.metric]
-    assert any("ELBO at β = 1" in label for label in labels) and any("ℒ_β" in label for label in labels)
+    assert any("ELBO at β = 1" in label for label in labels) and any("ℒᵦ" in label for label in labels)
     assert any("Active" in label for label in labels)
     text = " ".join(md.value for md in at.markdown)
     assert "relative error" in text  # the claims box
