@@ -107,7 +107,10 @@ if res is not None:
         chart(basic.gram_figure(a["gram"], t("pca.fig.gram")), "pca.gram", t("pca.fig.gram_summary"))
     certs = {c: num(m[f"{n}_certificate_deg"], 3) for c, n in (("cert", "angle"), ("cert_tol", "tolerance"))}
     gap = dict(gap=num(m["eigengap_ratio"]), k=k, ratio=ratio, angle=num(m["max_principal_angle_deg"], 3))
-    prose(t("pca.note", **gap, **certs))
+    # The certificate bounds the angle from above; below it only when the excess error is lost in rounding.
+    rounded = m["angle_certificate_deg"] < m["max_principal_angle_deg"]
+    run = t("pca.run_rounding" if rounded else "pca.run_cert", **gap, **certs)
+    prose(t("pca.note", **gap, cert_tol=certs["cert_tol"], run=run))
     if a["image_shape"] is not None:
         idx = one_per_class(a["labels"])
         rows = {
