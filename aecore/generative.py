@@ -40,14 +40,15 @@ class VAEDataConfig(Config):
     lr: float = param(3e-3, "initial learning rate (Adam, cosine decay)", lo=0.0, hi=0.1, lo_open=True)
 
 
-ROWS_SEEN = 360_000  # rows each model sees when epochs = 0 (automatic)
+ROWS_SEEN = 360_000  # rows each model sees when epochs = 0 (automatic) ...
+AUTO_EPOCHS = (5, 2000)  # ... within these epochs: so for ROWS_SEEN/2000 to ROWS_SEEN/5 rows
 LARGE = 4000  # more rows than this: batches of 512
 
 
 def schedule(n: int, epochs: int) -> tuple[int, int]:
     """(epochs, batch size) for n rows; epochs = 0 means automatic."""
     batch = 128 if n <= LARGE else 512
-    return (epochs or int(np.clip(round(ROWS_SEEN / n), 5, 2000))), batch
+    return (epochs or int(np.clip(round(ROWS_SEEN / n), *AUTO_EPOCHS))), batch
 
 
 def data_for(name: str, likelihood: str) -> tuple[Dataset, np.ndarray]:

@@ -10,7 +10,7 @@ from aecore.experiments import get
 from aecore.experiments.vae import VAEExperimentConfig, interpolate, latent_grid
 from aecore.figures import generative as gen
 from aecore.figures.common import image_grid
-from aecore.generative import nearest_sq_distance
+from aecore.generative import AUTO_EPOCHS, ROWS_SEEN, nearest_sq_distance
 from aecore.models.vae import VAE
 from ui import references
 from ui.generative import VAE_LATEX, active_text, claim_notes, objective_text, sample_texts, two_d_text
@@ -39,7 +39,9 @@ res = training_panel(LESSON, cfg, auto=True)
 
 def _elbo_split(res) -> None:
     m, a, k = res.metrics, res.arrays, cfg.latent_dim
-    st.caption(t("vae.trained_for", epochs=a["epochs"], batch=a["batch_size"], rows=num(a["epochs"] * len(a["X"]))))
+    auto = dict(auto=num(ROWS_SEEN), lo=num(ROWS_SEEN // AUTO_EPOCHS[1]), hi=num(ROWS_SEEN // AUTO_EPOCHS[0]))
+    rows = num(a["epochs"] * len(a["X"]))
+    st.caption(t("vae.trained_for", epochs=a["epochs"], batch=a["batch_size"], rows=rows, **auto))
     keys = ("elbo", "beta_objective", "recon", "kl", "active_units")
     metric_row(LESSON, m, keys, {"active_units": lambda v: f"{int(v)} / {k}"})
     prose(objective_text(m, cfg.beta))
