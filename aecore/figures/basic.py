@@ -141,7 +141,9 @@ def gram_figure(G: np.ndarray, title: str) -> go.Figure:
             texttemplate="%{z:.2f}" if k <= 10 else None,
         )
     )
-    fig.update_yaxes(autorange="reversed", scaleanchor="x")
+    every = dict(dtick=1) if k <= 10 else {}  # one tick a row and column, numbered 1 … k on both axes
+    fig.update_xaxes(constrain="domain", **every)
+    fig.update_yaxes(autorange="reversed", scaleanchor="x", constrain="domain", **every)
     return base_layout(fig, title, height=340)
 
 
