@@ -219,13 +219,13 @@ def gap_figure(a: dict, names: dict[str, str]) -> go.Figure:
                 hoverinfo="skip",
             )
         )
-    for m, color, symbol, name in (
-        (a["post_mean"], METHOD_COLORS["ae"], "x", names["post_mean"]),
-        (mu, METHOD_COLORS["ref"], "circle-open", names["q_mean"]),
-    ):
-        fig.add_trace(
-            go.Scatter(x=[m[0]], y=[m[1]], mode="markers", marker=dict(size=13, color=color, symbol=symbol), name=name)
-        )
+    # p's mean sits in the darkest shading, often on q's mean: a larger ✖ with a white outline and
+    # q's mean as a wider ring around it, both drawn over every other trace (zorder)
+    post = dict(size=18, color=METHOD_COLORS["ae"], symbol="x", line=dict(color="white", width=2))
+    m = a["post_mean"]
+    fig.add_trace(go.Scatter(x=[m[0]], y=[m[1]], mode="markers", marker=post, name=names["post_mean"], zorder=1))
+    q_mean = dict(size=28, color=METHOD_COLORS["ref"], symbol="circle-open", line=dict(width=3))  # rings the ✖
+    fig.add_trace(go.Scatter(x=[mu[0]], y=[mu[1]], mode="markers", marker=q_mean, name=names["q_mean"], zorder=1))
     fig.update_xaxes(title="z₁", range=[lo[0], hi[0]], showgrid=False)
     fig.update_yaxes(title="z₂", range=[lo[1], hi[1]], scaleanchor="x", showgrid=False)
     fig = base_layout(fig, names["title"], height=520)
@@ -250,14 +250,19 @@ def gaussians_figure(mu1: float, s1: float, mu2: float, s2: float, names: dict[s
 def distributions_figure(
     outcomes: list[str], p: np.ndarray, q: np.ndarray, terms_pq: np.ndarray, terms_qp: np.ndarray, names: dict[str, str]
 ) -> go.Figure:
-    """Left: P and Q side by side. Right: each outcome's term of D_KL(P‖Q) and D_KL(Q‖P)."""
+    """Left: P and Q side by side. Right: each outcome's term of D_KL(P‖Q) and D_KL(Q‖P).
+    Each panel has its title in the style of a figure's (bold, at its left edge) and its own
+    legend under it (the right panel's is ``legend2``)."""
     fig = make_subplots(1, 2, subplot_titles=(names["dists"], names["terms"]), horizontal_spacing=0.1)
     fig.add_trace(go.Bar(x=outcomes, y=p, name="P", marker_color=METHOD_COLORS["ae"]), 1, 1)
     fig.add_trace(go.Bar(x=outcomes, y=q, name="Q", marker_color=METHOD_COLORS["pca"]), 1, 1)
-    fig.add_trace(go.Bar(x=outcomes, y=terms_pq, name=names["pq"], marker_color=METHOD_COLORS["tsne"]), 1, 2)
-    fig.add_trace(go.Bar(x=outcomes, y=terms_qp, name=names["qp"], marker_color=METHOD_COLORS["umap"]), 1, 2)
+    right = dict(legend="legend2")  # the right panel's legend, under it
+    fig.add_trace(go.Bar(x=outcomes, y=terms_pq, name=names["pq"], marker_color=METHOD_COLORS["tsne"], **right), 1, 2)
+    fig.add_trace(go.Bar(x=outcomes, y=terms_qp, name=names["qp"], marker_color=METHOD_COLORS["umap"], **right), 1, 2)
     fig.update_yaxes(title=names["prob"], row=1, col=1)
     fig.update_yaxes(title=names["unit"], row=1, col=2)
     fig = base_layout(fig, height=420, barmode="group")
-    fig.update_layout(legend=dict(orientation="h", x=0, y=-0.12, yanchor="top"), margin=dict(t=50, b=80))
+    for note, axis in zip(fig.layout.annotations, (fig.layout.xaxis, fig.layout.xaxis2)):
+        note.update(x=axis.domain[0], xanchor="left", font=dict(size=16, weight="bold"))
+    fig.update_layout(legend2=fig.layout.legend.to_plotly_json() | {"x": fig.layout.xaxis2.domain[0]}, margin_t=50)
     return fig
