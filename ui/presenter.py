@@ -1,10 +1,12 @@
 """The page on the screen at hand: a projector (presenter mode) or a phone.
 
 Presenter mode is turned on from the sidebar or with ``?present=1`` (which also starts with
-the sidebar collapsed). It reads from the back row: prose ≥ 22 px, metric values 44 px,
-chart ticks, legends and titles ≥ 18 px (``figure`` scales a copy of each figure where it is
-drawn, leaving the pure builders alone); explanations are folded, and what only the lecturer
-needs is left out (the preset's note, the Export & share panel, the settings' tooltips).
+the sidebar collapsed). It reads from the back row: prose and the values in fields ≥ 22 px
+(a slider's value above its handle), metric values 44 px, chart ticks, legends and titles
+≥ 18 px (``figure`` scales a copy of each figure where it is drawn, leaving the pure builders
+alone); explanations are folded, and what only the lecturer needs is left out (the preset's
+note, the Export & share panel, the settings' tooltips, the ← / → key hint Streamlit prints
+after the pager's arrow icon, which read as a second arrow: it is kept for screen readers).
 
 On every screen: equations too wide for it scroll sideways instead of being clipped, and on
 a narrow one (a phone) the chart toolbar, which would cover the chart's title, is hidden
@@ -43,6 +45,14 @@ _PRESENT_CSS = """
 .stMainBlockContainer [data-testid="stMetricLabel"] p { font-size: 1.45rem; }
 .stMainBlockContainer [data-testid="stCaptionContainer"],
 .stMainBlockContainer [data-testid="stCaptionContainer"] p { font-size: 1.375rem; }
+.stMainBlockContainer input, .stMainBlockContainer textarea,
+.stMainBlockContainer [data-baseweb="select"] > div { font-size: 1.45rem; }
+.stMainBlockContainer [data-testid="stSliderThumbValue"] { top: auto; bottom: 100%; }
+.stMainBlockContainer [data-testid="stSliderThumbValue"] p { line-height: 1.2; }
+.stMainBlockContainer [data-testid="stSlider"] [role="group"] { padding-top: 0.75rem; }
+.st-key-pager-top-previous kbd, .st-key-pager-top-next kbd {
+  position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap;
+}
 </style>
 """
 
@@ -94,10 +104,11 @@ def scaled(fig: go.Figure) -> go.Figure:
     layout = big.layout
     big.update_layout(
         font=_at_least(layout.font, TICK_PX),
-        legend_font=_at_least(layout.legend.font, LEGEND_PX),
         title_font=_at_least(layout.title.font, TITLE_PX),
         height=int((layout.height or 360) * HEIGHT_SCALE),
     )
+    for legend in big.select_legends():  # legend, and legend2… of a figure with one per panel
+        legend.update(font=_at_least(legend.font, LEGEND_PX))
     for axis in [*big.select_xaxes(), *big.select_yaxes()]:
         axis.update(tickfont=_at_least(axis.tickfont, TICK_PX), automargin=True)
         axis.title.update(font=_at_least(axis.title.font, AXIS_TITLE_PX))
