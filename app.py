@@ -1,8 +1,8 @@
 """Autoencoder Lab: entry point (``streamlit run app.py``).
 
 Page config, one-time start-up (thread limits, UMAP warm-up), the shared sidebar, the
-explicit page list (st.navigation over ui.nav.PAGES) and the Previous / Next lesson buttons
-(ui.pager: above the lesson with the ← → keys when presenting, below it otherwise). The
+explicit page list (st.navigation over ui.shell.nav.PAGES) and the Previous / Next lesson buttons
+(ui.shell.pager: above the lesson with the ← → keys when presenting, below it otherwise). The
 sidebar starts collapsed when presenting and on narrow screens (Streamlit's "auto").
 """
 
@@ -18,9 +18,10 @@ for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMB
 
 import streamlit as st  # noqa: E402  (after the thread settings above)
 
-from ui import pager, presenter, sidebar  # noqa: E402
-from ui.i18n import t  # noqa: E402
-from ui.nav import PAGES  # noqa: E402
+from ui.kit import presenter  # noqa: E402
+from ui.kit.i18n import t  # noqa: E402
+from ui.shell import pager, sidebar  # noqa: E402
+from ui.shell.nav import PAGES  # noqa: E402
 
 ICON = os.path.join(os.path.dirname(os.path.abspath(__file__)), "assets", "favicon.png")
 st.set_page_config(

@@ -256,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_data(args.download)
     if args.cmd == "script":
         return cmd_script(args.name, args.set, cap=not args.no_cap)
-    from aecore.bench import run_bench
+    from aecore.bench.core import run_bench
 
     kw = dict(quick=args.quick, pages=not args.no_pages)
     if args.section or args.lessons:  # only then: ``run_bench``'s first two knobs stay its whole contract

@@ -24,7 +24,7 @@ class Reference:
     title: str
     venue: str
     link: str  # DOI or stable URL; "" when none is known to be stable
-    lessons: tuple[str, ...]  # page slugs (ui.nav) that use the work
+    lessons: tuple[str, ...]  # page slugs (ui.shell.nav) that use the work
     source: str  # "slides [n]", "notes" or "app"
 
     @property

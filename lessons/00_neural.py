@@ -4,16 +4,16 @@ against error."""
 
 import streamlit as st
 
-from aecore import neuralnet
 from aecore.experiments import get
 from aecore.experiments.neural import NETWORK, NEURON, NeuralConfig
 from aecore.figures import neural as fn
-from ui.derivation import Step, derivation
-from ui.i18n import stage_labels, t
-from ui.kit import chart, claims_box, code_expander, fmt, labels, loss_chart, metric_row, num, prose
-from ui.panel import training_panel
-from ui.references import sources
-from ui.widgets import settings_form
+from aecore.maths import neuralnet
+from ui.kit.derivation import Step, derivation
+from ui.kit.i18n import stage_labels, t
+from ui.kit.page import chart, claims_box, code_expander, fmt, labels, loss_chart, metric_row, num, prose
+from ui.kit.references import sources
+from ui.kit.widgets import settings_form
+from ui.runtime.panel import training_panel
 
 LESSON = "neural"
 FIELDS = ["toy", "noise", "depth", "width", "activation", "epochs", "lr", "function", "max_width", "seed"]

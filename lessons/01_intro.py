@@ -5,11 +5,11 @@ import streamlit as st
 from aecore.experiments import get
 from aecore.experiments.intro import IntroConfig
 from aecore.figures.basic import curve_fit_figure
-from ui.i18n import stage_labels, t
-from ui.kit import chart, claims_box, labels, loss_chart, metric_row, num, prose
-from ui.panel import training_panel
-from ui.references import sources
-from ui.widgets import settings_form
+from ui.kit.i18n import stage_labels, t
+from ui.kit.page import chart, claims_box, labels, loss_chart, metric_row, num, prose
+from ui.kit.references import sources
+from ui.kit.widgets import settings_form
+from ui.runtime.panel import training_panel
 
 LESSON = "intro"
 st.title(t("intro.title"))

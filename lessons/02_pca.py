@@ -2,19 +2,19 @@
 
 import streamlit as st
 
-from aecore import linear_ae
-from aecore.data import DataError, load_dataset
+from aecore.data.registry import DataError, load_dataset
 from aecore.experiments import get
 from aecore.experiments.pca import LINEAR_AE, PCAConfig
 from aecore.figures import basic
 from aecore.figures.common import image_grid, loss_figure
-from ui import sidebar
-from ui.derivation import Step, derivation
-from ui.i18n import t
-from ui.kit import chart, claims_box, labels, metric_row, num, on_sidebar_data, one_per_class, prose
-from ui.panel import training_panel
-from ui.references import sources
-from ui.widgets import settings_form
+from aecore.maths import linear_ae
+from ui.kit.derivation import Step, derivation
+from ui.kit.i18n import t
+from ui.kit.page import chart, claims_box, labels, metric_row, num, on_sidebar_data, one_per_class, prose
+from ui.kit.references import sources
+from ui.kit.widgets import settings_form
+from ui.runtime.panel import training_panel
+from ui.shell import sidebar
 
 LESSON = "pca"
 FIELDS = ["latent_dim", "linear_solver", "linear_epochs", "linear_lr", "linear_batch", "deep_epochs", "sweep"]

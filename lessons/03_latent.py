@@ -5,17 +5,17 @@ import numpy as np
 import streamlit as st
 
 from aecore import embed
-from aecore.data import load_dataset
+from aecore.data.registry import load_dataset
 from aecore.experiments import get
 from aecore.experiments.latent import METHODS, LatentConfig, ScalingConfig
 from aecore.figures import basic, embedding
 from aecore.figures.common import image_grid
-from ui import latent_views
-from ui.i18n import t
-from ui.kit import chart, claims_box, fmt, labels, on_sidebar_data, prose
-from ui.panel import ask_to_train, training_panel
-from ui.references import sources
-from ui.widgets import settings_form
+from lessons.parts import latent as latent_views
+from ui.kit.i18n import t
+from ui.kit.page import chart, claims_box, fmt, labels, on_sidebar_data, prose
+from ui.kit.references import sources
+from ui.kit.widgets import settings_form
+from ui.runtime.panel import ask_to_train, training_panel
 
 LESSON, SEL = "latent", "latent.selected"
 st.title(t("latent.title"))

@@ -9,11 +9,11 @@ from aecore.experiments import capacity, get
 from aecore.experiments.capacity import CapacityConfig
 from aecore.figures import capacity as fc
 from aecore.figures.common import image_grid
-from ui.i18n import current_lang, stage_labels, t
-from ui.kit import chart, claims_box, code_expander, labels, loss_chart, metric_row, num, on_sidebar_data, prose
-from ui.panel import training_panel
-from ui.references import sources
-from ui.widgets import option_label, settings_form
+from ui.kit.i18n import current_lang, stage_labels, t
+from ui.kit.page import chart, claims_box, code_expander, labels, loss_chart, metric_row, num, on_sidebar_data, prose
+from ui.kit.references import sources
+from ui.kit.widgets import option_label, settings_form
+from ui.runtime.panel import training_panel
 
 LESSON = "capacity"
 FIELDS = [

@@ -10,14 +10,14 @@ from aecore.experiments import get
 from aecore.experiments.vae import VAEExperimentConfig, interpolate, latent_grid
 from aecore.figures import generative as gen
 from aecore.figures.common import image_grid
-from aecore.generative import AUTO_EPOCHS, ROWS_SEEN, nearest_sq_distance
+from aecore.maths.generative import AUTO_EPOCHS, ROWS_SEEN, nearest_sq_distance
 from aecore.models.vae import VAE
-from ui import references
-from ui.generative import VAE_LATEX, active_text, claim_notes, objective_text, sample_texts, two_d_text
-from ui.i18n import t
-from ui.kit import chart, claims_box, code_expander, fmt, labels, metric_row, num, on_sidebar_data, prose
-from ui.panel import training_panel
-from ui.widgets import settings_form
+from lessons.parts.generative import VAE_LATEX, active_text, claim_notes, objective_text, sample_texts, two_d_text
+from ui.kit import references
+from ui.kit.i18n import t
+from ui.kit.page import chart, claims_box, code_expander, fmt, labels, metric_row, num, on_sidebar_data, prose
+from ui.kit.widgets import settings_form
+from ui.runtime.panel import training_panel
 
 LESSON = "vae"
 st.title(t("vae.title"))

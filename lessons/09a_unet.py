@@ -10,11 +10,11 @@ from aecore.experiments.unet import UNetConfig
 from aecore.figures import applications as fig
 from aecore.figures.common import image_grid
 from aecore.models.unet import bce_dice_loss, copy_loss
-from ui.i18n import t
-from ui.kit import chart, claims_box, code_expander, metric_row, num, prose
-from ui.panel import training_panel
-from ui.references import sources
-from ui.widgets import settings_form
+from ui.kit.i18n import t
+from ui.kit.page import chart, claims_box, code_expander, metric_row, num, prose
+from ui.kit.references import sources
+from ui.kit.widgets import settings_form
+from ui.runtime.panel import training_panel
 
 LESSON = "unet"
 NETS = {"U-Net": "pred_skip", "no skips": "pred_noskip"}  # result key -> label key under unet.fig

@@ -28,7 +28,7 @@ def _no_job_outlives_its_test():
     """Background training jobs end with the test that started them: a torch thread
     still running at interpreter exit aborts the process ("terminate called ...")."""
     yield
-    jobs = sys.modules.get("ui.jobs")
+    jobs = sys.modules.get("ui.runtime.jobs")
     if jobs is not None:
         jobs.cancel_all()
 
@@ -38,13 +38,13 @@ def clean_app_state():
     """AppTest runs share the process: clear Streamlit caches and our result cache."""
     import streamlit as st
 
-    from ui import results
+    from ui.runtime import results
 
     st.cache_data.clear()
     st.cache_resource.clear()
     results.clear()
     yield
-    from ui.jobs import cancel_all
+    from ui.runtime.jobs import cancel_all
 
     cancel_all()
     results.clear()

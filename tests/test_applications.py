@@ -10,6 +10,7 @@ import torch
 from sklearn.metrics import roc_auc_score, roc_curve
 
 from aecore.config import ConfigError
+from aecore.data.shapes import SHAPES, Shape, make_segmentation, shape_mask
 from aecore.experiments import get
 from aecore.experiments.anomaly import AnomalyConfig
 from aecore.experiments.sae_features import SAEConfig
@@ -22,7 +23,6 @@ from aecore.models.sae import (
     l0,
 )
 from aecore.models.unet import UNet, init_unet, pooled_iou
-from aecore.shapes import SHAPES, Shape, make_segmentation, shape_mask
 from aecore.theory import roc_auc, roc_curve_points
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aecore.data import DataError, class_labels, load_dataset
+from aecore.data.registry import DataError, class_labels, load_dataset
+from aecore.data.userdata import register_dataset
 from aecore.experiments import get
 from aecore.experiments.anomaly import AnomalyConfig
 from aecore.experiments.base import epochs_for
 from aecore.experiments.sae_features import SAEConfig
-from aecore.userdata import register_dataset
 
 
 def test_data_without_two_classes_is_refused_with_a_coded_message():

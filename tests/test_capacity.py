@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 import torch
 
-from aecore import probes
 from aecore.experiments import get
 from aecore.experiments.capacity import CapacityConfig, auto_epochs, over_k, split
 from aecore.figures.capacity import sweep_figure
+from aecore.maths import probes
 from aecore.store import resultfile
 from aecore.theory import pca_fit
 from tests.conftest import ROOT

@@ -10,7 +10,7 @@ import torch
 
 from aecore import embed, theory
 from aecore.config import ConfigError
-from aecore.data import DATASETS, load_dataset, validate_matrix
+from aecore.data.registry import DATASETS, load_dataset, validate_matrix
 from aecore.errors import DataError
 from aecore.models import MODELS, ModelConfig, build_model
 from aecore.train import Progress, TrainConfig, TrainingDiverged, fit, predict
@@ -107,7 +107,7 @@ def test_mnist_without_files_says_where_to_put_them(name, tmp_path, monkeypatch)
 
     monkeypatch.setenv("AE_DATA_DIR", str(tmp_path))
     mnist.clear_cache()
-    from aecore.data import _load_builtin
+    from aecore.data.registry import _load_builtin
 
     _load_builtin.cache_clear()
     with pytest.raises(DataError, match="data/README.md"):
@@ -115,7 +115,8 @@ def test_mnist_without_files_says_where_to_put_them(name, tmp_path, monkeypatch)
 
 
 def test_registered_user_data_is_loadable_and_bounded():
-    from aecore import data, userdata
+    from aecore.data import registry as data
+    from aecore.data import userdata
 
     rng = np.random.default_rng(0)
     userdata.set_owner("test_core")

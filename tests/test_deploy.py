@@ -116,7 +116,7 @@ def test_docker_context_holds_everything_the_app_runs():
     lines = [ln.strip() for ln in (ROOT / ".dockerignore").read_text().splitlines()]
     allowed = {ln[1:].rstrip("/") for ln in lines if ln.startswith("!")}
     assert "*" in lines
-    from ui.nav import PAGES
+    from ui.shell.nav import PAGES
 
     needed = {"app.py", "aecore", "ui", "assets", ".streamlit", "requirements.txt"}
     needed |= {Path(p.path).parts[0] for p in PAGES}

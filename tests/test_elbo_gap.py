@@ -42,7 +42,7 @@ def test_the_beta_threshold_is_where_the_objective_crosses_log_px():
 
 
 def test_gap_report_of_another_image_uses_the_trained_model():
-    from aecore.data import load_dataset
+    from aecore.data.registry import load_dataset
 
     res = get("elbo_gap").run(ElboGapConfig(**TINY))
     x = load_dataset("digits").X[5]
@@ -79,8 +79,8 @@ def test_derivation_steps_carry_this_runs_numbers():
     """Both derivations check at least one step with a number measured on the run (the page
     shows these Step objects as they are)."""
     from aecore.experiments.vae import GaussianPair, kl_calculator
-    from ui.generative import elbo_steps, kl_steps
-    from ui.kit import num
+    from lessons.parts.generative import elbo_steps, kl_steps
+    from ui.kit.page import num
 
     m = get("elbo_gap").run(ElboGapConfig(**TINY)).metrics
     elbo = elbo_steps(m, 61, 1000)

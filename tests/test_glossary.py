@@ -17,7 +17,7 @@ import tomllib
 import pytest
 
 from tests.i18n_scan import LOCALES, REF
-from ui.i18n import flatten
+from ui.kit.i18n import flatten
 
 LANGS = ("pt", "es")
 GLOSSARY = LOCALES / "glossary.toml"
@@ -121,7 +121,7 @@ WORD_RE = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+(?:'[A-Za-z]+)?")  # Latin words;
 
 
 def catalog_files(lang: str) -> dict[str, dict[str, str]]:
-    """file name -> {full key: text} for one language (keys as ``ui.i18n`` builds them)."""
+    """file name -> {full key: text} for one language (keys as ``ui.kit.i18n`` builds them)."""
     out = {}
     for path in sorted((LOCALES / lang).glob("*.toml")):
         with path.open("rb") as fh:

@@ -8,8 +8,8 @@ from streamlit.testing.v1 import AppTest
 
 from aecore import cost
 from tests.apptest_utils import APP, is_training, no_errors, submit_form, wait_until_trained
-from ui import guard
-from ui.safe import plain
+from ui.kit.safe import plain
+from ui.runtime import guard
 
 pytestmark = pytest.mark.usefixtures("clean_app_state")
 

@@ -1,5 +1,5 @@
-"""The page kit (ui.kit): numbers for people, translated label dicts; and every option a
-settings form offers has a label in every language (ui.widgets.option_label)."""
+"""The page kit (ui.kit.page): numbers for people, translated label dicts; and every option a
+settings form offers has a label in every language (ui.kit.widgets.option_label)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import dataclasses
 import pytest
 
 from aecore.experiments import registry
-from ui import i18n, kit, widgets
+from ui.kit import i18n, widgets
+from ui.kit import page as kit
 
 
 @pytest.mark.parametrize(
@@ -82,7 +83,7 @@ def _sidebar_data_script(chosen: str) -> None:
     import streamlit as st
 
     from aecore.config import Config, ConfigError, param
-    from ui.kit import on_sidebar_data
+    from ui.kit.page import on_sidebar_data
 
     @dataclass(frozen=True)
     class ImagesOnly(Config):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from aecore import embed
-from aecore.data import load_dataset
+from aecore.data.registry import load_dataset
 from aecore.experiments import get
 from aecore.experiments.latent import LatentConfig
 from tests.sweep import SEEDS

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from aecore import neuralnet as nnb
 from aecore.experiments import get
 from aecore.experiments.neural import NeuralConfig, backprop_error, bce_loss, spread_net, steps_up
+from aecore.maths import neuralnet as nnb
 from aecore.models.base import mlp, reset_parameters
 from tests.sweep import SEEDS
 

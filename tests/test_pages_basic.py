@@ -7,8 +7,8 @@ import pytest
 from aecore.experiments.latent import METHODS
 from tests.apptest_utils import no_errors, open_page, wait_until_trained
 from tests.apptest_utils import submit_form as _submit
-from ui.i18n import translate
-from ui.kit import num
+from ui.kit.i18n import translate
+from ui.kit.page import num
 
 pytestmark = pytest.mark.usefixtures("clean_app_state")
 
@@ -16,8 +16,8 @@ pytestmark = pytest.mark.usefixtures("clean_app_state")
 def test_home_lists_every_lesson():
     at = open_page("lessons/00_home.py")
     no_errors(at)
-    from ui.i18n import translate
-    from ui.nav import PAGES
+    from ui.kit.i18n import translate
+    from ui.shell.nav import PAGES
 
     labels = [el.proto.label for el in at.get("page_link")]  # one card per page, then the Sources line
     assert sorted(translate(p.title_key) for p in PAGES if not p.is_default) == sorted(labels[:-1])

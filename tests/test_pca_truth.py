@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 import torch
 
-from aecore import linear_ae as lae
-from aecore.data import load_dataset
+from aecore.data.registry import load_dataset
 from aecore.experiments import get
 from aecore.experiments.pca import PCAConfig, gap_ratio
+from aecore.maths import linear_ae as lae
 from aecore.models import ModelConfig, build_model
 from aecore.theory import mse, pca_fit
 from tests.sweep import SEEDS

@@ -16,8 +16,8 @@ from aecore.models.sae import SparseAutoencoder
 from aecore.models.unet import UNet
 from aecore.store import export, resultfile
 from tests.apptest_utils import is_training, no_errors, open_page
-from ui.i18n import translate
-from ui.nav import PAGES
+from ui.kit.i18n import translate
+from ui.shell.nav import PAGES
 
 
 @pytest.fixture

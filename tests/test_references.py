@@ -8,8 +8,8 @@ import re
 import pytest
 
 from aecore.references import BEYOND, for_lesson, references
-from ui.i18n import catalog
-from ui.nav import PAGES
+from ui.kit.i18n import catalog
+from ui.shell.nav import PAGES
 
 SLIDES = {  # the slides' reference list (seeds 000/001, §8): number -> first author's surname
     1: "Rumelhart",
@@ -80,7 +80,7 @@ def test_short_labels_keep_particles_and_count_authors():
 
 
 def test_every_page_shows_its_sources_line():
-    """Each page but the References page ends with ``sources(<its slug>)`` (ui.references)."""
+    """Each page but the References page ends with ``sources(<its slug>)`` (ui.kit.references)."""
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ import pytest
 from aecore.config import ConfigError
 from aecore.experiments import registry
 from aecore.train import check_stage
-from ui.i18n import catalog, languages, stage_label
+from ui.kit.i18n import catalog, languages, stage_label
 
 # Labels the glossary keeps in every language: the English word or a proper name.
 SAME_IN_ALL_LANGUAGES = {"autoencoder", "tsne", "umap"}

@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from aecore import data, userdata
 from aecore.config import ConfigError
-from aecore.data import load_dataset
+from aecore.data import registry as data
+from aecore.data import userdata
+from aecore.data.registry import load_dataset
 from aecore.errors import DataError
 from aecore.experiments.pca import PCAConfig
 from tests.apptest_utils import APP, no_errors

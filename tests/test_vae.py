@@ -206,7 +206,7 @@ def test_beta_objective_is_a_bound_only_for_beta_at_least_one(beta):
 
 
 def test_schedule_scales_epochs_with_rows():
-    from aecore.generative import ROWS_SEEN, schedule
+    from aecore.maths.generative import ROWS_SEEN, schedule
 
     assert schedule(1797, 0) == (200, 128)  # the 8×8 digits: 200 epochs of 1 797 rows
     epochs, batch = schedule(10_000, 0)
@@ -218,14 +218,14 @@ def test_schedule_scales_epochs_with_rows():
 def test_automatic_epochs_see_about_360_000_rows_whatever_the_size(n):
     """The page's sentence: with epochs = 0 each model sees about 360 000 rows, whatever the
     data set's size (MNIST's 60 000 and 70 000 rows included); the page prints epochs × n."""
-    from aecore.generative import ROWS_SEEN, schedule
+    from aecore.maths.generative import ROWS_SEEN, schedule
 
     epochs, _ = schedule(n, 0)
     assert ROWS_SEEN == 360_000 and epochs * n == pytest.approx(ROWS_SEEN, rel=0.03)
 
 
 def test_fitted_gaussian_codes_follow_the_codes_mean_and_covariance():
-    from aecore.generative import fitted_gaussian_codes
+    from aecore.maths.generative import fitted_gaussian_codes
 
     rng = np.random.default_rng(0)
     codes = rng.normal(size=(4000, 3)) @ np.array([[3.0, 0, 0], [1.0, 0.5, 0], [0, 0, 0.1]]) + 5.0
@@ -237,7 +237,7 @@ def test_fitted_gaussian_codes_follow_the_codes_mean_and_covariance():
 def test_nearest_distance_matches_brute_force():
     from scipy.spatial.distance import cdist
 
-    from aecore.generative import nearest_sq_distance
+    from aecore.maths.generative import nearest_sq_distance
 
     rng = np.random.default_rng(2)
     A, B = rng.random((300, 20)), rng.random((500, 20))
@@ -245,11 +245,11 @@ def test_nearest_distance_matches_brute_force():
 
 
 def test_vae_takes_the_chosen_image_data(tmp_path):
+    from aecore.data.userdata import register_dataset
     from aecore.errors import CodedError
     from aecore.experiments import get
     from aecore.experiments.vae import VAEExperimentConfig
-    from aecore.generative import sample_classifier
-    from aecore.userdata import register_dataset
+    from aecore.maths.generative import sample_classifier
 
     res = get("vae").run(VAEExperimentConfig(dataset="digits28", epochs=1, width=16, n_samples=20, mc_samples=4))
     assert res.arrays["X"].shape == (10_000, 784) and res.arrays["image_shape"] == (28, 28)
@@ -279,7 +279,7 @@ def test_vae_claims_hold_on_both_data_sets_and_kl_check_is_within_its_error(data
 
 
 def test_share_inside_counts_draws_in_the_fitted_95_percent_region():
-    from aecore.generative import share_inside
+    from aecore.maths.generative import share_inside
 
     rng = np.random.default_rng(3)
     A = np.array([[2.0, 0.0, 0.0], [1.0, 0.5, 0.0], [0.0, 0.0, 0.3]])

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from aecore.config import Config, ConfigError, param
-from aecore.data import DataError, class_labels, image_dataset_names, load_dataset
+from aecore.data.registry import DataError, class_labels, image_dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker, epochs_for
 from aecore.models import ModelConfig, build_model
 from aecore.theory import pca_fit, roc_auc, roc_curve_points

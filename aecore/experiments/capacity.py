@@ -3,7 +3,7 @@
 An undercomplete code (k < D) must drop information. An overcomplete, unregularized code
 (k > D) can learn something close to the identity (Goodfellow et al. 2016, §14.1): it
 passes small changes of its input straight through, but only along the directions the
-training data vary in (``aecore.probes.copy_share``). Uniform noise, held-out digits and
+training data vary in (``aecore.maths.probes.copy_share``). Uniform noise, held-out digits and
 a predict-the-mean baseline put the reconstruction errors in scale.
 
 Even an undercomplete model memorises when its encoder and decoder are powerful and the
@@ -23,10 +23,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from aecore import probes
 from aecore.config import Config, ConfigError, param
-from aecore.data import image_dataset_names, load_dataset
+from aecore.data.registry import image_dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
+from aecore.maths import probes
 from aecore.models import ModelConfig, build_model
 from aecore.models.base import Autoencoder
 from aecore.theory import mse, pca_fit

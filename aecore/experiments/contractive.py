@@ -12,7 +12,7 @@ far less than the encoder's; tied weights (W_dec = W_encᵀ) forbid that trade.
 
 Part 2, a 2-D curve (``run_curve``): a deeper encoder (one tanh layer, then a sigmoid
 code; penalty by autograd) and J_f at points of the clean curve, against the exact unit
-tangent t and normal n of ``aecore.curves``. ``tangent_alignment`` is the mean |cos|
+tangent t and normal n of ``aecore.data.curves``. ``tangent_alignment`` is the mean |cos|
 between the top right-singular vector v₁ and t; ``along_across`` the median gain ratio
 ‖J_f t‖ / ‖J_f n‖ (how much more the code follows the curve than it follows a step off
 it). ``anisotropy`` (mean s₁/s₂) is blind to direction: a plain AE that stretches its
@@ -29,12 +29,12 @@ import numpy as np
 import torch
 
 from aecore.config import Config, param
-from aecore.curves import CURVES
-from aecore.data import image_dataset_names, load_dataset
+from aecore.data.curves import CURVES
+from aecore.data.registry import image_dataset_names, load_dataset
+from aecore.data.steps import auto_epochs, auto_lr
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.penalties import jacobian, jacobian_fro2_closed, make_penalty, map_jacobian_fro2_closed
-from aecore.steps import auto_epochs, auto_lr
 from aecore.theory import mse
 from aecore.train import TrainConfig, as_tensor, predict
 

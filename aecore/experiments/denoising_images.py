@@ -27,11 +27,11 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from aecore.config import Config, param
-from aecore.data import image_dataset_names, load_dataset
+from aecore.data.registry import image_dataset_names, load_dataset
+from aecore.data.steps import auto_epochs
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.noise import CORRUPTIONS, corrupt_array, make_corrupt
-from aecore.steps import auto_epochs
 from aecore.theory import mse, pca_fit
 from aecore.train import ProgressFn, TrainConfig, predict
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from aecore.config import Config, param
-from aecore.data import CURVE_DATASETS, load_dataset
+from aecore.data.registry import CURVE_DATASETS, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.theory import mse, pca_fit

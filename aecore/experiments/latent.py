@@ -22,7 +22,7 @@ import numpy as np
 
 from aecore import embed
 from aecore.config import Config, param
-from aecore.data import dataset_names, load_dataset
+from aecore.data.registry import dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.timeline import Timeline

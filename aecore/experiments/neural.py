@@ -7,7 +7,7 @@ Three models, every one through ``aecore.train.fit`` with plain gradient descent
    loss surface L(w₁, w₂) is drawn with the gradient-descent path across it;
 2. a network of ``depth`` hidden layers h⁽ˡ⁾ = φ(W⁽ˡ⁾h⁽ˡ⁻¹⁾ + b⁽ˡ⁾) on the same toy,
    with binary cross-entropy; its first gradient is also computed by the chain rule by
-   hand (``aecore.neuralnet.backprop``) and compared with autograd in float64;
+   hand (``aecore.maths.neuralnet.backprop``) and compared with autograd in float64;
 3. one-hidden-layer networks of growing width fitted to a 1-D function: the universal
    approximation theorem (Cybenko 1989; Hornik 1991) seen as error against width.
 """
@@ -22,9 +22,9 @@ import torch
 from scipy.stats import spearmanr
 from torch import nn
 
-from aecore import neuralnet as nnb
 from aecore.config import Config, param
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
+from aecore.maths import neuralnet as nnb
 from aecore.models.base import mlp, reset_parameters
 from aecore.train import Progress, TrainConfig, predict
 

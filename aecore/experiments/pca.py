@@ -8,7 +8,7 @@ Without centring (no biases) the optimum is Eckart–Young on the raw second mom
 which is higher (``bias_free_mse``).
 
 The linear AE is trained by alternating least squares (default; converges to the subspace
-by λ_{k+1}/λ_k per sweep) or by Adam (``aecore.linear_ae``). The decoder's column space is
+by λ_{k+1}/λ_k per sweep) or by Adam (``aecore.maths.linear_ae``). The decoder's column space is
 compared with the top-k eigenvectors through principal angles; ``angle_certificate_deg`` is
 what the error alone guarantees (sin²θ ≤ D Δ / (λ_k − λ_{k+1})). A non-linear AE shows what a
 curved code gains; a non-linear encoder with a linear decoder cannot beat PCA (its outputs
@@ -23,10 +23,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from aecore import linear_ae as lae
 from aecore.config import Config, ConfigError, param
-from aecore.data import dataset_names, load_dataset
+from aecore.data.registry import dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
+from aecore.maths import linear_ae as lae
 from aecore.models import ModelConfig, build_model
 from aecore.theory import gram, mse, pca_fit, principal_angles_deg
 from aecore.train import Progress, TrainConfig, predict

@@ -23,11 +23,11 @@ import numpy as np
 import torch
 
 from aecore.config import Config, ConfigError, param
-from aecore.data import image_dataset_names, load_dataset
+from aecore.data.registry import image_dataset_names, load_dataset
+from aecore.data.steps import auto_epochs, auto_lr
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.penalties import kl_bernoulli, kl_sparsity_grad, make_penalty, weight_matrices
-from aecore.steps import auto_epochs, auto_lr
 from aecore.theory import mse
 from aecore.train import TrainConfig, predict
 

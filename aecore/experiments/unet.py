@@ -2,7 +2,7 @@
 
 Ronneberger et al. (2015): an encoder–decoder whose decoder also receives the encoder's
 full-resolution features. Both networks below have the same encoder, decoder and seed
-and train on the same synthetic images (shapes in clutter and noise, ``aecore.shapes``)
+and train on the same synthetic images (shapes in clutter and noise, ``aecore.data.shapes``)
 with BCE + Dice (Dice after Milletari et al. 2016); the only difference is the skip switch.
 The metric is the IoU pooled over every pixel of the held-out images: |P ∩ Y| / |P ∪ Y| with
 P = {logit > 0}.
@@ -21,9 +21,9 @@ import numpy as np
 import torch
 
 from aecore.config import Config, param
+from aecore.data.shapes import make_segmentation
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models.unet import UNet, bce_dice_loss, copy_loss, init_unet, pooled_iou
-from aecore.shapes import make_segmentation
 from aecore.train import ProgressFn, TrainConfig, as_tensor, predict
 
 # Stage ids (labels: assets/locales/<lang>/stages.toml).

@@ -28,7 +28,7 @@ import torch
 from aecore import theory
 from aecore.config import param
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
-from aecore.generative import (
+from aecore.maths.generative import (
     ElboMeter,
     GaussianPair,
     VAEDataConfig,
@@ -49,7 +49,7 @@ from aecore.train import TrainConfig, as_tensor, predict
 __all__ = ["VAEExperimentConfig", "GaussianPair", "interpolate", "kl_calculator", "latent_grid", "run"]
 
 # Stage ids (labels: assets/locales/<lang>/stages.toml); VAE_RECON and VAE_KL are the two
-# terms of the VAE's loss, reported beside it for the live chart (aecore.generative.ElboMeter).
+# terms of the VAE's loss, reported beside it for the live chart (aecore.maths.generative.ElboMeter).
 VAE, VAE_RECON, VAE_KL, PLAIN_AE, SCORES = "vae", "vae_recon", "vae_kl", "plain_ae", "scores"
 ACTIVE_THRESHOLD = 0.01  # nats: a dimension below this carries no information about x
 

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from aecore.dataset import Dataset
+from aecore.data.dataset import Dataset
 from aecore.errors import DataError
 from aecore.io.mnist_files import IDX_FILES, KINDS, data_dir, find_file, fingerprint, how_to_add
 from aecore.io.npyfile import ArraySpec, read_npz

@@ -1,4 +1,4 @@
-"""Open every page of the app (ui.nav.PAGES) in headless Chromium: it must render with no
+"""Open every page of the app (ui.shell.nav.PAGES) in headless Chromium: it must render with no
 Streamlit exception and no browser console error. Screenshots: artifacts/screenshots/."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from ui.nav import PAGES
+from ui.shell.nav import PAGES
 
 pytestmark = pytest.mark.browser
 
