@@ -10,7 +10,8 @@ import torch
 
 from aecore import embed, theory
 from aecore.config import ConfigError
-from aecore.data.registry import DATASETS, load_dataset, validate_matrix
+from aecore.data.dataset import validate_matrix
+from aecore.data.registry import DATASETS, load_dataset
 from aecore.errors import DataError
 from aecore.models import MODELS, ModelConfig, build_model
 from aecore.train import Progress, TrainConfig, TrainingDiverged, fit, predict

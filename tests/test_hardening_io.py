@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from numpy.lib import format as npformat
 from safetensors.torch import save as st_save
 
-from aecore.data.registry import MAX_ROWS
+from aecore.data.dataset import MAX_ROWS
 from aecore.errors import DataError
 from aecore.io import mnist
 from aecore.io.uploads import MAX_LABEL_CHARS, MAX_UPLOAD_BYTES, load_upload

@@ -14,7 +14,7 @@ import torch
 from safetensors.torch import save as st_save
 
 from aecore.config import ConfigError
-from aecore.data.registry import MAX_FEATURES, MAX_ROWS
+from aecore.data.dataset import MAX_FEATURES, MAX_ROWS
 from aecore.errors import CodedError, DataError
 from aecore.experiments.intro import IntroConfig
 from aecore.experiments.sae_features import SAEConfig

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aecore.data.registry import MAX_FEATURES, MAX_ROWS
+from aecore.data.dataset import MAX_FEATURES, MAX_ROWS
 from aecore.errors import DataError
 from aecore.io.uploads import MAX_UPLOAD_BYTES, UploadedData, load_upload
 from tests.filebytes import npy_header

@@ -1,4 +1,4 @@
-"""Dataset registry: built-in data as read-only float32 arrays, plus input validation.
+"""Dataset registry: built-in data as read-only float32 arrays, by name.
 
 ``digits`` is scikit-learn's bundled 8x8 handwritten digits (1 797 images, no network
 needed), scaled to [0, 1]. The 2-D curves (circle, spiral, moons, sine: the registry of
@@ -188,80 +188,3 @@ def _load_builtin(name: str, n: int | None, noise: float | None, seed: int, file
     ds = spec.loader(n or spec.default_n, spec.default_noise if noise is None else noise, seed)
     _freeze(ds.X, ds.y, ds.t)
     return ds
-
-
-MAX_ROWS, MAX_FEATURES, MIN_ROWS = 20_000, 1024, 10
-
-
-def validate_matrix(X: object, name: str = "data") -> np.ndarray:
-    """Check that X is a usable finite numeric (n, D) matrix; return it as float32."""
-    try:
-        A = np.asarray(X)
-    except Exception as exc:  # ragged lists, objects that refuse conversion
-        raise DataError(
-            f"{name} could not be read as a table of numbers ({exc}).", code="not_a_table", params=dict(name=name)
-        ) from None
-    if A.dtype == object or not (np.issubdtype(A.dtype, np.number) or A.dtype == bool):
-        raise DataError(
-            f"{name} must contain numbers only; found values of type {A.dtype}.",
-            code="not_numeric",
-            params=dict(name=name, dtype=str(A.dtype)),
-        )
-    if np.issubdtype(A.dtype, np.complexfloating):
-        raise DataError(f"{name} has complex numbers; give real values.", code="complex_values", params=dict(name=name))
-    if A.ndim != 2:
-        raise DataError(
-            f"{name} must be a 2-D table (rows × features); got {A.ndim} dimension(s).",
-            code="not_2d",
-            params=dict(name=name, ndim=A.ndim),
-        )
-    n, d = A.shape
-    if n < MIN_ROWS:
-        raise DataError(
-            f"{name} has {n} rows; at least {MIN_ROWS} are needed.",
-            code="too_few_rows",
-            params=dict(name=name, rows=n, min=MIN_ROWS),
-        )
-    if d < 2:
-        raise DataError(
-            f"{name} has {d} feature(s); at least 2 are needed.",
-            code="too_few_features",
-            params=dict(name=name, features=d),
-        )
-    if n > MAX_ROWS or d > MAX_FEATURES:
-        raise DataError(
-            f"{name} is {n} × {d}; the limit is {MAX_ROWS} rows × {MAX_FEATURES} features.",
-            code="table_too_large",
-            params=dict(name=name, rows=n, features=d, max_rows=MAX_ROWS, max_features=MAX_FEATURES),
-        )
-    _check_finite(A, name)
-    if max(abs(float(A.min())), abs(float(A.max()))) > 1e6:  # reductions: no full-size temporaries
-        raise DataError(
-            f"{name} has values beyond ±1e6; rescale it first.", code="values_too_large", params=dict(name=name)
-        )
-    if (A.max(axis=0) > A.min(axis=0)).sum() < 2:
-        raise DataError(
-            f"{name} needs at least 2 columns that are not constant.", code="constant_columns", params=dict(name=name)
-        )
-    return A.astype(np.float32)  # a copy of our own, the only full-size allocation
-
-
-def _check_finite(A: np.ndarray, name: str, block: int = 2**20) -> None:
-    """No NaN or inf, checked in blocks of about ``block`` values (uploads can be 80 MB)."""
-    if A.dtype.kind != "f":
-        return
-    rows, count, first = max(1, block // max(1, A.shape[1])), 0, None
-    for i in range(0, len(A), rows):
-        bad = ~np.isfinite(A[i : i + rows])
-        if (n_bad := int(np.count_nonzero(bad))) and first is None:
-            r, c = np.unravel_index(int(np.argmax(bad)), bad.shape)
-            first = (i + int(r), int(c))
-        count += n_bad
-    if count:
-        r, c = first
-        raise DataError(
-            f"{name} has {count} missing or infinite value(s), "
-            f"the first at row {r + 1}, column {c + 1}; remove or fill them.",
-            code="non_finite_values",
-            params=dict(name=name, count=count, row=int(r) + 1, column=int(c) + 1),
-        )

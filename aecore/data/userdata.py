@@ -28,7 +28,8 @@ from collections.abc import Callable, Hashable
 import numpy as np
 
 from aecore.data import registry as data
-from aecore.data.registry import Dataset, user_label, validate_matrix
+from aecore.data.dataset import validate_matrix
+from aecore.data.registry import Dataset, user_label
 from aecore.errors import DataError
 
 MB = 2**20

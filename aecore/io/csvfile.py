@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from aecore.data.registry import MAX_FEATURES, MAX_ROWS
+from aecore.data.dataset import MAX_FEATURES, MAX_ROWS
 from aecore.errors import DataError, Note
 
 LABEL_NAMES = ("label", "labels", "y", "target", "class")

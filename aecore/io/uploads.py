@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from aecore.data.registry import MAX_FEATURES, MAX_ROWS, validate_matrix
+from aecore.data.dataset import MAX_FEATURES, MAX_ROWS, validate_matrix
 from aecore.errors import DataError, Note
 from aecore.io.csvfile import MAX_CLASSES, MAX_LABEL_CHARS, is_number, read_table
 from aecore.io.npyfile import NPY_MAGIC, ZIP_MAGIC, ArraySpec, read_npy, read_npz
