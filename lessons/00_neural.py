@@ -10,9 +10,10 @@ from aecore.figures import neural as fn
 from aecore.maths import neuralnet
 from ui.kit.derivation import Step, derivation
 from ui.kit.i18n import stage_labels, t
-from ui.kit.page import chart, claims_box, code_expander, fmt, labels, loss_chart, metric_row, num, prose
+from ui.kit.page import chart, code_expander, fmt, labels, loss_chart, metric_row, num, prose
 from ui.kit.references import sources
 from ui.kit.widgets import settings_form
+from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
 
 LESSON = "neural"

@@ -6,9 +6,10 @@ from aecore.experiments import get
 from aecore.experiments.intro import IntroConfig
 from aecore.figures.basic import curve_fit_figure
 from ui.kit.i18n import stage_labels, t
-from ui.kit.page import chart, claims_box, labels, loss_chart, metric_row, num, prose
+from ui.kit.page import chart, labels, loss_chart, metric_row, num, prose
 from ui.kit.references import sources
 from ui.kit.widgets import settings_form
+from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
 
 LESSON = "intro"

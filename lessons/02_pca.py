@@ -10,9 +10,10 @@ from aecore.figures.common import image_grid, loss_figure
 from aecore.maths import linear_ae
 from ui.kit.derivation import Step, derivation
 from ui.kit.i18n import t
-from ui.kit.page import chart, claims_box, labels, metric_row, num, on_sidebar_data, one_per_class, prose
+from ui.kit.page import chart, labels, metric_row, num, on_sidebar_data, one_per_class, prose
 from ui.kit.references import sources
 from ui.kit.widgets import settings_form
+from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
 from ui.shell import sidebar
 

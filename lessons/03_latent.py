@@ -12,10 +12,12 @@ from aecore.figures import basic, embedding
 from aecore.figures.common import image_grid
 from lessons.parts import latent as latent_views
 from ui.kit.i18n import t
-from ui.kit.page import chart, claims_box, fmt, labels, on_sidebar_data, prose
+from ui.kit.page import chart, fmt, labels, on_sidebar_data, prose
 from ui.kit.references import sources
+from ui.kit.requests import ask_to_train
 from ui.kit.widgets import settings_form
-from ui.runtime.panel import ask_to_train, training_panel
+from ui.runtime.checks import claims_box
+from ui.runtime.panel import training_panel
 
 LESSON, SEL = "latent", "latent.selected"
 st.title(t("latent.title"))

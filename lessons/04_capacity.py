@@ -10,9 +10,10 @@ from aecore.experiments.capacity import CapacityConfig
 from aecore.figures import capacity as fc
 from aecore.figures.common import image_grid
 from ui.kit.i18n import current_lang, stage_labels, t
-from ui.kit.page import chart, claims_box, code_expander, labels, loss_chart, metric_row, num, on_sidebar_data, prose
+from ui.kit.page import chart, code_expander, labels, loss_chart, metric_row, num, on_sidebar_data, prose
 from ui.kit.references import sources
 from ui.kit.widgets import option_label, settings_form
+from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
 
 LESSON = "capacity"

@@ -12,9 +12,10 @@ from aecore.penalties import PENALTIES
 from lessons.parts.regularized import sparse_steps, sparse_table
 from ui.kit.derivation import derivation
 from ui.kit.i18n import t
-from ui.kit.page import chart, claims_box, code_expander, labels, metric_row, num, on_sidebar_data, prose
+from ui.kit.page import chart, code_expander, labels, metric_row, num, on_sidebar_data, prose
 from ui.kit.references import sources
 from ui.kit.widgets import settings_form
+from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
 
 LESSON = "sparse"

@@ -14,19 +14,9 @@ from lessons.parts.denoising import denoising_steps, field_texts, probe_part, sh
 from ui.kit import references
 from ui.kit.derivation import derivation
 from ui.kit.i18n import t
-from ui.kit.page import (
-    chart,
-    claims_box,
-    code_expander,
-    fmt,
-    labels,
-    metric_row,
-    num,
-    on_sidebar_data,
-    one_per_class,
-    prose,
-)
+from ui.kit.page import chart, code_expander, fmt, labels, metric_row, num, on_sidebar_data, one_per_class, prose
 from ui.kit.widgets import settings_form
+from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
 
 FIELD, IMAGES = "denoising.field", "denoising.images"

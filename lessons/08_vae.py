@@ -15,8 +15,9 @@ from aecore.models.vae import VAE
 from lessons.parts.generative import VAE_LATEX, active_text, claim_notes, objective_text, sample_texts, two_d_text
 from ui.kit import references
 from ui.kit.i18n import t
-from ui.kit.page import chart, claims_box, code_expander, fmt, labels, metric_row, num, on_sidebar_data, prose
+from ui.kit.page import chart, code_expander, fmt, labels, metric_row, num, on_sidebar_data, prose
 from ui.kit.widgets import settings_form
+from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
 
 LESSON = "vae"

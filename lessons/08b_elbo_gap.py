@@ -13,8 +13,9 @@ from lessons.parts.generative import elbo_steps, kl_steps
 from ui.kit import references
 from ui.kit.derivation import derivation
 from ui.kit.i18n import error_text, t
-from ui.kit.page import chart, claims_box, fmt, labels, metric_row, num, on_sidebar_data, prose
+from ui.kit.page import chart, fmt, labels, metric_row, num, on_sidebar_data, prose
 from ui.kit.widgets import settings_form
+from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
 
 LESSON = "elbo_gap"

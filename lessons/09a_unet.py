@@ -11,9 +11,10 @@ from aecore.figures import applications as fig
 from aecore.figures.common import image_grid
 from aecore.models.unet import bce_dice_loss, copy_loss
 from ui.kit.i18n import t
-from ui.kit.page import chart, claims_box, code_expander, metric_row, num, prose
+from ui.kit.page import chart, code_expander, metric_row, num, prose
 from ui.kit.references import sources
 from ui.kit.widgets import settings_form
+from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
 
 LESSON = "unet"

@@ -9,10 +9,11 @@ from aecore.experiments.anomaly import AnomalyConfig
 from aecore.figures import applications as fig
 from aecore.figures.common import image_grid
 from ui.kit.i18n import current_lang, t
-from ui.kit.page import chart, claims_box, labels, metric_row, num, on_sidebar_data, prose
+from ui.kit.page import chart, labels, metric_row, num, on_sidebar_data, prose
 from ui.kit.references import sources
 from ui.kit.safe import md
 from ui.kit.widgets import option_label, settings_form
+from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
 from ui.shell import sidebar
 

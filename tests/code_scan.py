@@ -1,6 +1,6 @@
 """Source scanners shared by the code-health and i18n tests (no test module imports
-another's privates): Python files of a folder, function sizes, the aecore import graph
-and its cycles, and the string literals of calls."""
+another's privates): Python files of a folder, function sizes, what a file imports, the
+import graph of a package and its cycles."""
 
 from __future__ import annotations
 
@@ -60,29 +60,31 @@ def _resolve(name: str, known: set[str]) -> str | None:
     return None
 
 
-def import_graph(package: str = "aecore") -> dict[str, set[str]]:
-    """module -> the modules of ``package`` it imports, at module level or inside functions."""
-    files = {module_name(p): p for p in py_files(package)}
+def imports(path: Path) -> set[str]:
+    """Every name ``path`` imports (``a.b`` for ``import a.b``, ``a.b.c`` for ``from a.b import
+    c``), relative imports made absolute, at module level or inside functions."""
+    mod = module_name(path)
+    here = mod if path.name == "__init__.py" else mod.rpartition(".")[0]
+    out: set[str] = set()
+    for node in ast.walk(parse(path)):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = here.rsplit(".", node.level - 1)[0] if node.level > 1 else here
+                base = f"{anchor}.{base}" if base else anchor
+            out |= {f"{base}.{a.name}" for a in node.names}
+    return out
+
+
+def import_graph(*packages: str) -> dict[str, set[str]]:
+    """module -> the modules of ``packages`` it imports, at module level or inside functions."""
+    files = {module_name(p): p for p in py_files(*(packages or ("aecore",)))}
     known = set(files)
-    graph: dict[str, set[str]] = {}
-    for mod, path in files.items():
-        is_pkg = path.name == "__init__.py"
-        here = mod if is_pkg else mod.rpartition(".")[0]
-        out: set[str] = set()
-        for node in ast.walk(parse(path)):
-            if isinstance(node, ast.Import):
-                targets = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                base = node.module or ""
-                if node.level:
-                    anchor = here.rsplit(".", node.level - 1)[0] if node.level > 1 else here
-                    base = f"{anchor}.{base}" if base else anchor
-                targets = [f"{base}.{a.name}" for a in node.names]
-            else:
-                continue
-            out |= {t for t in (_resolve(x, known) for x in targets) if t and t != mod}
-        graph[mod] = out
-    return graph
+    return {
+        mod: {t for t in (_resolve(x, known) for x in imports(path)) if t and t != mod} for mod, path in files.items()
+    }
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:

@@ -1,9 +1,13 @@
-"""Code health (issue 17): small functions and files in the app's code, no import cycle in
-the backend. Each failure lists every offender, so it says what to split."""
+"""Code health: small functions and files in the app's code; no import cycle in the backend
+or in ui/; the layers import downward only (aecore never imports ui or lessons, the page kit
+never imports the training runtime, aecore.io nothing above the Dataset record). Each failure
+lists every offender, so it says what to split or move."""
 
 from __future__ import annotations
 
-from tests.code_scan import cycles, functions, import_graph, py_files, rel
+import pytest
+
+from tests.code_scan import cycles, functions, import_graph, imports, py_files, rel
 
 FOLDERS = ("aecore", "ui", "lessons")
 MAX_FUNCTION_LINES = 60
@@ -29,11 +33,38 @@ def test_no_file_over_300_lines():
     assert not big, f"files over {MAX_FILE_LINES} lines (split them):\n" + "\n".join(big)
 
 
-def test_no_import_cycle_in_aecore():
-    found = cycles(import_graph("aecore"))
-    assert not found, "import cycles in aecore (module- or function-level imports):\n" + "\n".join(
+@pytest.mark.parametrize("package", ["aecore", "ui"])
+def test_no_import_cycle(package):
+    found = cycles(import_graph(package))
+    assert not found, f"import cycles in {package} (module- or function-level imports):\n" + "\n".join(
         " <-> ".join(c) for c in found
     )
+
+
+def offenders(folder: str, allowed, forbidden) -> list[str]:
+    """``file: name`` for every import of a file under ``folder`` that starts with one of the
+    ``forbidden`` prefixes and none of the ``allowed`` ones."""
+    under = lambda name, prefixes: any(name == p or name.startswith(p + ".") for p in prefixes)  # noqa: E731
+    return sorted(
+        f"{rel(p)}: {name}"
+        for p in py_files(folder)
+        for name in imports(p)
+        if under(name, forbidden) and not under(name, allowed)
+    )
+
+
+@pytest.mark.parametrize(
+    "folder,allowed,forbidden,why",
+    [
+        ("aecore", (), ("ui", "lessons", "app", "streamlit"), "the backend never imports the app"),
+        ("ui", (), ("lessons", "app"), "ui never imports the pages or their parts"),
+        ("ui/kit", (), ("ui.runtime",), "the page kit never imports the training runtime"),
+        ("aecore/io", ("aecore.errors", "aecore.io", "aecore.data.dataset"), ("aecore",), "io sits below data"),
+    ],
+)
+def test_layers_import_downward(folder, allowed, forbidden, why):
+    bad = offenders(folder, allowed, forbidden)
+    assert not bad, f"{why}; these imports run upward:\n" + "\n".join(bad)
 
 
 def test_the_cycle_finder_finds_cycles():

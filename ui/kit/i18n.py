@@ -12,6 +12,9 @@ import tomllib
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
+
+from ui.kit.safe import md
 
 LOCALES = Path(__file__).resolve().parents[2] / "assets" / "locales"
 DEFAULT_LANG = "en"
@@ -60,6 +63,16 @@ def t(key: str, **kwargs: object) -> str:
     return translate(key, current_lang(), **kwargs)
 
 
+def md_params(params: dict[str, Any]) -> dict[str, str]:
+    """Every value escaped (``ui.kit.safe.md``), for formatting into a Markdown catalog text."""
+    return {k: md(v) for k, v in params.items()}
+
+
+def t_md(key: str, **params: Any) -> str:
+    """``t`` with every value escaped (values may come from the user)."""
+    return t(key, **md_params(params))
+
+
 def stage_label(stage: str, lang: str | None = None) -> str:
     """The display label of a stage id ("deep_ae:k=8"): ``stages.<id>`` formatted with
     ``{param}``; a parameter the label does not place follows it in parentheses."""
@@ -95,6 +108,4 @@ def error_message(exc: BaseException, lang: str = DEFAULT_LANG, escape: Callable
 def error_text(exc: BaseException) -> str:
     """``error_message`` in the session's language, safe to show as Markdown: values that
     may come from the user (file names, link values) are escaped (``ui.kit.safe``)."""
-    from ui.kit.safe import md
-
     return error_message(exc, current_lang(), escape=lambda v: md(v, limit=1000))

@@ -2,8 +2,8 @@
 
 A lesson page reads top to bottom: ``st.title``, ``prose`` and ``st.latex``, ``settings_form``
 (ui.kit.widgets), ``training_panel`` (ui.runtime.panel), then for the result ``metric_row``, ``chart`` (a
-figure with its caption), ``claims_box`` and ``code_expander`` (the source that runs, shown
-with ``inspect.getsource``). Figure builders take dicts of translated labels: ``labels``
+figure with its caption), ``claims_box`` (ui.runtime.checks) and ``code_expander`` (the
+source that runs, shown with ``inspect.getsource``). Figure builders take dicts of translated labels: ``labels``
 builds them from catalog keys. Every number shown to people goes through ``num``: a fixed
 number of significant digits, digit groups for large values, ×10ⁿ instead of "e+04".
 """
@@ -26,12 +26,10 @@ from ui.kit.i18n import current_lang, error_text, t, translate
 from ui.kit.presenter import prose
 from ui.kit.safe import md
 from ui.kit.widgets import option_label
-from ui.runtime import checks
 from ui.shell import sidebar
 
 __all__ = [
     "chart",
-    "claims_box",
     "code_expander",
     "fmt",
     "labels",
@@ -153,32 +151,6 @@ def loss_chart(
         dict(histories), title, refs=dict(refs or {}), xlabel=t("panel.epoch"), ylabel=ylabel or t("panel.loss")
     )
     chart(fig, key, caption)
-
-
-def claims_box(lesson: str, experiment: Any, metrics: Mapping[str, float], numbers: Mapping | None = None) -> None:
-    """The lesson's claims with a tick or a cross and the measured numbers in their text
-    (``<lesson>.claims.<key>`` formatted with ``numbers``, by default ``fmt(metrics)``);
-    under them "Check on 5 seeds" (ui.runtime.checks), whose counts then stand beside each claim."""
-    numbers = fmt(metrics) if numbers is None else numbers
-    checked = checks.outcome(lesson, experiment.name)
-    lang = current_lang()
-    with st.container(border=True):
-        st.markdown(f"**{t('claim.heading')}**")
-        for key, ok in experiment.check_claims(dict(metrics)).items():
-            count = None if checked is None else checked["claims"].get(key)
-            _claim_line(t(f"{lesson}.claims.{key}", **numbers), ok, count)
-            if count and count["held"] < count["of"] and (note := checks.seed_note(lesson, key, lang)):
-                st.caption(note)
-        checks.check_panel(lesson, experiment.name)
-
-
-def _claim_line(text: str, ok: bool, count: Mapping[str, int] | None = None) -> None:
-    """A claim with its verdict on this run; under it, once checked, on how many seeds it holds."""
-    mark = ":green[:material/check_circle:]" if ok else ":red[:material/cancel:]"
-    verdict = t("claim.holds") if ok else t("claim.fails")
-    st.markdown(f"{mark} {text} — *{verdict}*")
-    if count and count["of"]:
-        st.markdown(f":material/repeat: {checks.count_text(count)}")
 
 
 def code_expander(title: str, *objects: Any, icon: str | None = None) -> None:

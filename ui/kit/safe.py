@@ -14,9 +14,9 @@ header or a label must never do any of that. ``md(text)``:
   escapes are gone; the joiner breaks the patterns they look for;
 * turns line breaks into spaces and cuts very long texts.
 
-Use it for every user string that reaches Markdown (``t_md`` formats a catalog text with
-escaped values); plain-text places (selectbox options, download file names) take the text
-as it is. ``plain`` undoes it (tests).
+Use it for every user string that reaches Markdown (``ui.kit.i18n.t_md`` formats a catalog
+text with escaped values); plain-text places (selectbox options, download file names) take the text
+as it is. ``plain`` undoes it (tests). A leaf: it imports nothing of the app.
 """
 
 from __future__ import annotations
@@ -41,18 +41,6 @@ def md(value: Any, limit: int = MAX_CHARS) -> str:
         text = text[: limit - 1] + "…"
     text = _PUNCT.sub(r"\\\1", text)
     return text.replace("\\:", "\\:" + JOIN).replace("\\.", JOIN + "\\.").replace("\\@", JOIN + "\\@" + JOIN)
-
-
-def md_params(params: dict[str, Any]) -> dict[str, str]:
-    """Every value escaped, for formatting into a Markdown catalog text."""
-    return {k: md(v) for k, v in params.items()}
-
-
-def t_md(key: str, **params: Any) -> str:
-    """``ui.kit.i18n.t`` with every value escaped (values may come from the user)."""
-    from ui.kit.i18n import t
-
-    return t(key, **md_params(params))
 
 
 def plain(markdown: str) -> str:

@@ -3,7 +3,7 @@
 Numbers become number inputs with the config's bounds, booleans toggles, choices select
 boxes with translated option labels (``options.<value>``, data sets ``data.<name>``) and a
 tuple with choices a multiselect. The config validates what was typed; its Train button
-asks the page's training panel to train what the form shows (``ui.runtime.panel.ask_to_train``)."""
+asks the page's training panel to train what the form shows (``ui.kit.requests.ask_to_train``)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from aecore.config import Config, ConfigError
 from aecore.data.registry import OWNER, user_label
 from ui.kit import presenter
 from ui.kit.i18n import current_lang, error_text, t, translate
-from ui.runtime.panel import ask_to_train
+from ui.kit.requests import ask_to_train
 from ui.shell import links
 
 

@@ -1,4 +1,4 @@
-"""'Check on 5 seeds' under a claims box: does each claim survive other seeds?
+"""The claims box, and 'Check on 5 seeds' under it: does each claim survive other seeds?
 
 The same check as ``python -m aecore check`` (``aecore.check.check_claims``: seeds
 ``cfg.seed … cfg.seed + 4``, everything else as on screen), run in the background like
@@ -11,6 +11,7 @@ them as ``<key>.shown``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
@@ -19,7 +20,8 @@ import streamlit as st
 from aecore.check import DEFAULT_SEEDS, check_claims
 from aecore.errors import CodedError
 from ui.kit import presenter
-from ui.kit.i18n import error_text, t, translate
+from ui.kit.i18n import current_lang, error_text, t, translate
+from ui.kit.page import fmt
 from ui.runtime import guard, panel
 from ui.runtime.jobs import Job
 from ui.runtime.live import follow, job_of
@@ -55,6 +57,32 @@ def outcome(key: str, experiment: str) -> dict | None:
             _store.put(experiment, config, job.result)
         return job.result
     return _store.get(experiment, config)
+
+
+def claims_box(lesson: str, experiment: Any, metrics: Mapping[str, float], numbers: Mapping | None = None) -> None:
+    """The lesson's claims with a tick or a cross and the measured numbers in their text
+    (``<lesson>.claims.<key>`` formatted with ``numbers``, by default ``fmt(metrics)``);
+    under them "Check on 5 seeds" (``check_panel``), whose counts then stand beside each claim."""
+    numbers = fmt(metrics) if numbers is None else numbers
+    checked = outcome(lesson, experiment.name)
+    lang = current_lang()
+    with st.container(border=True):
+        st.markdown(f"**{t('claim.heading')}**")
+        for key, ok in experiment.check_claims(dict(metrics)).items():
+            count = None if checked is None else checked["claims"].get(key)
+            _claim_line(t(f"{lesson}.claims.{key}", **numbers), ok, count)
+            if count and count["held"] < count["of"] and (note := seed_note(lesson, key, lang)):
+                st.caption(note)
+        check_panel(lesson, experiment.name)
+
+
+def _claim_line(text: str, ok: bool, count: Mapping[str, int] | None = None) -> None:
+    """A claim with its verdict on this run; under it, once checked, on how many seeds it holds."""
+    mark = ":green[:material/check_circle:]" if ok else ":red[:material/cancel:]"
+    verdict = t("claim.holds") if ok else t("claim.fails")
+    st.markdown(f"{mark} {text} — *{verdict}*")
+    if count and count["of"]:
+        st.markdown(f":material/repeat: {count_text(count)}")
 
 
 def count_text(count: dict[str, int]) -> str:

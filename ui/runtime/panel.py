@@ -27,6 +27,7 @@ from aecore.experiments import get as get_experiment
 from aecore.train import TrainingDiverged
 from ui.kit import presenter
 from ui.kit.i18n import error_text, stage_label, t
+from ui.kit.requests import ask_to_train, take_press
 from ui.kit.safe import md
 from ui.runtime import guard, results
 from ui.runtime.exports import export_panel
@@ -48,11 +49,6 @@ def facts(job: Job | None, config: Any) -> JobFacts | None:
         stopped=job.result is None or job.stopped,
         replay=job.loaded_from is not None,
     )
-
-
-def ask_to_train(key: str) -> None:
-    """Record a Train/Retrain press for ``key``; the next ``training_panel(key, ...)`` trains."""
-    st.session_state[f"{key}.press"] = True
 
 
 def alive_fn():
@@ -121,7 +117,7 @@ def training_panel(key: str, config: Any, *, experiment: str | None = None, auto
     name = experiment or key
     cached = results.get(name, config)
     source = None if cached is None else "preset" if cached.source == "preset" else "shared"
-    job, pressed = job_of(key), st.session_state.pop(f"{key}.press", False)
+    job, pressed = job_of(key), take_press(key)
     p = plan(source, facts(job, config), pressed, auto)
     if p.cancel_stale:
         job.cancel.set()  # settings changed: the old run is no longer wanted

@@ -18,8 +18,8 @@ from aecore.device import device_info
 from aecore.errors import DataError
 from aecore.io.uploads import MAX_UPLOAD_BYTES, load_upload
 from ui.kit import presenter
-from ui.kit.i18n import LANG_NAMES, current_lang, error_text, languages, t, translate
-from ui.kit.safe import md, md_params
+from ui.kit.i18n import LANG_NAMES, current_lang, error_text, languages, md_params, t, translate
+from ui.kit.safe import md
 from ui.shell import datasets
 
 # Data sets a general lesson (pca, latent) can take: more than 2 features.
