@@ -34,11 +34,14 @@ st.set_page_config(
 
 @st.cache_resource(show_spinner=False)
 def _start_up() -> bool:
-    """Once per server: bound torch threads; in the background, pay the one-off costs
-    (torch's optimiser imports, UMAP's numba compilation) before a student does."""
+    """Once per server: bound torch threads; uploads kept per session (``userdata.STORE``) are
+    where the data registry finds them; in the background, pay the one-off costs (torch's
+    optimiser imports, UMAP's numba compilation) before a student does."""
+    from aecore.data import registry, userdata
     from aecore.device import limit_threads
 
     limit_threads()
+    registry.set_user_data(userdata.STORE)
     if os.environ.get("AE_WARMUP", "1") == "1":
         threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
     return True

@@ -40,8 +40,7 @@ import re
 from dataclasses import dataclass
 
 from aecore.config import Config, ConfigError
-from aecore.data import registry as data
-from aecore.data.registry import DATASETS, OWNER
+from aecore.data.registry import DATASETS, user_dataset
 
 T_STEP = 4e-4  # s per optimiser step: Python, autograd and Adam overhead of a small MLP
 FLOPS = 2e10  # multiply-adds ×2 per second that small matmuls reach on one core
@@ -77,7 +76,7 @@ def _data_shape(cfg: Config) -> tuple[int, int]:
     rows, feats = 1797, 64  # the 8×8 digits: what experiments without a data set use
     name = getattr(cfg, "dataset", None)
     if isinstance(name, str) and name.startswith("upload-"):
-        ds = data.USER_DATA.get(name, OWNER.get())  # looked up now: aecore.data.userdata installs it
+        ds = user_dataset(name)  # the current owner's upload, from the store the app registered
         rows, feats = (ds.n, ds.dim) if ds is not None else (rows, feats)
     elif isinstance(name, str) and name in DATASETS:
         spec = DATASETS[name]

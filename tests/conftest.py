@@ -34,6 +34,17 @@ def _no_job_outlives_its_test():
 
 
 @pytest.fixture
+def user_data():
+    """The upload store registered with the data registry, as the app does at start-up
+    (``aecore.data.registry.set_user_data``); the store it replaced is put back after."""
+    from aecore.data import registry, userdata
+
+    previous = registry.set_user_data(userdata.STORE)
+    yield userdata
+    registry.set_user_data(previous)
+
+
+@pytest.fixture
 def clean_app_state():
     """AppTest runs share the process: clear Streamlit caches and our result cache."""
     import streamlit as st

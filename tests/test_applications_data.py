@@ -13,6 +13,8 @@ from aecore.experiments.anomaly import AnomalyConfig
 from aecore.experiments.base import epochs_for
 from aecore.experiments.sae_features import SAEConfig
 
+pytestmark = pytest.mark.usefixtures("user_data")  # uploads registered, as the app does
+
 
 def test_data_without_two_classes_is_refused_with_a_coded_message():
     name = register_dataset(np.random.default_rng(0).random((40, 16)), label="nolabels")

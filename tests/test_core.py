@@ -115,7 +115,7 @@ def test_mnist_without_files_says_where_to_put_them(name, tmp_path, monkeypatch)
         load_dataset(name)
 
 
-def test_registered_user_data_is_loadable_and_bounded():
+def test_registered_user_data_is_loadable_and_bounded(user_data):
     from aecore.data import registry as data
     from aecore.data import userdata
 

@@ -124,7 +124,7 @@ def test_an_experiments_own_cost_is_used_and_a_broken_one_is_not_trusted():
     assert cost.estimate(_new(cost=broken), _NewConfig()).seconds == cost.estimate(_new(), _NewConfig()).seconds
 
 
-def test_an_uploads_size_counts_for_its_owner(monkeypatch):
+def test_an_uploads_size_counts_for_its_owner(monkeypatch, user_data):
     import numpy as np
 
     from aecore.data import userdata

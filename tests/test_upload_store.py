@@ -19,7 +19,7 @@ from aecore.errors import DataError
 from aecore.experiments.pca import PCAConfig
 from tests.apptest_utils import APP, no_errors
 
-pytestmark = pytest.mark.usefixtures("clean_app_state")
+pytestmark = pytest.mark.usefixtures("clean_app_state", "user_data")  # uploads registered, as the app does
 
 
 def _csv(seed: int, rows: int = 40) -> bytes:
@@ -109,3 +109,19 @@ def test_a_reload_says_the_uploaded_data_set_was_not_kept():
     assert "new session" in warnings and "again" in warnings
     again.sidebar.file_uploader[0].set_value(("s3.csv", _csv(3), "text/csv")).run()
     assert not again.sidebar.warning and again.sidebar.selectbox(key="dataset").value == name
+
+
+def test_the_registry_finds_uploads_only_in_the_store_registered_with_it():
+    """No module patches the registry at import: the store is named by an explicit call."""
+    userdata.set_owner("carol")
+    name = userdata.register_dataset(np.random.default_rng(3).random((30, 5)), label="carol.csv")
+    previous = data.set_user_data(None)
+    try:
+        assert name not in data.dataset_names() and data.user_label(name) is None
+        with pytest.raises(DataError):
+            load_dataset(name)
+    finally:
+        data.set_user_data(previous)
+    assert name in data.dataset_names() and load_dataset(name).n == 30
+    userdata.STORE.forget("carol")
+    userdata.set_owner(None)

@@ -244,7 +244,7 @@ def test_nearest_distance_matches_brute_force():
     np.testing.assert_allclose(nearest_sq_distance(A, B, chunk=64), cdist(A, B, "sqeuclidean").min(1), rtol=1e-4)
 
 
-def test_vae_takes_the_chosen_image_data(tmp_path):
+def test_vae_takes_the_chosen_image_data(tmp_path, user_data):
     from aecore.data.userdata import register_dataset
     from aecore.errors import CodedError
     from aecore.experiments import get

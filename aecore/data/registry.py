@@ -13,6 +13,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from typing import Protocol
 
 import numpy as np
 
@@ -108,9 +109,16 @@ IMAGE_DATASETS = tuple(k for k, s in DATASETS.items() if s.kind == "images")
 CURVE_DATASETS = tuple(CURVES)  # the 2-D curves of aecore.data.curves
 
 
+class UserData(Protocol):
+    """Where the caller's own uploads are found, per owner (``aecore.data.userdata.UploadStore``)."""
+
+    def names(self, owner: object) -> tuple[str, ...]: ...
+
+    def get(self, name: str, owner: object) -> Dataset | None: ...
+
+
 class _NoUserData:
-    """Where the caller's own uploads are found: none until ``aecore.data.userdata`` (a store
-    per owner, i.e. per browser session) installs itself as ``USER_DATA``."""
+    """No uploads: what the registry sees until ``set_user_data`` names a store."""
 
     def names(self, owner: object) -> tuple[str, ...]:
         return ()
@@ -119,26 +127,53 @@ class _NoUserData:
         return None
 
 
-USER_DATA = _NoUserData()
+_user_data: UserData = _NoUserData()
 # Whose uploads this context sees: a browser session id, set by aecore.data.userdata.set_owner.
 OWNER: ContextVar[object] = ContextVar("aecore_data_owner", default=None)
 
 
+def set_user_data(store: UserData | None) -> UserData:
+    """Make ``store`` the place where ``load_dataset`` and the name lists find uploads (the
+    app calls it once at start-up with ``aecore.data.userdata.STORE``; ``None``: no uploads).
+
+    Parameters
+    ----------
+    store : an object with ``names(owner)`` and ``get(name, owner)``, or None.
+
+    Returns
+    -------
+    The store it replaces, so that a test can put it back.
+
+    Example
+    -------
+    >>> from aecore.data import registry, userdata
+    >>> previous = registry.set_user_data(userdata.STORE)
+    """
+    global _user_data
+    previous, _user_data = _user_data, store if store is not None else _NoUserData()
+    return previous
+
+
+def user_dataset(name: str, owner: object = ...) -> Dataset | None:
+    """The current (or the given) owner's upload ``name``; None if it has none of that name."""
+    return _user_data.get(name, OWNER.get() if owner is ... else owner)
+
+
 def user_label(name: str, owner: object = ...) -> str | None:
     """The label the current (or the given) owner's upload ``name`` was given; None otherwise."""
-    ds = USER_DATA.get(name, OWNER.get() if owner is ... else owner)
+    ds = user_dataset(name, owner)
     return ds.meta.get("label") if ds is not None else None
 
 
 def dataset_names() -> tuple[str, ...]:
     """Every name a general lesson accepts: built-in data plus the caller's own uploads."""
-    return tuple(DATASETS) + USER_DATA.names(OWNER.get())
+    return tuple(DATASETS) + _user_data.names(OWNER.get())
 
 
 def image_dataset_names() -> tuple[str, ...]:
     """Every name a lesson on images accepts: built-in image data plus the caller's own
     uploads (an upload without a square number of features trains as vectors)."""
-    return IMAGE_DATASETS + USER_DATA.names(OWNER.get())
+    return IMAGE_DATASETS + _user_data.names(OWNER.get())
 
 
 def installed(name: str) -> bool:
@@ -152,7 +187,7 @@ def load_dataset(name: str, n: int | None = None, noise: float | None = None, se
     """Load a dataset by name; arrays are read-only (shared safely between users). An
     upload is found only for the owner that registered it."""
     if name.startswith("upload-"):
-        ds = USER_DATA.get(name, OWNER.get())
+        ds = user_dataset(name)
         if ds is None:
             raise DataError("that uploaded data set is no longer in memory; upload the file again.", code="upload_gone")
         return ds

@@ -7,7 +7,9 @@ uploaded it: only that owner is offered the name (``aecore.data.registry.dataset
 another session's data. The owner is a context variable: the UI sets it to the session's
 id at the start of every script run (``set_owner``) and a background job inherits it from
 the run that started it (``contextvars``); without one (command line, tests) the owner is
-``None``.
+``None``. The registry reads ``STORE`` once the app has registered it
+(``aecore.data.registry.set_user_data(STORE)``, at start-up); a test that loads uploads
+registers it the same way (the ``user_data`` fixture).
 
 Budgets: each owner keeps at most ``SESSION_BYTES`` of arrays (its own oldest data sets
 are dropped to make room, never anyone else's); all owners together at most
@@ -135,8 +137,7 @@ class UploadStore:
             return drop
 
 
-STORE = UploadStore()
-data.USER_DATA = STORE  # aecore.data.registry offers and loads the current owner's names through it
+STORE = UploadStore()  # the app registers it with aecore.data.registry.set_user_data at start-up
 
 
 def register_dataset(
