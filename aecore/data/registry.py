@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Protocol
 
@@ -68,24 +68,47 @@ def _surface(name: str) -> Callable[[int, float, int], Dataset]:
 
 @dataclass(frozen=True)
 class DatasetSpec:
+    """One data set of the registry. ``features``: the columns a row has (the cost model
+    reads it); ``in_sidebar``: the sidebar offers it to every general lesson (more than two
+    features). Both are keyword-only and required: a new entry cannot forget them."""
+
     loader: Callable[[int, float, int], Dataset]
     kind: str  # "images" or "points"
     default_n: int
     default_noise: float
     description: str
     files: Callable[[], str] | None = None  # data read from files: their fingerprint, "" if absent
+    features: int = field(kw_only=True)
+    in_sidebar: bool = field(kw_only=True)
 
 
 def _file_spec(kind: str, description: str) -> DatasetSpec:
     """MNIST-format data read from the data folder, offered only when its files are there
     (``fingerprint``: a few stat calls, no parsing); ``load_mnist`` explains what is wrong."""
     load = lambda n, noise, seed: load_mnist(kind, "train", n=n)  # noqa: E731
-    return DatasetSpec(load, "images", 10000, 0.0, f"{description}, 10 000 training images", partial(fingerprint, kind))
+    description = f"{description}, 10 000 training images"
+    return DatasetSpec(
+        load, "images", 10000, 0.0, description, partial(fingerprint, kind), features=784, in_sidebar=True
+    )
+
+
+def _curve_spec(name: str, noise: float, description: str) -> DatasetSpec:
+    return DatasetSpec(_curve(name), "points", 1000, noise, description, features=2, in_sidebar=False)
+
+
+def _surface_spec(name: str, description: str) -> DatasetSpec:
+    return DatasetSpec(_surface(name), "points", 1500, 0.05, description, features=3, in_sidebar=True)
 
 
 DATASETS: dict[str, DatasetSpec] = {
     "digits": DatasetSpec(
-        _digits, "images", 1797, 0.0, "8×8 handwritten digits (scikit-learn), 1 797 images, 64 pixels"
+        _digits,
+        "images",
+        1797,
+        0.0,
+        "8×8 handwritten digits (scikit-learn), 1 797 images, 64 pixels",
+        features=64,
+        in_sidebar=True,
     ),
     "digits28": DatasetSpec(
         _digits28,
@@ -93,13 +116,15 @@ DATASETS: dict[str, DatasetSpec] = {
         10000,
         0.0,
         "built-in MNIST-size stand-in: the 8×8 digits upscaled to 28×28 with elastic deformations, 10 000 images",
+        features=784,
+        in_sidebar=True,
     ),
-    "circle": DatasetSpec(_curve("circle"), "points", 1000, 0.05, "noisy unit circle (2-D)"),
-    "spiral": DatasetSpec(_curve("spiral"), "points", 1000, 0.03, "noisy spiral (2-D)"),
-    "moons": DatasetSpec(_curve("moons"), "points", 1000, 0.05, "two half moons (2-D)"),
-    "sine": DatasetSpec(_curve("sine"), "points", 1000, 0.05, "noisy sine curve (2-D)"),
-    "swiss_roll": DatasetSpec(_surface("swiss_roll"), "points", 1500, 0.05, "swiss roll (3-D)"),
-    "s_curve": DatasetSpec(_surface("s_curve"), "points", 1500, 0.05, "S-curve (3-D)"),
+    "circle": _curve_spec("circle", 0.05, "noisy unit circle (2-D)"),
+    "spiral": _curve_spec("spiral", 0.03, "noisy spiral (2-D)"),
+    "moons": _curve_spec("moons", 0.05, "two half moons (2-D)"),
+    "sine": _curve_spec("sine", 0.05, "noisy sine curve (2-D)"),
+    "swiss_roll": _surface_spec("swiss_roll", "swiss roll (3-D)"),
+    "s_curve": _surface_spec("s_curve", "S-curve (3-D)"),
     "mnist": _file_spec("mnist", "MNIST 28×28 handwritten digits"),
     "fashion_mnist": _file_spec("fashion_mnist", "Fashion-MNIST 28×28 clothing images"),
 }
@@ -107,6 +132,7 @@ DATASETS: dict[str, DatasetSpec] = {
 POINT_DATASETS = tuple(k for k, s in DATASETS.items() if s.kind == "points")
 IMAGE_DATASETS = tuple(k for k, s in DATASETS.items() if s.kind == "images")
 CURVE_DATASETS = tuple(CURVES)  # the 2-D curves of aecore.data.curves
+SIDEBAR_DATASETS = tuple(k for k, s in DATASETS.items() if s.in_sidebar)  # MNIST files: when installed
 
 
 class UserData(Protocol):

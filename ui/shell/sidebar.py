@@ -14,6 +14,7 @@ from functools import partial
 import streamlit as st
 
 from aecore.data import userdata
+from aecore.data.registry import SIDEBAR_DATASETS
 from aecore.device import device_info
 from aecore.errors import DataError
 from aecore.io.uploads import MAX_UPLOAD_BYTES, load_upload
@@ -22,8 +23,6 @@ from ui.kit.i18n import LANG_NAMES, current_lang, error_text, languages, md_para
 from ui.kit.safe import md
 from ui.shell import datasets
 
-# Data sets a general lesson (pca, latent) can take: more than 2 features.
-GENERAL_DATASETS = ("digits", "digits28", "swiss_roll", "s_curve", "mnist", "fashion_mnist")
 DATA_PARAM = "data"  # ?data=: the sidebar's data set (``dataset`` is a lesson knob on some pages)
 OWN_DATA = "upload"  # ?data=upload: the view used an upload, which a link or a reload cannot carry
 DROPPED = "upload_dropped"  # session key: why the session's own data set is not there ("link", "gone")
@@ -67,7 +66,7 @@ def init_from_link() -> None:
         st.session_state["lang"] = q if q in languages() else "en"
     if "dataset" not in st.session_state:
         q = st.query_params.get(DATA_PARAM)
-        st.session_state["dataset"] = q if q in GENERAL_DATASETS else "digits"
+        st.session_state["dataset"] = q if q in SIDEBAR_DATASETS else "digits"
         if q == OWN_DATA:
             st.session_state[DROPPED] = "link"
 
@@ -76,7 +75,7 @@ def write_link() -> None:
     """Keep ?lang= and ?data= in the URL so a copied link reproduces the view."""
     for key, param, default in (("lang", "lang", "en"), ("dataset", DATA_PARAM, "digits")):
         value = st.session_state.get(key, default)
-        if value not in GENERAL_DATASETS and key == "dataset":
+        if value not in SIDEBAR_DATASETS and key == "dataset":
             value = OWN_DATA if str(value).startswith("upload-") else default  # never the data's name
         if value != default and st.query_params.get(param) != value:
             st.query_params[param] = value
@@ -177,8 +176,8 @@ def render() -> None:
             _upload_messages()
         if st.session_state.get(DROPPED):
             notice.warning(t(f"uploads.dropped_{st.session_state[DROPPED]}"), icon=":material/upload_file:")
-        datasets.before_selector(GENERAL_DATASETS)
-        options = datasets.offered(GENERAL_DATASETS) + list(own_datasets())  # MNIST only when installed
+        datasets.before_selector(SIDEBAR_DATASETS)
+        options = datasets.offered(SIDEBAR_DATASETS) + list(own_datasets())  # MNIST only when installed
         if dataset() not in options:
             if dataset().startswith("upload-"):  # no longer in memory (e.g. the server restarted)
                 st.session_state[DROPPED] = "gone"
@@ -192,7 +191,7 @@ def render() -> None:
             format_func=partial(dataset_label, lang=current_lang(), owner=userdata.current_owner()),
             on_change=lambda: st.session_state.pop(DROPPED, None),
         )  # may run outside this run: language and owner bound now
-        datasets.after_selector(GENERAL_DATASETS)
+        datasets.after_selector(SIDEBAR_DATASETS)
         presenter.toggle()
         info = device_info()
         where = info["device"] if info["device"] == info["name"] else f"{info['device']} · {info['name']}"
