@@ -12,7 +12,7 @@ import torch
 
 from aecore.data.registry import load_dataset
 from aecore.experiments import get
-from aecore.experiments.pca import PCAConfig, gap_ratio
+from aecore.experiments.pca import LINEAR_AE, PCAConfig, gap_ratio
 from aecore.maths import linear_ae as lae
 from aecore.models import ModelConfig, build_model
 from aecore.theory import mse, pca_fit
@@ -50,7 +50,7 @@ def test_centred_equality(digits_k8):
     assert m["linear_ae_mse"] == pytest.approx(m["pca_bound"], rel=1e-4)
     assert claims["linear_matches_pca"] and claims["same_subspace"] and claims["bound_exact"]
     X = load_dataset("digits").X
-    lin = res.models["linear AE"]  # biases b_e = −E x̄, b_d = x̄: raw inputs in, raw images out
+    lin = res.models[LINEAR_AE]  # biases b_e = −E x̄, b_d = x̄: raw inputs in, raw images out
     recon = lin(torch.as_tensor(X.copy())).detach().numpy()
     assert mse(X, recon) == pytest.approx(m["linear_ae_mse"], rel=1e-5)
 

@@ -41,10 +41,6 @@ from aecore.train import TrainConfig, as_tensor, predict
 # Stage ids (labels: assets/locales/<lang>/stages.toml): plain and contractive AE, per part.
 IMAGE_STAGES = {"ae": "ae_images", "cae": "cae_images"}
 CURVE_STAGES = {"ae": "ae_curve", "cae": "cae_curve"}
-
-# Stage ids (labels: assets/locales/<lang>/stages.toml): plain and contractive AE, per part.
-IMAGE_STAGES = {"ae": "ae_images", "cae": "cae_images"}
-CURVE_STAGES = {"ae": "ae_curve", "cae": "cae_curve"}
 EPS_GRID = np.logspace(-2, 0.5, 11)
 N_PROBE = 300  # images used for the perturbation curve
 N_ARROWS = 36  # curve points where the Jacobian's directions are drawn

@@ -38,10 +38,7 @@ from aecore.train import ProgressFn, TrainConfig, predict
 # Stage ids (labels: assets/locales/<lang>/stages.toml): one DAE per corruption.
 PLAIN_AE, PCA_BASELINE, PROBES = "plain_ae", "pca_baseline", "linear_probes"
 DAE_STAGES = {name: f"dae_{name}" for name in CORRUPTIONS}
-
-# Stage ids (labels: assets/locales/<lang>/stages.toml): one DAE per corruption.
-PLAIN_AE, PCA_BASELINE, PROBES = "plain_ae", "pca_baseline", "linear_probes"
-DAE_STAGES = {name: f"dae_{name}" for name in CORRUPTIONS}
+AE = "ae"  # the plain autoencoder's key among the models (the others: the corruptions)
 SWEEP = {
     "gaussian": (0.1, 0.2, 0.3, 0.4, 0.5, 0.7),
     "masking": (0.1, 0.2, 0.3, 0.4, 0.5, 0.7),
@@ -100,8 +97,8 @@ def train_models(cfg: ImagesConfig, Xtr: np.ndarray, dim: int, track) -> tuple[d
     epochs = auto_epochs(cfg.epochs, len(Xtr), BATCH, SAMPLES // BATCH)
     mc = ModelConfig(input_dim=dim, hidden=(cfg.width,), latent_dim=cfg.latent_dim, activation="relu", output="sigmoid")
     tc = TrainConfig(epochs=epochs, batch_size=BATCH, lr=cfg.lr, seed=cfg.seed)
-    models = {"AE": build_model(mc, seed=cfg.seed)}
-    track.fit(models["AE"], Xtr, tc, stage=PLAIN_AE)
+    models = {AE: build_model(mc, seed=cfg.seed)}
+    track.fit(models[AE], Xtr, tc, stage=PLAIN_AE)
     for name in CORRUPTIONS:
         models[name] = build_model(mc, seed=cfg.seed)
         corrupt = make_corrupt(name, getattr(cfg, name))
@@ -139,7 +136,7 @@ def probes(models: dict, Xtr, ytr, Xte, yte, seed: int) -> dict[str, float]:
     Xtr, ytr = Xtr[keep], ytr[keep]
     out = {"probe_accuracy_pixels": probe_accuracy(Xtr, ytr, Xte, yte), "probe_rows": float(len(keep))}
     for key, model in models.items():
-        name = "probe_accuracy_ae" if key == "AE" else f"probe_accuracy_dae_{key}"
+        name = "probe_accuracy_ae" if key == AE else f"probe_accuracy_dae_{key}"
         out[name] = probe_accuracy(predict(model.encode, Xtr), ytr, predict(model.encode, Xte), yte)
     return out
 
@@ -160,7 +157,7 @@ def run(cfg: ImagesConfig, on_progress: ProgressFn | None = None) -> Result:
         metrics.update(m)
         if s is not None:
             sweep[name] = s
-    metrics["psnr_clean_ae"] = psnr(Xte, predict(models["AE"], Xte))
+    metrics["psnr_clean_ae"] = psnr(Xte, predict(models[AE], Xte))
     if cfg.probe:
         track.step(PROBES)
         metrics.update(probes(models, Xtr, ds.y[train], Xte, ds.y[test], cfg.seed))

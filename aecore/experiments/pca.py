@@ -201,7 +201,7 @@ def run(cfg: PCAConfig, on_progress=None) -> Result:
         "pca_curve": np.array([pca.bound(j) for j in range(1, ds.dim)]),
         "sweep": sweep,
     }
-    models = {"linear AE": linear, "non-linear AE": deep, "linear-decoder AE": lindec}
+    models = {LINEAR_AE: linear, DEEP_AE: deep, LINDEC_AE: lindec}  # keyed by stage id
     return track.result(metrics, arrays=arrays, models=models)
 
 

@@ -85,17 +85,17 @@ def run(cfg: UNetConfig, on_progress: ProgressFn | None = None) -> Result:
     )
     Xtr, Ytr, Xte, Yte = X[: cfg.n_train], Y[: cfg.n_train], X[cfg.n_train :], Y[cfg.n_train :]
     models = {
-        "U-Net": _train(cfg, True, Xtr, Ytr, track, UNET),
-        "no skips": _train(cfg, False, Xtr, Ytr, track, UNET_NO_SKIPS),
+        UNET: _train(cfg, True, Xtr, Ytr, track, UNET),
+        UNET_NO_SKIPS: _train(cfg, False, Xtr, Ytr, track, UNET_NO_SKIPS),
     }
     logits = {k: predict(m, Xte) for k, m in models.items()}
     truth = Yte > 0.5
     metrics = {
-        "iou_skip": pooled_iou(logits["U-Net"] > 0, truth),
-        "iou_noskip": pooled_iou(logits["no skips"] > 0, truth),
+        "iou_skip": pooled_iou(logits[UNET] > 0, truth),
+        "iou_noskip": pooled_iou(logits[UNET_NO_SKIPS] > 0, truth),
         "foreground_fraction": float(truth.mean()),
-        "params_skip": sum(p.numel() for p in models["U-Net"].parameters()),
-        "params_noskip": sum(p.numel() for p in models["no skips"].parameters()),
+        "params_skip": sum(p.numel() for p in models[UNET].parameters()),
+        "params_noskip": sum(p.numel() for p in models[UNET_NO_SKIPS].parameters()),
         **copy_check(cfg, Xtr, Xte, track),
     }
     per_image = {k: [pooled_iou(v[i] > 0, truth[i]) for i in range(N_SHOW)] for k, v in logits.items()}

@@ -105,7 +105,7 @@ class Autoencoder(nn.Module):
         return [m for m in getattr(self, part) if isinstance(m, nn.Linear)]
 
 
-MODELS: dict[str, type[Autoencoder]] = {"mlp": Autoencoder}
+MODELS: dict[str, type[Autoencoder]] = {}  # kind -> class, filled in one place: aecore/models/__init__.py
 
 
 def build_model(config: ModelConfig, penalty: Penalty | None = None, kind: str = "mlp", seed: int = 0) -> Autoencoder:
