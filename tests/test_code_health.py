@@ -67,6 +67,19 @@ def test_layers_import_downward(folder, allowed, forbidden, why):
     assert not bad, f"{why}; these imports run upward:\n" + "\n".join(bad)
 
 
+def test_no_module_imports_another_modules_private_names():
+    """A name used by two modules is public (no leading underscore) or lives where both use it."""
+    private = sorted(
+        f"{rel(p)}: {name}"
+        for p in py_files(*FOLDERS)
+        for name in imports(p)
+        if name.split(".")[0] in FOLDERS
+        and name.rpartition(".")[2].startswith("_")
+        and not name.rpartition(".")[2].startswith("__")
+    )
+    assert not private, "private names imported across modules:\n" + "\n".join(private)
+
+
 def test_the_cycle_finder_finds_cycles():
     """The scanner itself: a three-module ring and a self-contained chain."""
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from aecore.bench.recipes import _s, print_recipes
+from aecore.bench.recipes import print_recipes, seconds_text
 from aecore.data.registry import load_dataset
 from aecore.device import get_device
 from aecore.models import ModelConfig, build_model
@@ -190,8 +190,9 @@ def page_table(rows: list[dict]) -> str:
     lines = [f"   {'page':<16}{'cold s':>9}{'warm s':>9}{'cold/warm':>11}{'preset s':>10}"]
     for r in rows:
         ratio = "-" if r.get("ratio") is None else f"{r['ratio']:.1f}×"
-        preset = _s(r.get("preset_s")) + (" trained" if r.get("preset_trained") else "")
-        lines.append(f"   {r['page']:<16}{_s(r.get('cold_s')):>9}{_s(r.get('warm_s')):>9}{ratio:>11}{preset:>10}")
+        preset = seconds_text(r.get("preset_s")) + (" trained" if r.get("preset_trained") else "")
+        cold, warm = seconds_text(r.get("cold_s")), seconds_text(r.get("warm_s"))
+        lines.append(f"   {r['page']:<16}{cold:>9}{warm:>9}{ratio:>11}{preset:>10}")
     lines += [f"   {r['page']}: {r['errors'][0]}" for r in rows if r.get("errors")]
     return "\n".join(lines)
 

@@ -16,7 +16,8 @@ from aecore.theory import pca_fit, principal_angles_deg
 from aecore.train import TrainConfig, fit
 
 
-def _s(v: float | None) -> str:
+def seconds_text(v: float | None) -> str:
+    """Seconds for the benchmark's tables: two decimals, "-" when not measured."""
     return "-" if v is None else f"{v:.2f}"
 
 
@@ -90,7 +91,7 @@ def print_recipes(quick: bool) -> None:
         ("this project (full batch, Adam 0.05, cosine)", a),
         (f"textbook (DataLoader, batch 128, Adam 1e-3; {limit:.0f} s cap)", b),
     ):
-        print(f"   {name:<62}{_s(w.error_s):>16}{_s(w.full_s):>15}")
+        print(f"   {name:<62}{seconds_text(w.error_s):>16}{seconds_text(w.full_s):>15}")
     for label, x, y, cap in (("MSE", a.error_s, b.error_s, limit), ("MSE + angle", a.full_s, b.full_s, limit)):
         if x:
             print(f"   speed-up ({label}): {'≥ ' if y is None else ''}{(y or cap) / x:.1f}×")
