@@ -2,8 +2,8 @@
 
 Plain data in ``aecore/references.toml`` (key → authors, year, title, venue, link, the lesson
 pages that use it, and where the lecture cites it). Pages read it through ``for_lesson``; the
-References page lists it whole. ``BEYOND`` names what the app teaches that the lecture (the
-slides 000/001 and the notes 002–004) does not, with the lessons and works it comes from.
+References page lists it whole. ``BEYOND`` names what the app teaches that the lecture (its
+slides and study notes) does not, with the lessons and works it comes from.
 """
 
 from __future__ import annotations

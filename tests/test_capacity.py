@@ -97,7 +97,7 @@ def test_metric_names_and_result_file_roundtrip():
     res, _ = _run(**TINY)
     m = res.metrics
     for key in ("undercomplete_data_mse", "undercomplete_noise_mse", "overcomplete_data_mse", "overcomplete_noise_mse"):
-        assert key in m  # the public contract (LESSONS.md)
+        assert key in m  # the metric names the page, the presets and the command line read
     for part in ("data", "heldout", "noise"):
         assert m[f"mean_{part}_mse"] > 0
     back, _ = resultfile.load(resultfile.dump(res))

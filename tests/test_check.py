@@ -1,4 +1,4 @@
-"""Claims across seeds (issue 12, "Claims that survive"): ``aecore.check`` and ``python -m aecore check``.
+"""Claims across seeds: ``aecore.check`` and ``python -m aecore check``.
 
 The counts are compared with the experiment's own runs on each seed (never copied numbers);
 every registered experiment is checked for what ``check`` needs (a bounded ``seed`` field,

@@ -1,4 +1,4 @@
-"""Run-cost estimates and caps (issue 16 item 3), in the backend and on the command line.
+"""Run-cost estimates and caps, in the backend and on the command line.
 
 The estimate is generic (config fields and data size), so these tests run over whatever the
 registry holds: every default and preset view stays under both caps, the reported hostile

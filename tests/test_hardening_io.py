@@ -1,4 +1,4 @@
-"""Hostile files found in the second hardening round (issue 16, items 1, 2 and 6).
+"""Hostile files: truncated, oversized, malformed or mislabelled uploads and data files.
 
 Each input either loads or raises the coded error of its reader (``DataError`` with a
 ``code`` that every catalog translates, ``WeightsError`` for weights), allocates at most

@@ -1,4 +1,4 @@
-"""The caps on the pages (issue 16 item 3): a long run from a link is refused or asks first,
+"""The caps on the pages: a long run from a link is refused or asks first,
 a click starts it, and a session may start only so many jobs in a while."""
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from aecore.references import BEYOND, for_lesson, references
 from ui.kit.i18n import catalog
 from ui.shell.nav import PAGES
 
-SLIDES = {  # the slides' reference list (seeds 000/001, §8): number -> first author's surname
+SLIDES = {  # the slides' reference list (§8): number -> first author's surname
     1: "Rumelhart",
     2: "Michelucci",
     3: "Tschannen",

@@ -1,4 +1,4 @@
-"""User-supplied text is never shown as Markdown or HTML (issue 16, item 4).
+"""User-supplied text is never shown as Markdown or HTML.
 
 Values from a link, uploaded file names, CSV headers and labels reach messages on every
 page. ``ui.kit.safe.md`` escapes them; these tests open every page with hostile values in every

@@ -1,4 +1,4 @@
-"""Uploaded data belong to the session that uploaded them (issue 16 item 5, issue 15 reload).
+"""Uploaded data belong to the session that uploaded them, and a reload says they are gone.
 
 Each browser session keeps its own uploads, bounded in bytes; another session's uploads
 never evict them and are never offered, validated or loaded there; a reload (a new

@@ -1,5 +1,5 @@
-"""Page pieces of lesson 8 (``vae``, ``elbo_gap``): the derivations (note 002: the ELBO; note
-004: the KL between Gaussians) as ``ui.kit.derivation.Step`` lists, each step one line of maths,
+"""Page pieces of lesson 8 (``vae``, ``elbo_gap``): the derivations (the ELBO, Kingma &
+Welling 2014; the KL between two Gaussians) as ``ui.kit.derivation.Step`` lists, each step one line of maths,
 one translated sentence and the numbers of the current run beside the steps they check; and
 the choice between a lesson text's variants by the measured numbers."""
 
@@ -11,7 +11,7 @@ from ui.kit.derivation import Step
 from ui.kit.i18n import t
 from ui.kit.page import num
 
-VAE_LATEX = (  # the lesson's formulas, in the notation of Kingma & Welling and note 002
+VAE_LATEX = (  # the lesson's formulas, in the notation of Kingma & Welling (2014)
     r"p_{\text{enc}}(h|x)=\delta\big(h-f(x)\big)\ \longrightarrow\ q_\phi(z|x)=\mathcal N\big(\mu_\phi(x),"
     r"\mathrm{diag}\,\sigma_\phi^2(x)\big),\qquad "
     r"-\log p_{\text{dec}}(x|h)=\frac{\lVert x-g(h)\rVert^2}{2\sigma^2}+\text{const}",

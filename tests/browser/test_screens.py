@@ -1,4 +1,4 @@
-"""The app on a projector and on a phone (issue 15), measured in headless Chromium.
+"""The app on a projector and on a phone, measured in headless Chromium.
 
 Presenter mode at 1280×720: metric values ≥ 40 px, prose ≥ 22 px, chart ticks, legends and
 titles ≥ 18 px (getComputedStyle), and the lecturer-only parts hidden (the preset's or cached

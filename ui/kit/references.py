@@ -120,7 +120,7 @@ def glossary_rows() -> list[dict[str, str]]:
     return [{cols[lang]: term[lang] for lang in cols} for term in _glossary()]
 
 
-NOTATION = (  # (key, this app, slides 000/001, notes 002–004): the symbols as LaTeX
+NOTATION = (  # (key, this app, the slides, the study notes (002, 004: which note)): the symbols as LaTeX
     ("encoder", r"f_\theta", r"f_\theta", r"f_\phi\ (002)"),
     ("decoder", r"g_\phi", r"g_\phi", r"g_\theta\ (002)"),
     ("code", r"h \text{ or } z", r"h", r"z"),
@@ -132,7 +132,7 @@ NOTATION = (  # (key, this app, slides 000/001, notes 002–004): the symbols as
 
 
 def notation_table() -> None:
-    """The symbols side by side; the letters swap between the slides and note 002."""
+    """The symbols side by side; the letters swap between the slides and the notes."""
     head = " | ".join(t(f"references.col.{c}") for c in ("symbol", "app", "slides", "notes"))
     lines = [f"| {head} |", "|---|---|---|---|"]
     for key, app, slides, notes in NOTATION:
@@ -156,7 +156,7 @@ ERRATA = (  # catalog keys references.errata.<key>, in the order of the material
 
 
 def errata_box() -> None:
-    """The slips in the slides and notes that the app silently corrects (review §2D)."""
+    """The slips in the slides and notes that the app silently corrects."""
     with st.container(border=True):
         st.markdown(f"**{t('references.errata_title')}**")
         st.markdown("\n".join(f"- {t(f'references.errata.{key}')}" for key in ERRATA))
