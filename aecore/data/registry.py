@@ -210,8 +210,26 @@ def installed(name: str) -> bool:
 
 
 def load_dataset(name: str, n: int | None = None, noise: float | None = None, seed: int = 0) -> Dataset:
-    """Load a dataset by name; arrays are read-only (shared safely between users). An
-    upload is found only for the owner that registered it."""
+    """A data set by name, its arrays read-only (shared safely between users).
+
+    Parameters
+    ----------
+    name : a key of ``DATASETS`` ("digits", "moons", ...) or an upload's "upload-…" name,
+        found only for the owner that registered it (``set_user_data``, ``userdata``).
+    n, noise : rows and noise of a generated set (default: the entry's); seed : its draw.
+
+    Returns
+    -------
+    Dataset: X (n, D) float32, y (n,) labels, t (curves' coordinate), image_shape.
+    Raises DataError for an unknown name, missing files or an upload no longer kept.
+
+    Example
+    -------
+    >>> load_dataset("digits").X.shape
+    (1797, 64)
+    >>> load_dataset("moons", n=200, seed=1).image_shape is None
+    True
+    """
     if name.startswith("upload-"):
         ds = user_dataset(name)
         if ds is None:

@@ -61,6 +61,21 @@ class Result:
 
 @dataclass(frozen=True)
 class Experiment:
+    """One lesson's computation, found by name: ``aecore.experiments.get("intro")``.
+
+    ``run(config, on_progress=None) -> Result`` trains and measures (``config`` an instance
+    of ``config_cls``); ``check_claims`` judges its metrics. See ``aecore/experiments/intro.py``
+    for the smallest one, and docs/DEVELOPING.md for adding one.
+
+    Example
+    -------
+    >>> from aecore.experiments import get
+    >>> exp = get("intro")
+    >>> res = exp.run(exp.config_cls(epochs=50), None)
+    >>> sorted(exp.check_claims(res.metrics))
+    ['ae_beats_pca']
+    """
+
     name: str
     config_cls: type[Config]
     run: Callable[[Config, ProgressFn | None], Result]
@@ -79,6 +94,23 @@ class Experiment:
     cost: Callable[[Config], float] | None = None
 
     def check_claims(self, metrics: dict[str, float]) -> dict[str, bool]:
+        """Whether each claim this run makes holds.
+
+        Parameters
+        ----------
+        metrics : a Result's metrics (a fresh run, a preset or the command line's JSON).
+
+        Returns
+        -------
+        {claim key: held}, for the claims whose ``applies`` holds on these metrics; a
+        missing metric counts as not held.
+
+        Example
+        -------
+        >>> from aecore.experiments import get
+        >>> get("intro").check_claims({"ae_mse": 0.01, "pca_mse": 0.2})
+        {'ae_beats_pca': True}
+        """
         return {c.key: c.holds(metrics) for c in self.claims if c.made(metrics)}
 
 

@@ -59,7 +59,22 @@ def current_lang() -> str:
 
 
 def t(key: str, **kwargs: object) -> str:
-    """Translate ``key`` into the session's language, formatting ``{names}``."""
+    """``key``'s text in the session's language (English where a language lacks it).
+
+    Parameters
+    ----------
+    key : the catalog key: the file stem, then the TOML path (``intro.title``); common.toml's
+        keys have no prefix (``panel.train``).
+    kwargs : values for the text's ``{names}`` (escape user values: ``t_md``).
+
+    Returns
+    -------
+    The formatted text; the key itself when no catalog has it (tests forbid that).
+
+    Example (in a page)
+    -------------------
+    ``st.title(t("intro.title"))``, ``t("claim.heading")``, ``t("kit.other_data", chosen=a, used=b)``
+    """
     return translate(key, current_lang(), **kwargs)
 
 

@@ -127,10 +127,24 @@ def metric_row(
 
 
 def chart(fig: Any, key: str, caption: str | None = None, **kwargs: Any) -> Any:
-    """A plotly figure with its one-sentence caption under it; returns the chart's event
-    (``on_select="rerun"`` etc. pass through ``kwargs``). ``finish`` lays out its legend
-    and title the same way on every page; presenting, its text is enlarged
-    (``ui.kit.presenter.figure``)."""
+    """A plotly figure with its one-sentence caption under it.
+
+    ``finish`` lays out its legend and title the same way on every page; presenting, its
+    text is enlarged (``ui.kit.presenter.figure``).
+
+    Parameters
+    ----------
+    fig : a ``go.Figure`` from ``aecore.figures``; key : the chart's widget key.
+    caption : one sentence under it; kwargs : to ``st.plotly_chart`` (``on_select="rerun"``).
+
+    Returns
+    -------
+    The chart's selection event (with ``on_select``), else Streamlit's element.
+
+    Example (in a page)
+    -------------------
+    ``chart(basic.spectrum_figure(a["eigvals"], k, names), "pca.spectrum", caption)``
+    """
     event = st.plotly_chart(presenter.figure(finish(fig)), key=key, **kwargs)
     if caption:
         st.caption(caption)

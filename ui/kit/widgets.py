@@ -90,11 +90,24 @@ def _widget(lesson: str, field: dataclasses.Field, value: Any) -> Any:
 def settings_form(
     lesson: str, default: Config, fields: Sequence[str], columns: int = 3, url_prefix: str = ""
 ) -> Config:
-    """A form of the chosen fields; returns the session's current config for ``lesson``
-    (the form's key, its catalog prefix, and the key of the page part's ``training_panel``).
+    """A settings form built from the config's ``param`` metadata (bounds, choices, help).
 
-    Invalid values (checked by the backend config) leave the current config unchanged
-    and show what to fix; the widgets keep what the user typed."""
+    Parameters
+    ----------
+    lesson : the form's key and catalog prefix (``<lesson>.knob.<field>``, ``<lesson>.help.<field>``),
+        also the key of the page part's ``training_panel``.
+    default : the config the page opens with; fields : the fields shown, in order.
+    columns : widgets per row; url_prefix : the prefix of these settings in a shared link.
+
+    Returns
+    -------
+    The session's current config: Train applies the form; invalid values (checked by the
+    backend config) keep the current one and say what to fix, the widgets keep the typing.
+
+    Example (in a page)
+    -------------------
+    ``cfg = settings_form("pca", PCAConfig(), ["latent_dim", "linear_epochs"], columns=2)``
+    """
     state_key = f"{lesson}.cfg"
     if state_key not in st.session_state:  # first visit: a shared link may carry settings
         linked = links.read_config(default, fields, url_prefix)

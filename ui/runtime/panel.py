@@ -113,7 +113,23 @@ def launch(key: str, job: Job, refused: Exception | None) -> Job:
 
 
 def training_panel(key: str, config: Any, *, experiment: str | None = None, auto: bool = False) -> Any | None:
-    """Draw the panel's state for ``config``; return the Result to show, if there is one."""
+    """The Train button, progress, Stop and errors of one page part; its result.
+
+    Parameters
+    ----------
+    key : the page part's key, also its settings form's (``settings_form``) and catalog prefix.
+    config : the config the form returns; experiment : its name, when not ``key``.
+    auto : the page's default view trains by itself when no preset or cached result has it.
+
+    Returns
+    -------
+    The Result to show (a preset, a cached or this session's run, a stopped run's partial
+    models), or None while nothing is ready.
+
+    Example (in a page)
+    -------------------
+    ``res = training_panel("intro", settings_form("intro", IntroConfig(), ["epochs"]), auto=True)``
+    """
     name = experiment or key
     cached = results.get(name, config)
     source = None if cached is None else "preset" if cached.source == "preset" else "shared"

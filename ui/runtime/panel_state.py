@@ -55,9 +55,26 @@ class Plan:
 
 
 def plan(cached: str | None, job: JobFacts | None, pressed: bool, auto: bool) -> Plan:
-    """The panel's state. ``cached``: None, "preset" or "shared" (what ``results.get`` has);
-    ``job``: the session's job for this key, if any; ``pressed``: Train/Retrain was just
-    pressed; ``auto``: the page may start training by itself."""
+    """The panel's state and first action, by the rules of the module docstring.
+
+    Parameters
+    ----------
+    cached : None, "preset" or "shared": what ``results.get`` holds for these settings.
+    job : the session's job for this panel (``JobFacts``), or None.
+    pressed : Train/Retrain was just pressed; auto : the page may train by itself.
+
+    Returns
+    -------
+    Plan: the ``State`` to draw, whether to start a job first (``start``: "live" trains,
+    "shared" may reuse a result) and whether to cancel a stale job.
+
+    Example
+    -------
+    >>> plan("preset", None, pressed=False, auto=True)
+    Plan(state=<State.PRESET: 'preset'>, start=None, cancel_stale=False)
+    >>> plan("preset", None, pressed=True, auto=True).start
+    'live'
+    """
     stale = job is not None and not job.same_settings and not job.done
     if pressed:  # a cached result must not answer a Train press: train live then
         return Plan(State.TRAINING, start="live" if cached else "shared", cancel_stale=stale)
