@@ -5,9 +5,12 @@ lists every offender, so it says what to split or move."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
-from tests.code_scan import cycles, functions, import_graph, imports, py_files, rel
+from tests.code_scan import ROOT, cycles, functions, import_graph, imports, py_files, rel
 
 FOLDERS = ("aecore", "ui", "lessons")
 MAX_FUNCTION_LINES = 60
@@ -78,6 +81,24 @@ def test_no_module_imports_another_modules_private_names():
         and not name.rpartition(".")[2].startswith("__")
     )
     assert not private, "private names imported across modules:\n" + "\n".join(private)
+
+
+# Documents a clone does not have: the project's issue tracker, the course folder beside it.
+OUTSIDE = re.compile(r"\bissues? \d|\.\./shared|\bLESSONS\.md|\bSTYLE\.md|\bseeds \d{3}|/work/")
+
+
+def test_comments_and_docs_point_to_nothing_outside_the_repository():
+    files = py_files(*FOLDERS, "tests", "tools") + [ROOT / "app.py", ROOT / "README.md"]
+    files += sorted((ROOT / "docs").glob("*.md")) + [ROOT / "aecore" / "references.toml"]
+    files += [ROOT / "assets" / "locales" / "glossary.toml"]
+    found = [
+        f"{rel(p)}:{i}: {line.strip()[:80]}"
+        for p in files
+        if p != Path(__file__).resolve()
+        for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if OUTSIDE.search(line)
+    ]
+    assert not found, "cite the paper or a file of the repository instead:\n" + "\n".join(found)
 
 
 def test_the_cycle_finder_finds_cycles():
