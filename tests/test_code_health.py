@@ -64,6 +64,7 @@ def offenders(folder: str, allowed, forbidden) -> list[str]:
         ("ui/kit", (), ("ui.runtime",), "the page kit never imports the training runtime"),
         ("aecore/io", ("aecore.errors", "aecore.io", "aecore.data.dataset"), ("aecore",), "io sits below data"),
     ],
+    ids=["aecore", "ui", "ui-kit", "aecore-io"],
 )
 def test_layers_import_downward(folder, allowed, forbidden, why):
     bad = offenders(folder, allowed, forbidden)
