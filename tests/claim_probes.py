@@ -77,14 +77,14 @@ def preset_metrics() -> dict[str, dict[str, float]]:
     """``experiment[view]`` -> the metrics stored in that view's shipped preset."""
     from aecore import presets
     from aecore.experiments import registry
+    from aecore.store import resultfile
 
     out = {}
     for name, exp in sorted(registry().items()):
         for i, overrides in enumerate(exp.views):
-            cfg = exp.config_cls(**overrides)
-            res = presets.lookup(name, cfg)
-            if res is not None:
-                out[f"{name}[{i}]"] = dict(res.metrics)
+            path = presets.path_for(name, exp.config_cls(**overrides))
+            if path.is_file():  # read whatever AE_PRESETS says (the tests train live)
+                out[f"{name}[{i}]"] = dict(resultfile.load(path.read_bytes())[0].metrics)
     return out
 
 
