@@ -177,18 +177,8 @@ def run(cfg: ImagesConfig, on_progress: ProgressFn | None = None) -> Result:
 def _claims() -> tuple[Claim, ...]:
     out = []
     for n in CORRUPTIONS:
-        out.append(
-            Claim(
-                f"gain_{n}",
-                f"psnr_dae_{n} − psnr_noisy_{n} ≥ 3 dB",
-                lambda m, n=n: m[f"psnr_dae_{n}"] - m[f"psnr_noisy_{n}"] >= 3.0,
-            )
-        )
-        out.append(
-            Claim(
-                f"beats_pca_{n}", f"psnr_dae_{n} > psnr_pca_{n}", lambda m, n=n: m[f"psnr_dae_{n}"] > m[f"psnr_pca_{n}"]
-            )
-        )
+        out.append(Claim.gain_at_least(f"gain_{n}", f"psnr_dae_{n}", f"psnr_noisy_{n}", 3.0, note="(dB)"))
+        out.append(Claim.greater(f"beats_pca_{n}", f"psnr_dae_{n}", f"psnr_pca_{n}"))
     return tuple(out)
 
 

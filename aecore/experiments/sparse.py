@@ -163,23 +163,9 @@ EXPERIMENTS = [
         stages=tuple(STAGES.values()),
         codes=lambda a: {f"penalty_{k}": (v, a["labels"]) for k, v in a["codes"].items()},
         claims=(
-            Claim(
-                "kl_hits_rho",
-                "under penalty=kl, |mean activation − ρ| ≤ 0.02",
-                lambda m: abs(m["kl_mean_activation"] - m["rho"]) <= 0.02,
-                applies=_has_kl,
-            ),
-            Claim(
-                "l1_sparser",
-                "fraction_active under l1 ≤ 0.5 · fraction_active under none",
-                lambda m: m["l1_fraction_active"] <= 0.5 * m["none_fraction_active"],
-            ),
-            Claim(
-                "kl_sparser",
-                "fraction_active under kl ≤ 0.5 · fraction_active under none",
-                lambda m: m["kl_fraction_active"] <= 0.5 * m["none_fraction_active"],
-                applies=_has_kl,
-            ),
+            Claim.within("kl_hits_rho", "kl_mean_activation", "rho", 0.02, note="(under penalty=kl)", applies=_has_kl),
+            Claim.ratio_at_most("l1_sparser", "l1_fraction_active", "none_fraction_active", 0.5),
+            Claim.ratio_at_most("kl_sparser", "kl_fraction_active", "none_fraction_active", 0.5, applies=_has_kl),
         ),
     )
 ]

@@ -163,17 +163,9 @@ EXPERIMENTS = [
         views=({}, {"latent_dim": 2}),
         codes=lambda a: {"vae_mu": (a["mu"], a["labels"]), "ae": (a["ae_codes"], a["labels"])},
         claims=(
-            Claim("kl_closed_form", "kl_mc_rel_error ≤ 0.02", lambda m: m["kl_mc_rel_error"] <= 0.02),
-            Claim(
-                "prior_lands_in_codes",
-                "prior_inside_vae_codes > prior_inside_ae_codes",
-                lambda m: m["prior_inside_vae_codes"] > m["prior_inside_ae_codes"],
-            ),
-            Claim(
-                "vae_samples_near_data",
-                "sample_nn_mse_vae < sample_nn_mse_ae",
-                lambda m: m["sample_nn_mse_vae"] < m["sample_nn_mse_ae"],
-            ),
+            Claim.at_most("kl_closed_form", "kl_mc_rel_error", 0.02),
+            Claim.greater("prior_lands_in_codes", "prior_inside_vae_codes", "prior_inside_ae_codes"),
+            Claim.less("vae_samples_near_data", "sample_nn_mse_vae", "sample_nn_mse_ae"),
         ),
     ),
 ]
