@@ -67,7 +67,9 @@ if res is not None:
         st.info(say(f"fails.{key}"), icon=":material/help:")
     names = {x: say(f"fig.{x}") for x in ("undercomplete", "overcomplete")}
     names |= labels("capacity.fig", "mean", "data", "heldout", "noise", "mse", title="bars")
-    same = all(m[f"{x}_heldout_mse"] <= 1.5 * m[f"{x}_data_mse"] for x in ("undercomplete", "overcomplete"))
+    same = all(
+        m[f"{x}_heldout_mse"] <= capacity.HELDOUT_SAME * m[f"{x}_data_mse"] for x in ("undercomplete", "overcomplete")
+    )
     caption = [say("fig.heldout_" + ("same" if same else "differs")), say("fig.noise_pattern")]
     caption.append(say("fig.noise_over_" + ("below" if m["overcomplete_noise_mse"] < m["mean_noise_mse"] else "above")))
     caption.append(

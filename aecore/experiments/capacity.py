@@ -40,6 +40,7 @@ GREEDY_LAYER, GREEDY_FINETUNE, MEMORISE = "greedy_layer", "greedy_finetune", "me
 SWEEP_KS = (2, 4, 16, 32, 64, 128)
 BATCH, STEPS, HELDOUT = 256, 600, 0.2  # auto epochs: about STEPS optimiser steps per model
 FEW_CODE, FEW_EPOCHS = 2, 500  # the memorising model: a two-number code, full-batch epochs
+HELDOUT_SAME = 1.5  # a held-out error up to this many times the training error reads as "the same"
 
 
 @dataclass(frozen=True)

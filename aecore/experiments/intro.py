@@ -21,6 +21,9 @@ from aecore.train import ProgressFn, TrainConfig, predict
 
 # Stage ids (labels: assets/locales/<lang>/stages.toml).
 AUTOENCODER = "autoencoder"
+# An autoencoder whose error is at least this share of ``mean_mse`` did no better than
+# rebuilding every point as the mean: it did not train.
+NO_BETTER_THAN_MEAN = 0.99
 
 
 @dataclass(frozen=True)

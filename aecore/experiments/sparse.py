@@ -36,6 +36,10 @@ CODES = ("sigmoid", "relu")
 ACTIVE = {"sigmoid": 0.1, "relu": 0.0}  # an activation above this counts as "on"
 BATCH, STEPS = 256, 1600  # automatic epochs: about 1 600 updates (200 epochs on the 8×8 digits)
 SMALL_WEIGHT = 1e-3  # |w| below this counts as a pruned connection
+# What the page's table sentences count as a difference (aecore.experiments.sparse metrics):
+KL_COSTS = 1.1  # the KL model's reconstruction error above this × the plain AE's: KL costs reconstruction
+DECODER_GREW = 1.05  # the L1 model's decoder norm above this × the plain AE's: the decoder grew
+MOST = 0.5  # a share of small weights above this: most of them
 # Stage ids (labels: assets/locales/<lang>/stages.toml): one per penalty.
 STAGES = {name: f"penalty_{name}" for name in PENALTY_NAMES}
 
