@@ -215,13 +215,14 @@ def test_schedule_scales_epochs_with_rows():
 
 
 @pytest.mark.parametrize("n", [300, 1797, 4000, 10_000, 60_000, 70_000])
-def test_automatic_epochs_see_about_360_000_rows_whatever_the_size(n):
-    """The page's sentence: with epochs = 0 each model sees about 360 000 rows, whatever the
-    data set's size (MNIST's 60 000 and 70 000 rows included); the page prints epochs × n."""
+def test_automatic_epochs_see_about_rows_seen_whatever_the_size(n):
+    """The page's sentence: with epochs = 0 each model sees about ROWS_SEEN rows (the caption
+    formats the constant), whatever the data set's size (MNIST's 60 000 and 70 000 rows
+    included); the page prints epochs × n."""
     from aecore.generative import ROWS_SEEN, schedule
 
     epochs, _ = schedule(n, 0)
-    assert ROWS_SEEN == 360_000 and epochs * n == pytest.approx(ROWS_SEEN, rel=0.03)
+    assert epochs * n == pytest.approx(ROWS_SEEN, rel=0.03)
 
 
 def test_fitted_gaussian_codes_follow_the_codes_mean_and_covariance():
@@ -268,14 +269,13 @@ def test_vae_takes_the_chosen_image_data(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("dataset", ["digits", "digits28"])
-def test_vae_claims_hold_on_both_data_sets_and_kl_check_is_within_its_error(dataset):
+def test_the_kl_check_is_within_its_error_on_both_data_sets(dataset):
+    """E6: what "agrees" means, in standard errors (the claims at these defaults: tests/test_claims.py)."""
     from aecore.experiments import get
     from aecore.experiments.vae import VAEExperimentConfig
 
-    exp = get("vae")
-    m = exp.run(VAEExperimentConfig(dataset=dataset)).metrics
-    assert all(exp.check_claims(m).values()), (m, exp.check_claims(m))
-    assert abs(m["kl_mc"] - m["kl"]) < 5 * m["kl_mc_se"]  # E6: what "agrees" means, in standard errors
+    m = get("vae").run(VAEExperimentConfig(dataset=dataset)).metrics
+    assert abs(m["kl_mc"] - m["kl"]) < 5 * m["kl_mc_se"]
 
 
 def test_share_inside_counts_draws_in_the_fitted_95_percent_region():
