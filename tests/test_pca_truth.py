@@ -152,4 +152,3 @@ def test_subspace_claim_on_digits_across_seeds(k):
 def test_subspace_claim_on_digits28_across_seeds(k, seed):
     res, claims = _run(dataset="digits28", latent_dim=k, seed=seed, **QUICK)
     assert claims["linear_matches_pca"] and claims["same_subspace"], (k, seed, res.metrics)
-
