@@ -10,7 +10,7 @@ from pathlib import Path
 
 from aecore.experiments import registry
 from tests.code_scan import ROOT, compared_numbers, py_files, rel, text_numbers
-from tests.i18n_scan import LOCALES, load_raw
+from tests.i18n_scan import LOCALES, load_raw, placeholders
 
 # 0 and 1 are identities (no change, a ratio of one), not thresholds a page could copy.
 TRIVIAL = (0.0, 1.0)
@@ -84,3 +84,48 @@ def test_the_scans_find_planted_literals(tmp_path):
         "anomaly.claims.detects": "better than chance (0.5): AUC {roc_auc} ≥ {threshold}",
     }
     assert catalog_thresholds(texts) == ["pca.claims.linear_matches_pca: 1.02", "pca.note: 3"]
+
+
+# ---------------------------------------------------------------- caps and minimums
+
+
+def test_the_upload_tooltip_states_the_caps_the_checks_apply(monkeypatch):
+    """The sidebar formats its tooltip from the constants the upload checks use: change one
+    and the text follows (no catalog writes a cap as a literal)."""
+    import ui.sidebar as sidebar
+    from ui.i18n import translate
+
+    for lang in ("en", "pt", "es"):
+        assert {"mb", "rows", "columns"} <= placeholders(translate("sidebar.upload_help", lang)), lang
+    monkeypatch.setattr(sidebar, "MIN_ROWS", 37)
+    monkeypatch.setattr(sidebar, "MIN_FEATURES", 3)
+    monkeypatch.setattr(sidebar, "MAX_UPLOAD_BYTES", 5 * 2**20)
+    text = sidebar.upload_help()
+    assert "37" in text and "3 " in text and "5 MB" in text, text
+
+
+def test_the_minimums_reach_the_error_texts():
+    """Too few rows or columns: the coded error carries the minimum the check used, and every
+    language's text shows it."""
+    import numpy as np
+    import pytest
+
+    from aecore.data import MIN_FEATURES, MIN_ROWS, validate_matrix
+    from aecore.errors import DataError
+    from aecore.io.csvfile import read_table
+    from aecore.io.uploads import load_upload
+    from ui.i18n import error_message
+
+    cases = [
+        (lambda: validate_matrix(np.ones((MIN_ROWS - 1, 3))), "too_few_rows", MIN_ROWS),
+        (lambda: validate_matrix(np.arange(MIN_ROWS * 1.0)[:, None]), "too_few_features", MIN_FEATURES),
+        (lambda: read_table("x.csv", b"# only a comment\n"), "no_rows", MIN_ROWS),
+        (lambda: read_table("x.csv", b"a,b\n"), "no_rows", MIN_ROWS),
+        (lambda: load_upload("x.csv", b"  \n"), "upload_empty", MIN_ROWS),
+    ]
+    for call, code, minimum in cases:
+        with pytest.raises(DataError) as err:
+            call()
+        assert err.value.code == code and err.value.params["min"] == minimum
+        for lang in ("en", "pt", "es"):
+            assert str(minimum) in error_message(err.value, lang), (code, lang)
