@@ -287,3 +287,24 @@ def test_share_inside_counts_draws_in_the_fitted_95_percent_region():
     same = rng.normal(size=(20000, 3)) @ A.T + 4.0
     assert share_inside(codes, same) == pytest.approx(0.95, abs=0.01)
     assert share_inside(codes, rng.normal(size=(5000, 3))) < 0.05  # N(0, I) far from codes centred at 4
+
+
+def test_the_interpolation_and_the_2_sigma_share_are_metrics():
+    """The page's interpolation distance (for the pair it opens with) and its share of posterior
+    means inside 2σ come with the run (CLI JSON, presets), measured here independently: the
+    nearest real image by brute force, ‖μ‖ by hand."""
+    from aecore.experiments import get
+    from aecore.experiments.vae import INTERP_PAIR, INTERP_STEPS, VAEExperimentConfig, interpolate
+
+    res = get("vae").run(VAEExperimentConfig(epochs=2, width=16, n_samples=20, mc_samples=2))
+    m, X = res.metrics, res.arrays["X"]
+    path = interpolate(res, *INTERP_PAIR, INTERP_STEPS)
+    for name, frames in path.items():
+        inner = frames[1:-1].astype(np.float64)
+        nearest = [((X.astype(np.float64) - f) ** 2).sum(1).min() for f in inner]
+        assert m[f"interp_nn_mse_{name}"] == pytest.approx(np.mean(nearest) / X.shape[1], rel=1e-4)
+    mu = res.arrays["mu"]
+    assert m["mu_inside_2sd"] == pytest.approx(np.mean(np.sqrt((mu**2).sum(1)) <= 2.0))
+    assert m["data_mean"] == pytest.approx(float(X.mean()), rel=1e-6)
+    for name in ("vae", "ae"):
+        assert 0 <= m[f"sample_grey_{name}"] <= 1 and np.isfinite(m[f"sample_mean_{name}"])

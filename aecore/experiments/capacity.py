@@ -41,6 +41,7 @@ SWEEP_KS = (2, 4, 16, 32, 64, 128)
 BATCH, STEPS, HELDOUT = 256, 600, 0.2  # auto epochs: about STEPS optimiser steps per model
 FEW_CODE, FEW_EPOCHS = 2, 500  # the memorising model: a two-number code, full-batch epochs
 HELDOUT_SAME = 1.5  # a held-out error up to this many times the training error reads as "the same"
+PURITY_RISE = 0.02  # purity up by at least this from the first layer to the code: a rise (visible at 2 decimals)
 
 
 @dataclass(frozen=True)
