@@ -124,9 +124,9 @@ if res is not None:
         caption = None
         if purity:
             trend = "rises" if purity[-1] >= purity[0] + capacity.PURITY_RISE else "flat"
-            words = dict(values=", ".join(f"{r} {num(p, 2)}" for r, p in zip(rows, purity)))
-            words["rise"] = num(capacity.PURITY_RISE)
-            caption = t("capacity.depth.purity", **words) + " " + t(f"capacity.depth.purity_{trend}", **words)
+            values = ", ".join(f"{r} {num(p, 2)}" for r, p in zip(rows, purity))
+            rise = num(capacity.PURITY_RISE)
+            caption = t("capacity.depth.purity", values=values) + " " + t(f"capacity.depth.purity_{trend}", rise=rise)
         chart(
             fc.feature_grid(a["features"], a["image_shape"], rows, t("capacity.depth.features")),
             "capacity.features",
