@@ -308,3 +308,15 @@ def test_the_interpolation_and_the_2_sigma_share_are_metrics():
     assert m["data_mean"] == pytest.approx(float(X.mean()), rel=1e-6)
     for name in ("vae", "ae"):
         assert 0 <= m[f"sample_grey_{name}"] <= 1 and np.isfinite(m[f"sample_mean_{name}"])
+
+
+def test_interpolation_distance_and_2_sigma_share_on_known_points():
+    """The two numbers on points whose answers are known: the in-between frames (not the two
+    ends) against their nearest row, per feature; the means with ‖μ‖ ≤ 2 (the prior's 2σ)."""
+    from aecore.experiments.vae import interpolation_nn_mse, mu_inside_2sd
+
+    X = np.array([[0.0, 0.0], [10.0, 0.0]])
+    frames = np.array([[0.0, 0.0], [1.0, 0.0], [2.0, 0.0], [10.0, 0.0]])  # inner frames 1 and 4 away (squared)
+    assert interpolation_nn_mse({"vae": frames}, X) == {"vae": pytest.approx((1 + 4) / 2 / 2)}
+    mu = np.array([[0.0, 0.0], [1.99, 0.0], [0.0, 2.01], [3.0, 3.0]])
+    assert mu_inside_2sd(mu) == 0.5
