@@ -25,8 +25,8 @@ def why_failed(key: str, m: dict) -> str:
     """The catalog key of the explanation of a failed claim (some claims fail for two reasons)."""
     if key == "network_beats_neuron":  # better on its own points, not on new ones: it overfitted
         return key + ("_overfit" if m["network_accuracy"] > m["neuron_accuracy"] else "_small")
-    if key == "error_falls_with_width" and m["uat_rel_mse_1"] <= 0.05:
-        return key + "_one"
+    if key == "error_falls_with_width" and m["uat_rel_mse_1"] <= get(LESSON).claim("some_width_suffices").threshold:
+        return key + "_one"  # one unit already leaves no more error than "some width suffices" asks
     return key
 
 

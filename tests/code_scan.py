@@ -5,6 +5,7 @@ import graph of a package and its cycles."""
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -120,3 +121,58 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
         if v not in index:
             visit(v)
     return sorted(found)
+
+
+# ---------------------------------------------------------------- numbers in comparisons
+
+_ARITHMETIC = (ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.IfExp, ast.Tuple)
+
+
+def _literals(node: ast.AST) -> Iterator[ast.Constant]:
+    """The number literals of an operand, through arithmetic (``1.02 * m["x"]``), not into
+    subscripts or calls (``m[2]``, ``num(v, 3)``)."""
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        yield node
+    elif isinstance(node, _ARITHMETIC):
+        for child in ast.iter_child_nodes(node):
+            yield from _literals(child)
+
+
+def _reads_a_key(node: ast.AST) -> bool:
+    """Whether an expression looks something up by name: ``m["pca_mse"]``, ``a[f"{k}_mse"]``."""
+    return any(
+        isinstance(n, ast.Subscript) and isinstance(n.slice, (ast.JoinedStr, ast.Constant)) and not _is_int(n.slice)
+        for n in ast.walk(node)
+    )
+
+
+def _is_int(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and not isinstance(node.value, str)
+
+
+def compared_numbers(path: Path) -> Iterator[tuple[int, float]]:
+    """(line, value) of every number literal that a comparison reading a result by name
+    (``m["x"] <= 1.02 * m["y"]``) is made with; comparisons of plain variables, indices and
+    clocks (``shown[0] >= 0.2``) are not results and are left out."""
+    for node in ast.walk(parse(path)):
+        if isinstance(node, ast.Compare) and any(map(_reads_a_key, (node.left, *node.comparators))):
+            for operand in (node.left, *node.comparators):
+                for lit in _literals(operand):
+                    yield lit.lineno, float(lit.value)
+
+
+_SUPERSCRIPTS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
+_NUMBER = re.compile(r"(?<![\w.{])(?:(10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)|(\d+(?:\.\d+)?)(?:\s*×\s*(10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+))?)")
+_SIGN = re.compile(r"[≤≥<>]\s*$")
+
+
+def text_numbers(text: str) -> Iterator[tuple[float, bool]]:
+    """(value, after ≤ ≥ < >) of every number written in a text: "≤ 0.5",
+    "1×10⁻⁶", "10⁻⁶", "3°"."""
+    for match in _NUMBER.finditer(text):
+        bare, mantissa, power = match.groups()
+        if bare:
+            value = 10.0 ** int(bare[2:].translate(_SUPERSCRIPTS))
+        else:
+            value = float(mantissa) * (10.0 ** int(power[2:].translate(_SUPERSCRIPTS)) if power else 1.0)
+        yield value, bool(_SIGN.search(text[: match.start()]))

@@ -18,7 +18,7 @@ from ui.kit.i18n import flatten
 LOCALES = ROOT / "assets" / "locales"
 REF = "en"
 OTHER_LANGS = sorted(p.name for p in LOCALES.iterdir() if p.is_dir() and p.name != REF)
-CONVENTION_SUFFIXES = (".knob.", ".claims.", ".help.")
+CONVENTION_SUFFIXES = (".knob.", ".claims.", ".why.", ".help.")
 CONVENTION_KEYS = ("nav", "summary")
 CONVENTION_PREFIXES = ("data.",)
 

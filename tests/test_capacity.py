@@ -114,9 +114,9 @@ def test_cli_runs_on_digits28():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("seed", [s + 1 for s in SEEDS])  # seed 0: tests/test_claims.py
 @pytest.mark.parametrize("dataset", ["digits", "digits28"])
-def test_default_claims_hold_on_digits_and_digits28(dataset, seed):
+def test_claims_hold_on_other_seeds(dataset, seed):
     res, claims = _run(dataset=dataset, seed=seed)
     assert all(claims.values()), (dataset, seed, claims, res.metrics)
 

@@ -136,7 +136,11 @@ def test_every_pin_is_locked_with_hashes_and_torch_apart(pins, lock):
 
 
 def test_torch_is_the_same_version_everywhere_it_is_installed():
+    import torch as installed
+
     torch = _pins("requirements.txt")["torch"]
+    # the tests run on the pinned torch, and the image installs the same version's CPU build
+    assert torch == installed.__version__.split("+")[0], (torch, installed.__version__)
     assert re.search(rf'"torch=={re.escape(torch)}\+cpu"', (ROOT / "Dockerfile").read_text())
     assert "requirements-dev.lock" in (ROOT / "Makefile").read_text()
     assert "--require-hashes -r requirements.lock" in (ROOT / "Dockerfile").read_text()

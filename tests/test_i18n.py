@@ -22,7 +22,8 @@ sources (``app.py``, the pages in ``lessons/*.py`` (formerly ``pages/*.py``), ``
 * every string constant in ``ui/shell/nav.py`` (page titles and navigation sections) is a key;
 * documented conventions used through helpers that build keys at run time (``ui/kit/widgets.py``,
   the home page cards): ``<lesson>.nav``, ``<lesson>.summary``, ``<lesson>.knob.*``,
-  ``<lesson>.claims.*``, ``<lesson>.help.*`` (``<lesson>`` is any catalog file but ``common``)
+  ``<lesson>.claims.*``, ``<lesson>.why.*`` (a claim's explanation of a ❌, ``Claim.why``),
+  ``<lesson>.help.*`` (``<lesson>`` is any catalog file but ``common``)
   and ``data.*`` (data set names). Extension: a page may pass a sub-id as the lesson of
   ``settings_form`` / ``claims_box`` (``"denoising.field"``), so ``<lesson>.<sub-id>.knob.*`` etc.
   count too.

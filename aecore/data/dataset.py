@@ -35,6 +35,7 @@ class Dataset:
 
 
 MAX_ROWS, MAX_FEATURES, MIN_ROWS = 20_000, 1024, 10
+MIN_FEATURES = 2  # columns that vary: a code smaller than the input needs at least two
 
 
 def validate_matrix(X: object, name: str = "data") -> np.ndarray:
@@ -66,11 +67,11 @@ def validate_matrix(X: object, name: str = "data") -> np.ndarray:
             code="too_few_rows",
             params=dict(name=name, rows=n, min=MIN_ROWS),
         )
-    if d < 2:
+    if d < MIN_FEATURES:
         raise DataError(
-            f"{name} has {d} feature(s); at least 2 are needed.",
+            f"{name} has {d} feature(s); at least {MIN_FEATURES} are needed.",
             code="too_few_features",
-            params=dict(name=name, features=d),
+            params=dict(name=name, features=d, min=MIN_FEATURES),
         )
     if n > MAX_ROWS or d > MAX_FEATURES:
         raise DataError(
@@ -83,9 +84,11 @@ def validate_matrix(X: object, name: str = "data") -> np.ndarray:
         raise DataError(
             f"{name} has values beyond ±1e6; rescale it first.", code="values_too_large", params=dict(name=name)
         )
-    if (A.max(axis=0) > A.min(axis=0)).sum() < 2:
+    if (A.max(axis=0) > A.min(axis=0)).sum() < MIN_FEATURES:
         raise DataError(
-            f"{name} needs at least 2 columns that are not constant.", code="constant_columns", params=dict(name=name)
+            f"{name} needs at least {MIN_FEATURES} columns that are not constant.",
+            code="constant_columns",
+            params=dict(name=name, min=MIN_FEATURES),
         )
     return A.astype(np.float32)  # a copy of our own, the only full-size allocation
 

@@ -21,30 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aecore.config import Config
+from aecore.experiments.claims import Claim
 from aecore.train import History, Progress, ProgressFn, TrainConfig, check_stage, fit
-
-
-@dataclass(frozen=True)
-class Claim:
-    key: str  # stable id, also the translation key suffix
-    text: str  # the claim in words, with the numbers' names
-    check: Callable[[dict[str, float]], bool]
-    # None: the claim is always made; else it is made only on runs where this holds
-    # (e.g. the model it speaks of was trained with these settings).
-    applies: Callable[[dict[str, float]], bool] | None = None
-
-    def holds(self, metrics: dict[str, float]) -> bool:
-        try:
-            return bool(self.check(metrics))
-        except (KeyError, TypeError, ValueError):
-            return False
-
-    def made(self, metrics: dict[str, float]) -> bool:
-        """Whether this run makes the claim at all."""
-        try:
-            return self.applies is None or bool(self.applies(metrics))
-        except (KeyError, TypeError, ValueError):
-            return False
 
 
 @dataclass
@@ -93,7 +71,7 @@ class Experiment:
     # it the cost is estimated from the config's fields and the data's size.
     cost: Callable[[Config], float] | None = None
 
-    def check_claims(self, metrics: dict[str, float]) -> dict[str, bool]:
+    def check_claims(self, metrics: Mapping[str, float]) -> dict[str, bool]:
         """Whether each claim this run makes holds.
 
         Parameters
@@ -112,6 +90,10 @@ class Experiment:
         {'ae_beats_pca': True}
         """
         return {c.key: c.holds(metrics) for c in self.claims if c.made(metrics)}
+
+    def claim(self, key: str) -> Claim:
+        """The claim ``key`` (its threshold: ``claim(key).threshold``)."""
+        return {c.key: c for c in self.claims}[key]
 
 
 @dataclass(frozen=True)

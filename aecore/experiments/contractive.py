@@ -212,22 +212,22 @@ EXPERIMENTS = [
         cost=cost_seconds,
         stages=(*IMAGE_STAGES.values(), *CURVE_STAGES.values()),
         claims=(
-            Claim(
+            Claim.all_of(
                 "contracts",
-                "jacobian_fro_cae ≤ 0.5 · jacobian_fro_ae and recon_mse_cae ≤ 2 · recon_mse_ae",
-                lambda m: (
-                    m["jacobian_fro_cae"] <= 0.5 * m["jacobian_fro_ae"] and m["recon_mse_cae"] <= 2 * m["recon_mse_ae"]
-                ),
+                jacobian=Claim.ratio_at_most("", "jacobian_fro_cae", "jacobian_fro_ae", 0.5),
+                recon=Claim.ratio_at_most("", "recon_mse_cae", "recon_mse_ae", 2.0),
             ),
-            Claim(
+            Claim.at_least(
                 "tangent_kept",
-                "tangent_alignment ≥ 0.85 (the CAE's most sensitive direction is the tangent)",
-                lambda m: m["tangent_alignment"] >= 0.85,
+                "tangent_alignment",
+                0.85,
+                note="(the CAE's most sensitive direction is the tangent)",
             ),
-            Claim(
+            Claim.greater(
                 "anisotropic",
-                "along_across_cae > along_across_ae (the CAE follows the curve more than a step off it)",
-                lambda m: m["along_across_cae"] > m["along_across_ae"],
+                "along_across_cae",
+                "along_across_ae",
+                note="(the CAE follows the curve more than a step off it)",
             ),
         ),
     )

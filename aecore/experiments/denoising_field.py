@@ -195,18 +195,22 @@ EXPERIMENTS = [
         budget_s=20,
         stages=(DAE, GROUND_TRUTH, SWEEP),
         claims=(
-            Claim(
+            Claim.ratio_at_least(
                 "projection",
-                "projection_cosine ≥ 0.9 · optimal_projection_cosine (on the circle the best denoiser's is 1)",
-                lambda m: m["projection_cosine"] >= 0.9 * m["optimal_projection_cosine"],
+                "projection_cosine",
+                "optimal_projection_cosine",
+                0.9,
+                note="(on the circle the best denoiser's is 1)",
             ),
-            Claim("score", "score_cosine ≥ 0.8", lambda m: m["score_cosine"] >= 0.8),
-            Claim(
+            Claim.at_least("score", "score_cosine", 0.8),
+            Claim.between(
                 "score_magnitude",
-                "0.8 ≤ score_magnitude_ratio ≤ 1.25 (the arrows have the score's length, not only its direction)",
-                lambda m: 0.8 <= m["score_magnitude_ratio"] <= 1.25,
+                "score_magnitude_ratio",
+                0.8,
+                1.25,
+                note="(the arrows have the score's length, not only its direction)",
             ),
-            Claim("distance", "distance_ratio ≤ 0.5", lambda m: m["distance_ratio"] <= 0.5),
+            Claim.at_most("distance", "distance_ratio", 0.5),
         ),
     )
 ]

@@ -118,12 +118,6 @@ EXPERIMENTS = [
         "The ELBO gap: log p(x) = ELBO + KL(q(z|x) ‖ p(z|x)) on a 2-D latent",
         budget_s=40,
         stages=(VAE_2D, POSTERIOR_GRID),
-        claims=(
-            Claim(
-                "identity",
-                "identity_rel_error ≤ 0.01",
-                lambda m: m["identity_rel_error"] <= 0.01,
-            ),
-        ),
+        claims=(Claim.at_most("identity", "identity_rel_error", 0.01),),
     ),
 ]

@@ -211,16 +211,8 @@ EXPERIMENTS = [
         cost=cost,
         codes=lambda a: {m: (a["maps"][m], a["labels"]) for m in METHODS},
         claims=(
-            Claim(
-                "ae_knn_beats_pca",
-                "ae_knn_accuracy > pca_knn_accuracy",
-                lambda m: m["ae_knn_accuracy"] > m["pca_knn_accuracy"],
-            ),
-            Claim(
-                "tsne_trust_beats_pca",
-                "tsne_trustworthiness > pca_trustworthiness",
-                lambda m: m["tsne_trustworthiness"] > m["pca_trustworthiness"],
-            ),
+            Claim.greater("ae_knn_beats_pca", "ae_knn_accuracy", "pca_knn_accuracy"),
+            Claim.greater("tsne_trust_beats_pca", "tsne_trustworthiness", "pca_trustworthiness"),
         ),
     ),
     Experiment(

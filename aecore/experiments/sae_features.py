@@ -188,13 +188,10 @@ EXPERIMENTS = [
         cost=cost,
         stages=(CLASSIFIER, SAE),
         claims=(
-            Claim("faithful", "explained_variance ≥ 0.8", lambda m: m["explained_variance"] >= 0.8),
-            Claim(
-                "selective",  # against the fair baseline: the neurons' axes under the same code rule
-                "feature_selectivity > axes_selectivity",
-                lambda m: m["feature_selectivity"] > m["axes_selectivity"],
-            ),
-            Claim("alive", "dead_fraction ≤ 0.2", lambda m: m["dead_fraction"] <= 0.2),
+            Claim.at_least("faithful", "explained_variance", 0.8),
+            # against the fair baseline: the neurons' axes under the same code rule
+            Claim.greater("selective", "feature_selectivity", "axes_selectivity"),
+            Claim.at_most("alive", "dead_fraction", 0.2),
         ),
     )
 ]

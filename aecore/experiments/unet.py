@@ -118,13 +118,9 @@ EXPERIMENTS = [
         budget_s=90,
         stages=(SYNTHETIC, UNET, UNET_NO_SKIPS, COPY_SKIPS, COPY_NO_SKIPS),
         claims=(
-            Claim("segments_well", "iou_skip ≥ 0.85", lambda m: m["iou_skip"] >= 0.85),
-            Claim("skips_help", "iou_skip > iou_noskip", lambda m: m["iou_skip"] > m["iou_noskip"]),
-            Claim(
-                "skips_copy",
-                "copy_mse_skip ≤ 0.5 · copy_mse_noskip",
-                lambda m: m["copy_mse_skip"] <= 0.5 * m["copy_mse_noskip"],
-            ),
+            Claim.at_least("segments_well", "iou_skip", 0.85),
+            Claim.greater("skips_help", "iou_skip", "iou_noskip"),
+            Claim.ratio_at_most("skips_copy", "copy_mse_skip", "copy_mse_noskip", 0.5),
         ),
     )
 ]

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from aecore.data.dataset import MAX_FEATURES, MAX_ROWS
+from aecore.data.dataset import MAX_FEATURES, MAX_ROWS, MIN_ROWS
 from aecore.errors import DataError, Note
 
 LABEL_NAMES = ("label", "labels", "y", "target", "class")
@@ -70,7 +70,9 @@ def _lines(name: str, data: bytes) -> list[str]:
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     if not lines:
         raise DataError(
-            f"{name} has no rows of data; upload at least 10 rows of numbers.", code="no_rows", params=dict(name=name)
+            f"{name} has no rows of data; upload at least {MIN_ROWS} rows of numbers.",
+            code="no_rows",
+            params=dict(name=name, min=MIN_ROWS),
         )
     long = next((i for i, ln in enumerate(lines) if len(ln) > MAX_LINE_CHARS), None)
     if long is not None:
@@ -133,7 +135,9 @@ def _check_size(name: str, n_rows: int, n_features: int) -> None:
         )
     if n_rows == 0:
         raise DataError(
-            f"{name} has a header but no rows of data; add at least 10 rows.", code="no_rows", params=dict(name=name)
+            f"{name} has a header but no rows of data; add at least {MIN_ROWS} rows.",
+            code="no_rows",
+            params=dict(name=name, min=MIN_ROWS),
         )
 
 

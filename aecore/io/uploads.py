@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from aecore.data.dataset import MAX_FEATURES, MAX_ROWS, validate_matrix
+from aecore.data.dataset import MAX_FEATURES, MAX_ROWS, MIN_ROWS, validate_matrix
 from aecore.errors import DataError, Note
 from aecore.io.csvfile import MAX_CLASSES, MAX_LABEL_CHARS, is_number, read_table
 from aecore.io.npyfile import NPY_MAGIC, ZIP_MAGIC, ArraySpec, read_npy, read_npz
@@ -89,9 +89,9 @@ def _check_bytes(name: str, data: object) -> bytes:
         )
     if not data.strip():
         raise DataError(
-            f"{name} is empty; upload a CSV or NPZ file with at least 10 rows.",
+            f"{name} is empty; upload a CSV or NPZ file with at least {MIN_ROWS} rows.",
             code="upload_empty",
-            params=dict(name=name),
+            params=dict(name=name, min=MIN_ROWS),
         )
     if name.lower().endswith((".xlsx", ".xls", ".ods", ".json", ".parquet", ".pkl", ".pickle")):
         raise DataError(

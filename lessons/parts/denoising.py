@@ -11,6 +11,7 @@ import numpy as np
 import streamlit as st
 
 from aecore.experiments.denoising_field import TAYLOR_POINTS
+from aecore.experiments.denoising_images import PROBE_GAIN
 from aecore.figures import denoising as fig
 from ui.kit.derivation import Step
 from ui.kit.i18n import t
@@ -117,7 +118,7 @@ def probe_part(m: Mapping[str, float], names: Mapping[str, str], dim: int) -> No
     best = max(dae, key=dae.get)
     diff = dae[best] - m["probe_accuracy_ae"]
     caption = t(
-        "denoising.images.probe_gain" if diff >= 0.01 else "denoising.images.probe_none",
+        "denoising.images.probe_gain" if diff >= PROBE_GAIN else "denoising.images.probe_none",
         ae=num(m["probe_accuracy_ae"], 3),
         dae_best=num(dae[best], 3),
         best=names[best],

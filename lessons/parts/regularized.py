@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
+from aecore.experiments.sparse import DECODER_GREW, KL_COSTS, MOST
 from ui.kit.derivation import Step
 from ui.kit.i18n import t
 from ui.kit.page import num
@@ -78,16 +79,16 @@ def sparse_table(m: Mapping[str, float], trained: Sequence[str], pen: Mapping[st
     if "kl" in trained:
         summary = t("sparse.table.summary_kl", hidden=k, **dead)
         ratio = m["kl_recon_mse"] / m["none_recon_mse"]
-        if ratio > 1.1:  # the sentence is true only when KL costs reconstruction
+        if ratio > KL_COSTS:  # the sentence is true only when KL costs reconstruction
             summary += " " + t("sparse.table.kl_cost", kl_ratio=num(ratio, 3))
     else:
         zeros = dict(l1_zeros=pct["l1_zero_fraction"], none_zeros=pct["none_zero_fraction"])
         summary = t("sparse.table.summary_relu", hidden=k, **zeros, **dead)
     st.caption(summary + " " + t("sparse.table.epochs", epochs=int(m["epochs_run"])))
-    grew = m["l1_w_dec"] > 1.05 * m["none_w_dec"]
+    grew = m["l1_w_dec"] > DECODER_GREW * m["none_w_dec"]
     decoders = dict(l1_dec=num(m["l1_w_dec"], 3), none_dec=num(m["none_w_dec"], 3))
     st.markdown(t("sparse.table.weights_grew" if grew else "sparse.table.weights_kept", **decoders))
-    split = m["l1_weights_small_weights"] > 0.5 > m["l1_small_weights"]
+    split = m["l1_weights_small_weights"] > MOST > m["l1_small_weights"]
     split = split and m["l1_weights_fraction_active"] > m["l1_fraction_active"]
     lasso = dict(
         lasso_small=pct["l1_weights_small_weights"],

@@ -21,7 +21,7 @@ from aecore.check import DEFAULT_SEEDS, check_claims
 from aecore.errors import CodedError
 from ui.kit import presenter
 from ui.kit.i18n import current_lang, error_text, t, translate
-from ui.kit.page import fmt
+from ui.kit.page import fmt, num
 from ui.runtime import guard, panel
 from ui.runtime.jobs import Job
 from ui.runtime.live import follow, job_of
@@ -61,19 +61,31 @@ def outcome(key: str, experiment: str) -> dict | None:
 
 def claims_box(lesson: str, experiment: Any, metrics: Mapping[str, float], numbers: Mapping | None = None) -> None:
     """The lesson's claims with a tick or a cross and the measured numbers in their text
-    (``<lesson>.claims.<key>`` formatted with ``numbers``, by default ``fmt(metrics)``);
-    under them "Check on 5 seeds" (``check_panel``), whose counts then stand beside each claim."""
+    (``<lesson>.claims.<key>`` formatted with ``claim_words``); under a ❌ the claim's own
+    explanation (``Claim.why``: a key under ``<lesson>.`` and its numbers); under them "Check on
+    5 seeds" (``check_panel``), whose counts then stand beside each claim."""
     numbers = fmt(metrics) if numbers is None else numbers
     checked = outcome(lesson, experiment.name)
     lang = current_lang()
     with st.container(border=True):
         st.markdown(f"**{t('claim.heading')}**")
         for key, ok in experiment.check_claims(dict(metrics)).items():
+            claim = experiment.claim(key)
             count = None if checked is None else checked["claims"].get(key)
-            _claim_line(t(f"{lesson}.claims.{key}", **numbers), ok, count)
+            _claim_line(t(f"{lesson}.claims.{key}", **claim_words(claim, metrics, numbers)), ok, count)
+            if not ok and (why := claim.explain(metrics)):
+                st.caption(f":material/help: {t(f'{lesson}.{why[0]}', **fmt(why[1], 3))}")
             if count and count["held"] < count["of"] and (note := seed_note(lesson, key, lang)):
                 st.caption(note)
         check_panel(lesson, experiment.name)
+
+
+def claim_words(claim: Any, metrics: Mapping[str, float], numbers: Mapping[str, str]) -> dict[str, str]:
+    """What a claim's text is formatted with: the page's ``numbers`` (formatted metrics), and
+    for the names they lack the claim's own (``Claim.params``: ``{threshold}``, ``{left}``…)."""
+    words = {k: num(v) for k, v in claim.params(metrics).items()}
+    sides = {s: numbers[n] for s in ("left", "right") if (n := getattr(claim, s)) and n in numbers}
+    return words | dict(numbers) | sides
 
 
 def _claim_line(text: str, ok: bool, count: Mapping[str, int] | None = None) -> None:

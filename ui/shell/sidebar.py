@@ -14,6 +14,7 @@ from functools import partial
 import streamlit as st
 
 from aecore.data import userdata
+from aecore.data.dataset import MIN_FEATURES, MIN_ROWS
 from aecore.data.registry import SIDEBAR_DATASETS
 from aecore.device import device_info
 from aecore.errors import DataError
@@ -96,6 +97,11 @@ def dataset_label(name: str, lang: str, owner: object = ...) -> str:
     return translate(f"data.{name}", lang)
 
 
+def upload_help() -> str:
+    """The uploader's tooltip, with the caps and minimums the checks apply."""
+    return t("sidebar.upload_help", mb=MAX_UPLOAD_BYTES // 2**20, rows=MIN_ROWS, columns=MIN_FEATURES)
+
+
 def _upload() -> None:
     """Validate an uploaded CSV/NPZ, register it for this session, and select it."""
     f = st.file_uploader(
@@ -103,7 +109,7 @@ def _upload() -> None:
         type=["csv", "npz", "npy"],
         key="upload_file",
         max_upload_size=MAX_UPLOAD_BYTES // 2**20,
-        help=t("sidebar.upload_help"),
+        help=upload_help(),
     )
     if f is None:
         return
