@@ -14,6 +14,7 @@ from ui.i18n import t
 from ui.kit import chart, claims_box, labels, metric_row, num, on_sidebar_data, one_per_class, prose
 from ui.panel import training_panel
 from ui.references import sources
+from ui.touch.pad import draw_panel
 from ui.widgets import settings_form
 
 LESSON = "pca"
@@ -120,6 +121,7 @@ if res is not None:
             t("pca.fig.deep_row"): a["recon"]["deep"][idx],
         }
         chart(image_grid(rows, a["image_shape"], t("pca.fig.recon")), "pca.recon")
+    draw_panel(LESSON, res, cfg.dataset)
     _lindec(m)
     names = labels("pca.fig", pca="pca_curve", deep="deep_curve", title="error_k") | {"x": "k", "y": "MSE"}
     caption = None if a["sweep"] else t("pca.fig.sweep_hint")

@@ -15,6 +15,7 @@ from ui.i18n import t
 from ui.kit import chart, claims_box, fmt, labels, on_sidebar_data, prose
 from ui.panel import ask_to_train, training_panel
 from ui.references import sources
+from ui.touch.pad import draw_panel
 from ui.widgets import settings_form
 
 LESSON, SEL = "latent", "latent.selected"
@@ -98,6 +99,7 @@ else:
         if st.button(t("latent.clear"), key="latent.clear"):
             st.session_state[SEL] = []
             st.rerun()
+    draw_panel(LESSON, res, cfg.dataset)
     latent_views.table(m)
     claims_box(LESSON, get(LESSON), m, fmt(m, 3))
     latent_views.reading(m, len(a["labels"]), a["X"].shape[1], a["reduced"], cfg.perplexity)

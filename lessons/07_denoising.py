@@ -16,6 +16,7 @@ from ui.derivation import derivation
 from ui.i18n import t
 from ui.kit import chart, claims_box, code_expander, fmt, labels, metric_row, num, on_sidebar_data, one_per_class, prose
 from ui.panel import training_panel
+from ui.touch.pad import draw_panel
 from ui.widgets import settings_form
 
 FIELD, IMAGES = "denoising.field", "denoising.images"
@@ -103,6 +104,7 @@ if ires is not None:
         chart(fig.psnr_sweep_figure(a["sweep"], a["levels"], names), "denoising.sweep", caption)
     else:
         st.caption(t("denoising.images.sweep_hint"))
+    draw_panel("denoising_images", ires, icfg.dataset)
     st.subheader(t("denoising.images.uses"))
     prose(t("denoising.images.uses_explain"))
     if "probe_accuracy_ae" in m:

@@ -17,6 +17,7 @@ from ui.generative import VAE_LATEX, active_text, claim_notes, objective_text, s
 from ui.i18n import t
 from ui.kit import chart, claims_box, code_expander, fmt, labels, metric_row, num, on_sidebar_data, prose
 from ui.panel import training_panel
+from ui.touch.pad import draw_panel
 from ui.widgets import settings_form
 
 LESSON = "vae"
@@ -119,6 +120,7 @@ if res is not None:
     _samples(res)
     if res.arrays["image_shape"] is not None:
         _interpolation(res)
+    draw_panel(LESSON, res, cfg.dataset)
     st.subheader(t("vae.two_d_title"))
     cfg2 = replace(cfg, latent_dim=2)
     res2 = res if cfg2 == cfg else training_panel("vae2d", cfg2, experiment="vae", auto=True)

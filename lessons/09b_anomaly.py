@@ -14,6 +14,7 @@ from ui.kit import chart, claims_box, labels, metric_row, num, on_sidebar_data, 
 from ui.panel import training_panel
 from ui.references import sources
 from ui.safe import md
+from ui.touch.pad import draw_panel
 from ui.widgets import option_label, settings_form
 
 LESSON = "anomaly"
@@ -66,5 +67,6 @@ if res is not None:
             chart(grid, "anomaly.extremes", t("anomaly.fig.extremes_summary", **which))
         else:
             st.caption(t("anomaly.fig.extremes_summary", **which))
+    draw_panel(LESSON, res, cfg.dataset)
 prose(t("anomaly.note"))
 sources(LESSON)

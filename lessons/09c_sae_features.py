@@ -16,6 +16,7 @@ from ui.kit import chart, claims_box, code_expander, labels, metric_row, num, on
 from ui.panel import training_panel
 from ui.references import sources
 from ui.safe import md
+from ui.touch.pad import draw_panel
 from ui.widgets import option_label, settings_form
 
 LESSON = "sae_features"
@@ -101,6 +102,7 @@ if res is not None:
     words |= dict(ev=num(m["explained_variance"], 3), ev0=num(m["untrained_explained_variance"], 3))
     st.info(t("sae_features.selectivity_learned" if learned else "sae_features.selectivity_sparsity", **words))
     browse(a)
+    draw_panel(LESSON, res, cfg.dataset)
     code_expander(t("sae_features.source"), SparseAutoencoder.training_loss)
 prose(t("sae_features.note"))
 sources(LESSON)

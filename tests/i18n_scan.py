@@ -52,7 +52,7 @@ def fmt_keys(keys) -> str:
 
 def sources(root: Path) -> list[Path]:
     pages = [p for folder in ("lessons", "pages") for p in sorted((root / folder).glob("*.py"))]
-    return [root / "app.py", *pages, *sorted((root / "ui").glob("*.py"))]
+    return [root / "app.py", *pages, *sorted((root / "ui").rglob("*.py"))]
 
 
 def call_name(node: ast.Call) -> str | None:

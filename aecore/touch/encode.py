@@ -149,11 +149,15 @@ def anomaly(res: Result, x: np.ndarray) -> dict:
     score = out["mse"]  # s(x) = ‖x − g(f(x))‖² / D, as the experiment scores its test images
     cut = youden(a["scores"], a["anomalous"])
     normal = np.asarray(a["scores"])[~np.asarray(a["anomalous"], bool)]
-    return out | cut | {
-        "score": score,
-        "flagged": bool(score >= cut["threshold"]),
-        "normal_percentile": float(100.0 * np.mean(normal <= score)),
-    }
+    return (
+        out
+        | cut
+        | {
+            "score": score,
+            "flagged": bool(score >= cut["threshold"]),
+            "normal_percentile": float(100.0 * np.mean(normal <= score)),
+        }
+    )
 
 
 def sae_features(res: Result, x: np.ndarray) -> dict:
@@ -192,6 +196,21 @@ LESSONS: dict[str, Callable[[Result, np.ndarray], dict]] = {
     "anomaly": anomaly,
     "sae_features": sae_features,
 }
+
+
+def real_images(name: str, res: Result) -> tuple[np.ndarray, np.ndarray | None, str]:
+    """(rows, labels or None, where they come from) of the real images the pad can start from:
+    those the page's result holds. ``"held_out"``: images the model never trained on
+    (lessons 7 and 9b); ``"training"``: the images it trained on (lessons 2, 3 and 8);
+    ``"data"``: the whole data set, both (lesson 9c)."""
+    a = res.arrays
+    if name == "denoising_images":
+        return a["grids"]["gaussian"]["clean"], None, "held_out"
+    if name == "anomaly":
+        return a["X"], a["labels"], "held_out"
+    if name == "sae_features":
+        return a["X"], a["classes"][a["y"]], "data"
+    return a["X"], a["labels"], "training"
 
 
 def image_shape(res: Result) -> tuple[int, int] | None:

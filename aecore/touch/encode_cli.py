@@ -58,7 +58,11 @@ def summary(name: str, ans: dict) -> dict:
         }
     out = _model(ans)
     if name == "vae":
-        out["posterior"] = {"mu": _floats(ans["mu"]), "sigma": _floats(ans["sigma"]), "shown_dims": [int(d) for d in ans["dims"]]}
+        out["posterior"] = {
+            "mu": _floats(ans["mu"]),
+            "sigma": _floats(ans["sigma"]),
+            "shown_dims": [int(d) for d in ans["dims"]],
+        }
         keys = ("elbo", "recon_nll", "kl", "elbo_percentile")
         out["elbo"] = {k: ans[k] for k in keys} | {"reference_images": len(ans["reference_elbo"])}
     if name == "anomaly":
