@@ -108,7 +108,8 @@ def _start_picker(key: str, name: str, res, spec: ImageSpec) -> tuple[str, np.nd
         where = t(f"touch.draw.source.{source}", i=int(opt))
         return where if c is None else t("touch.draw.start_labelled", label=c, where=where)
 
-    choice = st.selectbox(t("touch.draw.start"), options, format_func=label, key=f"{key}.start")
+    names = {opt: label(opt) for opt in options}  # in the session's language now, not when called later
+    choice = st.selectbox(t("touch.draw.start"), options, format_func=names.get, key=f"{key}.start")
     return choice, None if choice == "blank" else to_ink(X[int(choice)], spec)
 
 
