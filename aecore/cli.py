@@ -266,7 +266,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "encode":
         from aecore.touch.encode_cli import cmd_encode
 
-        return cmd_encode(args.name, args.image, args.set, args.json, cap=not args.no_cap)
+        try:
+            exp, cfg = _resolve(args.name, args.set)
+        except (_BadArgs, ConfigError) as exc:
+            return _fail(str(exc))
+        return cmd_encode(exp, cfg, args.image, args.json, cap=not args.no_cap)
     from aecore.bench import run_bench
 
     kw = dict(quick=args.quick, pages=not args.no_pages)

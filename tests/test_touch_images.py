@@ -47,6 +47,14 @@ def test_area_matrix_rows_average_and_conserve_ink():
     assert area_resample(img, (8, 8)).mean() == pytest.approx(img.mean())
 
 
+def test_area_resample_is_the_overlap_matrices_product():
+    rng = np.random.default_rng(4)
+    for (H, W), shape in (((280, 280), (8, 8)), ((100, 37), (28, 28)), ((5, 3), (8, 8)), ((96, 120), (8, 10))):
+        img = rng.random((H, W))
+        product = images.area_matrix(shape[0], H) @ img @ images.area_matrix(shape[1], W).T
+        assert np.allclose(area_resample(img, shape), product, atol=1e-12)
+
+
 def test_area_resample_against_a_direct_block_mean():
     img = np.random.default_rng(1).random((280, 280))
     direct = img.reshape(8, 35, 8, 35).mean(axis=(1, 3))

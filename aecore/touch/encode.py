@@ -31,7 +31,7 @@ from aecore.experiments.base import Result
 from aecore.experiments.sae_features import feature_column
 from aecore.train import as_tensor, predict
 
-ELBO_SAMPLES = 16  # draws z ~ q(z|x) per input of the ELBO's reconstruction term
+ELBO_SAMPLES = 8  # draws z ~ q(z|x) per input of the ELBO's reconstruction term
 ELBO_ROWS = 256  # data images whose ELBOs the drawing's is ranked among (a fixed random subset)
 SEED = 0  # of those draws and of that subset: the same input always gets the same numbers
 TOP_IMAGES = 6  # top-activating images shown per firing SAE feature

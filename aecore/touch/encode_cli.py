@@ -94,16 +94,21 @@ def _read(path: str) -> bytes:
     return p.read_bytes()
 
 
-def cmd_encode(name: str, image: str, sets: list[str], as_json: bool, cap: bool = True) -> int:
+def _fail(msg: str, code: int = 2) -> int:
+    print(f"error: {msg}", file=sys.stderr)
+    return code
+
+
+def cmd_encode(exp, cfg, image: str, as_json: bool, cap: bool = True) -> int:
+    """Run ``encode`` for experiment ``exp`` with settings ``cfg`` (resolved by aecore.cli)."""
     from aecore import cost
-    from aecore.cli import _BadArgs, _fail, _resolve
     from aecore.config import ConfigError
     from aecore.data import load_dataset
     from aecore.errors import DataError
     from aecore.train import TrainingDiverged
 
+    name = exp.name
     try:
-        exp, cfg = _resolve(name, sets)
         if name not in encode.LESSONS:
             raise encode.NoImages(f"{name} takes no drawn input; these lessons do: {', '.join(encode.LESSONS)}.")
         spec = spec_of(load_dataset(cfg.dataset))
@@ -114,7 +119,7 @@ def cmd_encode(name: str, image: str, sets: list[str], as_json: bool, cap: bool 
         ans = encode.answer(name, res, x)
     except cost.RunTooLong as exc:
         return _fail(f"{exc} (Or pass --no-cap; AE_MAX_RUN_S sets the limit.)")
-    except (_BadArgs, ConfigError, DataError, encode.NoImages) as exc:
+    except (ConfigError, DataError, encode.NoImages) as exc:
         return _fail(str(exc))
     except TrainingDiverged as exc:
         return _fail(str(exc), 1)

@@ -64,10 +64,24 @@ def area_matrix(n_out: int, n_in: int) -> np.ndarray:
     return overlap / overlap.sum(1, keepdims=True)
 
 
+def _box(a: np.ndarray, n_out: int) -> np.ndarray:
+    """``area_matrix(n_out, len(a)) @ a`` without a matrix product: the integral of the
+    piecewise-constant rows up to t is the cumulative sum, linear between whole t, so each
+    output is a difference of it at its two edges over their distance. (A product would go to
+    the BLAS, whose threads stall on a busy server: 60 ms instead of 0.1 ms for 280 → 28.)"""
+    n_in = a.shape[0]
+    cum = np.concatenate([np.zeros((1, *a.shape[1:])), np.cumsum(a, 0)])
+    edges = np.arange(n_out + 1) * (n_in / n_out)
+    i = np.minimum(edges.astype(int), n_in - 1)
+    at_edges = cum[i] + (edges - i)[:, None] * a[i]
+    return (at_edges[1:] - at_edges[:-1]) / (n_in / n_out)
+
+
 def area_resample(img: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-    """``img`` (H, W) averaged (or spread, when smaller) onto ``shape`` (h, w), float64."""
+    """``img`` (H, W) averaged (or spread, when smaller) onto ``shape`` (h, w), float64:
+    R img Cᵀ with the overlap matrices of ``area_matrix``."""
     a = np.asarray(img, np.float64)
-    return area_matrix(shape[0], a.shape[0]) @ a @ area_matrix(shape[1], a.shape[1]).T
+    return _box(_box(a, shape[0]).T, shape[1]).T
 
 
 def to_row(ink: np.ndarray, spec: ImageSpec) -> np.ndarray:
@@ -91,11 +105,16 @@ def upsample(ink: np.ndarray, cell: int) -> np.ndarray:
     return np.kron(np.asarray(ink, np.float64), np.ones((cell, cell)))
 
 
+def _luma(rgb: np.ndarray) -> np.ndarray:
+    """Σ_c LUMA_c · rgb[..., c], written out (a matrix product would go to the BLAS threads)."""
+    return LUMA[0] * rgb[..., 0] + LUMA[1] * rgb[..., 1] + LUMA[2] * rgb[..., 2]
+
+
 def stroke_coverage(rgba: np.ndarray, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     """(Ā, B̄): the mean alpha and the mean luminance × alpha of a stroke layer per target pixel."""
-    layer = np.asarray(rgba, np.float64) / 255.0
-    alpha, lum = layer[..., 3], layer[..., :3] @ LUMA
-    return area_resample(alpha, shape), area_resample(lum * alpha, shape)
+    layer = np.asarray(rgba)
+    alpha = layer[..., 3] / 255.0
+    return area_resample(alpha, shape), area_resample(_luma(layer) / 255.0 * alpha, shape)
 
 
 def pad_row(rgba: np.ndarray | None, spec: ImageSpec, background: np.ndarray | None = None) -> np.ndarray:
@@ -137,7 +156,7 @@ def _grey(img) -> tuple[np.ndarray, float, np.ndarray | None]:
         return np.asarray(img, np.float64), 65535.0, None
     if img.mode in ("LA", "RGBA", "PA") or "transparency" in img.info:
         rgba = np.asarray(img.convert("RGBA"), np.float64)
-        return rgba[..., :3] @ LUMA, 255.0, rgba[..., 3] / 255.0
+        return _luma(rgba), 255.0, rgba[..., 3] / 255.0
     if img.mode not in ("1", "L", "P", "RGB"):
         raise DataError(f"its pixels ({img.mode}) have no greyscale reading.")
     grey = np.asarray(img.convert("L"), np.float64)
