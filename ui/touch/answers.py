@@ -18,7 +18,7 @@ CODE = {"h1": "h₁", "h2": "h₂"}  # the code's coordinates, named as on lesso
 SHOWN_FEATURES = 3  # firing SAE features whose top images are shown
 
 
-def _values(pairs: dict[str, str], per_row: int = 3) -> None:
+def _values(pairs: dict[str, str], per_row: int = 2) -> None:
     """Rows of labelled values (st.metric), labels under ``touch.draw.metric`` (the code's
     coordinates h₁, h₂ as they are)."""
     items = list(pairs.items())
@@ -27,7 +27,7 @@ def _values(pairs: dict[str, str], per_row: int = 3) -> None:
             col.metric(CODE.get(key) or t(f"touch.draw.metric.{key}"), value)
 
 
-def _images(spec: ImageSpec, key: str, rows: list) -> None:
+def _images(spec: ImageSpec, key: str, rows: list, row_labels: list[str] | None = None) -> None:
     """Small images: rows of (label key under ``touch.draw.img`` or "", data row or None,
     signed); a signed image is a change, shown in ink units (divided by the data's hi − lo)."""
     grid = [
@@ -41,7 +41,7 @@ def _images(spec: ImageSpec, key: str, rows: list) -> None:
         ]
         for row in rows
     ]
-    chart(fig.panels_figure(grid), key)
+    chart(fig.panels_figure(grid, row_labels=row_labels), key)
 
 
 def _z(d: int) -> str:
@@ -78,11 +78,13 @@ def pca(res, spec: ImageSpec, x: np.ndarray, ans: dict, key: str, below) -> None
 def denoising(res, spec: ImageSpec, x: np.ndarray, ans: dict, key: str, below) -> None:
     models = ans["models"]
     st.markdown(t("touch.draw.change_heading"))
-    _values({f"change_{k}": num(m["change_mse"], 3) for k, m in models.items()}, per_row=2)
-    outputs = [("input", x, False)] + [(f"out_{k}", m["output"], False) for k, m in models.items()]
-    changes = [("", None, False)] + [("change", m["change"], True) for m in models.values()]
-    with below:  # five images side by side: the full width under the pad
-        _images(spec, f"{key}.images", [outputs, changes])
+    _values({f"change_{k}": num(m["change_mse"], 3) for k, m in models.items()})
+    _images(spec, f"{key}.input", [[("input", x, False)]])
+    rows = [[("output", m["output"], False), ("change", m["change"], True)] for m in models.values()]
+    for row in rows[1:]:  # the column titles stand above the first row only
+        row[:] = [("", img, sign) for _, img, sign in row]
+    with below:  # a row per model: the full width under the pad
+        _images(spec, f"{key}.images", rows, [t(f"touch.draw.img.out_{k}") for k in models])
     worst = max(models, key=lambda k: models[k]["change_mse"])
     below.caption(t("touch.draw.denoising_caption", most=t(f"touch.draw.img.out_{worst}")))
 
