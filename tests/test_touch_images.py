@@ -147,6 +147,15 @@ def test_png_of_another_shape_is_framed_not_stretched():
     assert np.allclose(img[3:5], 1) and np.allclose(img[:3], 0) and np.allclose(img[5:], 0)
 
 
+def test_the_pads_image_from_the_browser_is_checked():
+    layer = _strokes(np.random.default_rng(5).random((8, 8)), 35)
+    assert np.array_equal(images.stroke_layer(_png(layer, "RGBA"), 280), layer)
+    with pytest.raises(DataError, match="at most 280"):
+        images.stroke_layer(_png(np.zeros((300, 300, 4), np.uint8), "RGBA"), 280)
+    with pytest.raises(DataError, match="not a PNG"):
+        images.stroke_layer(b"<svg/>", 280)
+
+
 def test_bad_files_are_refused_with_one_line(monkeypatch):
     spec = ImageSpec((8, 8))
     with pytest.raises(DataError, match="not a PNG"):

@@ -150,6 +150,16 @@ def _decode(data: bytes, name: str):
     return img
 
 
+def stroke_layer(data: bytes, max_side: int) -> np.ndarray:
+    """The pad's stroke layer (a PNG the browser sends) as RGBA uint8 (H, W, 4), checked like a
+    file (``MAX_FILE_BYTES``) and no wider or taller than ``max_side``: what comes from a
+    browser is not trusted."""
+    img = _decode(data, "the pad's image")
+    if max(img.size) > max_side:
+        raise DataError(f"the pad's image is {img.size[0]}×{img.size[1]} pixels; at most {max_side}.")
+    return np.asarray(img.convert("RGBA"))
+
+
 def _grey(img) -> tuple[np.ndarray, float, np.ndarray | None]:
     """(grey values in the file's units, their full scale, alpha in [0, 1] or None)."""
     if img.mode in ("I", "I;16", "I;16B", "I;16L"):  # 16-bit greyscale

@@ -21,7 +21,7 @@ from aecore.experiments import get
 from aecore.touch import encode
 from aecore.touch.images import pad_row, spec_of
 from tests.browser.conftest import ARTIFACTS, serve
-from tests.browser.test_pages import APP, IDLE, _wait_quiet
+from tests.browser.test_pages import APP, IDLE, _benign, _wait_quiet
 from ui.i18n import translate
 from ui.kit import num
 
@@ -129,6 +129,9 @@ def test_strokes_on_lesson_3s_pad_are_answered_with_the_backends_numbers(browser
     path, viewport, lang, side = SCREENS[screen]
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and not _benign(m) else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
     try:
         page.goto(f"{preset_server}/{path}", wait_until="domcontentloaded")
         page.wait_for_selector(APP, timeout=30_000)
@@ -153,5 +156,6 @@ def test_strokes_on_lesson_3s_pad_are_answered_with_the_backends_numbers(browser
         undo.click()
         back = _after(page, second)
         assert back == first and np.allclose(_mark(page, translate("touch.draw.drawing", lang)), code1, atol=1e-5)
+        assert not errors, errors
     finally:
         context.close()

@@ -23,14 +23,26 @@ from PIL import Image
 from streamlit_drawable_canvas import st_canvas
 
 from aecore.data import load_dataset
+from aecore.errors import DataError
 from aecore.touch import encode
-from aecore.touch.images import PAD_PX, ImageSpec, cell_px, spec_of, stroke_coverage, to_ink, to_row, upsample
+from aecore.touch.images import (
+    PAD_PX,
+    ImageSpec,
+    cell_px,
+    spec_of,
+    stroke_coverage,
+    stroke_layer,
+    to_ink,
+    to_row,
+    upsample,
+)
 from ui import presenter
 from ui.i18n import error_text, t
 from ui.touch import answers
 
 PRESENT_PX = 440  # the pad's side when presenting
 MAX_STATES = 40  # undo depth
+MAX_DPR = 4  # a high-density screen may send its canvas at up to this many pixels per CSS pixel
 GRID = 0.16  # brightness of the pixel grid drawn over the pad's background (not part of the data)
 WIDTHS = (0.75, 1.0, 1.5, 2.0, 3.0)  # pen widths, in image pixels
 
@@ -59,13 +71,14 @@ def _clear(state: dict) -> None:
     state["version"] += 1
 
 
-def _record(state: dict, canvas, shape: tuple[int, int]) -> None:
-    """Push what the canvas sent, if it is new."""
-    try:
-        rgba = canvas.image_data
-    except (ValueError, OSError):  # a malformed image from the browser: keep the last state
+def _record(state: dict, canvas, shape: tuple[int, int], side: int) -> None:
+    """Push what the canvas sent, if it is new (a malformed or oversized image: ignored)."""
+    data = canvas.image_bytes
+    if not data:
         return
-    if rgba is None or rgba.ndim != 3 or rgba.shape[2] != 4:
+    try:
+        rgba = stroke_layer(data, MAX_DPR * side)
+    except DataError:
         return
     objects = (canvas.json_data or {}).get("objects", [])
     top = state["stack"][-1] if state["stack"] else None
@@ -140,7 +153,7 @@ def pad(key: str, name: str, res, spec: ImageSpec) -> np.ndarray | None:
         return_image_data=True,
         key=f"{key}.canvas.{state['version']}",
     )
-    _record(state, canvas, spec.shape)
+    _record(state, canvas, spec.shape, max(h, w) * cell)
     b1, b2 = st.columns(2)
     b1.button(t("touch.draw.undo"), key=f"{key}.undo", on_click=_undo, args=(state,), icon=":material/undo:")
     b2.button(t("touch.draw.clear"), key=f"{key}.clear", on_click=_clear, args=(state,), icon=":material/delete:")
@@ -163,7 +176,7 @@ def draw_panel(name: str, res, dataset: str) -> None:
     st.markdown(t(f"touch.draw.intro.{name}"))
     try:
         spec = spec_of(load_dataset(dataset))
-    except Exception as exc:  # the data set left the session (an expired upload): say so, keep the page
+    except DataError as exc:  # the data set left the session (an expired upload): say so, keep the page
         st.warning(error_text(exc), icon=":material/warning:")
         return
     if spec is None or spec.shape != encode.image_shape(res):
