@@ -1,7 +1,8 @@
 """Command line: ``python -m aecore list | run NAME [--set key=value ...] [--json] [--no-cap] |
 check NAME [--seeds N] [--set key=value ...] [--json] [--no-cap] | bench [--quick] [--no-pages]
 [--section N] [--lessons NAMES] | presets [--only NAME] [--check] [--data KIND] |
-script NAME [--set key=value ...] [--no-cap] | data [--download KIND ...]``.
+script NAME [--set key=value ...] [--no-cap] | data [--download KIND ...] |
+encode NAME --image FILE.png [--set key=value ...] [--json] [--no-cap]`` (``aecore.touch.encode_cli``).
 
 An unknown experiment, an unknown key, an invalid value or a run (for ``check``: the seeds'
 runs together) estimated above the server's cap (``aecore.cost``; ``--no-cap`` lifts it)
@@ -70,6 +71,12 @@ def _parser() -> argparse.ArgumentParser:
     data.add_argument(
         "--download", nargs="+", choices=FILE_DATA, default=[], metavar="KIND", help=" or ".join(FILE_DATA)
     )
+    enc = sub.add_parser("encode", help="what the page's trained model makes of a PNG drawing")
+    enc.add_argument("name")
+    enc.add_argument("--image", required=True, metavar="FILE.png", help="a greyscale PNG of any size and range")
+    enc.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    enc.add_argument("--json", action="store_true", help="print one JSON object")
+    enc.add_argument("--no-cap", action="store_true", help="train even if the estimated time is above the cap")
     return p
 
 
@@ -256,6 +263,14 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_data(args.download)
     if args.cmd == "script":
         return cmd_script(args.name, args.set, cap=not args.no_cap)
+    if args.cmd == "encode":
+        from aecore.touch.encode_cli import cmd_encode
+
+        try:
+            exp, cfg = _resolve(args.name, args.set)
+        except (_BadArgs, ConfigError) as exc:
+            return _fail(str(exc))
+        return cmd_encode(exp, cfg, args.image, args.json, cap=not args.no_cap)
     from aecore.bench.core import run_bench
 
     kw = dict(quick=args.quick, pages=not args.no_pages)
