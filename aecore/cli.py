@@ -74,9 +74,14 @@ def _parser() -> argparse.ArgumentParser:
     enc = sub.add_parser("encode", help="what the page's trained model makes of a PNG drawing")
     enc.add_argument("name")
     enc.add_argument("--image", required=True, metavar="FILE.png", help="a greyscale PNG of any size and range")
-    enc.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
-    enc.add_argument("--json", action="store_true", help="print one JSON object")
-    enc.add_argument("--no-cap", action="store_true", help="train even if the estimated time is above the cap")
+    dec = sub.add_parser("decode", help="the image the page's trained decoder makes of a latent code")
+    dec.add_argument("name")
+    dec.add_argument("--code", required=True, metavar="Z1,Z2,...", help="the code, numbers separated by commas")
+    dec.add_argument("--png", metavar="OUT.png", help="also write the decoded image as a greyscale PNG")
+    for a in (enc, dec):
+        a.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+        a.add_argument("--json", action="store_true", help="print one JSON object")
+        a.add_argument("--no-cap", action="store_true", help="train even if the estimated time is above the cap")
     return p
 
 
@@ -247,7 +252,9 @@ def cmd_data(kinds: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    from aecore.touch.decode_cli import code_args
+
+    args = _parser().parse_args(code_args(sys.argv[1:] if argv is None else argv))
     from aecore.device import limit_threads
 
     limit_threads()  # AE_TORCH_THREADS or 1: small models run fastest on one thread
@@ -263,13 +270,16 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_data(args.download)
     if args.cmd == "script":
         return cmd_script(args.name, args.set, cap=not args.no_cap)
-    if args.cmd == "encode":
+    if args.cmd in ("encode", "decode"):
+        from aecore.touch.decode_cli import cmd_decode
         from aecore.touch.encode_cli import cmd_encode
 
         try:
             exp, cfg = _resolve(args.name, args.set)
         except (_BadArgs, ConfigError) as exc:
             return _fail(str(exc))
+        if args.cmd == "decode":
+            return cmd_decode(exp, cfg, args.code, args.json, args.png, cap=not args.no_cap)
         return cmd_encode(exp, cfg, args.image, args.json, cap=not args.no_cap)
     from aecore.bench.core import run_bench
 

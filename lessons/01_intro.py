@@ -11,6 +11,7 @@ from ui.kit.references import sources
 from ui.kit.widgets import settings_form
 from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
+from ui.touch.plane import plane_panel
 
 LESSON = "intro"
 st.title(t("intro.title"))
@@ -50,6 +51,7 @@ if res is not None:
             st.info(t(f"intro.{why}", mean=num(m["mean_mse"]), **numbers), icon=":material/help:")
         if res.source != "loaded":  # a replay measures, it does not train
             st.caption(t("panel.trained_in", seconds=res.seconds))
+    plane_panel(LESSON, res, cfg.dataset)
     with st.expander(t("intro.loss_title")):
         loss_chart(stage_labels(res.histories), "intro.loss", refs={t("intro.fig.pca"): m["pca_mse"]})
     prose(t("intro.takeaway"))

@@ -12,6 +12,7 @@ from ui.kit.references import sources
 from ui.kit.widgets import settings_form
 from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
+from ui.touch.plane import plane_panel
 
 LESSON = "contractive"
 st.title(t("contractive.title"))
@@ -68,6 +69,7 @@ if res is not None:
     align = dict(align_ae=num(m["tangent_alignment_ae"], 3), align_cae=num(m["tangent_alignment_cae"], 3))
     caption = t("contractive.fig.curve_summary", **align, **aa)
     chart(fr.curve_jacobian_figure(a["curve_X"], a["curve_points"], a["dirs"], names), "contractive.curve", caption)
+    plane_panel(LESSON, res, cfg.curve)
     an = dict(an_ae=num(m["anisotropy_ae"], 3), an_cae=num(m["anisotropy_cae"], 3))
     prose(t("contractive.curve.anisotropy", **an, **aa))
     held = get(LESSON).check_claims(m)

@@ -19,6 +19,7 @@ from ui.kit.widgets import settings_form
 from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
 from ui.touch.pad import draw_panel
+from ui.touch.plane import plane_panel
 
 FIELD, IMAGES = "denoising.field", "denoising.images"
 NAMES = tuple(noise.CORRUPTIONS)
@@ -56,6 +57,7 @@ if fres is not None:
     caption = t(f"{FIELD}.fig.summary", band=num(3 * a["sigma"], 3), **cos)
     chart(fig.field_figure(a, names), "denoising.field.fig", caption)
     field_texts(m, a)
+    plane_panel("denoising_field", fres, fcfg.dataset)
     names |= labels("denoising.field.fig", "learned", "true", title="score_title")
     caption = t(f"{FIELD}.fig.score_summary", cos=num(m["score_cosine"], 3))
     chart(fig.score_figure(a, names), "denoising.field.score", caption)

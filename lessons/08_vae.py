@@ -27,7 +27,9 @@ from ui.kit.page import chart, code_expander, fmt, labels, metric_row, num, on_s
 from ui.kit.widgets import settings_form
 from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
+from ui.touch.latent import walk_panel
 from ui.touch.pad import draw_panel
+from ui.touch.traverse import traverse_panel
 
 LESSON = "vae"
 st.title(t("vae.title"))
@@ -132,11 +134,15 @@ if res is not None:
     if res.arrays["image_shape"] is not None:
         _interpolation(res)
     draw_panel(LESSON, res, cfg.dataset)
+    if cfg.latent_dim != 2:  # at k = 2 the 2-D view below interpolates, on its maps
+        walk_panel(LESSON, res, cfg.dataset, parts=("interp",))
+    traverse_panel(res, cfg.dataset)
     st.subheader(t("vae.two_d_title"))
     cfg2 = replace(cfg, latent_dim=2)
     res2 = res if cfg2 == cfg else training_panel("vae2d", cfg2, experiment="vae", auto=True)
     if res2 is not None:
         _two_d(res2)
+        walk_panel(LESSON, res2, cfg.dataset)
 prose(t("vae.next_page"))
 st.page_link("lessons/08b_elbo_gap.py", label=t("elbo_gap.nav"), icon=":material/difference:")
 references.sources("vae")

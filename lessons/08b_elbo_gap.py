@@ -17,6 +17,7 @@ from ui.kit.page import chart, fmt, labels, metric_row, num, on_sidebar_data, pr
 from ui.kit.widgets import settings_form
 from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
+from ui.touch.latent import walk_panel
 
 LESSON = "elbo_gap"
 st.title(t("elbo_gap.title"))
@@ -90,6 +91,7 @@ def _calculator() -> dict | None:
 
 
 m = _gap(res) if res is not None else None
+walk_panel(LESSON, res, cfg.dataset)
 if m is not None:
     derivation("elbo_gap.elbo", t("elbo_gap.derive.elbo_title"), elbo_steps(m, cfg.grid, cfg.is_samples))
     st.subheader(t("elbo_gap.independence_title"))

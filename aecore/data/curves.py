@@ -81,17 +81,26 @@ class Curve:
 
     def project(self, X: np.ndarray, m: int = 2000, iters: int = 40) -> tuple[np.ndarray, np.ndarray]:
         """Nearest point of the curve to each row of X: (points (n, 2), distances (n,))."""
+        points, dist, _, _ = self.nearest(X, m, iters)
+        return points, dist
+
+    def nearest(self, X: np.ndarray, m: int = 2000, iters: int = 40):
+        """``project`` with where on the curve each nearest point lies: (points (n, 2),
+        distances (n,), parameters t* (n,), branches b (n,)); its tangent is
+        ``unit_tangents(t*, b)``."""
         X = np.asarray(X, np.float64)
         best_p, best_d = np.zeros_like(X), np.full(X.shape[0], np.inf)
-        for br in self.branches:
+        best_t, best_b = np.zeros(X.shape[0]), np.zeros(X.shape[0], np.int64)
+        for b, br in enumerate(self.branches):
             grid = np.linspace(br.lo, br.hi, m)
             G = br.point(grid)
             t0 = np.concatenate([grid[sqdist(X[i : i + CHUNK], G).argmin(1)] for i in range(0, len(X), CHUNK)])
-            P = br.point(_refine(br, X, t0, (br.hi - br.lo) / (m - 1), iters))
+            t = _refine(br, X, t0, (br.hi - br.lo) / (m - 1), iters)
+            P = br.point(t)
             d = np.sqrt(((X - P) ** 2).sum(1))
             better = d < best_d
-            best_p[better], best_d[better] = P[better], d[better]
-        return best_p, best_d
+            best_p[better], best_d[better], best_t[better], best_b[better] = P[better], d[better], t[better], b
+        return best_p, best_d, best_t, best_b
 
 
 def sqdist(X: np.ndarray, Y: np.ndarray) -> np.ndarray:

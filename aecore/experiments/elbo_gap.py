@@ -10,6 +10,9 @@ is checked with each term from its own method (``aecore.maths.posterior``): log 
 importance sampling (Burda et al. 2016), the ELBO by Monte Carlo with the closed-form KL,
 KL(q ‖ p(z|x)) on the grid. ``posterior_correlation`` says how far the true posterior is
 from the diagonal Gaussians q can express; −½ log(1 − ρ²) is what independence costs.
+
+On images with labels the run keeps the data's classifier and measures the share of the
+plane's region whose decodes it recognises (``grid_confident_vae``, ``aecore.maths.holes``).
 """
 
 from __future__ import annotations
@@ -20,12 +23,12 @@ import numpy as np
 
 from aecore.config import ConfigError, param
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
-from aecore.maths import posterior
+from aecore.maths import holes, posterior
 from aecore.maths.generative import VAEDataConfig, data_for, schedule, vae_config
 from aecore.models import build_model
 from aecore.train import TrainConfig, predict
 
-VAE_2D, POSTERIOR_GRID = "vae_2d", "posterior_grid"  # stage ids (labels: stages.toml)
+VAE_2D, POSTERIOR_GRID, CLASSIFIER = "vae_2d", "posterior_grid", "classifier"  # stage ids (labels: stages.toml)
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,10 @@ def run(cfg: ElboGapConfig, on_progress=None) -> Result:
     metrics, arrays = gap_report(model, X[cfg.image], cfg.is_samples, cfg.grid, cfg.seed)
     mu_all, _ = model_posterior(model, X)
     arrays.update(mu_all=mu_all, labels=ds.y, image_shape=ds.image_shape, image_index=cfg.image, epochs=epochs)
+    if ds.image_shape is not None and not track.step(CLASSIFIER):  # the judge of the page's decodes
+        arrays["classifier"] = clf = holes.image_classifier(cfg.dataset)
+        if clf is not None:  # holes in the plane (aecore.maths.holes)
+            metrics |= holes.plane_metrics({"vae": (lambda z: predict(model.decode, z), mu_all)}, X, clf)
     return track.result(metrics, arrays=arrays, models={"vae": model})
 
 
@@ -117,7 +124,7 @@ EXPERIMENTS = [
         run,
         "The ELBO gap: log p(x) = ELBO + KL(q(z|x) ‖ p(z|x)) on a 2-D latent",
         budget_s=40,
-        stages=(VAE_2D, POSTERIOR_GRID),
+        stages=(VAE_2D, POSTERIOR_GRID, CLASSIFIER),
         claims=(Claim.at_most("identity", "identity_rel_error", 0.01),),
     ),
 ]

@@ -16,6 +16,11 @@ logistic regression trained on the data's labels scores how class-like the decod
 and the distance to the nearest real image how far they fall from the data. The
 closed-form KL of the trained encoder is checked against a Monte Carlo estimate;
 dimensions whose KL stays below 0.01 nats are inactive (Burda et al. 2016).
+
+At k = 2 the latent plane is walked: ``grid_confident_vae`` and ``grid_confident_ae`` are the
+shares of a grid over the region each model's codes occupy whose decodes the classifier
+recognises (top-class probability ≥ 0.9; ``aecore.maths.holes``), ``data_confident`` the same
+share of the training images. The classifier's weights are kept in the arrays.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import torch
 from aecore import theory
 from aecore.config import param
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
+from aecore.maths import holes
 from aecore.maths.generative import (
     ElboMeter,
     GaussianPair,
@@ -133,6 +139,7 @@ def _generation(cfg, vae, ae, X, vae_codes, vae_logvar, rng) -> tuple[dict, dict
         "sample_confidence": conf_shown,
         "ae_codes": ae_codes,
         "classifier_accuracy": clf_acc,
+        "classifier": holes.classifier_arrays(clf),  # the judge of decodes, for the page's clicks
     }
     return metrics, arrays
 
@@ -203,6 +210,10 @@ def run(cfg: VAEExperimentConfig, on_progress=None) -> Result:
         batch_size=batch,
     )
     metrics["mu_inside_2sd"] = mu_inside_2sd(arrays["mu"])
+    if cfg.latent_dim == 2 and arrays["classifier"] is not None:  # holes in the plane (aecore.maths.holes)
+        planes = {"vae": (lambda z: predict(vae.decode, z), arrays["mu"])}  # the posterior means μ
+        planes["ae"] = (lambda z: predict(ae.decode, z), arrays["ae_codes"])
+        metrics |= holes.plane_metrics(planes, X, arrays["classifier"])
     res = track.result(metrics, arrays=arrays, models={"vae": vae, "ae": ae})
     path = interpolate(res, *INTERP_PAIR, INTERP_STEPS)
     res.metrics |= {f"interp_nn_mse_{k}": v for k, v in interpolation_nn_mse(path, X).items()}

@@ -21,12 +21,12 @@ from aecore.touch import encode
 from aecore.touch.images import MAX_FILE_BYTES, png_row, spec_of
 
 
-def _floats(a, digits: int = 6) -> list[float]:
+def floats(a, digits: int = 6) -> list[float]:
     return [round(float(v), digits) for v in np.asarray(a).reshape(-1)]
 
 
 def _model(ans: dict) -> dict:
-    return {"code": _floats(ans["code"]), "mse": ans["mse"], "reconstruction": _floats(ans["recon"])}
+    return {"code": floats(ans["code"]), "mse": ans["mse"], "reconstruction": floats(ans["recon"])}
 
 
 def summary(name: str, ans: dict) -> dict:
@@ -37,7 +37,7 @@ def summary(name: str, ans: dict) -> dict:
         models = ans["models"]
         plain = {"code": models["AE"]["code"], "recon": models["AE"]["output"], "mse": models["AE"]["change_mse"]}
         denoised = {
-            k: {"code": _floats(v["code"]), "change_mse": v["change_mse"], "denoised": _floats(v["output"])}
+            k: {"code": floats(v["code"]), "change_mse": v["change_mse"], "denoised": floats(v["output"])}
             for k, v in models.items()
             if k != "AE"
         }
@@ -49,7 +49,7 @@ def summary(name: str, ans: dict) -> dict:
         ]
         probs = ans["probs"]
         return {
-            "code": _floats(ans["code"]),
+            "code": floats(ans["code"]),
             "mse": ans["act_mse"],
             "reconstructs": "classifier activations",
             "predicted_class_index": ans["predicted"],
@@ -59,8 +59,8 @@ def summary(name: str, ans: dict) -> dict:
     out = _model(ans)
     if name == "vae":
         out["posterior"] = {
-            "mu": _floats(ans["mu"]),
-            "sigma": _floats(ans["sigma"]),
+            "mu": floats(ans["mu"]),
+            "sigma": floats(ans["sigma"]),
             "shown_dims": [int(d) for d in ans["dims"]],
         }
         keys = ("elbo", "recon_nll", "kl", "elbo_percentile")
@@ -71,7 +71,7 @@ def summary(name: str, ans: dict) -> dict:
     return out
 
 
-def _result(name: str, exp, cfg, cap: bool):
+def result_for(name: str, exp, cfg, cap: bool):
     """(Result, "preset" | "trained"): the shipped preset of these settings, else a run."""
     from aecore import cost, presets
 
@@ -94,7 +94,7 @@ def _read(path: str) -> bytes:
     return p.read_bytes()
 
 
-def _fail(msg: str, code: int = 2) -> int:
+def fail(msg: str, code: int = 2) -> int:
     print(f"error: {msg}", file=sys.stderr)
     return code
 
@@ -115,17 +115,17 @@ def cmd_encode(exp, cfg, image: str, as_json: bool, cap: bool = True) -> int:
         if spec is None:
             raise encode.NoImages(f"{name} on {cfg.dataset} has no images; pick an image data set.")
         x, info = png_row(_read(image), spec, Path(image).name)
-        res, source = _result(name, exp, cfg, cap)
+        res, source = result_for(name, exp, cfg, cap)
         ans = encode.answer(name, res, x)
     except cost.RunTooLong as exc:
-        return _fail(f"{exc} (Or pass --no-cap; AE_MAX_RUN_S sets the limit.)")
+        return fail(f"{exc} (Or pass --no-cap; AE_MAX_RUN_S sets the limit.)")
     except (ConfigError, DataError, encode.NoImages) as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     except TrainingDiverged as exc:
-        return _fail(str(exc), 1)
+        return fail(str(exc), 1)
     out = {"experiment": name, "config": cfg.to_dict(), "model": source}
     out["image"] = info | {"file": image, "resampled_to": list(spec.shape), "range": [spec.lo, spec.hi]}
-    out |= {"input": _floats(x)} | summary(name, ans)
+    out |= {"input": floats(x)} | summary(name, ans)
     if as_json:
         print(json.dumps(out))
         return 0
