@@ -122,7 +122,7 @@ def _interp_controls(name: str, res, dataset: str, key: str, models: list[str]) 
     return ends, float(s)
 
 
-def _interp_frames(spec, key: str, path: dict, s: float, line: dict) -> None:
+def _interp_frames(spec, key: str, path: dict, s: float, line: dict, maps: bool) -> None:
     models = list(path)
     rows, row_labels = [], []
     for m in models:
@@ -136,7 +136,7 @@ def _interp_frames(spec, key: str, path: dict, s: float, line: dict) -> None:
         if len(models) > 1:
             col.markdown(f"**{t(f'touch.walk.model_{m}')}**")
         show_verdict(col, found)
-    st.caption(line_words(line, np.linspace(0, 1, STEPS)))
+    st.caption(line_words(line, np.linspace(0, 1, STEPS), maps))
 
 
 @st.fragment
@@ -168,4 +168,4 @@ def walk_panel(name: str, res, dataset: str, parts: tuple[str, ...] = ("map", "i
                     _map(name, res, spec, key, m, clicks[m], on)
             st.caption(holes_sentence(name, res.metrics))
     if path is not None:
-        _interp_frames(spec, key, path, s, line)
+        _interp_frames(spec, key, path, s, line, maps)

@@ -55,12 +55,13 @@ def holes_sentence(name: str, m: dict) -> str | None:
     return t("touch.walk.holes_one_fewer" if fewer else "touch.walk.holes_one_not", **words)
 
 
-def line_words(line: dict, ts: np.ndarray) -> str:
-    """Along the interpolation: where each model's decode is least recognised."""
-    parts = []
+def line_words(line: dict, ts: np.ndarray, maps: bool) -> str:
+    """Along the interpolation: where each model's decode is least recognised (``maps``: the
+    line is also drawn on the maps above)."""
+    parts = [t("touch.interp.caption_maps" if maps else "touch.interp.caption")]
     for m, p in line.items():
         if p["labels"][0] is None:
-            return t("touch.interp.caption")
+            break
         i = int(np.nanargmin(p["confidence"]))
         parts.append(
             t(
@@ -71,7 +72,7 @@ def line_words(line: dict, ts: np.ndarray) -> str:
                 label=p["labels"][i],
             )
         )
-    return t("touch.interp.caption") + " " + " ".join(parts)
+    return " ".join(parts)
 
 
 def effect_words(on: np.ndarray, off: np.ndarray, span: float) -> str:
