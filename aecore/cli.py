@@ -1,7 +1,8 @@
 """Command line: ``python -m aecore list | run NAME [--set key=value ...] [--json] [--no-cap] |
 check NAME [--seeds N] [--set key=value ...] [--json] [--no-cap] | bench [--quick] [--no-pages]
 [--section N] [--lessons NAMES] | presets [--only NAME] [--check] [--data KIND] |
-script NAME [--set key=value ...] [--no-cap] | data [--download KIND ...]``.
+script NAME [--set key=value ...] [--no-cap] | data [--download KIND ...] |
+exercise NAME --list [--json] | exercise NAME ID --answer VALUE [--set key=value ...] [--json] [--no-cap]``.
 
 An unknown experiment, an unknown key, an invalid value or a run (for ``check``: the seeds'
 runs together) estimated above the server's cap (``aecore.cost``; ``--no-cap`` lifts it)
@@ -11,6 +12,10 @@ exits with status 2 and one line on stderr; a diverged training run exits with s
 ``script`` prints the page's "reproduce" export for those settings (``aecore.store.export``):
 saved to a file and run with the project's environment from any folder, it prints the
 metrics as JSON. The cap applies to it as to ``run``.
+
+``exercise`` lists a lesson's predict-then-run exercises, or grades an answer to one on fresh
+runs (``aecore.exercises``; ``--set`` changes the view before the exercise's own change). An
+unknown lesson or exercise, an invalid answer or a run above the cap exits 2 with one line.
 """
 
 from __future__ import annotations
@@ -66,6 +71,14 @@ def _parser() -> argparse.ArgumentParser:
     script.add_argument("name")
     script.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     script.add_argument("--no-cap", action="store_true", help="write it even if the estimated time is above the cap")
+    ex = sub.add_parser("exercise", help="list a lesson's exercises, or grade an answer to one on fresh runs")
+    ex.add_argument("name", metavar="NAME", help="the lesson (python -m aecore exercise NAME --list)")
+    ex.add_argument("id", nargs="?", metavar="ID", help="the exercise to run")
+    ex.add_argument("--list", action="store_true", help="list the lesson's exercises")
+    ex.add_argument("--answer", metavar="VALUE", help="up, same or down; a choice id; or a number")
+    ex.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="the view before the change")
+    ex.add_argument("--json", action="store_true", help="print JSON")
+    ex.add_argument("--no-cap", action="store_true", help="run even if the estimated time is above the cap")
     data = sub.add_parser("data", help="which MNIST-format data sets are installed; download them")
     data.add_argument(
         "--download", nargs="+", choices=FILE_DATA, default=[], metavar="KIND", help=" or ".join(FILE_DATA)
@@ -254,6 +267,10 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_presets(args.only, args.check, args.data)
     if args.cmd == "data":
         return cmd_data(args.download)
+    if args.cmd == "exercise":
+        from aecore.exercise_cli import cmd_exercise
+
+        return cmd_exercise(args)
     if args.cmd == "script":
         return cmd_script(args.name, args.set, cap=not args.no_cap)
     from aecore.bench import run_bench

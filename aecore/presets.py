@@ -8,7 +8,9 @@ so that a freshly started server shows each page at once.
 A preset is ``<experiment>-<digest>.safetensors`` (format: ``aecore.store.resultfile``),
 where the digest is a hash of the config's JSON: changing a default makes the old file
 unreachable — and ``--check``/the tests report it — instead of showing numbers the code
-would no longer produce. The views are declared by each Experiment (``views``). Set
+would no longer produce. The views are declared by each Experiment (``views``), and every
+exercise marked ``preset = true`` (``aecore/exercises/<lesson>.toml``) adds its target
+config on the defaults, so a class sees that exercise's verdict at once. Set
 ``AE_PRESETS=0`` to ignore them (cold-start benchmarks, tests of live training).
 
     python -m aecore presets --data mnist  the same views on MNIST (or fashion_mnist)
@@ -32,6 +34,7 @@ from pathlib import Path
 
 import torch
 
+from aecore import exercises
 from aecore.config import Config
 from aecore.experiments import Result, registry
 from aecore.io.mnist_files import KINDS as FILE_DATA
@@ -48,11 +51,25 @@ def enabled() -> bool:
 
 
 def views() -> list[tuple[str, Config]]:
-    """(experiment, config) of every page's default view."""
+    """(experiment, config) of every page's default view, then of every exercise target
+    marked ``preset = true`` (each once)."""
     out = []
     for name, exp in registry().items():
         for overrides in exp.views:
             out.append((name, dataclasses.replace(exp.config_cls(), **overrides)))
+    for view in exercise_views():
+        if view not in out:
+            out.append(view)
+    return out
+
+
+def exercise_views() -> list[tuple[str, Config]]:
+    """(experiment, target config on the defaults) of the exercises marked ``preset = true``."""
+    out = []
+    for lesson in exercises.lessons():
+        for ex in exercises.load(lesson).exercises:
+            if ex.preset:
+                out.append((ex.experiment, exercises.target_config(ex, registry()[ex.experiment].config_cls())))
     return out
 
 
