@@ -2,7 +2,8 @@
 
 Page config, one-time start-up (thread limits, UMAP warm-up), the shared sidebar, the
 explicit page list (st.navigation over ui.nav.PAGES) and the Previous / Next lesson buttons
-(ui.pager: above the lesson with the ← → keys when presenting, below it otherwise). The
+(ui.pager: above the lesson with the ← → keys when presenting, below it otherwise), and the
+learner's progress kept in the URL (ui.learn.progress). The
 sidebar starts collapsed when presenting and on narrow screens (Streamlit's "auto").
 """
 
@@ -20,6 +21,7 @@ import streamlit as st  # noqa: E402  (after the thread settings above)
 
 from ui import pager, presenter, sidebar  # noqa: E402
 from ui.i18n import t  # noqa: E402
+from ui.learn import progress  # noqa: E402
 from ui.nav import PAGES  # noqa: E402
 
 ICON = os.path.join(os.path.dirname(os.path.abspath(__file__)), "assets", "favicon.png")
@@ -53,6 +55,7 @@ def _warm_up() -> None:
 _start_up()
 sidebar.init_from_link()
 presenter.init_from_link()
+progress.init_from_link()
 sections: dict[str, list] = {}
 for spec in PAGES:
     page = st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path, default=spec.is_default)
@@ -60,6 +63,7 @@ for spec in PAGES:
 sidebar.render()
 nav = st.navigation(sections, expanded=True)  # every lesson listed (no "View more")
 sidebar.write_link()
+progress.write_link()
 presenter.apply_style()
 here = nav.url_path  # "" for the default page, as PageSpec.url
 if presenter.active():

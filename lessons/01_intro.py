@@ -7,12 +7,14 @@ from aecore.experiments.intro import IntroConfig
 from aecore.figures.basic import curve_fit_figure
 from ui.i18n import stage_labels, t
 from ui.kit import chart, claims_box, labels, loss_chart, metric_row, num, prose
+from ui.learn import exercises, objectives, recap, selfcheck
 from ui.panel import training_panel
 from ui.references import sources
 from ui.widgets import settings_form
 
 LESSON = "intro"
 st.title(t("intro.title"))
+objectives(LESSON)
 prose(t("intro.explain"))
 st.latex(
     r"\mathcal{L}(\theta,\phi)=\mathbb{E}_{x\sim\mu_{\text{ref}}}\big[d\big(x,g_\phi(f_\theta(x))\big)\big]"
@@ -52,4 +54,8 @@ if res is not None:
     with st.expander(t("intro.loss_title")):
         loss_chart(stage_labels(res.histories), "intro.loss", refs={t("intro.fig.pca"): m["pca_mse"]})
     prose(t("intro.takeaway"))
+exercises(LESSON, LESSON, cfg, res)
+selfcheck(LESSON)
+if res is not None:
+    recap(LESSON, res.metrics)
 sources("intro")

@@ -12,6 +12,7 @@ from aecore.penalties import PENALTIES
 from ui.derivation import derivation
 from ui.i18n import t
 from ui.kit import chart, claims_box, code_expander, labels, metric_row, num, on_sidebar_data, prose
+from ui.learn import exercises, objectives, recap, selfcheck
 from ui.panel import training_panel
 from ui.references import sources
 from ui.regularized_parts import sparse_steps, sparse_table
@@ -19,6 +20,7 @@ from ui.widgets import settings_form
 
 LESSON = "sparse"
 st.title(t("sparse.title"))
+objectives(LESSON)
 prose(t("sparse.explain"))
 st.latex(
     r"\mathcal{L}=\frac{1}{nD}\sum_i\lVert x_i-g_\phi(h_i)\rVert^2+\Omega,\qquad "
@@ -108,4 +110,8 @@ if res is not None:
             t("sparse.detail.top_summary", unit=unit, **stats),
         )
     code_expander(t("sparse.source", penalty=pen[which]), PENALTIES[which])
+exercises(LESSON, LESSON, cfg, res)
+selfcheck(LESSON)
+if res is not None:
+    recap(LESSON, res.metrics)
 sources("sparse")
