@@ -97,3 +97,23 @@ def test_progress_encoding_round_trips_and_refuses_junk():
     assert progress.decode("x" * (progress.MAX_CHARS + 1)) == ({}, 1)
     assert progress.decode("<script>.a-y") == ({}, 1)
     assert progress.decode("") == ({}, 0)
+
+
+def test_sparse_number_exercise_from_its_preset(presets_on):
+    from aecore.experiments.sparse import SparseConfig
+
+    at = open_page("lessons/05_sparse.py")
+    no_errors(at)
+    ex = load("sparse").exercise("rho_share")
+    m = presets.lookup("sparse", target_config(ex, SparseConfig())).metrics
+    at.number_input(key="learn.sparse.rho_share.answer").set_value(round(m["kl_fraction_active"], 2))
+    at.run()
+    at.button(key="learn.sparse.rho_share.lock").click()
+    at.run()
+    no_errors(at)
+    job = at.session_state["sparse.job"] if "sparse.job" in at.session_state else None
+    assert job is None or job.config != at.session_state["sparse.cfg"]  # the preset answered: nothing trained
+    text = _texts(at)
+    assert translate("teach.right") in text and num(m["kl_fraction_active"]) in text
+    assert num(m["kl_mean_activation"]) in text  # the explanation's numbers are the run's
+    assert at.session_state[progress.STATE] == {"sparse": {"rho_share": True}}

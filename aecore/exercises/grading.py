@@ -58,7 +58,7 @@ def parse_answer(ex: Exercise, text: Any) -> str | float:
             value = math.nan
         if not math.isfinite(value):
             raise AnswerError(
-                f"answer {str(text)[:40]!r} to {ex.id} is not a number.", code="answer_not_number", params={}
+                f"answer {str(text)[:40]!r} to {ex.id} is not a number.", code="answer_not_number", params=dict()
             )
         return value
     answer = str(text).strip().lower()

@@ -54,14 +54,13 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def streamlit_server():
-    """Base URL of `streamlit run app.py` in the repo root; stopped (and logged) at teardown."""
+def _serve(extra_env: dict[str, str], log_name: str):
+    """Run `streamlit run app.py` in the repo root with ``extra_env``; yield its base URL."""
     if not (ROOT / "app.py").is_file():
         _missing("app.py not found in the repo root")
     ARTIFACTS.mkdir(exist_ok=True)
     port = _free_port()
-    log_path = ARTIFACTS / "streamlit-server.log"
+    log_path = ARTIFACTS / log_name
     cmd = [
         sys.executable,
         "-m",
@@ -79,7 +78,7 @@ def streamlit_server():
         "--server.fileWatcherType",
         "none",
     ]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **extra_env}
     env.setdefault("AE_TORCH_THREADS", "1")
     env.setdefault("OMP_NUM_THREADS", "1")
     with open(log_path, "wb") as log:
@@ -104,6 +103,18 @@ def streamlit_server():
                 proc.wait(timeout=15)
     tail = log_path.read_text(errors="replace")[-4000:]
     sys.stderr.write(f"\n--- streamlit server log (tail, full log: {log_path}) ---\n{tail}\n")
+
+
+@pytest.fixture(scope="session")
+def streamlit_server():
+    """Base URL of `streamlit run app.py` in the repo root; stopped (and logged) at teardown."""
+    yield from _serve({}, "streamlit-server.log")
+
+
+@pytest.fixture(scope="session")
+def presets_server():
+    """The same with the lecture presets on (AE_PRESETS=1), as a class's server runs."""
+    yield from _serve({"AE_PRESETS": "1"}, "streamlit-server-presets.log")
 
 
 @pytest.fixture(scope="session")

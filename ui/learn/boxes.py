@@ -79,10 +79,11 @@ def _exercise_lines(learn: exercises.LessonLearn, objective: str) -> list[str]:
     for i, ex in enumerate(learn.exercises, start=1):
         if ex.objective == objective:
             done = mine.get(ex.id)
-            mark, word = (
-                (OPEN, "teach.not_done") if done is None else (RIGHT, "teach.right") if done else (WRONG, "teach.wrong")
-            )
-            lines.append(f"    - {mark} {t('teach.exercise_n', n=i)} {t(word)}")
+            if done is None:
+                mark, word = OPEN, t("teach.not_done")
+            else:
+                mark, word = (RIGHT, t("teach.right")) if done else (WRONG, t("teach.wrong"))
+            lines.append(f"    - {mark} {t('teach.exercise_n', n=i)} {word}")
     return lines
 
 

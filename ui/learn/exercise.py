@@ -141,15 +141,15 @@ def _pending(ex: exercises.Exercise, key: str, entry: dict, cfg: Any, result: An
         _verdict(ex, key, entry)
         return
     answer = num(entry["answer"]) if ex.kind == "number" else option_label(ex, entry["answer"])
-    note = "teach.stopped" if cfg == entry["target"] and result is not None else "teach.waiting"
-    st.caption(t("teach.locked", answer=answer) + " " + t(note))
+    note = t("teach.stopped") if cfg == entry["target"] and result is not None else t("teach.waiting")
+    st.caption(t("teach.locked", answer=answer) + " " + note)
     st.button(
         t("teach.cancel"), key=f"{_state_key(ex)}.cancel", icon=":material/close:", on_click=_back, args=(ex, key, True)
     )
 
 
 def exercise(ex: exercises.Exercise, number: int, key: str, experiment: str, cfg: Any, result: Any) -> None:
-    with st.container(border=True):
+    with st.container(border=True, key=f"{_state_key(ex)}.box"):
         st.markdown(f"**{t('teach.exercise_n', n=number)}** {_text(ex, 'question')}")
         entry = st.session_state.get(_state_key(ex))
         if entry is None:
