@@ -117,3 +117,11 @@ def test_sparse_number_exercise_from_its_preset(presets_on):
     assert translate("teach.right") in text and num(m["kl_fraction_active"]) in text
     assert num(m["kl_mean_activation"]) in text  # the explanation's numbers are the run's
     assert at.session_state[progress.STATE] == {"sparse": {"rho_share": True}}
+
+
+def test_presenter_mode_folds_exercises_and_self_check(presets_on):
+    at = open_page("lessons/01_intro.py", params={"present": "1"})
+    no_errors(at)
+    folds = {e.label for e in at.expander}
+    assert translate("teach.heading") in folds and translate("teach.selfcheck", n=4) in folds
+    assert translate("teach.heading") not in [h.value for h in at.subheader]  # no open section heading
