@@ -97,3 +97,19 @@ def test_every_placeholder_is_formatted(lesson, lang):
             text.format(**dict.fromkeys(fields_of(text), "1.5"))
         else:
             assert not fields_of(text), f"{lang}/learn/{lesson}.toml {key} is shown unformatted: no {{…}}"
+
+
+def test_the_text_checks_catch_planted_faults():
+    """The checks above, fed a lesson's texts with a key dropped, a key added and a
+    placeholder the grade does not give, report each one."""
+    learn = load("intro")
+    texts = learn_catalog(REF, "intro")
+    want = expected_keys(learn)
+    dropped = set(texts) - {"exercise.few_epochs.why.mean"}
+    assert want - dropped == {"exercise.few_epochs.why.mean"}
+    assert (dropped | {"exercise.few_epochs.why.tsne"}) - want - OPTIONAL_KEYS == {"exercise.few_epochs.why.tsne"}
+    ex = learn.exercise("few_epochs")
+    allowed = allowed_params(ex, *runs_of(learn, ex))
+    assert {"v_pca", "m_ae_mse", "c_lr"} <= allowed
+    assert not {"before", "b_ae_mse", "m_no_such_metric", "v_tsne"} & allowed  # a choice has no run before
+    assert fields_of("{v_pca} and {m_no_such_metric}") - allowed == {"m_no_such_metric"}

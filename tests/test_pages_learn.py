@@ -13,7 +13,7 @@ from aecore.exercises import load, target_config
 from aecore.experiments.intro import IntroConfig
 from tests.apptest_utils import no_errors, open_page, wait_until_trained
 from ui.i18n import translate
-from ui.kit import num
+from ui.kit import fmt, num
 from ui.learn import progress
 from ui.safe import plain
 
@@ -76,6 +76,8 @@ def test_no_answer_no_run_and_nothing_shown_before_it(presets_on):
     at = open_page("lessons/01_intro.py")
     assert at.button(key="learn.intro.noise_ratio.lock").disabled  # no answer chosen yet
     text = _texts(at)
+    m = presets.lookup("intro", IntroConfig()).metrics  # the recap: objectives with the claim of the run on screen
+    assert translate("learn.intro.objective.bend") in text and translate("intro.claims.ae_beats_pca", **fmt(m)) in text
     for outcome in ("up", "same", "down"):
         assert translate(f"learn.intro.exercise.noise_ratio.why.{outcome}")[:40] not in text
 
