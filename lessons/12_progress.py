@@ -34,7 +34,8 @@ text = progress.encode(mine)
 if not text:
     st.info(t("progress.none_yet"), icon=":material/info:")
 else:
-    base = (st.context.url or "").rstrip("/")
+    base = (st.context.url or "").rstrip("/")  # this page's address: the app's, then /progress
+    base = base.removesuffix("/progress")
     lang = st.session_state.get("lang", "en")
     link = f"{base}/progress?{progress.PARAM}={text}" + (f"&lang={lang}" if lang != "en" else "")
     st.code(link, language=None, wrap_lines=True)
