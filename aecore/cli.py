@@ -1,6 +1,6 @@
 """Command line: ``python -m aecore list | run NAME [--set key=value ...] [--json] [--no-cap] |
 check NAME [--seeds N] [--set key=value ...] [--json] [--no-cap] | bench [--quick] [--no-pages]
-[--section N] [--lessons NAMES] | presets [--only NAME] [--check] [--data KIND] |
+[--section N] [--lessons NAMES] | presets [--only NAME] [--check] [--missing] [--data KIND] |
 script NAME [--set key=value ...] [--no-cap] | data [--download KIND ...] |
 exercise NAME --list [--json] | exercise NAME ID --answer VALUE [--set key=value ...] [--json] [--no-cap]``.
 
@@ -66,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     pre = sub.add_parser("presets", help="rebuild the lecture presets in assets/presets")
     pre.add_argument("--only", action="append", default=[], metavar="NAME", help="only these experiments")
     pre.add_argument("--check", action="store_true", help="list missing or stale presets; exit 1 if any")
+    pre.add_argument("--missing", action="store_true", help="build only the views that have no preset file yet")
     pre.add_argument("--data", choices=FILE_DATA, help="the views on this data set, into the data folder's presets/")
     script = sub.add_parser("script", help="print a Python script that reproduces one experiment's run")
     script.add_argument("name")
@@ -171,7 +172,7 @@ def cmd_check(name: str, seeds: int, sets: list[str], as_json: bool, cap: bool =
     return 0
 
 
-def cmd_presets(only: list[str], check_only: bool, kind: str | None = None) -> int:
+def cmd_presets(only: list[str], check_only: bool, kind: str | None = None, missing_only: bool = False) -> int:
     from aecore import presets
     from aecore.io.mnist_files import available
 
@@ -189,6 +190,12 @@ def cmd_presets(only: list[str], check_only: bool, kind: str | None = None) -> i
             print(f"stale: {path.name} (no page opens with its config; delete it)")
         return 1 if missing or stale else 0
     todo = [(n, c) for n, c in (presets.data_views(kind) if kind else presets.views()) if not only or n in only]
+    if missing_only:
+        base = presets.data_dir_presets() if kind else None
+        todo = [(n, c) for n, c in todo if not presets.path_for(n, c, base).is_file()]
+        if not todo:
+            print("every view has its preset")
+            return 0
     if not todo:
         return _fail(f"no views for {', '.join(only) or kind}; run 'python -m aecore list'.")
     if kind:
@@ -264,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "check":
         return cmd_check(args.name, args.seeds, args.set, args.json, cap=not args.no_cap)
     if args.cmd == "presets":
-        return cmd_presets(args.only, args.check, args.data)
+        return cmd_presets(args.only, args.check, args.data, args.missing)
     if args.cmd == "data":
         return cmd_data(args.download)
     if args.cmd == "exercise":

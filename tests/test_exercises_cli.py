@@ -74,3 +74,8 @@ def test_runs_above_the_cap_are_refused_before_training(capsys, monkeypatch):
     monkeypatch.setattr(cost, "SERVER_CAP_S", 1e-6)
     code, out, err = _run(capsys, "intro", "few_epochs", "--answer", "pca", "--json")
     assert code == 2 and out == "" and "limit" in err and err.count("\n") == 1
+
+
+def test_presets_missing_builds_nothing_when_every_view_has_its_file(capsys):
+    assert main(["presets", "--only", "intro", "--missing"]) == 0
+    assert "every view has its preset" in capsys.readouterr().out
