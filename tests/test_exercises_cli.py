@@ -48,7 +48,7 @@ def test_run_contract_and_grade(capsys):
 
 def test_number_answer_and_plain_text(capsys):
     code, out, _ = _run(capsys, "intro", "noise_floor", "--answer", "0.045", *CHEAP, "--set", "epochs=50")
-    assert code == 0 and "noise_floor: answer 0.045 is" in out and "Measured:" in out  # the English explanation
+    assert code == 0 and "noise_floor: answer 0.045 is" in out and "σ²/2 = 0.045" in out  # the English explanation
 
 
 @pytest.mark.parametrize(
