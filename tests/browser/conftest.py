@@ -116,6 +116,13 @@ def streamlit_server():
 
 
 @pytest.fixture(scope="session")
+def presets_server():
+    """The same with the lecture presets on (AE_PRESETS=1), as a class's server runs."""
+    with serve({"AE_PRESETS": "1"}, "streamlit-server-presets.log") as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the whole session (Playwright sync API)."""
     if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
