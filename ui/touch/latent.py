@@ -98,7 +98,7 @@ def _interp_controls(name: str, res, dataset: str, key: str, models: list[str]) 
         source = st.radio(
             t("touch.interp.source"),
             options,
-            format_func=lambda o: t(f"touch.interp.source_{o}"),
+            format_func={o: t(f"touch.interp.source_{o}") for o in options}.get,  # words fixed at this run
             horizontal=True,
             key=f"{key}.source",
         )
