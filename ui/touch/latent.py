@@ -95,15 +95,16 @@ def _interp_controls(name: str, res, dataset: str, key: str, models: list[str]) 
     options = ["images"] + (["clicks"] if all(len(c) >= 2 for c in clicks.values()) else [])
     source = "images"
     if len(next(iter(decode.training_codes(name, res).values()))[0]) == 2:
-        source = st.radio(
-            t("touch.interp.source"),
-            options,
-            format_func={o: t(f"touch.interp.source_{o}") for o in options}.get,  # words fixed at this run
-            horizontal=True,
-            key=f"{key}.source",
-        )
-        if len(options) == 1:
+        if len(options) == 1:  # no choice yet: say how to get one
             st.caption(t("touch.interp.need_clicks"))
+        else:
+            source = st.radio(
+                t("touch.interp.source"),
+                options,
+                format_func={o: t(f"touch.interp.source_{o}") for o in options}.get,  # words fixed at this run
+                horizontal=True,
+                key=f"{key}.source",
+            )
     X, ys = decode.images(name, res, dataset)
     if source == "images":
         _, first = np.unique(np.asarray(ys), return_index=True)

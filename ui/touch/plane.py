@@ -4,7 +4,7 @@
 The figure takes a click anywhere (an invisible grid of points catches it,
 ``aecore.figures.walk``); the point goes to ``aecore.touch.plane``: lesson 1 shows its code
 z = f(x) and its reconstruction g(f(x)) on the learned curve; lesson 6 the right-singular
-vectors of the plain AE's and the CAE's J_f(x) as arrows (lengths ∝ singular values, one scale)
+vectors of the plain AE's and the CAE's J_f(x) as arrows (each model's v₁ at one length, v₂ at s₂/s₁ of it)
 against the true tangent at the nearest point of the curve; lesson 7 the DAE's step r(x) − x
 and the true projection π(x) − x. The numbers (angles, lengths) are measured at that point.
 The last click lives in this session's ``st.session_state``; nothing trains. Texts:
@@ -23,7 +23,7 @@ from ui.kit.i18n import t
 from ui.kit.page import chart, labels, num
 from ui.touch.walk_words import clicked_point, picks
 
-ARROW_SHARE = 0.3  # the longest arrow of lesson 6 spans this share of the plot's width
+ARROW_SHARE = 0.3  # lesson 6: each model's v₁ arrow spans this share of the plot's width
 
 
 def _point(key: str):
@@ -50,14 +50,14 @@ def _intro(res, curve, x, ans) -> tuple[dict, str]:
 def _contractive(res, curve, x, ans) -> tuple[dict, str]:
     models = ans["models"]
     span = float(np.ptp(res.arrays["curve_X"][:, 0]))
-    scale = ARROW_SHARE * span / max(float(m["s"][0]) for m in models.values())
     arrows = [dict(name=t("touch.plane.tangent"), start=ans["nearest"], vec=ans["tangent"] * 0.5 * ARROW_SHARE * span)]
     arrows[0] |= {"color": fig.COLORS["tangent"], "dash": "dot"}
     pairs = {}
     for m, v in models.items():
         for i, dash in ((0, "solid"), (1, "dash")):
             name = t(f"touch.plane.v{i + 1}", model=t(f"touch.plane.model_{m}"))
-            arrows.append(dict(name=name, start=x, vec=v["v"][i] * v["s"][i] * scale, color=fig.COLORS[m], dash=dash))
+            length = ARROW_SHARE * span * v["s"][i] / max(float(v["s"][0]), 1e-12)  # each model's v₁: one length
+            arrows.append(dict(name=name, start=x, vec=v["v"][i] * length, color=fig.COLORS[m], dash=dash))
         pairs[t("touch.plane.metric.angle", model=t(f"touch.plane.model_{m}"))] = f"{num(v['angle'], 3)}°"
         pairs[t("touch.plane.metric.ratio", model=t(f"touch.plane.model_{m}"))] = num(
             v["s"][0] / max(v["s"][1], 1e-12), 3
