@@ -1,4 +1,5 @@
-"""How long the drawing pad's answer takes: ``aecore.touch.encode`` for one input, per lesson.
+"""How long the touch answers take: ``aecore.touch.encode`` for one drawing, per lesson, and
+the latent walk and the plane (``aecore.touch.decode``, ``aecore.touch.plane``) for one click.
 
 For each image lesson: the page's trained model on the 8×8 digits (its lecture preset) and
 on digits28 (28×28, the MNIST-size stand-in; the same architecture as the page's default,
@@ -7,6 +8,12 @@ drawing, resampled from a 280×280 stroke layer as the pad sends it (``pad_row``
 is answered ``--repeats`` times; printed: the first call (the VAE ranks the data's ELBOs once
 per model then) and the median and maximum of the later ones, in milliseconds, one torch
 thread (``AE_TORCH_THREADS``). A benchmark, not a test: nothing asserts a time.
+
+The walk, per page with a decoder (lessons 3, 8 at k = 2 and at its default k = 8, 8b): a
+click (``decode_point``), one move of the interpolation slider (the three frames shown and the
+21-point line drawn on the maps, as ``ui.touch.latent`` computes them), and for lesson 8 one
+move of a traversal slider (the decode and every dimension's effect). The plane (lessons 1, 6,
+7; 2-D points, so digits28 does not apply): one click (``plane.answer``).
 
     python tools/encode_bench.py                 # both data sets
     python tools/encode_bench.py --data digits   # the presets only (seconds)
@@ -30,7 +37,7 @@ os.environ.setdefault("AE_PRESETS", "1")
 from aecore import presets  # noqa: E402
 from aecore.device import limit_threads  # noqa: E402
 from aecore.experiments import get  # noqa: E402
-from aecore.touch import encode  # noqa: E402
+from aecore.touch import decode, encode, plane  # noqa: E402
 from aecore.touch.images import cell_px, pad_row, spec_of, to_ink, upsample  # noqa: E402
 
 # digits28 runs: the page's default models, trained briefly (only the time of an answer matters)
@@ -41,12 +48,15 @@ SHORT = {
     "vae": {"epochs": 1, "n_samples": 50, "mc_samples": 2},
     "anomaly": {"steps": 20},
     "sae_features": {"clf_steps": 20, "sae_steps": 20},
+    "elbo_gap": {"epochs": 1, "is_samples": 1000, "grid": 51},
 }
+WALKS = (("latent", {}), ("vae", {"latent_dim": 2}), ("vae", {}), ("elbo_gap", {}))
+PLANES = (("intro", "dataset"), ("contractive", "curve"), ("denoising_field", "dataset"))
 
 
-def result_for(name: str, data: str):
-    """(Result, how it was made) of lesson ``name`` on ``data``."""
-    cfg = get(name).config_cls()
+def result_for(name: str, data: str, **over):
+    """(Result, how it was made) of lesson ``name`` on ``data`` (``over``: other settings)."""
+    cfg = dataclasses.replace(get(name).config_cls(), **over)
     if data == "digits":
         found = presets.lookup(name, cfg)
         if found is not None:
@@ -78,20 +88,59 @@ def _ms(f, repeats: int) -> tuple[float, float, float]:
     return times[0], statistics.median(times[1:]), max(times[1:])
 
 
+def walk_steps(name: str, res, data: str) -> dict:
+    """The walk's answers to time on ``res``: {what: function of no argument}."""
+    codes = decode.training_codes(name, res)
+    main, z = decode.MAIN[name], codes[decode.MAIN[name]][5]
+    X, _ = decode.images(name, res, data)
+    ends = {m: (c[0], c[1]) for m, c in decode.encode_images(name, res, X[[0, 1]]).items()}
+
+    def slide():
+        decode.interpolate(name, res, ends, [0.0, 0.35, 1.0])
+        decode.interpolate(name, res, ends, np.linspace(0, 1, 21))
+
+    steps = {"click": lambda: decode.decode_point(name, res, main, z), "interp": slide}
+    if name == "vae":
+        vae, k = res.models["vae"], z.size
+        steps["traverse"] = lambda: (decode.decode(vae, z), decode.dimension_effect(vae, z, range(k)))
+    return steps
+
+
+def walk_rows(data: str, repeats: int) -> None:
+    for name, over in WALKS:
+        res, how = result_for(name, data, **over)
+        k = next(iter(decode.training_codes(name, res).values())).shape[1]
+        for what, f in walk_steps(name, res, data).items():
+            first, median, most = _ms(f, repeats)
+            label = f"{name} k={k} {what}"
+            print(f"{label:22s} {data:9s} {how:9s} {'':>8s} {first:8.2f} {median:8.2f} {most:8.2f}", flush=True)
+
+
+def plane_rows(repeats: int) -> None:
+    for name, field in PLANES:
+        res, how = result_for(name, "digits")  # the presets: these lessons run on curves
+        curve = getattr(get(name).config_cls(), field)
+        first, median, most = _ms(lambda n=name, r=res, c=curve: plane.answer(n, r, c, [0.4, 0.7]), repeats)
+        print(f"{name + ' click':22s} {curve:9s} {how:9s} {'':>8s} {first:8.2f} {median:8.2f} {most:8.2f}", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--data", choices=("digits", "digits28"), action="append", default=[])
     p.add_argument("--repeats", type=int, default=30)
+    p.add_argument("--walk-only", action="store_true", help="only the latent walk and the plane")
     args = p.parse_args(argv)
     limit_threads()
-    print(f"{'lesson':18s} {'data':9s} {'model':9s} {'pad→row':>8s} {'first':>8s} {'median':>8s} {'max':>8s}  (ms)")
+    print(f"{'lesson':22s} {'data':9s} {'model':9s} {'pad→row':>8s} {'first':>8s} {'median':>8s} {'max':>8s}  (ms)")
     for data in args.data or ["digits", "digits28"]:
-        for name in encode.LESSONS:
+        for name in () if args.walk_only else encode.LESSONS:
             res, how = result_for(name, data)
             rgba, x, spec = drawing(name, res, data)
             resample = _ms(lambda rgba=rgba, spec=spec: pad_row(rgba, spec), args.repeats)[1]
             first, median, most = _ms(lambda n=name, r=res, x=x: encode.answer(n, r, x), args.repeats)
-            print(f"{name:18s} {data:9s} {how:9s} {resample:8.2f} {first:8.2f} {median:8.2f} {most:8.2f}", flush=True)
+            print(f"{name:22s} {data:9s} {how:9s} {resample:8.2f} {first:8.2f} {median:8.2f} {most:8.2f}", flush=True)
+        walk_rows(data, args.repeats)
+    plane_rows(args.repeats)
     return 0
 
 
