@@ -27,9 +27,8 @@ def test_probabilities_are_scikit_learns(classes):
     arrays = holes.classifier_arrays(clf)
     X = X_all[cut:][:100]
     assert len(X) > 50
-    assert np.allclose(
-        holes.probabilities(X, arrays), clf.predict_proba(X), atol=1e-6
-    )  # float32 rows: sklearn answers float32
+    # the rows are float32, and so are scikit-learn's probabilities of them
+    assert np.allclose(holes.probabilities(X, arrays), clf.predict_proba(X), atol=1e-6)
     labels, conf = holes.judge(X, arrays)
     assert np.array_equal(labels, clf.predict(X)) and np.allclose(conf, clf.predict_proba(X).max(1))
     assert holes.classifier_arrays(None) is None
