@@ -18,13 +18,7 @@ cols[1].metric(t("plan.short_total"), t("plan.of_budget", total=plan.short_total
 cols[2].metric(
     t("plan.sections_count"), t("plan.sections_value", sections=len(lecture.sections()), rows=len(plan.rows))
 )
-short = st.segmented_control(
-    t("plan.show"),
-    [False, True],
-    default=False,
-    format_func=lambda s: t("plan.show_short" if s else "plan.show_all"),
-    key="plan.short",
-)
+short = st.toggle(t("plan.show_short"), key="plan.short")
 st.page_link("lessons/14_handout.py", label=t("plan.handout_link"), icon=":material/print:")
 for i, row in enumerate(plan.rows, start=1):
     if row.short or not short:
