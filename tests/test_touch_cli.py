@@ -66,7 +66,7 @@ def test_encode_prints_the_backends_answer_for_the_resampled_image(capsys, prese
     res = presets.lookup(name, get(name).config_cls())
     ans = encode.answer(name, res, x)
     if name == "pca":
-        assert out["models"]["linear AE"]["mse"] == pytest.approx(ans["models"]["linear AE"]["mse"])
+        assert out["models"]["linear_ae"]["mse"] == pytest.approx(ans["models"]["linear_ae"]["mse"])
         return
     if name == "denoising_images":
         assert out["denoised"]["gaussian"]["change_mse"] == pytest.approx(ans["models"]["gaussian"]["change_mse"])

@@ -35,11 +35,11 @@ def summary(name: str, ans: dict) -> dict:
         return {"models": {k: _model(v) for k, v in ans["models"].items()}}
     if name == "denoising_images":
         models = ans["models"]
-        plain = {"code": models["AE"]["code"], "recon": models["AE"]["output"], "mse": models["AE"]["change_mse"]}
+        plain = {"code": models["ae"]["code"], "recon": models["ae"]["output"], "mse": models["ae"]["change_mse"]}
         denoised = {
             k: {"code": _floats(v["code"]), "change_mse": v["change_mse"], "denoised": _floats(v["output"])}
             for k, v in models.items()
-            if k != "AE"
+            if k != "ae"
         }
         return _model(plain) | {"denoised": denoised}
     if name == "sae_features":

@@ -64,7 +64,7 @@ def latent(res, spec: ImageSpec, x: np.ndarray, ans: dict, key: str, below) -> N
     st.caption(t("touch.draw.latent_caption", n=len(a["X"]), mse=num(ans["mse"]), median=num(data_mse)))
 
 
-PCA_MODELS = {"linear AE": "linear", "non-linear AE": "nonlinear", "linear-decoder AE": "lindec"}
+PCA_MODELS = {"linear_ae": "linear", "deep_ae": "nonlinear", "lindec_ae": "lindec"}
 
 
 def pca(res, spec: ImageSpec, x: np.ndarray, ans: dict, key: str, below) -> None:
