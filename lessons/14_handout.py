@@ -20,5 +20,5 @@ with st.container(key="handout-screen"):
         icon=":material/download:",
     )
     st.caption(t("handout.print_hint"))
-handout.render(parts)
+handout.render(parts, lang)
 st.html(handout.PRINT_CSS)

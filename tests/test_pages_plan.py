@@ -140,3 +140,31 @@ def test_the_drift_check_sees_a_page_with_its_own_copy(tmp_path):
     assert "INTRO_LOSS" not in _names_used(page)
     page.write_text("import streamlit as st\nfrom lessons.parts import formulas\nst.latex(formulas.INTRO_LOSS)\n")
     assert "INTRO_LOSS" in _names_used(page)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_handout_opens_each_lesson_with_the_objectives_its_page_shows(lang):
+    """The objectives are the exercises files' (one list for page and handout), every one of them."""
+    from aecore import exercises
+
+    at = open_page(HANDOUT, params={"lang": lang})
+    no_errors(at)
+    text = "\n".join(m.value for m in at.markdown)
+    assert exercises.lessons()
+    for lesson in exercises.lessons():
+        for o in exercises.load(lesson).objectives:
+            assert f"- {translate(f'learn.{lesson}.objective.{o}', lang)}" in text, (lesson, o)
+    md = handout.markdown(handout.blocks(lang), lang)
+    assert md.count(translate("teach.objectives", lang)) == len(exercises.lessons())
+
+
+def test_handout_objectives_follow_the_exercises_files(monkeypatch):
+    """A lesson without an exercises file has no objectives on the handout (none are written there)."""
+    from aecore import exercises
+
+    dropped = exercises.lessons()[0]
+    kept = [x for x in exercises.lessons() if x != dropped]
+    monkeypatch.setattr(exercises, "lessons", lambda: kept)
+    blocks = {b.page: b for b in handout.blocks("en")}
+    assert blocks[dropped].objectives == ()
+    assert all(blocks[x].objectives for x in kept)

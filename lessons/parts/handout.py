@@ -1,5 +1,6 @@
-"""The handout: per page, the formulas it shows and its claims measured on the run shipped
-with the app for its default view (``aecore.presets.shipped_metrics``), as one printable page
+"""The handout: per page, its learning objectives (the lesson's exercises file, as the page
+shows them), the formulas it shows and its claims measured on the run shipped with the app
+for its default view (``aecore.presets.shipped_metrics``), as one printable page
 and as Markdown. The formulas are the pages' own constants (never a copy), the claim texts
 those of the claims box (``ui.runtime.checks.claim_words``), so the handout cannot drift
 from the pages."""
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from aecore import noise
+from aecore import exercises, noise
 from aecore.experiments import get as get_experiment
 from aecore.maths import linear_ae
 from aecore.presets import shipped_metrics
@@ -92,6 +93,7 @@ class Block:
     title: str
     formulas: tuple[str, ...]
     parts: tuple[Part, ...]
+    objectives: tuple[str, ...] = ()
 
 
 def claims_part(prefix: str, experiment: str, digits: int, lang: str) -> Part:
@@ -117,17 +119,32 @@ def claims_part(prefix: str, experiment: str, digits: int, lang: str) -> Part:
     return Part(caption, tuple(lines))
 
 
+def objectives(page: str, lang: str) -> tuple[str, ...]:
+    """The learning objectives the page opens with (none for a page without exercises)."""
+    if page not in exercises.lessons():
+        return ()
+    return tuple(translate(f"learn.{page}.objective.{o}", lang) for o in exercises.load(page).objectives)
+
+
 def blocks(lang: str) -> list[Block]:
-    """Every page with formulas or claims, in the app's order."""
+    """Every page with objectives, formulas or claims, in the app's order."""
     out = []
     for spec in PAGES:
         refs, boxes = FORMULAS.get(spec.url_path, ()), CLAIMS.get(spec.url_path, ())
-        if not refs and not boxes:
+        goals = objectives(spec.url_path, lang)
+        if not refs and not boxes and not goals:
             continue
         latex = tuple(x for ref in refs for x in latex_of(ref))
         parts = tuple(claims_part(p, e, d, lang) for p, e, d in boxes)
-        out.append(Block(spec.url_path, translate(spec.title_key, lang), latex, parts))
+        out.append(Block(spec.url_path, translate(spec.title_key, lang), latex, parts, goals))
     return out
+
+
+def objectives_markdown(b: Block, lang: str) -> str:
+    """The block's objectives as the page words them: a lead line, then a list ("" if none)."""
+    if not b.objectives:
+        return ""
+    return f"**{translate('teach.objectives', lang)}**\n" + "\n".join(f"- {o}" for o in b.objectives)
 
 
 def markdown(parts: list[Block], lang: str) -> str:
@@ -135,6 +152,8 @@ def markdown(parts: list[Block], lang: str) -> str:
     out = [f"# {translate('handout.title', lang)}", ""]
     for b in parts:
         out += [f"## {b.title}", ""]
+        if b.objectives:
+            out += [objectives_markdown(b, lang), ""]
         for latex in b.formulas:
             out += ["$$", latex, "$$", ""]
         for part in b.parts:
@@ -163,11 +182,13 @@ PRINT_CSS = """
 """
 
 
-def render(parts: list[Block]) -> None:
+def render(parts: list[Block], lang: str) -> None:
     """The blocks on the page; each kept on one printed page where it fits."""
     for b in parts:
         with st.container(key=f"handout-page-{b.page}"):
             st.subheader(b.title, anchor=False)
+            if b.objectives:
+                st.markdown(objectives_markdown(b, lang))
             for latex in b.formulas:
                 st.latex(latex)
             for part in b.parts:
