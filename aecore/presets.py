@@ -132,6 +132,24 @@ def lookup(name: str, cfg: Config) -> Result | None:
     return None
 
 
+@lru_cache(maxsize=64)
+def _shipped(path: str, config_json: str) -> dict[str, float] | None:
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+        meta = resultfile.read_meta(head + fh.read(int.from_bytes(head, "little")))  # the JSON header only
+    if json.dumps(meta["header"].get("config"), sort_keys=True) != config_json:
+        return None
+    return {k: float(v) for k, v in meta["metrics"].items()}
+
+
+def shipped_metrics(name: str, cfg: Config) -> dict[str, float] | None:
+    """The metrics of the preset shipped in assets/presets for (name, cfg), whatever
+    ``AE_PRESETS`` says (the handout prints them), or None when there is none. Reads the
+    file's header, not its tensors."""
+    path = path_for(name, cfg)
+    return _shipped(str(path), _config_json(cfg)) if path.is_file() else None
+
+
 def build(name: str, cfg: Config, on_progress: Callable | None = None) -> Path:
     """Train (name, cfg) from scratch and write its preset file: in assets/presets, or in
     the data folder for a view on MNIST-format data (with the files' fingerprint)."""

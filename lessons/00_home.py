@@ -4,6 +4,7 @@ import streamlit as st
 
 from aecore.device import device_info
 from aecore.figures.diagram import autoencoder_diagram
+from lessons.parts import formulas
 from ui.kit.i18n import t
 from ui.kit.page import chart, labels, prose
 from ui.kit.references import sources
@@ -13,10 +14,7 @@ st.title(t("home.title"))
 prose(t("home.lead"))
 names = labels("home.diagram", "x", "encoder", "h", "decoder", "xhat", "encoder_note", "code_note", "decoder_note")
 chart(autoencoder_diagram(names), "home.diagram", t("home.diagram.caption"), config={"displayModeBar": False})
-st.latex(
-    r"h = f_\theta(x), \qquad \hat{x} = g_\phi(h), \qquad "
-    r"\mathcal{L}(\theta,\phi) = \mathbb{E}_x\, d\big(x,\, g_\phi(f_\theta(x))\big)"
-)
+st.latex(formulas.AE_MAP)
 
 st.subheader(t("home.map"))
 sections: dict[str, list] = {}  # every page but this one, by navigation section, in order

@@ -8,6 +8,7 @@ from aecore.experiments import get
 from aecore.experiments.neural import NETWORK, NEURON, NeuralConfig
 from aecore.figures import neural as fn
 from aecore.maths import neuralnet
+from lessons.parts import formulas
 from ui.kit.derivation import Step, derivation
 from ui.kit.i18n import stage_labels, t
 from ui.kit.page import chart, code_expander, fmt, labels, loss_chart, metric_row, num, prose
@@ -32,17 +33,11 @@ def why_failed(key: str, m: dict) -> str:
 
 st.title(t("neural.title"))
 prose(t("neural.explain_neuron"))
-st.latex(r"z = w^\top x + b,\qquad a = \phi(z)")
+st.latex(formulas.NEURON)
 prose(t("neural.explain_layers"))
-st.latex(
-    r"h^{(l)} = \phi\big(W^{(l)} h^{(l-1)} + b^{(l)}\big),\quad l = 1,\dots,L-1;"
-    r"\qquad \hat y = \sigma\big(W^{(L)} h^{(L-1)} + b^{(L)}\big)"
-)
+st.latex(formulas.LAYERS)
 prose(t("neural.explain_loss"))
-st.latex(
-    r"\mathcal L(\theta) = -\frac1n\sum_{i=1}^n \big[y_i\log\hat y_i + (1-y_i)\log(1-\hat y_i)\big],"
-    r"\qquad \theta \leftarrow \theta - \eta\,\nabla_\theta \mathcal L(\theta)"
-)
+st.latex(formulas.NEURAL_LOSS)
 
 cfg = settings_form(LESSON, NeuralConfig(), FIELDS, columns=4)
 st.caption(t("neural.data_note"))

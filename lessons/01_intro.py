@@ -5,6 +5,7 @@ import streamlit as st
 from aecore.experiments import get
 from aecore.experiments.intro import NO_BETTER_THAN_MEAN, IntroConfig
 from aecore.figures.basic import curve_fit_figure
+from lessons.parts import formulas
 from ui.kit.i18n import stage_labels, t
 from ui.kit.page import chart, labels, loss_chart, metric_row, num, prose
 from ui.kit.references import sources
@@ -18,10 +19,7 @@ LESSON = "intro"
 st.title(t("intro.title"))
 objectives(LESSON)
 prose(t("intro.explain"))
-st.latex(
-    r"\mathcal{L}(\theta,\phi)=\mathbb{E}_{x\sim\mu_{\text{ref}}}\big[d\big(x,g_\phi(f_\theta(x))\big)\big]"
-    r"\;\approx\;\frac{1}{nD}\sum_{i=1}^{n}\lVert x_i-g_\phi(f_\theta(x_i))\rVert^2"
-)
+st.latex(formulas.INTRO_LOSS)
 prose(t("intro.explain_toy"))
 st.latex(r"f_\theta:\mathbb{R}^2\to\mathbb{R}^1,\qquad g_\phi:\mathbb{R}^1\to\mathbb{R}^2")
 

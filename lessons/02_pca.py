@@ -8,6 +8,7 @@ from aecore.experiments.pca import LINEAR_AE, TIE_RATIO, PCAConfig
 from aecore.figures import basic
 from aecore.figures.common import image_grid, loss_figure
 from aecore.maths import linear_ae
+from lessons.parts import formulas
 from ui.kit.derivation import Step, derivation
 from ui.kit.i18n import t
 from ui.kit.page import chart, labels, metric_row, num, on_sidebar_data, one_per_class, prose
@@ -21,11 +22,7 @@ from ui.touch.pad import draw_panel
 LESSON = "pca"
 FIELDS = ["latent_dim", "linear_solver", "linear_epochs", "linear_lr", "linear_batch", "deep_epochs", "sweep"]
 st.title(t("pca.title"))
-st.latex(
-    r"\min_{W_e,W_d}\ \frac{1}{nD}\sum_i\lVert (x_i-\bar x)-W_dW_e (x_i-\bar x)\rVert^2"
-    r"\;=\;\frac{1}{D}\sum_{i>k}\lambda_i,\qquad"
-    r"\mathrm{span}(W_d)=\mathrm{span}(u_1,\dots,u_k)\ \ (\lambda_k>\lambda_{k+1})"
-)
+st.latex(formulas.PCA_BOUND)
 prose(t("pca.explain") + "\n\n" + t("pca.training"))
 
 

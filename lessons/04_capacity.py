@@ -9,6 +9,7 @@ from aecore.experiments import capacity, get
 from aecore.experiments.capacity import CapacityConfig
 from aecore.figures import capacity as fc
 from aecore.figures.common import image_grid
+from lessons.parts import formulas
 from ui.kit.i18n import current_lang, stage_labels, t
 from ui.kit.page import chart, code_expander, labels, loss_chart, metric_row, num, on_sidebar_data, prose
 from ui.kit.references import sources
@@ -47,9 +48,7 @@ def say(key: str, **extra) -> str:
 
 st.title(t("capacity.title"))
 prose(t("capacity.explain"))
-st.latex(
-    r"h=f_\theta(x)\in\mathbb{R}^k,\ \ \hat x=g_\phi(h);\qquad k<D\ \text{undercomplete},\ \ k>D\ \text{overcomplete}"
-)
+st.latex(formulas.CODE_SIZES)
 prose(t("capacity.explain_tests"))
 cfg = on_sidebar_data(settings_form(LESSON, CapacityConfig(), FIELDS, columns=4))
 res = training_panel(LESSON, cfg, auto=True)

@@ -9,6 +9,7 @@ from aecore.experiments.sparse import ACTIVE, SparseConfig
 from aecore.figures import regularized as fr
 from aecore.figures.common import image_grid
 from aecore.penalties import PENALTIES
+from lessons.parts import formulas
 from lessons.parts.regularized import sparse_steps, sparse_table
 from ui.kit.derivation import derivation
 from ui.kit.i18n import t
@@ -23,16 +24,10 @@ LESSON = "sparse"
 st.title(t("sparse.title"))
 objectives(LESSON)
 prose(t("sparse.explain"))
-st.latex(
-    r"\mathcal{L}=\frac{1}{nD}\sum_i\lVert x_i-g_\phi(h_i)\rVert^2+\Omega,\qquad "
-    r"h_i=\sigma(Wx_i+b)\in(0,1)^k\ \ \text{or}\ \ h_i=\max(0,\,Wx_i+b)"
-)
-st.latex(
-    r"\Omega_{L1}=\alpha\,\frac1{|B|}\sum_{i\in B}\sum_j|h_{ij}|,\qquad"
-    r"\Omega_{KL}=\beta\sum_j\mathrm{KL}(\rho\,\|\,\hat\rho_j),\quad \hat\rho_j=\frac1{|B|}\sum_{i\in B}h_{ij}"
-)
-st.latex(r"\mathrm{KL}(\rho\,\|\,\hat\rho_j)=\rho\log\frac{\rho}{\hat\rho_j}+(1-\rho)\log\frac{1-\rho}{1-\hat\rho_j}")
-st.latex(r"\Omega_{L2}=\lambda\sum_{W}\lVert W\rVert_F^2,\qquad \Omega_{\text{Lasso}}=\mu\sum_{W}\sum_{a,b}|W_{ab}|")
+st.latex(formulas.SPARSE_LOSS)
+st.latex(formulas.SPARSE_PENALTIES)
+st.latex(formulas.KL_BERNOULLI)
+st.latex(formulas.WEIGHT_PENALTIES)
 prose(t("sparse.explain_kl") + "\n" + t("sparse.explain_active") + "\n" + t("sparse.batch_note"))
 st.page_link("lessons/10_annex.py", label=t("sparse.annex_link"), icon=":material/functions:")
 

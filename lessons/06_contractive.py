@@ -6,6 +6,7 @@ from aecore import penalties
 from aecore.experiments import get
 from aecore.experiments.contractive import ContractiveConfig
 from aecore.figures import regularized as fr
+from lessons.parts import formulas
 from ui.kit.i18n import t
 from ui.kit.page import chart, code_expander, labels, metric_row, num, on_sidebar_data, prose
 from ui.kit.references import sources
@@ -17,16 +18,9 @@ from ui.touch.plane import plane_panel
 LESSON = "contractive"
 st.title(t("contractive.title"))
 prose(t("contractive.explain"))
-st.latex(
-    r"\mathcal{L}=\frac{1}{nD}\sum_i\lVert x_i-g_\phi(f_\theta(x_i))\rVert^2"
-    r"+\lambda\,\frac1n\sum_i\lVert J_f(x_i)\rVert_F^2,\qquad "
-    r"\lVert J_f(x)\rVert_F^2=\sum_{j,i}\Big(\frac{\partial h_j}{\partial x_i}\Big)^2"
-)
+st.latex(formulas.CAE_LOSS)
 prose(t("contractive.explain_closed"))
-st.latex(
-    r"h=\sigma(Wx+b):\qquad \frac{\partial h_j}{\partial x_i}=h_j(1-h_j)\,W_{ji},\qquad"
-    r"\lVert J_f(x)\rVert_F^2=\sum_j\big(h_j(1-h_j)\big)^2\lVert W_j\rVert^2"
-)
+st.latex(formulas.CAE_SIGMOID)
 prose(t("contractive.explain_tied"))
 
 fields = ["latent_dim", "lam", "tied", "epochs", "curve", "curve_lam", "curve_width", "curve_epochs", "seed"]

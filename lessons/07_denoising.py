@@ -10,6 +10,7 @@ from aecore.experiments.denoising_images import SHOW, ImagesConfig
 from aecore.figures import denoising as fig
 from aecore.figures.common import image_grid
 from aecore.models.base import Autoencoder
+from lessons.parts import formulas
 from lessons.parts.denoising import denoising_steps, field_texts, probe_part, show_notice, sweep_chart, sweep_pairs
 from ui.kit import references
 from ui.kit.derivation import derivation
@@ -26,10 +27,7 @@ NAMES = tuple(noise.CORRUPTIONS)
 
 st.title(t("denoising.title"))
 prose(t("denoising.explain"))
-st.latex(
-    r"\tilde x \sim C(\tilde x \mid x),\qquad \mathcal L(\theta,\phi) = "
-    r"\mathbb E_{x}\,\mathbb E_{\tilde x \sim C(\cdot\mid x)}\,\lVert x - g_\phi(f_\theta(\tilde x))\rVert^2"
-)
+st.latex(formulas.DAE_LOSS)
 prose(t("denoising.corruptions"))
 for col, name in zip(st.columns(3), NAMES):
     col.latex(noise.CORRUPTIONS[name].formula)
@@ -39,10 +37,7 @@ code_expander(t("denoising.source"), *sources, icon=":material/code:")
 # ---- 1 · the field on a curve -------------------------------------------------------
 st.header(t("denoising.field.heading"))
 prose(t("denoising.field.explain"))
-st.latex(
-    r"r^*(\tilde x) = \mathbb E[x \mid \tilde x] = \tilde x + \sigma^2\,\nabla_{\tilde x}\log p_\sigma(\tilde x)"
-    r",\qquad p_\sigma = p_{\text{data}} * \mathcal N(0, \sigma^2 I)"
-)
+st.latex(formulas.TWEEDIE)
 prose(t("denoising.field.explain2"))
 field_knobs = ["dataset", "sigma", "epochs", "width", "latent_dim", "n_samples", "sweep"]
 fcfg = settings_form(FIELD, FieldConfig(), field_knobs, columns=4)

@@ -5,16 +5,14 @@ import streamlit as st
 
 from aecore.figures.generative import distributions_figure
 from aecore.maths import info
+from lessons.parts import formulas
 from ui.kit.i18n import error_text, t
 from ui.kit.page import chart, labels, metric_row, prose
 from ui.kit.references import sources
 
 st.title(t("annex.title"))
 prose(t("annex.explain"))
-st.latex(
-    r"H(P)=-\sum_i p_i\log p_i,\qquad H(P,Q)=-\sum_i p_i\log q_i,\qquad "
-    r"D_{KL}(P\,\|\,Q)=\sum_i p_i\log\frac{p_i}{q_i}=H(P,Q)-H(P)\ \ge 0"
-)
+st.latex(formulas.ENTROPIES)
 
 DEFAULT_P, DEFAULT_Q = [4.0, 2.0, 1.0, 1.0], [1.0, 2.0, 2.0, 3.0]
 left, right = st.columns([2, 1])

@@ -25,7 +25,7 @@ SLIDES = {  # the slides' reference list (§8): number -> first author's surname
     11: "Ronneberger",
 }
 
-NO_SOURCES = ("references", "progress")  # pages that cite no work of their own
+NO_SOURCES = ("references", "progress", "plan", "handout")  # pages that cite no work of their own
 
 
 def test_the_slides_reference_list_is_complete_and_numbered_once():
@@ -62,7 +62,8 @@ def test_topics_beyond_the_lecture_rest_on_works_the_app_adds():
 
 
 def test_every_lesson_page_names_its_sources():
-    """Each lesson page (not References itself, nor My progress, which teaches nothing) has at least one work."""
+    """Each lesson page (not References itself, nor My progress, the plan or the handout, which teach nothing
+    of their own) has at least one work."""
     missing = [p.url_path for p in PAGES if p.url_path not in NO_SOURCES and not for_lesson(p.url_path)]
     assert not missing, missing
 
@@ -82,7 +83,7 @@ def test_short_labels_keep_particles_and_count_authors():
 
 
 def test_every_page_shows_its_sources_line():
-    """Each page but References and My progress ends with ``sources(<its slug>)`` (ui.kit.references)."""
+    """Each page but those of NO_SOURCES ends with ``sources(<its slug>)`` (ui.kit.references)."""
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent

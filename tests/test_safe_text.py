@@ -86,7 +86,14 @@ def _link_params() -> dict[str, str]:
     return out
 
 
-WITHOUT_SETTINGS = ("lessons/00_home.py", "lessons/10_annex.py", "lessons/11_references.py", "lessons/12_progress.py")
+WITHOUT_SETTINGS = (
+    "lessons/00_home.py",
+    "lessons/10_annex.py",
+    "lessons/11_references.py",
+    "lessons/12_progress.py",
+    "lessons/13_plan.py",
+    "lessons/14_handout.py",
+)
 
 
 @pytest.mark.parametrize("page", [p.path for p in PAGES], ids=[p.url_path for p in PAGES])

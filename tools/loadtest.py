@@ -551,7 +551,8 @@ async def run_session(
 
 async def prime(ws_url: str, origin: str, pages: list[str], timeout: float) -> list[str]:
     """One session opens every page once (first render only) so that imports and
-    first-run compilation are not charged to the measured sessions; returns errors."""
+    first-run compilation are not charged to the measured sessions (the soak test opens its
+    sessions with it too); returns errors."""
     s = ProtocolSession(ws_url, origin, _queued_pattern())
     errors: list[str] = []
     deadline = time.monotonic() + timeout

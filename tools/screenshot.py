@@ -7,31 +7,26 @@ Waits until each page has finished running and no progress bar is left (bounded)
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (the browser tests' flags)
 
 BUSY = (
     "[data-testid='stProgress']",
     "[class*='st-key-'][class*='-stop']",
     "[data-testid='stApp'][data-test-script-state='running']",
 )
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def shoot(base: str, pages: list[str], out: Path, wait_s: float, width: int, height: int) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": width, "height": height})
         for slug in pages:
             page.goto(f"{base.rstrip('/')}/{slug}")

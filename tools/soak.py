@@ -29,25 +29,6 @@ MAX_SESSIONS = 500
 MAX_DURATION = 900.0
 
 
-async def _one(ws_url: str, origin: str, pages: list[str], deadline: float) -> list[str]:
-    s = lt.ProtocolSession(ws_url, origin, lt._queued_pattern())
-    errors: list[str] = []
-    try:
-        await s.connect()
-        for page in pages:
-            pr = lt.PageResult(page, "open")
-            await s.visit(pr, deadline, page_name=page, wait_ready=False)
-            errors.extend(pr.errors)
-    except Exception as exc:  # noqa: BLE001  (every failure is counted)
-        errors.append(f"{type(exc).__name__}: {exc}")
-    finally:
-        try:
-            await s.close()
-        except Exception:  # noqa: BLE001
-            pass
-    return errors
-
-
 async def churn(
     ws_url: str, origin: str, n: int, concurrency: int, pages: list[str], deadline: float
 ) -> tuple[int, list[str]]:
@@ -60,7 +41,7 @@ async def churn(
             if time.monotonic() >= deadline:
                 errors.append("not started before the deadline")
                 return
-            errors.extend(await _one(ws_url, origin, pages, deadline))
+            errors.extend(await lt.prime(ws_url, origin, pages, deadline - time.monotonic()))
             done += 1
 
     await asyncio.gather(*(worker() for _ in range(n)))

@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from aecore.figures.common import CLASS_COLORS, METHOD_COLORS, SEQ, base_layout, log_floor, log_range
+from aecore.figures.common import CLASS_COLORS, METHOD_COLORS, SEQ, base_layout, data_points, log_floor, log_range
 
 
 def _segments(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -27,18 +27,7 @@ def curve_fit_figure(
     for col, (rec, line, color) in enumerate(
         [(recon_ae, curve, METHOD_COLORS["ae"]), (recon_pca, pca_line, METHOD_COLORS["pca"])], 1
     ):
-        fig.add_trace(
-            go.Scattergl(
-                x=X[:, 0],
-                y=X[:, 1],
-                mode="markers",
-                name=names["data"],
-                marker=dict(size=4, color=METHOD_COLORS["data"]),
-                showlegend=col == 1,
-            ),
-            1,
-            col,
-        )
+        fig.add_trace(data_points(X, names["data"], METHOD_COLORS["data"], legend=col == 1), 1, col)
         xs, ys = _segments(X[::step], rec[::step])
         fig.add_trace(
             go.Scattergl(  # WebGL draws above SVG: every trace here is WebGL so the order holds

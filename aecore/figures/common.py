@@ -262,3 +262,10 @@ def image_grid(
     fig = base_layout(fig, title, height=height or 70 + 75 * len(names))
     fig.update_layout(plot_bgcolor="white", margin=dict(l=110, r=10, t=40 if title else 10, b=10))
     return fig
+
+
+def data_points(X: np.ndarray, name: str, color: str, size: int = 4, legend: bool = True) -> go.Scattergl:
+    """The data of a 2-D curve lesson as plain WebGL markers (``X``: (n, 2))."""
+    return go.Scattergl(
+        x=X[:, 0], y=X[:, 1], mode="markers", name=name, marker=dict(size=size, color=color), showlegend=legend
+    )

@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from aecore.figures.common import METHOD_COLORS, SEQ, base_layout, tile_images
+from aecore.figures.common import METHOD_COLORS, SEQ, base_layout, data_points, tile_images
 
 PAIR = {"ae": METHOD_COLORS["pca"], "cae": METHOD_COLORS["ae"]}
 
@@ -202,18 +202,7 @@ def curve_jacobian_figure(
     fig = make_subplots(1, len(keys), subplot_titles=[names[k] for k in keys], horizontal_spacing=0.05)
     for c, k in enumerate(keys, 1):
         V, S = dirs[k]
-        fig.add_trace(
-            go.Scattergl(
-                x=X[:, 0],
-                y=X[:, 1],
-                mode="markers",
-                name=names["data"],
-                marker=dict(size=3, color="#BBBBBB"),
-                showlegend=c == 1,
-            ),
-            1,
-            c,
-        )
+        fig.add_trace(data_points(X, names["data"], "#BBBBBB", size=3, legend=c == 1), 1, c)
         for i, (label, color) in enumerate((("dir1", PAIR["cae"]), ("dir2", METHOD_COLORS["ref"]))):
             half = length * (S[:, i] / S[:, 0])[:, None] * V[:, i, :]
             a, b = points - half, points + half

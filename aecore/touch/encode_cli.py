@@ -88,9 +88,14 @@ def _read(path: str) -> bytes:
 
     p = Path(path)
     if not p.is_file():
-        raise DataError(f"{path} is not a file.")
+        raise DataError(f"{path} is not a file.", code="not_a_file", params=dict(path=path))
     if p.stat().st_size > MAX_FILE_BYTES:
-        raise DataError(f"{p.name} is larger than {MAX_FILE_BYTES // 2**20} MB; a drawing is smaller.")
+        most = MAX_FILE_BYTES // 2**20
+        raise DataError(
+            f"{p.name} is larger than {most} MB; a drawing is smaller.",
+            code="drawing_file_too_big",
+            params=dict(name=p.name, most=most),
+        )
     return p.read_bytes()
 
 

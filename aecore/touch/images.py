@@ -132,21 +132,38 @@ def _decode(data: bytes, name: str):
     from PIL import Image, UnidentifiedImageError
 
     if len(data) > MAX_FILE_BYTES:
-        raise DataError(f"{name} is {len(data) / 2**20:.1f} MB; a drawing is at most {MAX_FILE_BYTES // 2**20} MB.")
+        mb, most = f"{len(data) / 2**20:.1f}", MAX_FILE_BYTES // 2**20
+        raise DataError(
+            f"{name} is {mb} MB; a drawing is at most {most} MB.",
+            code="drawing_too_big",
+            params=dict(name=name, mb=mb, most=most),
+        )
     if not data.startswith(PNG_MAGIC):
-        raise DataError(f"{name} is not a PNG image.")
+        raise DataError(f"{name} is not a PNG image.", code="not_png", params=dict(name=name))
     try:
         img = Image.open(io.BytesIO(data))
         w, h = img.size
         if max(w, h) > MAX_SIDE or min(w, h) < 1:
-            raise DataError(f"{name} is {w}×{h} pixels; at most {MAX_SIDE}×{MAX_SIDE}.")
+            raise DataError(
+                f"{name} is {w}×{h} pixels; at most {MAX_SIDE}×{MAX_SIDE}.",
+                code="drawing_too_wide",
+                params=dict(name=name, w=w, h=h, most=MAX_SIDE),
+            )
         if getattr(img, "n_frames", 1) > 1:
-            raise DataError(f"{name} is an animated PNG; give a single greyscale image.")
+            raise DataError(
+                f"{name} is an animated PNG; give a single greyscale image.",
+                code="animated_png",
+                params=dict(name=name),
+            )
         img.load()
     except DataError:
         raise
     except (OSError, ValueError, SyntaxError, UnidentifiedImageError, Image.DecompressionBombError) as exc:
-        raise DataError(f"{name} could not be read as a greyscale image ({exc}).") from None
+        raise DataError(
+            f"{name} could not be read as a greyscale image ({exc}).",
+            code="not_greyscale",
+            params=dict(name=name, why=str(exc)),
+        ) from None
     return img
 
 
@@ -156,11 +173,16 @@ def stroke_layer(data: bytes, max_side: int) -> np.ndarray:
     browser is not trusted."""
     img = _decode(data, "the pad's image")
     if max(img.size) > max_side:
-        raise DataError(f"the pad's image is {img.size[0]}×{img.size[1]} pixels; at most {max_side}.")
+        w, h = img.size
+        raise DataError(
+            f"the pad's image is {w}×{h} pixels; at most {max_side}.",
+            code="pad_too_wide",
+            params=dict(w=w, h=h, most=max_side),
+        )
     return np.asarray(img.convert("RGBA"))
 
 
-def _grey(img) -> tuple[np.ndarray, float, np.ndarray | None]:
+def _grey(img, name: str) -> tuple[np.ndarray, float, np.ndarray | None]:
     """(grey values in the file's units, their full scale, alpha in [0, 1] or None)."""
     if img.mode in ("I", "I;16", "I;16B", "I;16L"):  # 16-bit greyscale
         return np.asarray(img, np.float64), 65535.0, None
@@ -168,7 +190,11 @@ def _grey(img) -> tuple[np.ndarray, float, np.ndarray | None]:
         rgba = np.asarray(img.convert("RGBA"), np.float64)
         return _luma(rgba), 255.0, rgba[..., 3] / 255.0
     if img.mode not in ("1", "L", "P", "RGB"):
-        raise DataError(f"its pixels ({img.mode}) have no greyscale reading.")
+        raise DataError(
+            f"{name}: its pixels ({img.mode}) have no greyscale reading.",
+            code="no_grey_mode",
+            params=dict(name=name, mode=img.mode),
+        )
     grey = np.asarray(img.convert("L"), np.float64)
     return grey, (16.0 if grey.max() <= 16 else 255.0), None  # the uploads' rule: 0–16 is the digits' scale
 
@@ -180,10 +206,7 @@ def png_ink(data: bytes, name: str = "the image") -> tuple[np.ndarray, dict]:
     pixels are paper; dark ink on light paper (a border brighter than mid-grey) is inverted
     to the data's light ink on black."""
     img = _decode(data, name)
-    try:
-        grey, scale, alpha = _grey(img)
-    except DataError as exc:
-        raise DataError(f"{name} could not be read as a greyscale image ({exc}).") from None
+    grey, scale, alpha = _grey(img, name)
     grey = np.clip(grey / scale, 0.0, 1.0)
     if alpha is not None:  # paper under the transparent parts: the opposite of the drawn ink
         drawn = float((grey * alpha).sum() / max(alpha.sum(), 1e-12))

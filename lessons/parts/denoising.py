@@ -13,6 +13,7 @@ import streamlit as st
 from aecore.experiments.denoising_field import TAYLOR_POINTS
 from aecore.experiments.denoising_images import PROBE_GAIN
 from aecore.figures import denoising as fig
+from lessons.parts import formulas
 from ui.kit.derivation import Step
 from ui.kit.i18n import t
 from ui.kit.page import chart, labels, num, prose
@@ -99,7 +100,7 @@ def denoising_steps(m: Mapping[str, float], a: Mapping[str, Any]) -> list[Step]:
             t(f"{d}.s5"),
             check5,
         ),
-        Step(r"\sigma\to0:\quad\nabla_x\log p_{\text{data}}(x)\approx\frac{g(f(x))-x}{\sigma^2}", t(f"{d}.s6")),
+        Step(formulas.SCORE, t(f"{d}.s6")),
         Step(
             r"\mathbb E_\varepsilon\lVert r(x+\sigma\varepsilon)-x\rVert^2"
             r"\approx\lVert r(x)-x\rVert^2+\sigma^2\lVert J_r(x)\rVert_F^2",

@@ -24,6 +24,24 @@ VAE_LATEX = (  # the lesson's formulas, in the notation of Kingma & Welling (201
     r"=-\tfrac12\sum_{j=1}^{k}\big(1+\log\sigma_j^2-\mu_j^2-\sigma_j^2\big)",
 )
 
+# What the ELBO misses (Kingma & Welling 2014), the KL between diagonal Gaussians (notes 004),
+# with full covariances, and the least cost of a diagonal q for a correlated Gaussian posterior.
+ELBO_GAP = (
+    r"\log p_\theta(x)-\mathrm{ELBO}=\mathbb E_q\Big[\log\frac{q_\phi(z|x)}{p_\theta(z|x)}\Big]"
+    r"=D_{KL}\big(q_\phi(z|x)\,\|\,p_\theta(z|x)\big)\ \ge 0"
+)
+KL_DIAGONAL = (
+    r"D_{KL}(q\,\|\,p)=\tfrac12\sum_j\Big[\log\frac{\sigma_{2j}^2}{\sigma_{1j}^2}+\frac{\sigma_{1j}^2}{\sigma_{2j}^2}"
+    r"+\frac{(\mu_{1j}-\mu_{2j})^2}{\sigma_{2j}^2}-1\Big]"
+)
+KL_FULL = (
+    r"\begin{aligned}&D_{KL}\big(\mathcal N(\mu_1,\Sigma_1)\,\|\,\mathcal N(\mu_2,\Sigma_2)\big)\\"
+    r"&=\tfrac12\Big[\mathrm{tr}"
+    r"(\Sigma_2^{-1}\Sigma_1)+(\mu_2-\mu_1)^\top\Sigma_2^{-1}(\mu_2-\mu_1)-k"
+    r"+\log\frac{\det\Sigma_2}{\det\Sigma_1}\Big]\end{aligned}"
+)
+DIAGONAL_COST = r"\min_{q\ \text{diagonal}}D_{KL}\big(q\,\|\,\mathcal N(m,\Sigma)\big)=-\tfrac12\log(1-\rho^2)"
+
 
 def _n(value: float, digits: int = 4) -> str:
     return num(value, digits)
@@ -74,8 +92,7 @@ def elbo_steps(m: dict[str, float], grid: int, samples: int) -> list[Step]:
             _d("elbo_5_check", **nums),
         ),
         Step(
-            r"\log p_\theta(x)-\mathrm{ELBO}=\mathbb E_q\Big[\log\frac{q_\phi(z|x)}{p_\theta(z|x)}\Big]"
-            r"=D_{KL}\big(q_\phi(z|x)\,\|\,p_\theta(z|x)\big)\ \ge 0",
+            ELBO_GAP,
             _d("elbo_6"),
             _d("elbo_6_check", **nums),
         ),
@@ -118,21 +135,17 @@ def kl_steps(m: dict[str, float], calc: dict[str, float] | None) -> list[Step]:
             _d("kl_5"),
         ),
         Step(
-            r"D_{KL}(q\,\|\,p)=\tfrac12\sum_j\Big[\log\frac{\sigma_{2j}^2}{\sigma_{1j}^2}+\frac{\sigma_{1j}^2}{\sigma_{2j}^2}"
-            r"+\frac{(\mu_{1j}-\mu_{2j})^2}{\sigma_{2j}^2}-1\Big]",
+            KL_DIAGONAL,
             _d("kl_6"),
             calc_check,
         ),
         Step(
-            r"\begin{aligned}&D_{KL}\big(\mathcal N(\mu_1,\Sigma_1)\,\|\,\mathcal N(\mu_2,\Sigma_2)\big)\\"
-            r"&=\tfrac12\Big[\mathrm{tr}"
-            r"(\Sigma_2^{-1}\Sigma_1)+(\mu_2-\mu_1)^\top\Sigma_2^{-1}(\mu_2-\mu_1)-k"
-            r"+\log\frac{\det\Sigma_2}{\det\Sigma_1}\Big]\end{aligned}",
+            KL_FULL,
             _d("kl_7"),
             _d("kl_7_check", **nums),
         ),
         Step(
-            r"\min_{q\ \text{diagonal}}D_{KL}\big(q\,\|\,\mathcal N(m,\Sigma)\big)=-\tfrac12\log(1-\rho^2)",
+            DIAGONAL_COST,
             _d("kl_8"),
             _d("kl_8_check", **nums),
         ),

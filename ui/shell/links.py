@@ -17,7 +17,7 @@ from aecore.config import Config, ConfigError, parse_value
 from ui.kit.i18n import error_text, t
 
 
-def _to_text(value: Any) -> str:
+def to_text(value: Any) -> str:
     if isinstance(value, tuple):
         return ",".join(map(str, value))
     return str(value).lower() if isinstance(value, bool) else str(value)
@@ -44,7 +44,7 @@ def write_config(current: Config, default: Config, fields: Sequence[str], prefix
         if str(value).startswith("upload-"):
             value = getattr(default, name)  # a user's own data never travels in a link
         if value != getattr(default, name):
-            if st.query_params.get(param) != _to_text(value):
-                st.query_params[param] = _to_text(value)
+            if st.query_params.get(param) != to_text(value):
+                st.query_params[param] = to_text(value)
         elif param in st.query_params:
             del st.query_params[param]

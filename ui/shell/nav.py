@@ -59,4 +59,6 @@ PAGES: list[PageSpec] = [
     PageSpec("lessons/10_annex.py", "annex", "annex.nav", ":material/functions:", "nav.section.annex"),
     PageSpec("lessons/11_references.py", "references", "references.nav", ":material/menu_book:", "nav.section.annex"),
     PageSpec("lessons/12_progress.py", "progress", "progress.nav", ":material/checklist:", "nav.section.annex"),
+    PageSpec("lessons/13_plan.py", "plan", "plan.nav", ":material/event_note:", "nav.section.annex"),
+    PageSpec("lessons/14_handout.py", "handout", "handout.nav", ":material/print:", "nav.section.annex"),
 ]

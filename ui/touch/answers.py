@@ -151,14 +151,8 @@ def sae_features(res, spec: ImageSpec, x: np.ndarray, ans: dict, key: str, below
         chart(grid, f"{key}.top")
 
 
-SHOW = {
-    "latent": latent,
-    "pca": pca,
-    "denoising_images": denoising,
-    "vae": vae,
-    "anomaly": anomaly,
-    "sae_features": sae_features,
-}
+# One answer per lesson the backend encodes for, named like the backend's function.
+SHOW = {lesson: globals()[fn.__name__] for lesson, fn in encode.LESSONS.items()}
 
 
 def show(name: str, res, spec: ImageSpec, x: np.ndarray, key: str, below) -> None:
