@@ -9,7 +9,7 @@ from aecore.experiments.elbo_gap import ElboGapConfig, gap_report
 from aecore.experiments.vae import GaussianPair, kl_calculator
 from aecore.figures import generative as gen
 from aecore.figures.common import image_grid
-from ui import references
+from ui import references, results
 from ui.derivation import derivation
 from ui.generative import elbo_steps, kl_steps
 from ui.i18n import error_text, t
@@ -29,14 +29,12 @@ def _for_image(res, index: int):
     """(metrics, arrays) of the chosen image: the run's own, or computed with its model."""
     if index == cfg.image:
         return res.metrics, res.arrays
-    memo = st.session_state.setdefault("elbo_gap.reports", {})
-    key = (cfg, index)
-    if key not in memo:
-        if len(memo) > 8:  # a few images per session at most
-            memo.clear()
+    key = ("elbo_gap.report", cfg, index)  # kept in the session's own store, bounded in bytes
+    found = results.recall(key)
+    if found is None:
         x = load_dataset(cfg.dataset).X[index]
-        memo[key] = gap_report(res.models["vae"], x, cfg.is_samples, cfg.grid, cfg.seed)
-    return memo[key]
+        found = results.remember(key, gap_report(res.models["vae"], x, cfg.is_samples, cfg.grid, cfg.seed))
+    return found
 
 
 def _gap(res) -> dict[str, float]:
