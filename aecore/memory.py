@@ -159,6 +159,9 @@ class ByteLRU:
     def put(self, key: Hashable, value: Any) -> bool:
         """Keep ``value`` under ``key``, evicting the least recently used values until it
         fits; False (and nothing kept or evicted) when it alone is over the limit."""
+        with self._lock:
+            if key in self._items and self._items[key][0] is value:
+                return self.get(key) is value  # already kept: only used again
         size = self.size(value)
         limit = self.limit if self.pool is None else min(self.limit, self.pool.limit)
         with self._lock:
