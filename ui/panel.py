@@ -105,6 +105,7 @@ def launch(key: str, job: Job, refused: Exception | None) -> Job:
         old = st.session_state[old_key]
         if isinstance(old, Job) and not old.done.is_set():
             old.superseded = True  # it restarts when its page is revisited
+            old.abandon.set()
             old.cancel.set()
     if refused is None:
         job.start()
@@ -122,8 +123,9 @@ def training_panel(key: str, config: Any, *, experiment: str | None = None, auto
     source = None if cached is None else "preset" if cached.source == "preset" else "shared"
     job, pressed = job_of(key), st.session_state.pop(f"{key}.press", False)
     p = plan(source, facts(job, config), pressed, auto)
-    if p.cancel_stale:
-        job.cancel.set()  # settings changed: the old run is no longer wanted
+    if p.cancel_stale:  # settings changed: the old run is no longer wanted
+        job.abandon.set()
+        job.cancel.set()
     if p.start is not None:
         if not (pressed or guard.may_autostart(key, name, config)):  # a long run without a click asks first
             return None
