@@ -81,7 +81,7 @@ def test_dockerfile_policy():
     entry = [v for k, v in last_stage if k in ("ENTRYPOINT", "CMD")]
     assert entry and all(v.startswith("[") for v in entry), "ENTRYPOINT/CMD must be exec form"
     argv = sum((json.loads(v) for v in entry), [])
-    assert argv[:3] == ["streamlit", "run", "app.py"], argv
+    assert argv[:3] == ["streamlit", "run", "serve.py"], argv  # app.py with the security headers
     assert "--server.port=8501" in argv and "--server.address=0.0.0.0" in argv
 
 
@@ -118,7 +118,7 @@ def test_docker_context_holds_everything_the_app_runs():
     assert "*" in lines
     from ui.nav import PAGES
 
-    needed = {"app.py", "aecore", "ui", "assets", ".streamlit", "requirements.txt"}
+    needed = {"app.py", "serve.py", "aecore", "ui", "assets", ".streamlit", "requirements.txt"}
     needed |= {Path(p.path).parts[0] for p in PAGES}
     assert needed <= allowed, f"add to .dockerignore: {sorted(needed - allowed)}"
     assert all((ROOT / a).exists() for a in allowed), "the allowlist names a path that does not exist"

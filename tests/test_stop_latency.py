@@ -92,7 +92,7 @@ def test_stop_ends_a_layout_and_keeps_it(digits):
     """Stop (not abandon): the layout reached is returned, marked stopped."""
     for method in ("tsne", "umap"):
         seen = []
-        e = embed.EMBEDDINGS[method](digits, 0, on_progress=lambda p: seen.append(p) or len(seen) >= 2)
+        e = embed.EMBEDDINGS[method](digits, 0, on_progress=lambda p, seen=seen: seen.append(p) or len(seen) >= 2)
         assert e.stopped and e.Y.shape == (len(digits), 2) and len(seen) == 2
 
 
