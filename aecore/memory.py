@@ -9,9 +9,9 @@ caches of ``aecore.data`` and the upload store, each bounded there) and are not 
 
 ``ByteLRU`` is a thread-safe least-recently-used store whose values' ``nbytes`` stay under
 a limit: a put evicts the least recently used values until the new one fits, and a value
-larger than the limit is not kept. Several stores can share a ``Pool`` (e.g. every
-session's own store): when their sum passes the pool's limit, the least recently used
-value of any member goes.
+larger than the limit is not kept; ``on_evict`` hears of each value the bound drops.
+Several stores can share a ``Pool`` (e.g. every session's own store): when their sum
+passes the pool's limit, the least recently used value of any member goes.
 """
 
 from __future__ import annotations
@@ -139,8 +139,14 @@ class ByteLRU:
 
     _clock = itertools.count()  # use order across stores (a Pool evicts the oldest of all)
 
-    def __init__(self, limit: int, size: Callable[[Any], int] = nbytes, pool: Pool | None = None):
-        self.limit, self.size, self.pool = int(limit), size, pool
+    def __init__(
+        self,
+        limit: int,
+        size: Callable[[Any], int] = nbytes,
+        pool: Pool | None = None,
+        on_evict: Callable[[Hashable, Any], None] | None = None,
+    ):
+        self.limit, self.size, self.pool, self.on_evict = int(limit), size, pool, on_evict
         self._items: OrderedDict[Hashable, tuple[Any, int, int]] = OrderedDict()  # key -> (value, bytes, last use)
         self._bytes = 0
         self._lock = pool.lock if pool is not None else threading.RLock()
@@ -182,9 +188,14 @@ class ByteLRU:
             self._bytes -= item[1]
 
     def evict_oldest(self) -> None:
+        """Drop the least recently used value (``on_evict(key, value)`` is told)."""
         with self._lock:
             if self._items:
-                self._drop(next(iter(self._items)))
+                key = next(iter(self._items))
+                value = self._items[key][0]
+                self._drop(key)
+                if self.on_evict is not None:
+                    self.on_evict(key, value)
 
     def oldest_use(self) -> int:
         with self._lock:

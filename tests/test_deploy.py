@@ -164,6 +164,7 @@ def test_deploy_guide_documents_every_setting_and_both_upload_widgets():
     read = set(re.findall(r"environ(?:\.get)?\(\s*\"(AE_[A-Z_]+)\"", code)) | set(
         re.findall(r"environ\[\"(AE_[A-Z_]+)\"\]", code)
     )
+    read |= set(re.findall(r"env_mb\(\s*\"(AE_[A-Z_]+)\"", code))  # byte bounds (aecore.memory)
     missing = read - set(re.findall(r"AE_[A-Z_]+", guide))
     assert read and not missing, f"settings the code reads but docs/DEPLOY.md does not name: {sorted(missing)}"
     assert "no upload widget" not in guide and "weights loader" in guide and "CSV/NPZ/NPY" in guide

@@ -130,3 +130,45 @@ def test_outside_a_session_an_upload_result_is_not_kept(shared_results):
     """A job's thread or the command line has no session: nothing private is stored."""
     assert not shared_results.put("pca", Cfg(), _fake(1))
     assert shared_results.get("pca", Cfg()) is None and shared_results.size() == 0
+
+
+class FakeJob:
+    """What ``ui.results.hold`` needs of a job: its result and the two flags it sets."""
+
+    def __init__(self, result):
+        self.result, self.released, self.too_big = result, False, 0
+
+
+def _holding_script():
+    import streamlit as st
+
+    from tests.test_memory_bounds import FakeJob, _fake
+    from ui import results
+
+    jobs = st.session_state.setdefault("jobs", [])
+    for mb in st.session_state.get("sizes", ()):  # each page part's finished job, in turn
+        job = FakeJob(_fake(mb))
+        jobs.append(job)
+        st.session_state[f"kept.{len(jobs)}"] = results.hold(f"page{len(jobs)}", job)
+    st.session_state["sizes"] = ()
+
+
+def test_what_a_sessions_jobs_hold_is_bounded_in_bytes():
+    """One session trains on eight page parts, 96 MB of results each: the results its jobs
+    still hold stay under the session's bound, the oldest let go first; a result alone over
+    the bound is not kept at all."""
+    from ui import results
+
+    at = AppTest.from_function(_holding_script)
+    at.session_state["sizes"] = (96,) * 8
+    at.run()
+    jobs = at.session_state["jobs"]
+    held = [j.result for j in jobs if j.result is not None]
+    assert sum(nbytes(r) for r in held) <= results.SESSION_BYTES
+    assert jobs[-1].result is not None and jobs[0].released and jobs[0].result is None
+    kept = [j.result is not None for j in jobs]
+    assert kept == sorted(kept), "an older job kept its result while a newer one lost it"
+    at.session_state["sizes"] = (results.SESSION_BYTES // MB + 8,)
+    at.run()
+    big = at.session_state["jobs"][-1]
+    assert not at.session_state["kept.9"] and big.result is None and big.too_big > results.SESSION_BYTES

@@ -65,6 +65,8 @@ class Job:
     loaded_from: str | None = None  # replaying weights loaded from these files (never shared)
     lookup: Callable[[str, Any], Any] = results.get  # where a result another session finished is found
     estimate_s: float | None = None  # aecore.cost's seconds for one run (unit) of this job
+    released: bool = False  # its result was dropped from the session's bounded store (ui.results.hold)
+    too_big: int = 0  # bytes of a result over the session's bound (dropped at once)
     stage_start: float = 0.0  # when the current stage began (monotonic)
     unit_start: float = 0.0  # when the current unit (a seed of a claims check) began
     units_s: float = 0.0  # seconds of the units already finished

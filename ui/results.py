@@ -12,8 +12,9 @@ arrays, models, histories) and evicting the least recently used result:
   least recently used result of any session goes). It lives in ``st.session_state``, so it
   ends with the session. Results trained on an uploaded data set (a config naming an
   ``upload-`` data set) go there and nowhere else: only that session may use them, even
-  when another session uploads the same bytes. Pages also keep their own derived results
-  there (``own()``).
+  when another session uploads the same bytes. The results the session's jobs hold are
+  counted there too (``hold``), and pages keep their own derived results there
+  (``remember``).
 
 Entries are read-only by convention: pages draw from them and never train or mutate what
 they hold. ``Cache`` is the pair (shared store, session stores) for one kind of result
@@ -23,6 +24,7 @@ they hold. ``Cache`` is the pair (shared store, session stores) for one kind of 
 from __future__ import annotations
 
 import dataclasses
+import weakref
 from collections.abc import Hashable
 from typing import Any
 
@@ -55,8 +57,36 @@ def own() -> ByteLRU | None:
 
     store = st.session_state.get(_OWN)
     if not isinstance(store, ByteLRU):
-        store = st.session_state[_OWN] = ByteLRU(SESSION_BYTES, pool=SESSIONS)
+        store = st.session_state[_OWN] = ByteLRU(SESSION_BYTES, pool=SESSIONS, on_evict=_released)
     return store
+
+
+def hold(page: str, job: Any) -> bool:
+    """Count the result of this session's finished ``job`` of page part ``page`` in the
+    session's own store: what a session's jobs hold is bounded with the rest. When the
+    store drops it (the session's or all sessions' bound), the job lets it go and its page
+    shows the settings as if they had never been trained here (the shared store, or a new
+    run). False, and the job lets its result go at once, when it alone is over the bound."""
+    store, result = own(), getattr(job, "result", None)
+    if store is None or result is None:
+        return True
+    key = ("job", page)
+    held = store.get(key)
+    if held is not None and held[0] is result:
+        return True
+    if store.put(key, (result, weakref.ref(job))):
+        return True
+    job.too_big = store.size(result)
+    _released(key, (result, weakref.ref(job)))
+    return False
+
+
+def _released(key: Hashable, value: Any) -> None:
+    if isinstance(key, tuple) and key[:1] == ("job",):
+        result, ref = value
+        job = ref()
+        if job is not None and job.result is result:
+            job.result, job.released = None, True
 
 
 class Cache:
