@@ -51,7 +51,7 @@ def own() -> ByteLRU | None:
     command line)."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-    if get_script_run_ctx() is None:
+    if get_script_run_ctx(suppress_warning=True) is None:
         return None
     import streamlit as st
 
