@@ -172,3 +172,26 @@ def test_what_a_sessions_jobs_hold_is_bounded_in_bytes():
     at.run()
     big = at.session_state["jobs"][-1]
     assert not at.session_state["kept.9"] and big.result is None and big.too_big > results.SESSION_BYTES
+
+
+# Measured with psutil (docs/DEPLOY.md, "Sizing one machine"): the server's base resident
+# memory, the largest job's peak above it, a session's own state and file, two parses.
+BASE_MB, JOB_PEAK_MB, SESSION_MB, PARSING_MB, CLASS = 780, 435, 13, 500, 50
+
+
+def test_the_documented_container_holds_every_bound():
+    """The manifests' memory limit and the docker example hold the base, every byte bound at
+    its default, two jobs' peaks and a class of 50: raising a bound without resizing fails."""
+    import yaml
+
+    from aecore import userdata
+    from ui import checks, exports, results
+
+    bounds = results.SHARED_BYTES + results.SESSIONS_BYTES + userdata.TOTAL_BYTES + checks.CHECKS_BYTES
+    need = bounds + exports.EXPORTS_BYTES + (BASE_MB + PARSING_MB + 2 * JOB_PEAK_MB + CLASS * SESSION_MB) * MB
+    deployment = yaml.safe_load((ROOT / "deploy" / "k8s" / "deployment.yaml").read_text())
+    limit = deployment["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"]["memory"]
+    assert limit.endswith("Gi") and int(limit[:-2]) * 1024 * MB >= need, (limit, need / MB)
+    guide = (ROOT / "docs" / "DEPLOY.md").read_text()
+    assert f"--memory {limit[:-2]}g" in guide and f"limits.memory: {limit}" in guide
+    assert f"{BASE_MB} MB" in guide and f"{JOB_PEAK_MB} MB" in guide
