@@ -48,6 +48,8 @@ TSNE_PHASES = ((250, 12.0, 0.5), (500, 1.0, 0.8))  # (iterations, exaggeration, 
 EVERY = 10  # t-SNE iterations between two live layouts
 CHECK_EVERY = 5  # t-SNE iterations between two checks for an abandoned run (divides EVERY)
 ANNOY_ABOVE = 1000  # openTSNE's own choice: exact neighbours below this many points, Annoy above
+# UMAP warns that, without an NN-descent index, it cannot place new points: ExactIndex does.
+warnings.filterwarnings("ignore", message=r"precomputed_knn\[2\]", category=UserWarning)
 
 
 @dataclass(frozen=True)
@@ -203,9 +205,7 @@ def embed_umap(
     knn = neighbours.exact_knn(Z, k)
     tap = None if on_progress is None else _UmapTap(on_progress, stage)
     stopped = False
-    with UMAP_LOCK, keep_threads(), warnings.catch_warnings():
-        # it warns that transform needs an NN-descent index: ExactIndex answers its queries
-        warnings.filterwarnings("ignore", message=r"precomputed_knn\[2\]")
+    with UMAP_LOCK, keep_threads():
         model = umap.UMAP(
             n_components=2,
             n_neighbors=k,
