@@ -5,7 +5,7 @@ dicts, lists, tuples, sets, dataclasses and other objects' attributes, closures)
 arrays count the buffer they view (once, however many views share it), torch tensors the
 storage they use (once; parameters' gradients too), every other object its own
 ``sys.getsizeof``. Arrays frozen read-only are shared data owned elsewhere (the data-set
-caches of ``aecore.data`` and the upload store, each bounded there) and are not counted.
+caches of ``aecore.data.registry`` and the upload store, each bounded there) and are not counted.
 
 ``ByteLRU`` is a thread-safe least-recently-used store whose values' ``nbytes`` stay under
 a limit: a put evicts the least recently used values until the new one fits, and a value

@@ -71,7 +71,7 @@ def test_stores_in_a_pool_share_its_bound():
 
 @pytest.fixture
 def shared_results():
-    from ui import results
+    from ui.runtime import results
 
     results.clear()
     yield results
@@ -104,7 +104,7 @@ def _two_sessions_script():
     import streamlit as st
 
     from tests.test_memory_bounds import Cfg
-    from ui import results
+    from ui.runtime import results
 
     for name in ("upload-5fcba4aa2c0ad40c", "digits"):
         if st.session_state.get("role") == "trainer":
@@ -133,7 +133,7 @@ def test_outside_a_session_an_upload_result_is_not_kept(shared_results):
 
 
 class FakeJob:
-    """What ``ui.results.hold`` needs of a job: its result and the two flags it sets."""
+    """What ``ui.runtime.results.hold`` needs of a job: its result and the two flags it sets."""
 
     def __init__(self, result):
         self.result, self.released, self.too_big = result, False, 0
@@ -143,7 +143,7 @@ def _holding_script():
     import streamlit as st
 
     from tests.test_memory_bounds import FakeJob, _fake
-    from ui import results
+    from ui.runtime import results
 
     jobs = st.session_state.setdefault("jobs", [])
     for mb in st.session_state.get("sizes", ()):  # each page part's finished job, in turn
@@ -157,7 +157,7 @@ def test_what_a_sessions_jobs_hold_is_bounded_in_bytes():
     """One session trains on eight page parts, 96 MB of results each: the results its jobs
     still hold stay under the session's bound, the oldest let go first; a result alone over
     the bound is not kept at all."""
-    from ui import results
+    from ui.runtime import results
 
     at = AppTest.from_function(_holding_script)
     at.session_state["sizes"] = (96,) * 8
@@ -184,8 +184,8 @@ def test_the_documented_container_holds_every_bound():
     its default, two jobs' peaks and a class of 50: raising a bound without resizing fails."""
     import yaml
 
-    from aecore import userdata
-    from ui import checks, exports, results
+    from aecore.data import userdata
+    from ui.runtime import checks, exports, results
 
     bounds = results.SHARED_BYTES + results.SESSIONS_BYTES + userdata.TOTAL_BYTES + checks.CHECKS_BYTES
     need = bounds + exports.EXPORTS_BYTES + (BASE_MB + PARSING_MB + 2 * JOB_PEAK_MB + CLASS * SESSION_MB) * MB

@@ -10,7 +10,7 @@ from openTSNE import nearest_neighbors
 from sklearn.manifold import trustworthiness as sklearn_trust
 
 from aecore import embed, neighbours
-from aecore.data import load_dataset
+from aecore.data.registry import load_dataset
 
 
 @pytest.fixture(scope="module")

@@ -12,13 +12,13 @@ import time
 import pytest
 
 from aecore import embed, stopping
-from aecore.data import load_dataset
+from aecore.data.registry import load_dataset
 from aecore.embed import LayoutProgress
 from aecore.experiments import get
 from aecore.experiments.elbo_gap import gap_report
 from aecore.experiments.latent import ScalingConfig
 from aecore.experiments.pca import PCAConfig
-from aecore.generative import vae_config
+from aecore.maths.generative import vae_config
 from aecore.models import build_model
 
 
@@ -150,7 +150,7 @@ def test_a_closed_tab_ends_its_job_within_the_layout():
     """A job whose session is gone (``alive`` false) while t-SNE runs ends without a result
     and without an error, long before t-SNE's 750 iterations."""
     from aecore.experiments.latent import LatentConfig
-    from ui.jobs import Job
+    from ui.runtime.jobs import Job
 
     open_tab = threading.Event()
     open_tab.set()
