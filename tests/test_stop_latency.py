@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from aecore import embed, stopping
+from aecore import embed, neighbours, stopping
 from aecore.data.registry import load_dataset
 from aecore.embed import LayoutProgress
 from aecore.experiments import get
@@ -76,11 +76,15 @@ def test_tsne_ends_within_a_few_iterations(digits):
     assert [p.epoch for p in reports] == [embed.EVERY]
 
 
-def test_umap_ends_inside_its_neighbours_and_between_epochs(digits):
+def test_umap_ends_inside_its_neighbours_and_between_epochs(digits, monkeypatch):
+    monkeypatch.setattr(neighbours, "CHUNK_CELLS", 100 * len(digits))  # 15 chunks of 100 rows
+    chunks, real_cdist = [], neighbours.cdist
+    monkeypatch.setattr(neighbours, "cdist", lambda *a: chunks.append(1) or real_cdist(*a))
     watch = Abandon(after=2)  # the second chunk of exact neighbours
     with stopping.watching(watch), pytest.raises(stopping.Abandoned):
         embed.embed_umap(digits, 0, 15, on_progress=lambda p: pytest.fail("UMAP's layout started"))
     watch.report("UMAP, abandoned during its neighbour search")
+    assert len(chunks) == 1, f"{len(chunks)} of 15 chunks of neighbours were computed"
     reports, watch = [], Abandon()
     with stopping.watching(watch), pytest.raises(stopping.Abandoned):
         embed.embed_umap(digits, 0, 15, on_progress=lambda p: reports.append(p) or watch.now())
