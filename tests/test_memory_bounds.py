@@ -181,7 +181,8 @@ BASE_MB, JOB_PEAK_MB, SESSION_MB, PARSING_MB, CLASS = 780, 435, 13, 500, 50
 
 def test_the_documented_container_holds_every_bound():
     """The manifests' memory limit and the docker example hold the base, every byte bound at
-    its default, two jobs' peaks and a class of 50: raising a bound without resizing fails."""
+    its default, two jobs' peaks and a class of 50, with the allocator's margin: raising a
+    bound without resizing fails."""
     import yaml
 
     from aecore.data import userdata
@@ -191,7 +192,8 @@ def test_the_documented_container_holds_every_bound():
     need = bounds + exports.EXPORTS_BYTES + (BASE_MB + PARSING_MB + 2 * JOB_PEAK_MB + CLASS * SESSION_MB) * MB
     deployment = yaml.safe_load((ROOT / "deploy" / "k8s" / "deployment.yaml").read_text())
     limit = deployment["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"]["memory"]
-    assert limit.endswith("Gi") and int(limit[:-2]) * 1024 * MB >= need, (limit, need / MB)
+    margin = 1.1  # DEPLOY.md leaves about 10 % for the allocator
+    assert limit.endswith("Gi") and int(limit[:-2]) * 1024 * MB >= margin * need, (limit, need / MB)
     guide = (ROOT / "docs" / "DEPLOY.md").read_text()
     assert f"--memory {limit[:-2]}g" in guide and f"limits.memory: {limit}" in guide
     assert f"{BASE_MB} MB" in guide and f"{JOB_PEAK_MB} MB" in guide
