@@ -170,6 +170,20 @@ def test_a_closed_tab_ends_its_job_within_the_layout():
     assert job.last.stage == "tsne" and job.last.epoch <= reached + embed.EVERY
 
 
+def test_a_closed_tab_ends_its_job_inside_a_stretch_with_no_reports(digits):
+    """The tab closes while t-SNE searches its neighbours, where no progress is reported: the
+    job's own checks end it there (not at the next report), without a result or an error."""
+    from ui.runtime.jobs import Job
+
+    tab = Abandon(after=3)  # closed at the job's third question: inside the Annoy queries
+    run = lambda _cfg, on_progress: embed.embed_tsne(digits, 0, 30.0, on_progress=on_progress)  # noqa: E731
+    job = Job("latent", "closed-tab", run, alive=lambda: not tab(), share=False).start()
+    assert job.done.wait(120)
+    tab.report("t-SNE job, tab closed during its neighbour search")
+    assert job.result is None and job.error is None
+    assert job.last is None, "the job ran until t-SNE's first report"
+
+
 def test_without_a_watcher_a_check_never_raises():
     """The command line and the tests install no watcher: checks are no-ops there."""
     for _ in range(1000):
