@@ -46,5 +46,6 @@ USER 10001
 EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import sys, urllib.request; r = urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4); sys.exit(0 if r.status == 200 else 1)"]
-ENTRYPOINT ["streamlit", "run", "app.py"]
+# serve.py: app.py behind Streamlit's ASGI entry (st.App), which adds the security headers.
+ENTRYPOINT ["streamlit", "run", "serve.py"]
 CMD ["--server.address=0.0.0.0", "--server.port=8501"]

@@ -5,16 +5,22 @@
   symmetrised p_ij = (p_{j|i} + p_{i|j}) / 2n; map affinities q_ij ∝ (1 + ‖y_i − y_j‖²)⁻¹
   (a Student-t with one degree of freedom); the map y minimises KL(P ‖ Q) by gradient descent,
   first 250 iterations with P exaggerated ×12 (clusters form), then 500 plain ones. Callbacks
-  every few iterations report the map as it forms (``LayoutProgress``).
+  every few iterations report the map as it forms (``LayoutProgress``). Its neighbours (3 ×
+  perplexity of them) come from openTSNE's own Annoy index, queried point by point so that
+  an abandoned run ends there (``aecore.neighbours.StoppableAnnoy``).
 - UMAP (McInnes, Healy & Melville 2018; umap-learn). Its numba kernels are not safe to run
-  from several threads at once, so every fit and transform holds one lock. Its epoch loop
-  iterates a tqdm bar; ``_UmapTap`` stands in for it and reads the layout being
-  optimised from the loop's frame (umap.layouts.optimize_layout_euclidean, umap-learn 0.5.12).
+  from several threads at once, so every fit and transform holds one lock. It gets exact
+  neighbours computed in chunks (``aecore.neighbours.exact_knn``) instead of running its
+  NN-descent. Its epoch loop iterates a tqdm bar; ``_UmapTap`` stands in for it and reads
+  the layout being optimised from the loop's frame (umap.layouts.optimize_layout_euclidean,
+  umap-learn 0.5.12).
+- A run nobody will look at ends within a chunk of neighbours, an iteration or an epoch
+  (``aecore.stopping``).
 - Both see the data's first 50 principal components when it has more than 100 features
   (the recipe of van der Maaten's original t-SNE code): the neighbour search gets cheaper,
   the neighbourhoods barely change. Trustworthiness is measured on the full data.
 - Trustworthiness (Venna & Kaski 2001): how many of each point's k nearest neighbours
-  in the map are also near in the data (1 = perfect).
+  in the map are also near in the data (1 = perfect); ``aecore.neighbours.trustworthiness``.
 """
 
 from __future__ import annotations
@@ -22,15 +28,15 @@ from __future__ import annotations
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.manifold import trustworthiness as _trust
-from sklearn.metrics import pairwise_distances
 from sklearn.model_selection import cross_val_score
 from sklearn.neighbors import KNeighborsClassifier
 
+from aecore import neighbours, stopping
 from aecore.device import keep_threads
 from aecore.theory import PCAFit, pca_fit
 from aecore.train import Progress, ProgressFn
@@ -40,6 +46,10 @@ CAPS = {"tsne": 5000, "umap": 10000}
 PCA_DIMS, PCA_ABOVE = 50, 100  # t-SNE/UMAP inputs: 50 principal components when D > 100
 TSNE_PHASES = ((250, 12.0, 0.5), (500, 1.0, 0.8))  # (iterations, exaggeration, momentum)
 EVERY = 10  # t-SNE iterations between two live layouts
+CHECK_EVERY = 5  # t-SNE iterations between two checks for an abandoned run (divides EVERY)
+ANNOY_ABOVE = 1000  # openTSNE's own choice: exact neighbours below this many points, Annoy above
+# UMAP warns that, without an NN-descent index, it cannot place new points: ExactIndex does.
+warnings.filterwarnings("ignore", message=r"precomputed_knn\[2\]", category=UserWarning)
 
 
 @dataclass(frozen=True)
@@ -79,17 +89,32 @@ def embed_pca(X: np.ndarray, seed: int = 0) -> Embedding:
 
 
 class _TsneTap:
-    """An openTSNE callback: reports the map and KL(P ‖ Q); remembers a stop request."""
+    """An openTSNE callback, called every ``CHECK_EVERY`` iterations: has the run been
+    abandoned? Every ``EVERY`` iterations it also reports the map and KL(P ‖ Q) and
+    remembers a stop request. (Evaluating KL at a callback does not change the map.)"""
 
     def __init__(self, on_progress: ProgressFn | None, stage: str, total: int):
         self.on_progress, self.stage, self.total, self.offset, self.stopped = on_progress, stage, total, 0, False
 
     def __call__(self, iteration: int, error: float, embedding) -> bool:
-        if self.on_progress is not None:
+        stopping.check()
+        if self.on_progress is not None and iteration % EVERY == 0:
             layout = np.array(embedding, np.float32)
             p = LayoutProgress(self.stage, self.offset + iteration, self.total, float(error), layout=layout)
             self.stopped = bool(self.on_progress(p))
         return self.stopped
+
+
+def _affinities(Z: np.ndarray, perplexity: float, seed: int):
+    """openTSNE's perplexity-based affinities of Z, its neighbours found as openTSNE would
+    (exact below ``ANNOY_ABOVE`` points, else Annoy) but with checks between points."""
+    from openTSNE import affinity
+
+    if Z.shape[0] < ANNOY_ABOVE:
+        return affinity.PerplexityBasedNN(Z, perplexity=perplexity, n_jobs=1, random_state=seed, verbose=False)
+    k = min(Z.shape[0] - 1, int(3 * perplexity))
+    index = neighbours.StoppableAnnoy(Z, k, metric="euclidean", n_jobs=1, random_state=seed)
+    return affinity.PerplexityBasedNN(perplexity=perplexity, n_jobs=1, random_state=seed, knn_index=index)
 
 
 def embed_tsne(
@@ -102,18 +127,18 @@ def embed_tsne(
 ) -> Embedding:
     """t-SNE in its two phases (early exaggeration, then plain KL descent), reporting the map
     and KL(P ‖ Q) every ``EVERY`` iterations; a truthy progress answer stops it there."""
-    from openTSNE import TSNEEmbedding, affinity, initialization
+    from openTSNE import TSNEEmbedding, initialization
 
     t0 = time.perf_counter()
     to_input = reducer(X, fit)
     Z = to_input(X)
     perplexity = min(perplexity, (Z.shape[0] - 1) / 3)
-    P = affinity.PerplexityBasedNN(Z, perplexity=perplexity, n_jobs=1, random_state=seed, verbose=False)
+    P = _affinities(Z, perplexity, seed)
     emb = TSNEEmbedding(initialization.pca(Z, random_state=seed), P, n_jobs=1, random_state=seed)
     tap = _TsneTap(on_progress, stage, sum(p[0] for p in TSNE_PHASES))
     for n_iter, exaggeration, momentum in TSNE_PHASES:
         emb = emb.optimize(
-            n_iter, exaggeration=exaggeration, momentum=momentum, callbacks=tap, callbacks_every_iters=EVERY
+            n_iter, exaggeration=exaggeration, momentum=momentum, callbacks=tap, callbacks_every_iters=CHECK_EVERY
         )
         tap.offset += n_iter
         if tap.stopped:
@@ -146,6 +171,7 @@ class _UmapTap:
     def _epochs(self, epochs):
         every = max(1, len(epochs) // self.reports)
         for n in epochs:
+            stopping.check()  # an abandoned run ends between two epochs, where no lock is held
             if n and n % every == 0:
                 self._report(sys._getframe(1), n, len(epochs))  # frame 1: the loop that called next()
             yield n
@@ -167,25 +193,28 @@ def embed_umap(
     stage: str = "umap",
     fit: PCAFit | None = None,
 ) -> Embedding:
-    """UMAP, reporting its layout 50 times as its epochs run;
-    a truthy progress answer stops it with the layout reached."""
+    """UMAP on exact neighbours (module docstring), reporting its layout 50 times as its
+    epochs run; a truthy progress answer stops it with the layout reached."""
     import umap
     from umap import layouts
 
     t0 = time.perf_counter()
     to_input = reducer(X, fit)
     Z = to_input(X)
+    k = min(n_neighbors, Z.shape[0] - 1)
+    knn = neighbours.exact_knn(Z, k)
     tap = None if on_progress is None else _UmapTap(on_progress, stage)
     stopped = False
     with UMAP_LOCK, keep_threads():
         model = umap.UMAP(
             n_components=2,
-            n_neighbors=min(n_neighbors, Z.shape[0] - 1),
+            n_neighbors=k,
             random_state=seed,
             n_jobs=1,
             tqdm_kwds={"disable": True},
+            precomputed_knn=(*knn, neighbours.ExactIndex(Z)),
         )
-        real_bar, layouts.tqdm = layouts.tqdm, tap or layouts.tqdm  # under UMAP_LOCK: no other fit sees it
+        real_bar, layouts.tqdm = layouts.tqdm, tap or _checked
         try:
             Y = model.fit_transform(Z).astype(np.float32)
         except _Stop:
@@ -200,6 +229,13 @@ def embed_umap(
     return Embedding("umap", Y, time.perf_counter() - t0, None if stopped else transform, stopped)
 
 
+def _checked(epochs, **_tqdm_kwds):
+    """UMAP's epochs without progress reports, checking for an abandoned run between two."""
+    for n in epochs:
+        stopping.check()
+        yield n
+
+
 EMBEDDINGS: dict[str, Callable[..., Embedding]] = {
     "pca": embed_pca,
     "tsne": embed_tsne,
@@ -207,16 +243,9 @@ EMBEDDINGS: dict[str, Callable[..., Embedding]] = {
 }
 
 
-def distances(X: np.ndarray) -> np.ndarray:
-    """All pairwise Euclidean distances of the data (n, n), computed once for every map's score."""
-    return pairwise_distances(np.asarray(X, np.float64))
-
-
-def trustworthiness(X: np.ndarray, Y: np.ndarray, k: int = 10, dist: np.ndarray | None = None) -> float:
-    """Trustworthiness of map Y for data X (or its precomputed distances ``dist``)."""
-    if dist is not None:
-        return float(_trust(dist, np.asarray(Y, np.float64), n_neighbors=k, metric="precomputed"))
-    return float(_trust(np.asarray(X, np.float64), np.asarray(Y, np.float64), n_neighbors=k))
+def trustworthiness(X: np.ndarray, Y: np.ndarray, k: int = 10) -> float:
+    """Trustworthiness of map Y for data X (``aecore.neighbours.trustworthiness``)."""
+    return neighbours.trustworthiness(X, {"map": Y}, k)["map"]
 
 
 def knn_accuracy(Y: np.ndarray, labels: np.ndarray, k: int = 5, folds: int = 5, seed: int = 0) -> float:

@@ -22,6 +22,7 @@ from typing import Protocol
 import numpy as np
 import torch
 
+from aecore import stopping
 from aecore.config import Config, param
 from aecore.device import get_device
 
@@ -105,8 +106,10 @@ def check_stage(stage: str) -> str:
 
 def _batches(x: torch.Tensor, y: torch.Tensor, bs: int, corrupt: Corrupt | None, gen, order=None):
     """(input, target) batches of ``bs`` rows, in ``order`` (row indices) or as stored;
-    the input corrupted when ``corrupt`` is given."""
+    the input corrupted when ``corrupt`` is given. Before each batch: has the run been
+    abandoned (``aecore.stopping``)?"""
     for start in range(0, x.shape[0], bs):
+        stopping.check()
         if order is None:
             xb, yb = x[start : start + bs], y[start : start + bs]
         else:

@@ -15,6 +15,7 @@ from ui.kit.derivation import derivation
 from ui.kit.i18n import error_text, t
 from ui.kit.page import chart, fmt, labels, metric_row, num, on_sidebar_data, prose
 from ui.kit.widgets import settings_form
+from ui.runtime import results
 from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
 from ui.touch.latent import walk_panel
@@ -31,14 +32,12 @@ def _for_image(res, index: int):
     """(metrics, arrays) of the chosen image: the run's own, or computed with its model."""
     if index == cfg.image:
         return res.metrics, res.arrays
-    memo = st.session_state.setdefault("elbo_gap.reports", {})
-    key = (cfg, index)
-    if key not in memo:
-        if len(memo) > 8:  # a few images per session at most
-            memo.clear()
+    key = ("elbo_gap.report", cfg, index)  # kept in the session's own store, bounded in bytes
+    found = results.recall(key)
+    if found is None:
         x = load_dataset(cfg.dataset).X[index]
-        memo[key] = gap_report(res.models["vae"], x, cfg.is_samples, cfg.grid, cfg.seed)
-    return memo[key]
+        found = results.remember(key, gap_report(res.models["vae"], x, cfg.is_samples, cfg.grid, cfg.seed))
+    return found
 
 
 def _gap(res) -> dict[str, float]:

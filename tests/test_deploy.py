@@ -83,7 +83,7 @@ def test_dockerfile_policy():
     entry = [v for k, v in last_stage if k in ("ENTRYPOINT", "CMD")]
     assert entry and all(v.startswith("[") for v in entry), "ENTRYPOINT/CMD must be exec form"
     argv = sum((json.loads(v) for v in entry), [])
-    assert argv[:3] == ["streamlit", "run", "app.py"], argv
+    assert argv[:3] == ["streamlit", "run", "serve.py"], argv  # app.py with the security headers
     assert "--server.port=8501" in argv and "--server.address=0.0.0.0" in argv
 
 
@@ -155,7 +155,7 @@ def test_docker_context_holds_everything_the_app_runs():
     from ui.shell.nav import PAGES
 
     copied = re.findall(r"^COPY (?!--from)(\S+) ", (ROOT / "Dockerfile").read_text(), re.M)
-    needed = {"app.py", "aecore", "ui", "assets", ".streamlit"} | (set(copied) - {"."})
+    needed = {"app.py", "serve.py", "aecore", "ui", "assets", ".streamlit"} | (set(copied) - {"."})
     needed |= {Path(p.path).parts[0] for p in PAGES}
     assert needed <= allowed, f"add to .dockerignore: {sorted(needed - allowed)}"
     assert all((ROOT / a).exists() for a in allowed), "the allowlist names a path that does not exist"
@@ -201,6 +201,7 @@ def test_deploy_guide_documents_every_setting_and_both_upload_widgets():
     read = set(re.findall(r"environ(?:\.get)?\(\s*\"(AE_[A-Z_]+)\"", code)) | set(
         re.findall(r"environ\[\"(AE_[A-Z_]+)\"\]", code)
     )
+    read |= set(re.findall(r"env_mb\(\s*\"(AE_[A-Z_]+)\"", code))  # byte bounds (aecore.memory)
     missing = read - set(re.findall(r"AE_[A-Z_]+", guide))
     assert read and not missing, f"settings the code reads but docs/DEPLOY.md does not name: {sorted(missing)}"
     assert "no upload widget" not in guide and "weights loader" in guide and "CSV/NPZ/NPY" in guide

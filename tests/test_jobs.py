@@ -43,9 +43,9 @@ def test_closed_session_ends_the_job():
     alive.set()
     job = jobs.Job("toy", 1, _slow_run(), alive=alive.is_set).start()
     time.sleep(0.1)
-    alive.clear()  # the browser tab went away
+    alive.clear()  # the browser tab went away: no one will see the result (aecore.stopping)
     _wait(job.done, 3)
-    assert job.stopped
+    assert job.result is None and job.error is None
 
 
 def test_errors_are_kept_not_raised():

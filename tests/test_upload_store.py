@@ -69,18 +69,16 @@ def _ds(seed: int, rows: int, cols: int = 256):
     return data.Dataset(f"upload-{seed}", X, np.zeros(rows, np.int64), meta={"label": f"f{seed}.csv"})
 
 
-def test_budgets_evict_only_the_owners_oldest_and_refuse_when_the_server_is_full():
+def test_budgets_evict_the_owners_oldest_then_make_room_above_fair_shares():
     mb = userdata.MB
     store = userdata.UploadStore(session_bytes=3 * mb, total_bytes=5 * mb)
-    one_mb = 1000  # rows of 256 float32 + an int64 label: just under 1 MB
+    one_mb = 1000  # rows of 256 float32 + an int64 label: just under 1 MB (1016 rows)
     assert store.add(_ds(1, one_mb), "a") == [] and store.add(_ds(2, one_mb), "a") == []
     store.add(_ds(3, one_mb), "b")
     assert store.add(_ds(4, 2 * one_mb), "a") == ["upload-1"]  # a's own oldest goes; b keeps its data
     assert store.names("a") == ("upload-2", "upload-4") and store.names("b") == ("upload-3",)
-    with pytest.raises(DataError) as info:
-        store.add(_ds(5, 2 * one_mb), "c")  # 3 + 1 + 2 > 5 MB: refused, nothing dropped
-    assert info.value.code == "upload_server_full"
-    assert store.names("a") == ("upload-2", "upload-4") and store.names("b") == ("upload-3",)
+    store.add(_ds(5, 2 * one_mb), "c")  # 3 + 1 + 2 > 5 MB: a holds 3 MB, over its share of 5/3
+    assert store.names("a") == ("upload-4",) and store.names("b") == ("upload-3",) and store.names("c") == ("upload-5",)
     with pytest.raises(DataError) as info:
         store.add(_ds(6, 4 * one_mb), "c")
     assert info.value.code == "upload_over_session_budget"
@@ -109,6 +107,66 @@ def test_a_reload_says_the_uploaded_data_set_was_not_kept():
     assert "new session" in warnings and "again" in warnings
     again.sidebar.file_uploader[0].set_value(("s3.csv", _csv(3), "text/csv")).run()
     assert not again.sidebar.warning and again.sidebar.selectbox(key="dataset").value == name
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _ten_sessions(store: userdata.UploadStore, clock: _Clock, sizes: list[list[int]]) -> None:
+    """Sessions s0, s1, ... upload data sets of the given row counts, one minute apart."""
+    for i, rows in enumerate(sizes):
+        clock.now = 60.0 * i
+        for j, n in enumerate(rows):
+            store.add(_ds(100 * i + j, n), f"s{i}")
+
+
+def test_ten_sessions_cannot_lock_another_out_the_idlest_above_its_share_makes_room(monkeypatch):
+    """The A9 probe scaled down (600 MB → 60 MB): ten sessions hold 8 × 6.85 + 3.43 + 1.72 MB
+    of 60 MB. Another student's small upload gets in: with eleven sessions each may keep 5.5 MB,
+    and the room comes from the longest idle session above that share, not from sessions
+    within it (even idler ones) nor from active ones. (The store without fair shares
+    refused it: "the server holds as much uploaded data as it may".)"""
+    monkeypatch.setattr(userdata, "IDLE_S", 900.0, raising=False)
+    store, clock = userdata.UploadStore(session_bytes=10 * userdata.MB, total_bytes=60 * userdata.MB), _Clock()
+    store.clock = clock
+    big, mid, small = 6960, 3485, 1748  # rows of 256 float32 + a label: 6.85, 3.43 and 1.72 MB
+    _ten_sessions(store, clock, [[mid], [small]] + [[big]] * 7 + [[big]])  # s0, s1 within the share
+    clock.now = 600.0
+    for active in ("s2", "s4", "s5", "s6", "s7", "s8", "s9"):
+        store.touch(active)  # every big holder but s3 is active now
+    before = {f"s{i}": store.names(f"s{i}") for i in range(10)}
+    assert store.used() <= 60 * userdata.MB
+    assert store.add(_ds(999, 610), "newcomer") == []  # a 6 MB CSV: 0.6 MB of arrays here
+    after = {f"s{i}": store.names(f"s{i}") for i in range(10)}
+    assert after["s3"] == () and {k: v for k, v in after.items() if k != "s3"} == {
+        k: v for k, v in before.items() if k != "s3"
+    }
+    assert store.names("newcomer") == ("upload-999",) and store.used() <= 60 * userdata.MB
+
+
+def test_a_newcomer_over_its_share_is_told_how_long_to_wait(monkeypatch):
+    """Ten sessions: nine hold 6 MB each (their fair share of 60 MB) in small files and are
+    not idle long enough; a newcomer wanting 9 MB is refused with the computed wait (the
+    first session's data will have been idle 15 min 5 min from now), then let in once it is."""
+    monkeypatch.setattr(userdata, "IDLE_S", 900.0, raising=False)
+    store, clock = userdata.UploadStore(session_bytes=10 * userdata.MB, total_bytes=60 * userdata.MB), _Clock()
+    store.clock = clock
+    _ten_sessions(store, clock, [[1000] * 6] * 9)  # s0 at t=0 ... s8 at t=480 s
+    clock.now = 600.0
+    with pytest.raises(DataError) as info:
+        store.add(_ds(999, 9000), "newcomer")
+    assert info.value.code == "upload_server_full"
+    assert info.value.params["wait"] == "5" and info.value.params["owners"] == 10
+    assert info.value.params["share"] == "6" and info.value.params["size"] == "9"
+    assert all(len(store.names(f"s{i}")) == 6 for i in range(9)), "a refusal drops nothing"
+    clock.now = 901.0
+    store.add(_ds(999, 9000), "newcomer")
+    assert store.names("s0") == () and all(len(store.names(f"s{i}")) == 6 for i in range(1, 9))
 
 
 def test_the_registry_finds_uploads_only_in_the_store_registered_with_it():

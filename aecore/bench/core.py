@@ -82,14 +82,11 @@ def map_sizes(quick: bool = False) -> dict[str, int]:
     return {m: n // 10 if quick else n for m, n in CAPS.items()}
 
 
-UMAP_EXACT_BELOW = 4096  # umap-learn finds exact neighbours below this many points, NN-descent above
-
-
 def map_seconds(caps: dict[str, int], seed: int = 0) -> tuple[dict[tuple[str, int], float], dict[str, float]]:
-    """({(method, n): fit seconds}, {path: UMAP compile seconds}) at every size in ``caps``;
-    a method is fitted only up to its own cap (PCA and the autoencoder have none). UMAP's
-    numba code is compiled first, untimed in the table: the small-data path by the app's
-    own warm-up, and the approximate-neighbour path when a size needs it."""
+    """({(method, n): fit seconds}, {"warm-up": UMAP compile seconds}) at every size in
+    ``caps``; a method is fitted only up to its own cap (PCA and the autoencoder have none).
+    UMAP's numba code is compiled first by the app's own warm-up, untimed in the table (every
+    size takes the same path: exact neighbours given to UMAP, aecore.neighbours)."""
     from aecore import embed
     from aecore.experiments import latent
     from aecore.experiments.base import Tracker
@@ -98,10 +95,6 @@ def map_seconds(caps: dict[str, int], seed: int = 0) -> tuple[dict[tuple[str, in
     t0 = time.perf_counter()
     embed.warm_up()
     compile_s["warm-up"] = time.perf_counter() - t0
-    if max(caps.values()) >= UMAP_EXACT_BELOW:
-        t0 = time.perf_counter()
-        embed.embed_umap(np.random.default_rng(seed).random((UMAP_EXACT_BELOW + 100, 8), dtype=np.float32))
-        compile_s["nn-descent"] = time.perf_counter() - t0
     ds, rng = load_dataset("digits"), np.random.default_rng(seed)
     out: dict[tuple[str, int], float] = {}
     for n in sorted(set(caps.values())):
@@ -133,11 +126,6 @@ def print_maps(quick: bool) -> None:
         f"   UMAP's numba compilation, once per process, not in the table: {compile_s['warm-up']:.2f} s "
         "(the app's start-up warm-up)"
     )
-    if "nn-descent" in compile_s:
-        print(
-            f"   + {compile_s['nn-descent']:.2f} s for its approximate neighbours "
-            f"(≥ {UMAP_EXACT_BELOW} points; not in the warm-up: the first such fit pays it)"
-        )
 
 
 def _page_tool() -> Path:

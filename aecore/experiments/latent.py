@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from aecore import embed
+from aecore import embed, neighbours
 from aecore.config import Config, param
 from aecore.data.registry import dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
@@ -104,10 +104,10 @@ def _maps(cfg: LatentConfig, X: np.ndarray, y: np.ndarray, track: Tracker, rows:
 
 def _scores(maps: dict, X: np.ndarray, y: np.ndarray, new: np.ndarray, seed: int) -> dict[str, float]:
     """Trustworthiness, 5-NN accuracy, fit seconds and seconds to place ``new`` rows, per map."""
-    dist = embed.distances(X)
+    trust = neighbours.trustworthiness(X, {m: e.Y for m, e in maps.items()}, 10)
     metrics: dict[str, float] = {}
     for m, e in maps.items():
-        metrics[f"{m}_trustworthiness"] = embed.trustworthiness(X, e.Y, 10, dist)
+        metrics[f"{m}_trustworthiness"] = trust[m]
         metrics[f"{m}_knn_accuracy"] = embed.knn_accuracy(e.Y, y, 5, seed=seed)
         metrics[f"{m}_fit_seconds"] = e.seconds
         if e.transform is not None:
@@ -186,6 +186,18 @@ def resample(ds, n: int, rng: np.random.Generator) -> np.ndarray:
     return np.clip(ds.X[rows] + 0.02 * rng.standard_normal((n, ds.dim)), 0, 1).astype(np.float32)
 
 
+def _fit_seconds(m: str, X: np.ndarray, seed: int, track: Tracker, stage: str) -> float | None:
+    """Seconds of one fit of method ``m`` on X; None when Stop ended it early (its time
+    would not be the method's). Stop requests reach the fit through ``track.step``."""
+    ask = lambda p: track.step(stage)  # noqa: E731  (no numbers recorded: a timing step)
+    if m == "ae":
+        inner = Tracker(ask)
+        e, _, _ = train_ae_map(LatentConfig(epochs=60, seed=seed), X, inner)
+        return None if inner.stopped else e.seconds
+    e = embed.embed_pca(X, seed) if m == "pca" else embed.EMBEDDINGS[m](X, seed, on_progress=ask)
+    return None if e.stopped else e.seconds
+
+
 def run_scaling(cfg: ScalingConfig, on_progress: ProgressFn | None = None) -> Result:
     """Fit seconds against n; digits resampled with a little pixel noise beyond 1 797."""
     ds = load_dataset("digits")
@@ -195,14 +207,10 @@ def run_scaling(cfg: ScalingConfig, on_progress: ProgressFn | None = None) -> Re
     for n in map(int, cfg.sizes):
         X = resample(ds, n, rng)
         for m in METHODS:
-            if track.step(f"{TIMING[m]}:n={n}"):
+            stage = f"{TIMING[m]}:n={n}"
+            if track.step(stage) or (seconds := _fit_seconds(m, X, cfg.seed, track, stage)) is None:
                 break
-            if m == "ae":
-                sub = LatentConfig(epochs=60, seed=cfg.seed)
-                e, _, _ = train_ae_map(sub, X, Tracker(None))
-            else:
-                e = embed.EMBEDDINGS[m](X, cfg.seed)
-            metrics[f"{m}_seconds_n{n}"] = e.seconds
+            metrics[f"{m}_seconds_n{n}"] = seconds
     return track.result(metrics)
 
 

@@ -27,6 +27,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from aecore import stopping
 from aecore.config import ConfigError, param
 from aecore.models.base import Autoencoder, ModelConfig, Penalty, mlp
 from aecore.theory import kl_std_normal_per_dim
@@ -136,6 +137,7 @@ class VAE(Autoencoder):
         xt = torch.tensor(np.asarray(x), dtype=torch.float32, device=dev)
         out = []
         for i in range(0, len(z), chunk):
+            stopping.check()  # an abandoned run ends here: chunks of importance samples or grid points
             zt = torch.as_tensor(np.asarray(z[i : i + chunk], np.float32), device=dev)
             out.append(-self.neg_log_likelihood(self.decode(zt), xt).double().cpu().numpy())
         z64 = np.asarray(z, np.float64)

@@ -4,9 +4,9 @@ The same check as ``python -m aecore check`` (``aecore.check.check_claims``: see
 ``cfg.seed … cfg.seed + 4``, everything else as on screen), run in the background like
 training (ui.runtime.jobs: queue position, a progress bar saying which seed and stage runs, Stop;
 ui.runtime.live). Finished checks are kept per (experiment, config) for every session, like results:
-a lecturer's check serves the class. A stopped check shows the seeds that finished and
-is not kept. The settings checked are those of the result on screen (``ui.runtime.panel`` records
-them as ``<key>.shown``).
+a lecturer's check serves the class; a check on an upload stays in its session (ui.runtime.results).
+A stopped check shows the seeds that finished and is not kept. The settings checked are
+those of the result on screen (``ui.runtime.panel`` records them as ``<key>.shown``).
 """
 
 from __future__ import annotations
@@ -19,16 +19,18 @@ import streamlit as st
 
 from aecore.check import DEFAULT_SEEDS, check_claims
 from aecore.errors import CodedError
+from aecore.memory import ByteLRU, env_mb
 from ui.kit import presenter
 from ui.kit.i18n import current_lang, error_text, t, translate
 from ui.kit.page import claim_words, fmt
 from ui.runtime import guard, panel
 from ui.runtime.jobs import Job
 from ui.runtime.live import follow, job_of
-from ui.runtime.results import Store
+from ui.runtime.results import Cache
 
 SEEDS = DEFAULT_SEEDS
-_store = Store(48)  # finished checks: a dict per (experiment, config), small
+CHECKS_BYTES = env_mb("AE_CHECKS_MB", 16)  # finished checks: a small dict per (experiment, config)
+_store = Cache("check", ByteLRU(CHECKS_BYTES))  # checks on uploads: the session's own store
 
 
 def clear() -> None:

@@ -14,14 +14,16 @@ import streamlit as st
 
 from aecore import replay
 from aecore.experiments import get as get_experiment
+from aecore.memory import env_mb
 from aecore.store import export, script, weights
 from ui.kit.i18n import error_text, stage_label, t
 from ui.kit.safe import md
 
 MAX_WEIGHT_FILES = 8
+EXPORTS_BYTES = env_mb("AE_EXPORTS_MB", 64)  # weights files kept ready for download, all sessions
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=64, max_size=EXPORTS_BYTES, show_spinner=False)
 def _weights_bytes(_model, stage: str | None, key: str) -> bytes:
     return weights.save_weights(_model, stage)
 

@@ -1,9 +1,12 @@
 """Background training jobs: one per session, a bounded number at once per server.
 
 A job runs an experiment in a worker thread (never calling st.*), so the page stays
-responsive and can poll it. The job's progress callback returns True to stop training
-cooperatively, which happens when the user presses Stop, changes the settings, or closes
-the tab (their session is no longer active on the server). A global semaphore bounds
+responsive and can poll it. Stop (the button) makes the job's progress callback answer
+True: training and layouts end where they are and the page shows what was done. A job
+whose result no one will see is *abandoned* (``aecore.stopping``): its tab closed (the
+session is no longer active on the server), its settings changed, the session started
+another job, or the server stops. Its run then ends at the next check of its long loops
+(a batch, an iteration, a chunk: well under a second of work) and keeps nothing. A global semaphore bounds
 the jobs running together (cores ÷ torch threads per job); the others wait in a
 first-come queue whose position the page shows.
 
@@ -26,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from aecore import stopping
 from aecore.train import Progress
 from ui.runtime import eta, results
 
@@ -47,7 +51,8 @@ class Job:
     config: Any
     run: Callable[[Any, Callable[[Progress], bool]], Any]
     alive: Callable[[], bool] = lambda: True
-    cancel: threading.Event = field(default_factory=threading.Event)
+    cancel: threading.Event = field(default_factory=threading.Event)  # Stop: end stages early, keep what was done
+    abandon: threading.Event = field(default_factory=threading.Event)  # no one will see it: end now, keep nothing
     superseded: bool = False  # cancelled because the session started another job
     done: threading.Event = field(default_factory=threading.Event)
     last: Progress | None = None
@@ -60,6 +65,8 @@ class Job:
     loaded_from: str | None = None  # replaying weights loaded from these files (never shared)
     lookup: Callable[[str, Any], Any] = results.get  # where a result another session finished is found
     estimate_s: float | None = None  # aecore.cost's seconds for one run (unit) of this job
+    released: bool = False  # its result was dropped from the session's bounded store (ui.runtime.results.hold)
+    too_big: int = 0  # bytes of a result over the session's bound (dropped at once)
     stage_start: float = 0.0  # when the current stage began (monotonic)
     unit_start: float = 0.0  # when the current unit (a seed of a claims check) began
     units_s: float = 0.0  # seconds of the units already finished
@@ -104,13 +111,19 @@ class Job:
             pts.append(p.loss)
             if len(pts) > 2 * MAX_POINTS:  # keep memory flat on long runs
                 del pts[::2]
-        return self.cancel.is_set() or not self.alive()
+        if self.abandoned():
+            raise stopping.Abandoned
+        return self.cancel.is_set()
+
+    def abandoned(self) -> bool:
+        """No one will see this job's result: abandoned, or its session is gone."""
+        return self.abandon.is_set() or not self.alive()
 
     def _admitted(self) -> bool:
         """Wait for a slot in first-come order; False if cancelled while queued, or if
         another session finished the same experiment and config meanwhile (a class that
         opens the same default view trains it once; the others take the shared result)."""
-        while not (self.cancel.is_set() or not self.alive()):
+        while not (self.cancel.is_set() or self.abandoned()):
             shared = self.lookup(self.experiment, self.config) if self.share else None
             if shared is not None:
                 self.result = shared
@@ -133,8 +146,11 @@ class Job:
                 return
             try:
                 self.running_since = time.monotonic()
-                self.result = self.run(self.config, self._on_progress)
+                with stopping.watching(self.abandoned):
+                    self.result = self.run(self.config, self._on_progress)
                 self._learn_speed()
+            except stopping.Abandoned:
+                self.result = None  # no one will look at it
             finally:
                 _slots.release()
                 with _turn:
@@ -193,6 +209,7 @@ def cancel_all(wait_s: float = 10.0) -> None:
     running while the interpreter exits can abort the process."""
     jobs = list(_live)
     for job in jobs:
+        job.abandon.set()
         job.cancel.set()
     end = time.monotonic() + wait_s
     for job in jobs:

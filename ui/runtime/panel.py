@@ -102,6 +102,7 @@ def launch(key: str, job: Job, refused: Exception | None) -> Job:
         old = st.session_state[old_key]
         if isinstance(old, Job) and not old.done.is_set():
             old.superseded = True  # it restarts when its page is revisited
+            old.abandon.set()
             old.cancel.set()
     if refused is None:
         job.start()
@@ -134,9 +135,12 @@ def training_panel(key: str, config: Any, *, experiment: str | None = None, auto
     cached = results.get(name, config)
     source = None if cached is None else "preset" if cached.source == "preset" else "shared"
     job, pressed = job_of(key), take_press(key)
+    if job is not None and job.released and not job.too_big:
+        job = None  # its result was dropped to bound the session's memory: as if never trained here
     p = plan(source, facts(job, config), pressed, auto)
-    if p.cancel_stale:
-        job.cancel.set()  # settings changed: the old run is no longer wanted
+    if p.cancel_stale:  # settings changed: the old run is no longer wanted
+        job.abandon.set()
+        job.cancel.set()
     if p.start is not None:
         if not (pressed or guard.may_autostart(key, name, config)):  # a long run without a click asks first
             return None
@@ -154,16 +158,29 @@ def training_panel(key: str, config: Any, *, experiment: str | None = None, auto
                 del st.session_state[f"{key}.job"]
             return None
         case State.STOPPED:
+            if job.result is None:  # stopped while queued, abandoned (aecore.stopping), or too big to keep
+                if not (job.too_big and not _hold(key, job)):
+                    st.info(t("panel.stopped_empty"), icon=":material/pause_circle:")
+                return None
             st.info(t("panel.stopped_note"), icon=":material/pause_circle:")
-            return None if job.result is None else _show(key, name, config, job.result)
+            return _show(key, name, config, job.result) if _hold(key, job) else None
         case State.REPLAYED:
             _loaded_note(key, job)
-            return _show(key, name, config, job.result)
+            return _show(key, name, config, job.result) if _hold(key, job) else None
         case State.TRAINED:
             results.put(name, config, job.result)
-            return _show(key, name, config, job.result)
+            return _show(key, name, config, job.result) if _hold(key, job) else None
         case State.IDLE:
             return None
+
+
+def _hold(key: str, job: Job) -> bool:
+    """Count the job's result in the session's bounded store; say so when it is too big."""
+    if job.too_big or not results.hold(key, job):
+        mb = lambda b: f"{b / 2**20:.0f}"  # noqa: E731
+        st.warning(t("panel.too_big", size=mb(job.too_big), limit=mb(results.SESSION_BYTES)), icon=":material/memory:")
+        return False
+    return True
 
 
 def _cached_note(key: str, state: State) -> None:
