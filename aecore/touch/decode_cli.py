@@ -13,7 +13,6 @@ with one line on stderr.
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from pathlib import Path
@@ -21,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from aecore.touch import decode
-from aecore.touch.encode_cli import fail, floats, result_for
+from aecore.touch.encode_cli import fail, floats, report, result_for
 
 
 def code_args(argv: list[str]) -> list[str]:
@@ -106,11 +105,7 @@ def cmd_decode(exp, cfg, code: str, as_json: bool, png: str | None = None, cap: 
     if png is not None:
         write_png(png, np.asarray(found[main]["image"]), spec.lo, spec.hi)
         out["png"] = png
-    if as_json:
-        print(json.dumps(out))
-        return 0
-    _print(out)
-    return 0
+    return report(out, as_json, _print)
 
 
 def _print(out: dict) -> None:

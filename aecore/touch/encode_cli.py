@@ -99,6 +99,12 @@ def _read(path: str) -> bytes:
     return p.read_bytes()
 
 
+def report(out: dict, as_json: bool, show) -> int:
+    """Print ``out`` as one JSON line or as ``show`` words it; the command's exit status 0."""
+    print(json.dumps(out)) if as_json else show(out)
+    return 0
+
+
 def fail(msg: str, code: int = 2) -> int:
     print(f"error: {msg}", file=sys.stderr)
     return code
@@ -131,11 +137,7 @@ def cmd_encode(exp, cfg, image: str, as_json: bool, cap: bool = True) -> int:
     out = {"experiment": name, "config": cfg.to_dict(), "model": source}
     out["image"] = info | {"file": image, "resampled_to": list(spec.shape), "range": [spec.lo, spec.hi]}
     out |= {"input": floats(x)} | summary(name, ans)
-    if as_json:
-        print(json.dumps(out))
-        return 0
-    _print(out)
-    return 0
+    return report(out, as_json, _print)
 
 
 def _print(out: dict) -> None:
