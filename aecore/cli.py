@@ -80,11 +80,12 @@ def _fail(msg: str, code: int = 2) -> int:
 
 def cmd_list() -> int:
     from aecore.experiments import registry
+    from aecore.steps import help_text
 
     for name, exp in registry().items():
         print(f"{name:18s} {exp.title} (budget {exp.budget_s:g} s)")
         for key, f in exp.config_cls.field_specs().items():
-            print(f"    {key}={f.default!r:<12} {f.metadata.get('help', '')}")
+            print(f"    {key}={f.default!r:<12} {help_text(exp.config_cls, key)}")
     return 0
 
 

@@ -6,11 +6,11 @@ size, so that it follows whatever an experiment's author changes:
 
 * every int field named ``epochs`` / ``*_epochs`` (passes over the rows) or ``steps`` /
   ``*_steps`` (optimiser steps) is a training stage:
-  ``steps × T_STEP + rows seen × (6 · params / FLOPS + units · T_UNIT)``; the batch is the
-  field ``<prefix>batch`` / ``<prefix>batch_size`` of the stage (0 = full batch), else what
-  the field's help says ("batches of N", "steps of N rows", "full-batch"), else
-  ``DEFAULT_BATCH``; ``epochs = 0`` ("automatic") is read from the help ("about N steps",
-  "about N rows/images seen"), else taken as ``AUTO_ROWS`` rows seen;
+  ``steps × T_STEP + rows seen × (6 · params / FLOPS + units · T_UNIT)``; its epochs and
+  batch are what training uses (``aecore.steps``: the field ``<prefix>batch`` /
+  ``<prefix>batch_size`` of the stage, else the budget in the field's ``param`` metadata),
+  else ``DEFAULT_BATCH``; ``epochs = 0`` ("automatic") without a budget is taken as
+  ``AUTO_ROWS`` rows seen;
 * rows and features: the config's ``dataset`` (built-in sizes, or the caller's upload),
   at least an ``n_train`` / ``n_samples`` field, else the 8×8 digits; an ``image_size``
   field gives image_size² features;
@@ -39,7 +39,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from aecore import data
+from aecore import data, steps
 from aecore.config import Config, ConfigError
 from aecore.data import DATASETS, OWNER
 
@@ -53,9 +53,6 @@ BUDGET_SLACK = 4  # declared budgets are taken as this many times the default's 
 SERVER_CAP_S = float(os.environ.get("AE_MAX_RUN_S", "600"))
 LINK_CAP_S = float(os.environ.get("AE_LINK_RUN_S", "120"))
 _FEATURES = {"digits": 64, "digits28": 784, "mnist": 784, "fashion_mnist": 784, "swiss_roll": 3, "s_curve": 3}
-_BATCHES = re.compile(r"(?:batches of|steps of) (\d[\d ,\u202f\u00a0]*\d|\d)(?: rows)?")
-_ABOUT_STEPS = re.compile(r"about (\d[\d ,\u202f\u00a0]*\d|\d) (?:optimi[sz]er )?steps")
-_ABOUT_ROWS = re.compile(r"about (\d[\d ,\u202f\u00a0]*\d|\d) (?:rows|images|examples|samples|points)")
 _STAGE = re.compile(r"(?:(\w+?)_)?(epochs|steps)")
 AUTO_ROWS = 400_000  # rows an "automatic" stage is taken to see when its help does not say
 
@@ -117,37 +114,20 @@ def _mlp(cfg: Config, feats: int, prefix: str) -> tuple[int, int]:
     return params, units
 
 
-def _number(text: str) -> int:
-    return int(re.sub(r"[^\d]", "", text))
-
-
-def _batch(cfg: Config, field: dataclasses.Field, prefix: str, rows: int) -> int:
-    """Rows per step of a stage: its ``<prefix>batch[_size]`` field (0 = full batch), else
-    its help ("batches of N", "steps of N rows", "full-batch"), else ``DEFAULT_BATCH``."""
-    for name in (prefix + "batch", prefix + "batch_size"):
-        value = getattr(cfg, name, None)
-        if isinstance(value, int) and not isinstance(value, bool):
-            return rows if value <= 0 else min(value, rows)
-    help_ = str(field.metadata.get("help", ""))
-    if "full-batch" in help_ or "full batch" in help_:
-        return rows
-    found = _BATCHES.search(help_)
-    return min(_number(found.group(1)), rows) if found else min(DEFAULT_BATCH, rows)
-
-
-def _work(field: dataclasses.Field, value: int, rows: int, batch: int) -> tuple[float, float]:
-    """(optimiser steps, rows seen) of one stage. An ``*epochs`` field counts passes over the
-    rows; 0 means "automatic", read from its help ("about N steps", "about N rows seen"),
-    else ``AUTO_ROWS``; a ``*steps`` field counts steps."""
-    if field.name.endswith("steps"):
+def work(cfg: Config, name: str, n: int) -> tuple[int, int]:
+    """(optimiser steps, rows seen) of the stage that field ``name`` counts on a data set of
+    ``n`` rows, as training runs it (``aecore.steps``: the rows it trains on, its batch and
+    its epochs, automatic ones included); ``DEFAULT_BATCH`` and ``AUTO_ROWS`` where the
+    field has no budget."""
+    rows = max(1, steps.train_rows(cfg, name, n))
+    batch = min(steps.batch_for(cfg, name, rows) or DEFAULT_BATCH, rows)
+    value, meta = int(getattr(cfg, name)), cfg.field_specs()[name].metadata
+    if steps.counts_steps(name):
         return value, value * batch
-    if value > 0:
-        return value * math.ceil(rows / batch), value * rows
-    help_ = str(field.metadata.get("help", ""))
-    if found := _ABOUT_STEPS.search(help_):
-        return _number(found.group(1)), _number(found.group(1)) * batch
-    seen = _number(found.group(1)) if (found := _ABOUT_ROWS.search(help_)) else AUTO_ROWS
-    return math.ceil(seen / batch), seen
+    if value == 0 and not (meta.get("auto_steps") or meta.get("auto_rows")):
+        return math.ceil(AUTO_ROWS / batch), AUTO_ROWS
+    epochs = steps.epochs_for(cfg, name, rows)
+    return epochs * math.ceil(rows / batch), epochs * rows
 
 
 def model_seconds(cfg: Config) -> Estimate:
@@ -167,8 +147,8 @@ def model_seconds(cfg: Config) -> Estimate:
         per_row = 6 * params / FLOPS + units * T_UNIT
         overhead = compute = 0.0
         for n in repeats:
-            steps, seen = _work(field, value, n, _batch(cfg, field, prefix, n))
-            overhead += steps * T_STEP
+            count, seen = work(cfg, field.name, n)
+            overhead += count * T_STEP
             compute += seen * per_row
         stages[field.name] = models * (overhead + compute)
         steps_share[field.name] = overhead / max(overhead + compute, 1e-12)

@@ -5,7 +5,7 @@ import streamlit as st
 
 from aecore.data import load_dataset
 from aecore.experiments import get
-from aecore.experiments.sparse import ACTIVE, SparseConfig
+from aecore.experiments.sparse import ACTIVE, BATCH, SparseConfig
 from aecore.figures import regularized as fr
 from aecore.figures.common import image_grid
 from aecore.penalties import PENALTIES
@@ -30,7 +30,7 @@ st.latex(
 )
 st.latex(r"\mathrm{KL}(\rho\,\|\,\hat\rho_j)=\rho\log\frac{\rho}{\hat\rho_j}+(1-\rho)\log\frac{1-\rho}{1-\hat\rho_j}")
 st.latex(r"\Omega_{L2}=\lambda\sum_{W}\lVert W\rVert_F^2,\qquad \Omega_{\text{Lasso}}=\mu\sum_{W}\sum_{a,b}|W_{ab}|")
-prose(t("sparse.explain_kl") + "\n" + t("sparse.explain_active") + "\n" + t("sparse.batch_note"))
+prose(t("sparse.explain_kl") + "\n" + t("sparse.explain_active") + "\n" + t("sparse.batch_note", batch=BATCH))
 st.page_link("lessons/10_annex.py", label=t("sparse.annex_link"), icon=":material/functions:")
 
 fields = ["penalty", "code", "hidden", "rho", "beta", "alpha", "lam", "mu", "epochs", "seed"]

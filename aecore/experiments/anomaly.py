@@ -20,8 +20,9 @@ import numpy as np
 
 from aecore.config import Config, ConfigError, param
 from aecore.data import DataError, class_labels, image_dataset_names, load_dataset
-from aecore.experiments.base import Claim, Experiment, Result, Tracker, epochs_for
+from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
+from aecore.steps import epochs_for
 from aecore.theory import pca_fit, roc_auc, roc_curve_points
 from aecore.train import ProgressFn, TrainConfig, predict
 
@@ -40,7 +41,7 @@ class AnomalyConfig(Config):
     )
     latent_dim: int = param(8, "code size k", lo=1, hi=63)
     hidden: int = param(64, "hidden width of encoder and decoder", lo=4, hi=512)
-    steps: int = param(2000, "training steps (batches of 64)", lo=10, hi=50000)
+    steps: int = param(2000, "training steps (batches of {batch})", lo=10, hi=50000, batch=BATCH)
     test_fraction: float = param(0.33, "share of the digits held out for scoring", lo=0.1, hi=0.9)
     seed: int = param(0, "seed of the split, weights and batch order", lo=0, hi=2**31 - 1)
 
@@ -87,7 +88,7 @@ def run(cfg: AnomalyConfig, on_progress: ProgressFn | None = None) -> Result:
         ModelConfig(input_dim=X.shape[1], hidden=(cfg.hidden,), latent_dim=cfg.latent_dim, activation="relu"),
         seed=cfg.seed,
     )
-    train = TrainConfig(epochs=epochs_for(cfg.steps, len(Xtr), BATCH), batch_size=BATCH, lr=3e-3, seed=cfg.seed)
+    train = TrainConfig(epochs=epochs_for(cfg, "steps", len(Xtr)), batch_size=BATCH, lr=3e-3, seed=cfg.seed)
     track.fit(model, Xtr, train, stage=AE_NORMAL)
     Xte, yte, anomalous = X[te], classes[y[te]], ~normal[te]
     recon = predict(model, Xte)

@@ -142,9 +142,3 @@ class Tracker:
             seconds=time.perf_counter() - self.t0,
             **kw,
         )
-
-
-def epochs_for(steps: int, rows: int, batch: int) -> int:
-    """Epochs giving about ``steps`` optimiser steps over ``rows`` rows (at least one):
-    a step budget keeps a lesson's time and training the same whatever the data size."""
-    return max(1, round(steps / math.ceil(rows / batch)))

@@ -17,7 +17,6 @@ Bengio et al. 2007) trains one layer at a time on the codes below (each stage th
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +28,7 @@ from aecore.data import image_dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.models.base import Autoencoder
+from aecore.steps import epochs_for
 from aecore.theory import mse, pca_fit
 from aecore.train import TrainConfig, predict
 
@@ -38,7 +38,7 @@ UNDERCOMPLETE, OVERCOMPLETE, SWEEP = "undercomplete", "overcomplete", "code_size
 GREEDY_LAYER, GREEDY_FINETUNE, MEMORISE = "greedy_layer", "greedy_finetune", "memorise"
 
 SWEEP_KS = (2, 4, 16, 32, 64, 128)
-BATCH, STEPS, HELDOUT = 256, 600, 0.2  # auto epochs: about STEPS optimiser steps per model
+BATCH, HELDOUT = 256, 0.2  # rows per step; share of the rows held out (at most 2 000)
 FEW_CODE, FEW_EPOCHS = 2, 500  # the memorising model: a two-number code, full-batch epochs
 
 
@@ -55,7 +55,16 @@ class CapacityConfig(Config):
         "elu", "non-linearity of hidden layers and code", choices=("relu", "tanh", "sigmoid", "elu")
     )
     output: str = param("identity", "output layer (a sigmoid hides the copying)", choices=("identity", "sigmoid"))
-    epochs: int = param(0, "epochs per model; 0 = auto: about 600 steps of 256 rows", lo=0, hi=2000)
+    epochs: int = param(
+        0,
+        "epochs per model; 0 = auto: about {steps} steps of {batch} rows",
+        lo=0,
+        hi=2000,
+        auto_steps=600,  # 100 epochs on the 8×8 digits' training rows
+        batch=BATCH,
+        epoch_range=(3, None),
+        train_rows=lambda n: n - held_out(n),
+    )
     lr: float = param(2e-3, "initial learning rate (Adam, cosine decay)", lo=0.0, hi=1.0, lo_open=True)
     n_noise: int = param(500, "uniform-noise test images, never seen in training", lo=10, hi=5000)
     sweep: bool = param(True, "also train code sizes 2 … 128 to draw error against k")
@@ -67,11 +76,6 @@ class CapacityConfig(Config):
 
 def over_k(cfg: CapacityConfig, D: int) -> int:
     return cfg.over_latent or max(D + 1, min(4 * D, 1024))
-
-
-def auto_epochs(cfg: CapacityConfig, n: int) -> int:
-    """``cfg.epochs``, or about STEPS mini-batch steps (100 epochs on the 8×8 digits)."""
-    return cfg.epochs or max(3, round(STEPS / math.ceil(n / BATCH)))
 
 
 def model_config(cfg: CapacityConfig, D: int, k: int) -> ModelConfig:
@@ -86,7 +90,7 @@ def model_config(cfg: CapacityConfig, D: int, k: int) -> ModelConfig:
 
 
 def train_config(cfg: CapacityConfig, n: int) -> TrainConfig:
-    return TrainConfig(epochs=auto_epochs(cfg, n), batch_size=BATCH, lr=cfg.lr, seed=cfg.seed)
+    return TrainConfig(epochs=epochs_for(cfg, "epochs", n), batch_size=BATCH, lr=cfg.lr, seed=cfg.seed)
 
 
 def end_to_end(cfg: CapacityConfig, X: np.ndarray, k: int, track: Tracker, stage: str) -> Autoencoder:
@@ -118,10 +122,15 @@ def greedy(cfg: CapacityConfig, X: np.ndarray, k: int, track: Tracker) -> tuple[
     return full, stacked_mse
 
 
+def held_out(n: int) -> int:
+    """Rows held out of n: HELDOUT of them, at least one and at most 2 000."""
+    return max(1, min(round(HELDOUT * n), 2000))
+
+
 def split(X: np.ndarray, y: np.ndarray, seed: int) -> tuple[np.ndarray, ...]:
     """A seeded split into training rows and held-out rows (HELDOUT of them, at most 2 000)."""
     order = np.random.default_rng(seed).permutation(len(X))
-    n_out = max(1, min(round(HELDOUT * len(X)), 2000))
+    n_out = held_out(len(X))
     train, held = order[n_out:], order[:n_out]
     return X[train], y[train], X[held], y[held]
 
@@ -216,7 +225,7 @@ def run(cfg: CapacityConfig, on_progress=None) -> Result:
     metrics |= {
         "input_dim": D,
         "over_latent_used": k_over,
-        "epochs_used": auto_epochs(cfg, len(X)),
+        "epochs_used": epochs_for(cfg, "epochs", len(X)),
         "train_rows": len(X),
         "heldout_rows": len(X_held),
     }

@@ -34,7 +34,7 @@ from aecore.data import image_dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.penalties import jacobian, jacobian_fro2_closed, make_penalty, map_jacobian_fro2_closed
-from aecore.steps import auto_epochs, auto_lr
+from aecore.steps import auto_lr, epochs_for
 from aecore.theory import mse
 from aecore.train import TrainConfig, as_tensor, predict
 
@@ -48,7 +48,7 @@ CURVE_STAGES = {"ae": "ae_curve", "cae": "cae_curve"}
 EPS_GRID = np.logspace(-2, 0.5, 11)
 N_PROBE = 300  # images used for the perturbation curve
 N_ARROWS = 36  # curve points where the Jacobian's directions are drawn
-IMAGE_STEPS = 1600  # automatic epochs: about this many mini-batch updates (200 epochs on digits)
+IMAGE_BATCH = 256  # rows per step on images
 CURVE_EPOCH_S = 2e-3  # measured: one full-batch epoch of a curve model with its Jacobian penalty, one core
 
 
@@ -58,7 +58,14 @@ class ContractiveConfig(Config):
     latent_dim: int = param(32, "sigmoid code units of the image models", lo=1, hi=1024)
     lam: float = param(3e-3, "contractive weight λ on images", lo=0.0, hi=100.0)
     tied: bool = param(False, "tie the decoder to the encoder: W_dec = W_encᵀ")
-    epochs: int = param(0, "epochs on images (batches of 256); 0 = automatic, about 1 600 steps", lo=0, hi=2000)
+    epochs: int = param(
+        0,
+        "epochs on images (batches of {batch}); 0 = automatic, about {steps} steps",
+        lo=0,
+        hi=2000,
+        auto_steps=1600,  # 200 epochs on the 8×8 digits
+        batch=IMAGE_BATCH,
+    )
     lr: float = param(
         0.0, "initial learning rate on images; 0 = automatic, 5e-3 × √(64/D) for D inputs", lo=0.0, hi=1.0
     )
@@ -66,7 +73,7 @@ class ContractiveConfig(Config):
     curve_noise: float = param(0.05, "noise around the curve", lo=0.0, hi=0.5)
     curve_width: int = param(32, "tanh units before the 2-unit sigmoid code", lo=2, hi=256)
     curve_lam: float = param(1.0, "contractive weight λ on the curve", lo=0.0, hi=100.0)
-    curve_epochs: int = param(1000, "full-batch epochs on the curve", lo=1, hi=5000)
+    curve_epochs: int = param(1000, "full-batch epochs on the curve", lo=1, hi=5000, batch=0)
     seed: int = param(0, "seed of data, weights and batch order", lo=0, hi=2**31 - 1)
 
 
@@ -116,9 +123,9 @@ def run_images(cfg: ContractiveConfig, track: Tracker) -> tuple[dict, dict, dict
     ds = load_dataset(cfg.dataset)
     X = ds.X
     mc = ModelConfig(input_dim=ds.dim, hidden=(), latent_dim=cfg.latent_dim, latent_activation="sigmoid")
-    epochs = auto_epochs(cfg.epochs, ds.n, 256, IMAGE_STEPS)
+    epochs = epochs_for(cfg, "epochs", ds.n)
     lr = auto_lr(cfg.lr, ds.dim, 5e-3)
-    tc = TrainConfig(epochs=epochs, batch_size=256, lr=lr, seed=cfg.seed)
+    tc = TrainConfig(epochs=epochs, batch_size=IMAGE_BATCH, lr=lr, seed=cfg.seed)
     probe = X[np.random.default_rng(cfg.seed).choice(len(X), min(N_PROBE, len(X)), replace=False)]
     metrics, models, jf, dist, norms = {"image_epochs": epochs, "image_lr": lr}, {}, {}, {}, {}
     for name, lam in (("ae", 0.0), ("cae", cfg.lam)):

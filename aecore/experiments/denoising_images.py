@@ -31,7 +31,7 @@ from aecore.data import image_dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.noise import CORRUPTIONS, corrupt_array, make_corrupt
-from aecore.steps import auto_epochs
+from aecore.steps import epochs_for
 from aecore.theory import mse, pca_fit
 from aecore.train import ProgressFn, TrainConfig, predict
 
@@ -49,7 +49,7 @@ SWEEP = {
 }
 SHOW = 10  # images per row of the grids
 PROBE_ROWS = 2000  # the probes train on at most this many training images (a cap: lbfgs on 784 pixels is slow)
-SAMPLES, BATCH = 85_000, 64  # automatic epochs: about SAMPLES images seen, in batches of BATCH
+BATCH = 64  # rows per step
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,12 @@ class ImagesConfig(Config):
     latent_dim: int = param(32, "code size k of every autoencoder", lo=2, hi=256)
     width: int = param(256, "hidden units of the one hidden layer", lo=8, hi=1024)
     epochs: int = param(
-        0, "epochs of each of the four models (batches of 64); 0 = automatic, about 85 000 images seen", lo=0, hi=1000
+        0,
+        "epochs of each of the four models (batches of {batch}); 0 = automatic, about {rows} images seen",
+        lo=0,
+        hi=1000,
+        auto_steps=85_000 // BATCH,  # about 85 000 images seen
+        batch=BATCH,
     )
     lr: float = param(3e-3, "initial learning rate (Adam, cosine decay)", lo=0.0, hi=1.0, lo_open=True)
     test_share: float = param(0.25, "share of images held out for scoring", lo=0.1, hi=0.5)
@@ -97,7 +102,7 @@ def probe_accuracy(Htr: np.ndarray, ytr: np.ndarray, Hte: np.ndarray, yte: np.nd
 
 def train_models(cfg: ImagesConfig, Xtr: np.ndarray, dim: int, track) -> tuple[dict, int]:
     """The plain AE and one DAE per corruption, same architecture, same seed."""
-    epochs = auto_epochs(cfg.epochs, len(Xtr), BATCH, SAMPLES // BATCH)
+    epochs = epochs_for(cfg, "epochs", len(Xtr))
     mc = ModelConfig(input_dim=dim, hidden=(cfg.width,), latent_dim=cfg.latent_dim, activation="relu", output="sigmoid")
     tc = TrainConfig(epochs=epochs, batch_size=BATCH, lr=cfg.lr, seed=cfg.seed)
     models = {"AE": build_model(mc, seed=cfg.seed)}

@@ -98,7 +98,7 @@ def run(cfg: ElboGapConfig, on_progress=None) -> Result:
             params=dict(name="image", value=cfg.image, hi=len(X) - 1),
         )
     track = Tracker(on_progress)
-    epochs, batch = schedule(len(X), cfg.epochs)
+    epochs, batch = schedule(cfg, len(X))
     vc = vae_config(ds.dim, cfg.width, 2, cfg.likelihood, 1.0, cfg.sigma_x, cfg.seed)
     model = build_model(vc, kind="vae", seed=cfg.seed)
     tc = TrainConfig(epochs=epochs, batch_size=batch, lr=cfg.lr, seed=cfg.seed)

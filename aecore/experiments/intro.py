@@ -29,7 +29,7 @@ class IntroConfig(Config):
     n_samples: int = param(800, "points on the curve", lo=50, hi=5000)
     noise: float = param(0.05, "standard deviation of the noise around the curve", lo=0.0, hi=0.5)
     width: int = param(32, "hidden units per layer", lo=2, hi=256)
-    epochs: int = param(600, "full-batch training epochs", lo=1, hi=5000)
+    epochs: int = param(600, "full-batch training epochs", lo=1, hi=5000, batch=0)
     lr: float = param(0.02, "initial learning rate (Adam, cosine decay)", lo=0.0, hi=1.0, lo_open=True)
     seed: int = param(0, "seed of data and weights", lo=0, hi=2**31 - 1)
 

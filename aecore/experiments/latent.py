@@ -31,6 +31,7 @@ from aecore.train import ProgressFn, TrainConfig, predict
 # Stage ids (labels: assets/locales/<lang>/stages.toml); timing stages add ":n=<points>".
 AE_MAP, TSNE, UMAP, SCORES = "ae_map", "tsne", "umap", "scores"
 TIMING = {m: f"timing_{m}" for m in ("ae", "pca", "tsne", "umap")}
+AE_BATCH = 256  # rows per step of the autoencoder map
 NEW_POINTS = 200  # rows placed into each finished map to time "embed a new point"
 
 METHODS = ("ae", "pca", "tsne", "umap")
@@ -40,9 +41,9 @@ NEW_POINT = {"ae": "exact", "pca": "exact", "tsne": "approximate", "umap": "appr
 @dataclass(frozen=True)
 class LatentConfig(Config):
     dataset: str = param("digits", "data set (built-in or registered user data)", choices=dataset_names)
-    epochs: int = param(150, "autoencoder epochs (batches of 256)", lo=1, hi=2000)
+    epochs: int = param(150, "autoencoder epochs (batches of {batch})", lo=1, hi=2000, batch=AE_BATCH)
     width: int = param(128, "autoencoder first hidden width", lo=4, hi=1024)
-    perplexity: float = param(30.0, "t-SNE perplexity", lo=2.0, hi=100.0)
+    perplexity: float = param(30.0, "t-SNE perplexity", lo=2.0, hi=100.0, scales=True)
     n_neighbors: int = param(15, "UMAP neighbours", lo=2, hi=200)
     max_points: int = param(2500, "points in the maps (larger data: a random subset)", lo=100, hi=embed.CAPS["tsne"])
     seed: int = param(0, "seed of every method", lo=0, hi=2**31 - 1)
@@ -64,7 +65,7 @@ def train_ae_map(cfg: LatentConfig, X: np.ndarray, track: Tracker, timeline_rows
     track.fit(
         model,
         X,
-        TrainConfig(epochs=cfg.epochs, batch_size=256, lr=5e-3, seed=cfg.seed),
+        TrainConfig(epochs=cfg.epochs, batch_size=AE_BATCH, lr=5e-3, seed=cfg.seed),
         on_progress=None if tl is None else tl.wrap(track),
         stage=AE_MAP,
     )

@@ -40,11 +40,11 @@ class NeuralConfig(Config):
     depth: int = param(2, "hidden layers of the network", lo=1, hi=3)
     width: int = param(16, "units per hidden layer", lo=1, hi=256)
     activation: str = param("tanh", "non-linearity φ of the hidden layers", choices=("tanh", "relu"))
-    epochs: int = param(1000, "gradient-descent steps (full batch)", lo=1, hi=5000)
+    epochs: int = param(1000, "gradient-descent steps (full batch)", lo=1, hi=5000, batch=0)
     lr: float = param(0.5, "step size η of gradient descent", lo=0.0, hi=10.0, lo_open=True)
     function: str = param("wave", "1-D function to approximate", choices=tuple(nnb.FUNCTIONS))
     max_width: int = param(64, "widest hidden layer of the 1-D fits (widths 1, 2, 4, …)", lo=4, hi=256)
-    fit_epochs: int = param(800, "full-batch Adam epochs per 1-D fit", lo=1, hi=5000)
+    fit_epochs: int = param(800, "full-batch Adam epochs per 1-D fit", lo=1, hi=5000, batch=0)
     seed: int = param(0, "seed of the data and the weights", lo=0, hi=2**31 - 1)
 
 

@@ -28,13 +28,14 @@ from aecore.config import Config, ConfigError, param
 from aecore.data import dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
+from aecore.steps import epochs_for
 from aecore.theory import gram, mse, pca_fit, principal_angles_deg
 from aecore.train import Progress, TrainConfig, predict
 
 # Stage ids (labels: assets/locales/<lang>/stages.toml); the sweep adds ":k=<k>" to DEEP_AE.
 LINEAR_AE, DEEP_AE, LINDEC_AE = "linear_ae", "deep_ae", "lindec_ae"
 SWEEP_KS = (1, 2, 4, 8, 16, 32)
-AUTO_STEPS = 1600  # optimiser steps of the non-linear AEs when deep_epochs = 0 (200 epochs on digits)
+DEEP_BATCH = 256  # rows per step of the non-linear AEs
 ALS_TOL = 1e-10  # ALS stops once its subspace moves less than this (sine of the largest angle) in a sweep
 
 
@@ -48,15 +49,18 @@ class PCAConfig(Config):
     linear_epochs: int = param(2500, "ALS sweeps (it stops once converged) or Adam epochs", lo=1, hi=5000)
     linear_batch: int = param(0, "Adam's batch size; 0 = full batch (on the covariance)", lo=0, hi=65536)
     linear_lr: float = param(0.05, "Adam's initial rate (cosine decay)", lo=0.0, hi=1.0, lo_open=True)
-    deep_epochs: int = param(0, "epochs of the non-linear AEs (batches of 256); 0 = about 1 600 steps", lo=0, hi=2000)
+    deep_epochs: int = param(
+        0,
+        "epochs of the non-linear AEs (batches of {batch}); 0 = about {steps} steps, at most {max_epochs} epochs",
+        lo=0,
+        hi=2000,
+        auto_steps=1600,  # 200 epochs on the 8×8 digits
+        batch=DEEP_BATCH,
+        epoch_range=(1, 200),
+    )
     deep_width: int = param(128, "first hidden width of the non-linear AEs", lo=4, hi=1024)
     sweep: bool = param(False, "also train the non-linear AE at k = 1, 2, 4, 8, 16, 32")
     seed: int = param(0, "seed of weights and batch order", lo=0, hi=2**31 - 1)
-
-
-def deep_epochs(cfg: PCAConfig, n: int) -> int:
-    """The configured epochs, or (0 = auto) about AUTO_STEPS optimiser steps, at most 200 epochs."""
-    return cfg.deep_epochs or max(1, min(200, round(AUTO_STEPS / math.ceil(n / 256))))
 
 
 def _deep(cfg: PCAConfig, X: np.ndarray, k: int, track: Tracker, stage: str, kind: str = "mlp"):
@@ -64,7 +68,7 @@ def _deep(cfg: PCAConfig, X: np.ndarray, k: int, track: Tracker, stage: str, kin
         input_dim=X.shape[1], hidden=(cfg.deep_width, cfg.deep_width // 2), latent_dim=k, activation="relu"
     )
     model = build_model(mc, kind=kind, seed=cfg.seed)
-    tc = TrainConfig(epochs=deep_epochs(cfg, X.shape[0]), batch_size=256, lr=5e-3, seed=cfg.seed)
+    tc = TrainConfig(epochs=epochs_for(cfg, "deep_epochs", len(X)), batch_size=DEEP_BATCH, lr=5e-3, seed=cfg.seed)
     track.fit(model, X, tc, stage=stage)
     return model
 
@@ -224,7 +228,7 @@ def cost(cfg: PCAConfig) -> float:
     else:
         b = min(cfg.linear_batch, n)
         linear = _mlp_seconds(cfg.linear_epochs * math.ceil(n / b), b, 2 * d * k)
-    steps = deep_epochs(cfg, n) * math.ceil(n / 256)
+    steps = epochs_for(cfg, "deep_epochs", n) * math.ceil(n / DEEP_BATCH)
     encoder = d * w + w * (w // 2) + (w // 2) * k
     nets = _mlp_seconds(steps, 256, 2 * encoder) + _mlp_seconds(steps, 256, encoder + k * d)
     sweep = len([kk for kk in SWEEP_KS if kk < d]) * _mlp_seconds(steps, 256, 2 * encoder) if cfg.sweep else 0.0

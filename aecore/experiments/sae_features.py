@@ -24,10 +24,11 @@ from torch.nn import functional as F
 
 from aecore.config import Config, ConfigError, param
 from aecore.data import class_labels, image_dataset_names, load_dataset
-from aecore.experiments.base import Claim, Experiment, Result, Tracker, epochs_for
+from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models.base import reset_parameters
 from aecore.models.sae import SparseAutoencoder, dead_fraction, explained_variance, feature_stats, l0
 from aecore.selectivity import mean_selectivity
+from aecore.steps import epochs_for
 from aecore.train import ProgressFn, TrainConfig, predict
 
 # Stage ids (labels: assets/locales/<lang>/stages.toml).
@@ -43,13 +44,13 @@ T_CLF_STEP, T_SAE_STEP, T_FEATURE_STEP = 1e-3, 1e-3, 1e-5
 class SAEConfig(Config):
     dataset: str = param("digits", "image data set with class labels", choices=image_dataset_names)
     hidden: int = param(64, "classifier hidden width d (the activations the SAE reads)", lo=8, hi=256)
-    clf_steps: int = param(700, "classifier training steps (batches of 128)", lo=10, hi=20000)
+    clf_steps: int = param(700, "classifier training steps (batches of {batch})", lo=10, hi=20000, batch=BATCH)
     expansion: int = param(4, "dictionary size m = expansion × d (the slides' study used 32)", lo=1, hi=32)
     sparsity: str = param("topk", "how sparsity is enforced", choices=("topk", "l1"))
     k: int = param(16, "active features per input (top-k)", lo=1, hi=256)
     l1: float = param(3e-3, "L1 coefficient (L1 sparsity)", lo=0.0, hi=10.0)
     aux_coef: float = param(0.5, "weight of the AuxK loss that revives dead features (top-k)", lo=0.0, hi=10.0)
-    sae_steps: int = param(2200, "SAE training steps (batches of 128)", lo=10, hi=50000)
+    sae_steps: int = param(2200, "SAE training steps (batches of {batch})", lo=10, hi=50000, batch=BATCH)
     seed: int = param(0, "seed of the split, weights and batch order", lo=0, hi=2**31 - 1)
 
     def check(self) -> None:
@@ -87,7 +88,7 @@ def sae_loss(model: SparseAutoencoder, a: torch.Tensor, target: torch.Tensor) ->
 def _classifier(cfg: SAEConfig, X, y, n_classes, tr, gen, track: Tracker) -> nn.Sequential:
     clf = nn.Sequential(nn.Linear(X.shape[1], cfg.hidden), nn.ReLU(), nn.Linear(cfg.hidden, n_classes))
     reset_parameters(clf, gen)
-    epochs = epochs_for(cfg.clf_steps, len(tr), BATCH)
+    epochs = epochs_for(cfg, "clf_steps", len(tr))
     train = TrainConfig(epochs=epochs, batch_size=BATCH, lr=3e-3, seed=cfg.seed)
     target = y[tr].astype(np.float32)
     track.fit(clf, X[tr], train, target=target, loss_fn=classifier_loss, stage=CLASSIFIER)
@@ -144,7 +145,7 @@ def run(cfg: SAEConfig, on_progress: ProgressFn | None = None) -> Result:
     acts = predict(lambda x: clf[1](clf[0](x)), X)  # (n, d)
     sae = _sae(cfg, acts, tr, gen)
     z0, recon0 = predict(sae.encode, acts), predict(sae, acts)  # the same SAE before training
-    train = TrainConfig(epochs=epochs_for(cfg.sae_steps, len(tr), BATCH), batch_size=BATCH, lr=3e-3, seed=cfg.seed)
+    train = TrainConfig(epochs=epochs_for(cfg, "sae_steps", len(tr)), batch_size=BATCH, lr=3e-3, seed=cfg.seed)
     track.fit(sae, acts[tr], train, loss_fn=sae_loss, stage=SAE)
     z, recon = predict(sae.encode, acts), predict(sae, acts)  # (n, m), (n, d)
     dirs = sae.decoder_directions().detach().cpu().numpy()  # (d, m)

@@ -27,14 +27,14 @@ from aecore.data import image_dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.penalties import kl_bernoulli, kl_sparsity_grad, make_penalty, weight_matrices
-from aecore.steps import auto_epochs, auto_lr
+from aecore.steps import auto_lr, epochs_for
 from aecore.theory import mse
 from aecore.train import TrainConfig, predict
 
 PENALTY_NAMES = ("none", "l1", "kl", "l2", "l1_weights")
 CODES = ("sigmoid", "relu")
 ACTIVE = {"sigmoid": 0.1, "relu": 0.0}  # an activation above this counts as "on"
-BATCH, STEPS = 256, 1600  # automatic epochs: about 1 600 updates (200 epochs on the 8×8 digits)
+BATCH = 256  # rows per step
 SMALL_WEIGHT = 1e-3  # |w| below this counts as a pruned connection
 # Stage ids (labels: assets/locales/<lang>/stages.toml): one per penalty.
 STAGES = {name: f"penalty_{name}" for name in PENALTY_NAMES}
@@ -51,7 +51,14 @@ class SparseConfig(Config):
     alpha: float = param(1.5e-3, "weight α of the L1 penalty on the code", lo=0.0, hi=10.0)
     lam: float = param(1e-4, "weight λ of the L2 penalty on the weights", lo=0.0, hi=10.0)
     mu: float = param(2e-5, "weight μ of the L1 penalty on the weights (Lasso)", lo=0.0, hi=10.0)
-    epochs: int = param(0, "epochs per model (batches of 256); 0 = automatic, about 1 600 steps", lo=0, hi=2000)
+    epochs: int = param(
+        0,
+        "epochs per model (batches of {batch}); 0 = automatic, about {steps} steps",
+        lo=0,
+        hi=2000,
+        auto_steps=1600,  # 200 epochs on the 8×8 digits
+        batch=BATCH,
+    )
     lr: float = param(
         0.0, "initial learning rate (Adam, cosine decay); 0 = automatic, 5e-3 × √(64/D) for D inputs", lo=0.0, hi=1.0
     )
@@ -116,7 +123,7 @@ def kl_batch_penalty(H: np.ndarray, rho: float, seed: int) -> float:
 def run(cfg: SparseConfig, on_progress=None) -> Result:
     ds = load_dataset(cfg.dataset)
     X, track = ds.X, Tracker(on_progress)
-    epochs = auto_epochs(cfg.epochs, ds.n, BATCH, STEPS)
+    epochs = epochs_for(cfg, "epochs", ds.n)
     lr = auto_lr(cfg.lr, ds.dim, 5e-3)
     tc = TrainConfig(epochs=epochs, batch_size=BATCH, lr=lr, seed=cfg.seed)
     metrics: dict[str, float] = {

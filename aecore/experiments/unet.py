@@ -31,6 +31,7 @@ SYNTHETIC, UNET, UNET_NO_SKIPS = "synthetic_images", "unet", "unet_no_skips"
 COPY_SKIPS, COPY_NO_SKIPS = "copy_skips", "copy_no_skips"
 
 N_SHOW = 6  # test images shown with their predictions
+BATCH = 32  # images per step
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,11 @@ class UNetConfig(Config):
     clutter: int = param(6, "distracting lines and specks per image", lo=0, hi=20)
     noise: float = param(0.15, "standard deviation of the pixel noise", lo=0.0, hi=1.0)
     width: int = param(8, "channels at the first level (doubling per level)", lo=2, hi=32)
-    epochs: int = param(30, "epochs per network", lo=1, hi=300)
+    epochs: int = param(30, "epochs per network", lo=1, hi=300, batch=BATCH)
     lr: float = param(3e-3, "learning rate (Adam, cosine decay)", lo=0.0, hi=1.0, lo_open=True)
-    copy_epochs: int = param(10, "epochs of the copy check (two more networks, target = input)", lo=1, hi=100)
+    copy_epochs: int = param(
+        10, "epochs of the copy check (two more networks, target = input)", lo=1, hi=100, batch=BATCH
+    )
     seed: int = param(0, "seed of the images, weights and batch order", lo=0, hi=2**31 - 1)
 
 
@@ -52,7 +55,7 @@ def _train(cfg: UNetConfig, skips: bool, X, Y, track: Tracker, stage: str, copy:
     track.fit(
         model,
         X,
-        TrainConfig(epochs=cfg.copy_epochs if copy else cfg.epochs, batch_size=32, lr=cfg.lr, seed=cfg.seed),
+        TrainConfig(epochs=cfg.copy_epochs if copy else cfg.epochs, batch_size=BATCH, lr=cfg.lr, seed=cfg.seed),
         target=X if copy else Y,
         loss_fn=copy_loss if copy else bce_dice_loss,
         stage=stage,

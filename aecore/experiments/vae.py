@@ -127,7 +127,7 @@ def _generation(cfg, vae, ae, X, vae_codes, vae_logvar, rng) -> tuple[dict, dict
 def run(cfg: VAEExperimentConfig, on_progress=None) -> Result:
     ds, X = data_for(cfg.dataset, cfg.likelihood)
     track = Tracker(on_progress)
-    epochs, batch = schedule(len(X), cfg.epochs)
+    epochs, batch = schedule(cfg, len(X))
     vae, ae = models_for(cfg, ds.dim)
     tc = TrainConfig(epochs=epochs, batch_size=batch, lr=cfg.lr, seed=cfg.seed)
     meter = ElboMeter(track, VAE_RECON, VAE_KL, every=max(1, epochs // 50))
