@@ -38,7 +38,7 @@ def param(
     ``big_batch=(rows, batch)`` (that batch on more rows than that), ``auto_steps`` or
     ``auto_rows`` (what ``0`` = automatic means: about that many steps, or rows seen),
     ``epoch_range=(lo, hi)`` (the automatic epochs kept within; hi None = no cap) and
-    ``train_rows`` (rows of a data set of n that the stage trains on, a function of n).
+    ``train_rows(cfg, n)`` (rows of a data set of n that the stage trains on).
     ``scales=True`` marks a real-valued setting that scales the work (a t-SNE perplexity).
     The help text may place these numbers as ``{batch}``, ``{steps}``… (``steps.help_values``)."""
     unknown = set(budget) - BUDGET_KEYS

@@ -46,7 +46,6 @@ from aecore.data import DATASETS, OWNER
 T_STEP = 4e-4  # s per optimiser step: Python, autograd and Adam overhead of a small MLP
 FLOPS = 2e10  # multiply-adds ×2 per second that small matmuls reach on one core
 T_UNIT = 3e-9  # s per activation value (forward and backward element-wise work)
-DEFAULT_BATCH = 128
 SWEEP_MODELS = 6
 T_FIT_ROW = 7.5e-3  # s per row for one size of a ``sizes`` run (every method fitted once)
 BUDGET_SLACK = 4  # declared budgets are taken as this many times the default's real cost
@@ -54,7 +53,6 @@ SERVER_CAP_S = float(os.environ.get("AE_MAX_RUN_S", "600"))
 LINK_CAP_S = float(os.environ.get("AE_LINK_RUN_S", "120"))
 _FEATURES = {"digits": 64, "digits28": 784, "mnist": 784, "fashion_mnist": 784, "swiss_roll": 3, "s_curve": 3}
 _STAGE = re.compile(r"(?:(\w+?)_)?(epochs|steps)")
-AUTO_ROWS = 400_000  # rows an "automatic" stage is taken to see when its help does not say
 
 
 class RunTooLong(ConfigError):
@@ -69,17 +67,22 @@ class Estimate:
     batch_knob: str | None = None  # a batch size that raising would help (steps dominate)
 
 
-def _data_shape(cfg: Config) -> tuple[int, int]:
-    """(rows, features) the run trains on, from its data set and size fields."""
-    rows, feats = 1797, 64  # the 8×8 digits: what experiments without a data set use
-    name = getattr(cfg, "dataset", None)
+def data_size(name: object) -> tuple[int, int]:
+    """(rows, features) of data set ``name`` without loading it (the caller's upload is looked
+    up); the 8×8 digits' for a name that is no data set."""
     if isinstance(name, str) and name.startswith("upload-"):
         ds = data.USER_DATA.get(name, OWNER.get())  # looked up now: aecore.userdata installs it
-        rows, feats = (ds.n, ds.dim) if ds is not None else (rows, feats)
+        if ds is not None:
+            return ds.n, ds.dim
     elif isinstance(name, str) and name in DATASETS:
         spec = DATASETS[name]
-        rows = spec.default_n
-        feats = _FEATURES.get(name, 784 if spec.kind == "images" else 2)
+        return spec.default_n, _FEATURES.get(name, 784 if spec.kind == "images" else 2)
+    return 1797, 64
+
+
+def _data_shape(cfg: Config) -> tuple[int, int]:
+    """(rows, features) the run trains on, from its data set and size fields."""
+    rows, feats = data_size(getattr(cfg, "dataset", None))
     for field in ("n_train", "n_samples"):
         rows = max(rows, int(getattr(cfg, field, 0) or 0))
     if isinstance(getattr(cfg, "image_size", None), int):
@@ -114,22 +117,6 @@ def _mlp(cfg: Config, feats: int, prefix: str) -> tuple[int, int]:
     return params, units
 
 
-def work(cfg: Config, name: str, n: int) -> tuple[int, int]:
-    """(optimiser steps, rows seen) of the stage that field ``name`` counts on a data set of
-    ``n`` rows, as training runs it (``aecore.steps``: the rows it trains on, its batch and
-    its epochs, automatic ones included); ``DEFAULT_BATCH`` and ``AUTO_ROWS`` where the
-    field has no budget."""
-    rows = max(1, steps.train_rows(cfg, name, n))
-    batch = min(steps.batch_for(cfg, name, rows) or DEFAULT_BATCH, rows)
-    value, meta = int(getattr(cfg, name)), cfg.field_specs()[name].metadata
-    if steps.counts_steps(name):
-        return value, value * batch
-    if value == 0 and not (meta.get("auto_steps") or meta.get("auto_rows")):
-        return math.ceil(AUTO_ROWS / batch), AUTO_ROWS
-    epochs = steps.epochs_for(cfg, name, rows)
-    return epochs * math.ceil(rows / batch), epochs * rows
-
-
 def model_seconds(cfg: Config) -> Estimate:
     """The generic estimate (see the module docstring), without the budget's correction."""
     rows, feats = _data_shape(cfg)
@@ -147,7 +134,7 @@ def model_seconds(cfg: Config) -> Estimate:
         per_row = 6 * params / FLOPS + units * T_UNIT
         overhead = compute = 0.0
         for n in repeats:
-            count, seen = work(cfg, field.name, n)
+            count, seen = steps.work(cfg, field.name, n)
             overhead += count * T_STEP
             compute += seen * per_row
         stages[field.name] = models * (overhead + compute)
@@ -169,12 +156,25 @@ def estimate(experiment, cfg: Config) -> Estimate:
     own = getattr(experiment, "cost", None)
     if own is not None:
         try:
-            return dataclasses.replace(generic, seconds=float(own(cfg)))
+            return _own(generic, own(cfg))
         except Exception:  # a broken hook must not open the door: fall back to the model
             pass
     base = model_seconds(experiment.config_cls()).seconds
     scale = max(1.0, float(experiment.budget_s) / (BUDGET_SLACK * max(base, 1e-3)))
     return dataclasses.replace(generic, seconds=generic.seconds * scale)
+
+
+def _own(generic: Estimate, got: float | dict[str, float]) -> Estimate:
+    """An experiment's own estimate: seconds, or seconds per setting that scales them (the
+    largest names the knob; the batch knob stays only where the generic model agrees)."""
+    if not isinstance(got, dict):
+        return dataclasses.replace(generic, seconds=float(got))
+    parts = {k: float(v) for k, v in got.items()}
+    if not parts or not all(math.isfinite(v) and v >= 0 for v in parts.values()):
+        raise ValueError(f"bad cost parts {parts}")
+    knob = max(parts, key=parts.get)
+    batch = generic.batch_knob if knob == generic.knob else None
+    return Estimate(sum(parts.values()), parts, knob, batch)
 
 
 def human(seconds: float) -> str:

@@ -17,8 +17,10 @@ from functools import lru_cache
 import numpy as np
 import torch
 
+from aecore import cost_terms as ct
 from aecore import theory
 from aecore.config import Config, param
+from aecore.cost import data_size
 from aecore.data import image_dataset_names, load_dataset
 from aecore.dataset import Dataset
 from aecore.errors import DataError
@@ -28,6 +30,7 @@ from aecore.models.vae import LIKELIHOODS
 from aecore.steps import batch_for, epochs_for
 from aecore.train import Progress, predict
 
+SCORER_ITERS = 500  # L-BFGS iterations of the sample scorer, at most
 ROWS_SEEN = 360_000  # rows each model sees when epochs = 0 (automatic) ...
 AUTO_EPOCHS = (5, 2000)  # ... within these epochs: so for ROWS_SEEN/2000 to ROWS_SEEN/5 rows
 
@@ -57,6 +60,15 @@ class VAEDataConfig(Config):
 def schedule(cfg: VAEDataConfig, n: int) -> tuple[int, int]:
     """(epochs, batch size) of each model on n rows (``aecore.steps``: the ``epochs`` budget)."""
     return epochs_for(cfg, "epochs", n), batch_for(cfg, "epochs", n)
+
+
+def training_cost(cfg: VAEDataConfig, latent_dim: int, models: int = 1) -> tuple[float, tuple, int, int]:
+    """(one-core seconds of ``models`` networks trained on cfg's data as its ``epochs`` budget
+    says, the decoder's size, rows, features): for the experiments' cost estimates."""
+    n, d = data_size(cfg.dataset)
+    hidden = (cfg.width, max(cfg.width // 2, 2))
+    net = ct.autoencoder(d, hidden, latent_dim)
+    return ct.stage(cfg, "epochs", n, net, models), ct.mlp([latent_dim, *hidden[::-1], d]), n, d
 
 
 def data_for(name: str, likelihood: str) -> tuple[Dataset, np.ndarray]:
@@ -142,7 +154,7 @@ def sample_classifier(dataset: str):
         return None, float("nan")
     strat = ds.y if counts.min() >= 2 else None
     Xtr, Xte, ytr, yte = train_test_split(ds.X, ds.y, test_size=0.25, random_state=0, stratify=strat)
-    clf = LogisticRegression(C=1.0, max_iter=500).fit(Xtr, ytr)
+    clf = LogisticRegression(C=1.0, max_iter=SCORER_ITERS).fit(Xtr, ytr)
     return clf, float(clf.score(Xte, yte))
 
 

@@ -21,6 +21,8 @@ from typing import Any
 from aecore.config import Config
 
 GROUP = "\u202f"  # narrow no-break space between digit groups, as the pages write numbers
+DEFAULT_BATCH = 128  # what ``work`` takes for a stage whose field names no batch ...
+AUTO_ROWS = 400_000  # ... and the rows an "automatic" stage without a budget is taken to see
 
 
 def _meta(cfg: Config | type[Config], name: str) -> Any:
@@ -77,10 +79,26 @@ def epochs_for(cfg: Config, name: str, rows: int) -> int:
     return max(lo, epochs if hi is None else min(hi, epochs))
 
 
+def work(cfg: Config, name: str, n: int) -> tuple[int, int]:
+    """(optimiser steps, rows seen) of the stage that field ``name`` counts on a data set of
+    ``n`` rows, as training runs it: the rows it trains on, its batch and its epochs
+    (automatic ones included); ``DEFAULT_BATCH`` and ``AUTO_ROWS`` where the field has no
+    budget. The cost estimate (``aecore.cost``) counts with it."""
+    rows = max(1, train_rows(cfg, name, n))
+    batch = min(batch_for(cfg, name, rows) or DEFAULT_BATCH, rows)
+    value, meta = int(getattr(cfg, name)), _meta(cfg, name)
+    if counts_steps(name):
+        return value, value * batch
+    if value == 0 and not (meta.get("auto_steps") or meta.get("auto_rows")):
+        return math.ceil(AUTO_ROWS / batch), AUTO_ROWS
+    epochs = epochs_for(cfg, name, rows)
+    return epochs * math.ceil(rows / batch), epochs * rows
+
+
 def train_rows(cfg: Config | type[Config], name: str, n: int) -> int:
     """Rows of a data set of ``n`` rows that the stage of field ``name`` trains on."""
     rows = _meta(cfg, name).get("train_rows")
-    return n if rows is None else int(rows(n))
+    return n if rows is None else int(rows(cfg if isinstance(cfg, Config) else cfg(), n))
 
 
 def grouped(n: int) -> str:
@@ -90,7 +108,7 @@ def grouped(n: int) -> str:
 
 def _about(n: float) -> int:
     """n to two significant digits: 'about' numbers (84 992 rows seen -> 85 000)."""
-    return int(round(n, 1 - len(str(int(n))))) if n >= 100 else int(n)
+    return int(round(n, 2 - len(str(int(n))))) if n >= 100 else int(n)
 
 
 def help_values(cfg: Config | type[Config], name: str) -> dict[str, str]:
@@ -101,10 +119,10 @@ def help_values(cfg: Config | type[Config], name: str) -> dict[str, str]:
     from aecore.data import DATASETS
 
     meta = _meta(cfg, name)
-    if not any(key in meta for key in ("batch", "auto_steps", "auto_rows")):
+    if not any(meta.get(key) for key in ("batch", "auto_steps", "auto_rows")):
         return {}
     values: dict[str, int] = {}
-    if meta.get("batch") is not None:
+    if meta.get("batch"):  # 0: full batch, no number to show
         values["batch"] = meta["batch"]
     if meta.get("big_batch"):
         values["big_above"], values["big_batch"] = meta["big_batch"]

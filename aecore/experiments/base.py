@@ -74,9 +74,10 @@ class Experiment:
     codes: Callable[[dict[str, Any]], dict[str, tuple[Any, Any]]] | None = None
     # Every stage id ``run`` can report (without ":param"); each has a label in stages.toml.
     stages: tuple[str, ...] = ()
-    # Optional: estimated seconds of a run of this config on one core (aecore.cost); without
-    # it the cost is estimated from the config's fields and the data's size.
-    cost: Callable[[Config], float] | None = None
+    # Optional: estimated seconds of a run of this config on one core (aecore.cost), or a
+    # dict {setting: seconds} whose largest part names the setting to lower; without it the
+    # cost is estimated from the config's fields and the data's size.
+    cost: Callable[[Config], float | dict[str, float]] | None = None
 
     def check_claims(self, metrics: dict[str, float]) -> dict[str, bool]:
         return {c.key: c.holds(metrics) for c in self.claims if c.made(metrics)}

@@ -22,8 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from aecore import cost_terms as ct
 from aecore import probes
 from aecore.config import Config, ConfigError, param
+from aecore.cost import data_size
 from aecore.data import image_dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
@@ -63,7 +65,7 @@ class CapacityConfig(Config):
         auto_steps=600,  # 100 epochs on the 8×8 digits' training rows
         batch=BATCH,
         epoch_range=(3, None),
-        train_rows=lambda n: n - held_out(n),
+        train_rows=lambda cfg, n: n - held_out(n),
     )
     lr: float = param(2e-3, "initial learning rate (Adam, cosine decay)", lo=0.0, hi=1.0, lo_open=True)
     n_noise: int = param(500, "uniform-noise test images, never seen in training", lo=10, hi=5000)
@@ -150,34 +152,6 @@ def check_sizes(cfg: CapacityConfig, D: int) -> None:
         )
 
 
-def error_metrics(models: dict, sets: dict[str, np.ndarray], mean: np.ndarray) -> tuple[dict, dict]:
-    """MSE of every model on every set ("data" = training rows), and of predicting the
-    training mean; the reconstructions of the first rows of each set for the figures."""
-    metrics, recon = {}, {name: {} for name in models}
-    for part, A in sets.items():
-        metrics[f"mean_{part}_mse"] = mse(A, np.broadcast_to(mean, A.shape))
-        for name, model in models.items():
-            out = predict(model, A)
-            metrics[f"{name}_{part}_mse"] = mse(A, out)
-            recon[name][part] = out[:10]
-    return metrics, recon
-
-
-def copy_metrics(models: dict, X_train: np.ndarray, X_held: np.ndarray, seed: int) -> dict[str, float]:
-    """Share of a small change passed through each model, inside and outside the span of
-    the training data's top principal directions (99 % of the variance)."""
-    pca = pca_fit(X_train)
-    r = probes.data_directions(pca)
-    rows = X_held[:500]
-    metrics = {"data_directions": r}
-    for name, model in models.items():
-        metrics[f"{name}_copy_share"] = probes.copy_share(model, rows, pca.components[:, :r], seed)
-        rest = probes.copy_share(model, rows, pca.components[:, r:], seed + 1)
-        if np.isfinite(rest):  # no directions outside when the data fill every direction
-            metrics[f"{name}_copy_share_rest"] = rest
-    return metrics
-
-
 def memorisation(cfg: CapacityConfig, X: np.ndarray, X_held: np.ndarray, track: Tracker) -> tuple[dict, Autoencoder]:
     """A deep, wide model with a FEW_CODE-number code, trained to convergence on a few
     rows, against PCA with FEW_CODE components fitted to the same rows."""
@@ -219,9 +193,9 @@ def run(cfg: CapacityConfig, on_progress=None) -> Result:
         "undercomplete": end_to_end(cfg, X, cfg.under_latent, track, f"{UNDERCOMPLETE}:k={cfg.under_latent}"),
         "overcomplete": end_to_end(cfg, X, k_over, track, f"{OVERCOMPLETE}:k={k_over}"),
     }
-    metrics, recon = error_metrics(models, {"data": X, "heldout": X_held, "noise": noise}, X.mean(0))
+    metrics, recon = probes.error_metrics(models, {"data": X, "heldout": X_held, "noise": noise}, X.mean(0))
     metrics["noise_ratio"] = metrics["overcomplete_noise_mse"] / metrics["undercomplete_noise_mse"]
-    metrics |= copy_metrics(models, X, X_held, cfg.seed)
+    metrics |= probes.copy_metrics(models, X, X_held, cfg.seed)
     metrics |= {
         "input_dim": D,
         "over_latent_used": k_over,
@@ -257,6 +231,26 @@ def run(cfg: CapacityConfig, on_progress=None) -> Result:
     return track.result(metrics, arrays=arrays, models=models)
 
 
+def cost_of(cfg: CapacityConfig) -> dict[str, float]:
+    """Estimated one-core seconds (aecore.cost): the under- and overcomplete models, the code
+    sweep's, the greedy stages and fine-tuning, the memorising model's full-batch epochs and
+    the scores (PCA of the training rows, every model on every set)."""
+    n, d = data_size(cfg.dataset)
+    hidden, k, rows = (cfg.width,) * cfg.depth, over_k(cfg, d), 2 * n + cfg.n_noise + 1000
+
+    def one(kk: int) -> float:
+        net = ct.autoencoder(d, hidden, kk)
+        return ct.stage(cfg, "epochs", n, net) + ct.predict(rows, net)
+
+    sweep = sum(one(kk) for kk in SWEEP_KS if cfg.sweep and kk not in (d, cfg.under_latent, k))
+    widths = [d, *hidden, cfg.under_latent]
+    layers = sum(ct.stage(cfg, "epochs", n, ct.mlp([a, b, a])) for a, b in zip(widths[:-1], widths[1:]))
+    greedy = layers + one(cfg.under_latent) if cfg.pretrain and cfg.depth >= 1 else 0.0
+    few = ct.train(FEW_EPOCHS, FEW_EPOCHS * min(cfg.few_rows, n), ct.autoencoder(d, (cfg.few_width,) * 2, FEW_CODE))
+    pca = 2 * n * d * d * ct.FLOP_S + 2 * d**3 * ct.T_EIGH
+    return {"epochs": one(cfg.under_latent) + one(k) + pca + greedy, "sweep": sweep, "few_rows": few}
+
+
 def _copies(m: dict) -> bool:
     return m["overcomplete_copy_share"] >= 0.5
 
@@ -269,6 +263,7 @@ EXPERIMENTS = [
         "Architecture: depth, width, under- and overcomplete",
         budget_s=30,
         views=({}, {"depth": 2, "pretrain": True}),
+        cost=cost_of,
         stages=(UNDERCOMPLETE, OVERCOMPLETE, SWEEP, GREEDY_LAYER, GREEDY_FINETUNE, MEMORISE),
         claims=(
             Claim(

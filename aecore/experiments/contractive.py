@@ -22,13 +22,14 @@ contracting across the curve, which is why the claim is made on ``along_across``
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
+from aecore import cost_terms as ct
 from aecore.config import Config, param
+from aecore.cost import data_size
 from aecore.curves import CURVES
 from aecore.data import image_dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
@@ -49,7 +50,8 @@ EPS_GRID = np.logspace(-2, 0.5, 11)
 N_PROBE = 300  # images used for the perturbation curve
 N_ARROWS = 36  # curve points where the Jacobian's directions are drawn
 IMAGE_BATCH = 256  # rows per step on images
-CURVE_EPOCH_S = 2e-3  # measured: one full-batch epoch of a curve model with its Jacobian penalty, one core
+CURVE_POINTS = 1000  # points of the curve data set
+CAE_EXTRA, JACOBIAN_PASSES = 0.5, 4  # the penalties' extra work, in training steps (measured)
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,7 @@ def curve_jacobian(model, clean: np.ndarray, tangent: np.ndarray) -> tuple[dict,
 def run_curve(cfg: ContractiveConfig, track: Tracker) -> tuple[dict, dict, dict]:
     """Part 2: plain AE against CAE on a 2-D curve (metrics, arrays, models)."""
     curve = CURVES[cfg.curve]
-    cd = load_dataset(cfg.curve, 1000, cfg.curve_noise, cfg.seed)
+    cd = load_dataset(cfg.curve, CURVE_POINTS, cfg.curve_noise, cfg.seed)
     clean = curve.points(cd.t, cd.y)
     tangent = curve.unit_tangents(cd.t, cd.y)
     mc = ModelConfig(
@@ -196,14 +198,17 @@ def run_curve(cfg: ContractiveConfig, track: Tracker) -> tuple[dict, dict, dict]
     return metrics, arrays, models
 
 
-def cost_seconds(cfg: ContractiveConfig) -> float:
-    """Estimated seconds on one core (aecore.cost): two image models, each as the generic
-    model of one training stage sees it, and two curve models of 1 000 points (the generic
-    model would charge the curve stage for the image data set's rows)."""
-    from aecore import cost
-
-    images = cost.model_seconds(dataclasses.replace(cfg, curve_epochs=1)).stages["epochs"]
-    return 2 * images + 2 * cfg.curve_epochs * CURVE_EPOCH_S
+def cost_seconds(cfg: ContractiveConfig) -> dict[str, float]:
+    """Estimated one-core seconds (aecore.cost): two image models (the CAE's closed-form
+    penalty adds element-wise work, ``CAE_EXTRA``), their Jacobian norms and code distances;
+    two curve models trained full batch on CURVE_POINTS points (the CAE's penalty by
+    autograd: ``JACOBIAN_PASSES`` more passes a step) and their Jacobians on the curve."""
+    n, d = data_size(cfg.dataset)
+    image = ct.autoencoder(d, (), cfg.latent_dim)
+    images = ct.stage(cfg, "epochs", n, image) * (2 + CAE_EXTRA) + ct.predict(4 * n + 12 * N_PROBE, image)
+    curve = ct.autoencoder(2, (cfg.curve_width,), 2)
+    curves = ct.stage(cfg, "curve_epochs", CURVE_POINTS, curve) * (2 + JACOBIAN_PASSES)
+    return {"epochs": images, "curve_epochs": curves + ct.predict(2 * JACOBIAN_PASSES * CURVE_POINTS, curve)}
 
 
 def run(cfg: ContractiveConfig, on_progress=None) -> Result:

@@ -26,12 +26,14 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from aecore import cost_terms as ct
 from aecore.config import Config, param
+from aecore.cost import data_size
 from aecore.data import image_dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.noise import CORRUPTIONS, corrupt_array, make_corrupt
-from aecore.steps import epochs_for
+from aecore.steps import epochs_for, work
 from aecore.theory import mse, pca_fit
 from aecore.train import ProgressFn, TrainConfig, predict
 
@@ -48,6 +50,7 @@ SWEEP = {
     "salt_and_pepper": (0.05, 0.1, 0.2, 0.3, 0.4, 0.5),
 }
 SHOW = 10  # images per row of the grids
+PROBE_ITERS = 300  # L-BFGS iterations of a probe, at most
 PROBE_ROWS = 2000  # the probes train on at most this many training images (a cap: lbfgs on 784 pixels is slow)
 BATCH = 64  # rows per step
 
@@ -67,6 +70,7 @@ class ImagesConfig(Config):
         hi=1000,
         auto_steps=85_000 // BATCH,  # about 85 000 images seen
         batch=BATCH,
+        train_rows=lambda cfg, n: n - round(cfg.test_share * n),
     )
     lr: float = param(3e-3, "initial learning rate (Adam, cosine decay)", lo=0.0, hi=1.0, lo_open=True)
     test_share: float = param(0.25, "share of images held out for scoring", lo=0.1, hi=0.5)
@@ -96,7 +100,7 @@ def best_rank(pca, X: np.ndarray, Xn: np.ndarray) -> int:
 
 def probe_accuracy(Htr: np.ndarray, ytr: np.ndarray, Hte: np.ndarray, yte: np.ndarray) -> float:
     """Held-out accuracy of a standardised logistic regression trained on (Htr, ytr)."""
-    clf = make_pipeline(StandardScaler(), LogisticRegression(max_iter=300))
+    clf = make_pipeline(StandardScaler(), LogisticRegression(max_iter=PROBE_ITERS))
     return float(clf.fit(Htr, ytr).score(Hte, yte))
 
 
@@ -179,6 +183,22 @@ def run(cfg: ImagesConfig, on_progress: ProgressFn | None = None) -> Result:
     return track.result(metrics, arrays=arrays, models=models)
 
 
+def cost(cfg: ImagesConfig) -> dict[str, float]:
+    """Estimated one-core seconds (aecore.cost): four models on the training rows (the three
+    DAEs corrupt every batch), PCA, each corruption scored (its level sweep: SWEEP levels of
+    the test rows through the DAE and PCA) and the five linear probes."""
+    n, d = data_size(cfg.dataset)
+    test = round(cfg.test_share * n)
+    net = ct.autoencoder(d, (cfg.width,), cfg.latent_dim)
+    models = ct.stage(cfg, "epochs", n, net, models=4) + 3 * work(cfg, "epochs", n)[1] * d * ct.T_NUMPY
+    pca = 4 * n * d * d * ct.FLOP_S + 2 * d**3 * ct.T_EIGH
+    levels = sum(map(len, SWEEP.values())) * cfg.sweep + len(CORRUPTIONS)
+    scored = ct.predict(levels * test + 2 * n, net) + levels * test * d * (2 * d * ct.FLOP_S + 4 * ct.T_NUMPY)
+    rows = min(PROBE_ROWS, n - test)
+    probes_s = ct.logistic(rows, d, 10, PROBE_ITERS) + 4 * ct.logistic(rows, cfg.latent_dim, 10, PROBE_ITERS)
+    return {"epochs": models + pca + scored, "probe": probes_s * cfg.probe}
+
+
 def _claims() -> tuple[Claim, ...]:
     out = []
     for n in CORRUPTIONS:
@@ -204,6 +224,7 @@ EXPERIMENTS = [
         run,
         "Denoising autoencoders on images",
         budget_s=40,
+        cost=cost,
         stages=(PLAIN_AE, *DAE_STAGES.values(), PCA_BASELINE, PROBES),
         claims=_claims(),
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from aecore import cost_terms as ct
 from aecore.config import Config, param
 from aecore.data import CURVE_DATASETS, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
@@ -63,6 +64,12 @@ def run(cfg: IntroConfig, on_progress: ProgressFn | None = None) -> Result:
     return track.result(metrics, arrays=arrays, models={"autoencoder": model})
 
 
+def cost(cfg: IntroConfig) -> dict[str, float]:
+    """Estimated one-core seconds (aecore.cost): the full-batch epochs of the autoencoder."""
+    net = ct.autoencoder(2, (cfg.width, cfg.width), 1)
+    return {"epochs": ct.stage(cfg, "epochs", cfg.n_samples, net) + ct.predict(3 * cfg.n_samples, net)}
+
+
 EXPERIMENTS = [
     Experiment(
         "intro",
@@ -70,6 +77,7 @@ EXPERIMENTS = [
         run,
         "What an autoencoder is",
         budget_s=5,
+        cost=cost,
         stages=(AUTOENCODER,),
         codes=lambda a: {"autoencoder": (a["z"], a["labels"])},
         claims=(Claim("ae_beats_pca", "ae_mse < pca_mse on a curved manifold", lambda m: m["ae_mse"] < m["pca_mse"]),),

@@ -14,14 +14,15 @@ same rows for every map), and the page says so.
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 
 import numpy as np
 
+from aecore import cost_terms as ct
 from aecore import embed
 from aecore.config import Config, param
+from aecore.cost import data_size
 from aecore.data import dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
@@ -139,6 +140,7 @@ def run(cfg: LatentConfig, on_progress: ProgressFn | None = None) -> Result:
 
 
 MAX_SIZES = 8  # each size fits every method once: the run's cost grows with their number
+SCALING_EPOCHS = 60  # the autoencoder map's epochs when timing it
 
 
 @dataclass(frozen=True)
@@ -182,7 +184,7 @@ def run_scaling(cfg: ScalingConfig, on_progress: ProgressFn | None = None) -> Re
             if track.step(f"{TIMING[m]}:n={n}"):
                 break
             if m == "ae":
-                sub = LatentConfig(epochs=60, seed=cfg.seed)
+                sub = LatentConfig(epochs=SCALING_EPOCHS, seed=cfg.seed)
                 e, _, _ = train_ae_map(sub, X, Tracker(None))
             else:
                 e = embed.EMBEDDINGS[m](X, cfg.seed)
@@ -190,15 +192,34 @@ def run_scaling(cfg: ScalingConfig, on_progress: ProgressFn | None = None) -> Re
     return track.result(metrics)
 
 
-def cost(cfg: LatentConfig) -> float:
-    """Estimated one-core seconds (aecore.cost), calibrated on digits28 at 2 500 points:
-    the AE map's Adam steps, t-SNE and UMAP at about 10 ms per point together, PCA and the
-    50-component reduction, and the scores (pairwise distances and their ranks, ~1 µs a pair)."""
-    ds = load_dataset(cfg.dataset)
-    m, d, w = min(ds.n, cfg.max_points), ds.dim, cfg.width
-    params = 2 * (d * w + w * (w // 2) + (w // 2) * 2)
-    ae = cfg.epochs * math.ceil(m / 256) * (4e-4 + 6 * 256 * params / 6e10)
-    return ae + 0.01 * m + m * d * d / 5e9 + 2 * (d / 784) ** 3 + 1e-6 * m * m
+def cost(cfg: LatentConfig) -> dict[str, float]:
+    """Estimated one-core seconds (aecore.cost) on m = min(rows, max_points) points: the AE map
+    (its epochs, and 13 timeline snapshots each encoded and scored by 5-NN), PCA, t-SNE (its
+    perplexity sets the neighbours each point is attracted to), UMAP (n_neighbors sets the
+    edges of its graph), placing NEW_POINTS new points in each map, and the scores (pairwise
+    distances and their ranks for trustworthiness, 5-NN accuracy)."""
+    n, d = data_size(cfg.dataset)
+    m, inputs = min(n, cfg.max_points), min(d, embed.PCA_DIMS) if d > embed.PCA_ABOVE else d
+    net = ct.autoencoder(d, (cfg.width, cfg.width // 2), 2)
+    ae = ct.stage(cfg, "epochs", m, net) + ct.predict(14 * m, net) + 14 * ct.knn(m)
+    shared = m * d * d * ct.FLOP_S + d**3 * ct.T_EIGH + ct.pairwise(m, d) + 4 * ct.knn(m)
+    tsne = ct.tsne(m, cfg.perplexity, inputs) + ct.tsne_place(NEW_POINTS, m, cfg.perplexity, inputs)
+    umap = ct.umap(m, cfg.n_neighbors, inputs) + ct.umap_place(NEW_POINTS, m)
+    return {"epochs": ae, "max_points": shared, "perplexity": tsne, "n_neighbors": umap}
+
+
+def cost_scaling(cfg: ScalingConfig) -> dict[str, float]:
+    """Estimated one-core seconds: every method fitted once per size, at its defaults."""
+    base = LatentConfig(seed=cfg.seed)
+    d, net = 64, ct.autoencoder(64, (base.width, base.width // 2), 2)
+    per = [
+        ct.stage(sub, "epochs", int(n), net)
+        + ct.tsne(int(n), base.perplexity, d)
+        + ct.umap(int(n), base.n_neighbors, d)
+        for n in cfg.sizes
+        for sub in (LatentConfig(epochs=SCALING_EPOCHS, seed=cfg.seed),)
+    ]
+    return {"sizes": sum(per)}
 
 
 EXPERIMENTS = [
@@ -231,6 +252,7 @@ EXPERIMENTS = [
         "Fit time against n",
         budget_s=120,
         views=(),
+        cost=cost_scaling,
         stages=tuple(TIMING.values()),
     ),
 ]

@@ -22,6 +22,7 @@ import torch
 from scipy.stats import spearmanr
 from torch import nn
 
+from aecore import cost_terms as ct
 from aecore import neuralnet as nnb
 from aecore.config import Config, param
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
@@ -213,6 +214,18 @@ def run(cfg: NeuralConfig, on_progress=None) -> Result:
     return track.result(metrics, arrays=arrays, models={NETWORK: net})
 
 
+def cost(cfg: NeuralConfig) -> dict[str, float]:
+    """Estimated one-core seconds (aecore.cost): gradient descent of the neuron and the network
+    on the training points, the loss at every step of the neuron's path, and the 1-D fits of
+    widths 1, 2, 4, … max_width on 256 points."""
+    n, net = cfg.n_samples, ct.mlp([2, *(cfg.width,) * cfg.depth, 1])
+    descent = ct.stage(cfg, "epochs", n, ct.mlp([2, 1])) + ct.stage(cfg, "epochs", n, net)
+    path = (cfg.epochs + 61 * 61) * n * ct.T_NUMPY  # the loss along the path and on the surface
+    widths = [2**i for i in range(int(np.log2(cfg.max_width)) + 1)]
+    fits = sum(ct.stage(cfg, "fit_epochs", 256, ct.mlp([1, w, 1])) for w in widths)
+    return {"epochs": descent + path + ct.predict(N_TEST + GRID * GRID, net), "fit_epochs": fits}
+
+
 EXPERIMENTS = [
     Experiment(
         "neural",
@@ -220,6 +233,7 @@ EXPERIMENTS = [
         run,
         "Neural networks in one page",
         budget_s=15,
+        cost=cost,
         stages=(NEURON, NETWORK, UAT),
         claims=(
             Claim(

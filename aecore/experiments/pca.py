@@ -23,8 +23,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from aecore import cost_terms as ct
 from aecore import linear_ae as lae
 from aecore.config import Config, ConfigError, param
+from aecore.cost import data_size
 from aecore.data import dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
@@ -209,30 +211,25 @@ def run(cfg: PCAConfig, on_progress=None) -> Result:
     return track.result(metrics, arrays=arrays, models=models)
 
 
-def _mlp_seconds(steps: int, batch: int, params: int) -> float:
-    """One-core seconds of ``steps`` Adam steps on an MLP (forward + backward ≈ 6 flops per
-    weight and row; about 6×10¹⁰ flops/s and 0.4 ms of overhead per step, measured)."""
-    return steps * (4e-4 + 6 * batch * params / 6e10)
-
-
-def cost(cfg: PCAConfig) -> float:
+def cost(cfg: PCAConfig) -> dict[str, float]:
     """Estimated one-core seconds (aecore.cost): covariance and eigendecompositions, the
-    linear AE (ALS or Adam on the covariance: work in D²k per step), the non-linear AEs."""
-    ds = load_dataset(cfg.dataset)
-    n, d, k, w = ds.n, ds.dim, cfg.latent_dim, cfg.deep_width
-    fixed = n * d * d / 5e9 + 3 * (d / 784) ** 3
+    linear AE (ALS: least squares on the covariance, D²k a sweep, costed at every sweep allowed
+    though it stops once converged; Adam on the covariance: D²k per step; Adam on rows: an
+    MLP), the two non-linear AEs and the sweep's."""
+    n, d = data_size(cfg.dataset)
+    k, w = min(cfg.latent_dim, d - 1), cfg.deep_width
+    fixed = 3 * n * d * d * ct.FLOP_S + 3 * d**3 * ct.T_EIGH
     if cfg.linear_solver == "als":
-        linear = min(cfg.linear_epochs, 600) * (4 * d * d * k / 1e10 + 1e-3)
+        linear = cfg.linear_epochs * (8 * d * d * k * ct.FLOP_S + ct.T_STEP)
     elif cfg.linear_batch == 0:
-        linear = cfg.linear_epochs * (12 * d * d * k / 2e10 + 4e-4)
+        linear = cfg.linear_epochs * (12 * d * d * k * ct.FLOP_S + ct.T_STEP + 2 * ct.T_LAYER)
     else:
-        b = min(cfg.linear_batch, n)
-        linear = _mlp_seconds(cfg.linear_epochs * math.ceil(n / b), b, 2 * d * k)
-    steps = epochs_for(cfg, "deep_epochs", n) * math.ceil(n / DEEP_BATCH)
-    encoder = d * w + w * (w // 2) + (w // 2) * k
-    nets = _mlp_seconds(steps, 256, 2 * encoder) + _mlp_seconds(steps, 256, encoder + k * d)
-    sweep = len([kk for kk in SWEEP_KS if kk < d]) * _mlp_seconds(steps, 256, 2 * encoder) if cfg.sweep else 0.0
-    return fixed + linear + nets + sweep
+        linear = ct.stage(cfg, "linear_epochs", n, ct.autoencoder(d, (), k))
+    deep = ct.autoencoder(d, (w, w // 2), k)
+    nets = ct.stage(cfg, "deep_epochs", n, deep, models=2)
+    sweep = sum(ct.stage(cfg, "deep_epochs", n, ct.autoencoder(d, (w, w // 2), kk)) for kk in SWEEP_KS if kk < d)
+    parts = {"linear_epochs": linear, "deep_epochs": fixed + nets + ct.predict(4 * n, deep)}
+    return parts | ({"sweep": sweep} if cfg.sweep else {})
 
 
 EXPERIMENTS = [

@@ -22,7 +22,9 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from aecore import cost_terms as ct
 from aecore.config import Config, ConfigError, param
+from aecore.cost import data_size
 from aecore.data import class_labels, image_dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models.base import reset_parameters
@@ -35,9 +37,7 @@ from aecore.train import ProgressFn, TrainConfig, predict
 CLASSIFIER, SAE = "classifier", "sae"
 
 BATCH, TEST_SHARE, MAX_DICT = 128, 0.2, 4096
-# Seconds per step on one quiet core, measured on digits28 (aecore.cost reads ``cost``): a
-# classifier step; an SAE step, plus its top-k / AuxK / matmul work per feature of 64 units.
-T_CLF_STEP, T_SAE_STEP, T_FEATURE_STEP = 1e-3, 1e-3, 1e-5
+SAE_UNITS, READ_PASSES = 6, 12  # element-wise passes over the features: per SAE step, and reading the codes
 
 
 @dataclass(frozen=True)
@@ -69,11 +69,17 @@ class SAEConfig(Config):
             )
 
 
-def cost(cfg: SAEConfig) -> float:
-    """Estimated seconds on one quiet core, with a 1.5× margin: both step budgets, an SAE step
-    growing with the dictionary (2 048 features cost about 8× the default 256)."""
-    per_feature = cfg.expansion * cfg.hidden * (cfg.hidden / 64) * T_FEATURE_STEP
-    return 1.5 * (cfg.clf_steps * T_CLF_STEP + cfg.sae_steps * (T_SAE_STEP + per_feature))
+def cost(cfg: SAEConfig) -> dict[str, float]:
+    """Estimated one-core seconds (aecore.cost): both step budgets (an SAE step also ranks
+    its m = expansion × d features for top-k and AuxK: ``SAE_UNITS`` element-wise passes),
+    then every row's code (n × m) read ``READ_PASSES`` times for the metrics and figures."""
+    n, d = data_size(cfg.dataset)
+    m, tr = cfg.expansion * cfg.hidden, n - round(TEST_SHARE * n)
+    clf = ct.stage(cfg, "clf_steps", tr, ct.mlp([d, cfg.hidden, 10]))
+    weights, units, layers = ct.mlp([cfg.hidden, m, cfg.hidden])
+    sae = ct.stage(cfg, "sae_steps", tr, (weights, units + SAE_UNITS * m, layers + 2))
+    read = n * m * READ_PASSES * ct.T_NUMPY + ct.predict(3 * n, (weights, units, layers))
+    return {"clf_steps": clf, "sae_steps": sae, "expansion": read}
 
 
 def classifier_loss(model: nn.Module, x: torch.Tensor, target: torch.Tensor) -> torch.Tensor:

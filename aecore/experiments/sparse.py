@@ -22,7 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from aecore import cost_terms as ct
 from aecore.config import Config, ConfigError, param
+from aecore.cost import data_size
 from aecore.data import image_dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
@@ -156,6 +158,15 @@ def run(cfg: SparseConfig, on_progress=None) -> Result:
     return track.result(metrics, arrays=arrays, models=models)
 
 
+def cost_of(cfg: SparseConfig) -> dict[str, float]:
+    """Estimated one-core seconds (aecore.cost): one model per penalty, each trained as the
+    ``epochs`` budget says, then encoded and scored on every row."""
+    n, d = data_size(cfg.dataset)
+    net = ct.autoencoder(d, (), cfg.hidden)
+    models = len(cfg.penalties())
+    return {"epochs": ct.stage(cfg, "epochs", n, net, models) + models * ct.predict(2 * n, net)}
+
+
 def _has_kl(m: dict[str, float]) -> bool:
     return "kl_mean_activation" in m
 
@@ -167,6 +178,7 @@ EXPERIMENTS = [
         run,
         "Sparse autoencoders",
         budget_s=30,
+        cost=cost_of,
         stages=tuple(STAGES.values()),
         codes=lambda a: {f"penalty_{k}": (v, a["labels"]) for k, v in a["codes"].items()},
         claims=(

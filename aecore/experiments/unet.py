@@ -20,10 +20,12 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from aecore import cost_terms as ct
 from aecore.config import Config, param
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models.unet import UNet, bce_dice_loss, copy_loss, init_unet, pooled_iou
 from aecore.shapes import make_segmentation
+from aecore.steps import work
 from aecore.train import ProgressFn, TrainConfig, as_tensor, predict
 
 # Stage ids (labels: assets/locales/<lang>/stages.toml).
@@ -32,6 +34,8 @@ COPY_SKIPS, COPY_NO_SKIPS = "copy_skips", "copy_no_skips"
 
 N_SHOW = 6  # test images shown with their predictions
 BATCH = 32  # images per step
+CONV_FLOPS = 1e10  # flops per second of these small convolutions on one core (measured)
+T_IMAGE, T_CLUTTER = 2e-3, 2e-4  # s to draw a 32 × 32 scene, and each distracting line or speck
 
 
 @dataclass(frozen=True)
@@ -42,10 +46,14 @@ class UNetConfig(Config):
     clutter: int = param(6, "distracting lines and specks per image", lo=0, hi=20)
     noise: float = param(0.15, "standard deviation of the pixel noise", lo=0.0, hi=1.0)
     width: int = param(8, "channels at the first level (doubling per level)", lo=2, hi=32)
-    epochs: int = param(30, "epochs per network", lo=1, hi=300, batch=BATCH)
+    epochs: int = param(30, "epochs per network (batches of {batch})", lo=1, hi=300, batch=BATCH)
     lr: float = param(3e-3, "learning rate (Adam, cosine decay)", lo=0.0, hi=1.0, lo_open=True)
     copy_epochs: int = param(
-        10, "epochs of the copy check (two more networks, target = input)", lo=1, hi=100, batch=BATCH
+        10,
+        "epochs of the copy check (two more networks, target = input; batches of {batch})",
+        lo=1,
+        hi=100,
+        batch=BATCH,
     )
     seed: int = param(0, "seed of the images, weights and batch order", lo=0, hi=2**31 - 1)
 
@@ -112,6 +120,36 @@ def run(cfg: UNetConfig, on_progress: ProgressFn | None = None) -> Result:
     return track.result(metrics, arrays=arrays, models=models)
 
 
+def unet_size(width: int, size: int, skips: bool, depth: int = 2) -> tuple[int, int, int]:
+    """(multiply-adds, activation values, layers) of one image through a U-Net (aecore.models.unet):
+    two 3×3 convolutions per level, a 2×2 up-convolution and a block per decoder level."""
+    chans = [width * 2**i for i in range(depth + 1)]
+    px = [(size // 2**i) ** 2 for i in range(depth + 1)]
+    macs = sum(9 * (c_in + c) * c * p for c_in, c, p in zip([1, *chans[:-1]], chans, px))
+    ups = sum(
+        4 * chans[i + 1] * chans[i] * px[i]
+        + 9 * (2 * chans[i] if skips else chans[i]) * chans[i] * px[i]
+        + 9 * chans[i] ** 2 * px[i]
+        for i in range(depth)
+    )
+    units = 4 * sum(c * p for c, p in zip(chans, px))
+    return macs + ups, units, 4 * depth + 4
+
+
+def cost(cfg: UNetConfig) -> dict[str, float]:
+    """Estimated one-core seconds (aecore.cost): the synthetic images, the two networks' epochs
+    and the copy check's (convolutions at ``CONV_FLOPS``), and the test images through each."""
+    images = (cfg.n_train + cfg.n_test) * (T_IMAGE + T_CLUTTER * cfg.clutter) * (cfg.image_size / 32) ** 2
+    parts = {"epochs": images, "copy_epochs": 0.0}
+    for field, skips in (("epochs", True), ("epochs", False), ("copy_epochs", True), ("copy_epochs", False)):
+        macs, units, layers = unet_size(cfg.width, cfg.image_size, skips)
+        count, seen = work(cfg, field, cfg.n_train)
+        parts[field] += count * (ct.T_STEP + ct.T_LAYER * layers) + (seen + cfg.n_test) * (
+            6 * macs / CONV_FLOPS + units * ct.T_UNIT
+        )
+    return parts
+
+
 EXPERIMENTS = [
     Experiment(
         "unet",
@@ -119,6 +157,7 @@ EXPERIMENTS = [
         run,
         "U-Net segmentation, with and without skips",
         budget_s=90,
+        cost=cost,
         stages=(SYNTHETIC, UNET, UNET_NO_SKIPS, COPY_SKIPS, COPY_NO_SKIPS),
         claims=(
             Claim("segments_well", "iou_skip ≥ 0.85", lambda m: m["iou_skip"] >= 0.85),
