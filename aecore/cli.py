@@ -57,7 +57,9 @@ def _parser() -> argparse.ArgumentParser:
         "--no-pages", action="store_true", help="skip the page first-view timing (starts streamlit servers)"
     )
     bench.add_argument("--section", type=int, action="append", choices=range(1, 7), default=[], help="only these")
-    bench.add_argument("--lessons", default="", metavar="NAMES", help="comma-separated experiments for sections 5 and 6")
+    bench.add_argument(
+        "--lessons", default="", metavar="NAMES", help="experiments for sections 5 and 6, comma-separated"
+    )
     pre = sub.add_parser("presets", help="rebuild the lecture presets in assets/presets")
     pre.add_argument("--only", action="append", default=[], metavar="NAME", help="only these experiments")
     pre.add_argument("--check", action="store_true", help="list missing or stale presets; exit 1 if any")

@@ -71,7 +71,8 @@ def test_the_scan_sees_a_written_budget():
         "config:anomaly.steps": "training steps (batches of 64)",
         "en:latent.help.perplexity": "t-SNE perplexity, 5 to 50",  # not a budget field: no finding
     }
-    assert [b.split(":")[1] for b in budget_literals(planted)] == ["pca.help.deep_epochs", "vae.help.epochs", "anomaly.steps"]
+    found = [b.split(":")[1] for b in budget_literals(planted)]
+    assert found == ["pca.help.deep_epochs", "vae.help.epochs", "anomaly.steps"]
 
 
 @pytest.mark.parametrize("name, field", _budget_fields())
