@@ -5,8 +5,8 @@ torch thread per job), made before anything runs, from the config's fields and t
 size, so that it follows whatever an experiment's author changes:
 
 * every int field named ``epochs`` / ``*_epochs`` (passes over the rows) or ``steps`` /
-  ``*_steps`` (optimiser steps) is a training stage:
-  ``steps × T_STEP + rows seen × (6 · params / FLOPS + units · T_UNIT)``; its epochs and
+  ``*_steps`` (optimiser steps) is a training stage, costed as ``aecore.cost_terms.train``
+  (a per-step overhead, and per row the weights' flops and the activations); its epochs and
   batch are what training uses (``aecore.steps``: the field ``<prefix>batch`` /
   ``<prefix>batch_size`` of the stage, else the budget in the field's ``param`` metadata),
   else ``DEFAULT_BATCH``; ``epochs = 0`` ("automatic") without a budget is taken as
@@ -39,13 +39,11 @@ import os
 import re
 from dataclasses import dataclass
 
+from aecore import cost_terms as ct
 from aecore import data, steps
 from aecore.config import Config, ConfigError
 from aecore.data import DATASETS, OWNER
 
-T_STEP = 4e-4  # s per optimiser step: Python, autograd and Adam overhead of a small MLP
-FLOPS = 2e10  # multiply-adds ×2 per second that small matmuls reach on one core
-T_UNIT = 3e-9  # s per activation value (forward and backward element-wise work)
 SWEEP_MODELS = 6
 T_FIT_ROW = 7.5e-3  # s per row for one size of a ``sizes`` run (every method fitted once)
 BUDGET_SLACK = 4  # declared budgets are taken as this many times the default's real cost
@@ -98,8 +96,8 @@ def _ints(cfg: Config, test) -> list[int]:
     ]
 
 
-def _mlp(cfg: Config, feats: int, prefix: str) -> tuple[int, int]:
-    """(parameters, activation units per row) of the network one stage trains: as wide as
+def _mlp(cfg: Config, feats: int, prefix: str) -> tuple[int, int, int]:
+    """(parameters, activation units per row, layers) of the network one stage trains: as wide as
     the stage's own width field (``<prefix>width`` / ``<prefix>hidden``), else the config's
     plain ``width`` / ``hidden``, else its code; ``depth`` hidden layers (1 without the field)."""
 
@@ -114,7 +112,7 @@ def _mlp(cfg: Config, feats: int, prefix: str) -> tuple[int, int]:
     first = width if depth else code  # depth 0: the input maps straight to the code
     params = mult * 2 * (feats * first + first * code * bool(depth) + max(depth - 1, 0) * width * width)
     units = mult * 2 * (feats + code + depth * width)
-    return params, units
+    return params, units, 2 * (depth + 1)
 
 
 def model_seconds(cfg: Config) -> Estimate:
@@ -130,13 +128,12 @@ def model_seconds(cfg: Config) -> Estimate:
         if stage is None or not isinstance(value, int) or isinstance(value, bool):
             continue
         prefix = f"{stage.group(1)}_" if stage.group(1) else ""
-        params, units = _mlp(cfg, feats, prefix)
-        per_row = 6 * params / FLOPS + units * T_UNIT
+        params, units, layers = _mlp(cfg, feats, prefix)
         overhead = compute = 0.0
         for n in repeats:
             count, seen = steps.work(cfg, field.name, n)
-            overhead += count * T_STEP
-            compute += seen * per_row
+            overhead += ct.train(count, 0, (params, units, layers))
+            compute += ct.train(0, seen, (params, units, layers))
         stages[field.name] = models * (overhead + compute)
         steps_share[field.name] = overhead / max(overhead + compute, 1e-12)
     if not stages and isinstance(sizes, tuple) and sizes:  # fits per size, no training stage

@@ -35,15 +35,15 @@ T_PREDICT = 2.5  # a forward pass costs this share of the per-row training work.
 TSNE_ITERS, UMAP_EPOCHS, UMAP_NEGATIVE = 750, 500, 5
 TSNE_PLACE_ITERS = 250  # iterations that place new points into a t-SNE map
 T_UMAP_PLACE, T_UMAP_PLACE_PAIR = 0.1, 1e-6  # s to place points into a UMAP map, and per (new, map) pair
-T_KNN_FIT, T_KNN_POINT = 2e-3, 2e-5  # s per fold, and per point of a 5-NN fit and prediction in 2-D
+T_KNN_FIT, T_KNN_POINT = 2e-3, 3e-6  # s per fold, and per point of a 5-NN fit and prediction in 2-D
 T_TSNE_EDGE = 9e-9  # s per iteration and neighbour pair (attraction)
-T_TSNE_TREE = 4e-8  # s per iteration, point and squared tree depth (log₂ n)² (repulsion)
+T_TSNE_TREE = 4.4e-8  # s per iteration, point and squared tree depth (log₂ n)² (repulsion)
 T_TSNE_PLACE = 1e-7  # s per pair of map points, for 200 new points placed (their tree and affinities)
 T_UMAP_EDGE = 7e-7  # s per epoch, point and log₂ k: a point's edge weights sum to log₂ k
 T_UMAP_PAIR = 5.5e-7  # s per pair of points (neighbour search and spectral layout)
-T_PAIR = 2e-9  # s per pair of points and feature (distance matrices)
-T_RANK = 4e-8  # s per pair of points and tree level (sorting distances)
-T_LOGREG = 1.2e-9  # s per L-BFGS iteration, row, feature and class
+T_PAIR = 2e-10  # s per pair of points and feature (distance matrices, by matrix products)
+T_RANK = 5e-9  # s per pair of points and log₂ n (sorting distances)
+T_LOGREG = 1.5e-10  # s per L-BFGS iteration, row, feature and class
 T_NUMPY = 2e-8  # s per element of a short chain of NumPy element-wise operations
 T_QUAD = 1.5e-7  # s per point and quadrature node of a curve's smoothed density (aecore.curve_truth)
 T_JACOBIAN_ROW = 3e-5  # s per row and layer of an autograd Jacobian of a small network
@@ -116,8 +116,13 @@ def knn(n: int, folds: int = 5) -> float:
 
 
 def pairwise(n: int, dim: int) -> float:
-    """Seconds of all pairwise distances of n points and their ranks."""
-    return n * n * (dim * T_PAIR + math.log2(max(n, 2)) * T_RANK)
+    """Seconds of all pairwise distances of n points of ``dim`` features."""
+    return n * n * dim * T_PAIR
+
+
+def ranks(n: int) -> float:
+    """Seconds to rank every point's distances to the others (trustworthiness)."""
+    return n * n * math.log2(max(n, 2)) * T_RANK
 
 
 def logistic(rows: int, features: int, classes: int, iterations: int) -> float:

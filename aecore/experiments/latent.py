@@ -202,7 +202,7 @@ def cost(cfg: LatentConfig) -> dict[str, float]:
     m, inputs = min(n, cfg.max_points), min(d, embed.PCA_DIMS) if d > embed.PCA_ABOVE else d
     net = ct.autoencoder(d, (cfg.width, cfg.width // 2), 2)
     ae = ct.stage(cfg, "epochs", m, net) + ct.predict(14 * m, net) + 14 * ct.knn(m)
-    shared = m * d * d * ct.FLOP_S + d**3 * ct.T_EIGH + ct.pairwise(m, d) + 4 * ct.knn(m)
+    shared = m * d * d * ct.FLOP_S + d**3 * ct.T_EIGH + ct.pairwise(m, d) + 4 * (ct.ranks(m) + ct.knn(m))
     tsne = ct.tsne(m, cfg.perplexity, inputs) + ct.tsne_place(NEW_POINTS, m, cfg.perplexity, inputs)
     umap = ct.umap(m, cfg.n_neighbors, inputs) + ct.umap_place(NEW_POINTS, m)
     return {"epochs": ae, "max_points": shared, "perplexity": tsne, "n_neighbors": umap}
