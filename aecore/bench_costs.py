@@ -108,7 +108,12 @@ def _shrink(exp: Experiment, cfg: Config, field: str, limit: float, small: str |
 
 
 def cases(
-    name: str, limit: float, small: str | None = None, big: str | None = "digits28", base: Config | None = None
+    name: str,
+    limit: float,
+    small: str | None = None,
+    big: str | None = "digits28",
+    base: Config | None = None,
+    reported: bool = True,
 ) -> Iterator[Case]:
     """``base`` (default: the defaults), the big data set, then each setting at its top, each
     shrunk to fit ``limit`` (on ``small`` data first, when given), then the reported cases."""
@@ -130,7 +135,7 @@ def cases(
         shrunk = _shrink(exp, cfg, field.name, limit, small)
         if shrunk is not None:
             yield Case(name, shrunk[0], f"{field.name}={getattr(shrunk[0], field.name)}", shrunk[1])
-    for overrides in REPORTED.get(name, ()):
+    for overrides in REPORTED.get(name, ()) if reported else ():
         yield Case(name, dataclasses.replace(base, **overrides), " ".join(f"{k}={v}" for k, v in overrides.items()))
 
 
@@ -203,7 +208,7 @@ def print_costs(quick: bool = False, only: Sequence[str] = ()) -> list[dict]:
     print(
         f"\n6. Estimated against measured CPU seconds (one thread), every experiment at its defaults and "
         f"each setting at its maximum; cases estimated above {limit:.0f} s run on {SMALL_ROWS} rows or "
-        "with the setting lowered (noted)"
+        f"with the setting lowered (noted); load average {_load()} at the start"
     )
     print(f"   {'experiment':<18}{'setting':<28}{'estimate':>9}{'measured':>10}{'ratio':>8}  note")
     rows = []
@@ -212,5 +217,13 @@ def print_costs(quick: bool = False, only: Sequence[str] = ()) -> list[dict]:
             rows.append(row(case))
             print(line(rows[-1]), flush=True)
     bad = [r for r in rows if not ok(r)]
-    print(f"   {len(rows)} cases; estimate below half the measured time in {len(bad)}")
+    ratios = sorted(r["ratio"] for r in rows if r["ratio"] is not None and r["measured"] >= FLOOR_S)
+    spread = f"; estimate / measured from {ratios[0]:.2f} to {ratios[-1]:.2f}" if ratios else ""
+    print(f"   {len(rows)} cases; estimate below half the measured time in {len(bad)}{spread}; load average {_load()}")
     return rows
+
+
+def _load() -> str:
+    import os
+
+    return " ".join(f"{v:.1f}" for v in os.getloadavg())

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from aecore import steps
 from aecore.config import Config
 
-T_STEP = 6e-4  # s per optimiser step
+T_STEP = 9e-4  # s per optimiser step
 T_LAYER = 3.5e-4  # s per linear layer and step (forward, backward, Adam's update)
 FLOPS = 4e10  # flops per second of float32 matmuls on one core
 FLOP_S = 1 / 1.5e10  # s per flop of float64 NumPy / LAPACK work (covariances, least squares)
@@ -44,8 +44,9 @@ T_UMAP_PAIR = 5.5e-7  # s per pair of points (neighbour search and spectral layo
 T_PAIR = 2e-10  # s per pair of points and feature (distance matrices, by matrix products)
 T_RANK = 5e-9  # s per pair of points and log₂ n (sorting distances)
 T_LOGREG = 1.5e-10  # s per L-BFGS iteration, row, feature and class
+T_CORRUPT = 8e-4  # s per step to draw a batch's corruption (denoising), or to add a penalty
 T_NUMPY = 2e-8  # s per element of a short chain of NumPy element-wise operations
-T_QUAD = 1.5e-7  # s per point and quadrature node of a curve's smoothed density (aecore.curve_truth)
+T_QUAD = 4e-8  # s per point and quadrature node of a curve's smoothed density (aecore.curve_truth)
 T_JACOBIAN_ROW = 3e-5  # s per row and layer of an autograd Jacobian of a small network
 T_EIGH = 3e-9  # s per d³ of a symmetric eigendecomposition (or an SVD of a d × d matrix)
 
@@ -62,17 +63,18 @@ def autoencoder(dim: int, hidden: Sequence[int], code: int) -> tuple[int, int, i
     return mlp(widths + widths[-2::-1])
 
 
-def train(count: float, seen: float, net: tuple[int, int, int]) -> float:
-    """Seconds of ``count`` Adam steps that see ``seen`` rows in all, on network ``net``."""
+def train(count: float, seen: float, net: tuple[int, int, int], extra: float = 0.0) -> float:
+    """Seconds of ``count`` Adam steps that see ``seen`` rows in all, on network ``net``
+    (``extra``: seconds a step spends beyond the network, e.g. on a penalty)."""
     weights, units, layers = net
-    return count * (T_STEP + T_LAYER * layers) + seen * (6 * weights / FLOPS + units * T_UNIT)
+    return count * (T_STEP + T_LAYER * layers + extra) + seen * (6 * weights / FLOPS + units * T_UNIT)
 
 
-def stage(cfg: Config, name: str, n: int, net: tuple[int, int, int], models: int = 1) -> float:
+def stage(cfg: Config, name: str, n: int, net: tuple[int, int, int], models: int = 1, extra: float = 0.0) -> float:
     """Seconds of ``models`` networks trained as field ``name`` of ``cfg`` says (its epochs,
     or steps, and batch from the budget: ``aecore.steps.work``) on a data set of n rows."""
     count, seen = steps.work(cfg, name, n)
-    return models * train(count, seen, net)
+    return models * train(count, seen, net, extra)
 
 
 def forward_row(net: tuple[int, int, int]) -> float:

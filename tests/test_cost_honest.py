@@ -59,7 +59,7 @@ def base_config(name: str):
 def measured_rows(name: str) -> list[dict]:
     """Base first, then each setting at its top, all on the base's data (lowered to fit)."""
     bench_costs.warm_up()
-    cases = bench_costs.cases(name, LIMIT, small=None, big=None, base=base_config(name))
+    cases = bench_costs.cases(name, LIMIT, small=None, big=None, base=base_config(name), reported=False)
     return [bench_costs.row(c) for c in cases]
 
 

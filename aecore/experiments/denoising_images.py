@@ -190,7 +190,8 @@ def cost(cfg: ImagesConfig) -> dict[str, float]:
     n, d = data_size(cfg.dataset)
     test = round(cfg.test_share * n)
     net = ct.autoencoder(d, (cfg.width,), cfg.latent_dim)
-    models = ct.stage(cfg, "epochs", n, net, models=4) + 3 * work(cfg, "epochs", n)[1] * d * ct.T_NUMPY
+    models = ct.stage(cfg, "epochs", n, net) + 3 * ct.stage(cfg, "epochs", n, net, extra=ct.T_CORRUPT)
+    models += 3 * work(cfg, "epochs", n)[1] * d * ct.T_NUMPY  # the corruption of every row seen
     pca = 4 * n * d * d * ct.FLOP_S + 2 * d**3 * ct.T_EIGH
     levels = sum(map(len, SWEEP.values())) * cfg.sweep + len(CORRUPTIONS)
     scored = ct.predict(levels * test + 2 * n, net) + levels * test * d * (2 * d * ct.FLOP_S + 4 * ct.T_NUMPY)

@@ -213,14 +213,14 @@ def run(cfg: PCAConfig, on_progress=None) -> Result:
 
 def cost(cfg: PCAConfig) -> dict[str, float]:
     """Estimated one-core seconds (aecore.cost): covariance and eigendecompositions, the
-    linear AE (ALS: least squares on the covariance, D²k a sweep, costed at every sweep allowed
-    though it stops once converged; Adam on the covariance: D²k per step; Adam on rows: an
-    MLP), the two non-linear AEs and the sweep's."""
+    linear AE (ALS: least squares on the covariance and the angles, about 8 D²(k + 6) flops a
+    sweep, costed at every sweep allowed though it stops once converged; Adam on the
+    covariance: D²k per step; Adam on rows: an MLP), the two non-linear AEs and the sweep's."""
     n, d = data_size(cfg.dataset)
     k, w = min(cfg.latent_dim, d - 1), cfg.deep_width
     fixed = 3 * n * d * d * ct.FLOP_S + 3 * d**3 * ct.T_EIGH
     if cfg.linear_solver == "als":
-        linear = cfg.linear_epochs * (8 * d * d * k * ct.FLOP_S + ct.T_STEP)
+        linear = cfg.linear_epochs * (8 * d * d * (k + 6) * ct.FLOP_S + ct.T_STEP)
     elif cfg.linear_batch == 0:
         linear = cfg.linear_epochs * (12 * d * d * k * ct.FLOP_S + ct.T_STEP + 2 * ct.T_LAYER)
     else:
