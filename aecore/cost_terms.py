@@ -6,8 +6,9 @@ Each term models the *work* an operation does, with constants measured on that m
 experiment):
 
 * training a multilayer perceptron with Adam: per step ``T_STEP + T_LAYER · layers``
-  (Python, autograd and optimiser overhead) plus, per row, ``6 · weights / FLOPS`` (forward
-  2 and backward 4 flops per weight) and ``T_UNIT`` per activation value;
+  (Python, autograd and optimiser overhead) and ``T_ADAM`` per weight (the update), plus, per
+  row, ``6 · weights / FLOPS`` (forward 2 and backward 4 flops per weight) and ``T_UNIT`` per
+  activation value;
 * t-SNE (van der Maaten & Hinton 2008) with Barnes–Hut gradients: 750 iterations over n
   points, each point attracted by its 3·perplexity nearest neighbours and repelled through
   a tree of the others (measured to grow as n (log n)²), after a neighbour search (n² · d);
@@ -26,8 +27,9 @@ from collections.abc import Sequence
 from aecore import steps
 from aecore.config import Config
 
-T_STEP = 9e-4  # s per optimiser step
+T_STEP = 9e-4  # s per optimiser step on a mini-batch (drawing and indexing it)
 T_LAYER = 3.5e-4  # s per linear layer and step (forward, backward, Adam's update)
+T_ADAM = 4e-9  # s per weight and step (Adam's update reads and writes four numbers per weight)
 FLOPS = 4e10  # flops per second of float32 matmuls on one core
 FLOP_S = 1 / 1.5e10  # s per flop of float64 NumPy / LAPACK work (covariances, least squares)
 T_UNIT = 5e-9  # s per activation value and row (element-wise work, forward and backward)
@@ -63,18 +65,21 @@ def autoencoder(dim: int, hidden: Sequence[int], code: int) -> tuple[int, int, i
     return mlp(widths + widths[-2::-1])
 
 
-def train(count: float, seen: float, net: tuple[int, int, int], extra: float = 0.0) -> float:
+def train(count: float, seen: float, net: tuple[int, int, int], extra: float = 0.0, batches: bool = True) -> float:
     """Seconds of ``count`` Adam steps that see ``seen`` rows in all, on network ``net``
-    (``extra``: seconds a step spends beyond the network, e.g. on a penalty)."""
+    (``extra``: seconds a step spends beyond the network, e.g. on a penalty; ``batches``:
+    mini-batches, drawn and indexed at ``T_STEP`` a step, rather than the whole data)."""
     weights, units, layers = net
-    return count * (T_STEP + T_LAYER * layers + extra) + seen * (6 * weights / FLOPS + units * T_UNIT)
+    per_step = T_STEP * batches + T_LAYER * layers + T_ADAM * weights + extra
+    return count * per_step + seen * (6 * weights / FLOPS + units * T_UNIT)
 
 
 def stage(cfg: Config, name: str, n: int, net: tuple[int, int, int], models: int = 1, extra: float = 0.0) -> float:
     """Seconds of ``models`` networks trained as field ``name`` of ``cfg`` says (its epochs,
     or steps, and batch from the budget: ``aecore.steps.work``) on a data set of n rows."""
     count, seen = steps.work(cfg, name, n)
-    return models * train(count, seen, net, extra)
+    whole = count > 0 and seen >= count * steps.train_rows(cfg, name, n)  # full batch
+    return models * train(count, seen, net, extra, batches=not whole)
 
 
 def forward_row(net: tuple[int, int, int]) -> float:

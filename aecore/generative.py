@@ -30,6 +30,7 @@ from aecore.models.vae import LIKELIHOODS
 from aecore.steps import batch_for, epochs_for
 from aecore.train import Progress, predict
 
+T_VAE_STEP = 1.5e-3  # s a VAE's training step spends beyond its layers (measured)
 SCORER_ITERS = 500  # L-BFGS iterations of the sample scorer, at most
 ROWS_SEEN = 360_000  # rows each model sees when epochs = 0 (automatic) ...
 AUTO_EPOCHS = (5, 2000)  # ... within these epochs: so for ROWS_SEEN/2000 to ROWS_SEEN/5 rows
@@ -62,13 +63,15 @@ def schedule(cfg: VAEDataConfig, n: int) -> tuple[int, int]:
     return epochs_for(cfg, "epochs", n), batch_for(cfg, "epochs", n)
 
 
-def training_cost(cfg: VAEDataConfig, latent_dim: int, models: int = 1) -> tuple[float, tuple, int, int]:
-    """(one-core seconds of ``models`` networks trained on cfg's data as its ``epochs`` budget
-    says, the decoder's size, rows, features): for the experiments' cost estimates."""
+def training_cost(cfg: VAEDataConfig, latent_dim: int, plain: int = 0) -> tuple[float, tuple, int, int]:
+    """(one-core seconds of a VAE and ``plain`` plain AEs trained on cfg's data as its ``epochs``
+    budget says, the decoder's size, rows, features): for the experiments' cost estimates. A
+    VAE step also draws its noise and sums the ELBO's terms (``T_VAE_STEP``)."""
     n, d = data_size(cfg.dataset)
     hidden = (cfg.width, max(cfg.width // 2, 2))
     net = ct.autoencoder(d, hidden, latent_dim)
-    return ct.stage(cfg, "epochs", n, net, models), ct.mlp([latent_dim, *hidden[::-1], d]), n, d
+    seconds = ct.stage(cfg, "epochs", n, net, extra=T_VAE_STEP) + ct.stage(cfg, "epochs", n, net, plain)
+    return seconds, ct.mlp([latent_dim, *hidden[::-1], d]), n, d
 
 
 def data_for(name: str, likelihood: str) -> tuple[Dataset, np.ndarray]:

@@ -160,7 +160,7 @@ def cost(cfg: VAEExperimentConfig) -> dict[str, float]:
     (the KL's Monte Carlo check: mc_samples draws per row), the sample scorer (a logistic
     regression on the data, trained once per data set and kept) and n_samples decodes per
     source, each compared with every row (nearest neighbour)."""
-    train, decoder, n, d = training_cost(cfg, cfg.latent_dim, models=2)
+    train, decoder, n, d = training_cost(cfg, cfg.latent_dim, plain=1)
     scores = ct.predict(6 * n, decoder) + ct.logistic(3 * n // 4, d, 10, SCORER_ITERS)
     mc = n * cfg.mc_samples * cfg.latent_dim * 8 * ct.T_NUMPY
     samples = 5 * cfg.n_samples * (2 * n * d / ct.FLOPS + d * ct.T_NUMPY) + ct.predict(6 * cfg.n_samples, decoder)
