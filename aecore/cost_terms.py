@@ -27,8 +27,8 @@ from collections.abc import Sequence
 from aecore import steps
 from aecore.config import Config
 
-T_STEP = 9e-4  # s per optimiser step on a mini-batch (drawing and indexing it)
-T_LAYER = 3.5e-4  # s per linear layer and step (forward, backward, Adam's update)
+T_STEP = 9e-4  # s per optimiser step (drawing and indexing the batch, the loss, the schedule)
+T_LAYER = 4.5e-4  # s per linear layer and step (forward, backward, Adam's update)
 T_ADAM = 4e-9  # s per weight and step (Adam's update reads and writes four numbers per weight)
 FLOPS = 4e10  # flops per second of float32 matmuls on one core
 FLOP_S = 1 / 1.5e10  # s per flop of float64 NumPy / LAPACK work (covariances, least squares)
@@ -65,12 +65,11 @@ def autoencoder(dim: int, hidden: Sequence[int], code: int) -> tuple[int, int, i
     return mlp(widths + widths[-2::-1])
 
 
-def train(count: float, seen: float, net: tuple[int, int, int], extra: float = 0.0, batches: bool = True) -> float:
+def train(count: float, seen: float, net: tuple[int, int, int], extra: float = 0.0) -> float:
     """Seconds of ``count`` Adam steps that see ``seen`` rows in all, on network ``net``
-    (``extra``: seconds a step spends beyond the network, e.g. on a penalty; ``batches``:
-    mini-batches, drawn and indexed at ``T_STEP`` a step, rather than the whole data)."""
+    (``extra``: seconds a step spends beyond the network, e.g. on a penalty)."""
     weights, units, layers = net
-    per_step = T_STEP * batches + T_LAYER * layers + T_ADAM * weights + extra
+    per_step = T_STEP + T_LAYER * layers + T_ADAM * weights + extra
     return count * per_step + seen * (6 * weights / FLOPS + units * T_UNIT)
 
 
@@ -78,8 +77,7 @@ def stage(cfg: Config, name: str, n: int, net: tuple[int, int, int], models: int
     """Seconds of ``models`` networks trained as field ``name`` of ``cfg`` says (its epochs,
     or steps, and batch from the budget: ``aecore.steps.work``) on a data set of n rows."""
     count, seen = steps.work(cfg, name, n)
-    whole = count > 0 and seen >= count * steps.train_rows(cfg, name, n)  # full batch
-    return models * train(count, seen, net, extra, batches=not whole)
+    return models * train(count, seen, net, extra)
 
 
 def forward_row(net: tuple[int, int, int]) -> float:

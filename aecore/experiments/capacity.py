@@ -247,7 +247,7 @@ def cost_of(cfg: CapacityConfig) -> dict[str, float]:
     layers = sum(ct.stage(cfg, "epochs", n, ct.mlp([a, b, a])) for a, b in zip(widths[:-1], widths[1:]))
     greedy = layers + one(cfg.under_latent) if cfg.pretrain and cfg.depth >= 1 else 0.0
     few_net = ct.autoencoder(d, (cfg.few_width,) * 2, FEW_CODE)
-    few = ct.train(FEW_EPOCHS, FEW_EPOCHS * min(cfg.few_rows, n), few_net, batches=False)
+    few = ct.train(FEW_EPOCHS, FEW_EPOCHS * min(cfg.few_rows, n), few_net)
     pca = 2 * n * d * d * ct.FLOP_S + 2 * d**3 * ct.T_EIGH
     return {"epochs": one(cfg.under_latent) + one(k) + pca + greedy, "sweep": sweep, "few_rows": few}
 
