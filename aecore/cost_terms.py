@@ -14,7 +14,8 @@ experiment):
   a tree of the others (measured to grow as n (log n)²), after a neighbour search (n² · d);
 * UMAP (McInnes et al. 2018): a neighbour search and a spectral layout (n²), then 500 epochs
   of updates along the edges of the neighbour graph, sampled in proportion to their weights,
-  which sum to log₂ k per point for k neighbours;
+  which sum to log₂ k per point for k neighbours; on 4 096 points and more, approximate
+  neighbours instead (n · k), and their compilation;
 * trustworthiness and k-NN scores: all pairwise distances and their ranks (n² log n);
 * a logistic regression by L-BFGS: iterations × rows × features × classes.
 """
@@ -43,6 +44,8 @@ T_TSNE_TREE = 4.4e-8  # s per iteration, point and squared tree depth (log₂ n)
 T_TSNE_PLACE = 1e-7  # s per pair of map points, for 200 new points placed (their tree and affinities)
 T_UMAP_EDGE = 7e-7  # s per epoch, point and log₂ k: a point's edge weights sum to log₂ k
 T_UMAP_PAIR = 5.5e-7  # s per pair of points (neighbour search and spectral layout)
+UMAP_APPROX_FROM, T_UMAP_APPROX, T_UMAP_APPROX_K = 4096, 9e-4, 1.3e-5  # s per point, and per point and neighbour
+UMAP_APPROX_COMPILE = 120.0  # s of one core to compile NN-descent's fit and search (measured under load)
 T_PAIR = 2e-10  # s per pair of points and feature (distance matrices, by matrix products)
 T_RANK = 5e-9  # s per pair of points and log₂ n (sorting distances)
 T_LOGREG = 1.5e-10  # s per L-BFGS iteration, row, feature and class
@@ -98,9 +101,20 @@ def tsne(n: int, perplexity: float, dim: int) -> float:
 
 
 def umap(n: int, neighbours: int, dim: int) -> float:
-    """Seconds of a UMAP map of n points of ``dim`` features."""
+    """Seconds of a UMAP map of n points of ``dim`` features. From ``UMAP_APPROX_FROM`` points
+    umap-learn finds approximate neighbours (NN-descent: n · k work, measured); add
+    ``umap_compile``."""
     k = max(2, min(neighbours, n - 1))
+    if n >= UMAP_APPROX_FROM:
+        return n * (T_UMAP_APPROX + k * T_UMAP_APPROX_K)
     return n * n * (dim * T_PAIR + T_UMAP_PAIR) + UMAP_EPOCHS * n * math.log2(k) * T_UMAP_EDGE
+
+
+def umap_compile(n: int) -> float:
+    """Seconds to compile NN-descent's numba code (fit and placement), which a UMAP map of n
+    points needs from ``UMAP_APPROX_FROM`` points: paid once per process, counted every time
+    (a server's first such run pays it; the app's warm-up covers only the smaller maps)."""
+    return UMAP_APPROX_COMPILE if n >= UMAP_APPROX_FROM else 0.0
 
 
 def tsne_place(new: int, n: int, perplexity: float, dim: int) -> float:
