@@ -249,7 +249,7 @@ def cost_of(cfg: CapacityConfig) -> dict[str, float]:
     few_net = ct.autoencoder(d, (cfg.few_width,) * 2, FEW_CODE)
     few = ct.train(FEW_EPOCHS, FEW_EPOCHS * min(cfg.few_rows, n), few_net)
     pca = 2 * n * d * d * ct.FLOP_S + 2 * d**3 * ct.T_EIGH
-    return {"epochs": one(cfg.under_latent) + one(k) + pca + greedy, "sweep": sweep, "few_rows": few}
+    return {"epochs": one(cfg.under_latent) + one(k) + pca + greedy + sweep, "few_rows": few}
 
 
 def _copies(m: dict) -> bool:

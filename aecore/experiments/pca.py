@@ -228,8 +228,7 @@ def cost(cfg: PCAConfig) -> dict[str, float]:
     deep = ct.autoencoder(d, (w, w // 2), k)
     nets = ct.stage(cfg, "deep_epochs", n, deep, models=2)
     sweep = sum(ct.stage(cfg, "deep_epochs", n, ct.autoencoder(d, (w, w // 2), kk)) for kk in SWEEP_KS if kk < d)
-    parts = {"linear_epochs": linear, "deep_epochs": fixed + nets + ct.predict(4 * n, deep)}
-    return parts | ({"sweep": sweep} if cfg.sweep else {})
+    return {"linear_epochs": linear, "deep_epochs": fixed + nets + ct.predict(4 * n, deep) + sweep * cfg.sweep}
 
 
 EXPERIMENTS = [
