@@ -33,7 +33,7 @@ def param(
     """A dataclass field with a default, a one-line help and its admissible values.
 
     A field that counts training (``epochs`` / ``*_epochs``: passes over the rows; ``steps`` /
-    ``*_steps``: optimiser steps) carries its budget, read by ``aecore.steps`` (training,
+    ``*_steps``: optimiser steps) carries its budget, read by ``aecore.data.steps`` (training,
     help texts) and ``aecore.cost`` (the estimate): ``batch`` (rows per step; 0 = full batch),
     ``big_batch=(rows, batch)`` (that batch on more rows than that), ``auto_steps`` or
     ``auto_rows`` (what ``0`` = automatic means: about that many steps, or rows seen),

@@ -7,7 +7,7 @@ size, so that it follows whatever an experiment's author changes:
 * every int field named ``epochs`` / ``*_epochs`` (passes over the rows) or ``steps`` /
   ``*_steps`` (optimiser steps) is a training stage, costed as ``aecore.cost_terms.train``
   (a per-step overhead, and per row the weights' flops and the activations); its epochs and
-  batch are what training uses (``aecore.steps``: the field ``<prefix>batch`` /
+  batch are what training uses (``aecore.data.steps``: the field ``<prefix>batch`` /
   ``<prefix>batch_size`` of the stage, else the budget in the field's ``param`` metadata),
   else ``DEFAULT_BATCH``; ``epochs = 0`` ("automatic") without a budget is taken as
   ``AUTO_ROWS`` rows seen;
@@ -40,16 +40,15 @@ import re
 from dataclasses import dataclass
 
 from aecore import cost_terms as ct
-from aecore import data, steps
 from aecore.config import Config, ConfigError
-from aecore.data import DATASETS, OWNER
+from aecore.data import steps
+from aecore.data.registry import DATASETS, user_dataset
 
 SWEEP_MODELS = 6
 T_FIT_ROW = 7.5e-3  # s per row for one size of a ``sizes`` run (every method fitted once)
 BUDGET_SLACK = 4  # declared budgets are taken as this many times the default's real cost
 SERVER_CAP_S = float(os.environ.get("AE_MAX_RUN_S", "600"))
 LINK_CAP_S = float(os.environ.get("AE_LINK_RUN_S", "120"))
-_FEATURES = {"digits": 64, "digits28": 784, "mnist": 784, "fashion_mnist": 784, "swiss_roll": 3, "s_curve": 3}
 _STAGE = re.compile(r"(?:(\w+?)_)?(epochs|steps)")
 
 
@@ -69,13 +68,12 @@ def data_size(name: object) -> tuple[int, int]:
     """(rows, features) of data set ``name`` without loading it (the caller's upload is looked
     up); the 8×8 digits' for a name that is no data set."""
     if isinstance(name, str) and name.startswith("upload-"):
-        ds = data.USER_DATA.get(name, OWNER.get())  # looked up now: aecore.userdata installs it
+        ds = user_dataset(name)  # the current owner's upload, from the store the app registered
         if ds is not None:
             return ds.n, ds.dim
     elif isinstance(name, str) and name in DATASETS:
-        spec = DATASETS[name]
-        return spec.default_n, _FEATURES.get(name, 784 if spec.kind == "images" else 2)
-    return 1797, 64
+        return DATASETS[name].default_n, DATASETS[name].features
+    return 1797, 64  # the 8×8 digits: what experiments without a data set use
 
 
 def _data_shape(cfg: Config) -> tuple[int, int]:

@@ -25,8 +25,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from aecore import steps
 from aecore.config import Config
+from aecore.data import steps
 
 T_STEP = 9e-4  # s per optimiser step (drawing and indexing the batch, the loss, the schedule)
 T_LAYER = 4.5e-4  # s per linear layer and step (forward, backward, Adam's update)
@@ -51,7 +51,7 @@ T_RANK = 5e-9  # s per pair of points and log₂ n (sorting distances)
 T_LOGREG = 1.5e-10  # s per L-BFGS iteration, row, feature and class
 T_CORRUPT = 8e-4  # s per step to draw a batch's corruption (denoising), or to add a penalty
 T_NUMPY = 2e-8  # s per element of a short chain of NumPy element-wise operations
-T_QUAD = 4e-8  # s per point and quadrature node of a curve's smoothed density (aecore.curve_truth)
+T_QUAD = 4e-8  # s per point and quadrature node of a curve's smoothed density (aecore.data.curve_truth)
 T_JACOBIAN_ROW = 3e-5  # s per row and layer of an autograd Jacobian of a small network
 T_EIGH = 3e-9  # s per d³ of a symmetric eigendecomposition (or an SVD of a d × d matrix)
 
@@ -78,7 +78,7 @@ def train(count: float, seen: float, net: tuple[int, int, int], extra: float = 0
 
 def stage(cfg: Config, name: str, n: int, net: tuple[int, int, int], models: int = 1, extra: float = 0.0) -> float:
     """Seconds of ``models`` networks trained as field ``name`` of ``cfg`` says (its epochs,
-    or steps, and batch from the budget: ``aecore.steps.work``) on a data set of n rows."""
+    or steps, and batch from the budget: ``aecore.data.steps.work``) on a data set of n rows."""
     count, seen = steps.work(cfg, name, n)
     return models * train(count, seen, net, extra)
 

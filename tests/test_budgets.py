@@ -1,4 +1,4 @@
-"""Training budgets live in the settings' ``param`` metadata (``aecore.steps``): the help
+"""Training budgets live in the settings' ``param`` metadata (``aecore.data.steps``): the help
 texts place their numbers instead of writing them, and the cost estimate reads them."""
 
 from __future__ import annotations
@@ -8,8 +8,9 @@ import re
 
 import pytest
 
-from aecore import cost, steps
+from aecore import cost
 from aecore.config import param
+from aecore.data import steps
 from aecore.experiments import get, registry
 from tests.i18n_scan import OTHER_LANGS, REF, load_raw
 
@@ -80,7 +81,7 @@ def test_help_texts_place_the_budgets_numbers(name, field):
     """The config's help and the tooltip in every language (``<lesson>.help.<field>``, the
     lesson's catalog named like the experiment: ``denoising.images`` for ``denoising_images``)
     format with the budget's numbers, and show at least one of them."""
-    from ui.i18n import translate
+    from ui.kit.i18n import translate
 
     values = steps.help_values(get(name).config_cls, field)
     english = steps.help_text(get(name).config_cls, field)

@@ -2,7 +2,7 @@
 
 Each experiment runs from a small base config (its defaults on a few hundred rows, with a
 short training where the defaults train long), then once per setting at that setting's
-maximum (``aecore.bench_costs.cases``: every count and size with a bound, every switch, a
+maximum (``aecore.bench.costs.cases``: every count and size with a bound, every switch, a
 real number marked as scaling the work; lowered where the estimate says the run would take
 longer than ``LIMIT`` seconds). Measured as CPU seconds of a one-thread run. Two promises:
 
@@ -21,7 +21,7 @@ import dataclasses
 
 import pytest
 
-from aecore import bench_costs
+from aecore.bench import costs as bench_costs
 from aecore.experiments import get, registry
 
 LIMIT = 12.0  # estimated seconds a case may take (a setting above it is lowered until it fits)

@@ -1,7 +1,7 @@
-"""User-supplied text is never shown as Markdown or HTML (issue 16, item 4).
+"""User-supplied text is never shown as Markdown or HTML.
 
 Values from a link, uploaded file names, CSV headers and labels reach messages on every
-page. ``ui.safe.md`` escapes them; these tests open every page with hostile values in every
+page. ``ui.kit.safe.md`` escapes them; these tests open every page with hostile values in every
 link parameter, upload hostile files, and check that no link, image or autolink markup from
 them survives in anything the page renders (selectbox options are plain text, not Markdown,
 and are left out).
@@ -21,8 +21,8 @@ from streamlit.testing.v1 import AppTest
 from aecore.experiments import registry
 from tests.apptest_utils import APP
 from tests.conftest import ROOT
-from ui.nav import PAGES
-from ui.safe import JOIN, md, plain
+from ui.kit.safe import JOIN, md, plain
+from ui.shell.nav import PAGES
 
 LINK = "[Session expired - log in](https://evil.example)"
 IMAGE = "![x](http://host/p.png)"
@@ -82,8 +82,11 @@ def _link_params() -> dict[str, str]:
     prefixes = {""} | set(re.findall(r'url_prefix="(\w+)"', "".join(p.read_text() for p in ROOT.glob("lessons/*.py"))))
     names = sorted(p + f for p in prefixes for f in fields)
     out = {name: (LINK, IMAGE)[i % 2] for i, name in enumerate(names)}
-    out.update(lang=IMAGE, data=LINK, present=LINK)
+    out.update(lang=IMAGE, data=LINK, present=LINK, progress=LINK)
     return out
+
+
+WITHOUT_SETTINGS = ("lessons/00_home.py", "lessons/10_annex.py", "lessons/11_references.py", "lessons/12_progress.py")
 
 
 @pytest.mark.parametrize("page", [p.path for p in PAGES], ids=[p.url_path for p in PAGES])
@@ -96,7 +99,7 @@ def test_hostile_link_values_show_no_markup_on_any_page(page, monkeypatch):
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert not _leaks(at), _leaks(at)
-    if page not in ("lessons/00_home.py", "lessons/10_annex.py", "lessons/11_references.py"):  # pages without settings
+    if page not in WITHOUT_SETTINGS:
         warnings = " ".join(plain(w.proto.body) for w in at.warning)
         assert "evil.example" in warnings or "host/p.png" in warnings, "the ignored link was not reported"
 
