@@ -102,3 +102,15 @@ def test_a_dropped_term_is_seen():
     finally:
         object.__setattr__(exp, "cost", real)
     assert any(b.startswith("setting perplexity=") for b in bad), bad
+
+
+def test_the_cases_cover_every_setting_that_can_scale_the_work():
+    """Without running anything: pca's cases push each bounded count to its top (lowered to
+    fit), turn its switch on and try its other solver; a choice that contradicts the base
+    (KL sparsity on ReLU codes) is left out instead of breaking the table."""
+    labels = [c.label.split("=")[0] for c in bench_costs.cases("pca", LIMIT, base=base_config("pca"), big=None)]
+    assert labels[0] == "base"
+    assert {"latent_dim", "linear_epochs", "deep_epochs", "deep_width", "sweep", "linear_solver"} <= set(labels)
+    assert "seed" not in labels and "linear_lr" not in labels  # a seed and a rate scale nothing
+    sparse = [c.label for c in bench_costs.cases("sparse", LIMIT, base=base_config("sparse"), big=None)]
+    assert {"penalty=none", "penalty=l1", "penalty=l2"} <= set(sparse) and "code=relu" not in sparse

@@ -7,9 +7,10 @@ A case is one config. Its cost is measured as the process's CPU seconds
 thread, after the data were loaded and UMAP compiled (as the app's start-up does), so the
 figure is what the estimate promises: seconds of one busy core. The settings pushed to
 their maximum are every whole number with an upper bound (counts and sizes; but the seed),
-every switch turned on, the largest of a numeric choice, and every real number marked
-``scales=True`` (a t-SNE perplexity; the others are rates, weights and shares): no list of
-work settings is kept by hand, so a count nobody costed is still measured. Where the
+every switch turned on, the largest of a numeric choice, every other value of a named choice
+(a solver, a penalty), and every real number marked ``scales=True`` (a t-SNE perplexity; the
+others are rates, weights and shares): no list of work settings is kept by hand, so a count
+nobody costed is still measured. Where the
 maximum would take longer than ``limit`` seconds (estimated), the case runs on fewer rows
 (``SMALL_ROWS`` of the 8×8 digits, as a user's upload), and where that is not enough, with
 the setting lowered to what fits; the table says which. The settings reported to have been
@@ -76,6 +77,16 @@ def _top(field: dataclasses.Field, value) -> object | None:
     return None if hi is None or hi == value else type(value)(hi)
 
 
+def _other_choices(cfg: Config) -> Iterator[tuple[str, str]]:
+    """Every other value of each named choice (a solver, a penalty, a curve): a choice can
+    change the work as much as a count can (the data set choice aside: ``small``/``big``)."""
+    for field in dataclasses.fields(cfg):
+        value, choices = getattr(cfg, field.name), field.metadata.get("choices")
+        if field.name == "dataset" and callable(choices) or not isinstance(value, str) or callable(choices):
+            continue
+        yield from ((field.name, c) for c in choices or () if c != value)
+
+
 def _fits(exp: Experiment, cfg: Config, limit: float, **change) -> bool:
     try:
         return cost.estimate(exp, dataclasses.replace(cfg, **change)).seconds <= limit
@@ -135,6 +146,11 @@ def cases(
         shrunk = _shrink(exp, cfg, field.name, limit, small)
         if shrunk is not None:
             yield Case(name, shrunk[0], f"{field.name}={getattr(shrunk[0], field.name)}", shrunk[1])
+    for field, choice in _other_choices(base):
+        try:
+            yield Case(name, dataclasses.replace(base, **{field: choice}), f"{field}={choice}")
+        except ConfigError:
+            continue  # the choice contradicts another default (KL sparsity on ReLU codes)
     for overrides in REPORTED.get(name, ()) if reported else ():
         yield Case(name, dataclasses.replace(base, **overrides), " ".join(f"{k}={v}" for k, v in overrides.items()))
 
