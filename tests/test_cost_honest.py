@@ -4,7 +4,8 @@ Each experiment runs from a small base config (its defaults on a few hundred row
 short training where the defaults train long), then once per setting at that setting's
 maximum (``aecore.bench.costs.cases``: every count and size with a bound, every switch, a
 real number marked as scaling the work; lowered where the estimate says the run would take
-longer than ``LIMIT`` seconds). Measured as CPU seconds of a one-thread run. Two promises:
+longer than ``LIMIT`` seconds), and once per other value of each named choice (a solver, a
+penalty, a curve). Measured as CPU seconds of a one-thread run. Two promises:
 
 * every run: estimate ≥ ½ × measured (the caps refuse runs by the estimate, so an estimate
   far below the truth lets a long run through);
