@@ -65,8 +65,10 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--no-pages", action="store_true", help="skip the page first-view timing (starts streamlit servers)"
     )
-    bench.add_argument("--section", type=int, action="append", choices=range(1, 6), default=[], help="only these")
-    bench.add_argument("--lessons", default="", metavar="NAMES", help="comma-separated experiments for section 5")
+    bench.add_argument("--section", type=int, action="append", choices=range(1, 7), default=[], help="only these")
+    bench.add_argument(
+        "--lessons", default="", metavar="NAMES", help="experiments for sections 5 and 6, comma-separated"
+    )
     pre = sub.add_parser("presets", help="rebuild the lecture presets in assets/presets")
     pre.add_argument("--only", action="append", default=[], metavar="NAME", help="only these experiments")
     pre.add_argument("--check", action="store_true", help="list missing or stale presets; exit 1 if any")
@@ -95,12 +97,13 @@ def _fail(msg: str, code: int = 2) -> int:
 
 
 def cmd_list() -> int:
+    from aecore.data.steps import help_text
     from aecore.experiments import registry
 
     for name, exp in registry().items():
         print(f"{name:18s} {exp.title} (budget {exp.budget_s:g} s)")
         for key, f in exp.config_cls.field_specs().items():
-            print(f"    {key}={f.default!r:<12} {f.metadata.get('help', '')}")
+            print(f"    {key}={f.default!r:<12} {help_text(exp.config_cls, key)}")
     return 0
 
 

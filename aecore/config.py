@@ -28,10 +28,27 @@ def param(
     hi: float | None = None,
     choices: tuple | Callable[[], tuple] | None = None,
     lo_open: bool = False,
+    **budget: Any,
 ) -> Any:
-    """A dataclass field with a default, a one-line help and its admissible values."""
-    meta = {"help": help, "lo": lo, "hi": hi, "choices": choices, "lo_open": lo_open}
+    """A dataclass field with a default, a one-line help and its admissible values.
+
+    A field that counts training (``epochs`` / ``*_epochs``: passes over the rows; ``steps`` /
+    ``*_steps``: optimiser steps) carries its budget, read by ``aecore.data.steps`` (training,
+    help texts) and ``aecore.cost`` (the estimate): ``batch`` (rows per step; 0 = full batch),
+    ``big_batch=(rows, batch)`` (that batch on more rows than that), ``auto_steps`` or
+    ``auto_rows`` (what ``0`` = automatic means: about that many steps, or rows seen),
+    ``epoch_range=(lo, hi)`` (the automatic epochs kept within; hi None = no cap) and
+    ``train_rows(cfg, n)`` (rows of a data set of n that the stage trains on).
+    ``scales=True`` marks a real-valued setting that scales the work (a t-SNE perplexity).
+    The help text may place these numbers as ``{batch}``, ``{steps}``… (``steps.help_values``)."""
+    unknown = set(budget) - BUDGET_KEYS
+    if unknown:
+        raise TypeError(f"param() got unknown budget keys {sorted(unknown)}")
+    meta = {"help": help, "lo": lo, "hi": hi, "choices": choices, "lo_open": lo_open, **budget}
     return dataclasses.field(default=default, metadata=meta)
+
+
+BUDGET_KEYS = frozenset({"batch", "big_batch", "auto_steps", "auto_rows", "epoch_range", "train_rows", "scales"})
 
 
 def _choices(meta: Mapping[str, Any]) -> tuple | None:

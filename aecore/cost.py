@@ -5,12 +5,12 @@ torch thread per job), made before anything runs, from the config's fields and t
 size, so that it follows whatever an experiment's author changes:
 
 * every int field named ``epochs`` / ``*_epochs`` (passes over the rows) or ``steps`` /
-  ``*_steps`` (optimiser steps) is a training stage:
-  ``steps × T_STEP + rows seen × (6 · params / FLOPS + units · T_UNIT)``; the batch is the
-  field ``<prefix>batch`` / ``<prefix>batch_size`` of the stage (0 = full batch), else what
-  the field's help says ("batches of N", "steps of N rows", "full-batch"), else
-  ``DEFAULT_BATCH``; ``epochs = 0`` ("automatic") is read from the help ("about N steps",
-  "about N rows/images seen"), else taken as ``AUTO_ROWS`` rows seen;
+  ``*_steps`` (optimiser steps) is a training stage, costed as ``aecore.cost_terms.train``
+  (a per-step overhead, and per row the weights' flops and the activations); its epochs and
+  batch are what training uses (``aecore.data.steps``: the field ``<prefix>batch`` /
+  ``<prefix>batch_size`` of the stage, else the budget in the field's ``param`` metadata),
+  else ``DEFAULT_BATCH``; ``epochs = 0`` ("automatic") without a budget is taken as
+  ``AUTO_ROWS`` rows seen;
 * rows and features: the config's ``dataset`` (built-in sizes, or the caller's upload),
   at least an ``n_train`` / ``n_samples`` field, else the 8×8 digits; an ``image_size``
   field gives image_size² features;
@@ -39,23 +39,17 @@ import os
 import re
 from dataclasses import dataclass
 
+from aecore import cost_terms as ct
 from aecore.config import Config, ConfigError
+from aecore.data import steps
 from aecore.data.registry import DATASETS, user_dataset
 
-T_STEP = 4e-4  # s per optimiser step: Python, autograd and Adam overhead of a small MLP
-FLOPS = 2e10  # multiply-adds ×2 per second that small matmuls reach on one core
-T_UNIT = 3e-9  # s per activation value (forward and backward element-wise work)
-DEFAULT_BATCH = 128
 SWEEP_MODELS = 6
 T_FIT_ROW = 7.5e-3  # s per row for one size of a ``sizes`` run (every method fitted once)
 BUDGET_SLACK = 4  # declared budgets are taken as this many times the default's real cost
 SERVER_CAP_S = float(os.environ.get("AE_MAX_RUN_S", "600"))
 LINK_CAP_S = float(os.environ.get("AE_LINK_RUN_S", "120"))
-_BATCHES = re.compile(r"(?:batches of|steps of) (\d[\d ,\u202f\u00a0]*\d|\d)(?: rows)?")
-_ABOUT_STEPS = re.compile(r"about (\d[\d ,\u202f\u00a0]*\d|\d) (?:optimi[sz]er )?steps")
-_ABOUT_ROWS = re.compile(r"about (\d[\d ,\u202f\u00a0]*\d|\d) (?:rows|images|examples|samples|points)")
 _STAGE = re.compile(r"(?:(\w+?)_)?(epochs|steps)")
-AUTO_ROWS = 400_000  # rows an "automatic" stage is taken to see when its help does not say
 
 
 class RunTooLong(ConfigError):
@@ -70,15 +64,21 @@ class Estimate:
     batch_knob: str | None = None  # a batch size that raising would help (steps dominate)
 
 
-def _data_shape(cfg: Config) -> tuple[int, int]:
-    """(rows, features) the run trains on, from its data set and size fields."""
-    rows, feats = 1797, 64  # the 8×8 digits: what experiments without a data set use
-    name = getattr(cfg, "dataset", None)
+def data_size(name: object) -> tuple[int, int]:
+    """(rows, features) of data set ``name`` without loading it (the caller's upload is looked
+    up); the 8×8 digits' for a name that is no data set."""
     if isinstance(name, str) and name.startswith("upload-"):
         ds = user_dataset(name)  # the current owner's upload, from the store the app registered
-        rows, feats = (ds.n, ds.dim) if ds is not None else (rows, feats)
+        if ds is not None:
+            return ds.n, ds.dim
     elif isinstance(name, str) and name in DATASETS:
-        rows, feats = DATASETS[name].default_n, DATASETS[name].features
+        return DATASETS[name].default_n, DATASETS[name].features
+    return 1797, 64  # the 8×8 digits: what experiments without a data set use
+
+
+def _data_shape(cfg: Config) -> tuple[int, int]:
+    """(rows, features) the run trains on, from its data set and size fields."""
+    rows, feats = data_size(getattr(cfg, "dataset", None))
     for field in ("n_train", "n_samples"):
         rows = max(rows, int(getattr(cfg, field, 0) or 0))
     if isinstance(getattr(cfg, "image_size", None), int):
@@ -94,8 +94,8 @@ def _ints(cfg: Config, test) -> list[int]:
     ]
 
 
-def _mlp(cfg: Config, feats: int, prefix: str) -> tuple[int, int]:
-    """(parameters, activation units per row) of the network one stage trains: as wide as
+def _mlp(cfg: Config, feats: int, prefix: str) -> tuple[int, int, int]:
+    """(parameters, activation units per row, layers) of the network one stage trains: as wide as
     the stage's own width field (``<prefix>width`` / ``<prefix>hidden``), else the config's
     plain ``width`` / ``hidden``, else its code; ``depth`` hidden layers (1 without the field)."""
 
@@ -110,40 +110,7 @@ def _mlp(cfg: Config, feats: int, prefix: str) -> tuple[int, int]:
     first = width if depth else code  # depth 0: the input maps straight to the code
     params = mult * 2 * (feats * first + first * code * bool(depth) + max(depth - 1, 0) * width * width)
     units = mult * 2 * (feats + code + depth * width)
-    return params, units
-
-
-def _number(text: str) -> int:
-    return int(re.sub(r"[^\d]", "", text))
-
-
-def _batch(cfg: Config, field: dataclasses.Field, prefix: str, rows: int) -> int:
-    """Rows per step of a stage: its ``<prefix>batch[_size]`` field (0 = full batch), else
-    its help ("batches of N", "steps of N rows", "full-batch"), else ``DEFAULT_BATCH``."""
-    for name in (prefix + "batch", prefix + "batch_size"):
-        value = getattr(cfg, name, None)
-        if isinstance(value, int) and not isinstance(value, bool):
-            return rows if value <= 0 else min(value, rows)
-    help_ = str(field.metadata.get("help", ""))
-    if "full-batch" in help_ or "full batch" in help_:
-        return rows
-    found = _BATCHES.search(help_)
-    return min(_number(found.group(1)), rows) if found else min(DEFAULT_BATCH, rows)
-
-
-def _work(field: dataclasses.Field, value: int, rows: int, batch: int) -> tuple[float, float]:
-    """(optimiser steps, rows seen) of one stage. An ``*epochs`` field counts passes over the
-    rows; 0 means "automatic", read from its help ("about N steps", "about N rows seen"),
-    else ``AUTO_ROWS``; a ``*steps`` field counts steps."""
-    if field.name.endswith("steps"):
-        return value, value * batch
-    if value > 0:
-        return value * math.ceil(rows / batch), value * rows
-    help_ = str(field.metadata.get("help", ""))
-    if found := _ABOUT_STEPS.search(help_):
-        return _number(found.group(1)), _number(found.group(1)) * batch
-    seen = _number(found.group(1)) if (found := _ABOUT_ROWS.search(help_)) else AUTO_ROWS
-    return math.ceil(seen / batch), seen
+    return params, units, 2 * (depth + 1)
 
 
 def model_seconds(cfg: Config) -> Estimate:
@@ -159,13 +126,12 @@ def model_seconds(cfg: Config) -> Estimate:
         if stage is None or not isinstance(value, int) or isinstance(value, bool):
             continue
         prefix = f"{stage.group(1)}_" if stage.group(1) else ""
-        params, units = _mlp(cfg, feats, prefix)
-        per_row = 6 * params / FLOPS + units * T_UNIT
+        params, units, layers = _mlp(cfg, feats, prefix)
         overhead = compute = 0.0
         for n in repeats:
-            steps, seen = _work(field, value, n, _batch(cfg, field, prefix, n))
-            overhead += steps * T_STEP
-            compute += seen * per_row
+            count, seen = steps.work(cfg, field.name, n)
+            overhead += ct.train(count, 0, (params, units, layers))
+            compute += ct.train(0, seen, (params, units, layers))
         stages[field.name] = models * (overhead + compute)
         steps_share[field.name] = overhead / max(overhead + compute, 1e-12)
     if not stages and isinstance(sizes, tuple) and sizes:  # fits per size, no training stage
@@ -185,12 +151,25 @@ def estimate(experiment, cfg: Config) -> Estimate:
     own = getattr(experiment, "cost", None)
     if own is not None:
         try:
-            return dataclasses.replace(generic, seconds=float(own(cfg)))
+            return _own(generic, own(cfg))
         except Exception:  # a broken hook must not open the door: fall back to the model
             pass
     base = model_seconds(experiment.config_cls()).seconds
     scale = max(1.0, float(experiment.budget_s) / (BUDGET_SLACK * max(base, 1e-3)))
     return dataclasses.replace(generic, seconds=generic.seconds * scale)
+
+
+def _own(generic: Estimate, got: float | dict[str, float]) -> Estimate:
+    """An experiment's own estimate: seconds, or seconds per setting that scales them (the
+    largest names the knob; the batch knob stays only where the generic model agrees)."""
+    if not isinstance(got, dict):
+        return dataclasses.replace(generic, seconds=float(got))
+    parts = {k: float(v) for k, v in got.items()}
+    if not parts or not all(math.isfinite(v) and v >= 0 for v in parts.values()):
+        raise ValueError(f"bad cost parts {parts}")
+    knob = max(parts, key=parts.get)
+    batch = generic.batch_knob if knob == generic.knob else None
+    return Estimate(sum(parts.values()), parts, knob, batch)
 
 
 def human(seconds: float) -> str:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from aecore.data.registry import load_dataset
 from aecore.experiments import get
-from aecore.experiments.sparse import ACTIVE, SparseConfig
+from aecore.experiments.sparse import ACTIVE, BATCH, SparseConfig
 from aecore.figures import regularized as fr
 from aecore.figures.common import image_grid
 from aecore.penalties import PENALTIES
@@ -28,7 +28,7 @@ st.latex(formulas.SPARSE_LOSS)
 st.latex(formulas.SPARSE_PENALTIES)
 st.latex(formulas.KL_BERNOULLI)
 st.latex(formulas.WEIGHT_PENALTIES)
-prose(t("sparse.explain_kl") + "\n" + t("sparse.explain_active") + "\n" + t("sparse.batch_note"))
+prose(t("sparse.explain_kl") + "\n" + t("sparse.explain_active") + "\n" + t("sparse.batch_note", batch=BATCH))
 st.page_link("lessons/10_annex.py", label=t("sparse.annex_link"), icon=":material/functions:")
 
 fields = ["penalty", "code", "hidden", "rho", "beta", "alpha", "lam", "mu", "epochs", "seed"]

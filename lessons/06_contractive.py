@@ -4,7 +4,7 @@ import streamlit as st
 
 from aecore import penalties
 from aecore.experiments import get
-from aecore.experiments.contractive import ContractiveConfig
+from aecore.experiments.contractive import IMAGE_BATCH, ContractiveConfig
 from aecore.figures import regularized as fr
 from lessons.parts import formulas
 from ui.kit.i18n import t
@@ -33,7 +33,7 @@ if res is not None:
     st.subheader(t("contractive.images.heading"))
     metric_row(LESSON, m, ("jacobian_fro_ae", "jacobian_fro_cae", "recon_mse_ae", "recon_mse_cae"))
     claims_box(LESSON, get(LESSON), m)
-    st.caption(t("contractive.epochs", epochs=int(m["image_epochs"])))
+    st.caption(t("contractive.epochs", epochs=int(m["image_epochs"]), batch=IMAGE_BATCH))
     left, right = st.columns(2)
     with left:
         names = models | labels("contractive.fig", y="count", title="hist") | {"x": "‖J<sub>f</sub>(x)‖<sub>F</sub>"}

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from aecore.data.registry import DataError, class_labels, load_dataset
+from aecore.data.steps import epochs_for
 from aecore.data.userdata import register_dataset
 from aecore.experiments import get
 from aecore.experiments.anomaly import AnomalyConfig
-from aecore.experiments.base import epochs_for
 from aecore.experiments.sae_features import SAEConfig
 
 pytestmark = pytest.mark.usefixtures("user_data")  # uploads registered, as the app does
@@ -44,9 +44,9 @@ def test_labels_are_reindexed_and_normal_classes_must_exist_in_the_data():
 def test_step_budgets_do_not_grow_with_the_data(rows):
     """The optimiser steps stay within half an epoch of the budget, whatever the data size."""
     per_epoch = -(-rows // 128)
-    steps = epochs_for(2200, rows, 128) * per_epoch
+    steps = epochs_for(SAEConfig(sae_steps=2200), "sae_steps", rows) * per_epoch
     assert abs(steps - 2200) <= per_epoch / 2 + 1
-    assert epochs_for(10, 100_000, 128) == 1  # at least one pass
+    assert epochs_for(SAEConfig(sae_steps=10), "sae_steps", 100_000) == 1  # at least one pass
 
 
 def test_the_best_hidden_anomaly_class_is_the_anomalous_class_with_the_lowest_mean_score():

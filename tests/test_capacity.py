@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 import torch
 
+from aecore.data.steps import epochs_for
 from aecore.experiments import get
-from aecore.experiments.capacity import CapacityConfig, auto_epochs, over_k, split
+from aecore.experiments.capacity import CapacityConfig, over_k, split
 from aecore.figures.capacity import sweep_figure
 from aecore.maths import probes
 from aecore.store import resultfile
@@ -68,9 +69,11 @@ def test_purity_and_top_inputs():
 
 
 def test_data_aware_defaults():
-    assert auto_epochs(CapacityConfig(), 1438) == 100  # the 8×8 digits' training rows
-    assert auto_epochs(CapacityConfig(), 8000) == 19  # 10 000 rows (MNIST size)
-    assert auto_epochs(CapacityConfig(epochs=7), 8000) == 7
+    # automatic: about the same number of optimiser steps (epochs × ⌈rows / batch⌉) on any data size
+    small, big = (epochs_for(CapacityConfig(), "epochs", n) * -(-n // 256) for n in (1438, 8000))
+    assert abs(small - big) <= 0.05 * small and epochs_for(CapacityConfig(), "epochs", 8000) > 3
+    assert epochs_for(CapacityConfig(), "epochs", 10) == 600  # one step an epoch on tiny data
+    assert epochs_for(CapacityConfig(epochs=7), "epochs", 8000) == 7
     assert (over_k(CapacityConfig(), 64), over_k(CapacityConfig(), 784), over_k(CapacityConfig(), 1024)) == (
         256,
         1024,

@@ -66,12 +66,12 @@ def test_the_command_line_applies_the_cap_unless_told_not_to(capsys, monkeypatch
 
 @dataclasses.dataclass(frozen=True)
 class _NewConfig(Config):
-    """An experiment written tomorrow: only the naming conventions are shared."""
+    """An experiment written tomorrow: only the naming conventions and budgets are shared."""
 
     dataset: str = param("digits", "data", choices=("digits", "digits28", "circle"))
     width: int = param(64, "width", lo=1, hi=4096)
-    epochs: int = param(100, "epochs (batches of 64)", lo=1, hi=10**6)
-    head_epochs: int = param(10, "full-batch epochs of a second model", lo=1, hi=10**6)
+    epochs: int = param(100, "epochs (batches of {batch})", lo=1, hi=10**6, batch=64)
+    head_epochs: int = param(10, "full-batch epochs of a second model", lo=1, hi=10**6, batch=0)
     seed: int = param(0, "seed", lo=0, hi=10)
 
 
@@ -91,23 +91,25 @@ def test_the_estimate_follows_the_fields_of_any_config():
 
 @dataclasses.dataclass(frozen=True)
 class _AutoConfig(Config):
-    """Data-aware defaults: epochs 0 = automatic (the help says how much), or step counts."""
+    """Data-aware defaults: epochs 0 = automatic (the budget says how much), or step counts."""
 
     dataset: str = param("digits", "data", choices=("digits", "digits28"))
     hidden: int = param(128, "width", lo=1, hi=4096)
-    epochs: int = param(0, "epochs (batches of 256); 0 = automatic, about 1 600 steps", lo=0, hi=2000)
-    head_epochs: int = param(0, "epochs; 0 = automatic (about 360 000 rows seen)", lo=0, hi=2000)
-    clf_steps: int = param(700, "classifier steps (batches of 128)", lo=10, hi=10**6)
+    epochs: int = param(0, "epochs; 0 = about {steps} steps", lo=0, hi=2000, auto_steps=1600, batch=256)
+    head_epochs: int = param(0, "epochs; 0 = about {rows} rows seen", lo=0, hi=2000, auto_rows=360_000, batch=128)
+    clf_steps: int = param(700, "classifier steps (batches of {batch})", lo=10, hi=10**6, batch=128)
 
 
-def test_automatic_epochs_and_step_counts_are_read_from_the_fields_and_their_help():
+def test_automatic_epochs_and_step_counts_are_read_from_the_budgets():
     exp = Experiment("auto", _AutoConfig, lambda c, p=None: None, "auto", budget_s=10)
     base = _AutoConfig()
     est = cost.model_seconds(base)
     assert set(est.stages) == {"epochs", "head_epochs", "clf_steps"} and min(est.stages.values()) > 0
-    # "about 1 600 steps" of 256 rows is what 1 600 × 256 / 1 797 explicit epochs cost
-    explicit = cost.model_seconds(dataclasses.replace(base, epochs=round(1600 * 256 / 1797)))
-    assert explicit.stages["epochs"] == pytest.approx(est.stages["epochs"], rel=0.05)
+    # about 1 600 steps of 256 rows: on the 1 797 digits (8 steps an epoch), what 200 epochs cost
+    explicit = cost.model_seconds(dataclasses.replace(base, epochs=200))
+    assert explicit.stages["epochs"] == pytest.approx(est.stages["epochs"], rel=1e-9)
+    other = cost.model_seconds(dataclasses.replace(base, epochs=100))
+    assert other.stages["epochs"] == pytest.approx(est.stages["epochs"] / 2, rel=1e-9)
     more = cost.model_seconds(dataclasses.replace(base, clf_steps=70_000))
     assert more.stages["clf_steps"] == pytest.approx(100 * est.stages["clf_steps"])
     big = cost.estimate(exp, dataclasses.replace(base, dataset="digits28")).seconds
@@ -134,7 +136,8 @@ def test_an_uploads_size_counts_for_its_owner(monkeypatch, user_data):
     try:
         exp = get("pca")
         big = cost.estimate(exp, exp.config_cls(dataset=name)).seconds
-        assert big > 5 * cost.estimate(exp, exp.config_cls()).seconds
+        # the same optimiser steps (a step budget), each on rows of 1 000 features instead of 64
+        assert big > 3 * cost.estimate(exp, exp.config_cls()).seconds
     finally:
         userdata.STORE.forget("cost-test")
         userdata.set_owner(None)

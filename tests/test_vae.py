@@ -205,13 +205,20 @@ def test_beta_objective_is_a_bound_only_for_beta_at_least_one(beta):
         assert -m["beta_objective"] < m["elbo"]
 
 
-def test_schedule_scales_epochs_with_rows():
-    from aecore.maths.generative import ROWS_SEEN, schedule
+def _schedule(n: int, epochs: int) -> tuple[int, int]:
+    from aecore.experiments.vae import VAEExperimentConfig
+    from aecore.maths.generative import schedule
 
-    assert schedule(1797, 0) == (200, 128)  # the 8×8 digits: 200 epochs of 1 797 rows
-    epochs, batch = schedule(10_000, 0)
+    return schedule(VAEExperimentConfig(epochs=epochs), n)
+
+
+def test_schedule_scales_epochs_with_rows():
+    from aecore.maths.generative import ROWS_SEEN
+
+    assert _schedule(1797, 0) == (200, 128)  # the 8×8 digits: 200 epochs of 1 797 rows
+    epochs, batch = _schedule(10_000, 0)
     assert batch == 512 and epochs * 10_000 == pytest.approx(ROWS_SEEN, rel=0.02)
-    assert schedule(10_000, 7) == (7, 512)  # an explicit number wins
+    assert _schedule(10_000, 7) == (7, 512)  # an explicit number wins
 
 
 @pytest.mark.parametrize("n", [300, 1797, 4000, 10_000, 60_000, 70_000])
@@ -219,9 +226,9 @@ def test_automatic_epochs_see_about_rows_seen_whatever_the_size(n):
     """The page's sentence: with epochs = 0 each model sees about ROWS_SEEN rows (the caption
     formats the constant), whatever the data set's size (MNIST's 60 000 and 70 000 rows
     included); the page prints epochs × n."""
-    from aecore.maths.generative import ROWS_SEEN, schedule
+    from aecore.maths.generative import ROWS_SEEN
 
-    epochs, _ = schedule(n, 0)
+    epochs, _ = _schedule(n, 0)
     assert epochs * n == pytest.approx(ROWS_SEEN, rel=0.03)
 
 

@@ -12,6 +12,8 @@
 4. Cold and warm first view of every page (``tools/pagetime.py``, run as a subprocess
    against a real ``streamlit run`` server; skipped when the tool or Streamlit is absent).
 5. Every lesson's default view on its default data and at MNIST size (``aecore.bench.lessons``).
+6. The run-cost estimate against the measured CPU seconds, for every experiment at its
+   defaults and with each setting that scales the work at its maximum (``aecore.bench.costs``).
 No thresholds are asserted here; the figures are printed for the README.
 """
 
@@ -188,8 +190,8 @@ def page_table(rows: list[dict]) -> str:
 def run_bench(
     quick: bool = False, pages: bool = True, sections: Sequence[int] = (), lessons: Sequence[str] = ()
 ) -> int:
-    """Print the sections asked for (all by default); ``lessons`` limits section 5."""
-    dev, want = get_device(), set(sections) or {1, 2, 3, 4, 5}
+    """Print the sections asked for (all by default); ``lessons`` limits sections 5 and 6."""
+    dev, want = get_device(), set(sections) or {1, 2, 3, 4, 5, 6}
     print(f"device: {dev.type}, torch {torch.__version__}, threads {torch.get_num_threads()}")
     if 1 in want:
         print_recipes(quick)
@@ -212,4 +214,8 @@ def run_bench(
         from aecore.bench.lessons import print_lessons
 
         print_lessons(quick, lessons)
+    if 6 in want:
+        from aecore.bench.costs import print_costs
+
+        print_costs(quick, lessons)
     return 0

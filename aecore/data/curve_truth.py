@@ -22,6 +22,8 @@ import numpy as np
 
 from aecore.data.curves import CHUNK, get_curve, sqdist
 
+QUADRATURE = 4000  # curve points of the midpoint quadrature
+
 
 def _posterior(name: str, X: np.ndarray, s: float, m: int) -> tuple[np.ndarray, np.ndarray]:
     """log p_s(x) (n,) and the posterior mean E[γ | x] (n, 2) by quadrature."""
@@ -38,18 +40,20 @@ def _posterior(name: str, X: np.ndarray, s: float, m: int) -> tuple[np.ndarray, 
     return logp, mean
 
 
-def log_density(name: str, X: np.ndarray, s: float, m: int = 4000) -> np.ndarray:
+def log_density(name: str, X: np.ndarray, s: float, m: int = QUADRATURE) -> np.ndarray:
     """log p_s(x): the curve's density smoothed by N(0, s²I)."""
     return _posterior(name, X, s, m)[0]
 
 
-def score(name: str, X: np.ndarray, s: float, m: int = 4000) -> np.ndarray:
+def score(name: str, X: np.ndarray, s: float, m: int = QUADRATURE) -> np.ndarray:
     """∇_x log p_s(x) = (E[γ | x] − x) / s² (n, 2)."""
     mean = _posterior(name, X, s, m)[1]
     return (mean - np.asarray(X, np.float64)) / (s * s)
 
 
-def optimal_denoiser(name: str, X: np.ndarray, sigma: float, data_noise: float = 0.0, m: int = 4000) -> np.ndarray:
+def optimal_denoiser(
+    name: str, X: np.ndarray, sigma: float, data_noise: float = 0.0, m: int = QUADRATURE
+) -> np.ndarray:
     """Where the best denoiser sends x̃ = x + σε when the clean x lie around the curve with
     noise ``data_noise``: E[x | x̃] = x̃ + σ² ∇ log p_s(x̃), s² = σ² + data_noise² (Tweedie)."""
     s = float(np.hypot(sigma, data_noise))

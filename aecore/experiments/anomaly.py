@@ -20,9 +20,12 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.metrics import roc_auc_score, roc_curve
 
+from aecore import cost_terms as ct
 from aecore.config import Config, ConfigError, param
+from aecore.cost import data_size
 from aecore.data.registry import DataError, class_labels, image_dataset_names, load_dataset
-from aecore.experiments.base import Claim, Experiment, Result, Tracker, epochs_for
+from aecore.data.steps import epochs_for
+from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.theory import pca_fit
 from aecore.train import ProgressFn, TrainConfig, predict
@@ -42,7 +45,7 @@ class AnomalyConfig(Config):
     )
     latent_dim: int = param(8, "code size k", lo=1, hi=63)
     hidden: int = param(64, "hidden width of encoder and decoder", lo=4, hi=512)
-    steps: int = param(2000, "training steps (batches of 64)", lo=10, hi=50000)
+    steps: int = param(2000, "training steps (batches of {batch})", lo=10, hi=50000, batch=BATCH)
     test_fraction: float = param(0.33, "share of the digits held out for scoring", lo=0.1, hi=0.9)
     seed: int = param(0, "seed of the split, weights and batch order", lo=0, hi=2**31 - 1)
 
@@ -89,7 +92,7 @@ def run(cfg: AnomalyConfig, on_progress: ProgressFn | None = None) -> Result:
         ModelConfig(input_dim=X.shape[1], hidden=(cfg.hidden,), latent_dim=cfg.latent_dim, activation="relu"),
         seed=cfg.seed,
     )
-    train = TrainConfig(epochs=epochs_for(cfg.steps, len(Xtr), BATCH), batch_size=BATCH, lr=3e-3, seed=cfg.seed)
+    train = TrainConfig(epochs=epochs_for(cfg, "steps", len(Xtr)), batch_size=BATCH, lr=3e-3, seed=cfg.seed)
     track.fit(model, Xtr, train, stage=AE_NORMAL)
     Xte, yte, anomalous = X[te], classes[y[te]], ~normal[te]
     recon = predict(model, Xte)
@@ -126,6 +129,16 @@ def run(cfg: AnomalyConfig, on_progress: ProgressFn | None = None) -> Result:
     return track.result(metrics, arrays=arrays, models={"autoencoder": model})
 
 
+def cost_of(cfg: AnomalyConfig) -> dict[str, float]:
+    """Estimated one-core seconds (aecore.cost): the autoencoder's step budget on the normal
+    training rows, PCA on them, and the scores of the held-out rows."""
+    n, d = data_size(cfg.dataset)
+    net = ct.autoencoder(d, (cfg.hidden,), cfg.latent_dim)
+    train = round((1 - cfg.test_fraction) * n * len(cfg.normal_classes) / 10)
+    fixed = 2 * train * d * d * ct.FLOP_S + d**3 * ct.T_EIGH + ct.predict(n, net)
+    return {"steps": ct.stage(cfg, "steps", max(train, 1), net) + fixed}
+
+
 EXPERIMENTS = [
     Experiment(
         "anomaly",
@@ -133,6 +146,7 @@ EXPERIMENTS = [
         run,
         "Anomaly detection by reconstruction error",
         budget_s=30,
+        cost=cost_of,
         stages=(AE_NORMAL,),
         claims=(
             # far above chance (0.5), not perfect: on real MNIST, normal 0-4 against 5-9 reaches

@@ -67,9 +67,10 @@ class Experiment:
     codes: Callable[[dict[str, Any]], dict[str, tuple[Any, Any]]] | None = None
     # Every stage id ``run`` can report (without ":param"); each has a label in stages.toml.
     stages: tuple[str, ...] = ()
-    # Optional: estimated seconds of a run of this config on one core (aecore.cost); without
-    # it the cost is estimated from the config's fields and the data's size.
-    cost: Callable[[Config], float] | None = None
+    # Optional: estimated seconds of a run of this config on one core (aecore.cost), or a
+    # dict {setting: seconds} whose largest part names the setting to lower; without it the
+    # cost is estimated from the config's fields and the data's size.
+    cost: Callable[[Config], float | dict[str, float]] | None = None
 
     def check_claims(self, metrics: Mapping[str, float]) -> dict[str, bool]:
         """Whether each claim this run makes holds.
@@ -156,9 +157,3 @@ class Tracker:
             seconds=time.perf_counter() - self.t0,
             **kw,
         )
-
-
-def epochs_for(steps: int, rows: int, batch: int) -> int:
-    """Epochs giving about ``steps`` optimiser steps over ``rows`` rows (at least one):
-    a step budget keeps a lesson's time and training the same whatever the data size."""
-    return max(1, round(steps / math.ceil(rows / batch)))

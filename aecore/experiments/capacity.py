@@ -17,14 +17,16 @@ Bengio et al. 2007) trains one layer at a time on the codes below (each stage th
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
+from aecore import cost_terms as ct
 from aecore.config import Config, ConfigError, param
+from aecore.cost import data_size
 from aecore.data.registry import image_dataset_names, load_dataset
+from aecore.data.steps import epochs_for
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.maths import probes
 from aecore.models import ModelConfig, build_model
@@ -38,7 +40,7 @@ UNDERCOMPLETE, OVERCOMPLETE, SWEEP = "undercomplete", "overcomplete", "code_size
 GREEDY_LAYER, GREEDY_FINETUNE, MEMORISE = "greedy_layer", "greedy_finetune", "memorise"
 
 SWEEP_KS = (2, 4, 16, 32, 64, 128)
-BATCH, STEPS, HELDOUT = 256, 600, 0.2  # auto epochs: about STEPS optimiser steps per model
+BATCH, HELDOUT = 256, 0.2  # rows per step; share of the rows held out (at most 2 000)
 FEW_CODE, FEW_EPOCHS = 2, 500  # the memorising model: a two-number code, full-batch epochs
 HELDOUT_SAME = 1.5  # a held-out error up to this many times the training error reads as "the same"
 PURITY_RISE = 0.02  # purity up by at least this from the first layer to the code: a rise (visible at 2 decimals)
@@ -57,7 +59,16 @@ class CapacityConfig(Config):
         "elu", "non-linearity of hidden layers and code", choices=("relu", "tanh", "sigmoid", "elu")
     )
     output: str = param("identity", "output layer (a sigmoid hides the copying)", choices=("identity", "sigmoid"))
-    epochs: int = param(0, "epochs per model; 0 = auto: about 600 steps of 256 rows", lo=0, hi=2000)
+    epochs: int = param(
+        0,
+        "epochs per model; 0 = auto: about {steps} steps of {batch} rows",
+        lo=0,
+        hi=2000,
+        auto_steps=600,  # 100 epochs on the 8×8 digits' training rows
+        batch=BATCH,
+        epoch_range=(3, None),
+        train_rows=lambda cfg, n: n - held_out(n),
+    )
     lr: float = param(2e-3, "initial learning rate (Adam, cosine decay)", lo=0.0, hi=1.0, lo_open=True)
     n_noise: int = param(500, "uniform-noise test images, never seen in training", lo=10, hi=5000)
     sweep: bool = param(True, "also train code sizes 2 … 128 to draw error against k")
@@ -69,11 +80,6 @@ class CapacityConfig(Config):
 
 def over_k(cfg: CapacityConfig, D: int) -> int:
     return cfg.over_latent or max(D + 1, min(4 * D, 1024))
-
-
-def auto_epochs(cfg: CapacityConfig, n: int) -> int:
-    """``cfg.epochs``, or about STEPS mini-batch steps (100 epochs on the 8×8 digits)."""
-    return cfg.epochs or max(3, round(STEPS / math.ceil(n / BATCH)))
 
 
 def model_config(cfg: CapacityConfig, D: int, k: int) -> ModelConfig:
@@ -88,7 +94,7 @@ def model_config(cfg: CapacityConfig, D: int, k: int) -> ModelConfig:
 
 
 def train_config(cfg: CapacityConfig, n: int) -> TrainConfig:
-    return TrainConfig(epochs=auto_epochs(cfg, n), batch_size=BATCH, lr=cfg.lr, seed=cfg.seed)
+    return TrainConfig(epochs=epochs_for(cfg, "epochs", n), batch_size=BATCH, lr=cfg.lr, seed=cfg.seed)
 
 
 def end_to_end(cfg: CapacityConfig, X: np.ndarray, k: int, track: Tracker, stage: str) -> Autoencoder:
@@ -120,10 +126,15 @@ def greedy(cfg: CapacityConfig, X: np.ndarray, k: int, track: Tracker) -> tuple[
     return full, stacked_mse
 
 
+def held_out(n: int) -> int:
+    """Rows held out of n: HELDOUT of them, at least one and at most 2 000."""
+    return max(1, min(round(HELDOUT * n), 2000))
+
+
 def split(X: np.ndarray, y: np.ndarray, seed: int) -> tuple[np.ndarray, ...]:
     """A seeded split into training rows and held-out rows (HELDOUT of them, at most 2 000)."""
     order = np.random.default_rng(seed).permutation(len(X))
-    n_out = max(1, min(round(HELDOUT * len(X)), 2000))
+    n_out = held_out(len(X))
     train, held = order[n_out:], order[:n_out]
     return X[train], y[train], X[held], y[held]
 
@@ -141,34 +152,6 @@ def check_sizes(cfg: CapacityConfig, D: int) -> None:
             code="latent_not_larger",
             params=dict(name="over_latent", value=cfg.over_latent, inputs=D),
         )
-
-
-def error_metrics(models: dict, sets: dict[str, np.ndarray], mean: np.ndarray) -> tuple[dict, dict]:
-    """MSE of every model on every set ("data" = training rows), and of predicting the
-    training mean; the reconstructions of the first rows of each set for the figures."""
-    metrics, recon = {}, {name: {} for name in models}
-    for part, A in sets.items():
-        metrics[f"mean_{part}_mse"] = mse(A, np.broadcast_to(mean, A.shape))
-        for name, model in models.items():
-            out = predict(model, A)
-            metrics[f"{name}_{part}_mse"] = mse(A, out)
-            recon[name][part] = out[:10]
-    return metrics, recon
-
-
-def copy_metrics(models: dict, X_train: np.ndarray, X_held: np.ndarray, seed: int) -> dict[str, float]:
-    """Share of a small change passed through each model, inside and outside the span of
-    the training data's top principal directions (99 % of the variance)."""
-    pca = pca_fit(X_train)
-    r = probes.data_directions(pca)
-    rows = X_held[:500]
-    metrics = {"data_directions": r}
-    for name, model in models.items():
-        metrics[f"{name}_copy_share"] = probes.copy_share(model, rows, pca.components[:, :r], seed)
-        rest = probes.copy_share(model, rows, pca.components[:, r:], seed + 1)
-        if np.isfinite(rest):  # no directions outside when the data fill every direction
-            metrics[f"{name}_copy_share_rest"] = rest
-    return metrics
 
 
 def memorisation(cfg: CapacityConfig, X: np.ndarray, X_held: np.ndarray, track: Tracker) -> tuple[dict, Autoencoder]:
@@ -212,13 +195,13 @@ def run(cfg: CapacityConfig, on_progress=None) -> Result:
         "undercomplete": end_to_end(cfg, X, cfg.under_latent, track, f"{UNDERCOMPLETE}:k={cfg.under_latent}"),
         "overcomplete": end_to_end(cfg, X, k_over, track, f"{OVERCOMPLETE}:k={k_over}"),
     }
-    metrics, recon = error_metrics(models, {"data": X, "heldout": X_held, "noise": noise}, X.mean(0))
+    metrics, recon = probes.error_metrics(models, {"data": X, "heldout": X_held, "noise": noise}, X.mean(0))
     metrics["noise_ratio"] = metrics["overcomplete_noise_mse"] / metrics["undercomplete_noise_mse"]
-    metrics |= copy_metrics(models, X, X_held, cfg.seed)
+    metrics |= probes.copy_metrics(models, X, X_held, cfg.seed)
     metrics |= {
         "input_dim": D,
         "over_latent_used": k_over,
-        "epochs_used": auto_epochs(cfg, len(X)),
+        "epochs_used": epochs_for(cfg, "epochs", len(X)),
         "train_rows": len(X),
         "heldout_rows": len(X_held),
     }
@@ -250,6 +233,27 @@ def run(cfg: CapacityConfig, on_progress=None) -> Result:
     return track.result(metrics, arrays=arrays, models=models)
 
 
+def cost_of(cfg: CapacityConfig) -> dict[str, float]:
+    """Estimated one-core seconds (aecore.cost): the under- and overcomplete models, the code
+    sweep's, the greedy stages and fine-tuning, the memorising model's full-batch epochs and
+    the scores (PCA of the training rows, every model on every set)."""
+    n, d = data_size(cfg.dataset)
+    hidden, k, rows = (cfg.width,) * cfg.depth, over_k(cfg, d), 2 * n + cfg.n_noise + 1000
+
+    def one(kk: int) -> float:
+        net = ct.autoencoder(d, hidden, kk)
+        return ct.stage(cfg, "epochs", n, net) + ct.predict(rows, net)
+
+    sweep = sum(one(kk) for kk in SWEEP_KS if cfg.sweep and kk not in (d, cfg.under_latent, k))
+    widths = [d, *hidden, cfg.under_latent]
+    layers = sum(ct.stage(cfg, "epochs", n, ct.mlp([a, b, a])) for a, b in zip(widths[:-1], widths[1:]))
+    greedy = layers + one(cfg.under_latent) if cfg.pretrain and cfg.depth >= 1 else 0.0
+    few_net = ct.autoencoder(d, (cfg.few_width,) * 2, FEW_CODE)
+    few = ct.train(FEW_EPOCHS, FEW_EPOCHS * min(cfg.few_rows, n), few_net)
+    pca = 2 * n * d * d * ct.FLOP_S + 2 * d**3 * ct.T_EIGH
+    return {"epochs": one(cfg.under_latent) + one(k) + pca + greedy + sweep, "few_rows": few}
+
+
 EXPERIMENTS = [
     Experiment(
         "capacity",
@@ -258,6 +262,7 @@ EXPERIMENTS = [
         "Architecture: depth, width, under- and overcomplete",
         budget_s=30,
         views=({}, {"depth": 2, "pretrain": True}),
+        cost=cost_of,
         stages=(UNDERCOMPLETE, OVERCOMPLETE, SWEEP, GREEDY_LAYER, GREEDY_FINETUNE, MEMORISE),
         claims=(
             Claim.at_least(

@@ -22,16 +22,17 @@ contracting across the curve, which is why the claim is made on ``along_across``
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
+from aecore import cost_terms as ct
 from aecore.config import Config, param
+from aecore.cost import data_size
 from aecore.data.curves import CURVES
 from aecore.data.registry import image_dataset_names, load_dataset
-from aecore.data.steps import auto_epochs, auto_lr
+from aecore.data.steps import auto_lr, epochs_for
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.penalties import jacobian, jacobian_fro2_closed, make_penalty, map_jacobian_fro2_closed
@@ -44,8 +45,9 @@ CURVE_STAGES = {"ae": "ae_curve", "cae": "cae_curve"}
 EPS_GRID = np.logspace(-2, 0.5, 11)
 N_PROBE = 300  # images used for the perturbation curve
 N_ARROWS = 36  # curve points where the Jacobian's directions are drawn
-IMAGE_STEPS = 1600  # automatic epochs: about this many mini-batch updates (200 epochs on digits)
-CURVE_EPOCH_S = 2e-3  # measured: one full-batch epoch of a curve model with its Jacobian penalty, one core
+IMAGE_BATCH = 256  # rows per step on images
+CURVE_POINTS = 1000  # points of the curve data set
+CAE_EXTRA, JACOBIAN_PASSES = 0.5, 4  # the penalties' extra work, in training steps (measured)
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,14 @@ class ContractiveConfig(Config):
     latent_dim: int = param(32, "sigmoid code units of the image models", lo=1, hi=1024)
     lam: float = param(3e-3, "contractive weight λ on images", lo=0.0, hi=100.0)
     tied: bool = param(False, "tie the decoder to the encoder: W_dec = W_encᵀ")
-    epochs: int = param(0, "epochs on images (batches of 256); 0 = automatic, about 1 600 steps", lo=0, hi=2000)
+    epochs: int = param(
+        0,
+        "epochs on images (batches of {batch}); 0 = automatic, about {steps} steps",
+        lo=0,
+        hi=2000,
+        auto_steps=1600,  # 200 epochs on the 8×8 digits
+        batch=IMAGE_BATCH,
+    )
     lr: float = param(
         0.0, "initial learning rate on images; 0 = automatic, 5e-3 × √(64/D) for D inputs", lo=0.0, hi=1.0
     )
@@ -62,7 +71,7 @@ class ContractiveConfig(Config):
     curve_noise: float = param(0.05, "noise around the curve", lo=0.0, hi=0.5)
     curve_width: int = param(32, "tanh units before the 2-unit sigmoid code", lo=2, hi=256)
     curve_lam: float = param(1.0, "contractive weight λ on the curve", lo=0.0, hi=100.0)
-    curve_epochs: int = param(1000, "full-batch epochs on the curve", lo=1, hi=5000)
+    curve_epochs: int = param(1000, "full-batch epochs on the curve", lo=1, hi=5000, batch=0)
     seed: int = param(0, "seed of data, weights and batch order", lo=0, hi=2**31 - 1)
 
 
@@ -112,9 +121,9 @@ def run_images(cfg: ContractiveConfig, track: Tracker) -> tuple[dict, dict, dict
     ds = load_dataset(cfg.dataset)
     X = ds.X
     mc = ModelConfig(input_dim=ds.dim, hidden=(), latent_dim=cfg.latent_dim, latent_activation="sigmoid")
-    epochs = auto_epochs(cfg.epochs, ds.n, 256, IMAGE_STEPS)
+    epochs = epochs_for(cfg, "epochs", ds.n)
     lr = auto_lr(cfg.lr, ds.dim, 5e-3)
-    tc = TrainConfig(epochs=epochs, batch_size=256, lr=lr, seed=cfg.seed)
+    tc = TrainConfig(epochs=epochs, batch_size=IMAGE_BATCH, lr=lr, seed=cfg.seed)
     probe = X[np.random.default_rng(cfg.seed).choice(len(X), min(N_PROBE, len(X)), replace=False)]
     metrics, models, jf, dist, norms = {"image_epochs": epochs, "image_lr": lr}, {}, {}, {}, {}
     for name, lam in (("ae", 0.0), ("cae", cfg.lam)):
@@ -164,7 +173,7 @@ def curve_jacobian(model, clean: np.ndarray, tangent: np.ndarray) -> tuple[dict,
 def run_curve(cfg: ContractiveConfig, track: Tracker) -> tuple[dict, dict, dict]:
     """Part 2: plain AE against CAE on a 2-D curve (metrics, arrays, models)."""
     curve = CURVES[cfg.curve]
-    cd = load_dataset(cfg.curve, 1000, cfg.curve_noise, cfg.seed)
+    cd = load_dataset(cfg.curve, CURVE_POINTS, cfg.curve_noise, cfg.seed)
     clean = curve.points(cd.t, cd.y)
     tangent = curve.unit_tangents(cd.t, cd.y)
     mc = ModelConfig(
@@ -185,14 +194,17 @@ def run_curve(cfg: ContractiveConfig, track: Tracker) -> tuple[dict, dict, dict]
     return metrics, arrays, models
 
 
-def cost_seconds(cfg: ContractiveConfig) -> float:
-    """Estimated seconds on one core (aecore.cost): two image models, each as the generic
-    model of one training stage sees it, and two curve models of 1 000 points (the generic
-    model would charge the curve stage for the image data set's rows)."""
-    from aecore import cost
-
-    images = cost.model_seconds(dataclasses.replace(cfg, curve_epochs=1)).stages["epochs"]
-    return 2 * images + 2 * cfg.curve_epochs * CURVE_EPOCH_S
+def cost_seconds(cfg: ContractiveConfig) -> dict[str, float]:
+    """Estimated one-core seconds (aecore.cost): two image models (the CAE's closed-form
+    penalty adds element-wise work, ``CAE_EXTRA``), their Jacobian norms and code distances;
+    two curve models trained full batch on CURVE_POINTS points (the CAE's penalty by
+    autograd: ``JACOBIAN_PASSES`` more passes a step) and their Jacobians on the curve."""
+    n, d = data_size(cfg.dataset)
+    image = ct.autoencoder(d, (), cfg.latent_dim)
+    images = ct.stage(cfg, "epochs", n, image) * (2 + CAE_EXTRA) + ct.predict(4 * n + 12 * N_PROBE, image)
+    curve = ct.autoencoder(2, (cfg.curve_width,), 2)
+    curves = ct.stage(cfg, "curve_epochs", CURVE_POINTS, curve) * (2 + JACOBIAN_PASSES)
+    return {"epochs": images, "curve_epochs": curves + ct.predict(2 * JACOBIAN_PASSES * CURVE_POINTS, curve)}
 
 
 def run(cfg: ContractiveConfig, on_progress=None) -> Result:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from aecore import cost_terms as ct
 from aecore.config import Config, param
 from aecore.data import curve_truth
 from aecore.data.curves import CURVES
@@ -186,6 +187,20 @@ def run(cfg: FieldConfig, on_progress: ProgressFn | None = None) -> Result:
     return track.result(metrics, arrays=arrays, models={DAE: model})
 
 
+def cost(cfg: FieldConfig) -> dict[str, float]:
+    """Estimated one-core seconds (aecore.cost): the DAE (and the sweep's, one per other σ)
+    trained on n_samples points, the best denoiser by quadrature over the quadrature's curve points
+    (on the grid, the held-out points, and four times per σ for the sweep's Jacobians), and
+    the Jacobians by autograd."""
+    n, net = cfg.n_samples, ct.autoencoder(2, (cfg.width, cfg.width), cfg.latent_dim)
+    one = ct.stage(cfg, "epochs", n, net) + ct.predict(2 * n + TAYLOR_POINTS * TAYLOR_DRAWS + cfg.grid**2, net)
+    others = [s for s in SWEEP_SIGMAS if not np.isclose(s, cfg.sigma)] if cfg.sweep else []
+    quad = (cfg.grid**2 + 3 * n + 4 * len(SWEEP_SIGMAS) * n * cfg.sweep) * curve_truth.QUADRATURE * ct.T_QUAD
+    jac = (n + TAYLOR_POINTS + len(SWEEP_SIGMAS) * n * cfg.sweep) * ct.T_JACOBIAN_ROW * net[2]
+    # every DAE's training under "epochs" (the setting to lower), the truth under "n_samples"
+    return {"epochs": one + len(others) * ct.stage(cfg, "epochs", n, net), "n_samples": quad + jac}
+
+
 EXPERIMENTS = [
     Experiment(
         "denoising_field",
@@ -193,6 +208,7 @@ EXPERIMENTS = [
         run,
         "Denoising autoencoder: the field back to the curve",
         budget_s=20,
+        cost=cost,
         stages=(DAE, GROUND_TRUTH, SWEEP),
         claims=(
             Claim.ratio_at_least(

@@ -26,9 +26,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from aecore import cost_terms as ct
 from aecore.config import Config, param
+from aecore.cost import data_size
 from aecore.data.registry import image_dataset_names, load_dataset
-from aecore.data.steps import auto_epochs
+from aecore.data.steps import epochs_for, work
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.noise import CORRUPTIONS, corrupt_array, make_corrupt
@@ -45,10 +47,11 @@ SWEEP = {
     "salt_and_pepper": (0.05, 0.1, 0.2, 0.3, 0.4, 0.5),
 }
 SHOW = 10  # images per row of the grids
+PROBE_ITERS = 300  # L-BFGS iterations of a probe, at most
 PROBE_ROWS = 2000  # the probes train on at most this many training images (a cap: lbfgs on 784 pixels is slow)
 PROBE_GAIN = 0.01  # a DAE's codes at least this much more accurate than the plain AE's: a gain (one point)
 BACKGROUND = 0.25  # at least this share of pixels already 0: a mask changes noticeably fewer than it covers
-SAMPLES, BATCH = 85_000, 64  # automatic epochs: about SAMPLES images seen, in batches of BATCH
+BATCH = 64  # rows per step
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,13 @@ class ImagesConfig(Config):
     latent_dim: int = param(32, "code size k of every autoencoder", lo=2, hi=256)
     width: int = param(256, "hidden units of the one hidden layer", lo=8, hi=1024)
     epochs: int = param(
-        0, "epochs of each of the four models (batches of 64); 0 = automatic, about 85 000 images seen", lo=0, hi=1000
+        0,
+        "epochs of each of the four models (batches of {batch}); 0 = automatic, about {rows} images seen",
+        lo=0,
+        hi=1000,
+        auto_steps=85_000 // BATCH,  # about 85 000 images seen
+        batch=BATCH,
+        train_rows=lambda cfg, n: n - round(cfg.test_share * n),
     )
     lr: float = param(3e-3, "initial learning rate (Adam, cosine decay)", lo=0.0, hi=1.0, lo_open=True)
     test_share: float = param(0.25, "share of images held out for scoring", lo=0.1, hi=0.5)
@@ -90,13 +99,13 @@ def best_rank(pca, X: np.ndarray, Xn: np.ndarray) -> int:
 
 def probe_accuracy(Htr: np.ndarray, ytr: np.ndarray, Hte: np.ndarray, yte: np.ndarray) -> float:
     """Held-out accuracy of a standardised logistic regression trained on (Htr, ytr)."""
-    clf = make_pipeline(StandardScaler(), LogisticRegression(max_iter=300))
+    clf = make_pipeline(StandardScaler(), LogisticRegression(max_iter=PROBE_ITERS))
     return float(clf.fit(Htr, ytr).score(Hte, yte))
 
 
 def train_models(cfg: ImagesConfig, Xtr: np.ndarray, dim: int, track) -> tuple[dict, int]:
     """The plain AE and one DAE per corruption, same architecture, same seed."""
-    epochs = auto_epochs(cfg.epochs, len(Xtr), BATCH, SAMPLES // BATCH)
+    epochs = epochs_for(cfg, "epochs", len(Xtr))
     mc = ModelConfig(input_dim=dim, hidden=(cfg.width,), latent_dim=cfg.latent_dim, activation="relu", output="sigmoid")
     tc = TrainConfig(epochs=epochs, batch_size=BATCH, lr=cfg.lr, seed=cfg.seed)
     models = {AE: build_model(mc, seed=cfg.seed)}
@@ -175,6 +184,23 @@ def run(cfg: ImagesConfig, on_progress: ProgressFn | None = None) -> Result:
     return track.result(metrics, arrays=arrays, models=models)
 
 
+def cost(cfg: ImagesConfig) -> dict[str, float]:
+    """Estimated one-core seconds (aecore.cost): four models on the training rows (the three
+    DAEs corrupt every batch), PCA, each corruption scored (its level sweep: SWEEP levels of
+    the test rows through the DAE and PCA) and the five linear probes."""
+    n, d = data_size(cfg.dataset)
+    test = round(cfg.test_share * n)
+    net = ct.autoencoder(d, (cfg.width,), cfg.latent_dim)
+    models = ct.stage(cfg, "epochs", n, net) + 3 * ct.stage(cfg, "epochs", n, net, extra=ct.T_CORRUPT)
+    models += 3 * work(cfg, "epochs", n)[1] * d * ct.T_NUMPY  # the corruption of every row seen
+    pca = 4 * n * d * d * ct.FLOP_S + 2 * d**3 * ct.T_EIGH
+    levels = sum(map(len, SWEEP.values())) * cfg.sweep + len(CORRUPTIONS)
+    scored = ct.predict(levels * test + 2 * n, net) + levels * test * d * (2 * d * ct.FLOP_S + 4 * ct.T_NUMPY)
+    rows = min(PROBE_ROWS, n - test)
+    probes_s = ct.logistic(rows, d, 10, PROBE_ITERS) + 4 * ct.logistic(rows, cfg.latent_dim, 10, PROBE_ITERS)
+    return {"epochs": models + pca + scored, "probe": probes_s * cfg.probe}
+
+
 def _why_masking(m: dict[str, float]) -> tuple[str, dict[str, float]]:
     """Why masking gains less than claimed: a mask sets pixels to 0, and on mostly-background
     images most of them are 0 already, so the corrupted input is nearly clean."""
@@ -200,6 +226,7 @@ EXPERIMENTS = [
         run,
         "Denoising autoencoders on images",
         budget_s=40,
+        cost=cost,
         stages=(PLAIN_AE, *DAE_STAGES.values(), PCA_BASELINE, PROBES),
         claims=_claims(),
     )

@@ -21,10 +21,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from aecore import cost_terms as ct
 from aecore.config import ConfigError, param
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.maths import holes, posterior
-from aecore.maths.generative import VAEDataConfig, data_for, schedule, vae_config
+from aecore.maths.generative import VAEDataConfig, data_for, schedule, training_cost, vae_config
 from aecore.models import build_model
 from aecore.train import TrainConfig, predict
 
@@ -101,7 +102,7 @@ def run(cfg: ElboGapConfig, on_progress=None) -> Result:
             params=dict(name="image", value=cfg.image, hi=len(X) - 1),
         )
     track = Tracker(on_progress)
-    epochs, batch = schedule(len(X), cfg.epochs)
+    epochs, batch = schedule(cfg, len(X))
     vc = vae_config(ds.dim, cfg.width, 2, cfg.likelihood, 1.0, cfg.sigma_x, cfg.seed)
     model = build_model(vc, kind="vae", seed=cfg.seed)
     tc = TrainConfig(epochs=epochs, batch_size=batch, lr=cfg.lr, seed=cfg.seed)
@@ -117,6 +118,17 @@ def run(cfg: ElboGapConfig, on_progress=None) -> Result:
     return track.result(metrics, arrays=arrays, models={"vae": model})
 
 
+def cost(cfg: ElboGapConfig) -> dict[str, float]:
+    """Estimated one-core seconds (aecore.cost): the 2-D VAE, then for one image the decoder
+    at every grid point (a coarse pass and grid² points) and at 3 · is_samples draws (log p(x),
+    the ELBO, the Gaussian comparison), each with the likelihood of the image's D pixels."""
+    train, decoder, n, d = training_cost(cfg, 2)
+    per_code = ct.forward_row(decoder) + d * ct.T_NUMPY
+    grid = (posterior.COARSE**2 + cfg.grid**2) * (per_code + 12 * ct.T_NUMPY)
+    draws = 3 * cfg.is_samples * (per_code + 20 * ct.T_NUMPY)
+    return {"epochs": train + ct.predict(n, decoder), "grid": grid, "is_samples": draws}
+
+
 EXPERIMENTS = [
     Experiment(
         "elbo_gap",
@@ -124,6 +136,7 @@ EXPERIMENTS = [
         run,
         "The ELBO gap: log p(x) = ELBO + KL(q(z|x) ‖ p(z|x)) on a 2-D latent",
         budget_s=40,
+        cost=cost,
         stages=(VAE_2D, POSTERIOR_GRID, CLASSIFIER),
         claims=(Claim.at_most("identity", "identity_rel_error", 0.01),),
     ),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from aecore import cost_terms as ct
 from aecore.config import Config, param
 from aecore.data.registry import CURVE_DATASETS, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
@@ -32,7 +33,7 @@ class IntroConfig(Config):
     n_samples: int = param(800, "points on the curve", lo=50, hi=5000)
     noise: float = param(0.05, "standard deviation of the noise around the curve", lo=0.0, hi=0.5)
     width: int = param(32, "hidden units per layer", lo=2, hi=256)
-    epochs: int = param(600, "full-batch training epochs", lo=1, hi=5000)
+    epochs: int = param(600, "full-batch training epochs", lo=1, hi=5000, batch=0)
     lr: float = param(0.02, "initial learning rate (Adam, cosine decay)", lo=0.0, hi=1.0, lo_open=True)
     seed: int = param(0, "seed of data and weights", lo=0, hi=2**31 - 1)
 
@@ -83,6 +84,12 @@ def run(cfg: IntroConfig, on_progress: ProgressFn | None = None) -> Result:
     return track.result(metrics, arrays=arrays, models={"autoencoder": model})
 
 
+def cost(cfg: IntroConfig) -> dict[str, float]:
+    """Estimated one-core seconds (aecore.cost): the full-batch epochs of the autoencoder."""
+    net = ct.autoencoder(2, (cfg.width, cfg.width), 1)
+    return {"epochs": ct.stage(cfg, "epochs", cfg.n_samples, net) + ct.predict(3 * cfg.n_samples, net)}
+
+
 EXPERIMENTS = [
     Experiment(
         "intro",
@@ -90,6 +97,7 @@ EXPERIMENTS = [
         run,
         "What an autoencoder is",
         budget_s=5,
+        cost=cost,
         stages=(AUTOENCODER,),
         codes=lambda a: {"autoencoder": (a["z"], a["labels"])},
         claims=(Claim.less("ae_beats_pca", "ae_mse", "pca_mse", note="on a curved manifold"),),

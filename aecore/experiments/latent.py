@@ -19,17 +19,19 @@ the images themselves).
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 
 import numpy as np
 
+from aecore import cost_terms as ct
 from aecore import embed, neighbours
 from aecore.config import Config, param
+from aecore.cost import data_size
 from aecore.data.registry import dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.maths import holes
+from aecore.maths.generative import SCORER_ITERS
 from aecore.models import ModelConfig, build_model
 from aecore.timeline import Timeline
 from aecore.train import ProgressFn, TrainConfig, predict
@@ -37,6 +39,7 @@ from aecore.train import ProgressFn, TrainConfig, predict
 # Stage ids (labels: assets/locales/<lang>/stages.toml); timing stages add ":n=<points>".
 AE_MAP, TSNE, UMAP, SCORES, CLASSIFIER = "ae_map", "tsne", "umap", "scores", "classifier"
 TIMING = {m: f"timing_{m}" for m in ("ae", "pca", "tsne", "umap")}
+AE_BATCH = 256  # rows per step of the autoencoder map
 NEW_POINTS = 200  # rows placed into each finished map to time "embed a new point"
 
 METHODS = ("ae", "pca", "tsne", "umap")
@@ -46,9 +49,9 @@ NEW_POINT = {"ae": "exact", "pca": "exact", "tsne": "approximate", "umap": "appr
 @dataclass(frozen=True)
 class LatentConfig(Config):
     dataset: str = param("digits", "data set (built-in or registered user data)", choices=dataset_names)
-    epochs: int = param(150, "autoencoder epochs (batches of 256)", lo=1, hi=2000)
+    epochs: int = param(150, "autoencoder epochs (batches of {batch})", lo=1, hi=2000, batch=AE_BATCH)
     width: int = param(128, "autoencoder first hidden width", lo=4, hi=1024)
-    perplexity: float = param(30.0, "t-SNE perplexity", lo=2.0, hi=100.0)
+    perplexity: float = param(30.0, "t-SNE perplexity", lo=2.0, hi=100.0, scales=True)
     n_neighbors: int = param(15, "UMAP neighbours", lo=2, hi=200)
     max_points: int = param(2500, "points in the maps (larger data: a random subset)", lo=100, hi=embed.CAPS["tsne"])
     seed: int = param(0, "seed of every method", lo=0, hi=2**31 - 1)
@@ -70,7 +73,7 @@ def train_ae_map(cfg: LatentConfig, X: np.ndarray, track: Tracker, timeline_rows
     track.fit(
         model,
         X,
-        TrainConfig(epochs=cfg.epochs, batch_size=256, lr=5e-3, seed=cfg.seed),
+        TrainConfig(epochs=cfg.epochs, batch_size=AE_BATCH, lr=5e-3, seed=cfg.seed),
         on_progress=None if tl is None else tl.wrap(track),
         stage=AE_MAP,
     )
@@ -155,6 +158,7 @@ def _holes(dataset: str, model, codes: np.ndarray, X: np.ndarray, metrics: dict,
 
 
 MAX_SIZES = 8  # each size fits every method once: the run's cost grows with their number
+SCALING_EPOCHS = 60  # the autoencoder map's epochs when timing it
 
 
 @dataclass(frozen=True)
@@ -192,7 +196,7 @@ def _fit_seconds(m: str, X: np.ndarray, seed: int, track: Tracker, stage: str) -
     ask = lambda p: track.step(stage)  # noqa: E731  (no numbers recorded: a timing step)
     if m == "ae":
         inner = Tracker(ask)
-        e, _, _ = train_ae_map(LatentConfig(epochs=60, seed=seed), X, inner)
+        e, _, _ = train_ae_map(LatentConfig(epochs=SCALING_EPOCHS, seed=seed), X, inner)
         return None if inner.stopped else e.seconds
     e = embed.embed_pca(X, seed) if m == "pca" else embed.EMBEDDINGS[m](X, seed, on_progress=ask)
     return None if e.stopped else e.seconds
@@ -214,18 +218,35 @@ def run_scaling(cfg: ScalingConfig, on_progress: ProgressFn | None = None) -> Re
     return track.result(metrics)
 
 
-def cost(cfg: LatentConfig) -> float:
-    """Estimated one-core seconds (aecore.cost), calibrated on digits28 at 2 500 points:
-    the AE map's Adam steps, t-SNE and UMAP at about 10 ms per point together, PCA and the
-    50-component reduction, the scores (pairwise distances and their ranks, ~1 µs a pair) and,
-    on images, the data's classifier (L-BFGS logistic regression, ~200 iterations on 75 % of
-    the rows: 9 s on digits28)."""
-    ds = load_dataset(cfg.dataset)
-    m, d, w = min(ds.n, cfg.max_points), ds.dim, cfg.width
-    params = 2 * (d * w + w * (w // 2) + (w // 2) * 2)
-    ae = cfg.epochs * math.ceil(m / 256) * (4e-4 + 6 * 256 * params / 6e10)
-    clf = 0.75 * ds.n * d * 200 * 6e-9 if ds.image_shape is not None else 0.0  # the data's classifier
-    return ae + 0.01 * m + m * d * d / 5e9 + 2 * (d / 784) ** 3 + 1e-6 * m * m + clf
+def cost(cfg: LatentConfig) -> dict[str, float]:
+    """Estimated one-core seconds (aecore.cost) on m = min(rows, max_points) points: the AE map
+    (its epochs, and 13 timeline snapshots each encoded and scored by 5-NN), PCA, t-SNE (its
+    perplexity sets the neighbours each point is attracted to), UMAP (n_neighbors sets the
+    edges of its graph), placing NEW_POINTS new points in each map, and the scores (pairwise
+    distances and their ranks for trustworthiness, 5-NN accuracy)."""
+    n, d = data_size(cfg.dataset)
+    m, inputs = min(n, cfg.max_points), min(d, embed.PCA_DIMS) if d > embed.PCA_ABOVE else d
+    net = ct.autoencoder(d, (cfg.width, cfg.width // 2), 2)
+    ae = ct.stage(cfg, "epochs", m, net) + ct.predict(14 * m, net) + 14 * ct.knn(m)
+    shared = m * d * d * ct.FLOP_S + d**3 * ct.T_EIGH + ct.pairwise(m, d) + 4 * (ct.ranks(m) + ct.knn(m))
+    shared += ct.umap_compile(m)  # many points: UMAP's approximate neighbours, compiled once
+    if d >= 64:  # image-wide rows: the data's classifier that judges the map's decodes (holes)
+        shared += ct.logistic(3 * n // 4, d, 10, SCORER_ITERS)
+    tsne = ct.tsne(m, cfg.perplexity, inputs) + ct.tsne_place(NEW_POINTS, m, cfg.perplexity, inputs)
+    umap = ct.umap(m, cfg.n_neighbors, inputs) + ct.umap_place(NEW_POINTS, m)
+    return {"epochs": ae, "max_points": shared, "perplexity": tsne, "n_neighbors": umap}
+
+
+def cost_scaling(cfg: ScalingConfig) -> dict[str, float]:
+    """Estimated one-core seconds: every method fitted once per size, at its defaults (the
+    rows resampled from the 8×8 digits, 64 features)."""
+    base, sub = LatentConfig(seed=cfg.seed), LatentConfig(epochs=SCALING_EPOCHS, seed=cfg.seed)
+    net = ct.autoencoder(64, (base.width, base.width // 2), 2)
+    fits = [
+        ct.stage(sub, "epochs", n, net) + ct.tsne(n, base.perplexity, 64) + ct.umap(n, base.n_neighbors, 64)
+        for n in map(int, cfg.sizes)
+    ]
+    return {"sizes": sum(fits) + max(map(ct.umap_compile, map(int, cfg.sizes)))}
 
 
 EXPERIMENTS = [
@@ -250,6 +271,7 @@ EXPERIMENTS = [
         "Fit time against n",
         budget_s=120,
         views=(),
+        cost=cost_scaling,
         stages=tuple(TIMING.values()),
     ),
 ]

@@ -22,6 +22,7 @@ import torch
 from scipy.stats import spearmanr
 from torch import nn
 
+from aecore import cost_terms as ct
 from aecore.config import Config, param
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.maths import neuralnet as nnb
@@ -29,6 +30,9 @@ from aecore.models.base import mlp, reset_parameters
 from aecore.train import Progress, TrainConfig, predict
 
 NEURON, NETWORK, UAT = "neuron", "network", "uat_width"  # stage ids (UAT: ":<width>")
+# Full-batch steps of these tiny networks cost this share of an autoencoder's step (no batch to
+# draw; plain gradient descent keeps no Adam state): measured, for the cost estimate.
+GD_SHARE, FIT_SHARE = 0.4, 0.5
 N_TEST, GRID = 2000, 120
 
 
@@ -40,11 +44,11 @@ class NeuralConfig(Config):
     depth: int = param(2, "hidden layers of the network", lo=1, hi=3)
     width: int = param(16, "units per hidden layer", lo=1, hi=256)
     activation: str = param("tanh", "non-linearity φ of the hidden layers", choices=("tanh", "relu"))
-    epochs: int = param(1000, "gradient-descent steps (full batch)", lo=1, hi=5000)
+    epochs: int = param(1000, "gradient-descent steps (full batch)", lo=1, hi=5000, batch=0)
     lr: float = param(0.5, "step size η of gradient descent", lo=0.0, hi=10.0, lo_open=True)
     function: str = param("wave", "1-D function to approximate", choices=tuple(nnb.FUNCTIONS))
     max_width: int = param(64, "widest hidden layer of the 1-D fits (widths 1, 2, 4, …)", lo=4, hi=256)
-    fit_epochs: int = param(800, "full-batch Adam epochs per 1-D fit", lo=1, hi=5000)
+    fit_epochs: int = param(800, "full-batch Adam epochs per 1-D fit", lo=1, hi=5000, batch=0)
     seed: int = param(0, "seed of the data and the weights", lo=0, hi=2**31 - 1)
 
 
@@ -213,6 +217,18 @@ def run(cfg: NeuralConfig, on_progress=None) -> Result:
     return track.result(metrics, arrays=arrays, models={NETWORK: net})
 
 
+def cost(cfg: NeuralConfig) -> dict[str, float]:
+    """Estimated one-core seconds (aecore.cost): gradient descent of the neuron and the network
+    on the training points, the loss at every step of the neuron's path, and the 1-D fits of
+    widths 1, 2, 4, … max_width on 256 points."""
+    n, net = cfg.n_samples, ct.mlp([2, *(cfg.width,) * cfg.depth, 1])
+    descent = GD_SHARE * (ct.stage(cfg, "epochs", n, ct.mlp([2, 1])) + ct.stage(cfg, "epochs", n, net))
+    path = 3 * (cfg.epochs + 61 * 61) * n * ct.T_NUMPY  # the loss along the path and on the surface
+    widths = [2**i for i in range(int(np.log2(cfg.max_width)) + 1)]
+    fits = FIT_SHARE * sum(ct.stage(cfg, "fit_epochs", 256, ct.mlp([1, w, 1])) for w in widths)
+    return {"epochs": descent + path + ct.predict(N_TEST + GRID * GRID, net), "fit_epochs": fits}
+
+
 EXPERIMENTS = [
     Experiment(
         "neural",
@@ -220,6 +236,7 @@ EXPERIMENTS = [
         run,
         "Neural networks in one page",
         budget_s=15,
+        cost=cost,
         stages=(NEURON, NETWORK, UAT),
         claims=(
             Claim.greater(

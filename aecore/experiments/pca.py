@@ -23,8 +23,11 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from aecore import cost_terms as ct
 from aecore.config import Config, ConfigError, param
+from aecore.cost import data_size
 from aecore.data.registry import dataset_names, load_dataset
+from aecore.data.steps import epochs_for
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.maths import linear_ae as lae
 from aecore.models import ModelConfig, build_model
@@ -34,7 +37,7 @@ from aecore.train import Progress, TrainConfig, predict
 # Stage ids (labels: assets/locales/<lang>/stages.toml); the sweep adds ":k=<k>" to DEEP_AE.
 LINEAR_AE, DEEP_AE, LINDEC_AE = "linear_ae", "deep_ae", "lindec_ae"
 SWEEP_KS = (1, 2, 4, 8, 16, 32)
-AUTO_STEPS = 1600  # optimiser steps of the non-linear AEs when deep_epochs = 0 (200 epochs on digits)
+DEEP_BATCH = 256  # rows per step of the non-linear AEs
 ALS_TOL = 1e-10  # ALS stops once its subspace moves less than this (sine of the largest angle) in a sweep
 # Claim linear_matches_pca: the linear AE's error is at most this many times PCA's optimum;
 # ``tolerance_certificate_deg`` is the angle that slack still allows.
@@ -52,15 +55,18 @@ class PCAConfig(Config):
     linear_epochs: int = param(2500, "ALS sweeps (it stops once converged) or Adam epochs", lo=1, hi=5000)
     linear_batch: int = param(0, "Adam's batch size; 0 = full batch (on the covariance)", lo=0, hi=65536)
     linear_lr: float = param(0.05, "Adam's initial rate (cosine decay)", lo=0.0, hi=1.0, lo_open=True)
-    deep_epochs: int = param(0, "epochs of the non-linear AEs (batches of 256); 0 = about 1 600 steps", lo=0, hi=2000)
+    deep_epochs: int = param(
+        0,
+        "epochs of the non-linear AEs (batches of {batch}); 0 = about {steps} steps, at most {max_epochs} epochs",
+        lo=0,
+        hi=2000,
+        auto_steps=1600,  # 200 epochs on the 8×8 digits
+        batch=DEEP_BATCH,
+        epoch_range=(1, 200),
+    )
     deep_width: int = param(128, "first hidden width of the non-linear AEs", lo=4, hi=1024)
     sweep: bool = param(False, "also train the non-linear AE at k = 1, 2, 4, 8, 16, 32")
     seed: int = param(0, "seed of weights and batch order", lo=0, hi=2**31 - 1)
-
-
-def deep_epochs(cfg: PCAConfig, n: int) -> int:
-    """The configured epochs, or (0 = auto) about AUTO_STEPS optimiser steps, at most 200 epochs."""
-    return cfg.deep_epochs or max(1, min(200, round(AUTO_STEPS / math.ceil(n / 256))))
 
 
 def _deep(cfg: PCAConfig, X: np.ndarray, k: int, track: Tracker, stage: str, kind: str = "mlp"):
@@ -68,7 +74,7 @@ def _deep(cfg: PCAConfig, X: np.ndarray, k: int, track: Tracker, stage: str, kin
         input_dim=X.shape[1], hidden=(cfg.deep_width, cfg.deep_width // 2), latent_dim=k, activation="relu"
     )
     model = build_model(mc, kind=kind, seed=cfg.seed)
-    tc = TrainConfig(epochs=deep_epochs(cfg, X.shape[0]), batch_size=256, lr=5e-3, seed=cfg.seed)
+    tc = TrainConfig(epochs=epochs_for(cfg, "deep_epochs", len(X)), batch_size=DEEP_BATCH, lr=5e-3, seed=cfg.seed)
     track.fit(model, X, tc, stage=stage)
     return model
 
@@ -209,30 +215,24 @@ def run(cfg: PCAConfig, on_progress=None) -> Result:
     return track.result(metrics, arrays=arrays, models=models)
 
 
-def _mlp_seconds(steps: int, batch: int, params: int) -> float:
-    """One-core seconds of ``steps`` Adam steps on an MLP (forward + backward ≈ 6 flops per
-    weight and row; about 6×10¹⁰ flops/s and 0.4 ms of overhead per step, measured)."""
-    return steps * (4e-4 + 6 * batch * params / 6e10)
-
-
-def cost(cfg: PCAConfig) -> float:
+def cost(cfg: PCAConfig) -> dict[str, float]:
     """Estimated one-core seconds (aecore.cost): covariance and eigendecompositions, the
-    linear AE (ALS or Adam on the covariance: work in D²k per step), the non-linear AEs."""
-    ds = load_dataset(cfg.dataset)
-    n, d, k, w = ds.n, ds.dim, cfg.latent_dim, cfg.deep_width
-    fixed = n * d * d / 5e9 + 3 * (d / 784) ** 3
+    linear AE (ALS: least squares on the covariance and the angles, about 8 D²(k + 6) flops a
+    sweep, costed at every sweep allowed though it stops once converged; Adam on the
+    covariance: D²k per step; Adam on rows: an MLP), the two non-linear AEs and the sweep's."""
+    n, d = data_size(cfg.dataset)
+    k, w = min(cfg.latent_dim, d - 1), cfg.deep_width
+    fixed = 3 * n * d * d * ct.FLOP_S + 3 * d**3 * ct.T_EIGH
     if cfg.linear_solver == "als":
-        linear = min(cfg.linear_epochs, 600) * (4 * d * d * k / 1e10 + 1e-3)
+        linear = cfg.linear_epochs * (8 * d * d * (k + 6) * ct.FLOP_S + ct.T_STEP)
     elif cfg.linear_batch == 0:
-        linear = cfg.linear_epochs * (12 * d * d * k / 2e10 + 4e-4)
+        linear = cfg.linear_epochs * (12 * d * d * k * ct.FLOP_S + ct.T_STEP + 2 * ct.T_LAYER)
     else:
-        b = min(cfg.linear_batch, n)
-        linear = _mlp_seconds(cfg.linear_epochs * math.ceil(n / b), b, 2 * d * k)
-    steps = deep_epochs(cfg, n) * math.ceil(n / 256)
-    encoder = d * w + w * (w // 2) + (w // 2) * k
-    nets = _mlp_seconds(steps, 256, 2 * encoder) + _mlp_seconds(steps, 256, encoder + k * d)
-    sweep = len([kk for kk in SWEEP_KS if kk < d]) * _mlp_seconds(steps, 256, 2 * encoder) if cfg.sweep else 0.0
-    return fixed + linear + nets + sweep
+        linear = ct.stage(cfg, "linear_epochs", n, ct.autoencoder(d, (), k))
+    deep = ct.autoencoder(d, (w, w // 2), k)
+    nets = ct.stage(cfg, "deep_epochs", n, deep, models=2)
+    sweep = sum(ct.stage(cfg, "deep_epochs", n, ct.autoencoder(d, (w, w // 2), kk)) for kk in SWEEP_KS if kk < d)
+    return {"linear_epochs": linear, "deep_epochs": fixed + nets + ct.predict(4 * n, deep) + sweep * cfg.sweep}
 
 
 EXPERIMENTS = [

@@ -22,9 +22,12 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from aecore import cost_terms as ct
 from aecore.config import Config, ConfigError, param
+from aecore.cost import data_size
 from aecore.data.registry import class_labels, image_dataset_names, load_dataset
-from aecore.experiments.base import Claim, Experiment, Result, Tracker, epochs_for
+from aecore.data.steps import epochs_for
+from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.maths.selectivity import mean_selectivity
 from aecore.models.base import reset_parameters
 from aecore.models.sae import SparseAutoencoder, dead_fraction, explained_variance, feature_stats, l0
@@ -34,22 +37,21 @@ from aecore.train import ProgressFn, TrainConfig, predict
 CLASSIFIER, SAE = "classifier", "sae"
 
 BATCH, TEST_SHARE, MAX_DICT = 128, 0.2, 4096
-# Seconds per step on one quiet core, measured on digits28 (aecore.cost reads ``cost``): a
-# classifier step; an SAE step, plus its top-k / AuxK / matmul work per feature of 64 units.
-T_CLF_STEP, T_SAE_STEP, T_FEATURE_STEP = 1e-3, 1e-3, 1e-5
+SAE_UNITS, READ_PASSES = 6, 12  # element-wise passes over the features: per SAE step, and reading the codes
+T_SAE_STEP = 3e-3  # s an SAE step spends beyond its two layers (top-k, AuxK, decoder norms; measured)
 
 
 @dataclass(frozen=True)
 class SAEConfig(Config):
     dataset: str = param("digits", "image data set with class labels", choices=image_dataset_names)
     hidden: int = param(64, "classifier hidden width d (the activations the SAE reads)", lo=8, hi=256)
-    clf_steps: int = param(700, "classifier training steps (batches of 128)", lo=10, hi=20000)
+    clf_steps: int = param(700, "classifier training steps (batches of {batch})", lo=10, hi=20000, batch=BATCH)
     expansion: int = param(4, "dictionary size m = expansion × d (the slides' study used 32)", lo=1, hi=32)
     sparsity: str = param("topk", "how sparsity is enforced", choices=("topk", "l1"))
     k: int = param(16, "active features per input (top-k)", lo=1, hi=256)
     l1: float = param(3e-3, "L1 coefficient (L1 sparsity)", lo=0.0, hi=10.0)
     aux_coef: float = param(0.5, "weight of the AuxK loss that revives dead features (top-k)", lo=0.0, hi=10.0)
-    sae_steps: int = param(2200, "SAE training steps (batches of 128)", lo=10, hi=50000)
+    sae_steps: int = param(2200, "SAE training steps (batches of {batch})", lo=10, hi=50000, batch=BATCH)
     seed: int = param(0, "seed of the split, weights and batch order", lo=0, hi=2**31 - 1)
 
     def check(self) -> None:
@@ -68,11 +70,18 @@ class SAEConfig(Config):
             )
 
 
-def cost(cfg: SAEConfig) -> float:
-    """Estimated seconds on one quiet core, with a 1.5× margin: both step budgets, an SAE step
-    growing with the dictionary (2 048 features cost about 8× the default 256)."""
-    per_feature = cfg.expansion * cfg.hidden * (cfg.hidden / 64) * T_FEATURE_STEP
-    return 1.5 * (cfg.clf_steps * T_CLF_STEP + cfg.sae_steps * (T_SAE_STEP + per_feature))
+def cost(cfg: SAEConfig) -> dict[str, float]:
+    """Estimated one-core seconds (aecore.cost): both step budgets (an SAE step also ranks
+    its m = expansion × d features for top-k and AuxK: ``SAE_UNITS`` element-wise passes and
+    ``T_SAE_STEP`` of overhead),
+    then every row's code (n × m) read ``READ_PASSES`` times for the metrics and figures."""
+    n, d = data_size(cfg.dataset)
+    m, tr = cfg.expansion * cfg.hidden, n - round(TEST_SHARE * n)
+    clf = ct.stage(cfg, "clf_steps", tr, ct.mlp([d, cfg.hidden, 10]))
+    weights, units, layers = ct.mlp([cfg.hidden, m, cfg.hidden])
+    sae = ct.stage(cfg, "sae_steps", tr, (weights, units + SAE_UNITS * m, layers), extra=T_SAE_STEP)
+    read = n * m * READ_PASSES * ct.T_NUMPY + ct.predict(3 * n, (weights, units, layers))
+    return {"clf_steps": clf, "sae_steps": sae, "expansion": read}
 
 
 def classifier_loss(model: nn.Module, x: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -87,7 +96,7 @@ def sae_loss(model: SparseAutoencoder, a: torch.Tensor, target: torch.Tensor) ->
 def _classifier(cfg: SAEConfig, X, y, n_classes, tr, gen, track: Tracker) -> nn.Sequential:
     clf = nn.Sequential(nn.Linear(X.shape[1], cfg.hidden), nn.ReLU(), nn.Linear(cfg.hidden, n_classes))
     reset_parameters(clf, gen)
-    epochs = epochs_for(cfg.clf_steps, len(tr), BATCH)
+    epochs = epochs_for(cfg, "clf_steps", len(tr))
     train = TrainConfig(epochs=epochs, batch_size=BATCH, lr=3e-3, seed=cfg.seed)
     target = y[tr].astype(np.float32)
     track.fit(clf, X[tr], train, target=target, loss_fn=classifier_loss, stage=CLASSIFIER)
@@ -144,7 +153,7 @@ def run(cfg: SAEConfig, on_progress: ProgressFn | None = None) -> Result:
     acts = predict(lambda x: clf[1](clf[0](x)), X)  # (n, d)
     sae = _sae(cfg, acts, tr, gen)
     z0, recon0 = predict(sae.encode, acts), predict(sae, acts)  # the same SAE before training
-    train = TrainConfig(epochs=epochs_for(cfg.sae_steps, len(tr), BATCH), batch_size=BATCH, lr=3e-3, seed=cfg.seed)
+    train = TrainConfig(epochs=epochs_for(cfg, "sae_steps", len(tr)), batch_size=BATCH, lr=3e-3, seed=cfg.seed)
     track.fit(sae, acts[tr], train, loss_fn=sae_loss, stage=SAE)
     z, recon = predict(sae.encode, acts), predict(sae, acts)  # (n, m), (n, d)
     dirs = sae.decoder_directions().detach().cpu().numpy()  # (d, m)

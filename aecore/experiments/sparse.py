@@ -22,9 +22,11 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from aecore import cost_terms as ct
 from aecore.config import Config, ConfigError, param
+from aecore.cost import data_size
 from aecore.data.registry import image_dataset_names, load_dataset
-from aecore.data.steps import auto_epochs, auto_lr
+from aecore.data.steps import auto_lr, epochs_for
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.penalties import kl_bernoulli, kl_sparsity_grad, make_penalty, weight_matrices
@@ -34,7 +36,7 @@ from aecore.train import TrainConfig, predict
 PENALTY_NAMES = ("none", "l1", "kl", "l2", "l1_weights")
 CODES = ("sigmoid", "relu")
 ACTIVE = {"sigmoid": 0.1, "relu": 0.0}  # an activation above this counts as "on"
-BATCH, STEPS = 256, 1600  # automatic epochs: about 1 600 updates (200 epochs on the 8×8 digits)
+BATCH = 256  # rows per step
 SMALL_WEIGHT = 1e-3  # |w| below this counts as a pruned connection
 # What the page's table sentences count as a difference (aecore.experiments.sparse metrics):
 KL_COSTS = 1.1  # the KL model's reconstruction error above this × the plain AE's: KL costs reconstruction
@@ -55,7 +57,14 @@ class SparseConfig(Config):
     alpha: float = param(1.5e-3, "weight α of the L1 penalty on the code", lo=0.0, hi=10.0)
     lam: float = param(1e-4, "weight λ of the L2 penalty on the weights", lo=0.0, hi=10.0)
     mu: float = param(2e-5, "weight μ of the L1 penalty on the weights (Lasso)", lo=0.0, hi=10.0)
-    epochs: int = param(0, "epochs per model (batches of 256); 0 = automatic, about 1 600 steps", lo=0, hi=2000)
+    epochs: int = param(
+        0,
+        "epochs per model (batches of {batch}); 0 = automatic, about {steps} steps",
+        lo=0,
+        hi=2000,
+        auto_steps=1600,  # 200 epochs on the 8×8 digits
+        batch=BATCH,
+    )
     lr: float = param(
         0.0, "initial learning rate (Adam, cosine decay); 0 = automatic, 5e-3 × √(64/D) for D inputs", lo=0.0, hi=1.0
     )
@@ -120,7 +129,7 @@ def kl_batch_penalty(H: np.ndarray, rho: float, seed: int) -> float:
 def run(cfg: SparseConfig, on_progress=None) -> Result:
     ds = load_dataset(cfg.dataset)
     X, track = ds.X, Tracker(on_progress)
-    epochs = auto_epochs(cfg.epochs, ds.n, BATCH, STEPS)
+    epochs = epochs_for(cfg, "epochs", ds.n)
     lr = auto_lr(cfg.lr, ds.dim, 5e-3)
     tc = TrainConfig(epochs=epochs, batch_size=BATCH, lr=lr, seed=cfg.seed)
     metrics: dict[str, float] = {
@@ -153,6 +162,16 @@ def run(cfg: SparseConfig, on_progress=None) -> Result:
     return track.result(metrics, arrays=arrays, models=models)
 
 
+def cost_of(cfg: SparseConfig) -> dict[str, float]:
+    """Estimated one-core seconds (aecore.cost): one model per penalty, each trained as the
+    ``epochs`` budget says, then encoded and scored on every row."""
+    n, d = data_size(cfg.dataset)
+    net = ct.autoencoder(d, (), cfg.hidden)
+    models = len(cfg.penalties())
+    train = ct.stage(cfg, "epochs", n, net, models, extra=ct.T_CORRUPT)  # every penalty but one: a step's extra
+    return {"epochs": train + models * ct.predict(2 * n, net)}
+
+
 def _has_kl(m: dict[str, float]) -> bool:
     return "kl_mean_activation" in m
 
@@ -164,6 +183,7 @@ EXPERIMENTS = [
         run,
         "Sparse autoencoders",
         budget_s=30,
+        cost=cost_of,
         stages=tuple(STAGES.values()),
         codes=lambda a: {f"penalty_{k}": (v, a["labels"]) for k, v in a["codes"].items()},
         claims=(

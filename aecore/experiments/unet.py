@@ -22,6 +22,7 @@ import torch
 
 from aecore.config import Config, param
 from aecore.data.shapes import make_segmentation
+from aecore.data.steps import work
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models.unet import UNet, bce_dice_loss, copy_loss, init_unet, pooled_iou
 from aecore.train import ProgressFn, TrainConfig, as_tensor, predict
@@ -31,6 +32,9 @@ SYNTHETIC, UNET, UNET_NO_SKIPS = "synthetic_images", "unet", "unet_no_skips"
 COPY_SKIPS, COPY_NO_SKIPS = "copy_skips", "copy_no_skips"
 
 N_SHOW = 6  # test images shown with their predictions
+BATCH = 32  # images per step
+T_CONV_STEP, T_CONV_VALUE = 0.019, 3.2e-8  # s per training step; per feature-map value and image (measured)
+T_IMAGE, T_CLUTTER = 2e-3, 2e-4  # s to draw a 32 × 32 scene, and each distracting line or speck
 
 
 @dataclass(frozen=True)
@@ -41,9 +45,15 @@ class UNetConfig(Config):
     clutter: int = param(6, "distracting lines and specks per image", lo=0, hi=20)
     noise: float = param(0.15, "standard deviation of the pixel noise", lo=0.0, hi=1.0)
     width: int = param(8, "channels at the first level (doubling per level)", lo=2, hi=32)
-    epochs: int = param(30, "epochs per network", lo=1, hi=300)
+    epochs: int = param(30, "epochs per network (batches of {batch})", lo=1, hi=300, batch=BATCH)
     lr: float = param(3e-3, "learning rate (Adam, cosine decay)", lo=0.0, hi=1.0, lo_open=True)
-    copy_epochs: int = param(10, "epochs of the copy check (two more networks, target = input)", lo=1, hi=100)
+    copy_epochs: int = param(
+        10,
+        "epochs of the copy check (two more networks, target = input; batches of {batch})",
+        lo=1,
+        hi=100,
+        batch=BATCH,
+    )
     seed: int = param(0, "seed of the images, weights and batch order", lo=0, hi=2**31 - 1)
 
 
@@ -52,7 +62,7 @@ def _train(cfg: UNetConfig, skips: bool, X, Y, track: Tracker, stage: str, copy:
     track.fit(
         model,
         X,
-        TrainConfig(epochs=cfg.copy_epochs if copy else cfg.epochs, batch_size=32, lr=cfg.lr, seed=cfg.seed),
+        TrainConfig(epochs=cfg.copy_epochs if copy else cfg.epochs, batch_size=BATCH, lr=cfg.lr, seed=cfg.seed),
         target=X if copy else Y,
         loss_fn=copy_loss if copy else bce_dice_loss,
         stage=stage,
@@ -109,6 +119,27 @@ def run(cfg: UNetConfig, on_progress: ProgressFn | None = None) -> Result:
     return track.result(metrics, arrays=arrays, models=models)
 
 
+def activations(width: int, size: int, depth: int = 2) -> int:
+    """Feature-map values of one image through the U-Net (both convolutions of each level,
+    encoder and decoder): what its convolutions' time follows on one core (measured: it grows
+    with the channels, not with their square, at these sizes)."""
+    return 4 * sum(width * 2**i * (size // 2**i) ** 2 for i in range(depth + 1))
+
+
+def cost(cfg: UNetConfig) -> dict[str, float]:
+    """Estimated one-core seconds (aecore.cost): the synthetic images, the two networks' epochs
+    and the copy check's (``T_CONV_STEP`` a step, ``T_CONV_VALUE`` per feature-map value of
+    every image seen; the network without skips counted as the one with), and the test images."""
+    images = (cfg.n_train + cfg.n_test) * (T_IMAGE + T_CLUTTER * cfg.clutter) * (cfg.image_size / 32) ** 2
+    per_image = activations(cfg.width, cfg.image_size) * T_CONV_VALUE
+    parts = {}
+    for field in ("epochs", "copy_epochs"):
+        count, seen = work(cfg, field, cfg.n_train)
+        parts[field] = 2 * (count * T_CONV_STEP + (seen + cfg.n_test / 3) * per_image)  # testing: forward only
+    parts["epochs"] += images
+    return parts
+
+
 EXPERIMENTS = [
     Experiment(
         "unet",
@@ -116,6 +147,7 @@ EXPERIMENTS = [
         run,
         "U-Net segmentation, with and without skips",
         budget_s=90,
+        cost=cost,
         stages=(SYNTHETIC, UNET, UNET_NO_SKIPS, COPY_SKIPS, COPY_NO_SKIPS),
         claims=(
             Claim.at_least("segments_well", "iou_skip", 0.85),

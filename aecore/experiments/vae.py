@@ -30,11 +30,13 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from aecore import cost_terms as ct
 from aecore import theory
 from aecore.config import param
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.maths import holes
 from aecore.maths.generative import (
+    SCORER_ITERS,
     ElboMeter,
     GaussianPair,
     VAEDataConfig,
@@ -50,6 +52,7 @@ from aecore.maths.generative import (
     sample_scores,
     schedule,
     share_inside,
+    training_cost,
 )
 from aecore.train import TrainConfig, as_tensor, predict
 
@@ -187,7 +190,7 @@ def _why_far(m: dict[str, float]) -> tuple[str, dict[str, float]]:
 def run(cfg: VAEExperimentConfig, on_progress=None) -> Result:
     ds, X = data_for(cfg.dataset, cfg.likelihood)
     track = Tracker(on_progress)
-    epochs, batch = schedule(len(X), cfg.epochs)
+    epochs, batch = schedule(cfg, len(X))
     vae, ae = models_for(cfg, ds.dim)
     tc = TrainConfig(epochs=epochs, batch_size=batch, lr=cfg.lr, seed=cfg.seed)
     meter = ElboMeter(track, VAE_RECON, VAE_KL, every=max(1, epochs // 50))
@@ -220,6 +223,18 @@ def run(cfg: VAEExperimentConfig, on_progress=None) -> Result:
     return res
 
 
+def cost(cfg: VAEExperimentConfig) -> dict[str, float]:
+    """Estimated one-core seconds (aecore.cost): the VAE and the plain AE, the ELBO metrics
+    (the KL's Monte Carlo check: mc_samples draws per row), the sample scorer (a logistic
+    regression on the data, trained once per data set and kept) and n_samples decodes per
+    source, each compared with every row (nearest neighbour)."""
+    train, decoder, n, d = training_cost(cfg, cfg.latent_dim, plain=1)
+    scores = ct.predict(6 * n, decoder) + ct.logistic(3 * n // 4, d, 10, SCORER_ITERS)
+    mc = n * cfg.mc_samples * cfg.latent_dim * 8 * ct.T_NUMPY
+    samples = 5 * cfg.n_samples * (2 * n * d / ct.FLOPS + d * ct.T_NUMPY) + ct.predict(6 * cfg.n_samples, decoder)
+    return {"epochs": train + scores, "mc_samples": mc, "n_samples": samples}
+
+
 EXPERIMENTS = [
     Experiment(
         "vae",
@@ -227,6 +242,7 @@ EXPERIMENTS = [
         run,
         "Variational autoencoder vs plain AE as generators",
         budget_s=40,
+        cost=cost,
         stages=(VAE, VAE_RECON, VAE_KL, PLAIN_AE, SCORES),
         views=({}, {"latent_dim": 2}),
         codes=lambda a: {"vae_mu": (a["mu"], a["labels"]), "ae": (a["ae_codes"], a["labels"])},

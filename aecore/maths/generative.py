@@ -2,8 +2,8 @@
 models, the ELBO meter of the live chart, and how decoded samples are scored.
 
 Budget: every model sees about ``ROWS_SEEN`` rows (200 epochs of the 1 797 digits; 36 of
-the 10 000 MNIST-size rows), in batches of 128, or 512 on larger data to keep the matmuls
-busy. Samples are scored by a logistic regression trained on the data set's own labels
+the 10 000 MNIST-size rows), in the batches the ``epochs`` setting's budget names (larger on
+larger data, to keep the matmuls busy). Samples are scored by a logistic regression trained on the data set's own labels
 (mean top-class probability) and by the squared distance to the nearest real image.
 The fair baseline of a plain AE as a generator draws its codes from a Gaussian fitted to
 its own codes (mean and full covariance), not from N(0, I), whose scale it never learned.
@@ -17,15 +17,23 @@ from functools import lru_cache
 import numpy as np
 import torch
 
+from aecore import cost_terms as ct
 from aecore import theory
 from aecore.config import Config, param
+from aecore.cost import data_size
 from aecore.data.dataset import Dataset
 from aecore.data.registry import image_dataset_names, load_dataset
+from aecore.data.steps import batch_for, epochs_for
 from aecore.errors import DataError
 from aecore.experiments.base import Tracker
 from aecore.models import ModelConfig, VAEConfig, build_model
 from aecore.models.vae import LIKELIHOODS
 from aecore.train import Progress, predict
+
+T_VAE_STEP = 1.5e-3  # s a VAE's training step spends beyond its layers (measured)
+SCORER_ITERS = 500  # L-BFGS iterations of the sample scorer, at most
+ROWS_SEEN = 360_000  # rows each model sees when epochs = 0 (automatic) ...
+AUTO_EPOCHS = (5, 2000)  # ... within these epochs: so for ROWS_SEEN/2000 to ROWS_SEEN/5 rows
 
 
 @dataclass(frozen=True)
@@ -35,20 +43,35 @@ class VAEDataConfig(Config):
     dataset: str = param("digits", "image data set (the sidebar's choice)", choices=image_dataset_names)
     likelihood: str = param("bernoulli", "decoder likelihood p(x|z)", choices=LIKELIHOODS)
     sigma_x: float = param(0.1, "σ_x of the Gaussian likelihood", lo=0.01, hi=1.0)
-    epochs: int = param(0, "epochs of each model; 0 = automatic (about 360 000 rows seen)", lo=0, hi=2000)
+    epochs: int = param(
+        0,
+        "epochs of each model; 0 = automatic (about {rows} rows seen), in batches of {batch} "
+        "({big_batch} on more than {big_above} rows)",
+        lo=0,
+        hi=2000,
+        auto_rows=ROWS_SEEN,
+        epoch_range=AUTO_EPOCHS,
+        batch=128,
+        big_batch=(4000, 512),  # larger batches keep the matmuls busy on larger data
+    )
     width: int = param(128, "first hidden width (the second is half)", lo=4, hi=512)
     lr: float = param(3e-3, "initial learning rate (Adam, cosine decay)", lo=0.0, hi=0.1, lo_open=True)
 
 
-ROWS_SEEN = 360_000  # rows each model sees when epochs = 0 (automatic) ...
-AUTO_EPOCHS = (5, 2000)  # ... within these epochs: so for ROWS_SEEN/2000 to ROWS_SEEN/5 rows
-LARGE = 4000  # more rows than this: batches of 512
+def schedule(cfg: VAEDataConfig, n: int) -> tuple[int, int]:
+    """(epochs, batch size) of each model on n rows (``aecore.data.steps``: the ``epochs`` budget)."""
+    return epochs_for(cfg, "epochs", n), batch_for(cfg, "epochs", n)
 
 
-def schedule(n: int, epochs: int) -> tuple[int, int]:
-    """(epochs, batch size) for n rows; epochs = 0 means automatic."""
-    batch = 128 if n <= LARGE else 512
-    return (epochs or int(np.clip(round(ROWS_SEEN / n), *AUTO_EPOCHS))), batch
+def training_cost(cfg: VAEDataConfig, latent_dim: int, plain: int = 0) -> tuple[float, tuple, int, int]:
+    """(one-core seconds of a VAE and ``plain`` plain AEs trained on cfg's data as its ``epochs``
+    budget says, the decoder's size, rows, features): for the experiments' cost estimates. A
+    VAE step also draws its noise and sums the ELBO's terms (``T_VAE_STEP``)."""
+    n, d = data_size(cfg.dataset)
+    hidden = (cfg.width, max(cfg.width // 2, 2))
+    net = ct.autoencoder(d, hidden, latent_dim)
+    seconds = ct.stage(cfg, "epochs", n, net, extra=T_VAE_STEP) + ct.stage(cfg, "epochs", n, net, plain)
+    return seconds, ct.mlp([latent_dim, *hidden[::-1], d]), n, d
 
 
 def data_for(name: str, likelihood: str) -> tuple[Dataset, np.ndarray]:
@@ -134,7 +157,7 @@ def sample_classifier(dataset: str):
         return None, float("nan")
     strat = ds.y if counts.min() >= 2 else None
     Xtr, Xte, ytr, yte = train_test_split(ds.X, ds.y, test_size=0.25, random_state=0, stratify=strat)
-    clf = LogisticRegression(C=1.0, max_iter=500).fit(Xtr, ytr)
+    clf = LogisticRegression(C=1.0, max_iter=SCORER_ITERS).fit(Xtr, ytr)
     return clf, float(clf.score(Xte, yte))
 
 

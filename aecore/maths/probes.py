@@ -22,7 +22,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from aecore.theory import PCAFit
+from aecore.theory import PCAFit, mse, pca_fit
 from aecore.train import as_tensor, predict
 
 VARIANCE_KEPT = 0.99
@@ -90,3 +90,31 @@ def hierarchy(encoder: nn.Sequential, X: np.ndarray, y: np.ndarray) -> tuple[dic
     if len(np.unique(y)) > 1:
         metrics = {f"purity_layer_{i + 1}": purity(a, y) for i, a in enumerate(acts)}
     return metrics, [top_inputs(a, X) for a in acts]
+
+
+def error_metrics(models: dict, sets: dict[str, np.ndarray], mean: np.ndarray) -> tuple[dict, dict]:
+    """MSE of every model on every set ("data" = training rows), and of predicting the
+    training mean; the reconstructions of the first rows of each set for the figures."""
+    metrics, recon = {}, {name: {} for name in models}
+    for part, A in sets.items():
+        metrics[f"mean_{part}_mse"] = mse(A, np.broadcast_to(mean, A.shape))
+        for name, model in models.items():
+            out = predict(model, A)
+            metrics[f"{name}_{part}_mse"] = mse(A, out)
+            recon[name][part] = out[:10]
+    return metrics, recon
+
+
+def copy_metrics(models: dict, X_train: np.ndarray, X_held: np.ndarray, seed: int) -> dict[str, float]:
+    """Share of a small change passed through each model, inside and outside the span of
+    the training data's top principal directions (99 % of the variance)."""
+    pca = pca_fit(X_train)
+    r = data_directions(pca)
+    rows = X_held[:500]
+    metrics = {"data_directions": r}
+    for name, model in models.items():
+        metrics[f"{name}_copy_share"] = copy_share(model, rows, pca.components[:, :r], seed)
+        rest = copy_share(model, rows, pca.components[:, r:], seed + 1)
+        if np.isfinite(rest):  # no directions outside when the data fill every direction
+            metrics[f"{name}_copy_share_rest"] = rest
+    return metrics

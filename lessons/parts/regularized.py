@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
-from aecore.experiments.sparse import DECODER_GREW, KL_COSTS, MOST
+from aecore.experiments.sparse import BATCH, DECODER_GREW, KL_COSTS, MOST
 from ui.kit.derivation import Step
 from ui.kit.i18n import t
 from ui.kit.page import num
@@ -84,7 +84,7 @@ def sparse_table(m: Mapping[str, float], trained: Sequence[str], pen: Mapping[st
     else:
         zeros = dict(l1_zeros=pct["l1_zero_fraction"], none_zeros=pct["none_zero_fraction"])
         summary = t("sparse.table.summary_relu", hidden=k, **zeros, **dead)
-    st.caption(summary + " " + t("sparse.table.epochs", epochs=int(m["epochs_run"])))
+    st.caption(summary + " " + t("sparse.table.epochs", epochs=int(m["epochs_run"]), batch=BATCH))
     grew = m["l1_w_dec"] > DECODER_GREW * m["none_w_dec"]
     decoders = dict(l1_dec=num(m["l1_w_dec"], 3), none_dec=num(m["none_w_dec"], 3))
     st.markdown(t("sparse.table.weights_grew" if grew else "sparse.table.weights_kept", **decoders))

@@ -16,17 +16,20 @@ import streamlit as st
 
 from aecore.config import Config, ConfigError
 from aecore.data.registry import OWNER, user_label
+from aecore.data.steps import help_values
 from ui.kit import presenter
 from ui.kit.i18n import current_lang, error_text, t, translate
 from ui.kit.requests import ask_to_train
 from ui.shell import links
 
 
-def _text(lesson: str, kind: str, name: str, fallback: str | None) -> str | None:
-    """``<lesson>.<kind>.<name>`` (kind: knob = label, help = tooltip), else ``fallback``."""
+def _text(lesson: str, kind: str, name: str, fallback: str | None, **values: str) -> str | None:
+    """``<lesson>.<kind>.<name>`` (kind: knob = label, help = tooltip), else ``fallback``;
+    ``values`` placed into either (a setting's budget: ``aecore.data.steps.help_values``)."""
     key = f"{lesson}.{kind}.{name}"
     text = translate(key, current_lang())
-    return fallback if text == key else text
+    text = fallback if text == key else text
+    return text.format(**values) if values and text else text
 
 
 DATA_FIELDS = ("dataset", "curve")  # fields whose choices are data sets
@@ -43,10 +46,11 @@ def option_label(field: str, value: Any, lang: str, owner: Any = ...) -> str:
     return translate(f"data.{value}" if field in DATA_FIELDS else f"options.{value}", lang)
 
 
-def _widget(lesson: str, field: dataclasses.Field, value: Any) -> Any:
+def _widget(lesson: str, cfg: Config, field: dataclasses.Field, value: Any) -> Any:
     meta, key = field.metadata, f"{lesson}.w.{field.name}"
     label = _text(lesson, "knob", field.name, field.name)
-    help_ = _text(lesson, "help", field.name, meta.get("help"))  # the config's English as fallback
+    budget = help_values(cfg, field.name)  # the numbers of a training budget, from the metadata
+    help_ = _text(lesson, "help", field.name, meta.get("help"), **budget)  # the config's English as fallback
     help_ = None if presenter.active() else help_  # presenting: no tooltips on the projector
     if meta.get("choices"):
         choices = meta["choices"]
@@ -118,11 +122,11 @@ def settings_form(
     holder = st.expander(t("panel.settings"), icon=":material/tune:") if presenter.active() else st.container()
     wide = [n for n in fields if isinstance(getattr(current, n), tuple)]  # multiselects get a row
     with holder, st.form(f"{lesson}.form", border=True):
-        values = {name: _widget(lesson, specs[name], getattr(current, name)) for name in wide}
+        values = {name: _widget(lesson, current, specs[name], getattr(current, name)) for name in wide}
         cols = st.columns(columns)
         for i, name in enumerate(n for n in fields if n not in wide):
             with cols[i % columns]:
-                values[name] = _widget(lesson, specs[name], getattr(current, name))
+                values[name] = _widget(lesson, current, specs[name], getattr(current, name))
         submitted = st.form_submit_button(t("panel.train"), type="primary", icon=":material/play_arrow:")
     if submitted:
         try:
