@@ -48,6 +48,7 @@ SHOW = 10  # images per row of the grids
 PROBE_ROWS = 2000  # the probes train on at most this many training images (a cap: lbfgs on 784 pixels is slow)
 PROBE_GAIN = 0.01  # a DAE's codes at least this much more accurate than the plain AE's: a gain (one point)
 BACKGROUND = 0.25  # at least this share of pixels already 0: a mask changes noticeably fewer than it covers
+LOSSES = {"mse": "mlp", "cross_entropy": "cross_entropy"}  # loss -> model kind (aecore.models)
 SAMPLES, BATCH = 85_000, 64  # automatic epochs: about SAMPLES images seen, in batches of BATCH
 
 
@@ -63,6 +64,7 @@ class ImagesConfig(Config):
         0, "epochs of each of the four models (batches of 64); 0 = automatic, about 85 000 images seen", lo=0, hi=1000
     )
     lr: float = param(3e-3, "initial learning rate (Adam, cosine decay)", lo=0.0, hi=1.0, lo_open=True)
+    loss: str = param("mse", "reconstruction loss of every model (sigmoid outputs)", choices=tuple(LOSSES))
     test_share: float = param(0.25, "share of images held out for scoring", lo=0.1, hi=0.5)
     sweep: bool = param(True, "PSNR at several noise levels (each DAE tested off its level)")
     probe: bool = param(True, "linear-probe accuracy of the codes (logistic regression, held-out images)")
@@ -95,14 +97,15 @@ def probe_accuracy(Htr: np.ndarray, ytr: np.ndarray, Hte: np.ndarray, yte: np.nd
 
 
 def train_models(cfg: ImagesConfig, Xtr: np.ndarray, dim: int, track) -> tuple[dict, int]:
-    """The plain AE and one DAE per corruption, same architecture, same seed."""
+    """The plain AE and one DAE per corruption, same architecture, loss and seed."""
     epochs = auto_epochs(cfg.epochs, len(Xtr), BATCH, SAMPLES // BATCH)
     mc = ModelConfig(input_dim=dim, hidden=(cfg.width,), latent_dim=cfg.latent_dim, activation="relu", output="sigmoid")
     tc = TrainConfig(epochs=epochs, batch_size=BATCH, lr=cfg.lr, seed=cfg.seed)
-    models = {AE: build_model(mc, seed=cfg.seed)}
+    kind = LOSSES[cfg.loss]
+    models = {AE: build_model(mc, kind=kind, seed=cfg.seed)}
     track.fit(models[AE], Xtr, tc, stage=PLAIN_AE)
     for name in CORRUPTIONS:
-        models[name] = build_model(mc, seed=cfg.seed)
+        models[name] = build_model(mc, kind=kind, seed=cfg.seed)
         corrupt = make_corrupt(name, getattr(cfg, name))
         track.fit(models[name], Xtr, tc, corrupt=corrupt, stage=DAE_STAGES[name])
     return models, epochs
