@@ -30,7 +30,7 @@ from aecore.config import Config, param
 from aecore.data.registry import image_dataset_names, load_dataset
 from aecore.data.steps import auto_epochs
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
-from aecore.models import ModelConfig, build_model
+from aecore.models import MODELS, build_model
 from aecore.noise import CORRUPTIONS, corrupt_array, make_corrupt
 from aecore.theory import mse, pca_fit
 from aecore.train import ProgressFn, TrainConfig, predict
@@ -99,9 +99,10 @@ def probe_accuracy(Htr: np.ndarray, ytr: np.ndarray, Hte: np.ndarray, yte: np.nd
 def train_models(cfg: ImagesConfig, Xtr: np.ndarray, dim: int, track) -> tuple[dict, int]:
     """The plain AE and one DAE per corruption, same architecture, loss and seed."""
     epochs = auto_epochs(cfg.epochs, len(Xtr), BATCH, SAMPLES // BATCH)
-    mc = ModelConfig(input_dim=dim, hidden=(cfg.width,), latent_dim=cfg.latent_dim, activation="relu", output="sigmoid")
-    tc = TrainConfig(epochs=epochs, batch_size=BATCH, lr=cfg.lr, seed=cfg.seed)
     kind = LOSSES[cfg.loss]
+    shape = dict(input_dim=dim, hidden=(cfg.width,), latent_dim=cfg.latent_dim, activation="relu", output="sigmoid")
+    mc = MODELS[kind].config_cls(**shape)
+    tc = TrainConfig(epochs=epochs, batch_size=BATCH, lr=cfg.lr, seed=cfg.seed)
     models = {AE: build_model(mc, kind=kind, seed=cfg.seed)}
     track.fit(models[AE], Xtr, tc, stage=PLAIN_AE)
     for name in CORRUPTIONS:

@@ -2,7 +2,7 @@
 the VAE, override its loss."""
 
 from aecore.models.base import MODELS, Autoencoder, ModelConfig, build_model
-from aecore.models.cross_entropy import CrossEntropyAutoencoder
+from aecore.models.cross_entropy import CrossEntropyAutoencoder, CrossEntropyConfig
 from aecore.models.linear_decoder import LinearDecoderAutoencoder
 from aecore.models.tied import TiedAutoencoder
 from aecore.models.vae import VAE, VAEConfig
@@ -22,6 +22,7 @@ __all__ = [
     "ModelConfig",
     "TiedAutoencoder",
     "CrossEntropyAutoencoder",
+    "CrossEntropyConfig",
     "LinearDecoderAutoencoder",
     "build_model",
     "VAE",

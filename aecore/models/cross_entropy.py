@@ -12,15 +12,25 @@ targets may be grey, and then the minimum is at x̂ = x but is not zero (the pix
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 from torch.nn import functional as F
 
-from aecore.models.base import Autoencoder
+from aecore.config import param
+from aecore.models.base import Autoencoder, ModelConfig
+
+
+@dataclass(frozen=True)
+class CrossEntropyConfig(ModelConfig):
+    output: str = param("sigmoid", "non-linearity on x̂: a sigmoid, so x̂ ∈ (0, 1)", choices=("sigmoid",))
 
 
 class CrossEntropyAutoencoder(Autoencoder):
-    """The base autoencoder with a Bernoulli (cross-entropy) reconstruction loss; its config
-    must end in a sigmoid (``output="sigmoid"``), which the callers choose."""
+    """The base autoencoder with a Bernoulli (cross-entropy) reconstruction loss; the output
+    is a sigmoid (its config offers nothing else)."""
+
+    config_cls = CrossEntropyConfig
 
     def training_loss(self, x: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         """mean BCE(g(f(x)), target) + Ω(x, h); x may be a corrupted copy of target."""
