@@ -286,7 +286,7 @@ def test_cross_entropy_model_trains_on_the_binary_cross_entropy():
     xhat = model(x).detach().numpy().astype(np.float64)
     t = x.numpy().astype(np.float64)
     bce = -np.mean(t * np.log(xhat) + (1 - t) * np.log(1 - xhat))
-    assert float(model.training_loss(x, x)) == pytest.approx(bce, rel=1e-5)
+    assert model.training_loss(x, x).item() == pytest.approx(bce, rel=1e-5)
     assert abs(bce - np.mean((xhat - t) ** 2)) > 0.1
 
 
