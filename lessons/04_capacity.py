@@ -35,10 +35,10 @@ DEEP_VIEW = {"depth": 2, "pretrain": True}  # a lecture preset view (Experiment.
 ERRORS = [f"{model}_{part}_mse" for model in ("undercomplete", "overcomplete") for part in ("data", "heldout", "noise")]
 
 
-def open_deep_view(cfg: CapacityConfig) -> None:
-    """Switch the settings and the form's widgets to the deep view (a button callback)."""
-    st.session_state[f"{LESSON}.cfg"] = replace(cfg, **DEEP_VIEW)
-    for name, value in DEEP_VIEW.items():
+def open_view(cfg: CapacityConfig, view: dict) -> None:
+    """Switch the settings and the form's widgets to a named view (a button callback)."""
+    st.session_state[f"{LESSON}.cfg"] = replace(cfg, **view)
+    for name, value in view.items():
         st.session_state[f"{LESSON}.w.{name}"] = value
 
 
@@ -51,6 +51,11 @@ prose(t("capacity.explain"))
 st.latex(formulas.CODE_SIZES)
 prose(t("capacity.explain_tests"))
 cfg = on_sidebar_data(settings_form(LESSON, CapacityConfig(), FIELDS, columns=4))
+with st.expander(t("capacity.slides.title"), icon=":material/school:"):
+    st.latex(r"h=\sigma(Wx+b),\qquad x'=\sigma(W'h+b'),\qquad \mathcal L=\frac1N\sum_{i=1}^N\lVert x_i-x'_i\rVert^2")
+    prose(t("capacity.slides.explain"))
+    slides = cfg == replace(cfg, **capacity.SLIDES_EXAMPLE)
+    st.button(t("capacity.slides.open"), on_click=open_view, args=(cfg, capacity.SLIDES_EXAMPLE), disabled=slides)
 res = training_panel(LESSON, cfg, auto=True)
 if res is not None:
     m, a, exp = res.metrics, res.arrays, get(LESSON)
@@ -154,7 +159,7 @@ if res is not None:
     else:
         st.caption(t("capacity.greedy.hint"))
     if cfg.depth == 0 or not cfg.pretrain:
-        st.button(t("capacity.depth.open_deep"), on_click=open_deep_view, args=(cfg,), icon=":material/layers:")
+        st.button(t("capacity.depth.open_deep"), on_click=open_view, args=(cfg, DEEP_VIEW), icon=":material/layers:")
     code_expander(t("capacity.source"), capacity.greedy)
     prose(t("capacity.note"))
 sources("capacity")

@@ -80,4 +80,6 @@ if res is not None:
     funcs = (penalties.contractive, penalties.jacobian_fro2, penalties.jacobian_fro2_closed, penalties.jacobian)
     code_expander(t("contractive.source"), *funcs)
     prose(t("contractive.note"))
+prose(t("contractive.dae"))
+st.page_link("lessons/07_denoising.py", label=t("contractive.dae_link"), icon=":material/blur_off:")
 sources("contractive")

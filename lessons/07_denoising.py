@@ -28,6 +28,7 @@ NAMES = tuple(noise.CORRUPTIONS)
 st.title(t("denoising.title"))
 prose(t("denoising.explain"))
 st.latex(formulas.DAE_LOSS)
+prose(t("denoising.manifold"))
 prose(t("denoising.corruptions"))
 for col, name in zip(st.columns(3), NAMES):
     col.latex(noise.CORRUPTIONS[name].formula)
@@ -68,8 +69,9 @@ st.header(t("denoising.images.heading"))
 prose(t("denoising.images.explain"))
 st.latex(r"\mathrm{PSNR}(x, \hat x) = 10\,\log_{10}\frac{1}{\frac1D\lVert x-\hat x\rVert^2}\ \text{dB}")
 prose(t("denoising.images.pca"))
-image_knobs = ["gaussian", "masking", "salt_and_pepper", "latent_dim", "epochs", "sweep", "probe"]
+image_knobs = ["gaussian", "masking", "salt_and_pepper", "latent_dim", "loss", "epochs", "sweep", "probe"]
 icfg = on_sidebar_data(settings_form(IMAGES, ImagesConfig(), image_knobs, columns=4, url_prefix="img_"))
+prose(t("denoising.images.loss_text", loss=t(f"options.{icfg.loss}")))
 images = load_dataset(icfg.dataset)
 if images.image_shape is not None:
     sample = images.X[one_per_class(images.y, SHOW)]

@@ -37,6 +37,7 @@ prose(t("vae.explain"))
 st.caption(t("vae.notation"))
 st.subheader(t("vae.bridge_title"))
 prose(t("vae.bridge"))
+st.page_link("lessons/07_denoising.py", label=t("vae.dae_link"), icon=":material/blur_off:")
 for formula in VAE_LATEX:
     st.latex(formula)
 prose(t("vae.objective"))

@@ -57,8 +57,10 @@ def _gap(res) -> dict[str, float]:
             rows = {t("elbo_gap.image_row"): a["image"][None], t("elbo_gap.recon_row"): a["recon"][None]}
             caption = t("elbo_gap.image_label", index=index, label=a0["labels"][index])
             chart(image_grid(rows, a0["image_shape"]), "elbo_gap.image_fig", caption)
-    metric_row(LESSON, m, ("log_px", "log_px_grid", "elbo", "kl_to_posterior", "posterior_correlation"), per_row=3)
+    shown = ("log_px", "log_px_grid", "elbo", "kl_to_posterior", "mismatch_nats", "posterior_correlation")
+    metric_row(LESSON, m, shown, per_row=3)
     numbers = {"gap": num(m["log_px"] - m["elbo"]), "samples": num(cfg.is_samples), "ess": num(m["importance_ess"], 3)}
+    numbers |= {"share": num(100 * m["mismatch_share_of_kl"], 2), "z": num(m["mismatch_nats"] / m["mismatch_se"], 2)}
     prose(t("elbo_gap.identity_summary", **numbers, **fmt(m)))
     claims_box(LESSON, get(LESSON), m, fmt(m, 3))
     if cfg.likelihood == "bernoulli":

@@ -75,4 +75,5 @@ names = labels("annex.fig", "dists", "terms", "prob") | {"pq": "KL(P‖Q)", "qp"
 fig = distributions_figure(outcomes, p, q, finite(terms_pq), finite(terms_qp), names)
 chart(fig, "annex.fig", t("annex.fig.summary"))
 prose(t("annex.vae_link"))
+st.page_link("lessons/08b_elbo_gap.py", label=t("elbo_gap.nav"), icon=":material/difference:")
 sources("annex")

@@ -9,6 +9,9 @@ from ui.kit.i18n import t
 st.title(t("references.title"))
 st.markdown(t("references.intro"))
 
+st.subheader(t("references.material_title"), anchor="course-material")
+st.markdown(t("references.material"))
+
 st.subheader(t("references.by_lesson"))
 refs.table(refs.by_lesson_rows())
 

@@ -128,3 +128,25 @@ def test_claims_hold_on_other_seeds(dataset, seed):
 def test_deep_view_claims_on_digits():
     res, claims = _run(depth=2, pretrain=True)
     assert all(claims.values()), (claims, res.metrics)
+
+
+def test_slides_example_builds_the_one_layer_sigmoid_autoencoder():
+    """The slides' example view gives h = σ(Wx + b), x′ = σ(W′h + b′) trained on the mean squared
+    error: checked on the model's layers and on a forward pass computed by hand."""
+    from dataclasses import replace
+
+    from aecore.experiments.capacity import SLIDES_EXAMPLE, model_config
+    from aecore.models import build_model
+
+    cfg = replace(CapacityConfig(depth=2, activation="elu", pretrain=True), **SLIDES_EXAMPLE)
+    model = build_model(model_config(cfg, 64, 8), seed=0)
+    layers = [type(m).__name__ for m in [*model.encoder, *model.decoder]]
+    assert layers == ["Linear", "Sigmoid", "Linear", "Sigmoid"]
+    W, b = model.encoder[0].weight, model.encoder[0].bias
+    W2, b2 = model.decoder[0].weight, model.decoder[0].bias
+    assert tuple(W.shape) == (8, 64) and tuple(W2.shape) == (64, 8)
+    x = torch.rand(5, 64, generator=torch.Generator().manual_seed(0))
+    by_hand = torch.sigmoid(torch.sigmoid(x @ W.T + b) @ W2.T + b2)
+    torch.testing.assert_close(model(x), by_hand)
+    torch.testing.assert_close(model.training_loss(x, x), ((by_hand - x) ** 2).mean())
+    assert not cfg.pretrain

@@ -273,3 +273,30 @@ def test_field_claims_hold_on_every_curve(curve):
     m = exp.run(FieldConfig(dataset=curve, sweep=False)).metrics
     checks = exp.check_claims(m)
     assert all(checks.values()), (curve, checks, m)
+
+
+def test_cross_entropy_model_trains_on_the_binary_cross_entropy():
+    """The loss of the cross-entropy kind is −mean[x log x̂ + (1 − x) log(1 − x̂)], computed here by
+    hand, and it differs from the squared error of the same model on the same batch."""
+    from aecore.models import ModelConfig
+
+    mc = ModelConfig(input_dim=6, hidden=(5,), latent_dim=3, output="sigmoid")
+    model = build_model(mc, kind="cross_entropy", seed=0)
+    x = torch.rand(8, 6, generator=torch.Generator().manual_seed(1))
+    xhat = model(x).detach().numpy().astype(np.float64)
+    t = x.numpy().astype(np.float64)
+    bce = -np.mean(t * np.log(xhat) + (1 - t) * np.log(1 - xhat))
+    assert model.training_loss(x, x).item() == pytest.approx(bce, rel=1e-5)
+    assert abs(bce - np.mean((xhat - t) ** 2)) > 0.1
+
+
+@pytest.mark.parametrize("loss, kind", [("mse", "mlp"), ("cross_entropy", "cross_entropy")])
+def test_images_loss_setting_trains_every_model_with_that_loss(loss, kind):
+    from aecore.store.weights import model_kind
+
+    res = get("denoising_images").run(
+        ImagesConfig(epochs=1, width=16, latent_dim=4, sweep=False, probe=False, loss=loss)
+    )
+    assert len(res.models) == 4
+    for model in res.models.values():
+        assert model_kind(model) == kind and model.config.output == "sigmoid"

@@ -8,7 +8,7 @@ import pytest
 
 from aecore.config import ConfigError
 from aecore.experiments import get
-from aecore.experiments.elbo_gap import ElboGapConfig, gap_report
+from aecore.experiments.elbo_gap import ElboGapConfig, gap_report, identity_check
 from tests.sweep import SEEDS
 
 TINY = dict(epochs=3, width=16, is_samples=1000, grid=61)
@@ -18,12 +18,11 @@ def test_tiny_run_reports_every_term_and_its_figure_arrays():
     exp = get("elbo_gap")
     res = exp.run(ElboGapConfig(**TINY))
     m, a = res.metrics, res.arrays
-    for key in ("log_px", "log_px_grid", "elbo", "kl_to_posterior", "identity_rel_error", "posterior_correlation"):
+    for key in ("log_px", "log_px_grid", "elbo", "kl_to_posterior", "mismatch_nats", "posterior_correlation"):
         assert np.isfinite(m[key]), key
     assert m["elbo"] < m["log_px"] and m["kl_to_posterior"] > 0  # Jensen: the gap is a KL, ≥ 0
-    assert m["identity_rel_error"] == pytest.approx(
-        abs(m["log_px"] - m["elbo"] - m["kl_to_posterior"]) / abs(m["log_px"])
-    )
+    assert m["mismatch_nats"] == pytest.approx(abs(m["log_px"] - m["elbo"] - m["kl_to_posterior"]))
+    assert m["mismatch_share_of_kl"] == pytest.approx(m["mismatch_nats"] / m["kl_to_posterior"])
     assert -1 < m["posterior_correlation"] < 1
     assert m["grid_edge_mass"] < 1e-6 and m["q_mass_on_grid"] == pytest.approx(1.0, abs=1e-3)
     assert a["log_post"].shape == (61, 61) and a["mu_all"].shape == (1797, 2)
@@ -52,6 +51,46 @@ def test_gap_report_of_another_image_uses_the_trained_model():
     assert get("elbo_gap").claim("identity").holds(m) and m["log_px"] != res.metrics["log_px"]
 
 
+def _planted(m: dict, log_px: float, kl: float) -> dict:
+    """The run's metrics with the identity re-checked on a faulty log p(x) or KL."""
+    return m | identity_check(log_px, m["log_px_se"], m["elbo"], m["expected_loglik_se"], kl)
+
+
+def test_identity_claim_fails_without_the_kl_term_or_with_log_px_off_by_half_the_gap():
+    """The claim holds on the run, and each planted fault breaks its noise part on its own (the
+    mismatch is then many standard errors), not only the share of the KL."""
+    m = get("elbo_gap").run(ElboGapConfig(**TINY | dict(is_samples=4000))).metrics
+    claim = get("elbo_gap").claim("identity")
+    noise = dict(claim.parts)["noise"]
+    assert claim.holds(m) and noise.holds(m)
+    gap = m["log_px"] - m["elbo"]
+    for faulty in (_planted(m, m["log_px"], 1e-9), _planted(m, m["log_px"] + gap / 2, m["kl_to_posterior"])):
+        assert not claim.holds(faulty) and not noise.holds(faulty)
+        key, numbers = claim.explain(faulty)
+        assert key == "why.identity_off" and numbers["z"] > numbers["limit"]
+
+
+def test_combined_standard_error_matches_the_spread_of_repeated_estimates():
+    """mismatch_se = √(se(log p̂)² + se(ELBO)²) predicts how much log p̂ − ELBO varies between
+    independent repetitions (the grid's KL is the same every time): the two agree within 20 %."""
+    from aecore.maths import posterior
+
+    res = get("elbo_gap").run(ElboGapConfig(**TINY))
+    model, x = res.models["vae"], res.arrays["image"]
+    mu, sigma = res.arrays["q_mu"], res.arrays["q_sigma"]
+    logvar = 2 * np.log(sigma)
+    diffs, ses = [], []
+    for seed in range(200):
+        rng = np.random.default_rng(1000 + seed)
+        imp = posterior.importance_log_px(lambda z: model.log_joint(x, z), mu, logvar, 500, rng)
+        elbo = posterior.elbo_monte_carlo(lambda z: model.log_joint(x, z), mu, logvar, 500, rng)
+        diffs.append(imp["log_px"] - elbo["elbo"])
+        ses.append(
+            identity_check(imp["log_px"], imp["se"], elbo["elbo"], elbo["expected_loglik_se"], 1.0)["mismatch_se"]
+        )
+    assert np.std(diffs, ddof=1) == pytest.approx(np.mean(ses), rel=0.2)
+
+
 def test_image_beyond_the_data_gives_a_coded_error():
     with pytest.raises(ConfigError) as err:
         get("elbo_gap").run(ElboGapConfig(image=1797, **TINY))
@@ -66,6 +105,7 @@ def test_the_grid_and_the_gaussian_kl_cross_check_at_the_defaults(dataset):
     m = get("elbo_gap").run(ElboGapConfig(dataset=dataset)).metrics
     assert abs(m["log_px"] - m["log_px_grid"]) < 5 * m["log_px_se"] + 0.01  # the grid's cross-check
     assert abs(m["kl_gauss_full_mc"] - m["kl_gauss_full"]) < 5 * m["kl_gauss_full_mc_se"]
+    assert get("elbo_gap").claim("identity").holds(m)
 
 
 @pytest.mark.slow

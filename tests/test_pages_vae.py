@@ -64,7 +64,7 @@ def test_elbo_gap_page_tiny_training_shows_the_identity_and_derivations():
     labels = [m.label for m in at.metric]
     assert any("importance sampling" in label for label in labels)
     text = " ".join(md.value for md in at.markdown)
-    assert "relative error" in text and "log p(x) − ELBO" in text
+    assert "standard error of that difference" in text and "log p(x) − ELBO" in text
     assert "elbo_gap.fig" in " ".join(_chart_keys(at))
     titles = [e.proto.label for e in at.expander]
     assert any("the ELBO and its gap" in x for x in titles) and any("two Gaussians" in x for x in titles)

@@ -44,6 +44,9 @@ BATCH, HELDOUT = 256, 0.2  # rows per step; share of the rows held out (at most 
 FEW_CODE, FEW_EPOCHS = 2, 500  # the memorising model: a two-number code, full-batch epochs
 HELDOUT_SAME = 1.5  # a held-out error up to this many times the training error reads as "the same"
 PURITY_RISE = 0.02  # purity up by at least this from the first layer to the code: a rise (visible at 2 decimals)
+# The slides' one-layer example (§2): h = σ(Wx + b), x′ = σ(W′h + b′), trained on the mean squared
+# error: no hidden layer, a sigmoid code and a sigmoid output; a settings view of lesson 4.
+SLIDES_EXAMPLE = {"depth": 0, "activation": "sigmoid", "output": "sigmoid", "pretrain": False}
 
 
 @dataclass(frozen=True)

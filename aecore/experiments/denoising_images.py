@@ -32,7 +32,7 @@ from aecore.cost import data_size
 from aecore.data.registry import image_dataset_names, load_dataset
 from aecore.data.steps import epochs_for, work
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
-from aecore.models import ModelConfig, build_model
+from aecore.models import MODELS, build_model
 from aecore.noise import CORRUPTIONS, corrupt_array, make_corrupt
 from aecore.theory import mse, pca_fit
 from aecore.train import ProgressFn, TrainConfig, predict
@@ -51,6 +51,7 @@ PROBE_ITERS = 300  # L-BFGS iterations of a probe, at most
 PROBE_ROWS = 2000  # the probes train on at most this many training images (a cap: lbfgs on 784 pixels is slow)
 PROBE_GAIN = 0.01  # a DAE's codes at least this much more accurate than the plain AE's: a gain (one point)
 BACKGROUND = 0.25  # at least this share of pixels already 0: a mask changes noticeably fewer than it covers
+LOSSES = {"mse": "mlp", "cross_entropy": "cross_entropy"}  # loss -> model kind (aecore.models)
 BATCH = 64  # rows per step
 
 
@@ -72,6 +73,7 @@ class ImagesConfig(Config):
         train_rows=lambda cfg, n: n - round(cfg.test_share * n),
     )
     lr: float = param(3e-3, "initial learning rate (Adam, cosine decay)", lo=0.0, hi=1.0, lo_open=True)
+    loss: str = param("mse", "reconstruction loss of every model (sigmoid outputs)", choices=tuple(LOSSES))
     test_share: float = param(0.25, "share of images held out for scoring", lo=0.1, hi=0.5)
     sweep: bool = param(True, "PSNR at several noise levels (each DAE tested off its level)")
     probe: bool = param(True, "linear-probe accuracy of the codes (logistic regression, held-out images)")
@@ -104,14 +106,16 @@ def probe_accuracy(Htr: np.ndarray, ytr: np.ndarray, Hte: np.ndarray, yte: np.nd
 
 
 def train_models(cfg: ImagesConfig, Xtr: np.ndarray, dim: int, track) -> tuple[dict, int]:
-    """The plain AE and one DAE per corruption, same architecture, same seed."""
+    """The plain AE and one DAE per corruption, same architecture, loss and seed."""
     epochs = epochs_for(cfg, "epochs", len(Xtr))
-    mc = ModelConfig(input_dim=dim, hidden=(cfg.width,), latent_dim=cfg.latent_dim, activation="relu", output="sigmoid")
+    kind = LOSSES[cfg.loss]
+    shape = dict(input_dim=dim, hidden=(cfg.width,), latent_dim=cfg.latent_dim, activation="relu", output="sigmoid")
+    mc = MODELS[kind].config_cls(**shape)
     tc = TrainConfig(epochs=epochs, batch_size=BATCH, lr=cfg.lr, seed=cfg.seed)
-    models = {AE: build_model(mc, seed=cfg.seed)}
+    models = {AE: build_model(mc, kind=kind, seed=cfg.seed)}
     track.fit(models[AE], Xtr, tc, stage=PLAIN_AE)
     for name in CORRUPTIONS:
-        models[name] = build_model(mc, seed=cfg.seed)
+        models[name] = build_model(mc, kind=kind, seed=cfg.seed)
         corrupt = make_corrupt(name, getattr(cfg, name))
         track.fit(models[name], Xtr, tc, corrupt=corrupt, stage=DAE_STAGES[name])
     return models, epochs

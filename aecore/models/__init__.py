@@ -2,6 +2,7 @@
 the VAE, override its loss."""
 
 from aecore.models.base import MODELS, Autoencoder, ModelConfig, build_model
+from aecore.models.cross_entropy import CrossEntropyAutoencoder, CrossEntropyConfig
 from aecore.models.linear_decoder import LinearDecoderAutoencoder
 from aecore.models.tied import TiedAutoencoder
 from aecore.models.vae import VAE, VAEConfig
@@ -12,6 +13,7 @@ MODELS.update(
     tied=TiedAutoencoder,  # decoder weights = encoder weightsᵀ (Rifai et al. 2011)
     linear_decoder=LinearDecoderAutoencoder,  # MLP encoder, one linear decoder layer (lesson 2)
     vae=VAE,  # Gaussian encoder, sampled code, ELBO loss (Kingma & Welling 2014)
+    cross_entropy=CrossEntropyAutoencoder,  # sigmoid outputs, binary cross-entropy loss
 )
 
 __all__ = [
@@ -19,6 +21,8 @@ __all__ = [
     "Autoencoder",
     "ModelConfig",
     "TiedAutoencoder",
+    "CrossEntropyAutoencoder",
+    "CrossEntropyConfig",
     "LinearDecoderAutoencoder",
     "build_model",
     "VAE",

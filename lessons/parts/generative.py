@@ -12,8 +12,9 @@ from ui.kit.i18n import t
 from ui.kit.page import num
 
 VAE_LATEX = (  # the lesson's formulas, in the notation of Kingma & Welling (2014)
-    r"p_{\text{enc}}(h|x)=\delta\big(h-f(x)\big)\ \longrightarrow\ q_\phi(z|x)=\mathcal N\big(\mu_\phi(x),"
-    r"\mathrm{diag}\,\sigma_\phi^2(x)\big),\qquad "
+    r"\delta\big(h-f(x)\big)\ \longrightarrow\ "
+    r"\mathbb E_{\tilde x\sim C(\tilde x|x)}\,\delta\big(h-f(\tilde x)\big)\ \longrightarrow\ "
+    r"q_\phi(z|x)=\mathcal N\big(\mu_\phi(x),\mathrm{diag}\,\sigma_\phi^2(x)\big)",  # p_enc: AE, DAE, VAE
     r"-\log p_{\text{dec}}(x|h)=\frac{\lVert x-g(h)\rVert^2}{2\sigma^2}+\text{const}",
     r"\log p_\theta(x)\ \ge\ \mathrm{ELBO}=\mathbb{E}_{q_\phi(z|x)}\big[\log p_\theta(x|z)\big]"
     r"-D_{KL}\big(q_\phi(z|x)\,\|\,p(z)\big),\qquad p(z)=\mathcal N(0,I)",

@@ -2,7 +2,7 @@
 
 Presenter mode at 1280×720: metric values ≥ 40 px, prose ≥ 22 px, chart ticks, legends and
 titles ≥ 18 px (getComputedStyle), and the lecturer-only parts hidden (the preset's or cached
-result's note, "python -m aecore presets", the Export & share panel, the settings' tooltips);
+result's note, the Export & share panel, the settings' tooltips);
 the same page in normal mode shows them (the test can fail). Previous / Next: the ← → keys
 when presenting, buttons at the bottom otherwise. Phone at 390×844: the sidebar starts
 collapsed, chart toolbars are hidden (they would cover titles), equations scroll sideways.
@@ -57,7 +57,7 @@ def _lecturer_only(page) -> dict:
     main = page.locator(".stMainBlockContainer")
     text = main.inner_text()
     return {
-        "note": translate("panel.cached_note", "en") in text or "python -m aecore presets" in text,
+        "note": any(translate(f"panel.{k}_note", "en") in text for k in ("cached", "preset")),
         "export": main.get_by_text(translate("export.title", "en")).count() > 0,
         "tooltips": main.locator("[data-testid='stTooltipIcon']").count() > 0,
     }
