@@ -3,8 +3,8 @@ models, the ELBO meter of the live chart, and how decoded samples are scored.
 
 Budget: every model sees about ``ROWS_SEEN`` rows (200 epochs of the 1 797 digits; 36 of
 the 10 000 MNIST-size rows), in batches of 128, or 512 on larger data to keep the matmuls
-busy. Samples are scored by a logistic regression trained on the data set's own labels
-(mean top-class probability) and by the squared distance to the nearest real image.
+busy. The squared distance to the nearest real image (``nearest_sq_distance``) measures
+interpolations; generated samples are scored by ``aecore.maths.genmetrics``.
 The fair baseline of a plain AE as a generator draws its codes from a Gaussian fitted to
 its own codes (mean and full covariance), not from N(0, I), whose scale it never learned.
 """
@@ -12,7 +12,6 @@ its own codes (mean and full covariance), not from N(0, I), whose scale it never
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import torch
@@ -120,24 +119,6 @@ class ElboMeter:
         return self.track(p)
 
 
-@lru_cache(maxsize=4)
-def sample_classifier(dataset: str):
-    """(logistic regression on 75 % of the data set's labelled rows, held-out accuracy),
-    or (None, nan) when the data carry fewer than two classes. Cached read-only per data
-    set (uploads are named by a hash of their content)."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import train_test_split
-
-    ds = load_dataset(dataset)
-    classes, counts = np.unique(ds.y, return_counts=True)
-    if len(classes) < 2:
-        return None, float("nan")
-    strat = ds.y if counts.min() >= 2 else None
-    Xtr, Xte, ytr, yte = train_test_split(ds.X, ds.y, test_size=0.25, random_state=0, stratify=strat)
-    clf = LogisticRegression(C=1.0, max_iter=500).fit(Xtr, ytr)
-    return clf, float(clf.score(Xte, yte))
-
-
 def nearest_sq_distance(A: np.ndarray, B: np.ndarray, chunk: int = 256) -> np.ndarray:
     """For each row of A, the squared distance to its nearest row of B (float32 matmuls in chunks)."""
     B = np.asarray(B, np.float32)
@@ -148,17 +129,6 @@ def nearest_sq_distance(A: np.ndarray, B: np.ndarray, chunk: int = 256) -> np.nd
         d = (a * a).sum(1)[:, None] + b2[None, :] - 2.0 * (a @ B.T)
         out.append(np.maximum(d.min(1), 0.0))
     return np.concatenate(out).astype(np.float64)
-
-
-def confidence(images: np.ndarray, clf) -> np.ndarray:
-    """The classifier's top-class probability for each image (nan without a classifier)."""
-    return clf.predict_proba(images).max(1) if clf is not None else np.full(len(images), np.nan)
-
-
-def sample_scores(samples: np.ndarray, X: np.ndarray, clf) -> tuple[np.ndarray, np.ndarray]:
-    """Per sample: the classifier's top-class probability, and the mean squared distance
-    (per pixel) to the nearest real image."""
-    return confidence(samples, clf), nearest_sq_distance(samples, X) / X.shape[1]
 
 
 def share_inside(codes: np.ndarray, z: np.ndarray, mass: float = 0.95) -> float:
