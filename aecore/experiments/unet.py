@@ -31,6 +31,7 @@ SYNTHETIC, UNET, UNET_NO_SKIPS = "synthetic_images", "unet", "unet_no_skips"
 COPY_SKIPS, COPY_NO_SKIPS = "copy_skips", "copy_no_skips"
 
 N_SHOW = 6  # test images shown with their predictions
+DEPTH = 2  # poolings of every network (the U's levels below full resolution)
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class UNetConfig(Config):
 
 
 def _train(cfg: UNetConfig, skips: bool, X, Y, track: Tracker, stage: str, copy: bool = False) -> UNet:
-    model = init_unet(UNet(cfg.width, depth=2, skips=skips), torch.Generator().manual_seed(cfg.seed))
+    model = init_unet(UNet(cfg.width, depth=DEPTH, skips=skips), torch.Generator().manual_seed(cfg.seed))
     track.fit(
         model,
         X,
