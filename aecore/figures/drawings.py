@@ -127,73 +127,42 @@ def _layer(n: int) -> np.ndarray:
     return np.linspace(1, -1, n) if n > 1 else np.zeros(1)
 
 
+def _panel(h: np.ndarray, threshold: float, y_end: np.ndarray) -> list[go.Scatter]:
+    """One model's panel: the connections of its firing units, the end nodes, the units."""
+    y_unit, on = _layer(h.size), h > threshold
+    xs, ys = [], []
+    for yu in y_unit[on]:  # input → unit → output, for every firing unit
+        for ye in y_end:
+            xs += [0.0, 1.0, None, 1.0, 2.0, None]
+            ys += [ye, yu, None, yu, ye, None]
+    color = PATH_COLORS["down"]
+    line = dict(color=color, width=0.6)
+    traces = [go.Scattergl(x=xs, y=ys, mode="lines", line=line, opacity=0.35, hoverinfo="skip", showlegend=False)]
+    for x in (0.0, 2.0):
+        end = dict(size=9, color="#555555")
+        traces.append(go.Scatter(x=np.full(y_end.size, x), y=y_end, mode="markers", marker=end, hoverinfo="skip"))
+    units = dict(size=5, color=np.where(on, color, "#dddddd"))
+    hover = "h = %{customdata:.3f}<extra></extra>"
+    traces.append(
+        go.Scatter(x=np.ones(h.size), y=y_unit, mode="markers", marker=units, customdata=h, hovertemplate=hover)
+    )
+    return traces
+
+
 def active_paths(codes: dict[str, np.ndarray], threshold: float, names: dict[str, str], ends: int = 8) -> go.Figure:
     """One panel per model: ``ends`` input nodes (standing for the pixels), every code unit,
     ``ends`` output nodes; a unit above ``threshold`` for this input is drawn in colour with
     its connections, the others grey and unconnected. ``codes``: model key -> the code (k,)
-    of one input; ``names``: a panel title per model key and ``title``."""
+    of one input; ``names``: a panel title per model key, ``title``, and the columns' ``x``,
+    ``h`` and ``xhat``."""
     keys = list(codes)
     fig = make_subplots(rows=1, cols=len(keys), subplot_titles=[names[k] for k in keys], horizontal_spacing=0.06)
-    y_end = _layer(ends)
+    ticks = dict(tickvals=[0, 1, 2], ticktext=[names["x"], names["h"], names["xhat"]], range=[-0.3, 2.3])
     for j, key in enumerate(keys):
-        h = np.asarray(codes[key], float)
-        y_unit, on = _layer(h.size), h > threshold
-        xs, ys = [], []
-        for yu in y_unit[on]:  # input → unit → output, for every firing unit
-            for ye in y_end:
-                xs += [0.0, 1.0, None, 1.0, 2.0, None]
-                ys += [ye, yu, None, yu, ye, None]
-        color = PATH_COLORS["down"]
-        fig.add_trace(
-            go.Scattergl(
-                x=xs,
-                y=ys,
-                mode="lines",
-                line=dict(color=color, width=0.6),
-                opacity=0.35,
-                hoverinfo="skip",
-                showlegend=False,
-            ),
-            row=1,
-            col=j + 1,
-        )
-        for x, y, c in ((0.0, y_end, "#555555"), (2.0, y_end, "#555555")):
-            fig.add_trace(
-                go.Scatter(
-                    x=np.full(y.size, x),
-                    y=y,
-                    mode="markers",
-                    marker=dict(size=9, color=c),
-                    hoverinfo="skip",
-                    showlegend=False,
-                ),
-                row=1,
-                col=j + 1,
-            )
-        colors = np.where(on, color, "#dddddd")
-        fig.add_trace(
-            go.Scatter(
-                x=np.ones(h.size),
-                y=y_unit,
-                mode="markers",
-                marker=dict(size=5, color=colors),
-                customdata=h,
-                hovertemplate="h = %{customdata:.3f}<extra></extra>",
-                showlegend=False,
-            ),
-            row=1,
-            col=j + 1,
-        )
-        fig.update_xaxes(
-            tickvals=[0, 1, 2],
-            ticktext=[names["x"], names["h"], names["xhat"]],
-            range=[-0.3, 2.3],
-            showgrid=False,
-            zeroline=False,
-            row=1,
-            col=j + 1,
-        )
+        for trace in _panel(np.asarray(codes[key], float), threshold, _layer(ends)):
+            fig.add_trace(trace, row=1, col=j + 1)
+        fig.update_xaxes(**ticks, showgrid=False, zeroline=False, row=1, col=j + 1)
         fig.update_yaxes(visible=False, row=1, col=j + 1)
-    fig = base_layout(fig, names["title"], height=420)
+    fig = base_layout(fig, names["title"], height=420, showlegend=False)
     fig.update_layout(plot_bgcolor="white")
     return fig
