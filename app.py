@@ -2,7 +2,8 @@
 
 Page config, one-time start-up (thread limits, UMAP warm-up), the shared sidebar, the
 explicit page list (st.navigation over ui.shell.nav.PAGES) and the Previous / Next lesson buttons
-(ui.shell.pager: above the lesson with the ← → keys when presenting, below it otherwise). The
+(ui.shell.pager: above the lesson with the ← → keys when presenting, below it otherwise), and the
+learner's progress kept in the URL (ui.learn.progress). The
 sidebar starts collapsed when presenting and on narrow screens (Streamlit's "auto").
 """
 
@@ -20,6 +21,7 @@ import streamlit as st  # noqa: E402  (after the thread settings above)
 
 from ui.kit import presenter  # noqa: E402
 from ui.kit.i18n import t  # noqa: E402
+from ui.learn import progress  # noqa: E402
 from ui.shell import pager, sidebar  # noqa: E402
 from ui.shell.nav import PAGES  # noqa: E402
 
@@ -57,6 +59,7 @@ def _warm_up() -> None:
 _start_up()
 sidebar.init_from_link()
 presenter.init_from_link()
+progress.init_from_link()
 sections: dict[str, list] = {}
 for spec in PAGES:
     page = st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path, default=spec.is_default)
@@ -64,6 +67,7 @@ for spec in PAGES:
 sidebar.render()
 nav = st.navigation(sections, expanded=True)  # every lesson listed (no "View more")
 sidebar.write_link()
+progress.write_link()
 presenter.apply_style()
 here = nav.url_path  # "" for the default page, as PageSpec.url
 if presenter.active():

@@ -8,7 +8,9 @@ so that a freshly started server shows each page at once.
 A preset is ``<experiment>-<digest>.safetensors`` (format: ``aecore.store.resultfile``),
 where the digest is a hash of the config's JSON: changing a default makes the old file
 unreachable — and ``--check``/the tests report it — instead of showing numbers the code
-would no longer produce. The views are declared by each Experiment (``views``). Set
+would no longer produce. The views are declared by each Experiment (``views``), and every
+exercise marked ``preset = true`` (``aecore/exercises/<lesson>.toml``) adds its target
+config on the defaults, so a class sees that exercise's verdict at once. Set
 ``AE_PRESETS=0`` to ignore them (cold-start benchmarks, tests of live training).
 
     python -m aecore presets --data mnist  the same views on MNIST (or fashion_mnist)
@@ -26,12 +28,15 @@ import hashlib
 import json
 import os
 import platform
+import sys
+import time
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
 import torch
 
+from aecore import exercises
 from aecore.config import Config
 from aecore.experiments import Result, registry
 from aecore.io.mnist_files import KINDS as FILE_DATA
@@ -48,11 +53,25 @@ def enabled() -> bool:
 
 
 def views() -> list[tuple[str, Config]]:
-    """(experiment, config) of every page's default view."""
+    """(experiment, config) of every page's default view, then of every exercise target
+    marked ``preset = true`` (each once)."""
     out = []
     for name, exp in registry().items():
         for overrides in exp.views:
             out.append((name, dataclasses.replace(exp.config_cls(), **overrides)))
+    for view in exercise_views():
+        if view not in out:
+            out.append(view)
+    return out
+
+
+def exercise_views() -> list[tuple[str, Config]]:
+    """(experiment, target config on the defaults) of the exercises marked ``preset = true``."""
+    out = []
+    for lesson in exercises.lessons():
+        for ex in exercises.load(lesson).exercises:
+            if ex.preset:
+                out.append((ex.experiment, exercises.target_config(ex, registry()[ex.experiment].config_cls())))
     return out
 
 
@@ -153,3 +172,45 @@ def check(kind: str | None = None) -> tuple[list[str], list[Path]]:
     missing = [n for p, n in wanted.items() if not p.is_file()]
     stale = sorted(p for p in base.glob("*.safetensors") if p not in used)
     return missing, stale
+
+
+def command(only: list[str], check_only: bool, kind: str | None = None, missing_only: bool = False) -> int:
+    """``python -m aecore presets``: check, or build the views asked for (exit status 0/1/2)."""
+    from aecore.io.mnist_files import available
+
+    if kind is not None and not available(kind):
+        print(
+            f"error: {kind} is not installed, so no preset can be built on it: run 'python -m aecore data --download "
+            f"{kind}', or put its files in the data folder (see data/README.md).",
+            file=sys.stderr,
+        )
+        return 2
+    flag = f" --data {kind}" if kind else ""
+    if check_only:
+        missing, stale = check(kind)
+        for name in missing:
+            print(f"missing: {name} (run 'python -m aecore presets{flag} --only {name}')")
+        for path in stale:
+            print(f"stale: {path.name} (no page opens with its config; delete it)")
+        return 1 if missing or stale else 0
+    todo = [(n, c) for n, c in (data_views(kind) if kind else views()) if not only or n in only]
+    if missing_only:
+        base = data_dir_presets() if kind else None
+        todo = [(n, c) for n, c in todo if not path_for(n, c, base).is_file()]
+        if not todo:
+            print("every view has its preset")
+            return 0
+    if not todo:
+        print(f"error: no views for {', '.join(only) or kind}; run 'python -m aecore list'.", file=sys.stderr)
+        return 2
+    if kind:
+        print(f"{kind} views, written to {data_dir_presets()} (used only with these {kind} files)")
+    for name, cfg in todo:
+        t0 = time.perf_counter()
+        path = build(name, cfg)
+        print(f"{name:18s} {time.perf_counter() - t0:6.1f} s  {path.stat().st_size / 1024:7.0f} KiB  {path.name}")
+    _, stale = check(kind)
+    for path in stale:
+        path.unlink()
+        print(f"removed stale {path.name}")
+    return 0

@@ -9,11 +9,13 @@ from ui.kit.i18n import stage_labels, t
 from ui.kit.page import chart, labels, loss_chart, metric_row, num, prose
 from ui.kit.references import sources
 from ui.kit.widgets import settings_form
+from ui.learn import exercises, objectives, recap, selfcheck
 from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
 
 LESSON = "intro"
 st.title(t("intro.title"))
+objectives(LESSON)
 prose(t("intro.explain"))
 st.latex(
     r"\mathcal{L}(\theta,\phi)=\mathbb{E}_{x\sim\mu_{\text{ref}}}\big[d\big(x,g_\phi(f_\theta(x))\big)\big]"
@@ -53,4 +55,8 @@ if res is not None:
     with st.expander(t("intro.loss_title")):
         loss_chart(stage_labels(res.histories), "intro.loss", refs={t("intro.fig.pca"): m["pca_mse"]})
     prose(t("intro.takeaway"))
+exercises(LESSON, LESSON, cfg, res)
+selfcheck(LESSON)
+if res is not None:
+    recap(LESSON, res.metrics)
 sources("intro")

@@ -16,6 +16,7 @@ from ui.kit.widgets import settings_form
 from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
 from ui.shell import sidebar
+from ui.touch.pad import draw_panel
 
 LESSON = "pca"
 FIELDS = ["latent_dim", "linear_solver", "linear_epochs", "linear_lr", "linear_batch", "deep_epochs", "sweep"]
@@ -121,6 +122,7 @@ if res is not None:
             t("pca.fig.deep_row"): a["recon"]["deep"][idx],
         }
         chart(image_grid(rows, a["image_shape"], t("pca.fig.recon")), "pca.recon")
+    draw_panel(LESSON, res, cfg.dataset)
     _lindec(m)
     names = labels("pca.fig", pca="pca_curve", deep="deep_curve", title="error_k") | {"x": "k", "y": "MSE"}
     caption = None if a["sweep"] else t("pca.fig.sweep_hint")

@@ -18,6 +18,7 @@ from ui.kit.requests import ask_to_train
 from ui.kit.widgets import settings_form
 from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
+from ui.touch.pad import draw_panel
 
 LESSON, SEL = "latent", "latent.selected"
 st.title(t("latent.title"))
@@ -101,6 +102,7 @@ else:
         if st.button(t("latent.clear"), key="latent.clear"):
             st.session_state[SEL] = []
             st.rerun()
+    draw_panel(LESSON, res, cfg.dataset)
     latent_views.table(m)
     claims_box(LESSON, get(LESSON), m, fmt(m, 3))
     latent_views.reading(m, len(a["labels"]), a["X"].shape[1], a["reduced"], cfg.perplexity)

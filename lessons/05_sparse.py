@@ -15,11 +15,13 @@ from ui.kit.i18n import t
 from ui.kit.page import chart, code_expander, labels, metric_row, num, on_sidebar_data, prose
 from ui.kit.references import sources
 from ui.kit.widgets import settings_form
+from ui.learn import exercises, objectives, recap, selfcheck
 from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
 
 LESSON = "sparse"
 st.title(t("sparse.title"))
+objectives(LESSON)
 prose(t("sparse.explain"))
 st.latex(
     r"\mathcal{L}=\frac{1}{nD}\sum_i\lVert x_i-g_\phi(h_i)\rVert^2+\Omega,\qquad "
@@ -110,4 +112,8 @@ if res is not None:
             t("sparse.detail.top_summary", unit=unit, **stats),
         )
     code_expander(t("sparse.source", penalty=pen[which]), PENALTIES[which])
+exercises(LESSON, LESSON, cfg, res)
+selfcheck(LESSON)
+if res is not None:
+    recap(LESSON, res.metrics)
 sources("sparse")

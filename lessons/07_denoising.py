@@ -18,6 +18,7 @@ from ui.kit.page import chart, code_expander, fmt, labels, metric_row, num, on_s
 from ui.kit.widgets import settings_form
 from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
+from ui.touch.pad import draw_panel
 
 FIELD, IMAGES = "denoising.field", "denoising.images"
 NAMES = tuple(noise.CORRUPTIONS)
@@ -104,6 +105,7 @@ if ires is not None:
         chart(fig.psnr_sweep_figure(a["sweep"], a["levels"], names), "denoising.sweep", caption)
     else:
         st.caption(t("denoising.images.sweep_hint"))
+    draw_panel("denoising_images", ires, icfg.dataset)
     st.subheader(t("denoising.images.uses"))
     prose(t("denoising.images.uses_explain"))
     if "probe_accuracy_ae" in m:

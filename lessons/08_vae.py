@@ -35,6 +35,7 @@ from ui.kit.page import chart, code_expander, fmt, labels, metric_row, num, on_s
 from ui.kit.widgets import settings_form
 from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
+from ui.touch.pad import draw_panel
 
 LESSON = "vae"
 st.title(t("vae.title"))
@@ -140,6 +141,7 @@ if res is not None:
     _samples(res)
     if res.arrays["image_shape"] is not None:
         _interpolation(res)
+    draw_panel(LESSON, res, cfg.dataset)
     st.subheader(t("vae.two_d_title"))
     cfg2 = replace(cfg, latent_dim=2)
     res2 = res if cfg2 == cfg else training_panel("vae2d", cfg2, experiment="vae", auto=True)

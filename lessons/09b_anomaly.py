@@ -16,6 +16,7 @@ from ui.kit.widgets import option_label, settings_form
 from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
 from ui.shell import sidebar
+from ui.touch.pad import draw_panel
 
 LESSON = "anomaly"
 st.title(t("anomaly.title"))
@@ -67,5 +68,6 @@ if res is not None:
             chart(grid, "anomaly.extremes", t("anomaly.fig.extremes_summary", **which))
         else:
             st.caption(t("anomaly.fig.extremes_summary", **which))
+    draw_panel(LESSON, res, cfg.dataset)
 prose(t("anomaly.note"))
 sources(LESSON)

@@ -18,6 +18,7 @@ from ui.kit.widgets import option_label, settings_form
 from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
 from ui.shell import sidebar
+from ui.touch.pad import draw_panel
 
 LESSON = "sae_features"
 FORMULAS = {
@@ -102,6 +103,7 @@ if res is not None:
     words |= dict(ev=num(m["explained_variance"], 3), ev0=num(m["untrained_explained_variance"], 3))
     st.info(t("sae_features.selectivity_learned" if learned else "sae_features.selectivity_sparsity", **words))
     browse(a)
+    draw_panel(LESSON, res, cfg.dataset)
     code_expander(t("sae_features.source"), SparseAutoencoder.training_loss)
 prose(t("sae_features.note"))
 sources(LESSON)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from tests.code_scan import ROOT
-from ui.kit.i18n import flatten
+from ui.kit.i18n import catalog_files, catalog_prefix, flatten
 
 LOCALES = ROOT / "assets" / "locales"
 REF = "en"
@@ -29,9 +29,9 @@ CONVENTION_PREFIXES = ("data.",)
 def load_raw(lang: str, locales: Path = LOCALES) -> dict[str, object]:
     """Keys -> raw TOML values (not stringified, unlike ``i18n.catalog``)."""
     out: dict[str, object] = {}
-    for path in sorted((locales / lang).glob("*.toml")):
+    for path in catalog_files(locales / lang):
         with path.open("rb") as fh:
-            out |= flatten(tomllib.load(fh), "" if path.stem == "common" else path.stem)
+            out |= flatten(tomllib.load(fh), catalog_prefix(locales / lang, path))
     return out
 
 

@@ -14,8 +14,7 @@ from aecore.experiments.claims import Claim
 from tests.claim_probes import preset_metrics
 from tests.i18n_scan import claim_boxes, placeholders
 from ui.kit.i18n import translate
-from ui.kit.page import fmt
-from ui.runtime.checks import claim_words
+from ui.kit.page import claim_words, fmt
 
 LANGS = ("en", "pt", "es")
 UP, DOWN = math.inf, -math.inf

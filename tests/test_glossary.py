@@ -17,7 +17,8 @@ import tomllib
 import pytest
 
 from tests.i18n_scan import LOCALES, REF
-from ui.kit.i18n import flatten
+from ui.kit.i18n import catalog_files as i18n_files
+from ui.kit.i18n import catalog_prefix, flatten
 
 LANGS = ("pt", "es")
 GLOSSARY = LOCALES / "glossary.toml"
@@ -123,10 +124,11 @@ WORD_RE = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+(?:'[A-Za-z]+)?")  # Latin words;
 def catalog_files(lang: str) -> dict[str, dict[str, str]]:
     """file name -> {full key: text} for one language (keys as ``ui.kit.i18n`` builds them)."""
     out = {}
-    for path in sorted((LOCALES / lang).glob("*.toml")):
+    folder = LOCALES / lang
+    for path in i18n_files(folder):  # learn/<lesson>.toml too
         with path.open("rb") as fh:
-            flat = flatten(tomllib.load(fh), "" if path.stem == "common" else path.stem)
-        out[path.name] = {k: v for k, v in flat.items() if isinstance(v, str)}
+            flat = flatten(tomllib.load(fh), catalog_prefix(folder, path))
+        out[path.relative_to(folder).as_posix()] = {k: v for k, v in flat.items() if isinstance(v, str)}
     return out
 
 

@@ -110,8 +110,7 @@ def test_the_minimums_reach_the_error_texts():
     import numpy as np
     import pytest
 
-    from aecore.data.dataset import MIN_ROWS, validate_matrix
-    from aecore.data.registry import MIN_FEATURES
+    from aecore.data.dataset import MIN_FEATURES, MIN_ROWS, validate_matrix
     from aecore.errors import DataError
     from aecore.io.csvfile import read_table
     from aecore.io.uploads import load_upload

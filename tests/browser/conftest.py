@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -54,14 +55,15 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def streamlit_server():
-    """Base URL of `streamlit run app.py` in the repo root; stopped (and logged) at teardown."""
+@contextmanager
+def serve(env_extra: dict[str, str] | None = None, log_name: str = "streamlit-server.log"):
+    """Base URL of `streamlit run app.py` in the repo root with ``env_extra`` in its
+    environment; stopped (and its log's tail printed) when the block ends."""
     if not (ROOT / "app.py").is_file():
         _missing("app.py not found in the repo root")
     ARTIFACTS.mkdir(exist_ok=True)
     port = _free_port()
-    log_path = ARTIFACTS / "streamlit-server.log"
+    log_path = ARTIFACTS / log_name
     cmd = [
         sys.executable,
         "-m",
@@ -79,7 +81,7 @@ def streamlit_server():
         "--server.fileWatcherType",
         "none",
     ]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env_extra or {})}
     env.setdefault("AE_TORCH_THREADS", "1")
     env.setdefault("OMP_NUM_THREADS", "1")
     with open(log_path, "wb") as log:
@@ -104,6 +106,20 @@ def streamlit_server():
                 proc.wait(timeout=15)
     tail = log_path.read_text(errors="replace")[-4000:]
     sys.stderr.write(f"\n--- streamlit server log (tail, full log: {log_path}) ---\n{tail}\n")
+
+
+@pytest.fixture(scope="session")
+def streamlit_server():
+    """Base URL of `streamlit run app.py` in the repo root; stopped (and logged) at teardown."""
+    with serve() as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def presets_server():
+    """The same with the lecture presets on (AE_PRESETS=1), as a class's server runs."""
+    with serve({"AE_PRESETS": "1"}, "streamlit-server-presets.log") as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,9 @@
 
 Catalogs are TOML files, ``assets/locales/<lang>/<part>.toml`` (one file per lesson, so
 lessons never edit the same file). Keys are the file stem plus the TOML key path:
-``intro.title`` is ``title`` in ``intro.toml``; ``common.toml`` has no prefix. English is complete; another language
+``intro.title`` is ``title`` in ``intro.toml``; ``common.toml`` has no prefix. A lesson's teaching
+texts (objectives, exercises, self-check) are in ``learn/<lesson>.toml``, keys ``learn.<lesson>.*``.
+English is complete; another language
 falls back to English key by key. Backend errors are shown with ``error_text(exc)``.
 """
 
@@ -35,11 +37,23 @@ def catalog(lang: str) -> dict[str, str]:
     """All keys of one language (read once per process; never mutated)."""
     out: dict[str, str] = {}
     folder = LOCALES / lang
-    for path in sorted(folder.glob("*.toml")):
+    for path in catalog_files(folder):
         with path.open("rb") as fh:
             table = tomllib.load(fh)
-        out.update((k, str(v)) for k, v in flatten(table, "" if path.stem == "common" else path.stem).items())
+        out.update((k, str(v)) for k, v in flatten(table, catalog_prefix(folder, path)).items())
     return out
+
+
+def catalog_files(folder: Path) -> list[Path]:
+    """A language's catalog files: ``<part>.toml`` and ``learn/<lesson>.toml``."""
+    return sorted(folder.glob("*.toml")) + sorted((folder / "learn").glob("*.toml"))
+
+
+def catalog_prefix(folder: Path, path: Path) -> str:
+    """The key prefix of a catalog file: its stem, ``learn.<stem>`` in learn/, none for common."""
+    if path.parent != folder:
+        return f"{path.parent.name}.{path.stem}"
+    return "" if path.stem == "common" else path.stem
 
 
 def languages() -> list[str]:

@@ -30,6 +30,7 @@ from ui.shell import sidebar
 
 __all__ = [
     "chart",
+    "claim_words",
     "code_expander",
     "fmt",
     "labels",
@@ -204,3 +205,11 @@ def on_sidebar_data(cfg: Config) -> Config:
     except ConfigError as exc:
         st.warning(t("kit.data_refused", data=_data_label(chosen, lang), message=error_text(exc)))
         return cfg
+
+
+def claim_words(claim: Any, metrics: Mapping[str, float], numbers: Mapping[str, str]) -> dict[str, str]:
+    """What a claim's text is formatted with: the page's ``numbers`` (formatted metrics), and
+    for the names they lack the claim's own (``Claim.params``: ``{threshold}``, ``{left}``…)."""
+    words = {k: num(v) for k, v in claim.params(metrics).items()}
+    sides = {s: numbers[n] for s in ("left", "right") if (n := getattr(claim, s)) and n in numbers}
+    return words | dict(numbers) | sides

@@ -21,7 +21,7 @@ from aecore.check import DEFAULT_SEEDS, check_claims
 from aecore.errors import CodedError
 from ui.kit import presenter
 from ui.kit.i18n import current_lang, error_text, t, translate
-from ui.kit.page import fmt, num
+from ui.kit.page import claim_words, fmt
 from ui.runtime import guard, panel
 from ui.runtime.jobs import Job
 from ui.runtime.live import follow, job_of
@@ -78,14 +78,6 @@ def claims_box(lesson: str, experiment: Any, metrics: Mapping[str, float], numbe
             if count and count["held"] < count["of"] and (note := seed_note(lesson, key, lang)):
                 st.caption(note)
         check_panel(lesson, experiment.name)
-
-
-def claim_words(claim: Any, metrics: Mapping[str, float], numbers: Mapping[str, str]) -> dict[str, str]:
-    """What a claim's text is formatted with: the page's ``numbers`` (formatted metrics), and
-    for the names they lack the claim's own (``Claim.params``: ``{threshold}``, ``{left}``…)."""
-    words = {k: num(v) for k, v in claim.params(metrics).items()}
-    sides = {s: numbers[n] for s in ("left", "right") if (n := getattr(claim, s)) and n in numbers}
-    return words | dict(numbers) | sides
 
 
 def _claim_line(text: str, ok: bool, count: Mapping[str, int] | None = None) -> None:

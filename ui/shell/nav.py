@@ -59,4 +59,5 @@ PAGES: list[PageSpec] = [
     ),
     PageSpec("lessons/10_annex.py", "annex", "annex.nav", ":material/functions:", "nav.section.annex"),
     PageSpec("lessons/11_references.py", "references", "references.nav", ":material/menu_book:", "nav.section.annex"),
+    PageSpec("lessons/12_progress.py", "progress", "progress.nav", ":material/checklist:", "nav.section.annex"),
 ]

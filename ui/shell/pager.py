@@ -15,7 +15,7 @@ import streamlit as st
 from ui.kit.i18n import t
 from ui.shell.nav import PageSpec
 
-APP_PARAMS = ("present", "lang", "data")  # the URL's app-wide settings, kept from page to page
+APP_PARAMS = ("present", "lang", "data", "progress")  # the URL's app-wide settings, kept from page to page
 
 
 def _go(spec: PageSpec) -> None:
