@@ -26,7 +26,8 @@ st.latex(
     r"\text{contractive:}\quad&\text{plain}+\lambda\,\tfrac1n\textstyle\sum_i\lVert J_f(x_i)\rVert_F^2\\"
     r"\text{denoising:}\quad&\tfrac1{nD}\textstyle\sum_i\lVert x_i-g(f(x_i+\varepsilon_i))\rVert^2,"
     r"\ \varepsilon_i\sim\mathcal N(0,\sigma^2I)\\"
-    r"\text{VAE:}\quad&-\mathbb E_{q_\phi(z|x)}\log p_\theta(x|z)+\beta\,D_{KL}\big(q_\phi(z|x)\,\|\,\mathcal N(0,I)\big)"
+    r"\text{VAE:}\quad&-\mathbb E_{q_\phi(z|x)}\log p_\theta(x|z)"
+    r"+\beta\,D_{KL}\big(q_\phi(z|x)\,\|\,\mathcal N(0,I)\big)"
     r"\end{aligned}"
 )
 fields = ["latent_dim", "sparse_beta", "rho", "lam", "sigma", "beta", "epochs", "seed"]

@@ -78,7 +78,6 @@ def test_every_option_has_a_label(lang):
     assert not missing, f"{lang}: option values without a label: {missing}"
 
 
-
 @pytest.mark.parametrize("lang", i18n.languages())
 def test_an_upload_reads_as_its_owners_file(lang, user_data):
     """An upload's choice reads "your data: <file> (rows×cols)" for its owner and as its bare
@@ -91,6 +90,7 @@ def test_an_upload_reads_as_its_owners_file(lang, user_data):
     assert label == i18n.translate("sidebar.own_data", lang, name="mine.csv (40×4)")
     assert "mine.csv" not in widgets.option_label("dataset", name, lang, owner="bob")
     user_data.set_owner(None)
+
 
 def _sidebar_data_script(chosen: str) -> None:
     """Runs inside AppTest: a lesson config on the sidebar's data set ``chosen``."""
