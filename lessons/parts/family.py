@@ -26,7 +26,8 @@ def table(m: Mapping[str, float]) -> None:
 
     names = member_names()
     cols = [key for key, _, _ in COLUMNS if any(f"{key}_{p}" in m for p in MEMBERS)]
-    data = {t(f"family.col.{c}"): [m.get(f"{c}_{p}", float("nan")) for p in MEMBERS] for c in cols}
+    # Text cells: a member without the measure (the VAE has no sigmoid code) reads "–", not None.
+    data = {t(f"family.col.{c}"): [num(m[f"{c}_{p}"], 3) if f"{c}_{p}" in m else "–" for p in MEMBERS] for c in cols}
     frame = pd.DataFrame(data, index=[names[p] for p in MEMBERS])
     won = winners(m)
 
@@ -34,7 +35,7 @@ def table(m: Mapping[str, float]) -> None:
         key = cols[list(frame.columns).index(column.name)]
         return [WINNER_STYLE if names.get(won.get(key)) == row else "" for row in frame.index]
 
-    styled = frame.style.apply(mark, axis=0).format(lambda v: num(v, 3), na_rep="–")
+    styled = frame.style.apply(mark, axis=0)
     config = {t(f"family.col.{c}"): st.column_config.Column(help=t(f"family.col_help.{c}")) for c in cols}
     st.dataframe(styled, width="stretch", column_config=config)
     st.caption(t("family.winners_note"))
