@@ -123,7 +123,11 @@ def test_the_claims_hold_on_the_planted_numbers_and_fail_on_each_fault():
     "key, over, why",
     [
         ("contractive_smallest_jacobian", dict(lam=0.0, jacobian_contractive=1.7), "why.jacobian_off"),
-        ("contractive_smallest_jacobian", dict(jacobian_contractive=0.8), "why.jacobian_sparse"),
+        (
+            "contractive_smallest_jacobian",
+            dict(jacobian_contractive=0.8, jacobian_denoising=0.9),
+            "why.jacobian_sparse",
+        ),
         ("contractive_smallest_jacobian", dict(jacobian_contractive=0.8, jacobian_sparse=0.9), "why.jacobian_weak"),
         ("sparse_fewest_active", dict(sparse_beta=0.0, active_sparse=0.99), "why.active_off"),
         ("sparse_fewest_active", dict(active_sparse=0.95), "why.active_weak"),
