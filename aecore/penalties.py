@@ -14,8 +14,9 @@ Each factory takes its weight and returns a callable ``penalty(model, x, h) -> s
   loss, which Adam rescales per weight, unlike decoupled weight decay, Loshchilov & Hutter 2019)
 - L1 on the weights (Lasso, Tibshirani 1996): Ω = μ · Σ_W Σ |W_ij|  (sparse connections)
 - contractive (Rifai et al. 2011):   Ω = λ · mean_i ‖J_f(x_i)‖²_F, with the closed form
-  Σ_j (h_j(1 − h_j))² ‖W_j‖² for one sigmoid layer h = σ(Wx + b) and an autograd
-  Jacobian (torch.func.jacrev under vmap) for any deeper encoder.
+  Σ_j (h_j(1 − h_j))² ‖W_j‖² for one sigmoid layer h = σ(Wx + b), the closed form of an
+  MLP (``mlp_jacobian_fro2``) for any stack of Linear layers and elementwise
+  non-linearities, and an autograd Jacobian (torch.func.jacrev under vmap) otherwise.
 
 ``PENALTIES`` maps the user-facing name to its factory; pages, the command line and the
 tests read the same dict.
@@ -30,6 +31,7 @@ from torch import nn
 from torch.func import jacrev, vmap
 
 from aecore.config import ConfigError
+from aecore.models.base import Autoencoder
 
 Penalty = Callable[[nn.Module, torch.Tensor, torch.Tensor], torch.Tensor]
 EPS = 1e-6
@@ -90,12 +92,73 @@ def jacobian_fro2_autograd(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
     return (jacobian(model.encode, x) ** 2).sum((1, 2))
 
 
+# a′(u) from the pre-activation u and the output a(u), for the elementwise non-linearities
+DERIVATIVES: dict[type, Callable[[torch.Tensor, torch.Tensor], torch.Tensor]] = {
+    nn.ReLU: lambda u, a: (u > 0).to(u.dtype),
+    nn.Sigmoid: lambda u, a: a * (1 - a),
+    nn.Tanh: lambda u, a: 1 - a * a,
+    nn.ELU: lambda u, a: torch.where(u > 0, torch.ones_like(u), a + 1),
+    nn.Identity: lambda u, a: torch.ones_like(u),
+}
+
+
+def mlp_supported(encoder: nn.Module) -> bool:
+    """Whether ``encoder`` is a Sequential of Linear layers and non-linearities of DERIVATIVES."""
+    mods = list(encoder) if isinstance(encoder, nn.Sequential) else []
+    return (
+        bool(mods)
+        and isinstance(mods[0], nn.Linear)
+        and all(isinstance(m, nn.Linear) or type(m) in DERIVATIVES for m in mods)
+    )
+
+
+def _layers(encoder: nn.Sequential, x: torch.Tensor) -> list[tuple[nn.Linear, torch.Tensor]]:
+    """Forward pass: each Linear layer with the derivative a′(u) of the non-linearity after it."""
+    mods, h, out = list(encoder), x, []
+    for i, m in enumerate(mods):
+        if isinstance(m, nn.Linear):
+            u = m(h)
+            after = mods[i + 1] if i + 1 < len(mods) and not isinstance(mods[i + 1], nn.Linear) else nn.Identity()
+            h = after(u)
+            out.append((m, DERIVATIVES[type(after)](u, h)))
+    return out
+
+
+def mlp_jacobian_fro2(encoder: nn.Sequential, x: torch.Tensor, rows: slice | None = None) -> torch.Tensor:
+    """‖J_f(x)‖²_F per row of x, (B,), for an encoder ``mlp_supported`` accepts; ``rows``
+    keeps some output units only (the μ half of a VAE's encoder). Differentiable.
+
+    f = a_L ∘ W_L ∘ … ∘ a_1 ∘ W_1 (biases aside) has J_f(x) = D_L W_L ⋯ D_1 W_1, with
+    D_l = diag a_l′(u_l) at the pre-activations. With M(x) = D_L W_L ⋯ W_2 D_1 (k × w₁ per
+    row), ‖J_f‖²_F = tr(M W₁W₁ᵀ Mᵀ): about k·w₁² operations per row, against the k
+    backward passes through D inputs of an autograd Jacobian."""
+    pairs = _layers(encoder, x)
+    last, d_last = pairs[-1]
+    W = last.weight if rows is None else last.weight[rows]
+    d_last = d_last if rows is None else d_last[:, rows]
+    M = d_last[:, :, None] * W[None]  # (B, k, w_{L-1}) = D_L W_L
+    if len(pairs) == 1:  # one layer: J = D_1 W_1 itself
+        return (M**2).sum((1, 2))
+    for lin, d in reversed(pairs[:-1]):  # M ← M D_l, then M ← M W_l, down to W_2
+        M = M * d[:, None, :]
+        if lin is not pairs[0][0]:
+            M = M @ lin.weight
+    W1 = pairs[0][0].weight  # (w₁, D)
+    if W1.shape[1] <= W1.shape[0]:  # few inputs: J = M W₁ is the smaller product
+        return ((M @ W1) ** 2).sum((1, 2))
+    MG = (M.reshape(-1, M.shape[-1]) @ (W1 @ W1.T)).reshape(M.shape)  # G = W₁W₁ᵀ once per batch
+    return (MG * M).sum((1, 2))
+
+
 def jacobian_fro2(model: nn.Module, x: torch.Tensor, h: torch.Tensor | None = None) -> torch.Tensor:
-    """‖J_f(x)‖²_F per row: closed form for one sigmoid layer, autograd otherwise."""
+    """‖J_f(x)‖²_F per row: closed form for one sigmoid layer or any MLP encoder, autograd
+    otherwise."""
     layer = single_sigmoid_layer(model)
-    if layer is None:
-        return jacobian_fro2_autograd(model, x)
-    return jacobian_fro2_closed(layer.weight, model.encode(x) if h is None else h)
+    if layer is not None:
+        return jacobian_fro2_closed(layer.weight, model.encode(x) if h is None else h)
+    if mlp_supported(model.encoder) and type(model).encode is Autoencoder.encode:
+        return mlp_jacobian_fro2(model.encoder, x)
+    return jacobian_fro2_autograd(model, x)
 
 
 def _check_weight(name: str, value: float) -> float:

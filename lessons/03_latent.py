@@ -33,6 +33,7 @@ with st.expander(t("latent.tsne_title"), icon=":material/hub:"):
 
 fields = ["epochs", "perplexity", "n_neighbors", "max_points", "seed"]
 cfg = on_sidebar_data(settings_form(LESSON, LatentConfig(), fields, columns=5))
+latent_views.manifold_view(cfg.dataset)
 res = training_panel(LESSON, cfg, auto=True)
 
 

@@ -10,7 +10,7 @@ from aecore.figures import regularized as fr
 from aecore.figures.common import image_grid
 from aecore.penalties import PENALTIES
 from lessons.parts import formulas
-from lessons.parts.regularized import sparse_steps, sparse_table
+from lessons.parts.regularized import active_path_view, sparse_steps, sparse_table
 from ui.kit.derivation import derivation
 from ui.kit.i18n import t
 from ui.kit.page import chart, code_expander, labels, metric_row, num, on_sidebar_data, prose
@@ -53,6 +53,7 @@ if res is not None:
         "sparse.hist",
         t("sparse.fig.hist_summary", shares=shares),
     )
+    active_path_view(a, cfg.code, cfg.penalty, pen)
     names = (
         pen
         | labels("sparse.fig", x="unit_rank", y="rho_hat", title="rho_title")

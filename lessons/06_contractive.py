@@ -77,7 +77,13 @@ if res is not None:
         else:
             why += [t("contractive.curve.cheat_weak", **jf)]
         st.warning(" ".join(why), icon=":material/info:")
-    funcs = (penalties.contractive, penalties.jacobian_fro2, penalties.jacobian_fro2_closed, penalties.jacobian)
+    funcs = (
+        penalties.contractive,
+        penalties.jacobian_fro2,
+        penalties.jacobian_fro2_closed,
+        penalties.mlp_jacobian_fro2,
+        penalties.jacobian,
+    )
     code_expander(t("contractive.source"), *funcs)
     prose(t("contractive.note"))
 prose(t("contractive.dae"))

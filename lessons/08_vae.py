@@ -20,7 +20,15 @@ from aecore.figures import generative as gen
 from aecore.figures.common import image_grid
 from aecore.maths.generative import AUTO_EPOCHS, ROWS_SEEN
 from aecore.models.vae import VAE
-from lessons.parts.generative import VAE_LATEX, active_text, claim_notes, objective_text, sample_texts, two_d_text
+from lessons.parts.generative import (
+    VAE_LATEX,
+    active_text,
+    claim_notes,
+    objective_text,
+    sample_texts,
+    scores_table,
+    two_d_text,
+)
 from ui.kit import references
 from ui.kit.i18n import t
 from ui.kit.page import chart, code_expander, fmt, labels, metric_row, num, on_sidebar_data, prose
@@ -79,12 +87,14 @@ def _samples(res) -> None:
     st.subheader(t("vae.samples_title"))
     prose(t("vae.samples_explain"))
     inside = {f"inside_{k}": num(100 * m[f"prior_inside_{k}_codes"], 3) for k in ("vae", "ae")}
-    caption = t("vae.fig.samples_summary", acc=num(a["classifier_accuracy"], 3), **inside, **fmt(m, 3))
+    caption = t("vae.fig.samples_summary", n=num(cfg.n_samples), **inside)
     if a["image_shape"] is not None:
         rows = {t(f"vae.fig.{r}_row"): a["samples"][r][:15] for r in ("vae", "ae", "ae_fitted")}
         chart(image_grid(rows, a["image_shape"], t("vae.fig.samples")), "vae.samples", caption)
     else:
         st.caption(caption)
+    if "coverage_vae" in m:
+        scores_table(m, a["classifier_accuracy"], cfg.n_samples)
     for text in sample_texts(m):
         prose(text)
     claims_box(LESSON, get(LESSON), m, fmt(m, 3))

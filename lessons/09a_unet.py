@@ -6,12 +6,13 @@ import numpy as np
 import streamlit as st
 
 from aecore.experiments import get
-from aecore.experiments.unet import UNET, UNET_NO_SKIPS, UNetConfig
+from aecore.experiments.unet import DEPTH, UNET, UNET_NO_SKIPS, UNetConfig
 from aecore.figures import applications as fig
 from aecore.figures.common import image_grid
+from aecore.figures.drawings import unet_diagram
 from aecore.models.unet import bce_dice_loss, copy_loss
 from ui.kit.i18n import t
-from ui.kit.page import chart, code_expander, metric_row, num, prose
+from ui.kit.page import chart, code_expander, labels, metric_row, num, prose
 from ui.kit.references import sources
 from ui.kit.widgets import settings_form
 from ui.runtime.checks import claims_box
@@ -31,6 +32,10 @@ st.latex(
 fields = ["epochs", "width", "n_train", "clutter", "noise", "copy_epochs", "seed"]
 cfg = settings_form(LESSON, default, fields, columns=4)
 st.caption(t("unet.data_note"))
+u_names = labels("unet.u", "title", "down", "up", "bottom", "skip", "pool", "up_conv", "box")
+w, s = cfg.width, cfg.image_size
+u_sizes = dict(w=w, s=s, w2=2 * w, h=s // 2, wb=w * 2**DEPTH, b=s // 2**DEPTH, depth=DEPTH)
+chart(unet_diagram(w, DEPTH, s, True, u_names), "unet.u", t("unet.u.summary", **u_sizes))
 res = training_panel(LESSON, cfg, auto=True)
 if res is not None:
     m, a = res.metrics, res.arrays

@@ -148,36 +148,27 @@ FAILING = [
     ),
     (
         "vae",
-        "vae_samples_near_data",
-        {"sample_nn_mse_vae": 0.05, "sample_nn_mse_ae": 0.02, "sample_mean_vae": 0.30, "sample_mean_ae": 0.12},
-        "why.samples_dim",
-        {"sample_mean_ae": 0.12, "sample_mean_vae": 0.3},
+        "vae_samples_cover_data",
+        {"coverage_vae": 0.014, "coverage_ae": 0.021, "prior_inside_vae_codes": 0.05, "prior_inside_ae_codes": 0.09},
+        "why.cover_vae_codes",
+        {"inside_vae": 5.0, "inside_ae": 9.0, "coverage_vae": 0.014},
     ),
     (
         "vae",
-        "vae_samples_near_data",
-        {"sample_nn_mse_vae": 0.05, "sample_nn_mse_ae": 0.02, "sample_grey_ae": 0.45, "sample_grey_vae": 0.30},
-        "why.samples_blurry",
-        {"sample_grey_ae": 45.0, "sample_grey_vae": 30.0},
+        "vae_samples_cover_data",
+        {"coverage_vae": 0.25, "coverage_ae": 0.31, "prior_inside_vae_codes": 0.95, "prior_inside_ae_codes": 0.8},
+        "why.cover_ae_codes",
+        {"inside_ae": 80.0, "inside": 50.0, "coverage_ae": 0.31},
     ),
     (
         "vae",
-        "vae_samples_near_data",
-        {"sample_nn_mse_vae": 0.0197, "sample_nn_mse_ae": 0.0162, "prior_inside_ae_codes": 1.0},
-        "why.samples_codes",
-        {"inside_ae": 100.0, "sample_nn_mse_vae": 0.0197},
+        "vae_samples_cover_data",
+        {"coverage_vae": 0.25, "coverage_ae": 0.31, "prior_inside_vae_codes": 0.95, "prior_inside_ae_codes": 0.1},
+        "why.cover_few",
+        {"inside_vae": 95.0, "precision_vae": 0.9},
     ),
 ]
-VAE_REST = {
-    "sample_mean_vae": 0.30,
-    "sample_mean_ae": 0.30,
-    "data_mean": 0.31,
-    "sample_grey_vae": 0.40,
-    "sample_grey_ae": 0.34,
-    "data_grey": 0.30,
-    "prior_inside_vae_codes": 0.96,
-    "prior_inside_ae_codes": 0.9,
-}
+VAE_REST = {"precision_vae": 0.9, "precision_ae": 0.3, "kl": 20.0}
 
 
 def _failing(name: str, metrics: dict) -> dict[str, float]:

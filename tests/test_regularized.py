@@ -81,7 +81,7 @@ def test_closed_form_contractive_equals_autograd_jacobian(kind):
     torch.testing.assert_close(closed, ref, rtol=1e-5, atol=1e-7)
 
 
-def test_deep_contractive_penalty_uses_autograd_and_has_gradients():
+def test_deep_contractive_penalty_equals_autograd_and_has_gradients():
     model = build_model(
         ModelConfig(input_dim=4, hidden=(8,), latent_dim=3, activation="tanh", latent_activation="sigmoid"),
         penalty=contractive(0.5),
@@ -94,6 +94,48 @@ def test_deep_contractive_penalty_uses_autograd_and_has_gradients():
     assert pen.item() == pytest.approx(0.5 * ref.mean().item(), rel=1e-5)
     pen.backward()
     assert model.encoder[0].weight.grad is not None and model.encoder[0].weight.grad.abs().sum() > 0
+
+
+@pytest.mark.parametrize(
+    "D, hidden, k, act, code",
+    [(64, (32, 16), 8, "relu", "sigmoid"), (20, (40,), 3, "tanh", "identity"), (6, (5, 4), 2, "elu", "tanh")],
+)
+def test_closed_form_mlp_jacobian_equals_autograd_value_and_gradient(D, hidden, k, act, code):
+    """‖J_f‖²_F of a deep encoder by the product D_L W_L ⋯ D_1 W_1 equals the autograd
+    Jacobian's, and so does its gradient in the weights (the penalty trains on it)."""
+    from aecore.penalties import jacobian_fro2_autograd, mlp_jacobian_fro2, mlp_supported
+
+    cfg = ModelConfig(input_dim=D, hidden=hidden, latent_dim=k, activation=act, latent_activation=code)
+    model = build_model(cfg, seed=4)
+    assert mlp_supported(model.encoder)
+    x = torch.randn(9, D, generator=torch.Generator().manual_seed(3), dtype=torch.float32)
+    closed, auto = mlp_jacobian_fro2(model.encoder, x), jacobian_fro2_autograd(model, x)
+    torch.testing.assert_close(closed, auto, rtol=1e-5, atol=1e-7)
+    W = model.encoder[0].weight
+    (g_closed,) = torch.autograd.grad(closed.mean(), W)
+    (g_auto,) = torch.autograd.grad(auto.mean(), W)
+    torch.testing.assert_close(g_closed, g_auto, rtol=1e-4, atol=1e-7)
+
+
+def test_closed_form_mlp_jacobian_of_the_vae_mean():
+    """``rows`` keeps the μ half of a VAE's encoder: ‖∂μ/∂x‖²_F against autograd on encode."""
+    from aecore.models import VAEConfig
+    from aecore.penalties import jacobian, mlp_jacobian_fro2
+
+    vae = build_model(VAEConfig(input_dim=12, hidden=(10, 6), latent_dim=3), kind="vae", seed=1)
+    x = torch.rand(7, 12, generator=torch.Generator().manual_seed(0))
+    ref = (jacobian(vae.encode, x) ** 2).sum((1, 2))
+    torch.testing.assert_close(mlp_jacobian_fro2(vae.encoder, x, rows=slice(0, 3)), ref, rtol=1e-5, atol=1e-7)
+
+
+def test_an_encoder_the_closed_form_does_not_know_falls_back_to_autograd():
+    from aecore.penalties import mlp_supported
+
+    model = build_model(ModelConfig(input_dim=4, hidden=(6,), latent_dim=2, activation="gelu"), seed=0)
+    assert not mlp_supported(model.encoder)
+    x = torch.randn(5, 4, generator=torch.Generator().manual_seed(2))
+    ref = torch.stack([torch.autograd.functional.jacobian(model.encode, xi).pow(2).sum() for xi in x])
+    torch.testing.assert_close(jacobian_fro2(model, x), ref, rtol=1e-5, atol=1e-7)
 
 
 def test_tied_model_shares_the_encoder_matrix():

@@ -35,6 +35,7 @@ N_SHOW = 6  # test images shown with their predictions
 BATCH = 32  # images per step
 T_CONV_STEP, T_CONV_VALUE = 0.019, 3.2e-8  # s per training step; per feature-map value and image (measured)
 T_IMAGE, T_CLUTTER = 2e-3, 2e-4  # s to draw a 32 × 32 scene, and each distracting line or speck
+DEPTH = 2  # poolings of every network (the U's levels below full resolution)
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class UNetConfig(Config):
 
 
 def _train(cfg: UNetConfig, skips: bool, X, Y, track: Tracker, stage: str, copy: bool = False) -> UNet:
-    model = init_unet(UNet(cfg.width, depth=2, skips=skips), torch.Generator().manual_seed(cfg.seed))
+    model = init_unet(UNet(cfg.width, depth=DEPTH, skips=skips), torch.Generator().manual_seed(cfg.seed))
     track.fit(
         model,
         X,

@@ -36,3 +36,30 @@ def kernel_figure(names: dict[str, str], level: float = 0.1) -> go.Figure:
     fig.update_yaxes(title=names["y"], range=[0, 1.05])
     fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.2, x=0))
     return base_layout(fig, names["title"], height=320)
+
+
+def manifold_figure(X: np.ndarray, t: np.ndarray, height: np.ndarray, names: dict[str, str]) -> go.Figure:
+    """A 2-D manifold rolled up in 3-D: the points X (n, 3) beside their two coordinates on
+    the sheet, (t, height), both coloured by t. ``names``: title, the two panel titles
+    (``rolled``, ``unrolled``) and the sheet's axes (``t``, ``height``)."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        specs=[[{"type": "scene"}, {"type": "xy"}]],
+        subplot_titles=[names["rolled"], names["unrolled"]],
+        horizontal_spacing=0.08,
+    )
+    marker = dict(size=2.5, color=t, colorscale="Viridis", showscale=False)
+    fig.add_trace(
+        go.Scatter3d(x=X[:, 0], y=X[:, 1], z=X[:, 2], mode="markers", marker=marker, hoverinfo="skip"), row=1, col=1
+    )
+    fig.add_trace(
+        go.Scattergl(x=t, y=height, mode="markers", marker=dict(marker, size=4), hoverinfo="skip"), row=1, col=2
+    )
+    fig.update_xaxes(title=names["t"], row=1, col=2)
+    fig.update_yaxes(title=names["height"], row=1, col=2)
+    fig.update_scenes(xaxis_title="x₁", yaxis_title="x₂", zaxis_title="x₃", camera=dict(eye=dict(x=1.6, y=1.6, z=0.8)))
+    fig = base_layout(fig, names["title"], height=400, showlegend=False)
+    return fig

@@ -3,8 +3,9 @@ models, the ELBO meter of the live chart, and how decoded samples are scored.
 
 Budget: every model sees about ``ROWS_SEEN`` rows (200 epochs of the 1 797 digits; 36 of
 the 10 000 MNIST-size rows), in the batches the ``epochs`` setting's budget names (larger on
-larger data, to keep the matmuls busy). Samples are scored by a logistic regression trained on the data set's own labels
-(mean top-class probability) and by the squared distance to the nearest real image.
+larger data, to keep the matmuls busy). The squared distance to the nearest real image
+(``nearest_sq_distance``) measures interpolations; generated samples are scored by
+``aecore.maths.genmetrics``; ``sample_classifier`` judges decodes of clicked codes.
 The fair baseline of a plain AE as a generator draws its codes from a Gaussian fitted to
 its own codes (mean and full covariance), not from N(0, I), whose scale it never learned.
 """
@@ -145,7 +146,8 @@ class ElboMeter:
 
 @lru_cache(maxsize=4)
 def sample_classifier(dataset: str):
-    """(logistic regression on 75 % of the data set's labelled rows, held-out accuracy),
+    """(logistic regression on 75 % of the data set's labelled rows, held-out accuracy): the
+    judge of decodes clicked on a latent map (``aecore.maths.holes``),
     or (None, nan) when the data carry fewer than two classes. Cached read-only per data
     set (uploads are named by a hash of their content)."""
     from sklearn.linear_model import LogisticRegression
@@ -171,17 +173,6 @@ def nearest_sq_distance(A: np.ndarray, B: np.ndarray, chunk: int = 256) -> np.nd
         d = (a * a).sum(1)[:, None] + b2[None, :] - 2.0 * (a @ B.T)
         out.append(np.maximum(d.min(1), 0.0))
     return np.concatenate(out).astype(np.float64)
-
-
-def confidence(images: np.ndarray, clf) -> np.ndarray:
-    """The classifier's top-class probability for each image (nan without a classifier)."""
-    return clf.predict_proba(images).max(1) if clf is not None else np.full(len(images), np.nan)
-
-
-def sample_scores(samples: np.ndarray, X: np.ndarray, clf) -> tuple[np.ndarray, np.ndarray]:
-    """Per sample: the classifier's top-class probability, and the mean squared distance
-    (per pixel) to the nearest real image."""
-    return confidence(samples, clf), nearest_sq_distance(samples, X) / X.shape[1]
 
 
 def share_inside(codes: np.ndarray, z: np.ndarray, mass: float = 0.95) -> float:

@@ -52,6 +52,21 @@ def copy_share(model: Callable, X: np.ndarray, basis: np.ndarray, seed: int, rms
     return float(1 - np.sum((moved - still - delta) ** 2) / np.sum(delta**2))
 
 
+def gain(model: Callable, X: np.ndarray, basis: np.ndarray, seed: int, rms: float = PERTURBATION_RMS) -> float:
+    """How far the output moves for the same change δ as ``copy_share`` draws, in any
+    direction: √(Σ‖r(x+δ) − r(x)‖² / Σ‖δ‖²) over the rows of X (0: r ignores δ; 1: r moves
+    as far as δ). The copy share also counts a move in another direction as an error."""
+    if basis.shape[1] == 0:
+        return float("nan")
+    rng = np.random.default_rng(seed)
+    delta = rng.standard_normal((X.shape[0], basis.shape[1])) @ basis.T
+    delta *= rms / np.sqrt(np.mean(delta**2))
+    X64 = np.asarray(X, np.float64)
+    moved = predict(model, (X64 + delta).astype(np.float32)).astype(np.float64)
+    still = predict(model, X64.astype(np.float32)).astype(np.float64)
+    return float(np.sqrt(np.sum((moved - still) ** 2) / np.sum(delta**2)))
+
+
 def layer_activations(encoder: nn.Sequential, X: np.ndarray) -> list[np.ndarray]:
     """The output of every non-linearity of ``encoder`` (hidden layers, then the code)."""
     out, h = [], as_tensor(X)

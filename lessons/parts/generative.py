@@ -1,15 +1,22 @@
 """Page pieces of lesson 8 (``vae``, ``elbo_gap``): the derivations (the ELBO, Kingma &
 Welling 2014; the KL between two Gaussians) as ``ui.kit.derivation.Step`` lists, each step one line of maths,
-one translated sentence and the numbers of the current run beside the steps they check; and
-the choice between a lesson text's variants by the measured numbers."""
+one translated sentence and the numbers of the current run beside the steps they check; the
+choice between a lesson text's variants by the measured numbers; and the table of the
+generation scores."""
 
 from __future__ import annotations
 
 import math
 
+import streamlit as st
+
 from ui.kit.derivation import Step
 from ui.kit.i18n import t
-from ui.kit.page import num
+from ui.kit.page import num, prose
+
+GENERATORS = ("vae", "ae", "ae_fitted", "data")  # the score table's rows (metric suffixes)
+SCORES = ("precision", "recall", "coverage", "density", "sample_confidence", "class_entropy")
+RECALL_LOW = 0.5  # recall below this × coverage: the page explains why recall is small
 
 VAE_LATEX = (  # the lesson's formulas, in the notation of Kingma & Welling (2014)
     r"\delta\big(h-f(x)\big)\ \longrightarrow\ "
@@ -170,21 +177,15 @@ def active_text(m: dict[str, float], k: int) -> str:
 
 
 def fair_text(m: dict[str, float]) -> str:
-    """M2: the VAE against the plain AE decoding codes from a Gaussian fitted to its own codes."""
-    conf = m["sample_confidence_vae"] > m["sample_confidence_ae_fitted"]
-    near = m["sample_nn_mse_vae"] < m["sample_nn_mse_ae_fitted"]
-    key = {
-        (True, True): "both_vae",
-        (False, False): "both_ae",
-        (False, True): "split_conf",
-        (True, False): "split_near",
-    }
-    return t(f"vae.fair_{key[conf, near]}", **{k: _n(v, 3) for k, v in m.items()})
+    """M2: the VAE against the plain AE decoding codes from a Gaussian fitted to its own codes,
+    by coverage (Ghosh et al. 2020 find the fitted Gaussian about as good)."""
+    key = "vae.fair_vae" if m["coverage_vae"] > m["coverage_ae_fitted"] else "vae.fair_ae"
+    return t(key, **{k: _n(v, 3) for k, v in m.items()})
 
 
 def two_d_text(m: dict[str, float]) -> str:
-    leads = m["sample_confidence_vae"] > m["sample_confidence_ae"] and m["sample_nn_mse_vae"] < m["sample_nn_mse_ae"]
-    return t("vae.two_d_vae" if leads else "vae.two_d_mixed", **{k: _n(v, 3) for k, v in m.items()})
+    leads = m.get("coverage_vae", math.nan) > m.get("coverage_ae", math.nan)
+    return t("vae.two_d_vae" if leads else "vae.two_d_mixed", **_numbers(m))
 
 
 def _numbers(m: dict[str, float]) -> dict[str, str]:
@@ -194,11 +195,40 @@ def _numbers(m: dict[str, float]) -> dict[str, str]:
 
 
 def sample_texts(m: dict[str, float]) -> list[str]:
-    """What the classifier's confidence and the fair baseline show on this run (M2)."""
-    if m["sample_confidence_vae"] != m["sample_confidence_vae"]:  # nan: no labels, no classifier
-        return [t("vae.no_labels")]
+    """What the scores show on this run beyond the claim: the fair baseline (M2), recall
+    against coverage, the classifier's confidence, and the nearest-image distance."""
+    if "coverage_vae" not in m:  # no labels: no classifier, no feature space
+        return [t("vae.no_labels"), t("vae.nn_only", **_numbers(m))]
+    nn = "nn_agrees" if (m["sample_nn_mse_vae"] < m["sample_nn_mse_ae"]) == covers(m) else "nn_disagrees"
+    nn_text = t(f"vae.{nn}", **_numbers(m))
+    numbers = _numbers(m)
+    texts = [fair_text(m)]
+    if m["recall_vae"] < RECALL_LOW * m["coverage_vae"]:
+        texts.append(t("vae.recall_low", **numbers))
     vae_surer = m["sample_confidence_vae"] > m["sample_confidence_ae"]
-    return [t("vae.conf_vae" if vae_surer else "vae.conf_ae", **_numbers(m)), fair_text(m)]
+    return [*texts, t("vae.conf_vae" if vae_surer else "vae.conf_ae", **numbers), nn_text]
+
+
+def covers(m: dict[str, float]) -> bool:
+    return m.get("coverage_vae", math.nan) > m.get("coverage_ae", math.nan)
+
+
+def scores_table(m: dict[str, float], accuracy: float, n: int) -> None:
+    """How generated images are scored, what each number rewards, and the table of scores."""
+    from aecore.maths.genmetrics import FEATURES, K_NN
+
+    prose(t("vae.scores_explain", features=FEATURES, acc=num(accuracy, 3), k=K_NN, n=num(n)))
+    rows = [g for g in GENERATORS if f"coverage_{g}" in m]
+    if "data" in rows:
+        st.caption(t("vae.scores_ceiling", rows=num(m["ceiling_rows"])))
+    entropy = dict(max_entropy=num(m["max_class_entropy"], 3), classes=round(math.exp(m["max_class_entropy"])))
+    lines = [f"- {t(f'vae.rewards.{s}', **entropy)}" for s in SCORES]
+    prose(t("vae.scores_reward_title") + "\n\n" + "\n".join(lines))
+    table = [
+        {t("vae.table.generator"): t(f"vae.table.{g}")} | {t(f"vae.table.{s}"): m[f"{s}_{g}"] for s in SCORES}
+        for g in rows
+    ]
+    st.dataframe(table, hide_index=True, width="stretch")
 
 
 def claim_notes(m: dict[str, float], held: dict[str, bool], beta: float) -> list[str]:

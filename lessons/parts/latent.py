@@ -1,6 +1,7 @@
 """Parts of lesson 3's page (lessons/03_latent.py): the live t-SNE/UMAP layout while the job
 runs, the comparison table, and the reading of the run (which map kept neighbourhoods best,
-t-SNE's run, the slides' "t-SNE or an autoencoder?" measured). Texts: latent.toml."""
+t-SNE's run, the slides' "t-SNE or an autoencoder?" measured), and a surface data set drawn
+as a 2-D manifold. Texts: latent.toml."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ import numpy as np
 import streamlit as st
 
 from aecore import embed
+from aecore.data.registry import load_dataset
 from aecore.experiments.latent import METHODS, NEW_POINT, NEW_POINTS
 from aecore.figures import basic
+from aecore.figures.embedding import manifold_figure
 from ui.kit.i18n import t
-from ui.kit.page import num, prose
+from ui.kit.page import chart, num, prose
 
 LESSON = "latent"
 
@@ -71,3 +74,19 @@ def reading(m: dict, n: int, dim: int, reduced: bool, perplexity: float) -> None
     new = {f"{k}_new": num(m.get(f"{k}_embed_seconds", float("nan")), 3) for k in ("ae", "tsne")}
     st.markdown(t("latent.versus_ae_faster" if ae_first else "latent.versus_tsne_faster", **words, **new))
     st.caption(t("latent.versus_scaling"))
+
+
+SURFACES = ("swiss_roll", "s_curve")  # 3-D data that is a rolled-up 2-D sheet (height = the second column)
+
+
+def manifold_view(dataset: str) -> None:
+    """Note 003's picture of non-linear reduction to 2-D: a surface data set beside its two
+    coordinates on the sheet (the roll parameter t and the height)."""
+    if dataset not in SURFACES:
+        return
+    ds = load_dataset(dataset)
+    label = t(f"latent.manifold.name_{dataset}")
+    st.markdown(t("latent.manifold.explain", data=label))
+    names = {k: t(f"latent.manifold.{k}") for k in ("rolled", "unrolled", "t", "height")}
+    names["title"] = t("latent.manifold.title", data=label)
+    chart(manifold_figure(ds.X, ds.t, ds.X[:, 1], names), "latent.manifold", t("latent.manifold.summary", n=ds.n))

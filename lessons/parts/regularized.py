@@ -1,17 +1,19 @@
 """Page pieces of lesson 5 that would crowd its page: the derivation steps (one line of
 maths, one translated sentence, numbers from the run) and the table of every model with
-the sentences its numbers support."""
+the sentences its numbers support; the active paths of one input (note 003's drawing)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import streamlit as st
 
-from aecore.experiments.sparse import BATCH, DECODER_GREW, KL_COSTS, MOST
+from aecore.experiments.sparse import ACTIVE, BATCH, DECODER_GREW, KL_COSTS, MOST
+from aecore.figures.drawings import active_paths
 from ui.kit.derivation import Step
 from ui.kit.i18n import t
-from ui.kit.page import num
+from ui.kit.page import chart, num
 
 KL = r"\Omega_{KL}"
 DRHO = r"\partial\hat\rho_j"
@@ -51,6 +53,7 @@ def sparse_steps(m: Mapping[str, float], k: int) -> list[Step]:
     ]
 
 
+PATH_SETS = 100  # the active-path caption counts the distinct sets of firing units among this many inputs
 TABLE = (
     "mean_activation",
     "fraction_active",
@@ -98,3 +101,28 @@ def sparse_table(m: Mapping[str, float], trained: Sequence[str], pen: Mapping[st
     )
     st.markdown(t("sparse.table.lasso" if split else "sparse.table.lasso_not", **lasso))
     return dead
+
+
+def active_path_view(a: Mapping, code: str, penalty: str, pen: Mapping[str, str]) -> None:
+    """Note 003's picture from the trained models: which code units fire for one input in
+    the plain AE and in a sparse one (the page's penalty when it is L1 or KL on the code)."""
+    codes = a["codes"]
+    sparse = penalty if penalty in ("l1", "kl") else ("kl" if "kl" in codes else "l1")
+    st.subheader(t("sparse.paths.title"))
+    st.markdown(t("sparse.paths.explain"))
+    n, k = len(codes["none"]), codes["none"].shape[1]
+    i = int(st.number_input(t("sparse.paths.input"), 0, n - 1, 0, key="sparse.paths.i"))
+    on = {p: codes[p] > ACTIVE[code] for p in ("none", sparse)}
+    count = {p: int(on[p][i].sum()) for p in on}
+    names = {p: t("sparse.paths.panel", model=pen[p], on=count[p], k=k) for p in on}
+    names |= {"title": t("sparse.paths.fig_title", i=i, label=a["labels"][i])}
+    names |= {s: t(f"sparse.paths.{s}") for s in ("x", "h", "xhat")}
+    fig = active_paths({p: codes[p][i] for p in on}, ACTIVE[code], names)
+    first = slice(0, min(n, PATH_SETS))
+    sets = {p: len({tuple(np.flatnonzero(row)) for row in on[p][first]}) for p in on}
+    mean = {p: num(on[p].sum(1).mean(), 3) for p in on}
+    numbers = dict(plain=pen["none"], sparse=pen[sparse], k=k, rows=first.stop)
+    numbers |= dict(
+        mean_plain=mean["none"], mean_sparse=mean[sparse], sets_plain=sets["none"], sets_sparse=sets[sparse]
+    )
+    chart(fig, "sparse.paths", t("sparse.paths.summary", **numbers))

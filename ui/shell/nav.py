@@ -47,6 +47,7 @@ PAGES: list[PageSpec] = [
     PageSpec("lessons/07_denoising.py", "denoising", "denoising.nav", ":material/blur_off:", "nav.section.regularized"),
     PageSpec("lessons/08_vae.py", "vae", "vae.nav", ":material/auto_awesome:", "nav.section.generative"),
     PageSpec("lessons/08b_elbo_gap.py", "elbo_gap", "elbo_gap.nav", ":material/difference:", "nav.section.generative"),
+    PageSpec("lessons/08c_family.py", "family", "family.nav", ":material/view_column:", "nav.section.generative"),
     PageSpec("lessons/09a_unet.py", "unet", "unet.nav", ":material/grid_on:", "nav.section.applications"),
     PageSpec("lessons/09b_anomaly.py", "anomaly", "anomaly.nav", ":material/troubleshoot:", "nav.section.applications"),
     PageSpec(
