@@ -38,7 +38,7 @@ if res is not None:
     m, a = res.metrics, res.arrays
     prose(t("family.measures"))
     n_train, n_held = (len(part) for part in split(load_dataset(cfg.dataset).n, cfg.seed))
-    epochs, batch = schedule(n_train, cfg.epochs)
+    epochs, batch = schedule(cfg, n_train)
     sizes = dict(epochs=epochs, batch=batch, rows=num(epochs * n_train), n_train=num(n_train), n_held=num(n_held))
     st.caption(t("family.trained_for", **sizes))
     table(m)

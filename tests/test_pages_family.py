@@ -27,7 +27,7 @@ def test_family_page_tiny_training_shows_the_table_figure_and_claims():
     no_errors(at)
     assert at.dataframe, "the table"
     frame = at.dataframe[0].value
-    assert len(frame) == 5 and "‖J_f‖_F" in " ".join(map(str, frame.columns))
+    assert len(frame) == 5 and translate("family.col.jacobian", "en") in map(str, frame.columns)
     assert "family.figure" in " ".join(_chart_keys(at))
     text = " ".join(md.value for md in at.markdown)
     assert "What the numbers show" in text and "Measured, not claimed" in text

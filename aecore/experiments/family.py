@@ -39,7 +39,15 @@ from aecore.experiments.base import Experiment, Result, Tracker
 from aecore.experiments.denoising_images import PROBE_ROWS, probe_accuracy
 from aecore.experiments.family_claims import CLAIMS, rivals
 from aecore.maths import probes
-from aecore.maths.generative import ElboMeter, data_for, fitted_gaussian_codes, schedule, share_inside, vae_config
+from aecore.maths.generative import (
+    EPOCHS_BUDGET,
+    ElboMeter,
+    data_for,
+    fitted_gaussian_codes,
+    schedule,
+    share_inside,
+    vae_config,
+)
 from aecore.maths.genmetrics import feature_classifier, generation_scores
 from aecore.models import VAE, ModelConfig, build_model
 from aecore.noise import make_corrupt
@@ -64,7 +72,9 @@ class FamilyConfig(Config):
     dataset: str = param("digits", "image data set (the sidebar's choice)", choices=image_dataset_names)
     latent_dim: int = param(8, "code size k of every model", lo=2, hi=64)
     width: int = param(128, "first hidden width of every model (the second is half)", lo=8, hi=512)
-    epochs: int = param(0, "epochs of every model; 0 = lesson 8's budget (about 360 000 rows seen)", lo=0, hi=2000)
+    epochs: int = param(
+        0, "epochs of every model; 0 = lesson 8's budget (about {rows} rows seen)", lo=0, hi=2000, **EPOCHS_BUDGET
+    )
     lr: float = param(3e-3, "initial learning rate (Adam, cosine decay)", lo=0.0, hi=0.1, lo_open=True)
     rho: float = param(0.1, "sparse: target mean activation ρ", lo=0.0, hi=0.99, lo_open=True)
     sparse_beta: float = param(0.01, "sparse: weight β of the KL sparsity penalty", lo=0.0, hi=100.0)
@@ -102,7 +112,7 @@ def build(cfg: FamilyConfig, member: str, dim: int):
 
 def train_all(cfg: FamilyConfig, X: np.ndarray, track: Tracker) -> dict:
     """Every member trained for the same epochs and batches, one after the other."""
-    epochs, batch = schedule(len(X), cfg.epochs)
+    epochs, batch = schedule(cfg, len(X))
     tc = TrainConfig(epochs=epochs, batch_size=batch, lr=cfg.lr, seed=cfg.seed)
     models = {}
     for member in MEMBERS:
@@ -205,7 +215,7 @@ def run(cfg: FamilyConfig, on_progress=None) -> Result:
     track.step(SCORES)
     metrics, arrays = measure(models, data, cfg)
     metrics |= rivals(metrics) | settings(cfg)
-    arrays |= {"image_shape": ds.image_shape, "epochs": schedule(len(tr), cfg.epochs)[0]}
+    arrays |= {"image_shape": ds.image_shape, "epochs": schedule(cfg, len(tr))[0]}
     return track.result(metrics, arrays=arrays, models=models)
 
 

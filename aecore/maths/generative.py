@@ -37,6 +37,15 @@ ROWS_SEEN = 360_000  # rows each model sees when epochs = 0 (automatic) ...
 AUTO_EPOCHS = (5, 2000)  # ... within these epochs: so for ROWS_SEEN/2000 to ROWS_SEEN/5 rows
 
 
+# Lesson 8's training budget (``aecore.data.steps``), shared by every model trained alike with it.
+EPOCHS_BUDGET = dict(
+    auto_rows=ROWS_SEEN,
+    epoch_range=AUTO_EPOCHS,
+    batch=128,
+    big_batch=(4000, 512),  # larger batches keep the matmuls busy on larger data
+)
+
+
 @dataclass(frozen=True)
 class VAEDataConfig(Config):
     """The settings lesson 8's experiments share: data, likelihood and training budget."""
@@ -50,16 +59,13 @@ class VAEDataConfig(Config):
         "({big_batch} on more than {big_above} rows)",
         lo=0,
         hi=2000,
-        auto_rows=ROWS_SEEN,
-        epoch_range=AUTO_EPOCHS,
-        batch=128,
-        big_batch=(4000, 512),  # larger batches keep the matmuls busy on larger data
+        **EPOCHS_BUDGET,
     )
     width: int = param(128, "first hidden width (the second is half)", lo=4, hi=512)
     lr: float = param(3e-3, "initial learning rate (Adam, cosine decay)", lo=0.0, hi=0.1, lo_open=True)
 
 
-def schedule(cfg: VAEDataConfig, n: int) -> tuple[int, int]:
+def schedule(cfg: Config, n: int) -> tuple[int, int]:
     """(epochs, batch size) of each model on n rows (``aecore.data.steps``: the ``epochs`` budget)."""
     return epochs_for(cfg, "epochs", n), batch_for(cfg, "epochs", n)
 
