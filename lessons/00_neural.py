@@ -11,6 +11,7 @@ from aecore.figures import neural as fn
 from ui.derivation import Step, derivation
 from ui.i18n import stage_labels, t
 from ui.kit import chart, claims_box, code_expander, fmt, labels, loss_chart, metric_row, num, prose
+from ui.learn import exercises, objectives, recap, selfcheck
 from ui.panel import training_panel
 from ui.references import sources
 from ui.widgets import settings_form
@@ -30,6 +31,7 @@ def why_failed(key: str, m: dict) -> str:
 
 
 st.title(t("neural.title"))
+objectives(LESSON)
 prose(t("neural.explain_neuron"))
 st.latex(r"z = w^\top x + b,\qquad a = \phi(z)")
 prose(t("neural.explain_layers"))
@@ -136,4 +138,8 @@ if res is not None:
         curves = stage_labels({k: v for k, v in res.histories.items() if k in (NEURON, NETWORK)})
         loss_chart(curves, "neural.loss")
     prose(t("neural.takeaway"))
+exercises(LESSON, LESSON, cfg, res)
+selfcheck(LESSON)
+if res is not None:
+    recap(LESSON, res.metrics)
 sources("neural")
