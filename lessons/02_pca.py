@@ -12,6 +12,7 @@ from ui import sidebar
 from ui.derivation import Step, derivation
 from ui.i18n import t
 from ui.kit import chart, claims_box, labels, metric_row, num, on_sidebar_data, one_per_class, prose
+from ui.learn import exercises, objectives, recap, selfcheck
 from ui.panel import training_panel
 from ui.references import sources
 from ui.widgets import settings_form
@@ -19,6 +20,7 @@ from ui.widgets import settings_form
 LESSON = "pca"
 FIELDS = ["latent_dim", "linear_solver", "linear_epochs", "linear_lr", "linear_batch", "deep_epochs", "sweep"]
 st.title(t("pca.title"))
+objectives(LESSON)
 st.latex(
     r"\min_{W_e,W_d}\ \frac{1}{nD}\sum_i\lVert (x_i-\bar x)-W_dW_e (x_i-\bar x)\rVert^2"
     r"\;=\;\frac{1}{D}\sum_{i>k}\lambda_i,\qquad"
@@ -125,4 +127,8 @@ if res is not None:
     caption = None if a["sweep"] else t("pca.fig.sweep_hint")
     chart(basic.error_vs_k_figure(a["pca_curve"], a["sweep"], names), "pca.error_k", caption)
     _derivation(m, a, k)
+exercises(LESSON, LESSON, cfg, res)
+selfcheck(LESSON)
+if res is not None:
+    recap(LESSON, res.metrics)
 sources("pca")
