@@ -8,12 +8,14 @@ from aecore.experiments.contractive import ContractiveConfig
 from aecore.figures import regularized as fr
 from ui.i18n import t
 from ui.kit import chart, claims_box, code_expander, labels, metric_row, num, on_sidebar_data, prose
+from ui.learn import exercises, objectives, recap, selfcheck
 from ui.panel import training_panel
 from ui.references import sources
 from ui.widgets import settings_form
 
 LESSON = "contractive"
 st.title(t("contractive.title"))
+objectives(LESSON)
 prose(t("contractive.explain"))
 st.latex(
     r"\mathcal{L}=\frac{1}{nD}\sum_i\lVert x_i-g_\phi(f_\theta(x_i))\rVert^2"
@@ -83,4 +85,8 @@ if res is not None:
     funcs = (penalties.contractive, penalties.jacobian_fro2, penalties.jacobian_fro2_closed, penalties.jacobian)
     code_expander(t("contractive.source"), *funcs)
     prose(t("contractive.note"))
+exercises(LESSON, LESSON, cfg, res)
+selfcheck(LESSON)
+if res is not None:
+    recap(LESSON, res.metrics)
 sources("contractive")
