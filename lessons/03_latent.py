@@ -13,12 +13,14 @@ from aecore.figures.common import image_grid
 from ui import latent_views
 from ui.i18n import t
 from ui.kit import chart, claims_box, fmt, labels, on_sidebar_data, prose
+from ui.learn import exercises, objectives, recap, selfcheck
 from ui.panel import ask_to_train, training_panel
 from ui.references import sources
 from ui.widgets import settings_form
 
 LESSON, SEL = "latent", "latent.selected"
 st.title(t("latent.title"))
+objectives(LESSON)
 prose(t("latent.explain"))
 with st.expander(t("latent.tsne_title"), icon=":material/hub:"):
     st.markdown(t("latent.tsne_explain"))
@@ -110,4 +112,8 @@ else:
     if sres is not None:
         names = labels("latent.method", *METHODS) | labels("latent", x="scaling_x", y="scaling_y") | {"title": ""}
         chart(basic.scaling_figure(sres.metrics, names), "latent.scaling", t("latent.scaling_summary"))
+exercises(LESSON, LESSON, cfg, res)
+selfcheck(LESSON)
+if res is not None:
+    recap(LESSON, res.metrics)
 sources("latent")
