@@ -11,6 +11,7 @@ from aecore.figures import capacity as fc
 from aecore.figures.common import image_grid
 from ui.i18n import current_lang, stage_labels, t
 from ui.kit import chart, claims_box, code_expander, labels, loss_chart, metric_row, num, on_sidebar_data, prose
+from ui.learn import exercises, objectives, recap, selfcheck
 from ui.panel import training_panel
 from ui.references import sources
 from ui.widgets import option_label, settings_form
@@ -45,6 +46,7 @@ def say(key: str, **extra) -> str:
 
 
 st.title(t("capacity.title"))
+objectives(LESSON)
 prose(t("capacity.explain"))
 st.latex(
     r"h=f_\theta(x)\in\mathbb{R}^k,\ \ \hat x=g_\phi(h);\qquad k<D\ \text{undercomplete},\ \ k>D\ \text{overcomplete}"
@@ -155,4 +157,8 @@ if res is not None:
         st.button(t("capacity.depth.open_deep"), on_click=open_deep_view, args=(cfg,), icon=":material/layers:")
     code_expander(t("capacity.source"), capacity.greedy)
     prose(t("capacity.note"))
+exercises(LESSON, LESSON, cfg, res)
+selfcheck(LESSON)
+if res is not None:
+    recap(LESSON, res.metrics)
 sources("capacity")
