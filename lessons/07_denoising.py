@@ -15,13 +15,15 @@ from ui.denoising_parts import denoising_steps, field_texts, probe_part, show_no
 from ui.derivation import derivation
 from ui.i18n import t
 from ui.kit import chart, claims_box, code_expander, fmt, labels, metric_row, num, on_sidebar_data, one_per_class, prose
+from ui.learn import exercises, objectives, recap, selfcheck
 from ui.panel import training_panel
 from ui.widgets import settings_form
 
-FIELD, IMAGES = "denoising.field", "denoising.images"
+LESSON, FIELD, IMAGES = "denoising", "denoising.field", "denoising.images"
 NAMES = tuple(noise.CORRUPTIONS)
 
 st.title(t("denoising.title"))
+objectives(LESSON)
 prose(t("denoising.explain"))
 st.latex(
     r"\tilde x \sim C(\tilde x \mid x),\qquad \mathcal L(\theta,\phi) = "
@@ -63,6 +65,9 @@ if fres is not None:
     if "sweep" in a:
         sweep_chart(a)
     derivation(FIELD, t(f"{FIELD}.derivation.title"), denoising_steps(m, a))
+exercises(LESSON, FIELD, fcfg, fres, experiment="denoising_field")
+if fres is not None:
+    recap(LESSON, fres.metrics, experiment="denoising_field", prefix=FIELD)
 
 # ---- 2 · images ---------------------------------------------------------------------
 st.header(t("denoising.images.heading"))
@@ -109,4 +114,8 @@ if ires is not None:
         probe_part(m, kinds, images.dim)
     else:
         st.caption(t("denoising.images.probe_hint"))
+exercises(LESSON, IMAGES, icfg, ires, experiment="denoising_images")
+selfcheck(LESSON)
+if ires is not None:
+    recap(LESSON, ires.metrics, experiment="denoising_images", prefix=IMAGES)
 references.sources("denoising")

@@ -16,11 +16,13 @@ from ui import references
 from ui.generative import VAE_LATEX, active_text, claim_notes, objective_text, sample_texts, two_d_text
 from ui.i18n import t
 from ui.kit import chart, claims_box, code_expander, fmt, labels, metric_row, num, on_sidebar_data, prose
+from ui.learn import exercises, objectives, recap, selfcheck
 from ui.panel import training_panel
 from ui.widgets import settings_form
 
 LESSON = "vae"
 st.title(t("vae.title"))
+objectives(LESSON)
 prose(t("vae.explain"))
 st.caption(t("vae.notation"))
 st.subheader(t("vae.bridge_title"))
@@ -124,6 +126,10 @@ if res is not None:
     res2 = res if cfg2 == cfg else training_panel("vae2d", cfg2, experiment="vae", auto=True)
     if res2 is not None:
         _two_d(res2)
+exercises(LESSON, LESSON, cfg, res)
+selfcheck(LESSON)
+if res is not None:
+    recap(LESSON, res.metrics)
 prose(t("vae.next_page"))
 st.page_link("lessons/08b_elbo_gap.py", label=t("elbo_gap.nav"), icon=":material/difference:")
 references.sources("vae")

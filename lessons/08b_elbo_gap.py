@@ -14,11 +14,13 @@ from ui.derivation import derivation
 from ui.generative import elbo_steps, kl_steps
 from ui.i18n import error_text, t
 from ui.kit import chart, claims_box, fmt, labels, metric_row, num, on_sidebar_data, prose
+from ui.learn import exercises, objectives, recap, selfcheck
 from ui.panel import training_panel
 from ui.widgets import settings_form
 
 LESSON = "elbo_gap"
 st.title(t("elbo_gap.title"))
+objectives(LESSON)
 prose(t("elbo_gap.explain"))
 fields = ["likelihood", "sigma_x", "epochs", "is_samples", "grid", "seed"]
 cfg = on_sidebar_data(settings_form(LESSON, ElboGapConfig(), fields))
@@ -103,4 +105,8 @@ if m is not None:
         derivation("elbo_gap.kl", t("elbo_gap.derive.kl_title"), kl_steps(m, kl))
 with st.expander(t("elbo_gap.errata_title"), icon=":material/edit_note:"):
     prose(t("elbo_gap.errata"))
+exercises(LESSON, LESSON, cfg, res)
+selfcheck(LESSON)
+if res is not None:
+    recap(LESSON, res.metrics)
 references.sources("elbo_gap")

@@ -12,6 +12,7 @@ from aecore.figures.common import image_grid
 from aecore.models.unet import bce_dice_loss, copy_loss
 from ui.i18n import t
 from ui.kit import chart, claims_box, code_expander, metric_row, num, prose
+from ui.learn import exercises, objectives, recap, selfcheck
 from ui.panel import training_panel
 from ui.references import sources
 from ui.widgets import settings_form
@@ -20,6 +21,7 @@ LESSON = "unet"
 NETS = {"U-Net": "pred_skip", "no skips": "pred_noskip"}  # result key -> label key under unet.fig
 default = UNetConfig()
 st.title(t("unet.title"))
+objectives(LESSON)
 prose(t("unet.explain", b=default.image_size // 4, n_test=default.n_test))
 st.latex(
     r"\mathcal{L} = -\frac{1}{N}\sum_p\big[y_p\log\sigma(s_p)+(1-y_p)\log(1-\sigma(s_p))\big]"
@@ -68,4 +70,8 @@ if res is not None:
     chart(maps, "unet.maps", t("unet.fig.maps_summary", **sizes))
     code_expander(t("unet.source"), bce_dice_loss, copy_loss)
 prose(t("unet.note"))
+exercises(LESSON, LESSON, cfg, res)
+selfcheck(LESSON)
+if res is not None:
+    recap(LESSON, res.metrics)
 sources(LESSON)

@@ -11,6 +11,7 @@ from aecore.figures.common import image_grid
 from ui import sidebar
 from ui.i18n import current_lang, t
 from ui.kit import chart, claims_box, labels, metric_row, num, on_sidebar_data, prose
+from ui.learn import exercises, objectives, recap, selfcheck
 from ui.panel import training_panel
 from ui.references import sources
 from ui.safe import md
@@ -18,6 +19,7 @@ from ui.widgets import option_label, settings_form
 
 LESSON = "anomaly"
 st.title(t("anomaly.title"))
+objectives(LESSON)
 prose(t("anomaly.explain"))
 st.latex(
     r"s(x)=\frac1D\lVert x-g_\phi(f_\theta(x))\rVert^2,\qquad "
@@ -67,4 +69,8 @@ if res is not None:
         else:
             st.caption(t("anomaly.fig.extremes_summary", **which))
 prose(t("anomaly.note"))
+exercises(LESSON, LESSON, cfg, res)
+selfcheck(LESSON)
+if res is not None:
+    recap(LESSON, res.metrics)
 sources(LESSON)

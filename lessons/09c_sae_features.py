@@ -13,6 +13,7 @@ from aecore.models.sae import SparseAutoencoder
 from ui import sidebar
 from ui.i18n import current_lang, t
 from ui.kit import chart, claims_box, code_expander, labels, metric_row, num, on_sidebar_data, prose
+from ui.learn import exercises, objectives, recap, selfcheck
 from ui.panel import training_panel
 from ui.references import sources
 from ui.safe import md
@@ -28,6 +29,7 @@ FORMULAS = {
 d = SAEConfig()  # the slides' study against this page's defaults
 size = dict(hidden=d.hidden, expansion=d.expansion, m=num(d.hidden * d.expansion), m32=num(d.hidden * 32))
 st.title(t("sae_features.title"))
+objectives(LESSON)
 prose(t("sae_features.explain") + "\n\n" + t("sae_features.slides", **size))
 
 fields = ["expansion", "sparsity", "k", "l1", "aux_coef", "sae_steps", "hidden", "clf_steps", "seed"]
@@ -103,4 +105,8 @@ if res is not None:
     browse(a)
     code_expander(t("sae_features.source"), SparseAutoencoder.training_loss)
 prose(t("sae_features.note"))
+exercises(LESSON, LESSON, cfg, res)
+selfcheck(LESSON)
+if res is not None:
+    recap(LESSON, res.metrics)
 sources(LESSON)
