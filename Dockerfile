@@ -12,13 +12,13 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
 # Build stages never run as containers (hadolint DL3057 wants a decision per stage).
 HEALTHCHECK NONE
 WORKDIR /src
-COPY requirements.txt .
-# torch comes from PyTorch's CPU wheel index (no CUDA libraries); the rest from PyPI.
+COPY requirements.lock .
+# torch comes from PyTorch's CPU wheel index (no CUDA libraries); the rest from PyPI, every
+# file checked against the hashes of the lock (tools/lock.sh; torch is not in it).
 RUN python -m venv /opt/venv \
  && /opt/venv/bin/pip install --no-cache-dir \
         --index-url https://download.pytorch.org/whl/cpu "torch==2.13.0+cpu" \
- && grep -v -E '^[[:space:]]*torch[[:space:]]*==' requirements.txt > requirements-notorch.txt \
- && /opt/venv/bin/pip install --no-cache-dir -r requirements-notorch.txt
+ && /opt/venv/bin/pip install --no-cache-dir --require-hashes -r requirements.lock
 
 # ---- runtime stage -------------------------------------------------------------------------
 FROM python:3.11.14-slim-bookworm@sha256:65a93d69fa75478d554f4ad27c85c1e69fa184956261b4301ebaf6dbb0a3543d

@@ -10,24 +10,28 @@ PYTEST_ARGS ?=
 TEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test test-seeds lint bench
+.PHONY: help venv run test test-seeds lint bench lock
 
 help:
-	@echo "make venv   create/refresh .venv from requirements-dev.txt, with aecore installed (pip install --no-deps -e .)"
+	@echo "make venv   create/refresh .venv: torch by version, the rest from the hashed requirements-dev.lock, aecore (-e)"
 	@echo "make run    start the app on http://$(HOST):$(PORT) (HOST=, PORT= to change)"
 	@echo "make test   full test suite incl. browser tests (PYTEST_ARGS=... to filter)"
 	@echo "make test-seeds  the same with every claims-across-seeds test on seeds 0-4"
 	@echo "make lint   ruff check . and ruff format --check ."
 	@echo "make bench  python -m aecore bench"
 
-# Re-install only when a requirements file or pyproject.toml changed. torch==2.13.0 resolves
-# to the local CPU wheel through the machine's pip config: no extra index, no uv. Then aecore
+# Re-install only when a requirements, lock or project file changed. torch is installed by
+# version on its own (pip takes the machine's local CPU wheel; the locks leave torch out, since
+# its CPU and CUDA wheels differ), then everything else from the hashed lock
+# (requirements-dev.lock, made by tools/lock.sh with pip-compile --generate-hashes), then aecore
 # itself, editable and with --no-deps (nothing re-resolved: no CUDA torch), so that exported
 # scripts and `python -m aecore` run from any folder with this environment's python.
-$(VENV)/.stamp: requirements.txt requirements-dev.txt pyproject.toml
+TORCH := $(shell sed -n 's/^torch==\([^[:space:]]*\).*/\1/p' requirements.txt)
+$(VENV)/.stamp: requirements.txt requirements-dev.txt requirements-dev.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
-	$(BIN)/python -m pip install -r requirements-dev.txt
+	$(BIN)/python -m pip install "torch==$(TORCH)"
+	$(BIN)/python -m pip install --require-hashes -r requirements-dev.lock
 	$(BIN)/python -m pip install --no-deps -e .
 	touch $@
 
@@ -57,3 +61,6 @@ lint: venv
 
 bench: venv
 	$(BIN)/python -m aecore bench
+
+lock:
+	bash tools/lock.sh

@@ -1,8 +1,8 @@
 """Autoencoder Lab: entry point (``streamlit run app.py``).
 
 Page config, one-time start-up (thread limits, UMAP warm-up), the shared sidebar, the
-explicit page list (st.navigation over ui.nav.PAGES) and the Previous / Next lesson buttons
-(ui.pager: above the lesson with the ← → keys when presenting, below it otherwise), and the
+explicit page list (st.navigation over ui.shell.nav.PAGES) and the Previous / Next lesson buttons
+(ui.shell.pager: above the lesson with the ← → keys when presenting, below it otherwise), and the
 learner's progress kept in the URL (ui.learn.progress). The
 sidebar starts collapsed when presenting and on narrow screens (Streamlit's "auto").
 """
@@ -19,10 +19,11 @@ for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMB
 
 import streamlit as st  # noqa: E402  (after the thread settings above)
 
-from ui import pager, presenter, sidebar  # noqa: E402
-from ui.i18n import t  # noqa: E402
+from ui.kit import presenter  # noqa: E402
+from ui.kit.i18n import t  # noqa: E402
 from ui.learn import progress  # noqa: E402
-from ui.nav import PAGES  # noqa: E402
+from ui.shell import pager, sidebar  # noqa: E402
+from ui.shell.nav import PAGES  # noqa: E402
 
 ICON = os.path.join(os.path.dirname(os.path.abspath(__file__)), "assets", "favicon.png")
 st.set_page_config(
@@ -35,11 +36,14 @@ st.set_page_config(
 
 @st.cache_resource(show_spinner=False)
 def _start_up() -> bool:
-    """Once per server: bound torch threads; in the background, pay the one-off costs
-    (torch's optimiser imports, UMAP's numba compilation) before a student does."""
+    """Once per server: bound torch threads; uploads kept per session (``userdata.STORE``) are
+    where the data registry finds them; in the background, pay the one-off costs (torch's
+    optimiser imports, UMAP's numba compilation) before a student does."""
+    from aecore.data import registry, userdata
     from aecore.device import limit_threads
 
     limit_threads()
+    registry.set_user_data(userdata.STORE)
     if os.environ.get("AE_WARMUP", "1") == "1":
         threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
     return True

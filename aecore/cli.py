@@ -2,7 +2,8 @@
 check NAME [--seeds N] [--set key=value ...] [--json] [--no-cap] | bench [--quick] [--no-pages]
 [--section N] [--lessons NAMES] | presets [--only NAME] [--check] [--missing] [--data KIND] |
 script NAME [--set key=value ...] [--no-cap] | data [--download KIND ...] |
-exercise NAME --list [--json] | exercise NAME ID --answer VALUE [--set key=value ...] [--json] [--no-cap]``.
+exercise NAME --list [--json] | exercise NAME ID --answer VALUE [--set key=value ...] [--json] [--no-cap] |
+encode NAME --image FILE.png [--set key=value ...] [--json] [--no-cap]`` (``aecore.touch.encode_cli``).
 
 An unknown experiment, an unknown key, an invalid value or a run (for ``check``: the seeds'
 runs together) estimated above the server's cap (``aecore.cost``; ``--no-cap`` lifts it)
@@ -41,21 +42,24 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {message}\n")
 
 
+def _named(sub, cmd: str, help_: str, *, json: bool = True, cap: str = "run") -> argparse.ArgumentParser:
+    """A subcommand on one experiment: NAME, repeated --set KEY=VALUE, --json, --no-cap."""
+    p = sub.add_parser(cmd, help=help_)
+    p.add_argument("name")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    if json:
+        p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--no-cap", action="store_true", help=f"{cap} even if the estimated time is above the cap")
+    return p
+
+
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m aecore", description="Autoencoder Lab experiments, headless.")
     sub = p.add_subparsers(dest="cmd", required=True)
     sub.add_parser("list", help="list the experiments and their settings")
-    run = sub.add_parser("run", help="run one experiment")
-    run.add_argument("name")
-    run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
-    run.add_argument("--json", action="store_true", help="print one JSON object")
-    run.add_argument("--no-cap", action="store_true", help="run even if the estimated time is above the cap")
-    check = sub.add_parser("check", help="run one experiment on several seeds; count the seeds each claim holds on")
-    check.add_argument("name")
+    _named(sub, "run", "run one experiment")
+    check = _named(sub, "check", "run one experiment on several seeds; count the seeds each claim holds on")
     check.add_argument("--seeds", type=int, default=5, metavar="N", help="seeds cfg.seed … cfg.seed+N-1 (default 5)")
-    check.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
-    check.add_argument("--json", action="store_true", help="print one JSON object")
-    check.add_argument("--no-cap", action="store_true", help="run even if the estimated time is above the cap")
     bench = sub.add_parser("bench", help="print speed figures measured side by side")
     bench.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     bench.add_argument(
@@ -68,22 +72,17 @@ def _parser() -> argparse.ArgumentParser:
     pre.add_argument("--check", action="store_true", help="list missing or stale presets; exit 1 if any")
     pre.add_argument("--missing", action="store_true", help="build only the views that have no preset file yet")
     pre.add_argument("--data", choices=FILE_DATA, help="the views on this data set, into the data folder's presets/")
-    script = sub.add_parser("script", help="print a Python script that reproduces one experiment's run")
-    script.add_argument("name")
-    script.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
-    script.add_argument("--no-cap", action="store_true", help="write it even if the estimated time is above the cap")
-    ex = sub.add_parser("exercise", help="list a lesson's exercises, or grade an answer to one on fresh runs")
-    ex.add_argument("name", metavar="NAME", help="the lesson (python -m aecore exercise NAME --list)")
+    _named(sub, "script", "print a Python script that reproduces one experiment's run", json=False, cap="write it")
+    ex = _named(sub, "exercise", "list a lesson's exercises, or grade an answer to one on fresh runs")
     ex.add_argument("id", nargs="?", metavar="ID", help="the exercise to run")
     ex.add_argument("--list", action="store_true", help="list the lesson's exercises")
     ex.add_argument("--answer", metavar="VALUE", help="up, same or down; a choice id; or a number")
-    ex.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="the view before the change")
-    ex.add_argument("--json", action="store_true", help="print JSON")
-    ex.add_argument("--no-cap", action="store_true", help="run even if the estimated time is above the cap")
     data = sub.add_parser("data", help="which MNIST-format data sets are installed; download them")
     data.add_argument(
         "--download", nargs="+", choices=FILE_DATA, default=[], metavar="KIND", help=" or ".join(FILE_DATA)
     )
+    enc = _named(sub, "encode", "what the page's trained model makes of a PNG drawing", cap="train")
+    enc.add_argument("--image", required=True, metavar="FILE.png", help="a greyscale PNG of any size and range")
     return p
 
 
@@ -172,45 +171,6 @@ def cmd_check(name: str, seeds: int, sets: list[str], as_json: bool, cap: bool =
     return 0
 
 
-def cmd_presets(only: list[str], check_only: bool, kind: str | None = None, missing_only: bool = False) -> int:
-    from aecore import presets
-    from aecore.io.mnist_files import available
-
-    if kind is not None and not available(kind):
-        return _fail(
-            f"{kind} is not installed, so no preset can be built on it: run 'python -m aecore data --download "
-            f"{kind}', or put its files in the data folder (see data/README.md)."
-        )
-    flag = f" --data {kind}" if kind else ""
-    if check_only:
-        missing, stale = presets.check(kind)
-        for name in missing:
-            print(f"missing: {name} (run 'python -m aecore presets{flag} --only {name}')")
-        for path in stale:
-            print(f"stale: {path.name} (no page opens with its config; delete it)")
-        return 1 if missing or stale else 0
-    todo = [(n, c) for n, c in (presets.data_views(kind) if kind else presets.views()) if not only or n in only]
-    if missing_only:
-        base = presets.data_dir_presets() if kind else None
-        todo = [(n, c) for n, c in todo if not presets.path_for(n, c, base).is_file()]
-        if not todo:
-            print("every view has its preset")
-            return 0
-    if not todo:
-        return _fail(f"no views for {', '.join(only) or kind}; run 'python -m aecore list'.")
-    if kind:
-        print(f"{kind} views, written to {presets.data_dir_presets()} (used only with these {kind} files)")
-    for name, cfg in todo:
-        t0 = time.perf_counter()
-        path = presets.build(name, cfg)
-        print(f"{name:18s} {time.perf_counter() - t0:6.1f} s  {path.stat().st_size / 1024:7.0f} KiB  {path.name}")
-    _, stale = presets.check(kind)
-    for path in stale:
-        path.unlink()
-        print(f"removed stale {path.name}")
-    return 0
-
-
 def cmd_script(name: str, sets: list[str], cap: bool = True) -> int:
     from aecore.store.script import script_for
 
@@ -271,16 +231,26 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "check":
         return cmd_check(args.name, args.seeds, args.set, args.json, cap=not args.no_cap)
     if args.cmd == "presets":
-        return cmd_presets(args.only, args.check, args.data, args.missing)
+        from aecore.presets import command as presets_command
+
+        return presets_command(args.only, args.check, args.data, args.missing)
     if args.cmd == "data":
         return cmd_data(args.download)
     if args.cmd == "exercise":
-        from aecore.exercise_cli import cmd_exercise
+        from aecore.exercises.cli import cmd_exercise
 
         return cmd_exercise(args)
     if args.cmd == "script":
         return cmd_script(args.name, args.set, cap=not args.no_cap)
-    from aecore.bench import run_bench
+    if args.cmd == "encode":
+        from aecore.touch.encode_cli import cmd_encode
+
+        try:
+            exp, cfg = _resolve(args.name, args.set)
+        except (_BadArgs, ConfigError) as exc:
+            return _fail(str(exc))
+        return cmd_encode(exp, cfg, args.image, args.json, cap=not args.no_cap)
+    from aecore.bench.core import run_bench
 
     kw = dict(quick=args.quick, pages=not args.no_pages)
     if args.section or args.lessons:  # only then: ``run_bench``'s first two knobs stay its whole contract

@@ -39,9 +39,8 @@ import os
 import re
 from dataclasses import dataclass
 
-from aecore import data
 from aecore.config import Config, ConfigError
-from aecore.data import DATASETS, OWNER
+from aecore.data.registry import DATASETS, user_dataset
 
 T_STEP = 4e-4  # s per optimiser step: Python, autograd and Adam overhead of a small MLP
 FLOPS = 2e10  # multiply-adds ×2 per second that small matmuls reach on one core
@@ -52,7 +51,6 @@ T_FIT_ROW = 7.5e-3  # s per row for one size of a ``sizes`` run (every method fi
 BUDGET_SLACK = 4  # declared budgets are taken as this many times the default's real cost
 SERVER_CAP_S = float(os.environ.get("AE_MAX_RUN_S", "600"))
 LINK_CAP_S = float(os.environ.get("AE_LINK_RUN_S", "120"))
-_FEATURES = {"digits": 64, "digits28": 784, "mnist": 784, "fashion_mnist": 784, "swiss_roll": 3, "s_curve": 3}
 _BATCHES = re.compile(r"(?:batches of|steps of) (\d[\d ,\u202f\u00a0]*\d|\d)(?: rows)?")
 _ABOUT_STEPS = re.compile(r"about (\d[\d ,\u202f\u00a0]*\d|\d) (?:optimi[sz]er )?steps")
 _ABOUT_ROWS = re.compile(r"about (\d[\d ,\u202f\u00a0]*\d|\d) (?:rows|images|examples|samples|points)")
@@ -77,12 +75,10 @@ def _data_shape(cfg: Config) -> tuple[int, int]:
     rows, feats = 1797, 64  # the 8×8 digits: what experiments without a data set use
     name = getattr(cfg, "dataset", None)
     if isinstance(name, str) and name.startswith("upload-"):
-        ds = data.USER_DATA.get(name, OWNER.get())  # looked up now: aecore.userdata installs it
+        ds = user_dataset(name)  # the current owner's upload, from the store the app registered
         rows, feats = (ds.n, ds.dim) if ds is not None else (rows, feats)
     elif isinstance(name, str) and name in DATASETS:
-        spec = DATASETS[name]
-        rows = spec.default_n
-        feats = _FEATURES.get(name, 784 if spec.kind == "images" else 2)
+        rows, feats = DATASETS[name].default_n, DATASETS[name].features
     for field in ("n_train", "n_samples"):
         rows = max(rows, int(getattr(cfg, field, 0) or 0))
     if isinstance(getattr(cfg, "image_size", None), int):

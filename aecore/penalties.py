@@ -181,7 +181,24 @@ PENALTIES: dict[str, Callable[..., Penalty | None]] = {
 
 
 def make_penalty(name: str, weight: float = 0.0, **kw) -> Penalty | None:
-    """The registered penalty ``name`` with its weight (and ρ for KL)."""
+    """The registered penalty ``name`` with its weight, for ``build_model(penalty=)``.
+
+    Parameters
+    ----------
+    name : a key of ``PENALTIES``: "none", "l1", "kl", "l2", "l1_weights", "contractive".
+    weight : λ, the penalty's weight in the loss; kw : ``rho`` (ρ, the KL target rate).
+
+    Returns
+    -------
+    The penalty callable ``penalty(model, x, h) -> scalar``, or None for "none";
+    raises ConfigError for an unknown name.
+
+    Example
+    -------
+    >>> from aecore.models import ModelConfig, build_model
+    >>> cfg = ModelConfig(input_dim=64, hidden=(), latent_dim=16, latent_activation="sigmoid")
+    >>> model = build_model(cfg, penalty=make_penalty("kl", 0.1, rho=0.05), seed=0)
+    """
     if name not in PENALTIES:
         raise ConfigError(
             f"unknown penalty {name!r}; choose one of {', '.join(PENALTIES)}.",

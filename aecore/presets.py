@@ -28,6 +28,8 @@ import hashlib
 import json
 import os
 import platform
+import sys
+import time
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -170,3 +172,45 @@ def check(kind: str | None = None) -> tuple[list[str], list[Path]]:
     missing = [n for p, n in wanted.items() if not p.is_file()]
     stale = sorted(p for p in base.glob("*.safetensors") if p not in used)
     return missing, stale
+
+
+def command(only: list[str], check_only: bool, kind: str | None = None, missing_only: bool = False) -> int:
+    """``python -m aecore presets``: check, or build the views asked for (exit status 0/1/2)."""
+    from aecore.io.mnist_files import available
+
+    if kind is not None and not available(kind):
+        print(
+            f"error: {kind} is not installed, so no preset can be built on it: run 'python -m aecore data --download "
+            f"{kind}', or put its files in the data folder (see data/README.md).",
+            file=sys.stderr,
+        )
+        return 2
+    flag = f" --data {kind}" if kind else ""
+    if check_only:
+        missing, stale = check(kind)
+        for name in missing:
+            print(f"missing: {name} (run 'python -m aecore presets{flag} --only {name}')")
+        for path in stale:
+            print(f"stale: {path.name} (no page opens with its config; delete it)")
+        return 1 if missing or stale else 0
+    todo = [(n, c) for n, c in (data_views(kind) if kind else views()) if not only or n in only]
+    if missing_only:
+        base = data_dir_presets() if kind else None
+        todo = [(n, c) for n, c in todo if not path_for(n, c, base).is_file()]
+        if not todo:
+            print("every view has its preset")
+            return 0
+    if not todo:
+        print(f"error: no views for {', '.join(only) or kind}; run 'python -m aecore list'.", file=sys.stderr)
+        return 2
+    if kind:
+        print(f"{kind} views, written to {data_dir_presets()} (used only with these {kind} files)")
+    for name, cfg in todo:
+        t0 = time.perf_counter()
+        path = build(name, cfg)
+        print(f"{name:18s} {time.perf_counter() - t0:6.1f} s  {path.stat().st_size / 1024:7.0f} KiB  {path.name}")
+    _, stale = check(kind)
+    for path in stale:
+        path.unlink()
+        print(f"removed stale {path.name}")
+    return 0

@@ -2,8 +2,8 @@
 
 Plain data in ``aecore/references.toml`` (key → authors, year, title, venue, link, the lesson
 pages that use it, and where the lecture cites it). Pages read it through ``for_lesson``; the
-References page lists it whole. ``BEYOND`` names what the app teaches that the lecture (the
-slides 000/001 and the notes 002–004) does not, with the lessons and works it comes from.
+References page lists it whole. ``BEYOND`` names what the app teaches that the lecture (its
+slides and study notes) does not, with the lessons and works it comes from.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ class Reference:
     title: str
     venue: str
     link: str  # DOI or stable URL; "" when none is known to be stable
-    lessons: tuple[str, ...]  # page slugs (ui.nav) that use the work
+    lessons: tuple[str, ...]  # page slugs (ui.shell.nav) that use the work
     source: str  # "slides [n]", "notes" or "app"
 
     @property

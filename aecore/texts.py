@@ -1,7 +1,7 @@
 """The teaching texts of a lesson in one language, for the command line (no Streamlit, no ui).
 
 ``assets/locales/<lang>/learn/<lesson>.toml`` holds a lesson's objectives, exercise
-questions, option labels and explanations (``ui.i18n`` shows them as ``learn.<lesson>.*``);
+questions, option labels and explanations (``ui.kit.i18n`` shows them as ``learn.<lesson>.*``);
 this reader gives the command line the English question, labels and explanation.
 """
 

@@ -7,9 +7,6 @@ its mean squared error per feature is Σ_{i>k} λ_i / D.
 
 Gaussian KL divergences (Kingma & Welling 2014): the closed form of the VAE's KL term,
 the KL between two diagonal Gaussians, a Monte Carlo check and the active-unit count.
-
-ROC curve and AUC by ranks (Mann & Whitney 1947; Hanley & McNeil 1982): the AUC equals
-P(score of a positive > score of a negative) + ½ P(tie), used by anomaly detection.
 """
 
 from __future__ import annotations
@@ -150,23 +147,3 @@ def active_units(kl_per_dim: np.ndarray, threshold: float = 0.01) -> int:
     kl = np.asarray(kl_per_dim, np.float64)
     mean = kl.mean(0) if kl.ndim == 2 else kl
     return int((mean > threshold).sum())
-
-
-def roc_curve_points(scores: np.ndarray, positive: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(FPR, TPR) at every threshold, from the highest score down; ties form one step."""
-    s, y = np.asarray(scores, float), np.asarray(positive, bool)
-    order = np.argsort(-s, kind="stable")
-    s, y = s[order], y[order]
-    last = np.r_[np.flatnonzero(np.diff(s)), s.size - 1]  # end of each run of tied scores
-    tp, fp = np.cumsum(y)[last], np.cumsum(~y)[last]
-    return np.r_[0.0, fp / max(fp[-1], 1)], np.r_[0.0, tp / max(tp[-1], 1)]
-
-
-def roc_auc(scores: np.ndarray, positive: np.ndarray) -> float:
-    """P(score of a positive > score of a negative) + ½ P(tie), by average ranks."""
-    from scipy.stats import rankdata
-
-    y = np.asarray(positive, bool)
-    ranks = rankdata(np.asarray(scores, float))
-    n_pos, n_neg = y.sum(), (~y).sum()
-    return float((ranks[y].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))

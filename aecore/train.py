@@ -134,8 +134,37 @@ def _loaded_loss(model: torch.nn.Module, state: Mapping[str, torch.Tensor], batc
     return total / n
 
 
+def _replayed(model, state, batches, loss_of, stage: str, epochs: int, on_progress) -> History:
+    """The history of loaded weights: their loss, reported as the plan's last epoch."""
+    loss = _loaded_loss(model, state, batches, loss_of)
+    if on_progress is not None:
+        on_progress(Progress(stage, epochs, epochs, loss))
+    return History(stage, [loss])
+
+
 def _scheduler(opt: torch.optim.Optimizer, cfg: TrainConfig, total_steps: int):
     return torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=total_steps) if cfg.schedule == "cosine" else None
+
+
+def _epoch(model, batches, opt, sched, loss_of, n: int, stage: str, epoch: int, device) -> float:
+    """One pass over ``batches``: an optimiser step per batch; the epoch's mean loss.
+    Raises TrainingDiverged on a non-finite loss (each step's is checked on CPU)."""
+    check_each_step = device.type == "cpu"  # .item() is free on CPU, a sync on GPU
+    total = torch.zeros((), device=device)
+    for xin, yb in batches:
+        loss = loss_of(model, xin, yb)
+        if check_each_step and not math.isfinite(loss.item()):
+            raise TrainingDiverged(stage, epoch, loss.item())
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        if sched is not None:
+            sched.step()
+        total += loss.detach() * xin.shape[0]
+    mean = (total / n).item()
+    if not math.isfinite(mean):
+        raise TrainingDiverged(stage, epoch, mean)
+    return mean
 
 
 def fit(
@@ -150,11 +179,28 @@ def fit(
     loss_fn: Callable | None = None,
     replay: Mapping[str, torch.Tensor] | None = None,
 ) -> History:
-    """Train ``model`` in place on X (n, D) to reconstruct ``target`` (default X), reporting
-    progress under the stage id ``stage``. ``loss_fn(model, x_in, x_target) -> scalar``
-    defaults to ``model.training_loss``. ``replay``: a state dict loaded instead of training
-    (one epoch reported: the loss of those weights; a state of another shape trains).
-    Returns the per-epoch mean losses; raises TrainingDiverged on a non-finite loss."""
+    """Train ``model`` in place on X to reconstruct ``target``: the one training loop.
+
+    Parameters
+    ----------
+    model : a module with ``training_loss(x_in, target)`` (``build_model``); X : (n, D) inputs.
+    cfg : epochs, batch size, optimiser, learning rate, seed; target : default X; corrupt :
+        ``corrupt(x, generator)`` on each input batch; loss_fn : ``loss_fn(model, x_in, target)``.
+    on_progress : gets a ``Progress`` after every epoch (True stops); stage : its stage id;
+    replay : a state dict loaded instead of training (one epoch reported: its loss).
+
+    Returns
+    -------
+    History: the per-epoch mean losses; raises TrainingDiverged on a non-finite loss.
+
+    Example
+    -------
+    >>> from aecore.data.registry import load_dataset
+    >>> from aecore.models import ModelConfig, build_model
+    >>> model = build_model(ModelConfig(input_dim=64, hidden=(32,), latent_dim=8), seed=0)
+    >>> fit(model, load_dataset("digits").X, TrainConfig(epochs=3, batch_size=256)).epochs_run
+    3
+    """
     check_stage(stage)
     device = get_device()
     model.to(device).train()
@@ -167,28 +213,13 @@ def fit(
     sched = _scheduler(opt, cfg, cfg.epochs * math.ceil(n / bs))
     loss_of = loss_fn or (lambda m, xi, xt: m.training_loss(xi, xt))
     if replay is not None and _fits(model, replay):
-        loss = _loaded_loss(model, replay, _batches(x_all, y_all, bs, corrupt, gen), loss_of)
-        if on_progress is not None:
-            on_progress(Progress(stage, cfg.epochs, cfg.epochs, loss))
-        return History(stage, [loss])
+        batches = _batches(x_all, y_all, bs, corrupt, gen)
+        return _replayed(model, replay, batches, loss_of, stage, cfg.epochs, on_progress)
     hist, t0 = History(stage), time.perf_counter()
-    check_each_step = device.type == "cpu"  # .item() is free on CPU, a sync on GPU
     for epoch in range(1, cfg.epochs + 1):
         order = torch.randperm(n, generator=gen).to(device) if bs < n else None
-        total = torch.zeros((), device=device)
-        for xin, yb in _batches(x_all, y_all, bs, corrupt, gen, order):
-            loss = loss_of(model, xin, yb)
-            if check_each_step and not math.isfinite(loss.item()):
-                raise TrainingDiverged(stage, epoch, loss.item())
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            if sched is not None:
-                sched.step()
-            total += loss.detach() * xin.shape[0]
-        mean = (total / n).item()
-        if not math.isfinite(mean):
-            raise TrainingDiverged(stage, epoch, mean)
+        batches = _batches(x_all, y_all, bs, corrupt, gen, order)
+        mean = _epoch(model, batches, opt, sched, loss_of, n, stage, epoch, device)
         hist.losses.append(mean)
         if on_progress is not None and on_progress(Progress(stage, epoch, cfg.epochs, mean)):
             hist.stopped = True

@@ -4,10 +4,10 @@ import streamlit as st
 
 from aecore.device import device_info
 from aecore.figures.diagram import autoencoder_diagram
-from ui.i18n import t
-from ui.kit import chart, labels, prose
-from ui.nav import PAGES
-from ui.references import sources
+from ui.kit.i18n import t
+from ui.kit.page import chart, labels, prose
+from ui.kit.references import sources
+from ui.shell.nav import PAGES
 
 st.title(t("home.title"))
 prose(t("home.lead"))

@@ -4,17 +4,18 @@ against error."""
 
 import streamlit as st
 
-from aecore import neuralnet
 from aecore.experiments import get
 from aecore.experiments.neural import NETWORK, NEURON, NeuralConfig
 from aecore.figures import neural as fn
-from ui.derivation import Step, derivation
-from ui.i18n import stage_labels, t
-from ui.kit import chart, claims_box, code_expander, fmt, labels, loss_chart, metric_row, num, prose
+from aecore.maths import neuralnet
+from ui.kit.derivation import Step, derivation
+from ui.kit.i18n import stage_labels, t
+from ui.kit.page import chart, code_expander, fmt, labels, loss_chart, metric_row, num, prose
+from ui.kit.references import sources
+from ui.kit.widgets import settings_form
 from ui.learn import exercises, objectives, recap, selfcheck
-from ui.panel import training_panel
-from ui.references import sources
-from ui.widgets import settings_form
+from ui.runtime.checks import claims_box
+from ui.runtime.panel import training_panel
 
 LESSON = "neural"
 FIELDS = ["toy", "noise", "depth", "width", "activation", "epochs", "lr", "function", "max_width", "seed"]
@@ -25,8 +26,8 @@ def why_failed(key: str, m: dict) -> str:
     """The catalog key of the explanation of a failed claim (some claims fail for two reasons)."""
     if key == "network_beats_neuron":  # better on its own points, not on new ones: it overfitted
         return key + ("_overfit" if m["network_accuracy"] > m["neuron_accuracy"] else "_small")
-    if key == "error_falls_with_width" and m["uat_rel_mse_1"] <= 0.05:
-        return key + "_one"
+    if key == "error_falls_with_width" and m["uat_rel_mse_1"] <= get(LESSON).claim("some_width_suffices").threshold:
+        return key + "_one"  # one unit already leaves no more error than "some width suffices" asks
     return key
 
 

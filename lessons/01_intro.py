@@ -3,14 +3,15 @@
 import streamlit as st
 
 from aecore.experiments import get
-from aecore.experiments.intro import IntroConfig
+from aecore.experiments.intro import NO_BETTER_THAN_MEAN, IntroConfig
 from aecore.figures.basic import curve_fit_figure
-from ui.i18n import stage_labels, t
-from ui.kit import chart, claims_box, labels, loss_chart, metric_row, num, prose
+from ui.kit.i18n import stage_labels, t
+from ui.kit.page import chart, labels, loss_chart, metric_row, num, prose
+from ui.kit.references import sources
+from ui.kit.widgets import settings_form
 from ui.learn import exercises, objectives, recap, selfcheck
-from ui.panel import training_panel
-from ui.references import sources
-from ui.widgets import settings_form
+from ui.runtime.checks import claims_box
+from ui.runtime.panel import training_panel
 
 LESSON = "intro"
 st.title(t("intro.title"))
@@ -46,7 +47,7 @@ if res is not None:
         metric_row(LESSON, m, {"ae_mse": "ae", "pca_mse": "pca"}, ".5f", per_row=1)
         claims_box(LESSON, get(LESSON), m)
         if not get(LESSON).check_claims(m)["ae_beats_pca"]:
-            why = "fails_mean" if m["ae_mse"] >= 0.99 * m["mean_mse"] else "fails"  # no better than the mean
+            why = "fails_mean" if m["ae_mse"] >= NO_BETTER_THAN_MEAN * m["mean_mse"] else "fails"
             numbers = dict(epochs=cfg.epochs, width=cfg.width, lr=num(cfg.lr), ae=num(m["ae_mse"]))
             st.info(t(f"intro.{why}", mean=num(m["mean_mse"]), **numbers), icon=":material/help:")
         if res.source != "loaded":  # a replay measures, it does not train

@@ -2,20 +2,22 @@
 
 import streamlit as st
 
-from aecore import linear_ae
-from aecore.data import DataError, load_dataset
+from aecore.data.registry import DataError, load_dataset
 from aecore.experiments import get
-from aecore.experiments.pca import LINEAR_AE, PCAConfig
+from aecore.experiments.pca import LINEAR_AE, TIE_RATIO, PCAConfig
 from aecore.figures import basic
 from aecore.figures.common import image_grid, loss_figure
-from ui import sidebar
-from ui.derivation import Step, derivation
-from ui.i18n import t
-from ui.kit import chart, claims_box, labels, metric_row, num, on_sidebar_data, one_per_class, prose
+from aecore.maths import linear_ae
+from ui.kit.derivation import Step, derivation
+from ui.kit.i18n import t
+from ui.kit.page import chart, labels, metric_row, num, on_sidebar_data, one_per_class, prose
+from ui.kit.references import sources
+from ui.kit.widgets import settings_form
 from ui.learn import exercises, objectives, recap, selfcheck
-from ui.panel import training_panel
-from ui.references import sources
-from ui.widgets import settings_form
+from ui.runtime.checks import claims_box
+from ui.runtime.panel import training_panel
+from ui.shell import sidebar
+from ui.touch.pad import draw_panel
 
 LESSON = "pca"
 FIELDS = ["latent_dim", "linear_solver", "linear_epochs", "linear_lr", "linear_batch", "deep_epochs", "sweep"]
@@ -43,9 +45,9 @@ res = training_panel(LESSON, cfg, auto=True)
 
 def _why_not(m: dict, k: int) -> None:
     """Under a ❌ of the angle claim: a tie in the spectrum, or training stopped too early."""
-    if m["max_principal_angle_deg"] <= 3.0:
+    if get(LESSON).check_claims(m)["same_subspace"]:
         return
-    tie = m["eigengap_ratio"] < 1 + 1e-6
+    tie = m["eigengap_ratio"] < TIE_RATIO
     st.info(
         t(
             "pca.tie" if tie else "pca.slow",
@@ -67,7 +69,7 @@ def _derivation(m: dict, a: dict, k: int) -> None:
 
 def _lindec(m: dict) -> None:
     prose(t("pca.lindec"))
-    close = m["lindec_mse_ratio"] <= 1.02
+    close = m["lindec_mse_ratio"] <= get(LESSON).claim("linear_matches_pca").threshold
     numbers = dict(
         ratio=num(m["lindec_mse_ratio"]),
         angle=num(m["lindec_max_angle_deg"], 3),
@@ -99,11 +101,10 @@ if res is not None:
         chart(fig, "pca.loss", t("pca.fig.loss_summary", ratio=ratio))
     left, right = st.columns(2)
     with left:
-        names = labels(
-            "pca.fig", title="angles", y="angle_deg", limit="angle_limit", rate="angle_rate", measured="linear"
-        )
-        names["x"] = xlabel
-        fig = basic.angle_trace_figure(a["angle_trace"], names, m["eigengap_ratio"] if als else None)
+        names = labels("pca.fig", title="angles", y="angle_deg", rate="angle_rate", measured="linear")
+        limit = get(LESSON).claim("same_subspace").threshold
+        names |= {"x": xlabel, "limit": t("pca.fig.angle_limit", limit=num(limit))}
+        fig = basic.angle_trace_figure(a["angle_trace"], names, m["eigengap_ratio"] if als else None, limit)
         chart(fig, "pca.angles", t("pca.fig.angles_summary", angle=num(m["max_principal_angle_deg"], 3), k=k))
     with right:
         chart(basic.gram_figure(a["gram"], t("pca.fig.gram")), "pca.gram", t("pca.fig.gram_summary"))
@@ -112,7 +113,8 @@ if res is not None:
     # The certificate bounds the angle from above; below it only when the excess error is lost in rounding.
     rounded = m["angle_certificate_deg"] < m["max_principal_angle_deg"]
     run = t("pca.run_rounding" if rounded else "pca.run_cert", **gap, **certs)
-    prose(t("pca.note", **gap, cert_tol=certs["cert_tol"], run=run))
+    tol = num(100 * (get(LESSON).claim("linear_matches_pca").threshold - 1))
+    prose(t("pca.note", **gap, cert_tol=certs["cert_tol"], run=run, tol=tol))
     if a["image_shape"] is not None:
         idx = one_per_class(a["labels"])
         rows = {
@@ -122,6 +124,7 @@ if res is not None:
             t("pca.fig.deep_row"): a["recon"]["deep"][idx],
         }
         chart(image_grid(rows, a["image_shape"], t("pca.fig.recon")), "pca.recon")
+    draw_panel(LESSON, res, cfg.dataset)
     _lindec(m)
     names = labels("pca.fig", pca="pca_curve", deep="deep_curve", title="error_k") | {"x": "k", "y": "MSE"}
     caption = None if a["sweep"] else t("pca.fig.sweep_hint")

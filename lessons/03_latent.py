@@ -5,18 +5,21 @@ import numpy as np
 import streamlit as st
 
 from aecore import embed
-from aecore.data import load_dataset
+from aecore.data.registry import load_dataset
 from aecore.experiments import get
 from aecore.experiments.latent import METHODS, LatentConfig, ScalingConfig
 from aecore.figures import basic, embedding
 from aecore.figures.common import image_grid
-from ui import latent_views
-from ui.i18n import t
-from ui.kit import chart, claims_box, fmt, labels, on_sidebar_data, prose
+from lessons.parts import latent as latent_views
+from ui.kit.i18n import t
+from ui.kit.page import chart, fmt, labels, on_sidebar_data, prose
+from ui.kit.references import sources
+from ui.kit.requests import ask_to_train
+from ui.kit.widgets import settings_form
 from ui.learn import exercises, objectives, recap, selfcheck
-from ui.panel import ask_to_train, training_panel
-from ui.references import sources
-from ui.widgets import settings_form
+from ui.runtime.checks import claims_box
+from ui.runtime.panel import training_panel
+from ui.touch.pad import draw_panel
 
 LESSON, SEL = "latent", "latent.selected"
 st.title(t("latent.title"))
@@ -100,6 +103,7 @@ else:
         if st.button(t("latent.clear"), key="latent.clear"):
             st.session_state[SEL] = []
             st.rerun()
+    draw_panel(LESSON, res, cfg.dataset)
     latent_views.table(m)
     claims_box(LESSON, get(LESSON), m, fmt(m, 3))
     latent_views.reading(m, len(a["labels"]), a["X"].shape[1], a["reduced"], cfg.perplexity)

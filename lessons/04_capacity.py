@@ -9,12 +9,13 @@ from aecore.experiments import capacity, get
 from aecore.experiments.capacity import CapacityConfig
 from aecore.figures import capacity as fc
 from aecore.figures.common import image_grid
-from ui.i18n import current_lang, stage_labels, t
-from ui.kit import chart, claims_box, code_expander, labels, loss_chart, metric_row, num, on_sidebar_data, prose
+from ui.kit.i18n import current_lang, stage_labels, t
+from ui.kit.page import chart, code_expander, labels, loss_chart, metric_row, num, on_sidebar_data, prose
+from ui.kit.references import sources
+from ui.kit.widgets import option_label, settings_form
 from ui.learn import exercises, objectives, recap, selfcheck
-from ui.panel import training_panel
-from ui.references import sources
-from ui.widgets import option_label, settings_form
+from ui.runtime.checks import claims_box
+from ui.runtime.panel import training_panel
 
 LESSON = "capacity"
 FIELDS = [
@@ -69,7 +70,8 @@ if res is not None:
         st.info(say(f"fails.{key}"), icon=":material/help:")
     names = {x: say(f"fig.{x}") for x in ("undercomplete", "overcomplete")}
     names |= labels("capacity.fig", "mean", "data", "heldout", "noise", "mse", title="bars")
-    same = all(m[f"{x}_heldout_mse"] <= 1.5 * m[f"{x}_data_mse"] for x in ("undercomplete", "overcomplete"))
+    kinds = ("undercomplete", "overcomplete")
+    same = all(m[f"{x}_heldout_mse"] <= capacity.HELDOUT_SAME * m[f"{x}_data_mse"] for x in kinds)
     caption = [say("fig.heldout_" + ("same" if same else "differs")), say("fig.noise_pattern")]
     caption.append(say("fig.noise_over_" + ("below" if m["overcomplete_noise_mse"] < m["mean_noise_mse"] else "above")))
     caption.append(
@@ -124,9 +126,10 @@ if res is not None:
         purity = [m[f"purity_layer_{i + 1}"] for i in range(len(rows)) if f"purity_layer_{i + 1}" in m]
         caption = None
         if purity:
-            trend = "rises" if purity[-1] >= purity[0] + 0.02 else "flat"  # a visible rise at 2 decimals
+            trend = "rises" if purity[-1] >= purity[0] + capacity.PURITY_RISE else "flat"
             values = ", ".join(f"{r} {num(p, 2)}" for r, p in zip(rows, purity))
-            caption = t("capacity.depth.purity", values=values) + " " + t(f"capacity.depth.purity_{trend}")
+            rise = num(capacity.PURITY_RISE)
+            caption = t("capacity.depth.purity", values=values) + " " + t(f"capacity.depth.purity_{trend}", rise=rise)
         chart(
             fc.feature_grid(a["features"], a["image_shape"], rows, t("capacity.depth.features")),
             "capacity.features",

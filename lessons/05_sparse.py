@@ -3,20 +3,21 @@
 import numpy as np
 import streamlit as st
 
-from aecore.data import load_dataset
+from aecore.data.registry import load_dataset
 from aecore.experiments import get
 from aecore.experiments.sparse import ACTIVE, SparseConfig
 from aecore.figures import regularized as fr
 from aecore.figures.common import image_grid
 from aecore.penalties import PENALTIES
-from ui.derivation import derivation
-from ui.i18n import t
-from ui.kit import chart, claims_box, code_expander, labels, metric_row, num, on_sidebar_data, prose
+from lessons.parts.regularized import sparse_steps, sparse_table
+from ui.kit.derivation import derivation
+from ui.kit.i18n import t
+from ui.kit.page import chart, code_expander, labels, metric_row, num, on_sidebar_data, prose
+from ui.kit.references import sources
+from ui.kit.widgets import settings_form
 from ui.learn import exercises, objectives, recap, selfcheck
-from ui.panel import training_panel
-from ui.references import sources
-from ui.regularized_parts import sparse_steps, sparse_table
-from ui.widgets import settings_form
+from ui.runtime.checks import claims_box
+from ui.runtime.panel import training_panel
 
 LESSON = "sparse"
 st.title(t("sparse.title"))

@@ -6,12 +6,13 @@ from aecore import penalties
 from aecore.experiments import get
 from aecore.experiments.contractive import ContractiveConfig
 from aecore.figures import regularized as fr
-from ui.i18n import t
-from ui.kit import chart, claims_box, code_expander, labels, metric_row, num, on_sidebar_data, prose
+from ui.kit.i18n import t
+from ui.kit.page import chart, code_expander, labels, metric_row, num, on_sidebar_data, prose
+from ui.kit.references import sources
+from ui.kit.widgets import settings_form
 from ui.learn import exercises, objectives, recap, selfcheck
-from ui.panel import training_panel
-from ui.references import sources
-from ui.widgets import settings_form
+from ui.runtime.checks import claims_box
+from ui.runtime.panel import training_panel
 
 LESSON = "contractive"
 st.title(t("contractive.title"))

@@ -3,21 +3,23 @@
 import streamlit as st
 
 from aecore import noise
-from aecore.data import load_dataset
+from aecore.data.registry import load_dataset
 from aecore.experiments import get
 from aecore.experiments.denoising_field import FieldConfig
 from aecore.experiments.denoising_images import SHOW, ImagesConfig
 from aecore.figures import denoising as fig
 from aecore.figures.common import image_grid
 from aecore.models.base import Autoencoder
-from ui import references
-from ui.denoising_parts import denoising_steps, field_texts, probe_part, show_notice, sweep_chart, sweep_pairs
-from ui.derivation import derivation
-from ui.i18n import t
-from ui.kit import chart, claims_box, code_expander, fmt, labels, metric_row, num, on_sidebar_data, one_per_class, prose
+from lessons.parts.denoising import denoising_steps, field_texts, probe_part, show_notice, sweep_chart, sweep_pairs
+from ui.kit import references
+from ui.kit.derivation import derivation
+from ui.kit.i18n import t
+from ui.kit.page import chart, code_expander, fmt, labels, metric_row, num, on_sidebar_data, one_per_class, prose
+from ui.kit.widgets import settings_form
 from ui.learn import exercises, objectives, recap, selfcheck
-from ui.panel import training_panel
-from ui.widgets import settings_form
+from ui.runtime.checks import claims_box
+from ui.runtime.panel import training_panel
+from ui.touch.pad import draw_panel
 
 LESSON, FIELD, IMAGES = "denoising", "denoising.field", "denoising.images"
 NAMES = tuple(noise.CORRUPTIONS)
@@ -108,6 +110,7 @@ if ires is not None:
         chart(fig.psnr_sweep_figure(a["sweep"], a["levels"], names), "denoising.sweep", caption)
     else:
         st.caption(t("denoising.images.sweep_hint"))
+    draw_panel("denoising_images", ires, icfg.dataset)
     st.subheader(t("denoising.images.uses"))
     prose(t("denoising.images.uses_explain"))
     if "probe_accuracy_ae" in m:

@@ -7,18 +7,28 @@ import streamlit as st
 
 from aecore import theory
 from aecore.experiments import get
-from aecore.experiments.vae import VAEExperimentConfig, interpolate, latent_grid
+from aecore.experiments.vae import (
+    INTERP_PAIR,
+    INTERP_STEPS,
+    VAEExperimentConfig,
+    interpolate,
+    interpolation_nn_mse,
+    latent_grid,
+    mu_inside_2sd,
+)
 from aecore.figures import generative as gen
 from aecore.figures.common import image_grid
-from aecore.generative import AUTO_EPOCHS, ROWS_SEEN, nearest_sq_distance
+from aecore.maths.generative import AUTO_EPOCHS, ROWS_SEEN
 from aecore.models.vae import VAE
-from ui import references
-from ui.generative import VAE_LATEX, active_text, claim_notes, objective_text, sample_texts, two_d_text
-from ui.i18n import t
-from ui.kit import chart, claims_box, code_expander, fmt, labels, metric_row, num, on_sidebar_data, prose
+from lessons.parts.generative import VAE_LATEX, active_text, claim_notes, objective_text, sample_texts, two_d_text
+from ui.kit import references
+from ui.kit.i18n import t
+from ui.kit.page import chart, code_expander, fmt, labels, metric_row, num, on_sidebar_data, prose
+from ui.kit.widgets import settings_form
 from ui.learn import exercises, objectives, recap, selfcheck
-from ui.panel import training_panel
-from ui.widgets import settings_form
+from ui.runtime.checks import claims_box
+from ui.runtime.panel import training_panel
+from ui.touch.pad import draw_panel
 
 LESSON = "vae"
 st.title(t("vae.title"))
@@ -82,13 +92,13 @@ def _samples(res) -> None:
 
 
 def _interpolation(res) -> None:
-    a = res.arrays
+    a, m = res.arrays, res.metrics
     st.subheader(t("vae.interp_title"))
-    n = len(a["X"]) - 1
+    n, (i0, j0) = len(a["X"]) - 1, INTERP_PAIR
     c1, c2, c3 = st.columns(3)
-    i = int(c1.number_input(t("vae.interp_a"), 0, n, 0, key="vae.interp_i"))
-    j = int(c2.number_input(t("vae.interp_b"), 0, n, 1, key="vae.interp_j"))
-    steps = int(c3.slider(t("vae.interp_steps"), 3, 15, 10, key="vae.interp_steps"))
+    i = int(c1.number_input(t("vae.interp_a"), 0, n, i0, key="vae.interp_i"))
+    j = int(c2.number_input(t("vae.interp_b"), 0, n, j0, key="vae.interp_j"))
+    steps = int(c3.slider(t("vae.interp_steps"), 3, 15, INTERP_STEPS, key="vae.interp_steps"))
     path = interpolate(res, i, j, steps)
     ends = np.full((steps, a["X"].shape[1]), np.nan)
     ends[0], ends[-1] = a["X"][i], a["X"][j]
@@ -97,7 +107,9 @@ def _interpolation(res) -> None:
         t("vae.fig.ae_interp"): path["ae"],
         t("vae.fig.vae_interp"): path["vae"],
     }
-    dist = {k: nearest_sq_distance(p[1:-1], a["X"]).mean() / a["X"].shape[1] for k, p in path.items()}
+    measured = {k: m.get(f"interp_nn_mse_{k}") for k in path}  # the run's own, for the pair it opens with
+    default = (i, j, steps) == (i0, j0, INTERP_STEPS) and None not in measured.values()
+    dist = measured if default else interpolation_nn_mse(path, a["X"])
     key = "vae.fig.interp_vae" if dist["vae"] < dist["ae"] else "vae.fig.interp_ae"
     chart(image_grid(rows, a["image_shape"], t("vae.fig.interp")), "vae.interp", t(key, **fmt(dist, 3)))
 
@@ -105,7 +117,7 @@ def _interpolation(res) -> None:
 def _two_d(res2) -> None:
     a, m = res2.arrays, res2.metrics
     names = labels("vae.fig", "prior", title="posterior")
-    inside = num(100 * np.mean(np.linalg.norm(a["mu"], axis=1) <= 2.0), 3)
+    inside = num(100 * m.get("mu_inside_2sd", mu_inside_2sd(a["mu"])), 3)
     caption = t("vae.fig.posterior_summary", inside=inside)
     chart(gen.posterior_figure(a["mu"], a["logvar"], a["labels"], names), "vae.posterior", caption)
     if a["image_shape"] is not None:
@@ -121,6 +133,7 @@ if res is not None:
     _samples(res)
     if res.arrays["image_shape"] is not None:
         _interpolation(res)
+    draw_panel(LESSON, res, cfg.dataset)
     st.subheader(t("vae.two_d_title"))
     cfg2 = replace(cfg, latent_dim=2)
     res2 = res if cfg2 == cfg else training_panel("vae2d", cfg2, experiment="vae", auto=True)

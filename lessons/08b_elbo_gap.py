@@ -3,20 +3,21 @@
 import streamlit as st
 
 from aecore.config import ConfigError
-from aecore.data import load_dataset
+from aecore.data.registry import load_dataset
 from aecore.experiments import get
 from aecore.experiments.elbo_gap import ElboGapConfig, gap_report
 from aecore.experiments.vae import GaussianPair, kl_calculator
 from aecore.figures import generative as gen
 from aecore.figures.common import image_grid
-from ui import references
-from ui.derivation import derivation
-from ui.generative import elbo_steps, kl_steps
-from ui.i18n import error_text, t
-from ui.kit import chart, claims_box, fmt, labels, metric_row, num, on_sidebar_data, prose
+from lessons.parts.generative import elbo_steps, kl_steps
+from ui.kit import references
+from ui.kit.derivation import derivation
+from ui.kit.i18n import error_text, t
+from ui.kit.page import chart, fmt, labels, metric_row, num, on_sidebar_data, prose
+from ui.kit.widgets import settings_form
 from ui.learn import exercises, objectives, recap, selfcheck
-from ui.panel import training_panel
-from ui.widgets import settings_form
+from ui.runtime.checks import claims_box
+from ui.runtime.panel import training_panel
 
 LESSON = "elbo_gap"
 st.title(t("elbo_gap.title"))

@@ -6,19 +6,20 @@ import numpy as np
 import streamlit as st
 
 from aecore.experiments import get
-from aecore.experiments.unet import UNetConfig
+from aecore.experiments.unet import UNET, UNET_NO_SKIPS, UNetConfig
 from aecore.figures import applications as fig
 from aecore.figures.common import image_grid
 from aecore.models.unet import bce_dice_loss, copy_loss
-from ui.i18n import t
-from ui.kit import chart, claims_box, code_expander, metric_row, num, prose
+from ui.kit.i18n import t
+from ui.kit.page import chart, code_expander, metric_row, num, prose
+from ui.kit.references import sources
+from ui.kit.widgets import settings_form
 from ui.learn import exercises, objectives, recap, selfcheck
-from ui.panel import training_panel
-from ui.references import sources
-from ui.widgets import settings_form
+from ui.runtime.checks import claims_box
+from ui.runtime.panel import training_panel
 
 LESSON = "unet"
-NETS = {"U-Net": "pred_skip", "no skips": "pred_noskip"}  # result key -> label key under unet.fig
+NETS = {UNET: "pred_skip", UNET_NO_SKIPS: "pred_noskip"}  # model id -> label key under unet.fig
 default = UNetConfig()
 st.title(t("unet.title"))
 objectives(LESSON)
@@ -48,9 +49,9 @@ if res is not None:
     )
     per = a["per_image_iou"]
     ious = {net: ", ".join(f"{v:.2f}" for v in per[net]) for net in NETS}
-    worse = sum(b < u for u, b in zip(per["U-Net"], per["no skips"]))
-    n = len(per["U-Net"])
-    caption = t("unet.fig.segmentation_summary", skip=ious["U-Net"], noskip=ious["no skips"], worse=worse, n=n)
+    worse = sum(b < u for u, b in zip(per[UNET], per[UNET_NO_SKIPS]))
+    n = len(per[UNET])
+    caption = t("unet.fig.segmentation_summary", skip=ious[UNET], noskip=ious[UNET_NO_SKIPS], worse=worse, n=n)
     chart(grid, "unet.grid", caption)
     prose(t("unet.copy", epochs=cfg.copy_epochs))
     copied = {k: num(m[f"copy_mse_{k}"], 3) for k in ("skip", "noskip", "mean")}

@@ -8,14 +8,16 @@ from aecore.experiments import get
 from aecore.experiments.anomaly import AnomalyConfig
 from aecore.figures import applications as fig
 from aecore.figures.common import image_grid
-from ui import sidebar
-from ui.i18n import current_lang, t
-from ui.kit import chart, claims_box, labels, metric_row, num, on_sidebar_data, prose
+from ui.kit.i18n import current_lang, t
+from ui.kit.page import chart, labels, metric_row, num, on_sidebar_data, prose
+from ui.kit.references import sources
+from ui.kit.safe import md
+from ui.kit.widgets import option_label, settings_form
 from ui.learn import exercises, objectives, recap, selfcheck
-from ui.panel import training_panel
-from ui.references import sources
-from ui.safe import md
-from ui.widgets import option_label, settings_form
+from ui.runtime.checks import claims_box
+from ui.runtime.panel import training_panel
+from ui.shell import sidebar
+from ui.touch.pad import draw_panel
 
 LESSON = "anomaly"
 st.title(t("anomaly.title"))
@@ -68,6 +70,7 @@ if res is not None:
             chart(grid, "anomaly.extremes", t("anomaly.fig.extremes_summary", **which))
         else:
             st.caption(t("anomaly.fig.extremes_summary", **which))
+    draw_panel(LESSON, res, cfg.dataset)
 prose(t("anomaly.note"))
 exercises(LESSON, LESSON, cfg, res)
 selfcheck(LESSON)

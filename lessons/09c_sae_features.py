@@ -10,14 +10,16 @@ from aecore.experiments.sae_features import SAEConfig, feature_column
 from aecore.figures import applications as fig
 from aecore.figures.common import image_grid
 from aecore.models.sae import SparseAutoencoder
-from ui import sidebar
-from ui.i18n import current_lang, t
-from ui.kit import chart, claims_box, code_expander, labels, metric_row, num, on_sidebar_data, prose
+from ui.kit.i18n import current_lang, t
+from ui.kit.page import chart, code_expander, labels, metric_row, num, on_sidebar_data, prose
+from ui.kit.references import sources
+from ui.kit.safe import md
+from ui.kit.widgets import option_label, settings_form
 from ui.learn import exercises, objectives, recap, selfcheck
-from ui.panel import training_panel
-from ui.references import sources
-from ui.safe import md
-from ui.widgets import option_label, settings_form
+from ui.runtime.checks import claims_box
+from ui.runtime.panel import training_panel
+from ui.shell import sidebar
+from ui.touch.pad import draw_panel
 
 LESSON = "sae_features"
 FORMULAS = {
@@ -103,6 +105,7 @@ if res is not None:
     words |= dict(ev=num(m["explained_variance"], 3), ev0=num(m["untrained_explained_variance"], 3))
     st.info(t("sae_features.selectivity_learned" if learned else "sae_features.selectivity_sparsity", **words))
     browse(a)
+    draw_panel(LESSON, res, cfg.dataset)
     code_expander(t("sae_features.source"), SparseAutoencoder.training_loss)
 prose(t("sae_features.note"))
 exercises(LESSON, LESSON, cfg, res)

@@ -3,11 +3,11 @@
 import numpy as np
 import streamlit as st
 
-from aecore import info
 from aecore.figures.generative import distributions_figure
-from ui.i18n import error_text, t
-from ui.kit import chart, labels, metric_row, prose
-from ui.references import sources
+from aecore.maths import info
+from ui.kit.i18n import error_text, t
+from ui.kit.page import chart, labels, metric_row, prose
+from ui.kit.references import sources
 
 st.title(t("annex.title"))
 prose(t("annex.explain"))

@@ -3,8 +3,8 @@ beyond the lecture; the EN ↔ PT ↔ ES glossary, the notation of slides and no
 
 import streamlit as st
 
-from ui import references as refs
-from ui.i18n import t
+from ui.kit import references as refs
+from ui.kit.i18n import t
 
 st.title(t("references.title"))
 st.markdown(t("references.intro"))

@@ -4,10 +4,10 @@ lesson, and a link that restores them elsewhere (nothing is stored on the server
 import streamlit as st
 
 from aecore import exercises
-from ui.i18n import t
+from ui.kit.i18n import t
 from ui.learn import progress
 from ui.learn.boxes import OPEN, RIGHT, WRONG
-from ui.nav import PAGES
+from ui.shell.nav import PAGES
 
 st.title(t("progress.title"))
 st.markdown(t("progress.lead"))

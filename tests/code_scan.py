@@ -1,10 +1,11 @@
 """Source scanners shared by the code-health and i18n tests (no test module imports
-another's privates): Python files of a folder, function sizes, the aecore import graph
-and its cycles, and the string literals of calls."""
+another's privates): Python files of a folder, function sizes, what a file imports, the
+import graph of a package and its cycles."""
 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -60,29 +61,31 @@ def _resolve(name: str, known: set[str]) -> str | None:
     return None
 
 
-def import_graph(package: str = "aecore") -> dict[str, set[str]]:
-    """module -> the modules of ``package`` it imports, at module level or inside functions."""
-    files = {module_name(p): p for p in py_files(package)}
+def imports(path: Path) -> set[str]:
+    """Every name ``path`` imports (``a.b`` for ``import a.b``, ``a.b.c`` for ``from a.b import
+    c``), relative imports made absolute, at module level or inside functions."""
+    mod = module_name(path)
+    here = mod if path.name == "__init__.py" else mod.rpartition(".")[0]
+    out: set[str] = set()
+    for node in ast.walk(parse(path)):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = here.rsplit(".", node.level - 1)[0] if node.level > 1 else here
+                base = f"{anchor}.{base}" if base else anchor
+            out |= {f"{base}.{a.name}" for a in node.names}
+    return out
+
+
+def import_graph(*packages: str) -> dict[str, set[str]]:
+    """module -> the modules of ``packages`` it imports, at module level or inside functions."""
+    files = {module_name(p): p for p in py_files(*(packages or ("aecore",)))}
     known = set(files)
-    graph: dict[str, set[str]] = {}
-    for mod, path in files.items():
-        is_pkg = path.name == "__init__.py"
-        here = mod if is_pkg else mod.rpartition(".")[0]
-        out: set[str] = set()
-        for node in ast.walk(parse(path)):
-            if isinstance(node, ast.Import):
-                targets = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                base = node.module or ""
-                if node.level:
-                    anchor = here.rsplit(".", node.level - 1)[0] if node.level > 1 else here
-                    base = f"{anchor}.{base}" if base else anchor
-                targets = [f"{base}.{a.name}" for a in node.names]
-            else:
-                continue
-            out |= {t for t in (_resolve(x, known) for x in targets) if t and t != mod}
-        graph[mod] = out
-    return graph
+    return {
+        mod: {t for t in (_resolve(x, known) for x in imports(path)) if t and t != mod} for mod, path in files.items()
+    }
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -118,3 +121,58 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
         if v not in index:
             visit(v)
     return sorted(found)
+
+
+# ---------------------------------------------------------------- numbers in comparisons
+
+_ARITHMETIC = (ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.IfExp, ast.Tuple)
+
+
+def _literals(node: ast.AST) -> Iterator[ast.Constant]:
+    """The number literals of an operand, through arithmetic (``1.02 * m["x"]``), not into
+    subscripts or calls (``m[2]``, ``num(v, 3)``)."""
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        yield node
+    elif isinstance(node, _ARITHMETIC):
+        for child in ast.iter_child_nodes(node):
+            yield from _literals(child)
+
+
+def _reads_a_key(node: ast.AST) -> bool:
+    """Whether an expression looks something up by name: ``m["pca_mse"]``, ``a[f"{k}_mse"]``."""
+    return any(
+        isinstance(n, ast.Subscript) and isinstance(n.slice, (ast.JoinedStr, ast.Constant)) and not _is_int(n.slice)
+        for n in ast.walk(node)
+    )
+
+
+def _is_int(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and not isinstance(node.value, str)
+
+
+def compared_numbers(path: Path) -> Iterator[tuple[int, float]]:
+    """(line, value) of every number literal that a comparison reading a result by name
+    (``m["x"] <= 1.02 * m["y"]``) is made with; comparisons of plain variables, indices and
+    clocks (``shown[0] >= 0.2``) are not results and are left out."""
+    for node in ast.walk(parse(path)):
+        if isinstance(node, ast.Compare) and any(map(_reads_a_key, (node.left, *node.comparators))):
+            for operand in (node.left, *node.comparators):
+                for lit in _literals(operand):
+                    yield lit.lineno, float(lit.value)
+
+
+_SUPERSCRIPTS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
+_NUMBER = re.compile(r"(?<![\w.{])(?:(10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)|(\d+(?:\.\d+)?)(?:\s*×\s*(10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+))?)")
+_SIGN = re.compile(r"[≤≥<>]\s*$")
+
+
+def text_numbers(text: str) -> Iterator[tuple[float, bool]]:
+    """(value, after ≤ ≥ < >) of every number written in a text: "≤ 0.5",
+    "1×10⁻⁶", "10⁻⁶", "3°"."""
+    for match in _NUMBER.finditer(text):
+        bare, mantissa, power = match.groups()
+        if bare:
+            value = 10.0 ** int(bare[2:].translate(_SUPERSCRIPTS))
+        else:
+            value = float(mantissa) * (10.0 ** int(power[2:].translate(_SUPERSCRIPTS)) if power else 1.0)
+        yield value, bool(_SIGN.search(text[: match.start()]))

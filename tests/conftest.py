@@ -28,9 +28,20 @@ def _no_job_outlives_its_test():
     """Background training jobs end with the test that started them: a torch thread
     still running at interpreter exit aborts the process ("terminate called ...")."""
     yield
-    jobs = sys.modules.get("ui.jobs")
+    jobs = sys.modules.get("ui.runtime.jobs")
     if jobs is not None:
         jobs.cancel_all()
+
+
+@pytest.fixture
+def user_data():
+    """The upload store registered with the data registry, as the app does at start-up
+    (``aecore.data.registry.set_user_data``); the store it replaced is put back after."""
+    from aecore.data import registry, userdata
+
+    previous = registry.set_user_data(userdata.STORE)
+    yield userdata
+    registry.set_user_data(previous)
 
 
 @pytest.fixture
@@ -38,13 +49,13 @@ def clean_app_state():
     """AppTest runs share the process: clear Streamlit caches and our result cache."""
     import streamlit as st
 
-    from ui import results
+    from ui.runtime import results
 
     st.cache_data.clear()
     st.cache_resource.clear()
     results.clear()
     yield
-    from ui.jobs import cancel_all
+    from ui.runtime.jobs import cancel_all
 
     cancel_all()
     results.clear()

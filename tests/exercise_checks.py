@@ -16,7 +16,7 @@ from aecore.exercises import Exercise, LessonLearn, target_config
 from aecore.exercises.targets import typed_overrides
 from aecore.experiments import registry
 from tests.i18n_scan import LOCALES
-from ui.i18n import flatten
+from ui.kit.i18n import flatten
 
 
 @cache

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import NamedTuple
 
 from tests.code_scan import ROOT
-from ui.i18n import catalog_files, catalog_prefix, flatten
+from ui.kit.i18n import catalog_files, catalog_prefix, flatten
 
 LOCALES = ROOT / "assets" / "locales"
 REF = "en"
 OTHER_LANGS = sorted(p.name for p in LOCALES.iterdir() if p.is_dir() and p.name != REF)
-CONVENTION_SUFFIXES = (".knob.", ".claims.", ".help.")
+CONVENTION_SUFFIXES = (".knob.", ".claims.", ".why.", ".help.")
 CONVENTION_KEYS = ("nav", "summary")
 CONVENTION_PREFIXES = ("data.",)
 
@@ -52,7 +52,8 @@ def fmt_keys(keys) -> str:
 
 def sources(root: Path) -> list[Path]:
     pages = [p for folder in ("lessons", "pages") for p in sorted((root / folder).glob("*.py"))]
-    return [root / "app.py", *pages, *sorted((root / "ui").rglob("*.py"))]
+    parts = sorted((root / "lessons" / "parts").glob("*.py"))
+    return [root / "app.py", *pages, *parts, *sorted((root / "ui").rglob("*.py"))]
 
 
 def call_name(node: ast.Call) -> str | None:
@@ -65,7 +66,7 @@ def call_name(node: ast.Call) -> str | None:
 
 class Usage(NamedTuple):
     called: set[str]  # string literals passed to t() / translate()
-    nav: set[str]  # string constants of ui/nav.py
+    nav: set[str]  # string constants of ui/shell/nav.py
     nav_keys: set[str]  # PageSpec title_key / section arguments
     prefixes: set[str]  # f-string family prefixes
     patterns: list[re.Pattern]  # f-strings that start with a placeholder
@@ -77,7 +78,7 @@ def collect_usage(root: Path = ROOT) -> Usage:
         if not path.is_file():
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        if path == root / "ui" / "nav.py":
+        if path == root / "ui" / "shell" / "nav.py":
             usage.nav.update(
                 n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
             )
@@ -114,7 +115,7 @@ def collect_usage(root: Path = ROOT) -> Usage:
 
 
 def label_keys(node: ast.Call) -> set[str]:
-    """``labels("pca.fig", "kept", x="index")`` (ui.kit) uses ``pca.fig.kept`` and ``pca.fig.index``."""
+    """``labels("pca.fig", "kept", x="index")`` (ui.kit.page) uses ``pca.fig.kept`` and ``pca.fig.index``."""
     subs = [a.value for a in node.args[1:] if isinstance(a, ast.Constant)]
     subs += [kw.value.value for kw in node.keywords if isinstance(kw.value, ast.Constant)]
     return {f"{node.args[0].value}.{sub}" for sub in subs}

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from aecore import bench, cli
+from aecore import cli
+from aecore.bench import core as bench
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -97,7 +98,7 @@ def test_pagetime_refuses_unknown_pages_and_bounds():
 
 
 def test_pagetime_knows_every_page():
-    from ui.nav import PAGES
+    from ui.shell.nav import PAGES
 
     assert pagetime.all_pages() == [p.url_path for p in PAGES]
 

@@ -9,7 +9,9 @@ import re
 import numpy as np
 import pytest
 
-from aecore import bench, bench_lessons, cli
+from aecore import cli
+from aecore.bench import core as bench
+from aecore.bench import lessons as bench_lessons
 from aecore.experiments.intro import IntroConfig
 from aecore.experiments.pca import PCAConfig
 from aecore.io.mnist import clear_cache

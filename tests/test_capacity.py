@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 import torch
 
-from aecore import probes
 from aecore.experiments import get
 from aecore.experiments.capacity import CapacityConfig, auto_epochs, over_k, split
 from aecore.figures.capacity import sweep_figure
+from aecore.maths import probes
 from aecore.store import resultfile
 from aecore.theory import pca_fit
 from tests.conftest import ROOT
@@ -97,7 +97,7 @@ def test_metric_names_and_result_file_roundtrip():
     res, _ = _run(**TINY)
     m = res.metrics
     for key in ("undercomplete_data_mse", "undercomplete_noise_mse", "overcomplete_data_mse", "overcomplete_noise_mse"):
-        assert key in m  # the public contract (LESSONS.md)
+        assert key in m  # the metric names the page, the presets and the command line read
     for part in ("data", "heldout", "noise"):
         assert m[f"mean_{part}_mse"] > 0
     back, _ = resultfile.load(resultfile.dump(res))
@@ -114,9 +114,9 @@ def test_cli_runs_on_digits28():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("seed", [s + 1 for s in SEEDS])  # seed 0: tests/test_claims.py
 @pytest.mark.parametrize("dataset", ["digits", "digits28"])
-def test_default_claims_hold_on_digits_and_digits28(dataset, seed):
+def test_claims_hold_on_other_seeds(dataset, seed):
     res, claims = _run(dataset=dataset, seed=seed)
     assert all(claims.values()), (dataset, seed, claims, res.metrics)
 

@@ -1,4 +1,4 @@
-"""Claims across seeds (issue 12, "Claims that survive"): ``aecore.check`` and ``python -m aecore check``.
+"""Claims across seeds: ``aecore.check`` and ``python -m aecore check``.
 
 The counts are compared with the experiment's own runs on each seed (never copied numbers);
 every registered experiment is checked for what ``check`` needs (a bounded ``seed`` field,
@@ -98,7 +98,7 @@ def test_stop_ends_the_check_and_the_stopped_seed_is_not_counted():
 def _fake(run) -> Experiment:
     from aecore.experiments.base import Claim
 
-    claim = Claim("positive", "x > 0", lambda m: m["x"] > 0)
+    claim = Claim.above("positive", "x", 0.0)
     return Experiment("fake", get("intro").config_cls, run, "fake", 1, claims=(claim,))
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from aecore.curves import CURVES
+from aecore.data.curves import CURVES
 from aecore.experiments import get
 from aecore.experiments.contractive import ContractiveConfig, curve_jacobian, image_jacobian_norms
 from aecore.models import ModelConfig, build_model

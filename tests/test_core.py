@@ -10,7 +10,8 @@ import torch
 
 from aecore import embed, theory
 from aecore.config import ConfigError
-from aecore.data import DATASETS, load_dataset, validate_matrix
+from aecore.data.dataset import validate_matrix
+from aecore.data.registry import DATASETS, SIDEBAR_DATASETS, DatasetSpec, installed, load_dataset
 from aecore.errors import DataError
 from aecore.models import MODELS, ModelConfig, build_model
 from aecore.train import Progress, TrainConfig, TrainingDiverged, fit, predict
@@ -107,15 +108,41 @@ def test_mnist_without_files_says_where_to_put_them(name, tmp_path, monkeypatch)
 
     monkeypatch.setenv("AE_DATA_DIR", str(tmp_path))
     mnist.clear_cache()
-    from aecore.data import _load_builtin
+    from aecore.data.registry import _load_builtin
 
     _load_builtin.cache_clear()
     with pytest.raises(DataError, match="data/README.md"):
         load_dataset(name)
 
 
-def test_registered_user_data_is_loadable_and_bounded():
-    from aecore import data, userdata
+@pytest.mark.parametrize("name", list(DATASETS))
+def test_every_dataset_entry_says_its_features_truly(name):
+    """The cost model and the sidebar read ``features`` from the entry: it must be what the
+    data has (data read from files: checked when they are installed)."""
+    spec = DATASETS[name]
+    assert isinstance(spec.features, int) and isinstance(spec.in_sidebar, bool)
+    if not installed(name):
+        pytest.skip(f"{name} is not installed")
+    assert load_dataset(name, n=200).dim == spec.features
+
+
+def test_a_dataset_entry_cannot_leave_out_its_features_or_sidebar_flag():
+    with pytest.raises(TypeError, match="features"):
+        DatasetSpec(lambda n, noise, seed: None, "points", 10, 0.0, "new", in_sidebar=False)
+    with pytest.raises(TypeError, match="in_sidebar"):
+        DatasetSpec(lambda n, noise, seed: None, "points", 10, 0.0, "new", features=2)
+
+
+def test_the_sidebar_offers_the_data_every_general_lesson_can_take():
+    """More than two features (PCA to 2-D, the latent lesson), the built-in digits first."""
+    assert SIDEBAR_DATASETS[:2] == ("digits", "digits28")
+    assert all(DATASETS[n].features > 2 for n in SIDEBAR_DATASETS)
+    assert {n for n, s in DATASETS.items() if s.features > 2} == set(SIDEBAR_DATASETS)
+
+
+def test_registered_user_data_is_loadable_and_bounded(user_data):
+    from aecore.data import registry as data
+    from aecore.data import userdata
 
     rng = np.random.default_rng(0)
     userdata.set_owner("test_core")

@@ -1,4 +1,4 @@
-"""Run-cost estimates and caps (issue 16 item 3), in the backend and on the command line.
+"""Run-cost estimates and caps, in the backend and on the command line.
 
 The estimate is generic (config fields and data size), so these tests run over whatever the
 registry holds: every default and preset view stays under both caps, the reported hostile
@@ -16,7 +16,7 @@ from aecore.cli import main
 from aecore.config import Config, param
 from aecore.experiments import Experiment, get, registry
 from aecore.presets import views
-from ui.i18n import error_message
+from ui.kit.i18n import error_message
 
 HOSTILE = [
     # The reported link; batches only matter to the Adam solver (ALS, the default, works on the covariance).
@@ -124,10 +124,10 @@ def test_an_experiments_own_cost_is_used_and_a_broken_one_is_not_trusted():
     assert cost.estimate(_new(cost=broken), _NewConfig()).seconds == cost.estimate(_new(), _NewConfig()).seconds
 
 
-def test_an_uploads_size_counts_for_its_owner(monkeypatch):
+def test_an_uploads_size_counts_for_its_owner(monkeypatch, user_data):
     import numpy as np
 
-    from aecore import userdata
+    from aecore.data import userdata
 
     userdata.set_owner("cost-test")
     name = userdata.register_dataset(np.random.default_rng(0).random((15_000, 1000)).astype(np.float32), label="big")

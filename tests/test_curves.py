@@ -1,12 +1,12 @@
-"""The curve registry of aecore.curves: point functions, exact tangents, sampling, data sets."""
+"""The curve registry of aecore.data.curves: point functions, exact tangents, sampling, data sets."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from aecore.curves import CURVES, get_curve
-from aecore.data import CURVE_DATASETS, load_dataset
+from aecore.data.curves import CURVES, get_curve
+from aecore.data.registry import CURVE_DATASETS, load_dataset
 
 
 @pytest.mark.parametrize("name", list(CURVES))

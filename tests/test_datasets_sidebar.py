@@ -13,8 +13,8 @@ from streamlit.testing.v1 import AppTest
 from aecore.io import download, netcheck
 from tests.apptest_utils import APP, no_errors
 from tests.test_download import Server, manifest, tiny_files
-from ui.i18n import translate
-from ui.safe import md
+from ui.kit.i18n import translate
+from ui.kit.safe import md
 
 pytestmark = pytest.mark.usefixtures("clean_app_state")
 

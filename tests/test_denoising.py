@@ -7,9 +7,9 @@ import pytest
 import torch
 from scipy.special import ive
 
-from aecore import curve_truth
 from aecore.config import ConfigError
-from aecore.curves import CURVES
+from aecore.data import curve_truth
+from aecore.data.curves import CURVES
 from aecore.experiments import get
 from aecore.experiments.denoising_field import FieldConfig
 from aecore.experiments.denoising_images import ImagesConfig, psnr

@@ -11,6 +11,8 @@ import sysconfig
 import tomllib
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCKERFILE = ROOT / "Dockerfile"
 
@@ -95,19 +97,53 @@ def test_streamlit_config():
     assert cfg["browser"]["gatherUsageStats"] is False
 
 
-def test_requirements_exact_pins():
-    name = "requirements.txt"
+def _pins(name: str) -> dict[str, str]:
+    """The direct ``name==version`` pins of a requirements file (``-r`` lines skipped); any
+    line that is not an exact pin fails."""
     pins = {}
     for raw in (ROOT / name).read_text().splitlines():
         line = raw.split("#", 1)[0].strip()
-        if not line:
+        if not line or line.startswith("-r "):
             continue
         assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*(\[[\w,-]+\])?==[\w.+!-]+", line), (
             f"{name}: not an exact == pin: {raw!r}"
         )
         pkg, _, ver = line.partition("==")
-        pins[pkg.lower().split("[")[0]] = ver
-    assert pins.get("torch") == "2.13.0", f"torch must be torch==2.13.0, got {pins.get('torch')}"
+        pins[pkg.lower().split("[")[0].replace("_", "-")] = ver
+    return pins
+
+
+def _locked(name: str) -> dict[str, tuple[str, int]]:
+    """``package -> (version, number of hashes)`` of a pip-compile lock file."""
+    text = (ROOT / name).read_text()
+    entries = re.findall(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)((?:\s*\\\s*--hash=sha256:[0-9a-f]{64})*)", text, re.M)
+    return {pkg.lower().replace("_", "-"): (ver, block.count("--hash=")) for pkg, ver, block in entries}
+
+
+@pytest.mark.parametrize(
+    "pins, lock", [("requirements.txt", "requirements.lock"), ("requirements-dev.txt", "requirements-dev.lock")]
+)
+def test_every_pin_is_locked_with_hashes_and_torch_apart(pins, lock):
+    """The hashed lock (tools/lock.sh) holds every direct pin at the same version, each
+    package with its hashes; torch is not in it (installed by version in its own step)."""
+    locked, wanted = _locked(lock), _pins(pins) | (_pins("requirements.txt") if pins != "requirements.txt" else {})
+    assert "torch" not in locked
+    for pkg, ver in wanted.items():
+        if pkg != "torch":
+            assert locked.get(pkg, ("missing", 0))[0] == ver, f"{lock}: {pkg} is not locked at {ver}; run make lock"
+    assert all(n > 0 for _, n in locked.values()), f"{lock}: a package without a hash"
+    assert len(locked) > len(wanted), f"{lock}: the dependencies of the pins are missing"
+
+
+def test_torch_is_the_same_version_everywhere_it_is_installed():
+    import torch as installed
+
+    torch = _pins("requirements.txt")["torch"]
+    # the tests run on the pinned torch, and the image installs the same version's CPU build
+    assert torch == installed.__version__.split("+")[0], (torch, installed.__version__)
+    assert re.search(rf'"torch=={re.escape(torch)}\+cpu"', (ROOT / "Dockerfile").read_text())
+    assert "requirements-dev.lock" in (ROOT / "Makefile").read_text()
+    assert "--require-hashes -r requirements.lock" in (ROOT / "Dockerfile").read_text()
 
 
 def test_docker_context_holds_everything_the_app_runs():
@@ -116,9 +152,10 @@ def test_docker_context_holds_everything_the_app_runs():
     lines = [ln.strip() for ln in (ROOT / ".dockerignore").read_text().splitlines()]
     allowed = {ln[1:].rstrip("/") for ln in lines if ln.startswith("!")}
     assert "*" in lines
-    from ui.nav import PAGES
+    from ui.shell.nav import PAGES
 
-    needed = {"app.py", "aecore", "ui", "assets", ".streamlit", "requirements.txt"}
+    copied = re.findall(r"^COPY (?!--from)(\S+) ", (ROOT / "Dockerfile").read_text(), re.M)
+    needed = {"app.py", "aecore", "ui", "assets", ".streamlit"} | (set(copied) - {"."})
     needed |= {Path(p.path).parts[0] for p in PAGES}
     assert needed <= allowed, f"add to .dockerignore: {sorted(needed - allowed)}"
     assert all((ROOT / a).exists() for a in allowed), "the allowlist names a path that does not exist"

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from aecore.data import DATASETS, image_dataset_names, load_dataset
-from aecore.digits28 import make_digits28
+from aecore.data.digits28 import make_digits28
+from aecore.data.registry import DATASETS, image_dataset_names, load_dataset
 
 
 def test_digits28_has_mnist_shape_and_range():

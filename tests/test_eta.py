@@ -1,5 +1,5 @@
-"""The time left of a running job (issue 14, "Nothing sits still"): ui.eta's arithmetic and the
-clock a job keeps of its stages and units (ui.jobs), on a simulated clock."""
+"""The time left of a running job: ui.runtime.eta's arithmetic and the clock a job keeps of
+its stages and units (ui.runtime.jobs), on a simulated clock."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 
 from aecore.check import CheckProgress
 from aecore.train import Progress
-from ui import eta, jobs
+from ui.runtime import eta, jobs
 
 
 def _clock(**kw) -> eta.Clock:

@@ -24,7 +24,7 @@ from aecore.figures.common import (
     wrap_title,
 )
 from tests.figure_checks import figure_problems, text_problems
-from ui.i18n import catalog
+from ui.kit.i18n import catalog
 
 LANGS = ("en", "pt", "es")
 PT_TITLE = "Distribuição das duas coordenadas do código ao longo do treinamento completo"

@@ -17,8 +17,8 @@ import tomllib
 import pytest
 
 from tests.i18n_scan import LOCALES, REF
-from ui.i18n import catalog_files as i18n_files
-from ui.i18n import catalog_prefix, flatten
+from ui.kit.i18n import catalog_files as i18n_files
+from ui.kit.i18n import catalog_prefix, flatten
 
 LANGS = ("pt", "es")
 GLOSSARY = LOCALES / "glossary.toml"
@@ -122,7 +122,7 @@ WORD_RE = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+(?:'[A-Za-z]+)?")  # Latin words;
 
 
 def catalog_files(lang: str) -> dict[str, dict[str, str]]:
-    """file name -> {full key: text} for one language (keys as ``ui.i18n`` builds them)."""
+    """file name -> {full key: text} for one language (keys as ``ui.kit.i18n`` builds them)."""
     out = {}
     folder = LOCALES / lang
     for path in i18n_files(folder):  # learn/<lesson>.toml too

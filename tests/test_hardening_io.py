@@ -1,4 +1,4 @@
-"""Hostile files found in the second hardening round (issue 16, items 1, 2 and 6).
+"""Hostile files: truncated, oversized, malformed or mislabelled uploads and data files.
 
 Each input either loads or raises the coded error of its reader (``DataError`` with a
 ``code`` that every catalog translates, ``WeightsError`` for weights), allocates at most
@@ -21,13 +21,13 @@ from hypothesis import strategies as st
 from numpy.lib import format as npformat
 from safetensors.torch import save as st_save
 
-from aecore.data import MAX_ROWS
+from aecore.data.dataset import MAX_ROWS
 from aecore.errors import DataError
 from aecore.io import mnist
 from aecore.io.uploads import MAX_LABEL_CHARS, MAX_UPLOAD_BYTES, load_upload
 from aecore.models import ModelConfig, build_model
 from aecore.store.weights import WeightsError, config_from_weights, save_weights
-from ui.i18n import catalog, error_message
+from ui.kit.i18n import catalog, error_message
 
 FUZZ = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]

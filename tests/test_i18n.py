@@ -17,17 +17,18 @@ sources (``app.py``, the pages in ``lessons/*.py`` (formerly ``pages/*.py``), ``
   pattern instead, each placeholder standing for any non-empty text
   (``t(f"{lesson}.metric.{key}")`` uses ``<anything>.metric.<anything>``); an f-string that is
   only placeholders is ignored;
-* ``labels("prefix", "name", alias="sub")`` (``ui.kit.labels``) uses ``prefix.name`` and
+* ``labels("prefix", "name", alias="sub")`` (``ui.kit.page.labels``) uses ``prefix.name`` and
   ``prefix.sub``; ``labels("prefix", *names)`` the whole ``prefix.*`` family;
-* every string constant in ``ui/nav.py`` (page titles and navigation sections) is a key;
-* documented conventions used through helpers that build keys at run time (``ui/widgets.py``,
+* every string constant in ``ui/shell/nav.py`` (page titles and navigation sections) is a key;
+* documented conventions used through helpers that build keys at run time (``ui/kit/widgets.py``,
   the home page cards): ``<lesson>.nav``, ``<lesson>.summary``, ``<lesson>.knob.*``,
-  ``<lesson>.claims.*``, ``<lesson>.help.*`` (``<lesson>`` is any catalog file but ``common``)
+  ``<lesson>.claims.*``, ``<lesson>.why.*`` (a claim's explanation of a ❌, ``Claim.why``),
+  ``<lesson>.help.*`` (``<lesson>`` is any catalog file but ``common``)
   and ``data.*`` (data set names). Extension: a page may pass a sub-id as the lesson of
   ``settings_form`` / ``claims_box`` (``"denoising.field"``), so ``<lesson>.<sub-id>.knob.*`` etc.
   count too.
 
-Conversely, every literal key passed to ``t()`` / ``translate()`` or named by ``ui/nav.py``, and
+Conversely, every literal key passed to ``t()`` / ``translate()`` or named by ``ui/shell/nav.py``, and
 the text of every claim a page shows with ``claims_box``, must exist in English (otherwise the
 page shows the raw key). Every field a page passes to ``settings_form`` has a tooltip
 ``<lesson>.help.<field>`` in every language, and no help text is left for a field no page shows.
@@ -57,7 +58,7 @@ from tests.i18n_scan import (
     sources,
     unused_keys,
 )
-from ui import i18n
+from ui.kit import i18n
 
 # ---------------------------------------------------------------- (c) parse, non-empty
 
@@ -139,7 +140,7 @@ def test_formatting_works_where_english_formats(lang):
 
 
 def test_usage_scan_covers_every_page():
-    from ui.nav import PAGES
+    from ui.shell.nav import PAGES
 
     scanned = {p.resolve() for p in sources(ROOT)}
     unscanned = [spec.path for spec in PAGES if (ROOT / spec.path).resolve() not in scanned]

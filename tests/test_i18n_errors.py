@@ -1,6 +1,6 @@
 """Backend errors reach users in their language: every ``code`` a backend error is raised with
 has an ``error.<code>`` text that formats with that raise site's ``params``, and the common
-errors, raised for real, read in Portuguese and Spanish (``ui.i18n.error_message``).
+errors, raised for real, read in Portuguese and Spanish (``ui.kit.i18n.error_message``).
 The English ``str(exc)`` stays as it was (command line, logs, the other tests)."""
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ import torch
 from safetensors.torch import save as st_save
 
 from aecore.config import ConfigError
-from aecore.data import MAX_FEATURES, MAX_ROWS
+from aecore.data.dataset import MAX_FEATURES, MAX_ROWS
 from aecore.errors import CodedError, DataError
 from aecore.experiments.intro import IntroConfig
 from aecore.experiments.sae_features import SAEConfig
-from aecore.info import DistributionError, normalize
 from aecore.io.mnist import load_mnist, parse_idx
 from aecore.io.uploads import MAX_UPLOAD_BYTES, load_upload
+from aecore.maths.info import DistributionError, normalize
 from aecore.models import ModelConfig, build_model
 from aecore.models.vae import VAE
 from aecore.noise import corrupt
@@ -38,7 +38,7 @@ from tests.i18n_scan import (
     raise_sites,
     uncoded_raise_sites,
 )
-from ui.i18n import error_message
+from ui.kit.i18n import error_message
 
 
 def test_every_coded_error_is_raised_with_a_code():

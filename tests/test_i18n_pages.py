@@ -7,8 +7,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.apptest_utils import APP, no_errors, submit_form
-from ui.i18n import translate
-from ui.safe import plain
+from ui.kit.i18n import translate
+from ui.kit.safe import plain
 
 pytestmark = pytest.mark.usefixtures("clean_app_state")
 
@@ -38,7 +38,7 @@ def test_bad_setting_in_the_form_is_explained_in_portuguese():
 def test_bad_link_setting_is_explained_in_spanish():
     at = _open("lessons/02_pca.py", lang="es", latent_dim="0")
     no_errors(at)
-    warnings = " ".join(plain(w.value) for w in at.warning)  # values are escaped Markdown (ui.safe)
+    warnings = " ".join(plain(w.value) for w in at.warning)  # values are escaped Markdown (ui.kit.safe)
     assert "latent_dim=0 es demasiado pequeño; debe ser ≥ 1." in warnings
 
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import entropy as sp_entropy
 
-from aecore import info
+from aecore.maths import info
 
 weights = st.lists(st.floats(0.0, 10.0, allow_nan=False), min_size=2, max_size=8)
 

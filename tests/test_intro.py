@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from aecore.data import CURVE_DATASETS, load_dataset
+from aecore.data.registry import CURVE_DATASETS, load_dataset
 from aecore.experiments import get
 from tests.apptest_utils import no_errors, open_page, submit_form, wait_until_trained
 from tests.sweep import SEEDS

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aecore.data import MAX_FEATURES, MAX_ROWS
+from aecore.data.dataset import MAX_FEATURES, MAX_ROWS
 from aecore.errors import DataError
 from aecore.io.uploads import MAX_UPLOAD_BYTES, UploadedData, load_upload
 from tests.filebytes import npy_header
@@ -100,9 +100,21 @@ def test_decimal_comma_and_whitespace_and_comments():
     X = np.arange(30, dtype=float).reshape(15, 2) / 4
     semi = "\n".join(f"{a};{b}".replace(".", ",") for a, b in X).encode()
     up = load_upload("s.csv", semi)
-    np.testing.assert_allclose(up.X, X) and "decimal comma" in " ".join(up.notes)
+    np.testing.assert_allclose(up.X, X)
+    assert "decimal comma" in " ".join(up.notes)
     spaces = ("# saved by np.savetxt\n" + "\n".join(f"{a} {b}" for a, b in X)).encode()
     np.testing.assert_allclose(load_upload("s.txt", spaces).X, X)
+
+
+def test_quoted_cells_keep_their_delimiter():
+    """RFC 4180 quoting: a quoted label or header holding the delimiter is one cell."""
+    rows = ["a,b,label"] + [f'{i},{i / 2},"cls,{i % 2}"' for i in range(12)]
+    up = load_upload("q.csv", "\n".join(rows).encode())
+    assert up.X.shape == (12, 2) and up.classes == ("cls,0", "cls,1")
+    head = ['"x;1";"x;2"'] + [f"{i};{i},5" for i in range(12)]
+    up = load_upload("h.csv", "\n".join(head).encode())  # a decimal comma, quoted ';' in the header
+    np.testing.assert_allclose(up.X[:, 1], np.arange(12) + 0.5)
+    assert up.y is None
 
 
 def test_pixels_rescaled_and_images_detected():

@@ -9,7 +9,7 @@ import pytest
 
 from aecore.experiments.base import Tracker
 from aecore.train import Progress
-from ui import jobs
+from ui.runtime import jobs
 
 
 def _slow_run(epochs: int = 10_000, step_s: float = 0.01):
@@ -86,7 +86,7 @@ def test_live_loss_memory_is_bounded(n):
 
 
 def test_queued_job_takes_a_result_another_session_finished(monkeypatch):
-    from ui import results
+    from ui.runtime import results
 
     monkeypatch.setattr(jobs, "_slots", threading.BoundedSemaphore(1))
     blocker = jobs.Job("busy", 0, _slow_run()).start()

@@ -1,4 +1,4 @@
-"""The caps on the pages (issue 16 item 3): a long run from a link is refused or asks first,
+"""The caps on the pages: a long run from a link is refused or asks first,
 a click starts it, and a session may start only so many jobs in a while."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from streamlit.testing.v1 import AppTest
 
 from aecore import cost
 from tests.apptest_utils import APP, is_training, no_errors, submit_form, wait_until_trained
-from ui import guard
-from ui.safe import plain
+from ui.kit.safe import plain
+from ui.runtime import guard
 
 pytestmark = pytest.mark.usefixtures("clean_app_state")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from ui import jobs
+from ui.runtime import jobs
 
 
 def _wait(cond, timeout=20.0):

@@ -1,5 +1,5 @@
-"""The page kit (ui.kit): numbers for people, translated label dicts; and every option a
-settings form offers has a label in every language (ui.widgets.option_label)."""
+"""The page kit (ui.kit.page): numbers for people, translated label dicts; and every option a
+settings form offers has a label in every language (ui.kit.widgets.option_label)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import dataclasses
 import pytest
 
 from aecore.experiments import registry
-from ui import i18n, kit, widgets
+from ui.kit import i18n, widgets
+from ui.kit import page as kit
 
 
 @pytest.mark.parametrize(
@@ -68,12 +69,28 @@ def test_every_option_has_a_label(lang):
     catalog = i18n.catalog(lang)
     missing = []
     for name, field, choices in fields:
-        for value in (v for v in choices if isinstance(v, str)):  # numbers show as themselves
+        # numbers show as themselves; an upload ("upload-…", registered by another test of this
+        # worker) is labelled with its own file name, tested below
+        for value in (v for v in choices if isinstance(v, str) and not v.startswith("upload-")):
             key = f"data.{value}" if field in widgets.DATA_FIELDS else f"options.{value}"
             if key not in catalog or widgets.option_label(field, value, lang) != catalog[key]:
                 missing.append(f"{name}.{field}={value} ({key})")
     assert not missing, f"{lang}: option values without a label: {missing}"
 
+
+
+@pytest.mark.parametrize("lang", i18n.languages())
+def test_an_upload_reads_as_its_owners_file(lang, user_data):
+    """An upload's choice reads "your data: <file> (rows×cols)" for its owner and as its bare
+    name for anyone else (another session never sees the file's name)."""
+    import numpy as np
+
+    user_data.set_owner("alice")
+    name = user_data.register_dataset(np.random.default_rng(0).random((40, 4), np.float32), label="mine.csv")
+    label = widgets.option_label("dataset", name, lang, owner="alice")
+    assert label == i18n.translate("sidebar.own_data", lang, name="mine.csv (40×4)")
+    assert "mine.csv" not in widgets.option_label("dataset", name, lang, owner="bob")
+    user_data.set_owner(None)
 
 def _sidebar_data_script(chosen: str) -> None:
     """Runs inside AppTest: a lesson config on the sidebar's data set ``chosen``."""
@@ -82,7 +99,7 @@ def _sidebar_data_script(chosen: str) -> None:
     import streamlit as st
 
     from aecore.config import Config, ConfigError, param
-    from ui.kit import on_sidebar_data
+    from ui.kit.page import on_sidebar_data
 
     @dataclass(frozen=True)
     class ImagesOnly(Config):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from aecore import embed
-from aecore.data import load_dataset
+from aecore.data.registry import load_dataset
 from aecore.experiments import get
 from aecore.experiments.latent import LatentConfig
 from tests.sweep import SEEDS
@@ -94,7 +94,7 @@ def _claims(**kw):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("seed", [s + 1 for s in SEEDS])  # seed 0: tests/test_claims.py
 def test_claims_on_digits_across_seeds(seed):
     res, claims = _claims(seed=seed)
     assert all(claims.values()), (claims, res.metrics)
@@ -102,7 +102,7 @@ def test_claims_on_digits_across_seeds(seed):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("seed", [s + 1 for s in SEEDS])  # seed 0: tests/test_claims.py
 def test_claims_on_digits28_across_seeds(seed):
     res, claims = _claims(dataset="digits28", seed=seed)
     assert res.arrays["subsampled"] and len(res.arrays["labels"]) == LatentConfig().max_points

@@ -70,7 +70,7 @@ def test_percentile_nearest_rank():
 
 
 def test_queued_pattern_matches_the_panel_text():
-    from ui.i18n import translate
+    from ui.kit.i18n import translate
 
     text = translate("panel.queued", "en").format(position=3)
     assert loadtest._queued_pattern().search(text)

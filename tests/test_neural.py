@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from aecore import neuralnet as nnb
 from aecore.experiments import get
 from aecore.experiments.neural import NeuralConfig, backprop_error, bce_loss, spread_net, steps_up
+from aecore.maths import neuralnet as nnb
 from aecore.models.base import mlp, reset_parameters
 from tests.sweep import SEEDS
 
@@ -86,14 +86,11 @@ def test_too_large_a_step_breaks_monotone_descent():
     assert not exp.check_claims(m)["descent"]
 
 
-def test_default_claims_hold():
-    exp = get("neural")
-    res = exp.run(NeuralConfig(), None)
-    m = res.metrics
-    assert m["network_test_accuracy"] > m["neuron_test_accuracy"]
-    assert m["neuron_steps_up"] == 0 and m["neuron_lr_limit"] > NeuralConfig().lr
-    assert m["backprop_max_error"] <= 1e-6
-    assert all(exp.check_claims(m).values()), m
+def test_the_default_step_is_within_the_descent_bound_and_every_step_is_drawn():
+    """The default η is below the bound 2/L that guarantees descent, and the surface's path
+    has one point per step (the default claims themselves: tests/test_claims.py)."""
+    res = get("neural").run(NeuralConfig(max_width=4, fit_epochs=1), None)  # the 1-D fits play no part
+    assert res.metrics["neuron_lr_limit"] > NeuralConfig().lr
     assert res.arrays["surface"]["path"].shape == (NeuralConfig().epochs + 1, 2)
 
 
@@ -102,22 +99,25 @@ def test_error_drop_compares_one_unit_with_the_widest_layer():
     m = exp.run(NeuralConfig(epochs=3, max_width=8, fit_epochs=300), None).metrics
     assert m["uat_widest"] == 8 and m["uat_widest_rel_mse"] == m["uat_rel_mse_8"]
     assert m["uat_error_drop"] == pytest.approx(m["uat_rel_mse_1"] / m["uat_rel_mse_8"])
-    assert exp.check_claims(m)["error_falls_with_width"] == (m["uat_error_drop"] >= 10)
+    flat = {**m, "uat_error_drop": 1.0}  # the widest layer no better than one unit
+    assert not exp.check_claims(flat)["error_falls_with_width"]
+
+
+SETTINGS = [
+    {},
+    {"toy": "circles"},
+    {"toy": "xor"},
+    {"activation": "relu"},
+    {"function": "bump"},
+    {"function": "abs"},
+    {"activation": "relu", "function": "abs"},  # two ReLUs fit |x| exactly: the rest is wobble
+]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize(
-    "setting",
-    [
-        {},
-        {"toy": "circles"},
-        {"toy": "xor"},
-        {"activation": "relu"},
-        {"function": "bump"},
-        {"function": "abs"},
-        {"activation": "relu", "function": "abs"},  # two ReLUs fit |x| exactly: the rest is wobble
-    ],
+    "setting,seed",
+    [(s, seed) for s in SETTINGS for seed in SEEDS if s or seed],  # the defaults: tests/test_claims.py
 )
 def test_claims_hold_on_every_offered_toy_function_and_seed(setting, seed):
     exp = get("neural")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from aecore.experiments import get
 from aecore.experiments.latent import METHODS
 from tests.apptest_utils import no_errors, open_page, wait_until_trained
 from tests.apptest_utils import submit_form as _submit
-from ui.i18n import translate
-from ui.kit import num
+from ui.kit.i18n import translate
+from ui.kit.page import fmt, num
 
 pytestmark = pytest.mark.usefixtures("clean_app_state")
 
@@ -16,8 +17,8 @@ pytestmark = pytest.mark.usefixtures("clean_app_state")
 def test_home_lists_every_lesson():
     at = open_page("lessons/00_home.py")
     no_errors(at)
-    from ui.i18n import translate
-    from ui.nav import PAGES
+    from ui.kit.i18n import translate
+    from ui.shell.nav import PAGES
 
     labels = [el.proto.label for el in at.get("page_link")]  # one card per page, then the Sources line
     assert sorted(translate(p.title_key) for p in PAGES if not p.is_default) == sorted(labels[:-1])
@@ -29,8 +30,13 @@ def test_intro_tiny_training_shows_claim():
     _submit(at, "intro", epochs=60, width=8)
     wait_until_trained(at)
     no_errors(at)
-    labels = [m.label for m in at.metric]
-    assert any("Autoencoder" in label for label in labels)
+    m = at.session_state["intro.job"].result.metrics
+    verdict = get("intro").check_claims(m)["ae_beats_pca"]  # whichever way this tiny run went
+    claim = translate("intro.claims.ae_beats_pca", "en", **fmt(m))
+    mark = translate("claim.holds" if verdict else "claim.fails", "en")
+    assert [md.value for md in at.markdown if claim in md.value] == [
+        f"{':green[:material/check_circle:]' if verdict else ':red[:material/cancel:]'} {claim} — *{mark}*"
+    ]
     downloads = at.get("download_button")
     assert len(downloads) >= 4  # config, script, metrics, weights
 

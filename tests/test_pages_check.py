@@ -13,8 +13,8 @@ from streamlit.testing.v1 import AppTest
 from aecore.check import check_claims
 from aecore.experiments.intro import IntroConfig
 from tests.apptest_utils import is_training, no_errors, open_page, submit_form, wait_until_trained
-from ui import checks
-from ui.i18n import translate
+from ui.kit.i18n import translate
+from ui.runtime import checks
 
 PAGE = "lessons/01_intro.py"
 CFG = IntroConfig(epochs=30)  # a fraction of a second per seed

@@ -12,10 +12,10 @@ from aecore import presets
 from aecore.exercises import load, target_config
 from aecore.experiments.intro import IntroConfig
 from tests.apptest_utils import no_errors, open_page, wait_until_trained
-from ui.i18n import translate
-from ui.kit import fmt, num
+from ui.kit.i18n import translate
+from ui.kit.page import fmt, num
+from ui.kit.safe import plain
 from ui.learn import progress
-from ui.safe import plain
 
 pytestmark = pytest.mark.usefixtures("clean_app_state")
 

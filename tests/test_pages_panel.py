@@ -14,10 +14,10 @@ from aecore.experiments import get
 from aecore.experiments.intro import IntroConfig
 from aecore.store import weights
 from tests.apptest_utils import is_training, no_errors, open_page, submit_form, wait_until_trained
-from ui import results
-from ui.i18n import translate
-from ui.panel import new_job
-from ui.safe import plain
+from ui.kit.i18n import translate
+from ui.kit.safe import plain
+from ui.runtime import results
+from ui.runtime.panel import new_job
 
 pytestmark = pytest.mark.usefixtures("clean_app_state")
 PAGE = "lessons/01_intro.py"
@@ -125,7 +125,7 @@ def test_loaded_weights_replay_and_back_restores_the_trained_view():
     at.run()
     wait_until_trained(at)
     no_errors(at)
-    assert any("mine.safetensors" in plain(i.value) for i in at.info)  # a file name: escaped (ui.safe)
+    assert any("mine.safetensors" in plain(i.value) for i in at.info)  # a file name: escaped (ui.kit.safe)
     assert _metrics(at) == before  # measured again on the loaded weights
     at.button(key="intro.unload").click().run()
     no_errors(at)

@@ -3,7 +3,7 @@ JSON (``st.plotly_chart`` carries it) passes ``tests.figure_checks.figure_proble
 cover their data, log axes within 8 decades, curves above clouds, no raw TeX, no legend over
 a title) and every text Streamlit renders passes ``text_problems`` (metric labels: no TeX at
 all). No page code is named here: a new page or chart is checked as soon as it is listed in
-``ui.nav.PAGES``.
+``ui.shell.nav.PAGES``.
 
 Cost: the lecture presets answer where they are current (AE_PRESETS=1 here); otherwise the
 page trains live on its default settings once (en) and pt/es reuse that result.
@@ -17,7 +17,7 @@ import pytest
 
 from tests.apptest_utils import is_training, no_errors, open_page, wait_until_trained
 from tests.figure_checks import figure_problems, text_problems
-from ui.nav import PAGES
+from ui.shell.nav import PAGES
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("clean_app_state")]
 LANGS = ("en", "pt", "es")

@@ -1,4 +1,4 @@
-"""The training panel's state machine (ui.panel_state.plan), without Streamlit: every
+"""The training panel's state machine (ui.runtime.panel_state.plan), without Streamlit: every
 state from the cache lookup, the session's job and what the session asked."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from tests.conftest import ROOT
-from ui.panel_state import JobFacts, Plan, State, plan
+from ui.runtime.panel_state import JobFacts, Plan, State, plan
 
 RUNNING = JobFacts(same_settings=True)
 QUEUED = JobFacts(same_settings=True, queued=True)
@@ -83,6 +83,6 @@ def test_a_press_always_starts_a_job():
 
 
 def test_the_state_module_needs_no_streamlit():
-    code = "import sys, ui.panel_state; sys.exit('streamlit' in sys.modules)"
+    code = "import sys, ui.runtime.panel_state; sys.exit('streamlit' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr or "importing ui.panel_state loaded streamlit"
+    assert done.returncode == 0, done.stderr or "importing ui.runtime.panel_state loaded streamlit"

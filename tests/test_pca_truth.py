@@ -10,11 +10,12 @@ import numpy as np
 import pytest
 import torch
 
-from aecore import linear_ae as lae
-from aecore.data import load_dataset
+from aecore.data.registry import load_dataset
 from aecore.experiments import get
-from aecore.experiments.pca import PCAConfig, gap_ratio
+from aecore.experiments.pca import LINEAR_AE, PCAConfig, gap_ratio
+from aecore.maths import linear_ae as lae
 from aecore.models import ModelConfig, build_model
+from aecore.models.linear_decoder import LinearDecoderAutoencoder
 from aecore.theory import mse, pca_fit
 from tests.sweep import SEEDS
 
@@ -34,12 +35,12 @@ def digits_k8():
 
 def test_bias_free_optimum_is_above_the_centred_bound(digits_k8):
     """E2: without centring (no biases) the best rank-8 linear map on digits is more than the
-    2 % tolerance above Σ_{i>k} λ_i / D; it is Eckart–Young on the raw data (checked by SVD)."""
+    claim's tolerance above Σ_{i>k} λ_i / D; it is Eckart–Young on the raw data (checked by SVD)."""
     m = digits_k8[0].metrics
     X = load_dataset("digits").X.astype(np.float64)
     s = np.linalg.svd(X, compute_uv=False)
     assert m["bias_free_mse"] == pytest.approx((s[8:] ** 2).sum() / X.size, rel=1e-9)
-    assert m["bias_free_mse"] > 1.02 * m["pca_bound"]
+    assert m["bias_free_mse"] > get("pca").claim("linear_matches_pca").threshold * m["pca_bound"]
 
 
 def test_centred_equality(digits_k8):
@@ -50,7 +51,7 @@ def test_centred_equality(digits_k8):
     assert m["linear_ae_mse"] == pytest.approx(m["pca_bound"], rel=1e-4)
     assert claims["linear_matches_pca"] and claims["same_subspace"] and claims["bound_exact"]
     X = load_dataset("digits").X
-    lin = res.models["linear AE"]  # biases b_e = −E x̄, b_d = x̄: raw inputs in, raw images out
+    lin = res.models[LINEAR_AE]  # biases b_e = −E x̄, b_d = x̄: raw inputs in, raw images out
     recon = lin(torch.as_tensor(X.copy())).detach().numpy()
     assert mse(X, recon) == pytest.approx(m["linear_ae_mse"], rel=1e-5)
 
@@ -110,7 +111,9 @@ def test_angle_certificate_is_tight_for_a_rotation_in_the_gap_plane():
 def test_gap_ratio_calls_a_tie_one():
     assert gap_ratio(np.array([3.0, 2.0, 1.0]), 1) == pytest.approx(1.5)
     assert gap_ratio(np.array([3.0, 0.0, 0.0]), 2) == 1.0
-    assert gap_ratio(np.array([3.0, 1.0, 0.0]), 2) == 1e12
+    # only λ_{k+1} zero: a finite number (the JSON contract) above every measured gap
+    gone = gap_ratio(np.array([3.0, 1.0, 0.0]), 2)
+    assert math.isfinite(gone) and gone > gap_ratio(np.array([3.0, 1.0, 1e-9]), 2) > 1e8
 
 
 def test_adam_on_the_covariance_also_finds_the_subspace():
@@ -119,10 +122,19 @@ def test_adam_on_the_covariance_also_finds_the_subspace():
 
 
 def test_linear_decoder_cannot_beat_pca(digits_k8):
+    """Every output of a linear decoder lies in the affine subspace b + span(W): the best point
+    of it for each image (least squares, solved here) is on average no nearer than Eckart–Young's
+    bound, and the trained model's own outputs are no nearer than those best points."""
     res, claims = digits_k8
     m = res.metrics
+    model = next(net for net in res.models.values() if isinstance(net, LinearDecoderAutoencoder))
+    assert isinstance(model.decoder[1], torch.nn.Identity)  # x̂ = W h + b exactly
+    W, b = (p.detach().double().numpy() for p in (model.decoder[0].weight, model.decoder[0].bias))
+    A = load_dataset("digits").X.astype(np.float64) - b
+    Z = np.linalg.lstsq(W, A.T, rcond=None)[0]
+    best = float(np.mean((A - (W @ Z).T) ** 2))
+    assert m["pca_bound"] * (1 - 1e-9) <= best <= m["lindec_ae_mse"] * (1 + 1e-6)
     assert claims["lindec_not_below_pca"]
-    assert m["lindec_mse_ratio"] >= 1 - 1e-6
     assert 0 <= m["lindec_max_angle_deg"] <= 90 and m["lindec_angle_certificate_deg"] <= 90
 
 
@@ -140,9 +152,3 @@ def test_subspace_claim_on_digits_across_seeds(k):
 def test_subspace_claim_on_digits28_across_seeds(k, seed):
     res, claims = _run(dataset="digits28", latent_dim=k, seed=seed, **QUICK)
     assert claims["linear_matches_pca"] and claims["same_subspace"], (k, seed, res.metrics)
-
-
-@pytest.mark.slow
-def test_default_view_claims_on_digits28():
-    res, claims = _run(dataset="digits28")
-    assert all(claims.values()), (claims, res.metrics)

@@ -1,4 +1,4 @@
-"""The numerics of the ELBO-gap lesson (``aecore.posterior``) against a model whose posterior
+"""The numerics of the ELBO-gap lesson (``aecore.maths.posterior``) against a model whose posterior
 and evidence are known in closed form: z ~ N(0, I₂), x | z ~ N(Wz + b, s² I).
 
 There p(z|x) = N(m, Σ) with Σ = (I + WᵀW / s²)⁻¹, m = Σ Wᵀ(x − b) / s², and
@@ -12,7 +12,8 @@ import torch
 from scipy.stats import multivariate_normal
 from torch.distributions import MultivariateNormal, kl_divergence
 
-from aecore import posterior, theory
+from aecore import theory
+from aecore.maths import posterior
 
 D, S2 = 6, 0.3**2
 

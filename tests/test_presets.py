@@ -4,6 +4,7 @@ training, reproduces when rebuilt, and keeps the lesson's claims."""
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -16,8 +17,8 @@ from aecore.models.sae import SparseAutoencoder
 from aecore.models.unet import UNet
 from aecore.store import export, resultfile
 from tests.apptest_utils import is_training, no_errors, open_page
-from ui.i18n import translate
-from ui.nav import PAGES
+from ui.kit.i18n import translate
+from ui.shell.nav import PAGES
 
 
 @pytest.fixture
@@ -49,6 +50,16 @@ def test_preset_loads_and_keeps_the_claims(presets_on, name, cfg):
     for Z, labels in (get(name).codes(res.arrays) if get(name).codes else {}).values():
         lines = export.codes_to_csv(Z, labels).splitlines()  # the Export panel's latent codes CSV
         assert len(lines) == len(Z) + 1 and lines[0].endswith(",label")
+
+
+def test_every_shipped_model_is_keyed_by_an_id():
+    """Result.models keys are ids (snake_case, like stage ids); display words come from the
+    catalogs (an export's button is labelled by the model's stage)."""
+    keys = {
+        p.name: list(resultfile.read_meta(p.read_bytes())["models"]) for p in sorted(presets.DIR.glob("*.safetensors"))
+    }
+    bad = {f: [k for k in ks if not re.fullmatch(r"[a-z][a-z0-9_]*", k)] for f, ks in keys.items()}
+    assert keys and not any(bad.values()), {f: ks for f, ks in bad.items() if ks}
 
 
 def test_presets_off_means_no_lookup(monkeypatch):

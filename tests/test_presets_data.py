@@ -100,7 +100,7 @@ def test_data_command_downloads_and_lists(data, capsys, monkeypatch):
 
 
 def test_replaced_files_are_read_again(data):
-    from aecore.data import installed, load_dataset
+    from aecore.data.registry import installed, load_dataset
 
     assert not installed("mnist")
     (data / "mnist.npz").write_bytes(_npz(rows=60))

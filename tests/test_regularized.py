@@ -201,7 +201,7 @@ def test_contractive_metric_names_on_a_short_run():
 
 @pytest.mark.slow
 def test_sigmoid_output_hides_the_copying():
-    """Measured note of LESSONS.md: with a sigmoid output the noise ratio is closer to 1."""
+    """Measured: with a sigmoid output the noise ratio is closer to 1."""
     from aecore.experiments.capacity import CapacityConfig
 
     exp = get("capacity")

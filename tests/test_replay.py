@@ -32,8 +32,8 @@ def test_replay_reproduces_the_metrics_without_training(intro):
 def test_replay_of_a_two_model_lesson_with_one_file_trains_the_other():
     cfg = PCAConfig(linear_epochs=40, deep_epochs=20, sweep=False)
     res = get("pca").run(cfg, None)
-    assert res.stages == {"linear AE": LINEAR_AE, "non-linear AE": DEEP_AE, "linear-decoder AE": LINDEC_AE}
-    files = {"linear.safetensors": save_weights(res.models["linear AE"], LINEAR_AE)}
+    assert res.stages == {LINEAR_AE: LINEAR_AE, DEEP_AE: DEEP_AE, LINDEC_AE: LINDEC_AE}  # models keyed by stage id
+    files = {"linear.safetensors": save_weights(res.models[LINEAR_AE], LINEAR_AE)}
     stages = []
     back = replay.replay("pca", cfg, replay.match(files, res), lambda p: stages.append(p.stage) and False)
     assert back.metrics["linear_ae_mse"] == res.metrics["linear_ae_mse"]

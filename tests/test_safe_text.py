@@ -1,7 +1,7 @@
-"""User-supplied text is never shown as Markdown or HTML (issue 16, item 4).
+"""User-supplied text is never shown as Markdown or HTML.
 
 Values from a link, uploaded file names, CSV headers and labels reach messages on every
-page. ``ui.safe.md`` escapes them; these tests open every page with hostile values in every
+page. ``ui.kit.safe.md`` escapes them; these tests open every page with hostile values in every
 link parameter, upload hostile files, and check that no link, image or autolink markup from
 them survives in anything the page renders (selectbox options are plain text, not Markdown,
 and are left out).
@@ -21,8 +21,8 @@ from streamlit.testing.v1 import AppTest
 from aecore.experiments import registry
 from tests.apptest_utils import APP
 from tests.conftest import ROOT
-from ui.nav import PAGES
-from ui.safe import JOIN, md, plain
+from ui.kit.safe import JOIN, md, plain
+from ui.shell.nav import PAGES
 
 LINK = "[Session expired - log in](https://evil.example)"
 IMAGE = "![x](http://host/p.png)"

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from aecore.experiments.sae_features import feature_column, sparse_columns
-from aecore.selectivity import class_selectivity, mean_selectivity
+from aecore.maths.selectivity import class_selectivity, mean_selectivity
 
 
 def test_selectivity_is_one_for_a_single_class_unit_zero_for_an_even_one_nan_when_dead():

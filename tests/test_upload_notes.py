@@ -9,7 +9,7 @@ import re
 import numpy as np
 
 from aecore.io.uploads import load_upload
-from ui.i18n import translate
+from ui.kit.i18n import translate
 
 
 def _csv() -> bytes:

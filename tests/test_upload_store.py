@@ -1,4 +1,4 @@
-"""Uploaded data belong to the session that uploaded them (issue 16 item 5, issue 15 reload).
+"""Uploaded data belong to the session that uploaded them, and a reload says they are gone.
 
 Each browser session keeps its own uploads, bounded in bytes; another session's uploads
 never evict them and are never offered, validated or loaded there; a reload (a new
@@ -11,14 +11,15 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from aecore import data, userdata
 from aecore.config import ConfigError
-from aecore.data import load_dataset
+from aecore.data import registry as data
+from aecore.data import userdata
+from aecore.data.registry import load_dataset
 from aecore.errors import DataError
 from aecore.experiments.pca import PCAConfig
 from tests.apptest_utils import APP, no_errors
 
-pytestmark = pytest.mark.usefixtures("clean_app_state")
+pytestmark = pytest.mark.usefixtures("clean_app_state", "user_data")  # uploads registered, as the app does
 
 
 def _csv(seed: int, rows: int = 40) -> bytes:
@@ -108,3 +109,19 @@ def test_a_reload_says_the_uploaded_data_set_was_not_kept():
     assert "new session" in warnings and "again" in warnings
     again.sidebar.file_uploader[0].set_value(("s3.csv", _csv(3), "text/csv")).run()
     assert not again.sidebar.warning and again.sidebar.selectbox(key="dataset").value == name
+
+
+def test_the_registry_finds_uploads_only_in_the_store_registered_with_it():
+    """No module patches the registry at import: the store is named by an explicit call."""
+    userdata.set_owner("carol")
+    name = userdata.register_dataset(np.random.default_rng(3).random((30, 5)), label="carol.csv")
+    previous = data.set_user_data(None)
+    try:
+        assert name not in data.dataset_names() and data.user_label(name) is None
+        with pytest.raises(DataError):
+            load_dataset(name)
+    finally:
+        data.set_user_data(previous)
+    assert name in data.dataset_names() and load_dataset(name).n == 30
+    userdata.STORE.forget("carol")
+    userdata.set_owner(None)

@@ -38,7 +38,9 @@ def test_valid_csv_becomes_the_sessions_data_set_and_trains():
     at.run()
     wait_until_trained(at)
     no_errors(at)
-    assert at.metric  # trained on the uploaded 5-column data
+    assert at.metric
+    shown = at.session_state["pca.shown"][1]  # the settings of the result on screen (ui.runtime.panel)
+    assert shown.dataset == at.sidebar.selectbox(key="dataset").value  # trained on the uploaded data
 
 
 @pytest.mark.parametrize(

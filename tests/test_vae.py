@@ -206,7 +206,7 @@ def test_beta_objective_is_a_bound_only_for_beta_at_least_one(beta):
 
 
 def test_schedule_scales_epochs_with_rows():
-    from aecore.generative import ROWS_SEEN, schedule
+    from aecore.maths.generative import ROWS_SEEN, schedule
 
     assert schedule(1797, 0) == (200, 128)  # the 8×8 digits: 200 epochs of 1 797 rows
     epochs, batch = schedule(10_000, 0)
@@ -215,17 +215,18 @@ def test_schedule_scales_epochs_with_rows():
 
 
 @pytest.mark.parametrize("n", [300, 1797, 4000, 10_000, 60_000, 70_000])
-def test_automatic_epochs_see_about_360_000_rows_whatever_the_size(n):
-    """The page's sentence: with epochs = 0 each model sees about 360 000 rows, whatever the
-    data set's size (MNIST's 60 000 and 70 000 rows included); the page prints epochs × n."""
-    from aecore.generative import ROWS_SEEN, schedule
+def test_automatic_epochs_see_about_rows_seen_whatever_the_size(n):
+    """The page's sentence: with epochs = 0 each model sees about ROWS_SEEN rows (the caption
+    formats the constant), whatever the data set's size (MNIST's 60 000 and 70 000 rows
+    included); the page prints epochs × n."""
+    from aecore.maths.generative import ROWS_SEEN, schedule
 
     epochs, _ = schedule(n, 0)
-    assert ROWS_SEEN == 360_000 and epochs * n == pytest.approx(ROWS_SEEN, rel=0.03)
+    assert epochs * n == pytest.approx(ROWS_SEEN, rel=0.03)
 
 
 def test_fitted_gaussian_codes_follow_the_codes_mean_and_covariance():
-    from aecore.generative import fitted_gaussian_codes
+    from aecore.maths.generative import fitted_gaussian_codes
 
     rng = np.random.default_rng(0)
     codes = rng.normal(size=(4000, 3)) @ np.array([[3.0, 0, 0], [1.0, 0.5, 0], [0, 0, 0.1]]) + 5.0
@@ -237,19 +238,19 @@ def test_fitted_gaussian_codes_follow_the_codes_mean_and_covariance():
 def test_nearest_distance_matches_brute_force():
     from scipy.spatial.distance import cdist
 
-    from aecore.generative import nearest_sq_distance
+    from aecore.maths.generative import nearest_sq_distance
 
     rng = np.random.default_rng(2)
     A, B = rng.random((300, 20)), rng.random((500, 20))
     np.testing.assert_allclose(nearest_sq_distance(A, B, chunk=64), cdist(A, B, "sqeuclidean").min(1), rtol=1e-4)
 
 
-def test_vae_takes_the_chosen_image_data(tmp_path):
+def test_vae_takes_the_chosen_image_data(tmp_path, user_data):
+    from aecore.data.userdata import register_dataset
     from aecore.errors import CodedError
     from aecore.experiments import get
     from aecore.experiments.vae import VAEExperimentConfig
-    from aecore.generative import sample_classifier
-    from aecore.userdata import register_dataset
+    from aecore.maths.generative import sample_classifier
 
     res = get("vae").run(VAEExperimentConfig(dataset="digits28", epochs=1, width=16, n_samples=20, mc_samples=4))
     assert res.arrays["X"].shape == (10_000, 784) and res.arrays["image_shape"] == (28, 28)
@@ -268,18 +269,17 @@ def test_vae_takes_the_chosen_image_data(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("dataset", ["digits", "digits28"])
-def test_vae_claims_hold_on_both_data_sets_and_kl_check_is_within_its_error(dataset):
+def test_the_kl_check_is_within_its_error_on_both_data_sets(dataset):
+    """E6: what "agrees" means, in standard errors (the claims at these defaults: tests/test_claims.py)."""
     from aecore.experiments import get
     from aecore.experiments.vae import VAEExperimentConfig
 
-    exp = get("vae")
-    m = exp.run(VAEExperimentConfig(dataset=dataset)).metrics
-    assert all(exp.check_claims(m).values()), (m, exp.check_claims(m))
-    assert abs(m["kl_mc"] - m["kl"]) < 5 * m["kl_mc_se"]  # E6: what "agrees" means, in standard errors
+    m = get("vae").run(VAEExperimentConfig(dataset=dataset)).metrics
+    assert abs(m["kl_mc"] - m["kl"]) < 5 * m["kl_mc_se"]
 
 
 def test_share_inside_counts_draws_in_the_fitted_95_percent_region():
-    from aecore.generative import share_inside
+    from aecore.maths.generative import share_inside
 
     rng = np.random.default_rng(3)
     A = np.array([[2.0, 0.0, 0.0], [1.0, 0.5, 0.0], [0.0, 0.0, 0.3]])
@@ -287,3 +287,36 @@ def test_share_inside_counts_draws_in_the_fitted_95_percent_region():
     same = rng.normal(size=(20000, 3)) @ A.T + 4.0
     assert share_inside(codes, same) == pytest.approx(0.95, abs=0.01)
     assert share_inside(codes, rng.normal(size=(5000, 3))) < 0.05  # N(0, I) far from codes centred at 4
+
+
+def test_the_interpolation_and_the_2_sigma_share_are_metrics():
+    """The page's interpolation distance (for the pair it opens with) and its share of posterior
+    means inside 2σ come with the run (CLI JSON, presets), measured here independently: the
+    nearest real image by brute force, ‖μ‖ by hand."""
+    from aecore.experiments import get
+    from aecore.experiments.vae import INTERP_PAIR, INTERP_STEPS, VAEExperimentConfig, interpolate
+
+    res = get("vae").run(VAEExperimentConfig(epochs=2, width=16, n_samples=20, mc_samples=2))
+    m, X = res.metrics, res.arrays["X"]
+    path = interpolate(res, *INTERP_PAIR, INTERP_STEPS)
+    for name, frames in path.items():
+        inner = frames[1:-1].astype(np.float64)
+        nearest = [((X.astype(np.float64) - f) ** 2).sum(1).min() for f in inner]
+        assert m[f"interp_nn_mse_{name}"] == pytest.approx(np.mean(nearest) / X.shape[1], rel=1e-4)
+    mu = res.arrays["mu"]
+    assert m["mu_inside_2sd"] == pytest.approx(np.mean(np.sqrt((mu**2).sum(1)) <= 2.0))
+    assert m["data_mean"] == pytest.approx(float(X.mean()), rel=1e-6)
+    for name in ("vae", "ae"):
+        assert 0 <= m[f"sample_grey_{name}"] <= 1 and np.isfinite(m[f"sample_mean_{name}"])
+
+
+def test_interpolation_distance_and_2_sigma_share_on_known_points():
+    """The two numbers on points whose answers are known: the in-between frames (not the two
+    ends) against their nearest row, per feature; the means with ‖μ‖ ≤ 2 (the prior's 2σ)."""
+    from aecore.experiments.vae import interpolation_nn_mse, mu_inside_2sd
+
+    X = np.array([[0.0, 0.0], [10.0, 0.0]])
+    frames = np.array([[0.0, 0.0], [1.0, 0.0], [2.0, 0.0], [10.0, 0.0]])  # inner frames 1 and 4 away (squared)
+    assert interpolation_nn_mse({"vae": frames}, X) == {"vae": pytest.approx((1 + 4) / 2 / 2)}
+    mu = np.array([[0.0, 0.0], [1.99, 0.0], [0.0, 2.01], [3.0, 3.0]])
+    assert mu_inside_2sd(mu) == 0.5

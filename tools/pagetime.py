@@ -19,7 +19,7 @@ Server start-up (until ``/_stcore/health`` answers) is reported apart, not count
 Bounded: ``--deadline`` per page view, ``--budget`` for the whole run (pages left when it
 is spent are reported as not measured; a server takes at most 20 s more to stop). Servers are started on loopback only.
 
-    python tools/pagetime.py                          # every page of ui/nav.py PAGES
+    python tools/pagetime.py                          # every page of ui/shell/nav.py PAGES
     python tools/pagetime.py --pages home,intro --json
     python tools/pagetime.py --quick                  # home and intro, one warm view
 """
@@ -49,7 +49,7 @@ NOT_MEASURED = "not measured: the run's --budget was spent"
 
 
 def all_pages() -> list[str]:
-    from ui.nav import PAGES
+    from ui.shell.nav import PAGES
 
     return [p.url_path for p in PAGES]
 
@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("--pages", default=None, help="comma-separated url paths (default: every page of ui/nav.py)")
+    ap.add_argument("--pages", default=None, help="comma-separated url paths (default: every page of ui/shell/nav.py)")
     ap.add_argument("--repeats", type=int, default=None, help="warm views per page (1..10)")
     ap.add_argument(
         "--deadline", type=float, default=None, help=f"cap in seconds on one page view (1..{MAX_DEADLINE:.0f})"
@@ -214,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(rep))
     else:
-        from aecore.bench import page_table  # the same table as ``python -m aecore bench``
+        from aecore.bench.core import page_table  # the same table as ``python -m aecore bench``
 
         print(page_table(rep["pages"]))
     ok = all(r["cold_s"] is not None and r["warm_s"] is not None for r in rep["pages"])

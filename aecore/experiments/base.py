@@ -21,30 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aecore.config import Config
+from aecore.experiments.claims import Claim
 from aecore.train import History, Progress, ProgressFn, TrainConfig, check_stage, fit
-
-
-@dataclass(frozen=True)
-class Claim:
-    key: str  # stable id, also the translation key suffix
-    text: str  # the claim in words, with the numbers' names
-    check: Callable[[dict[str, float]], bool]
-    # None: the claim is always made; else it is made only on runs where this holds
-    # (e.g. the model it speaks of was trained with these settings).
-    applies: Callable[[dict[str, float]], bool] | None = None
-
-    def holds(self, metrics: dict[str, float]) -> bool:
-        try:
-            return bool(self.check(metrics))
-        except (KeyError, TypeError, ValueError):
-            return False
-
-    def made(self, metrics: dict[str, float]) -> bool:
-        """Whether this run makes the claim at all."""
-        try:
-            return self.applies is None or bool(self.applies(metrics))
-        except (KeyError, TypeError, ValueError):
-            return False
 
 
 @dataclass
@@ -61,6 +39,21 @@ class Result:
 
 @dataclass(frozen=True)
 class Experiment:
+    """One lesson's computation, found by name: ``aecore.experiments.get("intro")``.
+
+    ``run(config, on_progress=None) -> Result`` trains and measures (``config`` an instance
+    of ``config_cls``); ``check_claims`` judges its metrics. See ``aecore/experiments/intro.py``
+    for the smallest one, and docs/DEVELOPING.md for adding one.
+
+    Example
+    -------
+    >>> from aecore.experiments import get
+    >>> exp = get("intro")
+    >>> res = exp.run(exp.config_cls(epochs=50), None)
+    >>> sorted(exp.check_claims(res.metrics))
+    ['ae_beats_pca']
+    """
+
     name: str
     config_cls: type[Config]
     run: Callable[[Config, ProgressFn | None], Result]
@@ -78,8 +71,29 @@ class Experiment:
     # it the cost is estimated from the config's fields and the data's size.
     cost: Callable[[Config], float] | None = None
 
-    def check_claims(self, metrics: dict[str, float]) -> dict[str, bool]:
+    def check_claims(self, metrics: Mapping[str, float]) -> dict[str, bool]:
+        """Whether each claim this run makes holds.
+
+        Parameters
+        ----------
+        metrics : a Result's metrics (a fresh run, a preset or the command line's JSON).
+
+        Returns
+        -------
+        {claim key: held}, for the claims whose ``applies`` holds on these metrics; a
+        missing metric counts as not held.
+
+        Example
+        -------
+        >>> from aecore.experiments import get
+        >>> get("intro").check_claims({"ae_mse": 0.01, "pca_mse": 0.2})
+        {'ae_beats_pca': True}
+        """
         return {c.key: c.holds(metrics) for c in self.claims if c.made(metrics)}
+
+    def claim(self, key: str) -> Claim:
+        """The claim ``key`` (its threshold: ``claim(key).threshold``)."""
+        return {c.key: c for c in self.claims}[key]
 
 
 @dataclass(frozen=True)

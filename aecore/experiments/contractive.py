@@ -12,7 +12,7 @@ far less than the encoder's; tied weights (W_dec = W_encᵀ) forbid that trade.
 
 Part 2, a 2-D curve (``run_curve``): a deeper encoder (one tanh layer, then a sigmoid
 code; penalty by autograd) and J_f at points of the clean curve, against the exact unit
-tangent t and normal n of ``aecore.curves``. ``tangent_alignment`` is the mean |cos|
+tangent t and normal n of ``aecore.data.curves``. ``tangent_alignment`` is the mean |cos|
 between the top right-singular vector v₁ and t; ``along_across`` the median gain ratio
 ‖J_f t‖ / ‖J_f n‖ (how much more the code follows the curve than it follows a step off
 it). ``anisotropy`` (mean s₁/s₂) is blind to direction: a plain AE that stretches its
@@ -29,18 +29,14 @@ import numpy as np
 import torch
 
 from aecore.config import Config, param
-from aecore.curves import CURVES
-from aecore.data import image_dataset_names, load_dataset
+from aecore.data.curves import CURVES
+from aecore.data.registry import image_dataset_names, load_dataset
+from aecore.data.steps import auto_epochs, auto_lr
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.penalties import jacobian, jacobian_fro2_closed, make_penalty, map_jacobian_fro2_closed
-from aecore.steps import auto_epochs, auto_lr
 from aecore.theory import mse
 from aecore.train import TrainConfig, as_tensor, predict
-
-# Stage ids (labels: assets/locales/<lang>/stages.toml): plain and contractive AE, per part.
-IMAGE_STAGES = {"ae": "ae_images", "cae": "cae_images"}
-CURVE_STAGES = {"ae": "ae_curve", "cae": "cae_curve"}
 
 # Stage ids (labels: assets/locales/<lang>/stages.toml): plain and contractive AE, per part.
 IMAGE_STAGES = {"ae": "ae_images", "cae": "cae_images"}
@@ -216,22 +212,22 @@ EXPERIMENTS = [
         cost=cost_seconds,
         stages=(*IMAGE_STAGES.values(), *CURVE_STAGES.values()),
         claims=(
-            Claim(
+            Claim.all_of(
                 "contracts",
-                "jacobian_fro_cae ≤ 0.5 · jacobian_fro_ae and recon_mse_cae ≤ 2 · recon_mse_ae",
-                lambda m: (
-                    m["jacobian_fro_cae"] <= 0.5 * m["jacobian_fro_ae"] and m["recon_mse_cae"] <= 2 * m["recon_mse_ae"]
-                ),
+                jacobian=Claim.ratio_at_most("", "jacobian_fro_cae", "jacobian_fro_ae", 0.5),
+                recon=Claim.ratio_at_most("", "recon_mse_cae", "recon_mse_ae", 2.0),
             ),
-            Claim(
+            Claim.at_least(
                 "tangent_kept",
-                "tangent_alignment ≥ 0.85 (the CAE's most sensitive direction is the tangent)",
-                lambda m: m["tangent_alignment"] >= 0.85,
+                "tangent_alignment",
+                0.85,
+                note="(the CAE's most sensitive direction is the tangent)",
             ),
-            Claim(
+            Claim.greater(
                 "anisotropic",
-                "along_across_cae > along_across_ae (the CAE follows the curve more than a step off it)",
-                lambda m: m["along_across_cae"] > m["along_across_ae"],
+                "along_across_cae",
+                "along_across_ae",
+                note="(the CAE follows the curve more than a step off it)",
             ),
         ),
     )

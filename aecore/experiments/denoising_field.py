@@ -4,8 +4,8 @@ Train r = g∘f on pairs (x̃, x), x̃ ~ C(x̃ | x) = N(x, σ²I), with loss E�
 best such map is the posterior mean r*(x̃) = E[x | x̃] = x̃ + σ² ∇ log p_s(x̃) (Tweedie;
 Vincent 2011; Alain & Bengio 2014), p_s the data density blurred to width
 s² = σ² + (data noise)², so the displacement r(x̃) − x̃ points back towards the data and
-(r(x̃) − x̃)/σ² estimates the score. Compared with the truth of ``aecore.curves`` (nearest
-point) and ``aecore.curve_truth`` (the score):
+(r(x̃) − x̃)/σ² estimates the score. Compared with the truth of ``aecore.data.curves`` (nearest
+point) and ``aecore.data.curve_truth`` (the score):
 
 * ``projection_cosine``, ``score_cosine``: mean cosines on grid points within 2σ; the
   best denoiser's own ``optimal_projection_cosine`` is 1 on the circle at small σ but about
@@ -26,10 +26,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from aecore import curve_truth
 from aecore.config import Config, param
-from aecore.curves import CURVES
-from aecore.data import load_dataset
+from aecore.data import curve_truth
+from aecore.data.curves import CURVES
+from aecore.data.registry import load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.noise import corrupt_array, make_corrupt
@@ -195,18 +195,22 @@ EXPERIMENTS = [
         budget_s=20,
         stages=(DAE, GROUND_TRUTH, SWEEP),
         claims=(
-            Claim(
+            Claim.ratio_at_least(
                 "projection",
-                "projection_cosine ≥ 0.9 · optimal_projection_cosine (on the circle the best denoiser's is 1)",
-                lambda m: m["projection_cosine"] >= 0.9 * m["optimal_projection_cosine"],
+                "projection_cosine",
+                "optimal_projection_cosine",
+                0.9,
+                note="(on the circle the best denoiser's is 1)",
             ),
-            Claim("score", "score_cosine ≥ 0.8", lambda m: m["score_cosine"] >= 0.8),
-            Claim(
+            Claim.at_least("score", "score_cosine", 0.8),
+            Claim.between(
                 "score_magnitude",
-                "0.8 ≤ score_magnitude_ratio ≤ 1.25 (the arrows have the score's length, not only its direction)",
-                lambda m: 0.8 <= m["score_magnitude_ratio"] <= 1.25,
+                "score_magnitude_ratio",
+                0.8,
+                1.25,
+                note="(the arrows have the score's length, not only its direction)",
             ),
-            Claim("distance", "distance_ratio ≤ 0.5", lambda m: m["distance_ratio"] <= 0.5),
+            Claim.at_most("distance", "distance_ratio", 0.5),
         ),
     )
 ]

@@ -22,7 +22,7 @@ import numpy as np
 
 from aecore import embed
 from aecore.config import Config, param
-from aecore.data import dataset_names, load_dataset
+from aecore.data.registry import dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.timeline import Timeline
@@ -211,16 +211,8 @@ EXPERIMENTS = [
         cost=cost,
         codes=lambda a: {m: (a["maps"][m], a["labels"]) for m in METHODS},
         claims=(
-            Claim(
-                "ae_knn_beats_pca",
-                "ae_knn_accuracy > pca_knn_accuracy",
-                lambda m: m["ae_knn_accuracy"] > m["pca_knn_accuracy"],
-            ),
-            Claim(
-                "tsne_trust_beats_pca",
-                "tsne_trustworthiness > pca_trustworthiness",
-                lambda m: m["tsne_trustworthiness"] > m["pca_trustworthiness"],
-            ),
+            Claim.greater("ae_knn_beats_pca", "ae_knn_accuracy", "pca_knn_accuracy"),
+            Claim.greater("tsne_trust_beats_pca", "tsne_trustworthiness", "pca_trustworthiness"),
         ),
     ),
     Experiment(

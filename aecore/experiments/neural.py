@@ -7,7 +7,7 @@ Three models, every one through ``aecore.train.fit`` with plain gradient descent
    loss surface L(w₁, w₂) is drawn with the gradient-descent path across it;
 2. a network of ``depth`` hidden layers h⁽ˡ⁾ = φ(W⁽ˡ⁾h⁽ˡ⁻¹⁾ + b⁽ˡ⁾) on the same toy,
    with binary cross-entropy; its first gradient is also computed by the chain rule by
-   hand (``aecore.neuralnet.backprop``) and compared with autograd in float64;
+   hand (``aecore.maths.neuralnet.backprop``) and compared with autograd in float64;
 3. one-hidden-layer networks of growing width fitted to a 1-D function: the universal
    approximation theorem (Cybenko 1989; Hornik 1991) seen as error against width.
 """
@@ -22,9 +22,9 @@ import torch
 from scipy.stats import spearmanr
 from torch import nn
 
-from aecore import neuralnet as nnb
 from aecore.config import Config, param
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
+from aecore.maths import neuralnet as nnb
 from aecore.models.base import mlp, reset_parameters
 from aecore.train import Progress, TrainConfig, predict
 
@@ -222,31 +222,27 @@ EXPERIMENTS = [
         budget_s=15,
         stages=(NEURON, NETWORK, UAT),
         claims=(
-            Claim(
-                "network_beats_neuron",
-                "network_test_accuracy > neuron_test_accuracy (held-out points)",
-                lambda m: m["network_test_accuracy"] > m["neuron_test_accuracy"],
+            Claim.greater(
+                "network_beats_neuron", "network_test_accuracy", "neuron_test_accuracy", note="(held-out points)"
             ),
-            Claim(
-                "descent",
-                "neuron_steps_up = 0: every gradient-descent step lowered the neuron's loss",
-                lambda m: m["neuron_steps_up"] == 0,
+            Claim.equals(
+                "descent", "neuron_steps_up", 0, note="(every gradient-descent step lowered the neuron's loss)"
             ),
-            Claim(
-                "backprop_exact",
-                "backprop_max_error ≤ 1e-6 (chain rule by hand against autograd, float64)",
-                lambda m: m["backprop_max_error"] <= 1e-6,
+            Claim.at_most(
+                "backprop_exact", "backprop_max_error", 1e-6, note="(chain rule by hand against autograd, float64)"
             ),
-            Claim(
+            Claim.at_most(
                 "some_width_suffices",
-                "uat_best_rel_mse ≤ 0.05: some width explains at least 95 % of the function's variance",
-                lambda m: m["uat_best_rel_mse"] <= 0.05,
+                "uat_best_rel_mse",
+                0.05,
+                note="(some width leaves at most this share of the function's variance)",
             ),
-            Claim(
+            # not a rank correlation: past a few units the errors only wobble; two ReLUs fit |x| exactly
+            Claim.at_least(
                 "error_falls_with_width",
-                "uat_error_drop ≥ 10: the widest layer's error is at most a tenth of one unit's (not a rank "
-                "correlation: past a few units the errors only wobble; two ReLUs fit |x| exactly)",
-                lambda m: m["uat_error_drop"] >= 10,
+                "uat_error_drop",
+                10,
+                note="(the widest layer's error is at most this fraction of one unit's)",
             ),
         ),
     )

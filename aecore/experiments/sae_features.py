@@ -6,7 +6,7 @@ x → a = ReLU(W₁x + b₁) → logits = W₂a + b₂ learns the classes of the
 with m = ``expansion`` × d features (``aecore.models.sae``, top-k or L1) is trained on its activations a.
 Reported: explained variance 1 − Σ‖a − â‖² / Σ‖a − ā‖² on held-out images, L0 (mean active
 features per input), the dead fraction, and the class selectivity (Morcos et al. 2018,
-``aecore.selectivity``) of the features against that of the classifier's own neurons, of the
+``aecore.maths.selectivity``) of the features against that of the classifier's own neurons, of the
 neurons' axes read by the SAE's own code rule (the claim's baseline: a raw neuron is neither
 centred nor sparse, so beating it is no test) and of the same SAE before training (which
 separates what the reading gives from what learning gives).
@@ -23,11 +23,11 @@ from torch import nn
 from torch.nn import functional as F
 
 from aecore.config import Config, ConfigError, param
-from aecore.data import class_labels, image_dataset_names, load_dataset
+from aecore.data.registry import class_labels, image_dataset_names, load_dataset
 from aecore.experiments.base import Claim, Experiment, Result, Tracker, epochs_for
+from aecore.maths.selectivity import mean_selectivity
 from aecore.models.base import reset_parameters
 from aecore.models.sae import SparseAutoencoder, dead_fraction, explained_variance, feature_stats, l0
-from aecore.selectivity import mean_selectivity
 from aecore.train import ProgressFn, TrainConfig, predict
 
 # Stage ids (labels: assets/locales/<lang>/stages.toml).
@@ -188,13 +188,10 @@ EXPERIMENTS = [
         cost=cost,
         stages=(CLASSIFIER, SAE),
         claims=(
-            Claim("faithful", "explained_variance ≥ 0.8", lambda m: m["explained_variance"] >= 0.8),
-            Claim(
-                "selective",  # against the fair baseline: the neurons' axes under the same code rule
-                "feature_selectivity > axes_selectivity",
-                lambda m: m["feature_selectivity"] > m["axes_selectivity"],
-            ),
-            Claim("alive", "dead_fraction ≤ 0.2", lambda m: m["dead_fraction"] <= 0.2),
+            Claim.at_least("faithful", "explained_variance", 0.8),
+            # against the fair baseline: the neurons' axes under the same code rule
+            Claim.greater("selective", "feature_selectivity", "axes_selectivity"),
+            Claim.at_most("alive", "dead_fraction", 0.2),
         ),
     )
 ]

@@ -2,7 +2,7 @@
 
 Ronneberger et al. (2015): an encoder–decoder whose decoder also receives the encoder's
 full-resolution features. Both networks below have the same encoder, decoder and seed
-and train on the same synthetic images (shapes in clutter and noise, ``aecore.shapes``)
+and train on the same synthetic images (shapes in clutter and noise, ``aecore.data.shapes``)
 with BCE + Dice (Dice after Milletari et al. 2016); the only difference is the skip switch.
 The metric is the IoU pooled over every pixel of the held-out images: |P ∩ Y| / |P ∪ Y| with
 P = {logit > 0}.
@@ -21,9 +21,9 @@ import numpy as np
 import torch
 
 from aecore.config import Config, param
+from aecore.data.shapes import make_segmentation
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models.unet import UNet, bce_dice_loss, copy_loss, init_unet, pooled_iou
-from aecore.shapes import make_segmentation
 from aecore.train import ProgressFn, TrainConfig, as_tensor, predict
 
 # Stage ids (labels: assets/locales/<lang>/stages.toml).
@@ -85,17 +85,17 @@ def run(cfg: UNetConfig, on_progress: ProgressFn | None = None) -> Result:
     )
     Xtr, Ytr, Xte, Yte = X[: cfg.n_train], Y[: cfg.n_train], X[cfg.n_train :], Y[cfg.n_train :]
     models = {
-        "U-Net": _train(cfg, True, Xtr, Ytr, track, UNET),
-        "no skips": _train(cfg, False, Xtr, Ytr, track, UNET_NO_SKIPS),
+        UNET: _train(cfg, True, Xtr, Ytr, track, UNET),
+        UNET_NO_SKIPS: _train(cfg, False, Xtr, Ytr, track, UNET_NO_SKIPS),
     }
     logits = {k: predict(m, Xte) for k, m in models.items()}
     truth = Yte > 0.5
     metrics = {
-        "iou_skip": pooled_iou(logits["U-Net"] > 0, truth),
-        "iou_noskip": pooled_iou(logits["no skips"] > 0, truth),
+        "iou_skip": pooled_iou(logits[UNET] > 0, truth),
+        "iou_noskip": pooled_iou(logits[UNET_NO_SKIPS] > 0, truth),
         "foreground_fraction": float(truth.mean()),
-        "params_skip": sum(p.numel() for p in models["U-Net"].parameters()),
-        "params_noskip": sum(p.numel() for p in models["no skips"].parameters()),
+        "params_skip": sum(p.numel() for p in models[UNET].parameters()),
+        "params_noskip": sum(p.numel() for p in models[UNET_NO_SKIPS].parameters()),
         **copy_check(cfg, Xtr, Xte, track),
     }
     per_image = {k: [pooled_iou(v[i] > 0, truth[i]) for i in range(N_SHOW)] for k, v in logits.items()}
@@ -118,13 +118,9 @@ EXPERIMENTS = [
         budget_s=90,
         stages=(SYNTHETIC, UNET, UNET_NO_SKIPS, COPY_SKIPS, COPY_NO_SKIPS),
         claims=(
-            Claim("segments_well", "iou_skip ≥ 0.85", lambda m: m["iou_skip"] >= 0.85),
-            Claim("skips_help", "iou_skip > iou_noskip", lambda m: m["iou_skip"] > m["iou_noskip"]),
-            Claim(
-                "skips_copy",
-                "copy_mse_skip ≤ 0.5 · copy_mse_noskip",
-                lambda m: m["copy_mse_skip"] <= 0.5 * m["copy_mse_noskip"],
-            ),
+            Claim.at_least("segments_well", "iou_skip", 0.85),
+            Claim.greater("skips_help", "iou_skip", "iou_noskip"),
+            Claim.ratio_at_most("skips_copy", "copy_mse_skip", "copy_mse_noskip", 0.5),
         ),
     )
 ]

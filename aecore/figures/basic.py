@@ -98,9 +98,12 @@ def spectrum_figure(eigvals: np.ndarray, k: int, names: dict[str, str]) -> go.Fi
     return fig
 
 
-def angle_trace_figure(trace: np.ndarray, names: dict[str, str], rate: float | None = None) -> go.Figure:
-    """Largest principal angle during training (log axis). With ``rate`` = λ_k/λ_{k+1}, also the
-    line ALS's theory predicts from the first point: tan θ_t = tan θ_1 · rate^−(t−1)."""
+def angle_trace_figure(
+    trace: np.ndarray, names: dict[str, str], rate: float | None = None, limit: float | None = None
+) -> go.Figure:
+    """Largest principal angle during training (log axis), with the claim's ``limit`` (degrees)
+    dashed. With ``rate`` = λ_k/λ_{k+1}, also the line ALS's theory predicts from the first
+    point: tan θ_t = tan θ_1 · rate^−(t−1)."""
     fig = go.Figure(
         go.Scatter(
             x=trace[:, 0],
@@ -122,7 +125,8 @@ def angle_trace_figure(trace: np.ndarray, names: dict[str, str], rate: float | N
                 line=dict(color=METHOD_COLORS["ref"], dash="dot", width=2),
             )
         )
-    fig.add_hline(y=3, line=dict(dash="dash", color=METHOD_COLORS["ref"]), annotation_text=names["limit"])
+    if limit is not None:
+        fig.add_hline(y=limit, line=dict(dash="dash", color=METHOD_COLORS["ref"]), annotation_text=names["limit"])
     fig.update_yaxes(type="log", title=names["y"])
     fig.update_xaxes(title=names["x"])
     fig.update_layout(showlegend=rate is not None, legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0))

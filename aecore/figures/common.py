@@ -100,7 +100,7 @@ def base_layout(fig: go.Figure, title: str = "", height: int = 360, **kw) -> go.
 
 
 def finish(fig: go.Figure) -> go.Figure:
-    """The last word before a figure is shown (``ui.kit.chart``): whatever a builder set after
+    """The last word before a figure is shown (``ui.kit.page.chart``): whatever a builder set after
     ``base_layout``, a legend above the plot (over the title or the panels' titles) or a
     horizontal one placed below in plot-height fractions (which run into the axis title on a
     short plot) goes to the bottom of the figure; a legend beside the plot stays. Long titles

@@ -1,7 +1,7 @@
 """Readers of outside data, with the hostile-input defences: uploads, .npy/.npz, CSV,
-MNIST files. Never imports Streamlit. ``npyfile`` and ``mnist`` sit below ``aecore.data``
-(they import only ``aecore.errors`` and ``aecore.dataset``), so the data registry can load
-MNIST through them; ``uploads`` and ``csvfile`` use the data module's caps and checks.
+MNIST files. Never imports Streamlit. The whole package sits below ``aecore.data.registry``:
+it imports only ``aecore.errors`` and ``aecore.data.dataset`` (the ``Dataset`` record, the
+caps and ``validate_matrix``), so the data registry can load MNIST through it.
 What the app writes and reads back of its own (weights, result files, exports) is in
 ``aecore.store``.
 

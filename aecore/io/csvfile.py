@@ -1,10 +1,11 @@
 """Reading an uploaded text table (CSV, TSV, whitespace) into numbers and raw labels.
 
-Format: the delimiter is sniffed from the first row (tab, else semicolon, else comma,
-else whitespace); UTF-8 with or without BOM (UTF-16 with BOM too); lines starting with
-``#`` are skipped; double quotes are ignored. A first row that is not all numbers is a
-header; a header column named label/labels/y/target/class (any case) is the label
-column. With ``;`` or tab as delimiter, ``,`` is a decimal comma.
+Format: the delimiter is sniffed from the first row, outside quoted text (tab, else
+semicolon, else comma, else whitespace); UTF-8 with or without BOM (UTF-16 with BOM too);
+lines starting with ``#`` are skipped. Rows are split by Python's ``csv`` module (RFC 4180
+quoting: ``"cls,1"`` is one cell; a quoted cell may not span lines). A first row that is not
+all numbers is a header; a header column named label/labels/y/target/class (any case) is the
+label column. With ``;`` or tab as delimiter, ``,`` in a number is a decimal comma.
 
 Defences, all checked before the table is allocated: line count, line length, column
 count, and for the label column the length of each label (``MAX_LABEL_CHARS``) and the
@@ -14,11 +15,13 @@ fixed-width array as wide as the longest one. Memory: at most about 10× the fil
 
 from __future__ import annotations
 
+import csv
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
-from aecore.data import MAX_FEATURES, MAX_ROWS
+from aecore.data.dataset import MAX_FEATURES, MAX_ROWS, MIN_ROWS
 from aecore.errors import DataError, Note
 
 LABEL_NAMES = ("label", "labels", "y", "target", "class")
@@ -57,7 +60,7 @@ def _decode(name: str, data: bytes) -> str:
 
 def _lines(name: str, data: bytes) -> list[str]:
     """Non-empty, non-comment lines, each within ``MAX_LINE_CHARS``."""
-    text = _decode(name, data).replace('"', "")
+    text = _decode(name, data)
     if (n_lines := text.count("\n")) > 2 * MAX_ROWS + 100:  # before building a list of lines
         raise DataError(
             f"{name} has {n_lines} lines; the limit is {MAX_ROWS} rows. Upload a sample of the rows.",
@@ -67,7 +70,9 @@ def _lines(name: str, data: bytes) -> list[str]:
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     if not lines:
         raise DataError(
-            f"{name} has no rows of data; upload at least 10 rows of numbers.", code="no_rows", params=dict(name=name)
+            f"{name} has no rows of data; upload at least {MIN_ROWS} rows of numbers.",
+            code="no_rows",
+            params=dict(name=name, min=MIN_ROWS),
         )
     long = next((i for i, ln in enumerate(lines) if len(ln) > MAX_LINE_CHARS), None)
     if long is not None:
@@ -82,12 +87,21 @@ def _lines(name: str, data: bytes) -> list[str]:
 
 def _sniff(first: str) -> str | None:
     """Tab, else semicolon, else comma, else whitespace (None): numbers never contain a
-    tab or a semicolon, so either one is the delimiter when present."""
-    return next((d for d in ("\t", ";", ",") if d in first), None)
+    tab or a semicolon, so either one is the delimiter when present (quoted text aside)."""
+    bare = re.sub(r'"[^"]*"', "", first)
+    return next((d for d in ("\t", ";", ",") if d in bare), None)
 
 
 def _cells(line: str, delim: str | None) -> list[str]:
-    return [c.strip() for c in (line.split(delim) if delim else line.split())]
+    """One row's cells: ``csv`` splitting (quotes honoured) for a delimiter, else on runs
+    of whitespace (a quoted cell there loses its quotes, not its spaces' meaning)."""
+    if delim is None:
+        return [c.strip().strip('"') for c in line.split()]
+    return [c.strip() for c in next(csv.reader([line], delimiter=delim), [])]
+
+
+def _decimal_comma(cells: list[str]) -> list[str]:
+    return [c.replace(",", ".") for c in cells]
 
 
 def is_number(cell: str) -> bool:
@@ -121,7 +135,9 @@ def _check_size(name: str, n_rows: int, n_features: int) -> None:
         )
     if n_rows == 0:
         raise DataError(
-            f"{name} has a header but no rows of data; add at least 10 rows.", code="no_rows", params=dict(name=name)
+            f"{name} has a header but no rows of data; add at least {MIN_ROWS} rows.",
+            code="no_rows",
+            params=dict(name=name, min=MIN_ROWS),
         )
 
 
@@ -151,8 +167,9 @@ class _LabelGuard:
         return cell
 
 
-def _matrix(name: str, rows: list[str], delim: str | None, width: int, label_idx: int | None, skip: int):
-    """Rows -> (X float64, label cells or None); ``skip`` = header rows before ``rows``."""
+def _matrix(name: str, rows: list[str], delim: str | None, width: int, label_idx: int | None, skip: int, comma: bool):
+    """Rows -> (X float64, label cells or None); ``skip`` = header rows before ``rows``;
+    ``comma``: ``,`` in a number is a decimal comma (never in the label column)."""
     X = np.empty((len(rows), width - (label_idx is not None)), dtype=np.float64)  # ≤ 5 M cells (byte cap)
     labels: list[str] | None = None if label_idx is None else []
     guard = _LabelGuard(name)
@@ -167,6 +184,7 @@ def _matrix(name: str, rows: list[str], delim: str | None, width: int, label_idx
             )
         if labels is not None:
             labels.append(guard(cells.pop(label_idx), i + 1 + skip))
+        cells = _decimal_comma(cells) if comma else cells
         try:
             X[i] = np.array(cells, dtype=np.float64)
         except (ValueError, OverflowError):
@@ -185,15 +203,15 @@ def read_table(name: str, data: bytes) -> Table:
     """Parse a text table; every problem is a coded ``DataError``."""
     lines = _lines(name, data)
     delim, notes = _sniff(lines[0]), []
-    if delim in ("\t", ";") and any("," in ln for ln in lines[:50]):
-        lines = [ln.replace(",", ".") for ln in lines]
+    comma = delim in ("\t", ";") and any("," in ln for ln in lines[:50])
+    if comma:
         notes.append(Note("read ',' as a decimal comma", "decimal_comma"))
     first = _cells(lines[0], delim)
-    columns = None if all(is_number(c) for c in first) else first
+    columns = None if all(is_number(c) for c in (_decimal_comma(first) if comma else first)) else first
     rows = lines[1:] if columns is not None else lines
     label_idx = _label_index(columns)
     _check_size(name, len(rows), len(first) - (label_idx is not None))
-    X, labels = _matrix(name, rows, delim, len(first), label_idx, skip=int(columns is not None))
+    X, labels = _matrix(name, rows, delim, len(first), label_idx, skip=int(columns is not None), comma=comma)
     label_column = None
     if label_idx is not None:
         label_column = columns[label_idx]

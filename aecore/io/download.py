@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 
 from aecore.errors import DataError
 from aecore.io import netcheck
-from aecore.io.mnist import N_CLASSES, _read_idx_file, clear_cache
+from aecore.io.mnist import N_CLASSES, clear_cache, read_idx_file
 from aecore.io.mnist_files import data_dir
 
 TIMEOUT_S, DEADLINE_S, CHUNK = 10.0, 900.0, 1 << 16
@@ -253,7 +253,7 @@ def _check_parsed(work: Path, files: Sequence[Remote]) -> None:
     """Parse every file as ``load_mnist`` will (magic, type, shape) and check its item count
     and, for labels, the range 0-9."""
     for r in files:
-        arr = _read_idx_file(work / r.name, r.ndim)
+        arr = read_idx_file(work / r.name, r.ndim)
         if len(arr) != r.rows or (r.ndim == 1 and arr.size and int(arr.max()) >= N_CLASSES):
             raise DownloadError(
                 f"{r.name} holds {len(arr)} items where {r.rows} labelled 0-9 were expected; nothing was saved.",

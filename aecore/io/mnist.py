@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from aecore.dataset import Dataset
+from aecore.data.dataset import Dataset
 from aecore.errors import DataError
 from aecore.io.mnist_files import IDX_FILES, KINDS, data_dir, find_file, fingerprint, how_to_add
 from aecore.io.npyfile import ArraySpec, read_npz
@@ -103,7 +103,7 @@ def _reader(buf: bytes):
     return read
 
 
-def _read_idx_file(path: Path, ndim: int) -> np.ndarray:
+def read_idx_file(path: Path, ndim: int) -> np.ndarray:
     if path.stat().st_size > MAX_FILE_BYTES:
         raise DataError(
             f"{path.name} is larger than {MAX_FILE_BYTES // 2**20} MB; not an MNIST file.",
@@ -129,8 +129,8 @@ def _from_idx(folder: Path) -> dict[str, np.ndarray] | None:
         return None
     out = {}
     for split, (img, lab) in paths.items():
-        out[f"x_{split}"] = _read_idx_file(img, 3)
-        out[f"y_{split}"] = _read_idx_file(lab, 1)
+        out[f"x_{split}"] = read_idx_file(img, 3)
+        out[f"y_{split}"] = read_idx_file(lab, 1)
     return out
 
 

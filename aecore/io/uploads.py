@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from aecore.data import MAX_FEATURES, MAX_ROWS, validate_matrix
+from aecore.data.dataset import MAX_FEATURES, MAX_ROWS, MIN_ROWS, validate_matrix
 from aecore.errors import DataError, Note
 from aecore.io.csvfile import MAX_CLASSES, MAX_LABEL_CHARS, is_number, read_table
 from aecore.io.npyfile import NPY_MAGIC, ZIP_MAGIC, ArraySpec, read_npy, read_npz
@@ -89,9 +89,9 @@ def _check_bytes(name: str, data: object) -> bytes:
         )
     if not data.strip():
         raise DataError(
-            f"{name} is empty; upload a CSV or NPZ file with at least 10 rows.",
+            f"{name} is empty; upload a CSV or NPZ file with at least {MIN_ROWS} rows.",
             code="upload_empty",
-            params=dict(name=name),
+            params=dict(name=name, min=MIN_ROWS),
         )
     if name.lower().endswith((".xlsx", ".xls", ".ods", ".json", ".parquet", ".pkl", ".pickle")):
         raise DataError(
@@ -103,7 +103,25 @@ def _check_bytes(name: str, data: object) -> bytes:
 
 
 def load_upload(name: str, data: bytes) -> UploadedData:
-    """Parse and validate an uploaded file (format from its first bytes, else its name)."""
+    """Parse and validate an uploaded file (format from its first bytes, else its name).
+
+    Parameters
+    ----------
+    name : the file's name, as the user gave it (shown escaped, cut to 200 characters).
+    data : its bytes: a CSV table (an optional header, a label column), an .npy matrix,
+        or an .npz with X (and y); the caps are checked before anything large is allocated.
+
+    Returns
+    -------
+    UploadedData: X (n, D) float32 and y read-only, image_shape when D is a square,
+    notes on what was read; raises DataError with a code saying what to fix.
+
+    Example
+    -------
+    >>> up = load_upload("t.csv", b"a,b,label\\n" + b"0.1,0.2,0\\n0.3,0.4,1\\n" * 10)
+    >>> up.X.shape, up.y[:2].tolist()
+    ((20, 2), [0, 1])
+    """
     name = str(name)[:200] or "upload"
     data = _check_bytes(name, data)
     lower = name.lower()

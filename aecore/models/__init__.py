@@ -6,8 +6,13 @@ from aecore.models.linear_decoder import LinearDecoderAutoencoder
 from aecore.models.tied import TiedAutoencoder
 from aecore.models.vae import VAE, VAEConfig
 
-MODELS["tied"] = TiedAutoencoder  # decoder weights = encoder weightsᵀ (Rifai et al. 2011)
-MODELS["linear_decoder"] = LinearDecoderAutoencoder  # MLP encoder, one linear decoder layer (lesson 2)
+# Every kind ``build_model(..., kind=)`` and the result files know, registered here and nowhere else.
+MODELS.update(
+    mlp=Autoencoder,  # the base MLP autoencoder
+    tied=TiedAutoencoder,  # decoder weights = encoder weightsᵀ (Rifai et al. 2011)
+    linear_decoder=LinearDecoderAutoencoder,  # MLP encoder, one linear decoder layer (lesson 2)
+    vae=VAE,  # Gaussian encoder, sampled code, ELBO loss (Kingma & Welling 2014)
+)
 
 __all__ = [
     "MODELS",

@@ -105,11 +105,28 @@ class Autoencoder(nn.Module):
         return [m for m in getattr(self, part) if isinstance(m, nn.Linear)]
 
 
-MODELS: dict[str, type[Autoencoder]] = {"mlp": Autoencoder}
+MODELS: dict[str, type[Autoencoder]] = {}  # kind -> class, filled in one place: aecore/models/__init__.py
 
 
 def build_model(config: ModelConfig, penalty: Penalty | None = None, kind: str = "mlp", seed: int = 0) -> Autoencoder:
-    """Construct a registered model with weights drawn from a per-run seeded generator."""
+    """A registered model, its weights drawn from a generator seeded with ``seed`` (never
+    the global RNG, which the app's users share).
+
+    Parameters
+    ----------
+    config : input size, hidden widths, code size and activations (``ModelConfig``).
+    penalty : a ``make_penalty`` callable added to the loss; kind : a key of ``MODELS``.
+
+    Returns
+    -------
+    The model (an ``Autoencoder``); raises ConfigError for an unknown kind.
+
+    Example
+    -------
+    >>> model = build_model(ModelConfig(input_dim=64, hidden=(32,), latent_dim=2), seed=0)
+    >>> model.encoder[0].in_features, model.config.latent_dim
+    (64, 2)
+    """
     if kind not in MODELS:
         raise ConfigError(
             f"unknown model {kind!r}; choose one of {', '.join(MODELS)}.",

@@ -1,6 +1,6 @@
 """Variational autoencoder (Kingma & Welling 2014) on the one base autoencoder.
 
-Notation as in Kingma & Welling and note 002: the encoder q_φ(z|x) (the approximate
+Notation as in Kingma & Welling (2014): the encoder q_φ(z|x) (the approximate
 posterior) and the decoder p_θ(x|z) (the likelihood). The encoder's last layer gives 2k
 numbers, (μ, log σ²) of q_φ(z|x) = N(μ, diag σ²); a code is drawn by reparameterization,
 z = μ + σ ⊙ ε with ε ~ N(0, I) from the model's own generator (seeded from the config,
@@ -28,7 +28,7 @@ import torch
 import torch.nn.functional as F
 
 from aecore.config import ConfigError, param
-from aecore.models.base import MODELS, Autoencoder, ModelConfig, Penalty, mlp
+from aecore.models.base import Autoencoder, ModelConfig, Penalty, mlp
 from aecore.theory import kl_std_normal_per_dim
 
 LIKELIHOODS = ("bernoulli", "gaussian")
@@ -141,6 +141,3 @@ class VAE(Autoencoder):
         z64 = np.asarray(z, np.float64)
         log_prior = -0.5 * (z64**2).sum(1) - 0.5 * z64.shape[1] * math.log(2 * math.pi)
         return np.concatenate(out) + log_prior
-
-
-MODELS["vae"] = VAE

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -54,8 +55,10 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def _serve(extra_env: dict[str, str], log_name: str):
-    """Run `streamlit run app.py` in the repo root with ``extra_env``; yield its base URL."""
+@contextmanager
+def serve(env_extra: dict[str, str] | None = None, log_name: str = "streamlit-server.log"):
+    """Base URL of `streamlit run app.py` in the repo root with ``env_extra`` in its
+    environment; stopped (and its log's tail printed) when the block ends."""
     if not (ROOT / "app.py").is_file():
         _missing("app.py not found in the repo root")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -78,7 +81,7 @@ def _serve(extra_env: dict[str, str], log_name: str):
         "--server.fileWatcherType",
         "none",
     ]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", **extra_env}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env_extra or {})}
     env.setdefault("AE_TORCH_THREADS", "1")
     env.setdefault("OMP_NUM_THREADS", "1")
     with open(log_path, "wb") as log:
@@ -108,13 +111,15 @@ def _serve(extra_env: dict[str, str], log_name: str):
 @pytest.fixture(scope="session")
 def streamlit_server():
     """Base URL of `streamlit run app.py` in the repo root; stopped (and logged) at teardown."""
-    yield from _serve({}, "streamlit-server.log")
+    with serve() as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
 def presets_server():
     """The same with the lecture presets on (AE_PRESETS=1), as a class's server runs."""
-    yield from _serve({"AE_PRESETS": "1"}, "streamlit-server-presets.log")
+    with serve({"AE_PRESETS": "1"}, "streamlit-server-presets.log") as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

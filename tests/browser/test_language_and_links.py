@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from tests.browser.test_pages import APP, IDLE, JOBS_TIMEOUT_MS, _benign, _content_height, _wait_quiet
-from ui.i18n import LANG_NAMES
+from ui.kit.i18n import LANG_NAMES
 
 pytestmark = pytest.mark.browser
 

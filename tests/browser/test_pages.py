@@ -1,4 +1,4 @@
-"""Open every page of the app (ui.nav.PAGES) in headless Chromium: it must render with no
+"""Open every page of the app (ui.shell.nav.PAGES) in headless Chromium: it must render with no
 Streamlit exception and no browser console error. Screenshots: artifacts/screenshots/."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from ui.nav import PAGES
+from ui.shell.nav import PAGES
 
 pytestmark = pytest.mark.browser
 
@@ -28,6 +28,11 @@ IDLE = (
 BUSY = ", ".join(f"[data-testid='{t}']" for t in ("stProgress", "stSpinner", "stSkeleton", "stAppSkeleton"))
 _idle, _busy = json.dumps(IDLE), json.dumps(BUSY)
 BUSY_JS = f"() => !document.querySelector({_idle}) || !!document.querySelector({_busy})"
+# Alerts a default view may show: none today. An error or a warning on a page's first view
+# (training failed, a refused run, a broken link) fails the test unless it is listed here
+# as (page, a substring of the alert) with the reason it is expected.
+EXPECTED_ALERTS: tuple[tuple[str, str], ...] = ()
+PROBLEMS = "[data-testid='stAlertContentError'], [data-testid='stAlertContentWarning']"
 FIRST_RUN_TIMEOUT_MS = 90_000  # first open may train a small model
 JOBS_TIMEOUT_MS = 60_000  # background jobs polled by fragments (progress bars)
 
@@ -97,6 +102,11 @@ def test_page_renders(page, streamlit_server, spec):
 
     exceptions = page.locator("[data-testid='stException']").all_inner_texts()
     alerts = page.locator("[data-testid='stAlert']").all_inner_texts()
+    problems = [
+        text
+        for text in page.locator(PROBLEMS).all_inner_texts()
+        if not any(p == spec.url_path and part in text for p, part in EXPECTED_ALERTS)
+    ]
     report = {
         "page": spec.url_path,
         "url": page.url,
@@ -106,6 +116,7 @@ def test_page_renders(page, streamlit_server, spec):
         "exceptions": exceptions,
         "console_errors": errors,
         "alerts": alerts,
+        "problems": problems,
         "notes": notes,
     }
     (shots / f"{spec.url_path}.json").write_text(json.dumps(report, indent=2))
@@ -113,6 +124,8 @@ def test_page_renders(page, streamlit_server, spec):
     log = "traceback in artifacts/streamlit-server.log"
     assert not exceptions, f"{spec.url_path}: Streamlit exception(s) ({log}):\n" + "\n---\n".join(exceptions)
     assert not errors, f"{spec.url_path}: browser console errors:\n" + "\n".join(errors)
+    assert not problems, f"{spec.url_path}: error or warning shown on the first view:\n" + "\n---\n".join(problems)
+    assert not notes, f"{spec.url_path}: " + "; ".join(notes)
     # The default page (first in PAGES) is served at "/"; any other page keeps its slug, so
     # landing on "/" means Streamlit did not know the page.
     expected = "" if spec == PAGES[0] else spec.url_path

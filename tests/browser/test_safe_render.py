@@ -1,4 +1,4 @@
-"""What the browser renders from hostile link values (issue 16 item 4): no link, no image
+"""What the browser renders from hostile link values: no link, no image
 fetched, no autolink. The AppTest check (tests/test_safe_text.py) reads the Markdown the
 server sends; this one reads the DOM Streamlit's own Markdown renderer builds from it,
 where bare URLs are linked after the escapes are gone."""

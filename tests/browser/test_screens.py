@@ -1,4 +1,4 @@
-"""The app on a projector and on a phone (issue 15), measured in headless Chromium.
+"""The app on a projector and on a phone, measured in headless Chromium.
 
 Presenter mode at 1280×720: metric values ≥ 40 px, prose ≥ 22 px, chart ticks, legends and
 titles ≥ 18 px (getComputedStyle), and the lecturer-only parts hidden (the preset's or cached
@@ -15,8 +15,8 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.browser.test_pages import APP, IDLE, _wait_quiet
-from ui.i18n import translate
-from ui.nav import PAGES
+from ui.kit.i18n import translate
+from ui.shell.nav import PAGES
 
 pytestmark = pytest.mark.browser
 
@@ -157,7 +157,7 @@ def test_phone_sidebar_toolbars_and_equations(browser, streamlit_server):
 
 @pytest.mark.parametrize("epochs", [41, 42, 43, 44])
 def test_language_and_data_survive_the_first_click_after_training(browser, streamlit_server, epochs):
-    """A page's first training ends with a rerun asked from the polling fragment (ui.live); the
+    """A page's first training ends with a rerun asked from the polling fragment (ui.runtime.live); the
     sidebar's boxes used to fall back to their defaults on the next click (English, digits) in
     about half of the tries. Each parameter is a fresh config: it trains on opening."""
     context, page = _open(browser, streamlit_server, f"intro?lang=pt&data=swiss_roll&epochs={epochs}", PROJECTOR)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.test_pages import FIRST_RUN_TIMEOUT_MS, _wait_quiet
-from ui.i18n import translate
+from ui.kit.i18n import translate
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +44,7 @@ def test_weights_download_then_load_back_reproduces_the_lesson(page, streamlit_s
     assert _wait_quiet(page, 90)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "weights-loaded.png"), full_page=True)
-    assert path.name in note.first.inner_text().replace("\u2060", "")  # ui.safe breaks auto-links with U+2060
+    assert path.name in note.first.inner_text().replace("\u2060", "")  # ui.kit.safe breaks auto-links with U+2060
     assert _metrics(page) == before  # measured again on the loaded weights: identical
 
     page.get_by_role("button", name=_en("panel.back_to_trained")).click()

@@ -10,8 +10,8 @@ import streamlit as st
 
 from aecore import exercises
 from aecore.experiments import get as get_experiment
-from ui.i18n import t
-from ui.kit import fmt
+from ui.kit.i18n import t
+from ui.kit.page import claim_words, fmt
 from ui.learn import progress
 
 RIGHT, WRONG, OPEN = (
@@ -69,7 +69,8 @@ def _claims(lesson: str, experiment: str, claims: list[str], metrics: Mapping[st
         if key in made:
             mark = RIGHT if made[key] else WRONG
             verdict = t("claim.holds" if made[key] else "claim.fails")
-            lines.append(f"    - {mark} {t(f'{prefix}.claims.{key}', **numbers)} — *{verdict}*")
+            words = claim_words(get_experiment(experiment).claim(key), metrics, numbers)
+            lines.append(f"    - {mark} {t(f'{prefix}.claims.{key}', **words)} — *{verdict}*")
     return lines
 
 

@@ -19,11 +19,12 @@ import streamlit as st
 
 from aecore import exercises
 from aecore.exercises.targets import typed_overrides
-from ui import presenter, results
-from ui.i18n import t
-from ui.kit import num
+from ui.kit import presenter
+from ui.kit.i18n import t
+from ui.kit.page import num
+from ui.kit.requests import ask_to_train
 from ui.learn import progress
-from ui.panel import ask_to_train
+from ui.runtime import results
 
 
 def _text(ex: exercises.Exercise, part: str, **numbers: Any) -> str:

@@ -1,0 +1,1 @@
+"""What a trained model makes of one input the learner gives it (a drawing, a PNG), without training."""

@@ -1,0 +1,215 @@
+"""The page kit: the pieces every lesson page repeats, written once.
+
+A lesson page reads top to bottom: ``st.title``, ``prose`` and ``st.latex``, ``settings_form``
+(ui.kit.widgets), ``training_panel`` (ui.runtime.panel), then for the result ``metric_row``, ``chart`` (a
+figure with its caption), ``claims_box`` (ui.runtime.checks) and ``code_expander`` (the
+source that runs, shown with ``inspect.getsource``). Figure builders take dicts of translated labels: ``labels``
+builds them from catalog keys. Every number shown to people goes through ``num``: a fixed
+number of significant digits, digit groups for large values, ×10ⁿ instead of "e+04".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from aecore.config import Config, ConfigError
+from aecore.figures.common import finish, loss_figure
+from ui.kit import presenter
+from ui.kit.i18n import current_lang, error_text, t, translate
+from ui.kit.presenter import prose
+from ui.kit.safe import md
+from ui.kit.widgets import option_label
+from ui.shell import sidebar
+
+__all__ = [
+    "chart",
+    "claim_words",
+    "code_expander",
+    "fmt",
+    "labels",
+    "loss_chart",
+    "metric_row",
+    "num",
+    "on_sidebar_data",
+    "one_per_class",
+    "prose",
+]
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+GROUP = "\u202f"  # narrow no-break space between digit groups (SI; reads the same in en/pt/es)
+
+
+def _grouped(n: int) -> str:
+    """29320 -> '29 320'; four-digit numbers stay whole (SI style)."""
+    return f"{n:,}".replace(",", GROUP) if abs(n) >= 10_000 else str(n)
+
+
+def num(value: Any, digits: int = 4) -> str:
+    """A number for people: ``digits`` significant digits and never an 'e+04'.
+
+    Whole numbers print whole (29 320 parameters), 1e-4 ≤ |v| < 1e6 in plain decimals
+    without trailing zeros (0.01234), smaller values as 1.23×10⁻⁵; NaN as '–'."""
+    v = float(value)
+    if math.isnan(v):
+        return "–"
+    if math.isinf(v):
+        return "∞" if v > 0 else "−∞"
+    a = abs(v)
+    if v.is_integer() or a >= 1e6:
+        return _grouped(round(v))
+    if a < 1e-4:
+        mantissa, exponent = f"{v:.{digits - 1}e}".split("e")
+        mantissa = mantissa.rstrip("0").rstrip(".")
+        return f"{mantissa}×10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+    decimals = max(0, digits - 1 - math.floor(math.log10(a)))
+    text = f"{v:.{decimals}f}"
+    if "." in text:
+        return text.rstrip("0").rstrip(".")
+    return _grouped(int(text))  # 12345.6 -> '12 346'
+
+
+def fmt(metrics: Mapping[str, float], digits: int = 4) -> dict[str, str]:
+    """Every metric through ``num``: the numbers a claim or caption text is formatted with."""
+    return {k: num(v, digits) for k, v in metrics.items()}
+
+
+def labels(prefix: str, *names: str, **aliases: str) -> dict[str, str]:
+    """Translated labels for a figure builder: ``labels("pca.fig", "kept", x="index")`` is
+    ``{"kept": t("pca.fig.kept"), "x": t("pca.fig.index")}``. Merge texts with arguments or
+    from other prefixes with ``|``."""
+    lang = current_lang()
+    pairs = [(n, n) for n in names] + list(aliases.items())
+    return {name: translate(prefix + "." + sub, lang) for name, sub in pairs}
+
+
+Format = str | int | Callable[[float], str] | None  # a format spec, significant digits, a function
+
+
+def _show(value: float, how: Format) -> str:
+    if how is None or isinstance(how, int):
+        return num(value, how or 4)
+    return how(value) if callable(how) else format(value, how)
+
+
+def metric_row(
+    lesson: str,
+    metrics: Mapping[str, float],
+    keys: Sequence[str] | Mapping[str, str],
+    formats: Format | Mapping[str, Format] = None,
+    *,
+    names: Mapping[str, str] | None = None,
+    per_row: int | None = None,
+    **label_args: Any,
+) -> None:
+    """One ``st.metric`` per metric key, labelled ``<lesson>.metric.<key>``.
+
+    ``keys``: metric names, or a dict metric name -> label key under ``<lesson>.metric.``;
+    ``names``: labels given as text instead. ``formats``: one format spec (".3f"), number of
+    significant digits for ``num`` (3) or function for all values, or a dict of them by key;
+    the default is ``num`` with 4 digits. ``per_row`` wraps a
+    long row; ``label_args`` format the labels."""
+    subs = dict(keys) if isinstance(keys, Mapping) else {k: k for k in keys}
+    per_key = formats if isinstance(formats, Mapping) else dict.fromkeys(subs, formats)
+    names = names or {}
+    order = list(subs)
+    width = per_row or len(order)
+    for first in range(0, len(order), width):
+        cols = st.columns(width) if width > 1 else [st]  # one per row: no nested columns
+        for col, key in zip(cols, order[first : first + width]):
+            label = names.get(key) or t(f"{lesson}.metric.{subs[key]}", **label_args)
+            col.metric(label, _show(metrics[key], per_key.get(key)))
+
+
+def chart(fig: Any, key: str, caption: str | None = None, **kwargs: Any) -> Any:
+    """A plotly figure with its one-sentence caption under it.
+
+    ``finish`` lays out its legend and title the same way on every page; presenting, its
+    text is enlarged (``ui.kit.presenter.figure``).
+
+    Parameters
+    ----------
+    fig : a ``go.Figure`` from ``aecore.figures``; key : the chart's widget key.
+    caption : one sentence under it; kwargs : to ``st.plotly_chart`` (``on_select="rerun"``).
+
+    Returns
+    -------
+    The chart's selection event (with ``on_select``), else Streamlit's element.
+
+    Example (in a page)
+    -------------------
+    ``chart(basic.spectrum_figure(a["eigvals"], k, names), "pca.spectrum", caption)``
+    """
+    event = st.plotly_chart(presenter.figure(finish(fig)), key=key, **kwargs)
+    if caption:
+        st.caption(caption)
+    return event
+
+
+def loss_chart(
+    histories: Mapping[str, Sequence[float]],
+    key: str,
+    title: str = "",
+    *,
+    refs: Mapping[str, float] | None = None,
+    ylabel: str | None = None,
+    caption: str | None = None,
+) -> None:
+    """Training curves against the epoch (log scale), labelled in the session's language."""
+    fig = loss_figure(
+        dict(histories), title, refs=dict(refs or {}), xlabel=t("panel.epoch"), ylabel=ylabel or t("panel.loss")
+    )
+    chart(fig, key, caption)
+
+
+def code_expander(title: str, *objects: Any, icon: str | None = None) -> None:
+    """The source of the functions or classes that run, folded under ``title``."""
+    with st.expander(title, icon=icon):
+        st.code("\n\n".join(inspect.getsource(o) for o in objects), language="python")
+
+
+def one_per_class(labels_: Iterable[int], classes: int = 10) -> list[int]:
+    """Index of the first example of each class 0..classes-1 (a row of one digit each)."""
+    y = np.asarray(labels_)
+    return [int((y == c).argmax()) for c in range(classes)]
+
+
+def _data_label(name: str, lang: str) -> str:
+    """A data set's label for Markdown: an upload's holds its file name, escaped (ui.kit.safe)."""
+    label = option_label("dataset", name, lang)
+    return md(label) if name.startswith("upload-") else label
+
+
+def on_sidebar_data(cfg: Config) -> Config:
+    """``cfg`` on the data set chosen in the sidebar, when the lesson's ``dataset`` field
+    offers it; otherwise ``cfg`` unchanged, and a caption says which data set the lesson
+    uses instead. A data set the config refuses for another reason (a code size larger
+    than its inputs ...) shows that reason and keeps ``cfg``."""
+    chosen, used = sidebar.dataset(), cfg.dataset
+    if chosen == used:
+        return cfg
+    choices = cfg.field_specs()["dataset"].metadata.get("choices")
+    offered = choices() if callable(choices) else choices or ()
+    lang = current_lang()
+    if chosen not in offered:
+        st.caption(t("kit.other_data", chosen=_data_label(chosen, lang), used=_data_label(used, lang)))
+        return cfg
+    try:
+        return dataclasses.replace(cfg, dataset=chosen)
+    except ConfigError as exc:
+        st.warning(t("kit.data_refused", data=_data_label(chosen, lang), message=error_text(exc)))
+        return cfg
+
+
+def claim_words(claim: Any, metrics: Mapping[str, float], numbers: Mapping[str, str]) -> dict[str, str]:
+    """What a claim's text is formatted with: the page's ``numbers`` (formatted metrics), and
+    for the names they lack the claim's own (``Claim.params``: ``{threshold}``, ``{left}``…)."""
+    words = {k: num(v) for k, v in claim.params(metrics).items()}
+    sides = {s: numbers[n] for s in ("left", "right") if (n := getattr(claim, s)) and n in numbers}
+    return words | dict(numbers) | sides

@@ -1,0 +1,3 @@
+"""The training runtime: the panel, background jobs, live progress, results, exports.
+
+Import the submodules explicitly; this file imports nothing."""

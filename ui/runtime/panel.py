@@ -1,0 +1,208 @@
+"""The one training panel every page uses: first view, Train/Retrain, live progress, Stop.
+
+``training_panel(key, config, experiment=...)`` returns the Result to draw for ``config``, or
+None while it trains. ``key`` is the form/session key of the page part (``"denoising.field"``);
+``experiment`` the aecore experiment it runs (``"denoising_field"``, default: ``key``).
+
+What the panel shows is one explicit state, computed by the pure function
+``ui.runtime.panel_state.plan`` from what the result cache holds for these settings, this session's
+job and whether the session just asked to train (the form's Train button or Retrain): Train
+always trains what the form shows; a cached result (a lecture preset, the instant first
+view, or a result trained before) is shown at once with Retrain; Stop keeps the partial model.
+
+Training runs as a background Job (ui.runtime.jobs); a fragment polls it to draw the progress bar,
+the queue position, the time left and the live loss chart (ui.runtime.live). A closed tab ends the
+job. In presenter mode the preset's note and the Export & share panel are left out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from aecore import cost, replay
+from aecore.errors import CodedError
+from aecore.experiments import get as get_experiment
+from aecore.train import TrainingDiverged
+from ui.kit import presenter
+from ui.kit.i18n import error_text, stage_label, t
+from ui.kit.requests import ask_to_train, take_press
+from ui.kit.safe import md
+from ui.runtime import guard, results
+from ui.runtime.exports import export_panel
+from ui.runtime.jobs import Job
+from ui.runtime.live import follow, job_of
+from ui.runtime.panel_state import JobFacts, State, plan
+
+
+def facts(job: Job | None, config: Any) -> JobFacts | None:
+    if job is None:
+        return None
+    if not job.done.is_set():
+        return JobFacts(job.config == config, job.superseded, queued=bool(job.queue_position))
+    return JobFacts(
+        job.config == config,
+        job.superseded,
+        done=True,
+        failed=job.error is not None,
+        stopped=job.result is None or job.stopped,
+        replay=job.loaded_from is not None,
+    )
+
+
+def alive_fn():
+    """A callable telling whether this browser session is still connected."""
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None or not Runtime.exists():
+        return lambda: True
+    runtime, sid = Runtime.instance(), ctx.session_id
+    return lambda: runtime.is_active_session(sid)
+
+
+def new_job(
+    experiment: str, config: Any, *, share: bool = True, states: dict | None = None, loaded_from: str | None = None
+) -> Job:
+    """A job (not started) running ``experiment`` on ``config``, or replaying ``states``
+    (weights loaded from the files ``loaded_from``; never shared). ``share=False``: train
+    even if another session finishes the same config meanwhile."""
+    run = get_experiment(experiment).run
+    if states is not None:
+        run = lambda cfg, on_progress: replay.replay(experiment, cfg, states, on_progress)  # noqa: E731
+    share = share and states is None
+    job = Job(experiment, config, run, alive=alive_fn(), share=share, loaded_from=loaded_from)
+    job.estimate_s = estimate_seconds(experiment, config)
+    return job
+
+
+def estimate_seconds(experiment: str, config: Any) -> float | None:
+    """aecore.cost's estimate of one run, the prior of the time left (None: no estimate)."""
+    try:
+        return cost.estimate(get_experiment(experiment), config).seconds
+    except Exception:  # an estimate is a nicety: a run without one shows no time left
+        return None
+
+
+def start(key: str, config: Any, experiment: str | None = None, **kw: Any) -> Job:
+    """Start ``experiment`` (default ``key``) on ``config`` for this session, ending any job
+    it already had (one job per session); ``kw`` as for ``new_job``."""
+    job = new_job(experiment or key, config, **kw)
+    refused = guard.refusal(key, experiment or key, config, replay=kw.get("states") is not None)
+    return launch(key, job, refused)
+
+
+def launch(key: str, job: Job, refused: Exception | None) -> Job:
+    """Store ``job`` as the session's job under ``key`` and start it, ending any job the
+    session already had (one job per session: training runs and claims checks alike);
+    a refused job is stored finished, carrying the reason, for the page to show."""
+    for old_key in [k for k in st.session_state if str(k).endswith(".job")]:
+        old = st.session_state[old_key]
+        if isinstance(old, Job) and not old.done.is_set():
+            old.superseded = True  # it restarts when its page is revisited
+            old.cancel.set()
+    if refused is None:
+        job.start()
+    else:  # a finished job that carries the reason (too long, too many starts): the page shows it
+        job.error = refused
+        job.done.set()
+    st.session_state[f"{key}.job"] = job
+    return job
+
+
+def training_panel(key: str, config: Any, *, experiment: str | None = None, auto: bool = False) -> Any | None:
+    """The Train button, progress, Stop and errors of one page part; its result.
+
+    Parameters
+    ----------
+    key : the page part's key, also its settings form's (``settings_form``) and catalog prefix.
+    config : the config the form returns; experiment : its name, when not ``key``.
+    auto : the page's default view trains by itself when no preset or cached result has it.
+
+    Returns
+    -------
+    The Result to show (a preset, a cached or this session's run, a stopped run's partial
+    models), or None while nothing is ready.
+
+    Example (in a page)
+    -------------------
+    ``res = training_panel("intro", settings_form("intro", IntroConfig(), ["epochs"]), auto=True)``
+    """
+    name = experiment or key
+    cached = results.get(name, config)
+    source = None if cached is None else "preset" if cached.source == "preset" else "shared"
+    job, pressed = job_of(key), take_press(key)
+    p = plan(source, facts(job, config), pressed, auto)
+    if p.cancel_stale:
+        job.cancel.set()  # settings changed: the old run is no longer wanted
+    if p.start is not None:
+        if not (pressed or guard.may_autostart(key, name, config)):  # a long run without a click asks first
+            return None
+        job = start(key, config, name, share=p.start == "shared")
+    match p.state:
+        case State.PRESET | State.CACHED:
+            _cached_note(key, p.state)
+            return _show(key, name, config, cached)
+        case State.QUEUED | State.TRAINING:
+            follow(key)
+            return None
+        case State.FAILED:
+            _show_error(job.error)
+            if isinstance(job.error, guard.Refused):  # asked again next time (the rate may allow it)
+                del st.session_state[f"{key}.job"]
+            return None
+        case State.STOPPED:
+            st.info(t("panel.stopped_note"), icon=":material/pause_circle:")
+            return None if job.result is None else _show(key, name, config, job.result)
+        case State.REPLAYED:
+            _loaded_note(key, job)
+            return _show(key, name, config, job.result)
+        case State.TRAINED:
+            results.put(name, config, job.result)
+            return _show(key, name, config, job.result)
+        case State.IDLE:
+            return None
+
+
+def _cached_note(key: str, state: State) -> None:
+    """Say where the result comes from; Retrain trains these settings live for this session."""
+    left, right = st.columns([3, 1], vertical_alignment="center")
+    if not presenter.active():  # where it comes from is for the lecturer's preparation, not the class
+        left.caption(t("panel.preset_note" if state is State.PRESET else "panel.cached_note"))
+    right.button(t("panel.retrain"), key=f"{key}.retrain", icon=":material/replay:", on_click=ask_to_train, args=(key,))
+
+
+def _show(key: str, name: str, config: Any, result: Any) -> Any:
+    """The export panel under a result (not while presenting); loading weights there starts
+    their replay. Remembers what is shown, for the claims box's check across seeds."""
+    st.session_state[f"{key}.shown"] = (name, config)
+    loaded = None if presenter.active() else export_panel(key, name, config, result)
+    if loaded is not None:
+        states, files = loaded
+        st.session_state[f"{key}.before_load"] = job_of(key)  # what "Back to trained" restores
+        start(key, config, name, states=states, loaded_from=files)
+        st.rerun()
+    return result
+
+
+def _loaded_note(key: str, job: Job) -> None:
+    left, right = st.columns([3, 1], vertical_alignment="center")
+    left.info(t("panel.loaded_note", files=md(job.loaded_from)), icon=":material/upload_file:")
+    if right.button(t("panel.back_to_trained"), key=f"{key}.unload", icon=":material/undo:"):
+        st.session_state[f"{key}.job"] = st.session_state.pop(f"{key}.before_load", None)
+        st.rerun()
+    if job.result.stopped:
+        st.info(t("panel.stopped_note"), icon=":material/pause_circle:")
+
+
+def _show_error(exc: BaseException) -> None:
+    if isinstance(exc, guard.Refused):
+        st.warning(str(exc), icon=":material/hourglass_disabled:")
+    elif isinstance(exc, TrainingDiverged):
+        st.error(t("panel.diverged", stage=stage_label(exc.stage), epoch=exc.epoch), icon=":material/warning:")
+    elif isinstance(exc, CodedError):  # a bad setting or data set, with a translated message
+        st.error(t("panel.bad_setting", message=error_text(exc)), icon=":material/error:")
+    else:
+        st.error(t("panel.failed", kind=type(exc).__name__), icon=":material/error:")

@@ -1,0 +1,94 @@
+"""The training panel's state, as one pure function (no Streamlit): tested on its own.
+
+``plan(cached, job, pressed, auto)`` maps what the result cache holds for the settings on
+screen, this session's job and whether Train/Retrain was just pressed to one ``State`` (what
+``ui.runtime.panel.training_panel`` draws) and the action to take first (start a job, cancel a
+stale one). The rules, in order:
+
+1. Train or Retrain always trains what the form shows; a cached result of these settings
+   must not answer the press, so the job then trains live (``start="live"``).
+2. Otherwise this session's own job for these settings is shown: queued, training,
+   failed, replaying loaded weights, stopped (the partial model) or trained.
+3. Otherwise a cached result is shown at once, saying where it comes from (a lecture preset
+   or a result trained before on this server), with Retrain.
+4. Otherwise the page's default view starts training by itself when ``auto``; else idle.
+
+A job still running for settings no longer on screen is cancelled (``cancel_stale``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class State(StrEnum):
+    PRESET = "preset"  # a lecture preset of these settings, shown at once
+    CACHED = "cached"  # a result trained before for these settings (shared by the server)
+    QUEUED = "queued"  # this session's job waits for a free training slot
+    TRAINING = "training"  # ... trains (or replays loaded weights) now
+    TRAINED = "trained"  # ... finished: shown and shared with other sessions
+    STOPPED = "stopped"  # ... was stopped: the partial model, never shared
+    FAILED = "failed"  # ... raised: a translated message, the page stays
+    REPLAYED = "replayed"  # ... measured weights loaded back from files (never shared)
+    IDLE = "idle"  # nothing to show and nothing asked
+
+
+@dataclass(frozen=True)
+class JobFacts:
+    """What the panel needs to know about the session's job."""
+
+    same_settings: bool  # it runs the config the page shows now
+    superseded: bool = False  # cancelled because the session started another job
+    done: bool = False
+    queued: bool = False
+    failed: bool = False
+    stopped: bool = False  # Stop pressed (or stopped before it started)
+    replay: bool = False  # replays weights loaded from files
+
+
+@dataclass(frozen=True)
+class Plan:
+    state: State
+    start: str | None = None  # "shared" or "live": start a job first (see ``start``)
+    cancel_stale: bool = False  # the session's job trains settings no longer shown
+
+
+def plan(cached: str | None, job: JobFacts | None, pressed: bool, auto: bool) -> Plan:
+    """The panel's state and first action, by the rules of the module docstring.
+
+    Parameters
+    ----------
+    cached : None, "preset" or "shared": what ``results.get`` holds for these settings.
+    job : the session's job for this panel (``JobFacts``), or None.
+    pressed : Train/Retrain was just pressed; auto : the page may train by itself.
+
+    Returns
+    -------
+    Plan: the ``State`` to draw, whether to start a job first (``start``: "live" trains,
+    "shared" may reuse a result) and whether to cancel a stale job.
+
+    Example
+    -------
+    >>> plan("preset", None, pressed=False, auto=True)
+    Plan(state=<State.PRESET: 'preset'>, start=None, cancel_stale=False)
+    >>> plan("preset", None, pressed=True, auto=True).start
+    'live'
+    """
+    stale = job is not None and not job.same_settings and not job.done
+    if pressed:  # a cached result must not answer a Train press: train live then
+        return Plan(State.TRAINING, start="live" if cached else "shared", cancel_stale=stale)
+    mine = job is not None and job.same_settings and not job.superseded
+    if mine and not job.done:
+        return Plan(State.QUEUED if job.queued else State.TRAINING)
+    if mine and job.failed:
+        return Plan(State.FAILED)
+    if mine and job.replay:
+        return Plan(State.REPLAYED)
+    if mine:
+        return Plan(State.STOPPED if job.stopped else State.TRAINED)
+    if cached is not None:
+        return Plan(State.PRESET if cached == "preset" else State.CACHED, cancel_stale=stale)
+    if auto:
+        return Plan(State.TRAINING, start="shared", cancel_stale=stale)
+    return Plan(State.IDLE, cancel_stale=stale)
