@@ -45,6 +45,7 @@ from aecore.store import resultfile
 
 DIR = Path(__file__).resolve().parents[1] / "assets" / "presets"
 MAX_FILE_BYTES = 8 * 2**20  # keep the repository small: a preset is a teaching view, not a dataset
+MAX_TOTAL_BYTES = 26 * 2**20  # every shipped preset together: the repository stays small (26 MiB)
 MAX_DATA_FILE_BYTES = 64 * 2**20  # presets on MNIST-size data, outside git
 
 

@@ -14,6 +14,7 @@ from ui.kit.i18n import stage_labels, t
 from ui.kit.page import chart, code_expander, fmt, labels, loss_chart, metric_row, num, prose
 from ui.kit.references import sources
 from ui.kit.widgets import settings_form
+from ui.learn import exercises, objectives, recap, selfcheck
 from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
 
@@ -32,6 +33,7 @@ def why_failed(key: str, m: dict) -> str:
 
 
 st.title(t("neural.title"))
+objectives(LESSON)
 prose(t("neural.explain_neuron"))
 st.latex(formulas.NEURON)
 prose(t("neural.explain_layers"))
@@ -132,4 +134,8 @@ if res is not None:
         curves = stage_labels({k: v for k, v in res.histories.items() if k in (NEURON, NETWORK)})
         loss_chart(curves, "neural.loss")
     prose(t("neural.takeaway"))
+exercises(LESSON, LESSON, cfg, res)
+selfcheck(LESSON)
+if res is not None:
+    recap(LESSON, res.metrics)
 sources("neural")

@@ -14,6 +14,7 @@ from ui.kit.i18n import t
 from ui.kit.page import chart, labels, metric_row, num, on_sidebar_data, one_per_class, prose
 from ui.kit.references import sources
 from ui.kit.widgets import settings_form
+from ui.learn import exercises, objectives, recap, selfcheck
 from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
 from ui.shell import sidebar
@@ -22,6 +23,7 @@ from ui.touch.pad import draw_panel
 LESSON = "pca"
 FIELDS = ["latent_dim", "linear_solver", "linear_epochs", "linear_lr", "linear_batch", "deep_epochs", "sweep"]
 st.title(t("pca.title"))
+objectives(LESSON)
 st.latex(formulas.PCA_BOUND)
 prose(t("pca.explain") + "\n\n" + t("pca.training"))
 
@@ -125,4 +127,8 @@ if res is not None:
     caption = None if a["sweep"] else t("pca.fig.sweep_hint")
     chart(basic.error_vs_k_figure(a["pca_curve"], a["sweep"], names), "pca.error_k", caption)
     _derivation(m, a, k)
+exercises(LESSON, LESSON, cfg, res)
+selfcheck(LESSON)
+if res is not None:
+    recap(LESSON, res.metrics)
 sources("pca")

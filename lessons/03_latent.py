@@ -16,6 +16,7 @@ from ui.kit.page import chart, fmt, labels, on_sidebar_data, prose
 from ui.kit.references import sources
 from ui.kit.requests import ask_to_train
 from ui.kit.widgets import settings_form
+from ui.learn import exercises, objectives, recap, selfcheck
 from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
 from ui.touch.latent import walk_panel
@@ -23,6 +24,7 @@ from ui.touch.pad import draw_panel
 
 LESSON, SEL = "latent", "latent.selected"
 st.title(t("latent.title"))
+objectives(LESSON)
 prose(t("latent.explain"))
 with st.expander(t("latent.tsne_title"), icon=":material/hub:"):
     st.markdown(t("latent.tsne_explain"))
@@ -117,4 +119,8 @@ else:
     if sres is not None:
         names = labels("latent.method", *METHODS) | labels("latent", x="scaling_x", y="scaling_y") | {"title": ""}
         chart(basic.scaling_figure(sres.metrics, names), "latent.scaling", t("latent.scaling_summary"))
+exercises(LESSON, LESSON, cfg, res)
+selfcheck(LESSON)
+if res is not None:
+    recap(LESSON, res.metrics)
 sources("latent")

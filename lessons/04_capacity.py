@@ -14,6 +14,7 @@ from ui.kit.i18n import current_lang, stage_labels, t
 from ui.kit.page import chart, code_expander, labels, loss_chart, metric_row, num, on_sidebar_data, prose
 from ui.kit.references import sources
 from ui.kit.widgets import option_label, settings_form
+from ui.learn import exercises, objectives, recap, selfcheck
 from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
 
@@ -47,6 +48,7 @@ def say(key: str, **extra) -> str:
 
 
 st.title(t("capacity.title"))
+objectives(LESSON)
 prose(t("capacity.explain"))
 st.latex(formulas.CODE_SIZES)
 prose(t("capacity.explain_tests"))
@@ -162,4 +164,8 @@ if res is not None:
         st.button(t("capacity.depth.open_deep"), on_click=open_view, args=(cfg, DEEP_VIEW), icon=":material/layers:")
     code_expander(t("capacity.source"), capacity.greedy)
     prose(t("capacity.note"))
+exercises(LESSON, LESSON, cfg, res)
+selfcheck(LESSON)
+if res is not None:
+    recap(LESSON, res.metrics)
 sources("capacity")

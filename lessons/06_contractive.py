@@ -11,12 +11,14 @@ from ui.kit.i18n import t
 from ui.kit.page import chart, code_expander, labels, metric_row, num, on_sidebar_data, prose
 from ui.kit.references import sources
 from ui.kit.widgets import settings_form
+from ui.learn import exercises, objectives, recap, selfcheck
 from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
 from ui.touch.plane import plane_panel
 
 LESSON = "contractive"
 st.title(t("contractive.title"))
+objectives(LESSON)
 prose(t("contractive.explain"))
 st.latex(formulas.CAE_LOSS)
 prose(t("contractive.explain_closed"))
@@ -88,4 +90,8 @@ if res is not None:
     prose(t("contractive.note"))
 prose(t("contractive.dae"))
 st.page_link("lessons/07_denoising.py", label=t("contractive.dae_link"), icon=":material/blur_off:")
+exercises(LESSON, LESSON, cfg, res)
+selfcheck(LESSON)
+if res is not None:
+    recap(LESSON, res.metrics)
 sources("contractive")

@@ -17,15 +17,17 @@ from ui.kit.derivation import derivation
 from ui.kit.i18n import t
 from ui.kit.page import chart, code_expander, fmt, labels, metric_row, num, on_sidebar_data, one_per_class, prose
 from ui.kit.widgets import settings_form
+from ui.learn import exercises, objectives, recap, selfcheck
 from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
 from ui.touch.pad import draw_panel
 from ui.touch.plane import plane_panel
 
-FIELD, IMAGES = "denoising.field", "denoising.images"
+LESSON, FIELD, IMAGES = "denoising", "denoising.field", "denoising.images"
 NAMES = tuple(noise.CORRUPTIONS)
 
 st.title(t("denoising.title"))
+objectives(LESSON)
 prose(t("denoising.explain"))
 st.latex(formulas.DAE_LOSS)
 prose(t("denoising.manifold"))
@@ -63,6 +65,9 @@ if fres is not None:
     if "sweep" in a:
         sweep_chart(a)
     derivation(FIELD, t(f"{FIELD}.derivation.title"), denoising_steps(m, a))
+exercises(LESSON, FIELD, fcfg, fres, experiment="denoising_field")
+if fres is not None:
+    recap(LESSON, fres.metrics, experiment="denoising_field", prefix=FIELD)
 
 # ---- 2 · images ---------------------------------------------------------------------
 st.header(t("denoising.images.heading"))
@@ -111,4 +116,8 @@ if ires is not None:
         probe_part(m, kinds, images.dim)
     else:
         st.caption(t("denoising.images.probe_hint"))
+exercises(LESSON, IMAGES, icfg, ires, experiment="denoising_images")
+selfcheck(LESSON)
+if ires is not None:
+    recap(LESSON, ires.metrics, experiment="denoising_images", prefix=IMAGES)
 references.sources("denoising")

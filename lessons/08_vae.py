@@ -33,6 +33,7 @@ from ui.kit import references
 from ui.kit.i18n import t
 from ui.kit.page import chart, code_expander, fmt, labels, metric_row, num, on_sidebar_data, prose
 from ui.kit.widgets import settings_form
+from ui.learn import exercises, objectives, recap, selfcheck
 from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
 from ui.touch.latent import walk_panel
@@ -41,6 +42,7 @@ from ui.touch.traverse import traverse_panel
 
 LESSON = "vae"
 st.title(t("vae.title"))
+objectives(LESSON)
 prose(t("vae.explain"))
 st.caption(t("vae.notation"))
 st.subheader(t("vae.bridge_title"))
@@ -154,6 +156,10 @@ if res is not None:
     if res2 is not None:
         _two_d(res2)
         walk_panel(LESSON, res2, cfg.dataset)
+exercises(LESSON, LESSON, cfg, res)
+selfcheck(LESSON)
+if res is not None:
+    recap(LESSON, res.metrics)
 prose(t("vae.next_page"))
 st.page_link("lessons/08b_elbo_gap.py", label=t("elbo_gap.nav"), icon=":material/difference:")
 references.sources("vae")

@@ -15,6 +15,7 @@ from ui.kit.derivation import derivation
 from ui.kit.i18n import error_text, t
 from ui.kit.page import chart, fmt, labels, metric_row, num, on_sidebar_data, prose
 from ui.kit.widgets import settings_form
+from ui.learn import exercises, objectives, recap, selfcheck
 from ui.runtime import results
 from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
@@ -22,6 +23,7 @@ from ui.touch.latent import walk_panel
 
 LESSON = "elbo_gap"
 st.title(t("elbo_gap.title"))
+objectives(LESSON)
 prose(t("elbo_gap.explain"))
 fields = ["likelihood", "sigma_x", "epochs", "is_samples", "grid", "seed"]
 cfg = on_sidebar_data(settings_form(LESSON, ElboGapConfig(), fields))
@@ -107,4 +109,8 @@ if m is not None:
         derivation("elbo_gap.kl", t("elbo_gap.derive.kl_title"), kl_steps(m, kl))
 with st.expander(t("elbo_gap.errata_title"), icon=":material/edit_note:"):
     prose(t("elbo_gap.errata"))
+exercises(LESSON, LESSON, cfg, res)
+selfcheck(LESSON)
+if res is not None:
+    recap(LESSON, res.metrics)
 references.sources("elbo_gap")

@@ -15,6 +15,7 @@ from ui.kit.i18n import t
 from ui.kit.page import chart, code_expander, labels, metric_row, num, prose
 from ui.kit.references import sources
 from ui.kit.widgets import settings_form
+from ui.learn import exercises, objectives, recap, selfcheck
 from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
 
@@ -22,6 +23,7 @@ LESSON = "unet"
 NETS = {UNET: "pred_skip", UNET_NO_SKIPS: "pred_noskip"}  # model id -> label key under unet.fig
 default = UNetConfig()
 st.title(t("unet.title"))
+objectives(LESSON)
 prose(t("unet.explain", b=default.image_size // 4, n_test=default.n_test))
 st.latex(
     r"\mathcal{L} = -\frac{1}{N}\sum_p\big[y_p\log\sigma(s_p)+(1-y_p)\log(1-\sigma(s_p))\big]"
@@ -74,4 +76,8 @@ if res is not None:
     chart(maps, "unet.maps", t("unet.fig.maps_summary", **sizes))
     code_expander(t("unet.source"), bce_dice_loss, copy_loss)
 prose(t("unet.note"))
+exercises(LESSON, LESSON, cfg, res)
+selfcheck(LESSON)
+if res is not None:
+    recap(LESSON, res.metrics)
 sources(LESSON)

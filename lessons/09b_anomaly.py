@@ -13,6 +13,7 @@ from ui.kit.page import chart, labels, metric_row, num, on_sidebar_data, prose
 from ui.kit.references import sources
 from ui.kit.safe import md
 from ui.kit.widgets import option_label, settings_form
+from ui.learn import exercises, objectives, recap, selfcheck
 from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
 from ui.shell import sidebar
@@ -20,6 +21,7 @@ from ui.touch.pad import draw_panel
 
 LESSON = "anomaly"
 st.title(t("anomaly.title"))
+objectives(LESSON)
 prose(t("anomaly.explain"))
 st.latex(
     r"s(x)=\frac1D\lVert x-g_\phi(f_\theta(x))\rVert^2,\qquad "
@@ -70,4 +72,8 @@ if res is not None:
             st.caption(t("anomaly.fig.extremes_summary", **which))
     draw_panel(LESSON, res, cfg.dataset)
 prose(t("anomaly.note"))
+exercises(LESSON, LESSON, cfg, res)
+selfcheck(LESSON)
+if res is not None:
+    recap(LESSON, res.metrics)
 sources(LESSON)

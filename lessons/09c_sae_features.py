@@ -15,6 +15,7 @@ from ui.kit.page import chart, code_expander, labels, metric_row, num, on_sideba
 from ui.kit.references import sources
 from ui.kit.safe import md
 from ui.kit.widgets import option_label, settings_form
+from ui.learn import exercises, objectives, recap, selfcheck
 from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
 from ui.shell import sidebar
@@ -30,6 +31,7 @@ FORMULAS = {
 d = SAEConfig()  # the slides' study against this page's defaults
 size = dict(hidden=d.hidden, expansion=d.expansion, m=num(d.hidden * d.expansion), m32=num(d.hidden * 32))
 st.title(t("sae_features.title"))
+objectives(LESSON)
 prose(t("sae_features.explain") + "\n\n" + t("sae_features.slides", **size))
 
 fields = ["expansion", "sparsity", "k", "l1", "aux_coef", "sae_steps", "hidden", "clf_steps", "seed"]
@@ -106,4 +108,8 @@ if res is not None:
     draw_panel(LESSON, res, cfg.dataset)
     code_expander(t("sae_features.source"), SparseAutoencoder.training_loss)
 prose(t("sae_features.note"))
+exercises(LESSON, LESSON, cfg, res)
+selfcheck(LESSON)
+if res is not None:
+    recap(LESSON, res.metrics)
 sources(LESSON)

@@ -35,7 +35,7 @@ def test_every_view_has_a_current_preset_and_none_is_stale():
 def test_presets_are_small():
     sizes = {p.name: p.stat().st_size for p in presets.DIR.glob("*.safetensors")}
     assert sizes and max(sizes.values()) <= presets.MAX_FILE_BYTES
-    assert sum(sizes.values()) <= 24 * 2**20
+    assert sum(sizes.values()) <= presets.MAX_TOTAL_BYTES
 
 
 @pytest.mark.parametrize("name,cfg", presets.views(), ids=lambda v: getattr(v, "__name__", None))

@@ -117,6 +117,8 @@ def check_lesson(learn: LessonLearn, where: str) -> None:
         raise file_error(where, "objective ids must be unique")
     if learn.experiment not in registry():
         raise file_error(where, f"unknown experiment {learn.experiment!r}")
+    if not isinstance(learn.no_preset, str) or (learn.no_preset and any(e.preset for e in learn.exercises)):
+        raise file_error(where, "no_preset is a reason (text), only where no exercise is marked preset = true")
     for ex in learn.exercises:
         _check_exercise(ex, where)
         if ex.objective is not None and ex.objective not in learn.objectives:

@@ -50,7 +50,14 @@ def parse(lesson: str, raw: dict) -> LessonLearn:
         sc_id = valid_id(at, entry.get("id"))
         checks.append(SelfCheck(sc_id, tuple(entry.get("choices", [])), entry.get("answer", "")))
     learn = LessonLearn(
-        lesson, experiment, objectives, tuple(pairs), exercises, tuple(checks), tuple(raw.get("quick", {}).items())
+        lesson,
+        experiment,
+        objectives,
+        tuple(pairs),
+        exercises,
+        tuple(checks),
+        tuple(raw.get("quick", {}).items()),
+        raw.get("no_preset", ""),
     )
     check_lesson(learn, where)
     return learn

@@ -8,7 +8,9 @@ A lesson file holds data only (texts: ``assets/locales/<lang>/learn/<lesson>.tom
   own metrics: ``direction`` (did ``measure`` go up, stay about the same or go down from
   the run on screen?), ``choice`` (which option's metric is the largest / smallest?),
   ``number`` (is the answer within ``tolerance`` / ``rel_tolerance`` of ``measure``?);
-* ``[[selfcheck]]``: a multiple-choice question on the lecture, its right ``answer``.
+* ``[[selfcheck]]``: a multiple-choice question on the lecture, its right ``answer``;
+* ``no_preset``: why no exercise is marked ``preset = true`` (every result of the lesson is
+  too large for the presets' size budget); a lesson has one or the other.
 
 ``load`` parses and validates a file: an unknown key, kind, experiment, setting or claim
 is refused with an ``ExerciseError`` that names the file and the entry.
@@ -30,7 +32,7 @@ KINDS = ("direction", "choice", "number")
 DIRECTIONS = ("up", "same", "down")
 ID = re.compile(r"[a-z][a-z0-9_]{0,39}")
 MEASURE = re.compile(r"\s*([A-Za-z_]\w*)\s*(?:([-/])\s*([A-Za-z_]\w*)\s*)?")
-TOP_KEYS = {"experiment", "quick", "objectives", "objective_claims", "exercise", "selfcheck"}
+TOP_KEYS = {"experiment", "quick", "objectives", "objective_claims", "exercise", "selfcheck", "no_preset"}
 EXERCISE_KEYS = {
     "id",
     "experiment",
@@ -115,6 +117,7 @@ class LessonLearn:
     exercises: tuple[Exercise, ...]
     selfchecks: tuple[SelfCheck, ...]
     quick: tuple[tuple[str, Any], ...] = ()  # cheap settings for tests (few epochs), never shown
+    no_preset: str = ""  # why no exercise target is a lecture preset ("" when one is)
 
     def exercise(self, ex_id: str) -> Exercise:
         for ex in self.exercises:
