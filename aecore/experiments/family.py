@@ -33,7 +33,9 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from aecore import cost_terms as ct
 from aecore.config import Config, param
+from aecore.data import steps
 from aecore.data.registry import image_dataset_names
 from aecore.experiments.base import Experiment, Result, Tracker
 from aecore.experiments.denoising_images import PROBE_ROWS, probe_accuracy
@@ -46,9 +48,10 @@ from aecore.maths.generative import (
     fitted_gaussian_codes,
     schedule,
     share_inside,
+    training_cost,
     vae_config,
 )
-from aecore.maths.genmetrics import feature_classifier, generation_scores
+from aecore.maths.genmetrics import CLF_BATCH, CLF_STEPS, FEATURES, feature_classifier, generation_scores
 from aecore.models import VAE, ModelConfig, build_model
 from aecore.noise import make_corrupt
 from aecore.penalties import make_penalty, mlp_jacobian_fro2
@@ -224,6 +227,22 @@ def settings(cfg: FamilyConfig) -> dict[str, float]:
     return {"sparse_beta": cfg.sparse_beta, "rho": cfg.rho, "lam": cfg.lam, "sigma": cfg.sigma}
 
 
+def cost(cfg: FamilyConfig) -> dict[str, float]:
+    """Estimated one-core seconds (aecore.cost): the VAE and three AEs on lesson 8's budget,
+    the contractive AE, whose penalty forms J_f = W₃D₂W₂D₁W₁ (k × D) for every row of every
+    step (about k·(w/2)·w + k·w·D multiply-adds, 12 flops each with its backward pass,
+    calibrated on the 8×8 digits), the feature classifier and the generation scores (k-NN
+    radii and distances among N_GEN rows)."""
+    train, _, n, d = training_cost(cfg, cfg.latent_dim, plain=3)
+    count, seen = steps.work(cfg, "epochs", n)
+    w, k = cfg.width, cfg.latent_dim
+    contractive = ct.train(count, seen, ct.autoencoder(d, (w, w // 2), k))
+    contractive += 12 * seen * (k * (w // 2) * w + k * w * d) / ct.FLOPS
+    scores = ct.train(CLF_STEPS, CLF_STEPS * CLF_BATCH, ct.mlp((d, FEATURES, 10)))
+    scores += 9 * ct.pairwise(N_GEN, FEATURES) + 5 * ct.ranks(N_GEN)
+    return {"epochs": train + contractive, "latent_dim": scores}
+
+
 EXPERIMENTS = [
     Experiment(
         "family",
@@ -231,6 +250,7 @@ EXPERIMENTS = [
         run,
         "The autoencoder family side by side",
         budget_s=40,
+        cost=cost,
         stages=(*STAGES.values(), VAE_RECON, VAE_KL, SCORES),
         claims=CLAIMS,
         codes=lambda a: {f"{m}_map": (a["maps"][m], a["map_labels"]) for m in a["maps"]},

@@ -234,6 +234,7 @@ def cost(cfg: VAEExperimentConfig) -> dict[str, float]:
     scores += ct.train(CLF_STEPS, CLF_STEPS * CLF_BATCH, ct.mlp((d, FEATURES, 10)))  # the feature classifier
     mc = n * cfg.mc_samples * cfg.latent_dim * 8 * ct.T_NUMPY
     samples = 5 * cfg.n_samples * (2 * n * d / ct.FLOPS + d * ct.T_NUMPY) + ct.predict(6 * cfg.n_samples, decoder)
+    samples += 9 * ct.pairwise(cfg.n_samples, FEATURES) + 5 * ct.ranks(cfg.n_samples)  # k-NN radii and distances
     return {"epochs": train + scores, "mc_samples": mc, "n_samples": samples}
 
 
