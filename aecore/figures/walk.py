@@ -136,14 +136,15 @@ def plane_figure(
     dots: Sequence[tuple[str, np.ndarray, str]] = (),
     learned: np.ndarray | None = None,
 ) -> go.Figure:
-    """The data in the plane (faded), the true curve, optionally a ``learned`` curve, the
-    click grid, the clicked ``point`` (✖), ``arrows`` (dicts: name, start, vec, color, and
+    """The data in the plane (faded), the true curve, optionally a ``learned`` curve, all
+    above the click grid, the clicked ``point`` (✖), ``arrows`` (dicts: name, start, vec, color, and
     optionally dash) and ``dots`` (name, point, colour). ``names``: title, x, y, data, curve, point, learned."""
     P = np.asarray(X, np.float64)
     lo, hi = box(np.vstack([P, *curves]), margin=0.12)
     fig = go.Figure()
+    _click_layer(fig, lo, hi)  # first: the curves are drawn above this invisible cloud
     fig.add_trace(
-        go.Scatter(
+        go.Scattergl(
             x=P[:, 0],
             y=P[:, 1],
             mode="markers",
@@ -156,18 +157,17 @@ def plane_figure(
     for i, c in enumerate(curves):
         line = dict(color="#000000", width=1.5)
         fig.add_trace(
-            go.Scatter(
+            go.Scattergl(
                 x=c[:, 0], y=c[:, 1], mode="lines", line=line, name=names["curve"], showlegend=i == 0, hoverinfo="skip"
             )
         )
     if learned is not None:
         line = dict(color=METHOD_COLORS["ae"], width=2.5, dash="dash")
         fig.add_trace(
-            go.Scatter(
+            go.Scattergl(
                 x=learned[:, 0], y=learned[:, 1], mode="lines", line=line, name=names["learned"], hoverinfo="skip"
             )
         )
-    _click_layer(fig, lo, hi)
     for a in arrows:
         _arrow(fig, a["start"], a["vec"], a["name"], a["color"], a.get("dash", "solid"))
     for name, p, color in dots:

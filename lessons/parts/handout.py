@@ -61,6 +61,7 @@ CLAIMS: dict[str, tuple[tuple[str, str, int], ...]] = {
     "denoising": (("denoising.field", "denoising_field", 3), ("denoising.images", "denoising_images", 3)),
     "vae": (("vae", "vae", 3),),
     "elbo_gap": (("elbo_gap", "elbo_gap", 3),),
+    "family": (("family", "family", 4),),
     "unet": (("unet", "unet", 4),),
     "anomaly": (("anomaly", "anomaly", 4),),
     "sae_features": (("sae_features", "sae_features", 4),),

@@ -127,7 +127,7 @@ def _interp_frames(spec, key: str, path: dict, s: float, line: dict, maps: bool)
     models = list(path)
     rows, row_labels = [], []
     for m in models:
-        titles = ("g(z_a)", f"g(z({num(s, 2)}))", "g(z_b)")
+        titles = ("g(z(0))", f"g(z({num(s, 2)}))", "g(z(1))")
         frames = path[m]["frames"]
         rows.append([(title if not rows else "", img) for title, img in zip(titles, frames)])
         row_labels.append(t(f"touch.walk.model_{m}"))
