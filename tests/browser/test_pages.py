@@ -34,7 +34,7 @@ BUSY_JS = f"() => !document.querySelector({_idle}) || !!document.querySelector({
 EXPECTED_ALERTS: tuple[tuple[str, str], ...] = ()
 PROBLEMS = "[data-testid='stAlertContentError'], [data-testid='stAlertContentWarning']"
 FIRST_RUN_TIMEOUT_MS = 90_000  # first open may train a small model
-JOBS_TIMEOUT_MS = 60_000  # background jobs polled by fragments (progress bars)
+JOBS_TIMEOUT_MS = 240_000  # background jobs polled by fragments (progress bars): the family trains five models
 
 
 def _benign(msg) -> bool:
