@@ -12,7 +12,7 @@ from aecore import exercises
 from aecore.experiments import get as get_experiment
 from ui.kit.i18n import t
 from ui.kit.page import claim_words, fmt
-from ui.learn import progress
+from ui.learn.progress import counts, record, state
 
 RIGHT, WRONG, OPEN = (
     ":green[:material/check_circle:]",
@@ -35,7 +35,7 @@ def objectives(lesson: str) -> None:
 
 
 def _check_answered(lesson: str, sc_id: str, answer: str) -> None:
-    progress.record(lesson, sc_id, st.session_state.get(f"learn.{lesson}.sc.{sc_id}") == answer)
+    record(lesson, sc_id, st.session_state.get(f"learn.{lesson}.sc.{sc_id}") == answer)
 
 
 def selfcheck(lesson: str) -> None:
@@ -75,7 +75,7 @@ def _claims(lesson: str, experiment: str, claims: list[str], metrics: Mapping[st
 
 
 def _exercise_lines(learn: exercises.LessonLearn, objective: str) -> list[str]:
-    mine = progress.state().get(learn.lesson, {})
+    mine = state().get(learn.lesson, {})
     lines = []
     for i, ex in enumerate(learn.exercises, start=1):
         if ex.objective == objective:
@@ -105,5 +105,5 @@ def recap(lesson: str, metrics: Mapping[str, float], experiment: str | None = No
             claims = [c for e, c in learn.claims_of(objective) if e == name]
             lines += _claims(lesson, name, claims, metrics, prefix) + _exercise_lines(learn, objective)
         st.markdown("\n".join(lines))
-        c = progress.counts(lesson)
+        c = counts(lesson)
         st.caption(t("teach.recap_counts", **c))

@@ -23,7 +23,7 @@ from ui.kit import presenter
 from ui.kit.i18n import t
 from ui.kit.page import num
 from ui.kit.requests import ask_to_train
-from ui.learn import progress
+from ui.learn.progress import record
 from ui.runtime import results
 
 
@@ -138,7 +138,7 @@ def _pending(ex: exercises.Exercise, key: str, entry: dict, cfg: Any, result: An
     if cfg == entry["target"] and result is not None and not result.stopped:
         g = exercises.grade(ex, entry["answer"], result.metrics, entry["before"], cfg, entry["base"])
         entry["grade"] = g
-        progress.record(ex.lesson, ex.id, g.correct)
+        record(ex.lesson, ex.id, g.correct)
         _verdict(ex, key, entry)
         return
     answer = num(entry["answer"]) if ex.kind == "number" else option_label(ex, entry["answer"])
