@@ -73,18 +73,26 @@ def seed_configs(cfg: Config, seeds: int = DEFAULT_SEEDS) -> list[Config]:
 def check_cost(experiment: Any, cfg: Config, seeds: int = DEFAULT_SEEDS, cap: float | None = None) -> float:
     """Estimated seconds of the whole check (``seeds`` runs of ``cfg``), or RunTooLong
     when that is above ``cap`` (default: the server's cap on any run)."""
-    cap = cost.SERVER_CAP_S if cap is None else cap
     est = cost.estimate(experiment, cfg)
+    refused = over_cap(est, seeds, cap)
+    if refused is not None:
+        raise refused
+    return seeds * est.seconds
+
+
+def over_cap(est: cost.Estimate, seeds: int, cap: float | None = None) -> cost.RunTooLong | None:
+    """RunTooLong when ``seeds`` runs of estimate ``est`` are above ``cap``, else None."""
+    cap = cost.SERVER_CAP_S if cap is None else cap
     total = seeds * est.seconds
-    if total > cap:
-        time, limit, knob = cost.human(total), cost.human(cap), est.knob or "the sizes"
-        raise cost.RunTooLong(
-            f"checking {seeds} seeds would take about {time} (estimated); the limit here is {limit}. "
-            f"Lower {knob} or check fewer seeds.",
-            code="check_too_long",
-            params=dict(time=time, limit=limit, knob=knob, seeds=seeds),
-        )
-    return total
+    if total <= cap:
+        return None
+    time, limit, knob = cost.human(total), cost.human(cap), est.knob or "the sizes"
+    return cost.RunTooLong(
+        f"checking {seeds} seeds would take about {time} (estimated); the limit here is {limit}. "
+        f"Lower {knob} or check fewer seeds.",
+        code="check_too_long",
+        params=dict(time=time, limit=limit, knob=knob, seeds=seeds),
+    )
 
 
 def _tally(claims: dict[str, dict[str, int]], verdicts: dict[str, bool]) -> None:

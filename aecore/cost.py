@@ -172,6 +172,22 @@ def _own(generic: Estimate, got: float | dict[str, float]) -> Estimate:
     return Estimate(sum(parts.values()), parts, knob, batch)
 
 
+def stage_seconds(experiment, cfg: Config) -> dict[str, float]:
+    """Estimated seconds per stage id of one run, in run order (for the fraction of a run
+    done, ``aecore.eta``): the experiment's ``stage_cost(cfg)`` when it declares one, else its
+    declared ``stages`` sharing the estimate equally (a stage's ":param" sub-stages pooled)."""
+    own = getattr(experiment, "stage_cost", None)
+    if own is not None:
+        try:
+            parts = {str(k): float(v) for k, v in own(cfg).items()}
+            if parts and all(math.isfinite(v) and v >= 0 for v in parts.values()):
+                return parts
+        except Exception:  # a broken hook only costs the fraction its weights
+            pass
+    stages = tuple(getattr(experiment, "stages", ()))
+    return {s: 1.0 for s in stages}
+
+
 def human(seconds: float) -> str:
     """3 s, 4 min, 2.5 h: a duration as people say it."""
     if seconds < 90:
@@ -181,23 +197,32 @@ def human(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
-def check(experiment, cfg: Config, cap: float | None = None) -> Estimate:
-    """The estimate, or RunTooLong when it is above ``cap`` (default ``SERVER_CAP_S``;
-    the message names the knob)."""
+def over_cap(est: Estimate, cap: float | None = None) -> RunTooLong | None:
+    """RunTooLong when ``est`` is above ``cap`` (default ``SERVER_CAP_S``; the message names
+    the knob), else None: the verdict of ``check`` on an estimate already made."""
     cap = SERVER_CAP_S if cap is None else cap
-    est = estimate(experiment, cfg)
     if est.seconds <= cap:
-        return est
+        return None
     time, limit, knob = human(est.seconds), human(cap), est.knob or "the sizes"
     if est.batch_knob:
-        raise RunTooLong(
+        return RunTooLong(
             f"this run would take about {time} (estimated); the limit here is {limit}. "
             f"Lower {knob} or raise {est.batch_knob}.",
             code="run_too_long_batch",
             params=dict(time=time, limit=limit, knob=knob, batch=est.batch_knob),
         )
-    raise RunTooLong(
+    return RunTooLong(
         f"this run would take about {time} (estimated); the limit here is {limit}. Lower {knob}.",
         code="run_too_long",
         params=dict(time=time, limit=limit, knob=knob),
     )
+
+
+def check(experiment, cfg: Config, cap: float | None = None) -> Estimate:
+    """The estimate, or RunTooLong when it is above ``cap`` (default ``SERVER_CAP_S``;
+    the message names the knob)."""
+    est = estimate(experiment, cfg)
+    refused = over_cap(est, cap)
+    if refused is not None:
+        raise refused
+    return est

@@ -71,6 +71,10 @@ class Experiment:
     # dict {setting: seconds} whose largest part names the setting to lower; without it the
     # cost is estimated from the config's fields and the data's size.
     cost: Callable[[Config], float | dict[str, float]] | None = None
+    # Optional: estimated seconds per stage id, in run order ({"neuron": 0.4, "uat:1": 0.1, …};
+    # an id before ":" pools its sub-stages), which weighs the stages in the fraction of a
+    # run done (aecore.eta); without it the declared ``stages`` weigh the same.
+    stage_cost: Callable[[Config], dict[str, float]] | None = None
 
     def check_claims(self, metrics: Mapping[str, float]) -> dict[str, bool]:
         """Whether each claim this run makes holds.

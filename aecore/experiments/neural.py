@@ -217,16 +217,29 @@ def run(cfg: NeuralConfig, on_progress=None) -> Result:
     return track.result(metrics, arrays=arrays, models={NETWORK: net})
 
 
-def cost(cfg: NeuralConfig) -> dict[str, float]:
-    """Estimated one-core seconds (aecore.cost): gradient descent of the neuron and the network
-    on the training points, the loss at every step of the neuron's path, and the 1-D fits of
-    widths 1, 2, 4, … max_width on 256 points."""
+def stage_cost(cfg: NeuralConfig) -> dict[str, float]:
+    """Estimated one-core seconds per stage, in run order (aecore.cost): gradient descent of
+    the neuron (with the loss at every step of its path and on the surface) and of the
+    network on the training points, then the 1-D fits of widths 1, 2, 4, … max_width on 256
+    points."""
     n, net = cfg.n_samples, ct.mlp([2, *(cfg.width,) * cfg.depth, 1])
-    descent = GD_SHARE * (ct.stage(cfg, "epochs", n, ct.mlp([2, 1])) + ct.stage(cfg, "epochs", n, net))
-    path = 3 * (cfg.epochs + 61 * 61) * n * ct.T_NUMPY  # the loss along the path and on the surface
-    widths = [2**i for i in range(int(np.log2(cfg.max_width)) + 1)]
-    fits = FIT_SHARE * sum(ct.stage(cfg, "fit_epochs", 256, ct.mlp([1, w, 1])) for w in widths)
-    return {"epochs": descent + path + ct.predict(N_TEST + GRID * GRID, net), "fit_epochs": fits}
+    path = 3 * (cfg.epochs + 61 * 61) * n * ct.T_NUMPY
+    parts = {
+        NEURON: GD_SHARE * ct.stage(cfg, "epochs", n, ct.mlp([2, 1])) + path,
+        NETWORK: GD_SHARE * ct.stage(cfg, "epochs", n, net) + ct.predict(N_TEST + GRID * GRID, net),
+    }
+    for w in (2**i for i in range(int(np.log2(cfg.max_width)) + 1)):
+        parts[f"{UAT}:{w}"] = FIT_SHARE * ct.stage(cfg, "fit_epochs", 256, ct.mlp([1, w, 1]))
+    return parts
+
+
+def cost(cfg: NeuralConfig) -> dict[str, float]:
+    """Estimated one-core seconds per setting (aecore.cost): the stages of ``stage_cost``."""
+    parts = stage_cost(cfg)
+    return {
+        "epochs": parts[NEURON] + parts[NETWORK],
+        "fit_epochs": sum(v for k, v in parts.items() if k.startswith(UAT)),
+    }
 
 
 EXPERIMENTS = [
@@ -237,6 +250,7 @@ EXPERIMENTS = [
         "Neural networks in one page",
         budget_s=15,
         cost=cost,
+        stage_cost=stage_cost,
         stages=(NEURON, NETWORK, UAT),
         claims=(
             Claim.greater(

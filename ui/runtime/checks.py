@@ -115,8 +115,9 @@ def _busy_elsewhere(key: str) -> bool:
 
 def _start(key: str, experiment: str, config: Any) -> None:
     job = Job(experiment, config, partial(_run, experiment), alive=panel.alive_fn(), lookup=_store.get)
-    job.estimate_s = panel.estimate_seconds(experiment, config)
-    panel.launch(f"{key}.check", job, guard.refusal(key, experiment, config, seeds=SEEDS))
+    est = guard.estimate(experiment, config)  # one estimate: the time left's prior and the cap's verdict
+    job.estimate_s, job.shares = None if est is None else est.seconds, panel.stage_shares(experiment, config)
+    panel.launch(f"{key}.check", job, guard.refusal(key, guard.too_long(key, experiment, est, seeds=SEEDS)))
 
 
 def _run(experiment: str, config: Any, on_progress) -> dict:

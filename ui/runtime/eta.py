@@ -1,71 +1,37 @@
-"""How far a running job is and how long it has left: pure arithmetic, no Streamlit.
+"""What the page says about time: the estimate before a run starts and the time left while
+it runs, in steady steps. The arithmetic is ``aecore.eta``'s (pure, tested on a simulated
+clock); this module adds this server's state: its learned speed, its load and its queue.
 
-A job is a sequence of ``units`` equal runs (1 for training, the seeds for a claims
-check), each a sequence of training stages that report ``epoch`` of ``epochs``. With
-``t_unit`` the time spent in the current unit and ``E`` its expected length,
-
-    left = max(E − t_unit, stage_left) + (units − index − 1) · E,
-    stage_left = t_stage · (epochs − epoch) / epoch   (the current stage's own rate),
-
-where ``E`` is the mean length of the units already finished, or before any has finished
-the run-cost estimate (``aecore.cost``) times the speed this server has shown on that
-experiment (``speed``: measured seconds ÷ estimated seconds of earlier runs; 1 at first).
-The ``max`` keeps the estimate honest when the prior was optimistic: the current stage
-alone still needs ``stage_left``. Shown only for runs expected to last over ``SHOW_ABOVE_S``.
+* ``work_seconds``: the estimate (``aecore.cost``) × the learned speed, what the start caps
+  compare (a busy minute must not refuse a run the same server finishes in time when quiet).
+* ``expected_seconds``: how long that work should take here if started now: × the load
+  factor, plus the runs of the jobs queued ahead (``aecore.eta.queue_wait``). The page's
+  "about N s" says this.
+* ``rounded`` / ``worth_showing``: shown only for runs expected to last over ``SHOW_ABOVE_S``.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+
+from aecore import eta
 
 SHOW_ABOVE_S = 10.0
 
 
-@dataclass(frozen=True)
-class Clock:
-    """What the page knows about a running job, at ``now`` (seconds, monotonic)."""
-
-    now: float
-    unit_start: float  # when the current unit (seed's run) began
-    stage_start: float  # when the current stage reported its first epoch
-    epoch: int  # epochs of the current stage done (0: none yet, or not a training stage)
-    epochs: int
-    index: int = 0  # 0-based current unit
-    units: int = 1
-    unit_prior_s: float | None = None  # expected seconds of one unit before any finished
-    finished_units_s: float = 0.0  # seconds spent on the units already done (index of them)
+def work_seconds(estimate_s: float, experiment: str | None = None, speed: eta.Speed = eta.SPEED) -> float:
+    """The estimate scaled by this server's learned speed (measured ÷ expected)."""
+    return estimate_s * speed.ratio(experiment)
 
 
-def fraction(epoch: int, epochs: int, index: int = 0, units: int = 1) -> float:
-    """Share of the job done, in [0, 1]: finished units plus the current stage's share
-    of the current unit (stages within a unit are not weighed: their number is unknown)."""
-    inner = 0.0 if epochs <= 0 else min(1.0, max(0.0, epoch / epochs))
-    return min(1.0, (index + inner) / max(units, 1))
-
-
-def stage_left(c: Clock) -> float | None:
-    """Seconds the current stage still needs at its own rate; None before its first epoch."""
-    if c.epoch <= 0 or c.epochs <= 0:
-        return None
-    return (c.now - c.stage_start) * max(c.epochs - c.epoch, 0) / c.epoch
-
-
-def unit_expected(c: Clock) -> float | None:
-    """Expected seconds of one unit: the mean of the finished ones, else the prior."""
-    if c.index > 0 and c.finished_units_s > 0:
-        return c.finished_units_s / c.index
-    return c.unit_prior_s
-
-
-def seconds_left(c: Clock) -> float | None:
-    """The formula of the module docstring; None when nothing is known yet."""
-    expected, stage = unit_expected(c), stage_left(c)
-    if expected is None and stage is None:
-        return None
-    in_unit = max(expected - (c.now - c.unit_start) if expected is not None else 0.0, stage or 0.0)
-    later = max(c.units - c.index - 1, 0) * (expected if expected is not None else 0.0)
-    return in_unit + later
+def expected_seconds(
+    work_s: float, *, load: float | None = None, waiting: int = 0, running: int = 0, slots: int = 1
+) -> float:
+    """Seconds until a run of ``work_s`` (``work_seconds``) started now ends: its work ×
+    the load factor (``load``; default now's, ``aecore.eta.current_load``), after the jobs
+    ahead of it in the queue."""
+    run_s = work_s * (eta.current_load() if load is None else load)
+    return run_s + eta.queue_wait(run_s, waiting, running, slots)
 
 
 def worth_showing(elapsed_s: float, left_s: float | None) -> bool:
@@ -82,11 +48,3 @@ def rounded(seconds: float) -> tuple[str, int]:
     if s < 90:
         return "s", 5 * math.ceil(s / 5)
     return "min", math.ceil(s / 60)
-
-
-def learn_speed(old: float | None, measured_s: float, estimated_s: float, weight: float = 0.5) -> float | None:
-    """A server's speed on an experiment (measured ÷ estimated seconds), smoothed over runs."""
-    if estimated_s <= 0 or measured_s <= 0:
-        return old
-    ratio = measured_s / estimated_s
-    return ratio if old is None else (1 - weight) * old + weight * ratio

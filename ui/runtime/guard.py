@@ -11,10 +11,16 @@
   and a script could start hundreds), while a student clicking Train now and then never
   meets it. It is per browser session: opening many tabs or sessions is a matter for the
   reverse proxy's connection limits (docs/DEPLOY.md).
+
+The caps compare the estimate scaled by this server's learned speed (``ui.runtime.eta.
+work_seconds``); the time the page states adds the current load and queue
+(``ui.runtime.eta.expected_seconds``). A page run estimates a config once
+(``ui.runtime.panel.decide``) and hands the estimate to ``too_long`` and ``refusal``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from typing import Any
@@ -24,6 +30,7 @@ import streamlit as st
 from aecore import check, cost
 from aecore.experiments import get as get_experiment
 from ui.kit.i18n import error_text, t, translate
+from ui.runtime import eta, jobs
 
 MAX_STARTS = int(os.environ.get("AE_SESSION_STARTS", "30"))
 WINDOW_S = 600.0
@@ -44,16 +51,29 @@ def _knob(lesson: str, field: str | None) -> str:
     return field if text == f"{lesson}.knob.{field}" else text
 
 
-def _too_long(lesson: str, experiment: str, config: Any, cap: float, seeds: int = 1) -> Refused | None:
+def estimate(experiment: str, config: Any) -> cost.Estimate | None:
+    """aecore.cost's estimate of one run of ``config``; None when it cannot be made (the
+    run then shows no time left and meets no cost cap but the rate)."""
     try:
-        if seeds > 1:  # a claims check: its seeds' runs together (aecore.check)
-            check.check_cost(get_experiment(experiment), config, seeds, cap)
-        else:
-            cost.check(get_experiment(experiment), config, cap)
-    except cost.RunTooLong as exc:
-        exc.params.update(knob=_knob(lesson, exc.params.get("knob")), batch=_knob(lesson, exc.params.get("batch")))
-        return Refused(t("runcost.refused", message=error_text(exc)))
-    return None
+        return cost.estimate(get_experiment(experiment), config)
+    except Exception:  # an estimate is a nicety: a run without one shows no time left
+        return None
+
+
+def too_long(
+    lesson: str, experiment: str, est: cost.Estimate | None, cap: float = cost.SERVER_CAP_S, seeds: int = 1
+) -> Refused | None:
+    """Why a run (``seeds`` > 1: a claims check of that many runs) of estimate ``est`` may not
+    start: its work on this server (``eta.work_seconds``) is above ``cap``; None when it fits
+    or has no estimate."""
+    if est is None:
+        return None
+    work = dataclasses.replace(est, seconds=eta.work_seconds(est.seconds, experiment))
+    exc = check.over_cap(work, seeds, cap) if seeds > 1 else cost.over_cap(work, cap)
+    if exc is None:
+        return None
+    exc.params.update(knob=_knob(lesson, exc.params.get("knob")), batch=_knob(lesson, exc.params.get("batch")))
+    return Refused(t("runcost.refused", message=error_text(exc)))
 
 
 def _rate(now: float) -> Refused | None:
@@ -65,25 +85,26 @@ def _rate(now: float) -> Refused | None:
     return None
 
 
-def refusal(lesson: str, experiment: str, config: Any, *, replay: bool = False, seeds: int = 1) -> Refused | None:
-    """Why this session may not start ``config`` now (None: it may; the start is counted).
-    ``seeds`` > 1: a check of ``config`` on that many seeds."""
+def refusal(lesson: str, too_long_now: Refused | None = None, *, replay: bool = False) -> Refused | None:
+    """Why this session may not start a run now (None: it may; the start is counted):
+    too many starts, or ``too_long_now`` (``too_long`` of the page run's one estimate)."""
     now = time.monotonic()
-    refused = _rate(now) or (None if replay else _too_long(lesson, experiment, config, cost.SERVER_CAP_S, seeds))
+    refused = _rate(now) or (None if replay else too_long_now)
     if refused is None:
         st.session_state[_STARTS].append(now)
     return refused
 
 
-def may_autostart(lesson: str, experiment: str, config: Any) -> bool:
-    """True when ``config`` may start without a click; otherwise show the estimate and a
-    button (a click starts it: True on that run)."""
-    try:
-        seconds = cost.estimate(get_experiment(experiment), config).seconds
-    except Exception:  # no estimate: let start() decide (it applies the server cap)
-        return True
-    if seconds <= cost.LINK_CAP_S or seconds > cost.SERVER_CAP_S:  # above: start() refuses it with the reason
-        return True
+def needs_click(work_s: float | None) -> bool:
+    """A run that would start without a click asks first when its work is above
+    ``LINK_CAP_S`` (above ``SERVER_CAP_S`` it is refused with the reason instead)."""
+    return work_s is not None and cost.LINK_CAP_S < work_s <= cost.SERVER_CAP_S
+
+
+def ask(lesson: str, work_s: float) -> bool:
+    """Show a long run's expected time (load and queue included) and a Start button; True
+    on the page run where it is clicked."""
+    about = eta.expected_seconds(work_s, waiting=jobs.waiting_jobs(), running=jobs.running_jobs(), slots=jobs.MAX_JOBS)
     left, right = st.columns([5, 1], vertical_alignment="center")
-    left.info(t("runcost.ask", time=cost.human(seconds)), icon=":material/hourglass_top:")
+    left.info(t("runcost.ask", time=cost.human(about)), icon=":material/hourglass_top:")
     return right.button(t("runcost.start"), key=f"{lesson}.start_long", icon=":material/play_arrow:")

@@ -10,9 +10,10 @@ another job, or the server stops. Its run then ends at the next check of its lon
 the jobs running together (cores ÷ torch threads per job); the others wait in a
 first-come queue whose position the page shows.
 
-A job also keeps the clock of its progress (when its current stage and unit began) and
-its run-cost estimate, from which the page shows the time left (``ui.runtime.eta``); finished runs
-teach the server its speed on each experiment (measured ÷ estimated seconds).
+A job also keeps the clock of its progress (``aecore.eta.RunClock``: the fraction done, its
+stages weighed by their estimated cost, and the time left) from its run-cost estimate, the
+server's learned speed and the load when it was admitted; finished runs teach the server its
+speed (``aecore.eta.SPEED``: measured ÷ expected seconds).
 """
 
 from __future__ import annotations
@@ -29,9 +30,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aecore import stopping
+from aecore import eta, stopping
 from aecore.train import Progress
-from ui.runtime import eta, results
+from ui.runtime import results
 
 log = logging.getLogger("autoencoder_lab.jobs")
 
@@ -42,7 +43,6 @@ _queue_lock = threading.Lock()
 _live: weakref.WeakSet[Job] = weakref.WeakSet()
 _turn = threading.Condition(_queue_lock)  # signalled when a slot frees or the queue moves
 MAX_POINTS = 400  # loss points kept per stage for the live chart
-_speed: dict[str, float] = {}  # experiment -> measured ÷ estimated seconds on this server
 
 
 @dataclass(eq=False)  # identity semantics: jobs live in sets and queues
@@ -65,46 +65,26 @@ class Job:
     loaded_from: str | None = None  # replaying weights loaded from these files (never shared)
     lookup: Callable[[str, Any], Any] = results.get  # where a result another session finished is found
     estimate_s: float | None = None  # aecore.cost's seconds for one run (unit) of this job
+    shares: dict[str, float] = field(default_factory=dict)  # stage id -> share of a unit's cost (aecore.eta)
     released: bool = False  # its result was dropped from the session's bounded store (ui.runtime.results.hold)
     too_big: int = 0  # bytes of a result over the session's bound (dropped at once)
-    stage_start: float = 0.0  # when the current stage began (monotonic)
-    unit_start: float = 0.0  # when the current unit (a seed of a claims check) began
-    units_s: float = 0.0  # seconds of the units already finished
-    last_at: float = 0.0  # when the last report came
+    load: float = 1.0  # the load factor when it was admitted (aecore.eta.load_factor)
+    run_clock: eta.RunClock | None = None  # from its first progress report
 
-    def _clock_tick(self, p: Progress) -> None:
-        """A new stage (or unit) began when the previous one last reported: from then on
-        its time counts toward its own rate."""
-        now, last = time.monotonic(), self.last
-        if last is None:
-            self.unit_start = self.stage_start = self.running_since or now
-        elif getattr(p, "index", 0) != getattr(last, "index", 0):
-            self.units_s += self.last_at - self.unit_start
-            self.unit_start = self.stage_start = self.last_at
-        elif p.stage != last.stage or p.epoch < last.epoch:
-            self.stage_start = self.last_at
-        self.last_at = now
+    def clock(self) -> eta.RunClock | None:
+        """Where the job stands (``aecore.eta``); None before its first report."""
+        return self.run_clock
 
-    def clock(self) -> eta.Clock | None:
-        """Where the job stands, for ``ui.runtime.eta``; None before its first report."""
-        p = self.last
-        if p is None:
-            return None
-        prior = None if self.estimate_s is None else self.estimate_s * _speed.get(self.experiment, 1.0)
-        return eta.Clock(
-            now=time.monotonic(),
-            unit_start=self.unit_start,
-            stage_start=self.stage_start,
-            epoch=p.epoch,
-            epochs=p.epochs,
-            index=getattr(p, "index", 0),
-            units=getattr(p, "seeds", 1),
-            unit_prior_s=prior,
-            finished_units_s=self.units_s,
-        )
+    def prior_s(self, units: int = 1) -> float | None:
+        """Expected seconds of the whole job: estimate × units × learned speed × load."""
+        one = eta.prior_seconds(self.estimate_s, eta.SPEED.ratio(self.experiment), self.load)
+        return None if one is None else one * units
 
     def _on_progress(self, p: Progress) -> bool:
-        self._clock_tick(p)
+        now, units = time.monotonic(), getattr(p, "seeds", 1)
+        if self.run_clock is None:
+            self.run_clock = eta.RunClock(self.shares, self.prior_s(units), self.running_since or now, units)
+        self.run_clock.report(p.stage, p.epoch, p.epochs, now, getattr(p, "index", 0), units)
         self.last = p
         if p.loss == p.loss:  # skip NaN (non-training stages)
             pts = self.losses.setdefault(p.stage, [])
@@ -145,7 +125,7 @@ class Job:
             if not self._admitted():
                 return
             try:
-                self.running_since = time.monotonic()
+                self.running_since, self.load = time.monotonic(), eta.current_load()
                 with stopping.watching(self.abandoned):
                     self.result = self.run(self.config, self._on_progress)
                 self._learn_speed()
@@ -179,9 +159,7 @@ class Job:
         if self.estimate_s and p is not None and not self.stopped:
             units = getattr(p, "seeds", 1)
             measured = (time.monotonic() - (self.running_since or time.monotonic())) / units
-            learned = eta.learn_speed(_speed.get(self.experiment), measured, self.estimate_s)
-            if learned is not None:
-                _speed[self.experiment] = learned
+            eta.SPEED.learn(self.experiment, measured, self.estimate_s, self.load)
 
     @property
     def queue_position(self) -> int:
@@ -214,6 +192,11 @@ def cancel_all(wait_s: float = 10.0) -> None:
     end = time.monotonic() + wait_s
     for job in jobs:
         job.done.wait(max(0.0, end - time.monotonic()))
+
+
+def waiting_jobs() -> int:
+    with _queue_lock:
+        return len(_queue)
 
 
 def running_jobs() -> int:

@@ -1,10 +1,11 @@
 """A running job on the page: a fragment polls it and redraws its progress.
 
 ``follow(key)`` draws the job stored under ``<key>.job`` in the session (a training run of
-``ui.runtime.panel``, or a claims check of ``ui.runtime.checks``): queue position, a progress bar whose text
-says which model or stage runs, how long it has run and, for runs expected to last over
-10 s, about how long is left (``ui.runtime.eta``), the live loss chart, and Stop. The time shown
-changes every second, so the page never sits still while a job runs; when the job ends
+``ui.runtime.panel``, or a claims check of ``ui.runtime.checks``): queue position, a progress
+bar (its stages weighed by their estimated cost) whose text says which model or stage runs,
+how long it has run and, for runs expected to last over 10 s, about how long is left
+(``aecore.eta``: the run's own pace blended with its estimate), the live loss chart, and
+Stop. The time shown changes every second, so the page never sits still while a job runs; when the job ends
 the whole page reruns and draws its result.
 """
 
@@ -36,8 +37,8 @@ def _time_parts(job: Job) -> list[str]:
         return []
     elapsed = time.monotonic() - since
     parts = [t("live.elapsed", seconds=math.floor(elapsed))]
-    clock = job.clock()
-    left = None if clock is None else eta.seconds_left(clock)
+    clock, now = job.clock(), time.monotonic()
+    left = None if clock is None else clock.left(now)
     if eta.worth_showing(elapsed, left):
         unit, value = eta.rounded(left)
         parts.append(t(f"live.left_{unit}", value=value))
@@ -94,8 +95,8 @@ def _draw(key: str, chart: bool) -> None:
         return
     if job.done.is_set():
         st.rerun()  # the whole page redraws with the result
-    p = job.last
-    frac = 0.0 if p is None else eta.fraction(p.epoch, p.epochs, getattr(p, "index", 0), getattr(p, "seeds", 1))
+    clock = job.clock()
+    frac = 0.0 if clock is None else clock.fraction()  # stages weighed by their estimated cost
     st.progress(frac, text=status_line(job))
     if chart and job.losses:
         curves = stage_labels({k: list(v) for k, v in job.losses.items()})

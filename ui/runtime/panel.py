@@ -22,6 +22,7 @@ from typing import Any
 import streamlit as st
 
 from aecore import cost, replay
+from aecore import eta as aeta
 from aecore.errors import CodedError
 from aecore.experiments import get as get_experiment
 from aecore.train import TrainingDiverged
@@ -29,11 +30,11 @@ from ui.kit import presenter
 from ui.kit.i18n import error_text, stage_label, t
 from ui.kit.requests import ask_to_train, take_press
 from ui.kit.safe import md
-from ui.runtime import guard, results
+from ui.runtime import eta, guard, results
 from ui.runtime.exports import export_panel
 from ui.runtime.jobs import Job
 from ui.runtime.live import follow, job_of
-from ui.runtime.panel_state import JobFacts, State, plan
+from ui.runtime.panel_state import Decision, JobFacts, State, plan
 
 
 def facts(job: Job | None, config: Any) -> JobFacts | None:
@@ -64,34 +65,61 @@ def alive_fn():
 
 
 def new_job(
-    experiment: str, config: Any, *, share: bool = True, states: dict | None = None, loaded_from: str | None = None
+    experiment: str,
+    config: Any,
+    *,
+    share: bool = True,
+    states: dict | None = None,
+    loaded_from: str | None = None,
+    estimate: cost.Estimate | None = None,
 ) -> Job:
     """A job (not started) running ``experiment`` on ``config``, or replaying ``states``
     (weights loaded from the files ``loaded_from``; never shared). ``share=False``: train
-    even if another session finishes the same config meanwhile."""
+    even if another session finishes the same config meanwhile. ``estimate``: the page
+    run's estimate of ``config`` (``guard.estimate``), made here when not given."""
     run = get_experiment(experiment).run
     if states is not None:
         run = lambda cfg, on_progress: replay.replay(experiment, cfg, states, on_progress)  # noqa: E731
     share = share and states is None
     job = Job(experiment, config, run, alive=alive_fn(), share=share, loaded_from=loaded_from)
-    job.estimate_s = estimate_seconds(experiment, config)
+    est = estimate if estimate is not None else guard.estimate(experiment, config)
+    job.estimate_s = None if est is None else est.seconds  # the server's speed and load are applied as it runs
+    job.shares = stage_shares(experiment, config)
     return job
 
 
-def estimate_seconds(experiment: str, config: Any) -> float | None:
-    """aecore.cost's estimate of one run, the prior of the time left (None: no estimate)."""
+def stage_shares(experiment: str, config: Any) -> dict[str, float]:
+    """Each stage's share of a run's estimated cost, for the fraction done (``aecore.eta``)."""
     try:
-        return cost.estimate(get_experiment(experiment), config).seconds
-    except Exception:  # an estimate is a nicety: a run without one shows no time left
-        return None
+        return aeta.weights(cost.stage_seconds(get_experiment(experiment), config))
+    except Exception:  # no weights: each stage's own epochs make the bar, as before
+        return {}
 
 
-def start(key: str, config: Any, experiment: str | None = None, **kw: Any) -> Job:
+def start(key: str, config: Any, experiment: str | None = None, *, decision: Decision | None = None, **kw: Any) -> Job:
     """Start ``experiment`` (default ``key``) on ``config`` for this session, ending any job
-    it already had (one job per session); ``kw`` as for ``new_job``."""
-    job = new_job(experiment or key, config, **kw)
-    refused = guard.refusal(key, experiment or key, config, replay=kw.get("states") is not None)
-    return launch(key, job, refused)
+    it already had (one job per session); ``decision``: this page run's, whose estimate and
+    cost verdict are used; ``kw`` as for ``new_job``."""
+    name = experiment or key
+    replaying = kw.get("states") is not None
+    est = decision.estimate if decision is not None else None if replaying else guard.estimate(name, config)
+    job = new_job(name, config, estimate=est, **kw)
+    too_long = decision.too_long if decision is not None else guard.too_long(key, name, est)
+    return launch(key, job, guard.refusal(key, too_long, replay=replaying))
+
+
+def decide(key: str, name: str, config: Any, job: Job | None, pressed: bool, auto: bool) -> Decision:
+    """This page run's plan (``panel_state.plan``) and, when it starts a job, the one cost
+    estimate of ``config``, whether to ask first and the cost cap's verdict."""
+    cached = results.get(name, config)
+    source = None if cached is None else "preset" if cached.source == "preset" else "shared"
+    p = plan(source, facts(job, config), pressed, auto)
+    if p.start is None:
+        return Decision(p, cached)
+    est = guard.estimate(name, config)  # the one estimate of this page run
+    work = None if est is None else eta.work_seconds(est.seconds, name)
+    ask = not pressed and guard.needs_click(work)
+    return Decision(p, cached, est, work, ask=ask, too_long=guard.too_long(key, name, est))
 
 
 def launch(key: str, job: Job, refused: Exception | None) -> Job:
@@ -132,19 +160,18 @@ def training_panel(key: str, config: Any, *, experiment: str | None = None, auto
     ``res = training_panel("intro", settings_form("intro", IntroConfig(), ["epochs"]), auto=True)``
     """
     name = experiment or key
-    cached = results.get(name, config)
-    source = None if cached is None else "preset" if cached.source == "preset" else "shared"
     job, pressed = job_of(key), take_press(key)
     if job is not None and job.released and not job.too_big:
         job = None  # its result was dropped to bound the session's memory: as if never trained here
-    p = plan(source, facts(job, config), pressed, auto)
+    d = decide(key, name, config, job, pressed, auto)
+    p, cached = d.plan, d.cached
     if p.cancel_stale:  # settings changed: the old run is no longer wanted
         job.abandon.set()
         job.cancel.set()
     if p.start is not None:
-        if not (pressed or guard.may_autostart(key, name, config)):  # a long run without a click asks first
+        if d.ask and not guard.ask(key, d.work_s):  # a long run without a click asks first
             return None
-        job = start(key, config, name, share=p.start == "shared")
+        job = start(key, config, name, decision=d, share=p.start == "shared")
     match p.state:
         case State.PRESET | State.CACHED:
             _cached_note(key, p.state)

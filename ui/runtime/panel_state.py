@@ -14,12 +14,18 @@ stale one). The rules, in order:
 4. Otherwise the page's default view starts training by itself when ``auto``; else idle.
 
 A job still running for settings no longer on screen is cancelled (``cancel_stale``).
+
+One page run decides once: ``Decision`` holds the plan with what it was made from and, when
+it starts a job, the run's one cost estimate, whether the page asks before starting and why
+it would be refused; the panel renders from it and hands the estimate on (to the job's
+time left and the guard) instead of estimating the same config again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class State(StrEnum):
@@ -52,6 +58,18 @@ class Plan:
     state: State
     start: str | None = None  # "shared" or "live": start a job first (see ``start``)
     cancel_stale: bool = False  # the session's job trains settings no longer shown
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Everything one page run of the training panel acts on, computed once."""
+
+    plan: Plan
+    cached: Any = None  # the cached Result for these settings (``results.get``), or None
+    estimate: Any = None  # aecore.cost.Estimate of one run; only when plan.start
+    work_s: float | None = None  # its seconds × this server's learned speed (what the caps compare)
+    ask: bool = False  # a long run without a click: show its time and a Start button first
+    too_long: Exception | None = None  # the cost cap's refusal of that estimate, if any
 
 
 def plan(cached: str | None, job: JobFacts | None, pressed: bool, auto: bool) -> Plan:
