@@ -162,6 +162,7 @@ class RunClock:
     first: tuple[float, float] | None = None  # (time, F) of the first report
     stage: tuple[str, int, int] | None = None  # (id, epoch, epochs) of the last report
     stage_start: float = 0.0  # when the current stage began (the previous one's last report)
+    stage_from: int = 0  # its epochs done then (the first stage: those of the first report)
     last_at: float = 0.0
     _unit: float = field(default=0.0, repr=False)
 
@@ -169,10 +170,10 @@ class RunClock:
         """A progress report at ``now``: stage ``stage`` finished ``epoch`` of ``epochs``
         (of unit ``index`` of ``units``)."""
         prev = self.stage
-        if prev is None:
-            self.stage_start = self.start
+        if prev is None:  # the time before the first report (set-up) is not this stage's pace
+            self.stage_start, self.stage_from = now, epoch
         elif index != self.index or stage != prev[0] or epoch < prev[1]:
-            self.stage_start = self.last_at
+            self.stage_start, self.stage_from = self.last_at, 0
         if index != self.index:
             self._unit = 0.0
         self.index, self.units = index, max(units, 1)
@@ -189,10 +190,10 @@ class RunClock:
 
     def stage_left(self, now: float) -> float | None:
         """Seconds the current stage still needs at its own rate; None before its first epoch."""
-        if self.stage is None or self.stage[1] <= 0 or self.stage[2] <= 0:
+        if self.stage is None or self.stage[1] <= self.stage_from or self.stage[2] <= 0:
             return None
         _, epoch, epochs = self.stage
-        return (now - self.stage_start) * max(epochs - epoch, 0) / epoch
+        return (now - self.stage_start) * max(epochs - epoch, 0) / (epoch - self.stage_from)
 
     def left(self, now: float) -> float | None:
         """Seconds left (module docstring); the prior alone before the first report."""
