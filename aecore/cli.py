@@ -65,9 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--no-pages", action="store_true", help="skip the page first-view timing (starts streamlit servers)"
     )
-    bench.add_argument("--section", type=int, action="append", choices=range(1, 7), default=[], help="only these")
+    bench.add_argument("--section", type=int, action="append", choices=range(1, 9), default=[], help="only these")
     bench.add_argument(
-        "--lessons", default="", metavar="NAMES", help="experiments for sections 5 and 6, comma-separated"
+        "--lessons", default="", metavar="NAMES", help="experiments for sections 5, 6 and 7, comma-separated"
     )
     pre = sub.add_parser("presets", help="rebuild the lecture presets in assets/presets")
     pre.add_argument("--only", action="append", default=[], metavar="NAME", help="only these experiments")

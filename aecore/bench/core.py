@@ -14,6 +14,8 @@
 5. Every lesson's default view on its default data and at MNIST size (``aecore.bench.lessons``).
 6. The run-cost estimate against the measured CPU seconds, for every experiment at its
    defaults and with each setting that scales the work at its maximum (``aecore.bench.costs``).
+7. The time-left error of three lessons at a tenth of their run, with and without two CPU
+   burners; 8. the first MNIST-size UMAP map in a fresh process (``aecore.bench.times``).
 No thresholds are asserted here; the figures are printed for the README.
 """
 
@@ -190,8 +192,8 @@ def page_table(rows: list[dict]) -> str:
 def run_bench(
     quick: bool = False, pages: bool = True, sections: Sequence[int] = (), lessons: Sequence[str] = ()
 ) -> int:
-    """Print the sections asked for (all by default); ``lessons`` limits sections 5 and 6."""
-    dev, want = get_device(), set(sections) or {1, 2, 3, 4, 5, 6}
+    """Print the sections asked for (all by default); ``lessons`` limits sections 5, 6 and 7."""
+    dev, want = get_device(), set(sections) or {1, 2, 3, 4, 5, 6, 7, 8}
     print(f"device: {dev.type}, torch {torch.__version__}, threads {torch.get_num_threads()}")
     if 1 in want:
         print_recipes(quick)
@@ -218,4 +220,11 @@ def run_bench(
         from aecore.bench.costs import print_costs
 
         print_costs(quick, lessons)
+    if 7 in want or 8 in want:
+        from aecore.bench import times
+
+        if 7 in want:
+            times.print_eta(quick, lessons)
+        if 8 in want:
+            times.print_first_map(quick)
     return 0
