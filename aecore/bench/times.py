@@ -29,6 +29,11 @@ from aecore.experiments import get
 
 ETA_LESSONS = ("intro", "neural", "pca")
 AT_FRACTION = 0.10
+QUICK = {
+    "intro": {"epochs": 300},
+    "neural": {"epochs": 50, "fit_epochs": 150, "max_width": 8},
+    "pca": {"deep_epochs": 5},
+}
 
 
 @dataclass(frozen=True)
@@ -98,7 +103,7 @@ def _pct(v: float | None) -> str:
 
 def print_eta(quick: bool, lessons: Sequence[str] = ()) -> None:
     lessons = tuple(lessons) or ETA_LESSONS
-    overrides = {"intro": {"epochs": 300}, "neural": {"epochs": 100}, "pca": {"deep_epochs": 20}} if quick else {}
+    overrides = QUICK if quick else {}
     before = os.getloadavg()[0]
     runs = eta_errors(lessons, overrides=overrides)
     print(
