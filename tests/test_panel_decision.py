@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from aecore import cost
+from aecore import cost, eta
 from aecore.experiments import get
 from aecore.experiments.intro import IntroConfig
 from tests.apptest_utils import no_errors, open_page, submit_form, wait_until_trained
@@ -57,3 +57,17 @@ def test_a_long_run_asks_and_a_too_long_one_is_refused(monkeypatch):
     assert not guard.needs_click(5.0) and guard.needs_click(50.0)
     assert not guard.needs_click(500.0)  # above the server's cap: refused with the reason, not asked
     assert not guard.needs_click(None)
+
+
+def test_the_cap_compares_the_work_at_this_servers_learned_speed(monkeypatch):
+    """A run that fits the cap on the reference machine is refused on a server that has
+    shown itself three times slower, with the scaled time in the reason."""
+    exp = get("intro")
+    est = cost.estimate(exp, IntroConfig())
+    monkeypatch.setattr(eta, "SPEED", eta.Speed())
+    cap = 2 * est.seconds
+    assert guard.too_long("intro", "intro", est, cap=cap) is None
+    eta.SPEED.learn("intro", 3 * est.seconds, est.seconds)
+    refused = guard.too_long("intro", "intro", est, cap=cap)
+    assert isinstance(refused, guard.Refused)
+    assert guard.too_long("intro", "intro", None, cap=cap) is None  # no estimate: only the rate applies

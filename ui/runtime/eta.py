@@ -19,9 +19,10 @@ from aecore import eta
 SHOW_ABOVE_S = 10.0
 
 
-def work_seconds(estimate_s: float, experiment: str | None = None, speed: eta.Speed = eta.SPEED) -> float:
-    """The estimate scaled by this server's learned speed (measured ÷ expected)."""
-    return estimate_s * speed.ratio(experiment)
+def work_seconds(estimate_s: float, experiment: str | None = None, speed: eta.Speed | None = None) -> float:
+    """The estimate scaled by this server's learned speed (measured ÷ expected; ``speed``:
+    default the process's, ``aecore.eta.SPEED``)."""
+    return estimate_s * (speed or eta.SPEED).ratio(experiment)
 
 
 def expected_seconds(
