@@ -37,8 +37,11 @@ def _time_parts(job: Job) -> list[str]:
         return []
     elapsed = time.monotonic() - since
     parts = [t("live.elapsed", seconds=math.floor(elapsed))]
-    clock, now = job.clock(), time.monotonic()
-    left = None if clock is None else clock.left(now)
+    clock, prior = job.clock(), job.prior_s()
+    if clock is not None:
+        left = clock.left(time.monotonic())
+    else:  # before the first report (loading data, building models): the prior counts down
+        left = None if prior is None else max(0.0, prior - elapsed)
     if eta.worth_showing(elapsed, left):
         unit, value = eta.rounded(left)
         parts.append(t(f"live.left_{unit}", value=value))
