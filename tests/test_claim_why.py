@@ -47,6 +47,12 @@ CASES: dict[str, list[tuple[str, dict, dict, str | None]]] = {
             {},
             "fails.copies_data_directions_only",
         ),
+        (
+            "copies_data_directions_only",
+            {"overcomplete_copy_share": 0.01, "overcomplete_copy_share_rest": 0.02},
+            {},
+            "fails.copies_data_directions_only_little",
+        ),
         ("undercomplete_filters", {"undercomplete_copy_share": 0.6}, {}, "fails.undercomplete_filters_kept"),
         (
             "undercomplete_filters",

@@ -28,6 +28,12 @@ def why_no_copy(m: M) -> tuple[str, dict[str, float]]:
     return f"fails.overcomplete_copies_{cause}", _numbers(m)
 
 
+def why_rest(m: M) -> tuple[str, dict[str, float]]:
+    """Copying little anywhere (the first claim fails too), or open off the data's directions."""
+    little = m["overcomplete_copy_share"] < COPIES
+    return "fails.copies_data_directions_only" + ("_little" if little else ""), _numbers(m)
+
+
 def why_filters(m: M) -> tuple[str, dict[str, float]]:
     """The overcomplete model copied little itself; or the small code is not much smaller than
     the data's directions; or its few directions carry most of the change."""
@@ -58,7 +64,7 @@ CLAIMS = (
         "overcomplete_copy_share_rest",
         "overcomplete_copy_share",
         note="(it copies less where the data barely varied)",
-        why=lambda m: ("fails.copies_data_directions_only", _numbers(m)),
+        why=why_rest,
     ),
     Claim.ratio_below(
         "undercomplete_filters",
