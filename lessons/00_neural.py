@@ -11,7 +11,7 @@ from aecore.maths import neuralnet
 from lessons.parts import formulas
 from ui.kit.derivation import Step, derivation
 from ui.kit.i18n import stage_labels, t
-from ui.kit.page import chart, code_expander, fmt, labels, loss_chart, metric_row, num, prose
+from ui.kit.page import chart, code_expander, labels, loss_chart, metric_row, num, prose
 from ui.kit.references import sources
 from ui.kit.widgets import settings_form
 from ui.learn import exercises, objectives, recap, selfcheck
@@ -20,16 +20,6 @@ from ui.runtime.panel import training_panel
 
 LESSON = "neural"
 FIELDS = ["toy", "noise", "depth", "width", "activation", "epochs", "lr", "function", "max_width", "seed"]
-ACCURACIES = ("neuron_accuracy", "neuron_test_accuracy", "network_accuracy", "network_test_accuracy")
-
-
-def why_failed(key: str, m: dict) -> str:
-    """The catalog key of the explanation of a failed claim (some claims fail for two reasons)."""
-    if key == "network_beats_neuron":  # better on its own points, not on new ones: it overfitted
-        return key + ("_overfit" if m["network_accuracy"] > m["neuron_accuracy"] else "_small")
-    if key == "error_falls_with_width" and m["uat_rel_mse_1"] <= get(LESSON).claim("some_width_suffices").threshold:
-        return key + "_one"  # one unit already leaves no more error than "some width suffices" asks
-    return key
 
 
 st.title(t("neural.title"))
@@ -54,10 +44,6 @@ if res is not None:
         {"neuron_test_accuracy": pct, "network_test_accuracy": pct, "backprop_max_error": 2, "uat_best_rel_mse": 3},
     )
     claims_box(LESSON, get(LESSON), m)
-    words = fmt(m) | {k: pct(m[k]) for k in ACCURACIES} | {"limit": num(m["neuron_lr_limit"], 3)}
-    words |= {k: num(v) if isinstance(v, (int, float)) else str(v) for k, v in cfg.to_dict().items()}
-    for key in (k for k, ok in get(LESSON).check_claims(m).items() if not ok):
-        st.info(t(f"neural.fails.{why_failed(key, m)}", **words), icon=":material/help:")
     left, right = st.columns(2)
     with left:
         names = labels("neural.fig", "network", "class0", "class1", "neuron", "x1", "x2", title="regions")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from aecore.experiments import get
-from aecore.experiments.intro import NO_BETTER_THAN_MEAN, IntroConfig
+from aecore.experiments.intro import IntroConfig
 from aecore.figures.basic import curve_fit_figure
 from lessons.parts import formulas
 from ui.kit.i18n import stage_labels, t
@@ -45,10 +45,6 @@ if res is not None:
     with right:
         metric_row(LESSON, m, {"ae_mse": "ae", "pca_mse": "pca"}, ".5f", per_row=1)
         claims_box(LESSON, get(LESSON), m)
-        if not get(LESSON).check_claims(m)["ae_beats_pca"]:
-            why = "fails_mean" if m["ae_mse"] >= NO_BETTER_THAN_MEAN * m["mean_mse"] else "fails"
-            numbers = dict(epochs=cfg.epochs, width=cfg.width, lr=num(cfg.lr), ae=num(m["ae_mse"]))
-            st.info(t(f"intro.{why}", mean=num(m["mean_mse"]), **numbers), icon=":material/help:")
         if res.source != "loaded":  # a replay measures, it does not train
             st.caption(t("panel.trained_in", seconds=res.seconds))
     plane_panel(LESSON, res, cfg.dataset)

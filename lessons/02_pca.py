@@ -4,7 +4,7 @@ import streamlit as st
 
 from aecore.data.registry import DataError, load_dataset
 from aecore.experiments import get
-from aecore.experiments.pca import LINEAR_AE, TIE_RATIO, PCAConfig
+from aecore.experiments.pca import LINEAR_AE, PCAConfig
 from aecore.figures import basic
 from aecore.figures.common import image_grid, loss_figure
 from aecore.maths import linear_ae
@@ -40,21 +40,6 @@ cfg = on_sidebar_data(settings_form(LESSON, PCAConfig(latent_dim=_default_k()), 
 res = training_panel(LESSON, cfg, auto=True)
 
 
-def _why_not(m: dict, k: int) -> None:
-    """Under a ❌ of the angle claim: a tie in the spectrum, or training stopped too early."""
-    if get(LESSON).check_claims(m)["same_subspace"]:
-        return
-    tie = m["eigengap_ratio"] < TIE_RATIO
-    st.info(
-        t(
-            "pca.tie" if tie else "pca.slow",
-            gap=num(m["eigengap_ratio"]),
-            k=k,
-            angle=num(m["max_principal_angle_deg"], 3),
-        )
-    )
-
-
 def _derivation(m: dict, a: dict, k: int) -> None:
     checks = linear_ae.derivation_checks(m, k, a["X"].shape[1], a["X"].shape[0], lambda v: num(v, 2))
     steps = [
@@ -80,7 +65,6 @@ if res is not None:
     keys = ("pca_mse", "pca_bound", "linear_ae_mse", "max_principal_angle_deg", "deep_ae_mse")
     metric_row(LESSON, m, keys, {k_: 3 if "angle" in k_ else 4 for k_ in keys})
     claims_box(LESSON, get(LESSON), m)
-    _why_not(m, k)
     als, ratio = cfg.linear_solver == "als", f"{m['linear_ae_mse'] / m['pca_mse']:.6f}"
     left, right = st.columns(2)
     with left:

@@ -67,11 +67,6 @@ if res is not None:
     st.caption(say("data_note", name=option_label("dataset", cfg.dataset, current_lang())))
     metric_row(LESSON, m, ERRORS, 3, per_row=3)
     claims_box(LESSON, exp, m)
-    for key in (k for k, ok in claims.items() if not ok):
-        if key == "overcomplete_copies":
-            narrow = cfg.depth >= 1 and cfg.width < m["input_dim"]
-            key += "_bottleneck" if narrow else "_sigmoid" if cfg.output == "sigmoid" else "_training"
-        st.info(say(f"fails.{key}"), icon=":material/help:")
     names = {x: say(f"fig.{x}") for x in ("undercomplete", "overcomplete")}
     names |= labels("capacity.fig", "mean", "data", "heldout", "noise", "mse", title="bars")
     kinds = ("undercomplete", "overcomplete")

@@ -68,17 +68,6 @@ if res is not None:
     plane_panel(LESSON, res, cfg.curve)
     an = dict(an_ae=num(m["anisotropy_ae"], 3), an_cae=num(m["anisotropy_cae"], 3))
     prose(t("contractive.curve.anisotropy", **an, **aa))
-    held = get(LESSON).check_claims(m)
-    if not (held.get("tangent_kept", True) and held.get("anisotropic", True)):
-        jf = dict(jf_ae=num(m["curve_jacobian_fro_ae"], 3), jf_cae=num(m["curve_jacobian_fro_cae"], 3))
-        mse = dict(mse_ae=num(m["curve_recon_mse_ae"], 2), mse_cae=num(m["curve_recon_mse_cae"], 2))
-        why = [t("contractive.curve.cheat", **aa, bad=num(100 * m["misaligned_cae"], 2))]
-        if m["curve_jacobian_fro_cae"] < m["curve_jacobian_fro_ae"]:  # the penalty shrank the code
-            why += [t("contractive.curve.cheat_shrunk", **jf, **mse)]
-            why += [t("contractive.curve.cheat_tied" if cfg.tied else "contractive.curve.cheat_untied")]
-        else:
-            why += [t("contractive.curve.cheat_weak", **jf)]
-        st.warning(" ".join(why), icon=":material/info:")
     funcs = (
         penalties.contractive,
         penalties.jacobian_fro2,

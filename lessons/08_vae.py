@@ -23,7 +23,6 @@ from aecore.models.vae import VAE
 from lessons.parts.generative import (
     VAE_LATEX,
     active_text,
-    claim_notes,
     objective_text,
     sample_texts,
     scores_table,
@@ -100,8 +99,6 @@ def _samples(res) -> None:
     for text in sample_texts(m):
         prose(text)
     claims_box(LESSON, get(LESSON), m, fmt(m, 3))
-    for note in claim_notes(m, get(LESSON).check_claims(m), cfg.beta):
-        st.caption(note)
 
 
 def _interpolation(res) -> None:

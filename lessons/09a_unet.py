@@ -43,9 +43,6 @@ if res is not None:
     m, a = res.metrics, res.arrays
     metric_row(LESSON, m, ("iou_skip", "iou_noskip", "params_skip", "params_noskip"))
     claims_box(LESSON, get(LESSON), m)
-    if not all(get(LESSON).check_claims(m).values()):  # the thresholds belong to the default scenes
-        changed = [t(f"unet.knob.{f}") for f in fields if getattr(cfg, f) != getattr(default, f)]
-        st.info(t("unet.why_not", changed=", ".join(changed) or "—"), icon=":material/help:")
     s = cfg.image_size
     rows = {t("unet.fig.input"): np.clip(a["inputs"], 0, 1), t("unet.fig.truth"): a["truth"]}
     rows |= {t(f"unet.fig.{label}"): a["pred"][net] for net, label in NETS.items()}

@@ -37,12 +37,6 @@ if res is not None:
     m, a = res.metrics, res.arrays
     metric_row(LESSON, m, ("roc_auc", "pca_roc_auc", "normal_score_mean", "anomaly_score_mean"))
     claims_box(LESSON, get(LESSON), m)
-    held = get(LESSON).check_claims(m)
-    if not held["detects"]:  # which anomalies hide among the normal images, measured
-        why = dict(c=a["hardest_class"], s=num(m["hardest_anomaly_score"]), n=num(m["normal_score_mean"]))
-        st.warning(t("anomaly.why_not", **why), icon=":material/help:")
-    if not held["beats_pca"]:
-        st.info(t("anomaly.pca_wins", auc=num(m["roc_auc"], 3), pca=num(m["pca_roc_auc"], 3)), icon=":material/info:")
     prose(t("anomaly.caveat", k=cfg.latent_dim, D=a["X"].shape[1]))
     st.page_link("lessons/04_capacity.py", label=t("anomaly.lesson4"), icon=":material/layers:")
     names = labels("anomaly.fig", "normal", "anomaly", x="log_score", title="histograms")

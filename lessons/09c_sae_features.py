@@ -92,11 +92,6 @@ if res is not None:
     keys = ("explained_variance", "l0", "dead_fraction", "dict_size", "classifier_accuracy", "spliced_accuracy")
     metric_row(LESSON, m, keys, per_row=3)
     claims_box(LESSON, get(LESSON), m)
-    if not get(LESSON).check_claims(m)["alive"]:  # why a large dictionary leaves features dead
-        dead = round(m["dead_fraction"] * m["dict_size"])
-        cause = "l1" if cfg.sparsity == "l1" else ("noaux" if cfg.aux_coef == 0 else "size")  # what the user can change
-        note = t(f"sae_features.dead_note_{cause}", dead=dead, m=num(m["dict_size"]), d=cfg.hidden)
-        st.warning(note, icon=":material/block:")
     prose(t("sae_features.selectivity"))
     sel = ("neuron_selectivity", "axes_selectivity", "untrained_selectivity", "feature_selectivity")
     metric_row(LESSON, m, sel)

@@ -195,7 +195,7 @@ def test_a_holding_or_unexplained_claim_gives_no_explanation():
     claim = get("denoising_images").claim("gain_masking")
     assert claim.explain({"psnr_dae_masking": 30.0, "psnr_noisy_masking": 19.0, "background_share": 0.8}) is None
     assert claim.explain({"psnr_dae_masking": 20.0, "psnr_noisy_masking": 19.0}) is None  # its evidence is missing
-    assert get("pca").claim("same_subspace").explain({"max_principal_angle_deg": 40.0}) is None  # no hook
+    assert get("pca").claim("same_subspace").explain({"max_principal_angle_deg": 40.0}) is None  # no eigengap
 
 
 def _box(name: str, lesson: str, metrics: dict) -> None:

@@ -55,7 +55,7 @@ def test_a_failed_claim_is_explained():
     submit_form(at, "capacity", sweep=False, depth=1, **TINY)
     wait_until_trained(at)
     no_errors(at)
-    reasons = [i.value for i in at.info]
+    reasons = [c.value for c in at.caption]  # under the claim (Claim.why)
     assert any("Why ❌" in r and "narrower than the input (64 pixels)" in r for r in reasons), reasons
 
 

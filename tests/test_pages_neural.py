@@ -27,7 +27,7 @@ def test_neural_tiny_run_shows_figures_claims_and_derivation():
     checks = [s.value for s in at.success]  # the derivation's numbers measured on this run
     assert any("autograd" in c and "largest difference" in c for c in checks), checks
     # widths 1, 2, 4 only: no fit explains 95 % of the variance, and the ❌ says why
-    whys = [i.value for i in at.info if "Why ❌" in i.value]
+    whys = [c.value for c in at.caption if "Why ❌" in c.value]  # under the claim (Claim.why)
     assert any("widest layer" in w for w in whys), whys
 
 

@@ -32,4 +32,4 @@ def test_pca_adam_with_too_few_epochs_explains_the_cross():
     _submit(at, "pca", linear_epochs=3, deep_epochs=1, latent_dim=8)
     wait_until_trained(at)
     no_errors(at)
-    assert any("stopped at" in str(i.value) for i in at.info), [i.value for i in at.info]
+    assert any("stopped at" in str(c.value) for c in at.caption), [c.value for c in at.caption]

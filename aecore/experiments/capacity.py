@@ -27,7 +27,8 @@ from aecore.config import Config, ConfigError, param
 from aecore.cost import data_size
 from aecore.data.registry import image_dataset_names, load_dataset
 from aecore.data.steps import epochs_for
-from aecore.experiments.base import Claim, Experiment, Result, Tracker
+from aecore.experiments.base import Experiment, Result, Tracker
+from aecore.experiments.capacity_claims import CLAIMS
 from aecore.maths import probes
 from aecore.models import ModelConfig, build_model
 from aecore.models.base import Autoencoder
@@ -267,32 +268,6 @@ EXPERIMENTS = [
         views=({}, {"depth": 2, "pretrain": True}),
         cost=cost_of,
         stages=(UNDERCOMPLETE, OVERCOMPLETE, SWEEP, GREEDY_LAYER, GREEDY_FINETUNE, MEMORISE),
-        claims=(
-            Claim.at_least(
-                "overcomplete_copies",
-                "overcomplete_copy_share",
-                0.5,
-                note="(it passes at least half of a small change along the data's directions)",
-            ),
-            Claim.less(
-                "copies_data_directions_only",
-                "overcomplete_copy_share_rest",
-                "overcomplete_copy_share",
-                note="(it copies less where the data barely varied)",
-            ),
-            Claim.ratio_below(
-                "undercomplete_filters",
-                "undercomplete_copy_share",
-                "overcomplete_copy_share",
-                0.5,
-                note="(a small code passes far less through)",
-            ),
-            Claim.all_of(
-                "undercomplete_memorises",
-                train=Claim.less("", "memorise_train_mse", "memorise_pca_train_mse"),
-                heldout=Claim.greater("", "memorise_heldout_mse", "memorise_pca_heldout_mse"),
-                note="(with few rows it beats PCA on its rows and loses to it on new ones)",
-            ),
-        ),
+        claims=CLAIMS,
     )
 ]

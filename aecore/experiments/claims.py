@@ -20,7 +20,9 @@ instead of copying it. The constructors say what is compared::
 ``params(metrics)`` gives the numbers a claim's text is formatted with: ``threshold`` (for
 ``between`` also ``low`` and ``high``), ``left`` and ``right`` (their measured values) and each
 metric by name; in ``all_of`` each part's are prefixed with its name (``{recon_threshold}``).
-``why`` (metrics -> (catalog key, numbers)) explains a ❌ from the run's own numbers.
+``why`` (metrics -> (catalog key, numbers)) explains a ❌ from the run's own numbers: its
+metrics, and beside them the run's settings (``explain(metrics, settings)``; a metric of the same
+name wins), so that it can say which setting the learner chose ("the output is a sigmoid").
 """
 
 from __future__ import annotations
@@ -159,14 +161,15 @@ class Claim:
         except (KeyError, TypeError, ValueError):
             return False
 
-    def explain(self, metrics: Metrics) -> tuple[str, dict[str, float]] | None:
+    def explain(self, metrics: Metrics, settings: object = None) -> tuple[str, dict[str, float]] | None:
         """(catalog key, numbers) saying why the claim fails on ``metrics``; None when it
-        holds, is not made or has no explanation."""
+        holds, is not made or has no explanation. ``settings``: the run's config (or a
+        mapping), whose fields the explanation may read beside the metrics."""
         if self.why is None or not self.made(metrics) or self.holds(metrics):
             return None
         try:
-            return self.why(metrics)
-        except (KeyError, TypeError, ValueError):
+            return self.why({**_fields(settings), **metrics})
+        except (KeyError, TypeError, ValueError, ZeroDivisionError):
             return None
 
     # --- what it says -------------------------------------------------------------------
@@ -211,6 +214,13 @@ class Claim:
             if (name := getattr(self, side)) and name in metrics:
                 out[side] = metrics[name]
         return out
+
+
+def _fields(settings: object) -> dict:
+    """A config's fields as a dict (``to_dict``), a mapping as it is, nothing for None."""
+    if settings is None:
+        return {}
+    return dict(settings.to_dict() if hasattr(settings, "to_dict") else settings)
 
 
 _OWN = ("threshold", "low", "high", "left", "right")

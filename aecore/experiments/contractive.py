@@ -33,6 +33,7 @@ from aecore.cost import data_size
 from aecore.data.curves import CURVES
 from aecore.data.registry import image_dataset_names, load_dataset
 from aecore.data.steps import auto_lr, epochs_for
+from aecore.experiments import contractive_why as why
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.models import ModelConfig, build_model
 from aecore.penalties import jacobian, jacobian_fro2_closed, make_penalty, map_jacobian_fro2_closed
@@ -228,18 +229,21 @@ EXPERIMENTS = [
                 "contracts",
                 jacobian=Claim.ratio_at_most("", "jacobian_fro_cae", "jacobian_fro_ae", 0.5),
                 recon=Claim.ratio_at_most("", "recon_mse_cae", "recon_mse_ae", 2.0),
+                why=why.contracts,
             ),
             Claim.at_least(
                 "tangent_kept",
                 "tangent_alignment",
                 0.85,
                 note="(the CAE's most sensitive direction is the tangent)",
+                why=why.tangent_kept,
             ),
             Claim.greater(
                 "anisotropic",
                 "along_across_cae",
                 "along_across_ae",
                 note="(the CAE follows the curve more than a step off it)",
+                why=why.anisotropic,
             ),
         ),
     )

@@ -29,6 +29,7 @@ from aecore import embed, neighbours
 from aecore.config import Config, param
 from aecore.cost import data_size
 from aecore.data.registry import dataset_names, load_dataset
+from aecore.experiments import latent_why as why
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.maths import holes
 from aecore.maths.generative import SCORER_ITERS
@@ -260,8 +261,8 @@ EXPERIMENTS = [
         cost=cost,
         codes=lambda a: {m: (a["maps"][m], a["labels"]) for m in METHODS},
         claims=(
-            Claim.greater("ae_knn_beats_pca", "ae_knn_accuracy", "pca_knn_accuracy"),
-            Claim.greater("tsne_trust_beats_pca", "tsne_trustworthiness", "pca_trustworthiness"),
+            Claim.greater("ae_knn_beats_pca", "ae_knn_accuracy", "pca_knn_accuracy", why=why.ae_knn),
+            Claim.greater("tsne_trust_beats_pca", "tsne_trustworthiness", "pca_trustworthiness", why=why.tsne_trust),
         ),
     ),
     Experiment(

@@ -24,6 +24,7 @@ from torch import nn
 
 from aecore import cost_terms as ct
 from aecore.config import Config, param
+from aecore.experiments import neural_why as why
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.maths import neuralnet as nnb
 from aecore.models.base import mlp, reset_parameters
@@ -242,6 +243,8 @@ def cost(cfg: NeuralConfig) -> dict[str, float]:
     }
 
 
+UAT_ENOUGH = 0.05  # the share of the function's variance "some width suffices" allows
+
 EXPERIMENTS = [
     Experiment(
         "neural",
@@ -254,19 +257,32 @@ EXPERIMENTS = [
         stages=(NEURON, NETWORK, UAT),
         claims=(
             Claim.greater(
-                "network_beats_neuron", "network_test_accuracy", "neuron_test_accuracy", note="(held-out points)"
+                "network_beats_neuron",
+                "network_test_accuracy",
+                "neuron_test_accuracy",
+                note="(held-out points)",
+                why=why.network_beats_neuron,
             ),
             Claim.equals(
-                "descent", "neuron_steps_up", 0, note="(every gradient-descent step lowered the neuron's loss)"
+                "descent",
+                "neuron_steps_up",
+                0,
+                note="(every gradient-descent step lowered the neuron's loss)",
+                why=why.descent,
             ),
             Claim.at_most(
-                "backprop_exact", "backprop_max_error", 1e-6, note="(chain rule by hand against autograd, float64)"
+                "backprop_exact",
+                "backprop_max_error",
+                1e-6,
+                note="(chain rule by hand against autograd, float64)",
+                why=why.backprop_exact,
             ),
             Claim.at_most(
                 "some_width_suffices",
                 "uat_best_rel_mse",
-                0.05,
+                UAT_ENOUGH,
                 note="(some width leaves at most this share of the function's variance)",
+                why=why.some_width_suffices,
             ),
             # not a rank correlation: past a few units the errors only wobble; two ReLUs fit |x| exactly
             Claim.at_least(
@@ -274,6 +290,7 @@ EXPERIMENTS = [
                 "uat_error_drop",
                 10,
                 note="(the widest layer's error is at most this fraction of one unit's)",
+                why=lambda m: why.error_falls_with_width(m, UAT_ENOUGH),
             ),
         ),
     )

@@ -28,6 +28,7 @@ from aecore.config import Config, ConfigError, param
 from aecore.cost import data_size
 from aecore.data.registry import dataset_names, load_dataset
 from aecore.data.steps import epochs_for
+from aecore.experiments import pca_why as why
 from aecore.experiments.base import Claim, Experiment, Result, Tracker
 from aecore.maths import linear_ae as lae
 from aecore.models import ModelConfig, build_model
@@ -42,7 +43,6 @@ ALS_TOL = 1e-10  # ALS stops once its subspace moves less than this (sine of the
 # Claim linear_matches_pca: the linear AE's error is at most this many times PCA's optimum;
 # ``tolerance_certificate_deg`` is the angle that slack still allows.
 MSE_FACTOR = 1.02
-TIE_RATIO = 1 + 1e-6  # λ_k/λ_{k+1} below this is a tie: the top-k subspace is not unique
 
 
 @dataclass(frozen=True)
@@ -259,12 +259,22 @@ EXPERIMENTS = [
         cost=cost,
         stage_cost=stage_cost,
         claims=(
-            Claim.ratio_at_most("linear_matches_pca", "linear_ae_mse", "pca_mse", MSE_FACTOR),
-            Claim.at_most("same_subspace", "max_principal_angle_deg", 3.0),
-            Claim.within_relative("bound_exact", "pca_mse", "pca_bound", 1e-4),
-            Claim.less("deep_beats_pca", "deep_ae_mse", "pca_mse", note="(a curved code beats the best flat one)"),
+            Claim.ratio_at_most(
+                "linear_matches_pca", "linear_ae_mse", "pca_mse", MSE_FACTOR, why=why.linear_matches_pca
+            ),
+            Claim.at_most("same_subspace", "max_principal_angle_deg", 3.0, why=why.same_subspace),
+            Claim.within_relative("bound_exact", "pca_mse", "pca_bound", 1e-4, why=why.bound_exact),
+            Claim.less(
+                "deep_beats_pca",
+                "deep_ae_mse",
+                "pca_mse",
+                note="(a curved code beats the best flat one)",
+                why=why.deep_beats_pca,
+            ),
             # ≥ up to float rounding: a linear decoder cannot beat PCA, whatever the encoder
-            Claim.ratio_at_least("lindec_not_below_pca", "lindec_ae_mse", "pca_mse", 1 - 1e-6),
+            Claim.ratio_at_least(
+                "lindec_not_below_pca", "lindec_ae_mse", "pca_mse", 1 - 1e-6, why=why.lindec_not_below_pca
+            ),
         ),
     )
 ]

@@ -187,6 +187,20 @@ def run(cfg: SAEConfig, on_progress: ProgressFn | None = None) -> Result:
     return track.result(metrics, arrays=arrays, models={"classifier": clf, "sae": sae})
 
 
+def _numbers(m) -> dict[str, float]:
+    keys = dict(ev="explained_variance", ev0="untrained_explained_variance", l0="l0", m="dict_size")
+    keys |= dict(features="feature_selectivity", axes="axes_selectivity", untrained="untrained_selectivity")
+    numbers = {w: m[k] for w, k in keys.items()}
+    return numbers | {"steps": m["sae_steps"], "dead": round(m["dead_fraction"] * m["dict_size"]), "d": m["hidden"]}
+
+
+def why_dead(m) -> tuple[str, dict[str, float]]:
+    """Dead features: under L1 nothing revives a feature whose input is negative everywhere;
+    under top-k without AuxK nothing revives one that left the k largest; else the size."""
+    cause = "l1" if m["sparsity"] == "l1" else ("noaux" if m["aux_coef"] == 0 else "size")
+    return f"dead_note_{cause}", _numbers(m)
+
+
 EXPERIMENTS = [
     Experiment(
         "sae_features",
@@ -197,10 +211,12 @@ EXPERIMENTS = [
         cost=cost,
         stages=(CLASSIFIER, SAE),
         claims=(
-            Claim.at_least("faithful", "explained_variance", 0.8),
+            Claim.at_least("faithful", "explained_variance", 0.8, why=lambda m: ("why.faithful", _numbers(m))),
             # against the fair baseline: the neurons' axes under the same code rule
-            Claim.greater("selective", "feature_selectivity", "axes_selectivity"),
-            Claim.at_most("alive", "dead_fraction", 0.2),
+            Claim.greater(
+                "selective", "feature_selectivity", "axes_selectivity", why=lambda m: ("why.selective", _numbers(m))
+            ),
+            Claim.at_most("alive", "dead_fraction", 0.2, why=why_dead),
         ),
     )
 ]

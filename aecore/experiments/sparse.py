@@ -176,6 +176,27 @@ def _has_kl(m: dict[str, float]) -> bool:
     return "kl_mean_activation" in m
 
 
+def _numbers(m) -> dict[str, float]:
+    numbers = {"mean": m["kl_mean_activation"], "rho": m["rho"], "beta": m["beta"], "alpha": m["alpha"]}
+    numbers |= {"l1": 100 * m["l1_fraction_active"], "none": 100 * m["none_fraction_active"]}
+    return numbers | {"epochs": m["epochs_run"], "off": abs(m["kl_mean_activation"] - m["rho"])}
+
+
+def _why_kl(m) -> tuple[str, dict[str, float]]:
+    return "why.kl_off", _numbers(m)
+
+
+def _why_share(m, penalty: str) -> tuple[str, dict[str, float]]:
+    """Too many codes on: the KL penalty met a target that allows them (its mean activation is
+    at ρ), or the penalty has not pushed the code down in this run."""
+    numbers = (
+        _numbers(m) | {"kl": 100 * m["kl_fraction_active"], "on": ACTIVE["sigmoid"]} if penalty == "kl" else _numbers(m)
+    )
+    if penalty == "kl" and abs(m["kl_mean_activation"] - m["rho"]) <= 0.02:
+        return "why.kl_target_allows", numbers
+    return f"why.{penalty}_weak", numbers
+
+
 EXPERIMENTS = [
     Experiment(
         "sparse",
@@ -187,9 +208,26 @@ EXPERIMENTS = [
         stages=tuple(STAGES.values()),
         codes=lambda a: {f"penalty_{k}": (v, a["labels"]) for k, v in a["codes"].items()},
         claims=(
-            Claim.within("kl_hits_rho", "kl_mean_activation", "rho", 0.02, note="(under penalty=kl)", applies=_has_kl),
-            Claim.ratio_at_most("l1_sparser", "l1_fraction_active", "none_fraction_active", 0.5),
-            Claim.ratio_at_most("kl_sparser", "kl_fraction_active", "none_fraction_active", 0.5, applies=_has_kl),
+            Claim.within(
+                "kl_hits_rho",
+                "kl_mean_activation",
+                "rho",
+                0.02,
+                note="(under penalty=kl)",
+                applies=_has_kl,
+                why=_why_kl,
+            ),
+            Claim.ratio_at_most(
+                "l1_sparser", "l1_fraction_active", "none_fraction_active", 0.5, why=lambda m: _why_share(m, "l1")
+            ),
+            Claim.ratio_at_most(
+                "kl_sparser",
+                "kl_fraction_active",
+                "none_fraction_active",
+                0.5,
+                applies=_has_kl,
+                why=lambda m: _why_share(m, "kl"),
+            ),
         ),
     )
 ]

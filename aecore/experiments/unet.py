@@ -141,6 +141,16 @@ def cost(cfg: UNetConfig) -> dict[str, float]:
     return parts
 
 
+def _numbers(m) -> dict[str, float]:
+    """What a failed claim's explanation shows: the two networks' scores, the shapes' share of
+    the pixels, and how many settings differ from the defaults the thresholds were set on."""
+    default = UNetConfig().to_dict()
+    changed = sum(m[k] != v for k, v in default.items() if k != "seed")
+    numbers = {"skip": m["iou_skip"], "noskip": m["iou_noskip"], "fg": 100 * m["foreground_fraction"]}
+    numbers |= {"copy_skip": m["copy_mse_skip"], "copy_noskip": m["copy_mse_noskip"], "copy_mean": m["copy_mse_mean"]}
+    return numbers | {"changed": changed, "epochs": m["epochs"], "copy_epochs": m["copy_epochs"]}
+
+
 EXPERIMENTS = [
     Experiment(
         "unet",
@@ -151,9 +161,11 @@ EXPERIMENTS = [
         cost=cost,
         stages=(SYNTHETIC, UNET, UNET_NO_SKIPS, COPY_SKIPS, COPY_NO_SKIPS),
         claims=(
-            Claim.at_least("segments_well", "iou_skip", 0.85),
-            Claim.greater("skips_help", "iou_skip", "iou_noskip"),
-            Claim.ratio_at_most("skips_copy", "copy_mse_skip", "copy_mse_noskip", 0.5),
+            Claim.at_least("segments_well", "iou_skip", 0.85, why=lambda m: ("why.segments", _numbers(m))),
+            Claim.greater("skips_help", "iou_skip", "iou_noskip", why=lambda m: ("why.skips_help", _numbers(m))),
+            Claim.ratio_at_most(
+                "skips_copy", "copy_mse_skip", "copy_mse_noskip", 0.5, why=lambda m: ("why.skips_copy", _numbers(m))
+            ),
         ),
     )
 ]

@@ -229,13 +229,3 @@ def scores_table(m: dict[str, float], accuracy: float, n: int) -> None:
         for g in rows
     ]
     st.dataframe(table, hide_index=True, width="stretch")
-
-
-def claim_notes(m: dict[str, float], held: dict[str, bool], beta: float) -> list[str]:
-    """Why the code-space claim shows ❌ on this run, from its numbers (the distance claim
-    explains itself in the claims box: ``Claim.why``)."""
-    numbers = {**_numbers(m), "beta": f"{beta:g}"}
-    notes = []
-    if not held["prior_lands_in_codes"]:
-        notes.append(t("vae.codes_fail", **numbers))
-    return notes

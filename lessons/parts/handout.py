@@ -114,7 +114,7 @@ def claims_part(prefix: str, experiment: str, digits: int, lang: str) -> Part:
         text = translate(f"{prefix}.claims.{key}", lang, **claim_words(claim, metrics, numbers))
         verdict = translate("claim.holds" if ok else "claim.fails", lang)
         line = f"{HOLDS if ok else FAILS} {text} — *{verdict}*"
-        if not ok and (why := claim.explain(metrics)):
+        if not ok and (why := claim.explain(metrics, cfg)):
             line += " " + translate(f"{prefix}.{why[0]}", lang, **fmt(why[1], 3))
         lines.append(line)
     return Part(caption, tuple(lines))

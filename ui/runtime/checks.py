@@ -75,7 +75,7 @@ def claims_box(lesson: str, experiment: Any, metrics: Mapping[str, float], numbe
             claim = experiment.claim(key)
             count = None if checked is None else checked["claims"].get(key)
             _claim_line(t(f"{lesson}.claims.{key}", **claim_words(claim, metrics, numbers)), ok, count)
-            if not ok and (why := claim.explain(metrics)):
+            if not ok and (why := claim.explain(metrics, shown_config(lesson, experiment.name))):
                 st.caption(f":material/help: {t(f'{lesson}.{why[0]}', **fmt(why[1], 3))}")
             if count and count["held"] < count["of"] and (note := seed_note(lesson, key, lang)):
                 st.caption(note)
