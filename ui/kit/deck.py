@@ -36,7 +36,6 @@ ORDER = ("result", "figure", "derivation", "settings", "extra", "note")
 _PARTS, _SCREEN, _PAGE, _COUNT, _GO = "deck.parts", "deck.screen", "deck.page", "deck.count", "deck.go"
 _INSIDE = "deck.inside"
 NOTES_PER_SCREEN = 3  # folded explanations, learning boxes (with the equations between them)
-GRID_ZOOM = 0.6  # charts of a grid of rows on one screen (four maps) are drawn smaller
 LAST = -1  # "the last screen": where ← from the next page lands
 
 
@@ -167,10 +166,6 @@ def _css(parts: list[Part], shown: list[int]) -> str:
         f"{main} > {cur_top} ~ {other_top} ~ :not({any_top}):not({keep}) {{ display: none !important; }}",
     ]
     others = ", ".join(f".st-key-{_key(i)}" for i in range(len(parts)) if i not in shown)
-    rows = {parts[i].row for i in shown if parts[i].kind == "figure"}
-    if len(rows) > 1:  # a grid of charts: smaller, so that its rows share the screen
-        grid = ", ".join(f".st-key-{_key(i)}" for i in shown if parts[i].kind == "figure")
-        rules.append(f":is({grid}) [data-testid='stPlotlyChart'] {{ zoom: {GRID_ZOOM}; }}")
     if others:
         rules.append(f"[data-testid='stLayoutWrapper']:has(> :is({others})) {{ display: none !important; }}")
     return "<style>\n" + "\n".join(rules) + "\n</style>"
