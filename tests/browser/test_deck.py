@@ -51,13 +51,13 @@ def _claims_shown(page) -> bool:
     return page.locator(".stMainBlockContainer").get_by_text(heading, exact=True).first.is_visible()
 
 
-def _walk(page, slug: str, every: bool) -> list[tuple[int, int, int]]:
+def _walk(page, slug: str, name: str, every: bool) -> list[tuple[int, int, int]]:
     """(screen, content bottom, viewport height) of each screen walked."""
     page.goto(f"{page.base}/{slug}?present=1&lang=pt", wait_until="domcontentloaded")
     page.wait_for_selector(APP, timeout=30_000)
     _settle(page)
-    if slug not in LESSONS_WITHOUT_CLAIMS:
-        assert _claims_shown(page), f"{slug}: no claims box on the first screen"
+    if name not in LESSONS_WITHOUT_CLAIMS:
+        assert _claims_shown(page), f"{name}: no claims box on the first screen"
     seen = []
     while True:
         got = page.evaluate(_BOTTOM)
@@ -82,7 +82,7 @@ def test_every_screen_fits_a_projector(browser, presets_server):
     too_tall, known = [], []
     try:
         for spec in PAGES:
-            for screen, bottom, height in _walk(page, spec.url, spec.url_path in FULL_WALK):
+            for screen, bottom, height in _walk(page, spec.url, spec.url_path, spec.url_path in FULL_WALK):
                 if bottom > height + TOLERANCE_PX:
                     where = (spec.url_path, screen)
                     (known if where in OVERFLOW else too_tall).append((*where, bottom))

@@ -15,8 +15,9 @@ box), ``figure`` (a chart), ``derivation``, ``settings`` (the settings form) and
 
 Only the current screen's parts are shown: the others are hidden with CSS, so every widget
 keeps its state. Elements a page draws itself, with no helper (a caption, an info box, the
-training progress), go with the helper part above them; those above the first part, except
-the title, are left out. ``?screen=N`` opens screen N (1-based); the pager steps through the
+training progress), go with the helper part just above them; those above the first part, except
+the title, are left out, and so are those after the second one that follows a part (a
+long list the page draws itself would not fit). ``?screen=N`` opens screen N (1-based); the pager steps through the
 screens, then on to the next page. Normal mode is untouched: ``part`` is then a no-op.
 """
 
@@ -39,10 +40,12 @@ NOTES_PER_SCREEN = 3  # folded explanations, learning boxes (with the equations 
 LAST = -1  # "the last screen": where ← from the next page lands
 
 
-@dataclass(frozen=True)
+@dataclass
 class Part:
     kind: str  # one of ORDER
     row: int  # index of the page's top-level element that holds it (a row of columns, or itself)
+    nested: bool = False  # drawn inside a column, an expander or a container, not at the top
+    captioned: bool = False  # a figure with its sentence under it
 
 
 def _key(i: int) -> str:
@@ -50,19 +53,21 @@ def _key(i: int) -> str:
 
 
 @contextlib.contextmanager
-def part(kind: str) -> Iterator[None]:
-    """Everything drawn inside belongs to one ``kind`` of part (a no-op outside presenter mode)."""
+def part(kind: str) -> Iterator[Part | None]:
+    """Everything drawn inside belongs to one ``kind`` of part (a no-op outside presenter mode,
+    where it yields None)."""
     parts = st.session_state.get(_PARTS)
     if not presenter.active() or parts is None or st.session_state.get(_INSIDE):
-        yield  # normal mode, a fragment's rerun, or inside another part (which it belongs to)
+        yield None  # normal mode, a fragment's rerun, or inside another part (which it belongs to)
         return
     box = st.container(key=_key(len(parts)))
     path = box._cursor.delta_path if box._cursor is not None else [0, len(parts)]
-    parts.append(Part(kind, path[1] if len(path) > 1 else 0))
+    new = Part(kind, path[1] if len(path) > 1 else 0, nested=len(path) > 3)  # [root, row, ..., index]
+    parts.append(new)
     st.session_state[_INSIDE] = True
     try:
         with box:
-            yield
+            yield new
     finally:
         st.session_state[_INSIDE] = False
 
@@ -82,11 +87,12 @@ def tagged(kind: str) -> Callable:
 
 
 def _grid(parts: list[Part], start: int) -> set[int]:
-    """The rows of figures from ``start``'s row on: one row, or consecutive rows of ≥ 2 figures."""
+    """The rows of figures from ``start``'s row on: one row, or consecutive rows of ≥ 2 figures
+    with no caption (a grid of maps; captioned charts need a screen per row)."""
     per_row: dict[int, int] = {}
     for p in parts:
         if p.kind == "figure":
-            per_row[p.row] = per_row.get(p.row, 0) + 1
+            per_row[p.row] = per_row.get(p.row, 0) + (1 if not p.captioned else -99)
     rows, row = {parts[start].row}, parts[start].row
     while per_row.get(row, 0) >= 2 and per_row.get(row + 1, 0) >= 2:
         row += 1
@@ -162,8 +168,8 @@ def _css(parts: list[Part], shown: list[int]) -> str:
     keep = ":has(> .st-key-deck-bar), [data-testid='stElementContainer']:has(h1)"
     rules = [
         f"{main} > {other_top} {{ display: none !important; }}",
-        f"{main} > :not({any_top}):not({keep}):not({cur_top} ~ *) {{ display: none !important; }}",
-        f"{main} > {cur_top} ~ {other_top} ~ :not({any_top}):not({keep}) {{ display: none !important; }}",
+        f"{main} > :not({any_top}):not({keep}):not({cur_top} + *):not({cur_top} + :not({any_top}) + *)"
+        " { display: none !important; }",
     ]
     others = ", ".join(f".st-key-{_key(i)}" for i in range(len(parts)) if i not in shown)
     if others:

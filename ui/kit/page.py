@@ -153,10 +153,13 @@ def chart(fig: Any, key: str, caption: str | None = None, **kwargs: Any) -> Any:
     """
     if presenter.active():  # its toolbar would cover the title; a lecturer zooms by dragging
         kwargs["config"] = {**kwargs.get("config", {}), "displayModeBar": False}
-    with deck.part("figure"):
-        event = st.plotly_chart(presenter.figure(finish(fig)), key=key, **kwargs)
+    with deck.part("figure") as part:
+        side = part is not None and part.nested  # in a column: lower, so a row of them fits a screen
+        event = st.plotly_chart(presenter.figure(finish(fig), side), key=key, **kwargs)
         if caption:
             st.caption(caption)
+        if part is not None:
+            part.captioned = bool(caption)
     return event
 
 

@@ -29,6 +29,7 @@ from ui.kit.i18n import t
 TICK_PX, LEGEND_PX, AXIS_TITLE_PX, TITLE_PX = 18, 18, 20, 22  # chart text when presenting
 HEIGHT_SCALE = 1.25  # presenting: taller charts, so the larger text leaves room for the data
 MAX_HEIGHT = 430  # ... but none taller than a 720-pixel screen holds beside a title and the pager
+SIDE_HEIGHT = 300  # ... and one in a column lower still: two rows of them share a screen
 
 _SCREEN_CSS = """
 <style>
@@ -53,7 +54,7 @@ _PRESENT_CSS = """
 .stMainBlockContainer [data-testid="stSliderThumbValue"] { top: auto; bottom: 100%; }
 .stMainBlockContainer [data-testid="stSliderThumbValue"] p { line-height: 1.2; }
 .stMainBlockContainer [data-testid="stSlider"] [role="group"] { padding-top: 0.75rem; }
-.stMainBlockContainer { padding-top: 3.75rem; padding-bottom: 1rem; }
+.stMainBlockContainer { padding-top: 0.75rem; padding-bottom: 1rem; }
 .stMainBlockContainer h1 { font-size: 2.5rem; padding: 0.25rem 0; }
 .stMainBlockContainer [data-testid="stMetricLabel"] *,
 .st-key-deck-bar button p, [data-testid="stSidebarNavLink"] span {
@@ -112,15 +113,17 @@ def _at_least(font: Any, px: int) -> dict:
     return {"size": max(px, size or 0)}
 
 
-def scaled(fig: go.Figure) -> go.Figure:
+def scaled(fig: go.Figure, side: bool = False) -> go.Figure:
     """A copy of ``fig`` with every text at least the presenting sizes (ticks, legend,
-    axis and colour-bar titles, the title, annotations such as subplot titles) and taller."""
+    axis and colour-bar titles, the title, annotations such as subplot titles) and taller,
+    up to ``MAX_HEIGHT`` (``SIDE_HEIGHT`` for one in a column: ``side``)."""
     big = go.Figure(fig)
     layout = big.layout
+    cap = SIDE_HEIGHT if side else MAX_HEIGHT
     big.update_layout(
         font=_at_least(layout.font, TICK_PX),
         title_font=_at_least(layout.title.font, TITLE_PX),
-        height=min(int((layout.height or 360) * HEIGHT_SCALE), max(MAX_HEIGHT, layout.height or 0)),
+        height=min(int((layout.height or 360) * HEIGHT_SCALE), cap),
     )
     for legend in big.select_legends():  # legend, and legend2… of a figure with one per panel
         legend.update(font=_at_least(legend.font, LEGEND_PX))
@@ -136,6 +139,6 @@ def scaled(fig: go.Figure) -> go.Figure:
     return big
 
 
-def figure(fig: Any) -> Any:
+def figure(fig: Any, side: bool = False) -> Any:
     """``fig`` as drawn on this screen: ``scaled`` when presenting, else unchanged."""
-    return scaled(fig) if active() and isinstance(fig, go.Figure) else fig
+    return scaled(fig, side) if active() and isinstance(fig, go.Figure) else fig
