@@ -171,6 +171,10 @@ def _css(parts: list[Part], shown: list[int]) -> str:
         f"{main} > :not({any_top}):not({keep}):not({cur_top} + *):not({cur_top} + :not({any_top}) + *)"
         " { display: none !important; }",
     ]
+    result = ", ".join(f".st-key-{_key(i)}" for i in shown if parts[i].kind == "result")
+    if result:  # numbers and claims in a narrow column beside the figure: a column as wide as the figure's
+        row = f"[data-testid='stHorizontalBlock']:has(> [data-testid='stColumn'] :is({result}))"
+        rules.append(f"{row} > [data-testid='stColumn'] {{ flex: 1 1 0 !important; width: auto !important; }}")
     others = ", ".join(f".st-key-{_key(i)}" for i in range(len(parts)) if i not in shown)
     if others:
         rules.append(f"[data-testid='stLayoutWrapper']:has(> :is({others})) {{ display: none !important; }}")

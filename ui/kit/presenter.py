@@ -55,6 +55,9 @@ _PRESENT_CSS = """
 .stMainBlockContainer [data-testid="stSliderThumbValue"] p { line-height: 1.2; }
 .stMainBlockContainer [data-testid="stSlider"] [role="group"] { padding-top: 0.75rem; }
 .stMainBlockContainer { padding-top: 0.75rem; padding-bottom: 1rem; }
+header[data-testid="stHeader"] { background: transparent; }
+header[data-testid="stHeader"], header[data-testid="stHeader"] * { pointer-events: none; }
+header[data-testid="stHeader"] :is(button, a), header[data-testid="stHeader"] :is(button, a) * { pointer-events: auto; }
 .stMainBlockContainer h1 { font-size: 2.5rem; padding: 0.25rem 0; }
 .stMainBlockContainer [data-testid="stMetricLabel"] *,
 .st-key-deck-bar button p, [data-testid="stSidebarNavLink"] span {
