@@ -1,7 +1,8 @@
 """The app on a projector and on a phone, measured in headless Chromium.
 
 Presenter mode at 1280×720: metric values ≥ 40 px and chart ticks, legends and titles ≥ 18 px
-on the first screen, prose ≥ 22 px on the screen of the folded explanations (getComputedStyle), and the lecturer-only parts hidden (the preset's or cached
+on the first screen, prose ≥ 22 px on the screen of the folded explanations (getComputedStyle),
+and the lecturer-only parts hidden (the preset's or cached
 result's note, the Export & share panel, the settings' tooltips);
 the same page in normal mode shows them (the test can fail). Previous / Next: the ← → keys
 when presenting, buttons at the bottom otherwise. Phone at 390×844: the sidebar starts
