@@ -13,7 +13,7 @@ def _fig(row: int, captioned: bool = True) -> Part:
 
 def test_claims_beside_the_figure_share_the_first_screen():
     # intro: folds, the settings, then one row with the figure, the numbers and the claims
-    parts = [Part("note", 2), Part("note", 4), Part("settings", 6), _fig(9), Part("result", 9), Part("result", 9)]
+    parts = [Part("note", 2), Part("note", 4), Part("settings", 6), _fig(9), Part("result", 9), Part("claims", 9)]
     parts += [Part("extra", 10), Part("derivation", 11), Part("note", 12)]
     screens = plan(parts)
     assert screens[0] == [3, 4, 5]
@@ -22,7 +22,7 @@ def test_claims_beside_the_figure_share_the_first_screen():
 
 def test_claims_stacked_above_the_figures_leave_them_the_next_screen():
     # pca: numbers and claims at the top level, then two rows of two captioned charts
-    parts = [Part("settings", 3), Part("result", 5), Part("result", 6), _fig(7), _fig(7), _fig(8), _fig(8)]
+    parts = [Part("settings", 3), Part("result", 5), Part("claims", 6), _fig(7), _fig(7), _fig(8), _fig(8)]
     screens = plan(parts)
     assert screens[:3] == [[1, 2], [3, 4], [5, 6]]  # captioned rows are not a grid
     assert screens[3] == [0]
@@ -31,7 +31,7 @@ def test_claims_stacked_above_the_figures_leave_them_the_next_screen():
 def test_four_maps_are_one_screen_and_an_illustration_is_not_the_main_figure():
     # latent: a kernel chart in a fold above the settings, then 2 × 2 maps, a table, the claims
     parts = [Part("figure", 3, nested=True, captioned=False), Part("settings", 5)]
-    parts += [_fig(7, False), _fig(7, False), _fig(8, False), _fig(8, False), Part("result", 12)]
+    parts += [_fig(7, False), _fig(7, False), _fig(8, False), _fig(8, False), Part("claims", 12)]
     screens = plan(parts)
     assert screens[0] == [6]  # the claims: stacked under the maps, not beside them
     assert screens[1] == [2, 3, 4, 5]
@@ -49,3 +49,10 @@ def test_every_part_is_on_exactly_one_screen_and_notes_are_split():
 
 def test_a_page_with_no_parts_is_one_screen():
     assert plan([]) == []
+
+
+def test_a_second_claims_box_has_its_own_screen():
+    # denoising: numbers and claims of the score experiment, then the images' numbers and claims
+    parts = [Part("settings", 2), Part("result", 4), Part("claims", 5), _fig(6), Part("result", 8), Part("claims", 9)]
+    screens = plan(parts)
+    assert screens[:3] == [[1, 2], [3], [4, 5]]

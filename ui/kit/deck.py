@@ -1,15 +1,16 @@
 """Presenter mode as a slide deck: a page becomes a few screens, each meant to fit a projector.
 
-The page helpers declare what they draw (``part``): ``result`` (the metric row, the claims
-box), ``figure`` (a chart), ``derivation``, ``settings`` (the settings form) and ``note``
+The page helpers declare what they draw (``part``): ``result`` (a metric row), ``claims`` (a
+claims box), ``figure`` (a chart), ``derivation``, ``settings`` (the settings form) and ``note``
 (folded prose, code). When the page has run, ``finish`` splits its parts into screens:
 
-1. the result: every ``result`` part (the numbers, the claims) with the main figure: the first
+1. the result: the numbers and the first claims box with the main figure: the first
    one drawn after the settings (the run's, not an illustration's), with the rest of its row
    or of the grid of rows it starts (rows of two or more charts one under the other, such as
    four maps). When the page stacks the numbers and claims above the figure instead of beside
    it, they alone would fill a projector: the main figure then has the second screen;
-2. each further row of figures (a grid of rows again counts as one);
+2. each further row of figures (a grid of rows again counts as one); the numbers and claims of
+   a second experiment on the page;
 3. each derivation; each ``extra`` (a drawing pad, a walk through the code space); then the
    settings; then the folded notes and the learning boxes, a few per screen.
 
@@ -33,7 +34,7 @@ import streamlit as st
 
 from ui.kit import presenter
 
-ORDER = ("result", "figure", "derivation", "settings", "extra", "note")
+ORDER = ("result", "claims", "figure", "derivation", "settings", "extra", "note")
 _PARTS, _SCREEN, _PAGE, _COUNT, _GO = "deck.parts", "deck.screen", "deck.page", "deck.count", "deck.go"
 _INSIDE = "deck.inside"
 NOTES_PER_SCREEN = 3  # folded explanations, learning boxes (with the equations between them)
@@ -100,11 +101,23 @@ def _grid(parts: list[Part], start: int) -> set[int]:
     return rows
 
 
+def _results(parts: list[Part]) -> list[list[int]]:
+    """The numbers and claims, in groups that each end with a claims box (a page may have several)."""
+    groups: list[list[int]] = [[]]
+    for i, p in enumerate(parts):
+        if p.kind in ("result", "claims"):
+            groups[-1].append(i)
+            if p.kind == "claims":
+                groups.append([])
+    return [g for g in groups if g]
+
+
 def plan(parts: list[Part]) -> list[list[int]]:
     """The page's screens: lists of part indices (see the module's docstring)."""
     screens: list[list[int]] = []
     figures = [i for i, p in enumerate(parts) if p.kind == "figure"]
-    result = [i for i, p in enumerate(parts) if p.kind == "result"]
+    results = _results(parts)
+    result = results.pop(0) if results else []
     settings = [i for i, p in enumerate(parts) if p.kind == "settings"]
     after = [i for i in figures if not settings or i > settings[0]] or figures  # the run's, not an illustration's
     main = [i for i in figures if after and parts[i].row in _grid(parts, after[0])]
@@ -119,8 +132,8 @@ def plan(parts: list[Part]) -> list[list[int]]:
             result = []
             screens.append(sorted(group))
             taken.update(group)
-    if result:
-        screens.append(result)
+    screens += [result] if result else []
+    screens += results  # a second experiment's numbers and claims
     screens += [[i] for i, p in enumerate(parts) if p.kind == "derivation"]
     screens += [[i] for i, p in enumerate(parts) if p.kind == "extra"]
     settings = [i for i, p in enumerate(parts) if p.kind == "settings"]
@@ -171,7 +184,7 @@ def _css(parts: list[Part], shown: list[int]) -> str:
         f"{main} > :not({any_top}):not({keep}):not({cur_top} + *):not({cur_top} + :not({any_top}) + *)"
         " { display: none !important; }",
     ]
-    result = ", ".join(f".st-key-{_key(i)}" for i in shown if parts[i].kind == "result")
+    result = ", ".join(f".st-key-{_key(i)}" for i in shown if parts[i].kind in ("result", "claims"))
     if result:  # numbers and claims in a narrow column beside the figure: a column as wide as the figure's
         row = f"[data-testid='stHorizontalBlock']:has(> [data-testid='stColumn'] :is({result}))"
         rules.append(f"{row} > [data-testid='stColumn'] {{ flex: 1 1 0 !important; width: auto !important; }}")

@@ -69,7 +69,7 @@ def claims_box(lesson: str, experiment: Any, metrics: Mapping[str, float], numbe
     numbers = fmt(metrics) if numbers is None else numbers
     checked = outcome(lesson, experiment.name)
     lang = current_lang()
-    with deck.part("result"), st.container(border=True):
+    with deck.part("claims"), st.container(border=True):
         st.markdown(f"**{t('claim.heading')}**")
         for key, ok in experiment.check_claims(dict(metrics)).items():
             claim = experiment.claim(key)
