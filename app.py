@@ -74,6 +74,8 @@ if presenter.active():  # a deck of screens (ui.kit.deck); the pager above, draw
     if turn := deck.begin(here):
         pager.turn(PAGES, here, turn)
     bar = st.container(key="deck-bar")
+else:
+    deck.off()
 nav.run()
 if presenter.active():
     with bar:

@@ -32,8 +32,6 @@ from typing import Any
 
 import streamlit as st
 
-from ui.kit import presenter
-
 ORDER = ("result", "claims", "figure", "derivation", "settings", "extra", "note")
 _PARTS, _SCREEN, _PAGE, _COUNT, _GO = "deck.parts", "deck.screen", "deck.page", "deck.count", "deck.go"
 _INSIDE = "deck.inside"
@@ -58,8 +56,8 @@ def part(kind: str) -> Iterator[Part | None]:
     """Everything drawn inside belongs to one ``kind`` of part (a no-op outside presenter mode,
     where it yields None)."""
     parts = st.session_state.get(_PARTS)
-    if not presenter.active() or parts is None or st.session_state.get(_INSIDE):
-        yield None  # normal mode, a fragment's rerun, or inside another part (which it belongs to)
+    if parts is None or st.session_state.get(_INSIDE):
+        yield None  # normal mode (no ``begin``), a fragment's rerun, or inside another part (its own)
         return
     box = st.container(key=_key(len(parts)))
     path = box._cursor.delta_path if box._cursor is not None else [0, len(parts)]
@@ -194,10 +192,15 @@ def _css(parts: list[Part], shown: list[int]) -> str:
     return "<style>\n" + "\n".join(rules) + "\n</style>"
 
 
+def off() -> None:
+    """Not presenting: the helpers draw as usual (a run cut short may have left a part list)."""
+    st.session_state.pop(_PARTS, None)
+
+
 def finish() -> tuple[int, int]:
     """After the page ran: show only the current screen; returns (screen, count), 0-based."""
     parts = st.session_state.pop(_PARTS, None)
-    if not presenter.active() or not parts:
+    if not parts:
         st.session_state[_COUNT] = 1
         return 0, 1
     screens = plan(parts)

@@ -24,6 +24,7 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
+from ui.kit import deck
 from ui.kit.i18n import t
 
 TICK_PX, LEGEND_PX, AXIS_TITLE_PX, TITLE_PX = 18, 18, 20, 22  # chart text when presenting
@@ -102,8 +103,6 @@ def apply_style() -> None:
 
 def prose(markdown: str) -> None:
     """Lesson prose: shown in full, or folded under 'Read the explanation' when presenting."""
-    from ui.kit import deck  # noqa: PLC0415  (deck reads this module's switch)
-
     if active():
         with deck.part("note"), st.expander(t("present.read_more"), icon=":material/menu_book:"):
             st.markdown(markdown)
