@@ -19,7 +19,7 @@ for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMB
 
 import streamlit as st  # noqa: E402  (after the thread settings above)
 
-from ui.kit import presenter  # noqa: E402
+from ui.kit import deck, presenter  # noqa: E402
 from ui.kit.i18n import t  # noqa: E402
 from ui.learn import progress  # noqa: E402
 from ui.shell import pager, sidebar  # noqa: E402
@@ -70,9 +70,16 @@ sidebar.write_link()
 progress.write_link()
 presenter.apply_style()
 here = nav.url_path  # "" for the default page, as PageSpec.url
-if presenter.active():
-    pager.buttons(PAGES, here, keys=True, where="top")
+if presenter.active():  # a deck of screens (ui.kit.deck); the pager above, drawn once the page has run
+    if turn := deck.begin(here):
+        pager.turn(PAGES, here, turn)
+    bar = st.container(key="deck-bar")
+else:
+    deck.off()
 nav.run()
-if not presenter.active():
+if presenter.active():
+    with bar:
+        pager.deck_bar(PAGES, here, *deck.finish())
+else:
     st.divider()
     pager.buttons(PAGES, here, keys=False, where="bottom")

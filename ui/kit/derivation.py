@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ui.kit import presenter
+from ui.kit import deck, presenter
 from ui.kit.i18n import t
 
 
@@ -58,7 +58,7 @@ def _stepper(key: str, steps: Sequence[Step]) -> None:
 
 def derivation(key: str, title: str, steps: Sequence[Step]) -> None:
     """A collapsed "Derivation: <title>" section; step by step when presenting."""
-    with st.expander(t("derivation.heading", title=title), icon=":material/function:"):
+    with deck.part("derivation"), st.expander(t("derivation.heading", title=title), icon=":material/function:"):
         if presenter.active():
             _stepper(key, steps)
             return

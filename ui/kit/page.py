@@ -21,7 +21,7 @@ import streamlit as st
 
 from aecore.config import Config, ConfigError
 from aecore.figures.common import finish, loss_figure
-from ui.kit import presenter
+from ui.kit import deck, presenter
 from ui.kit.i18n import current_lang, error_text, t, translate
 from ui.kit.presenter import prose
 from ui.kit.safe import md
@@ -115,6 +115,11 @@ def metric_row(
     significant digits for ``num`` (3) or function for all values, or a dict of them by key;
     the default is ``num`` with 4 digits. ``per_row`` wraps a
     long row; ``label_args`` format the labels."""
+    with deck.part("result"):
+        _metrics(lesson, metrics, keys, formats, names, per_row, label_args)
+
+
+def _metrics(lesson, metrics, keys, formats, names, per_row, label_args) -> None:  # noqa: ANN001
     subs = dict(keys) if isinstance(keys, Mapping) else {k: k for k in keys}
     per_key = formats if isinstance(formats, Mapping) else dict.fromkeys(subs, formats)
     names = names or {}
@@ -146,9 +151,15 @@ def chart(fig: Any, key: str, caption: str | None = None, **kwargs: Any) -> Any:
     -------------------
     ``chart(basic.spectrum_figure(a["eigvals"], k, names), "pca.spectrum", caption)``
     """
-    event = st.plotly_chart(presenter.figure(finish(fig)), key=key, **kwargs)
-    if caption:
-        st.caption(caption)
+    if presenter.active():  # its toolbar would cover the title; a lecturer zooms by dragging
+        kwargs["config"] = {**kwargs.get("config", {}), "displayModeBar": False}
+    with deck.part("figure") as part:
+        side = part is not None and part.nested  # in a column: lower, so a row of them fits a screen
+        event = st.plotly_chart(presenter.figure(finish(fig), side), key=key, **kwargs)
+        if caption:
+            st.caption(caption)
+        if part is not None:
+            part.captioned = bool(caption)
     return event
 
 
@@ -170,7 +181,7 @@ def loss_chart(
 
 def code_expander(title: str, *objects: Any, icon: str | None = None) -> None:
     """The source of the functions or classes that run, folded under ``title``."""
-    with st.expander(title, icon=icon):
+    with deck.part("note"), st.expander(title, icon=icon):
         st.code("\n\n".join(inspect.getsource(o) for o in objects), language="python")
 
 

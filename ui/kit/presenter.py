@@ -7,6 +7,9 @@ the sidebar collapsed). It reads from the back row: prose and the values in fiel
 alone); explanations are folded, and what only the lecturer needs is left out (the preset's
 note, the Export & share panel, the settings' tooltips, the ← / → key hint Streamlit prints
 after the pager's arrow icon, which read as a second arrow: it is kept for screen readers).
+A page is shown as a deck of screens that fit 1280×720 (ui.kit.deck): the chart toolbar is
+hidden, charts are at most ``MAX_HEIGHT`` tall, tables are enlarged like the text, and the
+labels of metrics, of the pager and of the sidebar's lessons wrap instead of being cut.
 
 On every screen: equations too wide for it scroll sideways instead of being clipped, and on
 a narrow one (a phone) the chart toolbar, which would cover the chart's title, is hidden
@@ -21,10 +24,13 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
+from ui.kit import deck
 from ui.kit.i18n import t
 
 TICK_PX, LEGEND_PX, AXIS_TITLE_PX, TITLE_PX = 18, 18, 20, 22  # chart text when presenting
 HEIGHT_SCALE = 1.25  # presenting: taller charts, so the larger text leaves room for the data
+MAX_HEIGHT = 430  # ... but none taller than a 720-pixel screen holds beside a title and the pager
+SIDE_HEIGHT = 300  # ... and one in a column lower still: two rows of them share a screen
 
 _SCREEN_CSS = """
 <style>
@@ -39,7 +45,6 @@ _PRESENT_CSS = """
 <style>
 .stMainBlockContainer { max-width: 1500px; }
 .stMainBlockContainer p, .stMainBlockContainer li { font-size: 1.45rem; line-height: 1.5; }
-.stMainBlockContainer h1 { font-size: 3.1rem; }
 .stMainBlockContainer [data-testid="stMetricValue"],
 .stMainBlockContainer [data-testid="stMetricValue"] * { font-size: 2.75rem; line-height: 1.2; }
 .stMainBlockContainer [data-testid="stMetricLabel"] p { font-size: 1.45rem; }
@@ -50,6 +55,17 @@ _PRESENT_CSS = """
 .stMainBlockContainer [data-testid="stSliderThumbValue"] { top: auto; bottom: 100%; }
 .stMainBlockContainer [data-testid="stSliderThumbValue"] p { line-height: 1.2; }
 .stMainBlockContainer [data-testid="stSlider"] [role="group"] { padding-top: 0.75rem; }
+.stMainBlockContainer { padding-top: 0.75rem; padding-bottom: 1rem; }
+header[data-testid="stHeader"] { background: transparent; }
+header[data-testid="stHeader"], header[data-testid="stHeader"] * { pointer-events: none; }
+header[data-testid="stHeader"] :is(button, a), header[data-testid="stHeader"] :is(button, a) * { pointer-events: auto; }
+.stMainBlockContainer h1 { font-size: 2.5rem; padding: 0.25rem 0; }
+.stMainBlockContainer [data-testid="stMetricLabel"] *,
+.st-key-deck-bar button p, [data-testid="stSidebarNavLink"] span {
+  white-space: normal; overflow: visible; text-overflow: clip; overflow-wrap: anywhere;
+}
+.st-key-deck-bar button p { text-align: left; line-height: 1.25; }
+.stMainBlockContainer [data-testid="stDataFrame"], .stMainBlockContainer [data-testid="stTable"] { zoom: 1.3; }
 .st-key-pager-top-previous kbd, .st-key-pager-top-next kbd {
   position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap;
 }
@@ -88,7 +104,7 @@ def apply_style() -> None:
 def prose(markdown: str) -> None:
     """Lesson prose: shown in full, or folded under 'Read the explanation' when presenting."""
     if active():
-        with st.expander(t("present.read_more"), icon=":material/menu_book:"):
+        with deck.part("note"), st.expander(t("present.read_more"), icon=":material/menu_book:"):
             st.markdown(markdown)
     else:
         st.markdown(markdown)
@@ -99,15 +115,17 @@ def _at_least(font: Any, px: int) -> dict:
     return {"size": max(px, size or 0)}
 
 
-def scaled(fig: go.Figure) -> go.Figure:
+def scaled(fig: go.Figure, side: bool = False) -> go.Figure:
     """A copy of ``fig`` with every text at least the presenting sizes (ticks, legend,
-    axis and colour-bar titles, the title, annotations such as subplot titles) and taller."""
+    axis and colour-bar titles, the title, annotations such as subplot titles) and taller,
+    up to ``MAX_HEIGHT`` (``SIDE_HEIGHT`` for one in a column: ``side``)."""
     big = go.Figure(fig)
     layout = big.layout
+    cap = SIDE_HEIGHT if side else MAX_HEIGHT
     big.update_layout(
         font=_at_least(layout.font, TICK_PX),
         title_font=_at_least(layout.title.font, TITLE_PX),
-        height=int((layout.height or 360) * HEIGHT_SCALE),
+        height=min(int((layout.height or 360) * HEIGHT_SCALE), cap),
     )
     for legend in big.select_legends():  # legend, and legend2… of a figure with one per panel
         legend.update(font=_at_least(legend.font, LEGEND_PX))
@@ -123,6 +141,6 @@ def scaled(fig: go.Figure) -> go.Figure:
     return big
 
 
-def figure(fig: Any) -> Any:
+def figure(fig: Any, side: bool = False) -> Any:
     """``fig`` as drawn on this screen: ``scaled`` when presenting, else unchanged."""
-    return scaled(fig) if active() and isinstance(fig, go.Figure) else fig
+    return scaled(fig, side) if active() and isinstance(fig, go.Figure) else fig

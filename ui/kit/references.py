@@ -13,6 +13,7 @@ from functools import lru_cache
 import streamlit as st
 
 from aecore.references import BEYOND, Reference, for_lesson, references
+from ui.kit import deck
 from ui.kit.i18n import LOCALES, t
 from ui.shell.nav import PAGES
 
@@ -20,6 +21,7 @@ REFERENCES_PAGE = "lessons/11_references.py"
 GLOSSARY = LOCALES / "glossary.toml"
 
 
+@deck.tagged("note")
 def sources(lesson: str) -> None:
     """One line naming the works ``lesson`` rests on; it opens the References page. A lesson
     that teaches something the lecture does not says so under it ("beyond the lecture")."""

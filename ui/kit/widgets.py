@@ -17,7 +17,7 @@ import streamlit as st
 from aecore.config import Config, ConfigError
 from aecore.data.registry import OWNER, user_label
 from aecore.data.steps import help_values
-from ui.kit import presenter
+from ui.kit import deck, presenter
 from ui.kit.i18n import current_lang, error_text, t, translate
 from ui.kit.requests import ask_to_train
 from ui.shell import links
@@ -119,7 +119,8 @@ def settings_form(
             st.session_state[state_key] = linked
     current: Config = st.session_state.get(state_key, default)
     specs = {f.name: f for f in dataclasses.fields(current)}
-    holder = st.expander(t("panel.settings"), icon=":material/tune:") if presenter.active() else st.container()
+    with deck.part("settings"):
+        holder = st.expander(t("panel.settings"), icon=":material/tune:") if presenter.active() else st.container()
     wide = [n for n in fields if isinstance(getattr(current, n), tuple)]  # multiselects get a row
     with holder, st.form(f"{lesson}.form", border=True):
         values = {name: _widget(lesson, current, specs[name], getattr(current, name)) for name in wide}

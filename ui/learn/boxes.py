@@ -10,6 +10,7 @@ import streamlit as st
 
 from aecore import exercises
 from aecore.experiments import get as get_experiment
+from ui.kit import deck
 from ui.kit.i18n import t
 from ui.kit.page import claim_words, fmt
 from ui.learn.progress import counts, record, state
@@ -25,6 +26,7 @@ def _learn(lesson: str) -> exercises.LessonLearn | None:
     return exercises.load(lesson) if lesson in exercises.lessons() else None
 
 
+@deck.tagged("note")
 def objectives(lesson: str) -> None:
     """A short box under the title: what the learner will be able to do."""
     if (learn := _learn(lesson)) is None:
@@ -38,6 +40,7 @@ def _check_answered(lesson: str, sc_id: str, answer: str) -> None:
     record(lesson, sc_id, st.session_state.get(f"learn.{lesson}.sc.{sc_id}") == answer)
 
 
+@deck.tagged("note")
 def selfcheck(lesson: str) -> None:
     """The lesson's self-check questions in a fold, each with its feedback once answered."""
     if (learn := _learn(lesson)) is None or not learn.selfchecks:
@@ -88,6 +91,7 @@ def _exercise_lines(learn: exercises.LessonLearn, objective: str) -> list[str]:
     return lines
 
 
+@deck.tagged("note")
 def recap(lesson: str, metrics: Mapping[str, float], experiment: str | None = None, prefix: str | None = None) -> None:
     """At the end of the page: each objective, the claims of ``experiment`` that prove it
     (verdicts and numbers of the run on screen, texts ``<prefix>.claims.<key>``) and the

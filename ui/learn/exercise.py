@@ -19,7 +19,7 @@ import streamlit as st
 
 from aecore import exercises
 from aecore.exercises.targets import typed_overrides
-from ui.kit import presenter
+from ui.kit import deck, presenter
 from ui.kit.i18n import t
 from ui.kit.page import num
 from ui.kit.requests import ask_to_train
@@ -161,6 +161,7 @@ def exercise(ex: exercises.Exercise, number: int, key: str, experiment: str, cfg
             _pending(ex, key, entry, cfg, result)
 
 
+@deck.tagged("note")
 def exercises_section(lesson: str, key: str, cfg: Any, result: Any, experiment: str | None = None) -> None:
     """The "Predict, then run" section of ``lesson``'s exercises on ``experiment`` (default:
     the lesson's); folded when presenting (the class answers aloud)."""

@@ -20,7 +20,7 @@ import streamlit as st
 from aecore.check import DEFAULT_SEEDS, check_claims
 from aecore.errors import CodedError
 from aecore.memory import ByteLRU, env_mb
-from ui.kit import presenter
+from ui.kit import deck, presenter
 from ui.kit.i18n import current_lang, error_text, t, translate
 from ui.kit.page import claim_words, fmt
 from ui.runtime import guard, panel
@@ -69,7 +69,7 @@ def claims_box(lesson: str, experiment: Any, metrics: Mapping[str, float], numbe
     numbers = fmt(metrics) if numbers is None else numbers
     checked = outcome(lesson, experiment.name)
     lang = current_lang()
-    with st.container(border=True):
+    with deck.part("claims"), st.container(border=True):
         st.markdown(f"**{t('claim.heading')}**")
         for key, ok in experiment.check_claims(dict(metrics)).items():
             claim = experiment.claim(key)

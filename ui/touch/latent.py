@@ -23,6 +23,7 @@ from aecore.figures import walk as fig
 from aecore.figures.pad import panels_figure
 from aecore.touch import decode
 from aecore.touch.images import ImageSpec, spec_of, to_ink
+from ui.kit import deck
 from ui.kit.i18n import error_text, t
 from ui.kit.page import chart, labels, num
 from ui.touch.walk_words import clicked_point, holes_sentence, line_words, picks, z_name
@@ -141,6 +142,7 @@ def _interp_frames(spec, key: str, path: dict, s: float, line: dict, maps: bool)
 
 
 @st.fragment
+@deck.tagged("extra")
 def walk_panel(name: str, res, dataset: str, parts: tuple[str, ...] = ("map", "interp")) -> None:
     """Click the latent map(s) of page ``name``'s run ``res`` (2-D codes) and interpolate
     between two codes (any k). Nothing is shown for a run on data that are not images."""

@@ -36,7 +36,7 @@ from aecore.touch.images import (
     to_row,
     upsample,
 )
-from ui.kit import presenter
+from ui.kit import deck, presenter
 from ui.kit.i18n import error_text, t
 from ui.touch import answers
 
@@ -166,6 +166,7 @@ def pad(key: str, name: str, res, spec: ImageSpec) -> np.ndarray | None:
 
 
 @st.fragment
+@deck.tagged("extra")
 def draw_panel(name: str, res, dataset: str) -> None:
     """The pad and, beside it, what the page's model ``res`` makes of the drawing. Nothing is
     shown for a lesson without drawn input or a run on data that are not images."""

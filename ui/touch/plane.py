@@ -19,6 +19,7 @@ import streamlit as st
 from aecore.data.curves import CURVES
 from aecore.figures import walk as fig
 from aecore.touch import plane
+from ui.kit import deck
 from ui.kit.i18n import t
 from ui.kit.page import chart, labels, num
 from ui.touch.walk_words import clicked_point, picks
@@ -97,6 +98,7 @@ DATA = {"intro": "X", "contractive": "curve_X", "denoising_field": "X"}  # the p
 
 
 @st.fragment
+@deck.tagged("extra")
 def plane_panel(name: str, res, curve: str) -> None:
     """Click a point of the plane of curve ``curve``; page ``name``'s model ``res`` answers."""
     if res is None or name not in SHOW or curve not in CURVES:
