@@ -61,9 +61,13 @@ header[data-testid="stHeader"], header[data-testid="stHeader"] * { pointer-event
 header[data-testid="stHeader"] :is(button, a), header[data-testid="stHeader"] :is(button, a) * { pointer-events: auto; }
 .stMainBlockContainer h1 { font-size: 2.5rem; padding: 0.25rem 0; }
 .stMainBlockContainer [data-testid="stMetricLabel"] *,
-.st-key-deck-bar button p, [data-testid="stSidebarNavLink"] span {
+.st-key-deck-bar button p, [data-testid="stSidebarNavLink"] [data-testid="stMarkdownContainer"],
+[data-testid="stSidebarNavLink"] p {
   white-space: normal; overflow: visible; text-overflow: clip; overflow-wrap: anywhere;
 }
+[data-testid="stSidebarNavLink"] { height: auto; min-height: 2rem; max-width: 100%; }
+[data-testid="stSidebarNavLink"] > span:last-child { min-width: 0; }
+.st-key-deck-counter p { white-space: nowrap; }
 .st-key-deck-bar button p { text-align: left; line-height: 1.25; }
 .stMainBlockContainer [data-testid="stDataFrame"], .stMainBlockContainer [data-testid="stTable"] { zoom: 1.3; }
 .st-key-pager-top-previous kbd, .st-key-pager-top-next kbd {
