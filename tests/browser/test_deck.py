@@ -16,7 +16,7 @@ import re
 
 import pytest
 
-from tests.browser.test_pages import APP, IDLE, _wait_quiet
+from tests.browser.test_pages import APP, ARTIFACTS, IDLE, _wait_quiet
 from ui.kit.i18n import translate
 from ui.shell.nav import PAGES
 
@@ -64,6 +64,8 @@ def _walk(page, slug: str, name: str, every: bool) -> list[tuple[int, int, int]]
         found = re.search(r"(\d+) / (\d+)", got["counter"])
         screen, count = (int(found[1]), int(found[2])) if found else (1, 1)
         seen.append((screen, got["bottom"], got["height"]))
+        if got["bottom"] > got["height"] + TOLERANCE_PX or screen == 1:
+            page.screenshot(path=ARTIFACTS / f"deck-{name or 'home'}-{screen}.png")
         if not every or screen >= count:
             return seen
         page.locator("h1").first.click()
@@ -79,6 +81,7 @@ def test_every_screen_fits_a_projector(browser, presets_server):
     context = browser.new_context(viewport=PROJECTOR)
     page = context.new_page()
     page.base = presets_server
+    ARTIFACTS.mkdir(exist_ok=True)
     too_tall, known = [], []
     try:
         for spec in PAGES:
@@ -86,7 +89,6 @@ def test_every_screen_fits_a_projector(browser, presets_server):
                 if bottom > height + TOLERANCE_PX:
                     where = (spec.url_path, screen)
                     (known if where in OVERFLOW else too_tall).append((*where, bottom))
-                    page.screenshot(path=f"artifacts/deck-{spec.url_path}-{screen}.png")
     finally:
         context.close()
     print("known overflow:", known)

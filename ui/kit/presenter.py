@@ -46,7 +46,7 @@ _PRESENT_CSS = """
 .stMainBlockContainer { max-width: 1500px; }
 .stMainBlockContainer p, .stMainBlockContainer li { font-size: 1.45rem; line-height: 1.5; }
 .stMainBlockContainer [data-testid="stMetricValue"],
-.stMainBlockContainer [data-testid="stMetricValue"] * { font-size: 2.75rem; line-height: 1.2; }
+.stMainBlockContainer [data-testid="stMetricValue"] * { font-size: 2.5rem; line-height: 1.15; }
 .stMainBlockContainer [data-testid="stMetricLabel"] p { font-size: 1.45rem; }
 .stMainBlockContainer [data-testid="stCaptionContainer"],
 .stMainBlockContainer [data-testid="stCaptionContainer"] p { font-size: 1.375rem; }
@@ -59,7 +59,8 @@ _PRESENT_CSS = """
 header[data-testid="stHeader"] { background: transparent; }
 header[data-testid="stHeader"], header[data-testid="stHeader"] * { pointer-events: none; }
 header[data-testid="stHeader"] :is(button, a), header[data-testid="stHeader"] :is(button, a) * { pointer-events: auto; }
-.stMainBlockContainer h1 { font-size: 2.5rem; padding: 0.25rem 0; }
+.stMainBlockContainer h1 { font-size: 2.2rem; padding: 0.125rem 0; }
+.stMainBlockContainer [data-testid="stVerticalBlock"] { gap: 0.75rem; }
 .stMainBlockContainer [data-testid="stMetricLabel"] *,
 .st-key-deck-bar button p, [data-testid="stSidebarNavLink"] [data-testid="stMarkdownContainer"],
 [data-testid="stSidebarNavLink"] p {
