@@ -30,7 +30,7 @@ from ui.kit.i18n import t
 TICK_PX, LEGEND_PX, AXIS_TITLE_PX, TITLE_PX = 18, 18, 20, 22  # chart text when presenting
 HEIGHT_SCALE = 1.25  # presenting: taller charts, so the larger text leaves room for the data
 MAX_HEIGHT = 430  # ... but none taller than a 720-pixel screen holds beside a title and the pager
-SIDE_HEIGHT = 300  # ... and one in a column lower still: two rows of them share a screen
+SIDE_HEIGHT = 280  # ... and one in a column lower still: two rows of them share a screen
 
 _SCREEN_CSS = """
 <style>
