@@ -70,7 +70,9 @@ header[data-testid="stHeader"] :is(button, a), header[data-testid="stHeader"] :i
 [data-testid="stSidebarNavLink"] > span:last-child { min-width: 0; }
 .st-key-deck-counter p { white-space: nowrap; }
 .st-key-deck-bar button p { text-align: left; line-height: 1.25; }
-.stMainBlockContainer [data-testid="stDataFrame"], .stMainBlockContainer [data-testid="stTable"] { zoom: 1.3; max-width: calc(100% / 1.3); }
+.stMainBlockContainer [data-testid="stDataFrame"], .stMainBlockContainer [data-testid="stTable"] {
+  zoom: 1.3; max-width: calc(100% / 1.3);
+}
 .st-key-pager-top-previous kbd, .st-key-pager-top-next kbd {
   position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap;
 }
