@@ -7,8 +7,8 @@ the pages open on the lecture presets (no training) in one browser on one server
 page's first screen is walked, and every screen of ``FULL_WALK``'s pages.
 
 ``OVERFLOW`` names the screens known not to fit yet, with the reason; they are reported, not
-asserted, so that the rest stays guarded (a new overflow fails the test, and so does a known
-one whose page no longer has that screen's reason: remove it from the list once it fits).
+asserted, so that the rest stays guarded: a new overflow fails the test (remove an entry once
+its screen fits).
 """
 
 from __future__ import annotations
