@@ -30,7 +30,7 @@ from ui.kit.i18n import t
 TICK_PX, LEGEND_PX, AXIS_TITLE_PX, TITLE_PX = 18, 18, 20, 22  # chart text when presenting
 HEIGHT_SCALE = 1.25  # presenting: taller charts, so the larger text leaves room for the data
 MAX_HEIGHT = 430  # ... but none taller than a 720-pixel screen holds beside a title and the pager
-SIDE_HEIGHT = 300  # ... and one in a column lower still: two rows of them share a screen
+SIDE_HEIGHT = 280  # ... and one in a column lower still: two rows of them share a screen
 
 _SCREEN_CSS = """
 <style>
@@ -46,7 +46,7 @@ _PRESENT_CSS = """
 .stMainBlockContainer { max-width: 1500px; }
 .stMainBlockContainer p, .stMainBlockContainer li { font-size: 1.45rem; line-height: 1.5; }
 .stMainBlockContainer [data-testid="stMetricValue"],
-.stMainBlockContainer [data-testid="stMetricValue"] * { font-size: 2.75rem; line-height: 1.2; }
+.stMainBlockContainer [data-testid="stMetricValue"] * { font-size: 2.5rem; line-height: 1.15; }
 .stMainBlockContainer [data-testid="stMetricLabel"] p { font-size: 1.45rem; }
 .stMainBlockContainer [data-testid="stCaptionContainer"],
 .stMainBlockContainer [data-testid="stCaptionContainer"] p { font-size: 1.375rem; }
@@ -59,13 +59,20 @@ _PRESENT_CSS = """
 header[data-testid="stHeader"] { background: transparent; }
 header[data-testid="stHeader"], header[data-testid="stHeader"] * { pointer-events: none; }
 header[data-testid="stHeader"] :is(button, a), header[data-testid="stHeader"] :is(button, a) * { pointer-events: auto; }
-.stMainBlockContainer h1 { font-size: 2.5rem; padding: 0.25rem 0; }
+.stMainBlockContainer h1 { font-size: 2.2rem; padding: 0.125rem 0; }
+.stMainBlockContainer [data-testid="stVerticalBlock"] { gap: 0.75rem; }
 .stMainBlockContainer [data-testid="stMetricLabel"] *,
-.st-key-deck-bar button p, [data-testid="stSidebarNavLink"] span {
+.st-key-deck-bar button p, [data-testid="stSidebarNavLink"] [data-testid="stMarkdownContainer"],
+[data-testid="stSidebarNavLink"] p {
   white-space: normal; overflow: visible; text-overflow: clip; overflow-wrap: anywhere;
 }
+[data-testid="stSidebarNavLink"] { height: auto; min-height: 2rem; max-width: 100%; }
+[data-testid="stSidebarNavLink"] > span:last-child { min-width: 0; }
+.st-key-deck-counter p { white-space: nowrap; }
 .st-key-deck-bar button p { text-align: left; line-height: 1.25; }
-.stMainBlockContainer [data-testid="stDataFrame"], .stMainBlockContainer [data-testid="stTable"] { zoom: 1.3; }
+.stMainBlockContainer [data-testid="stDataFrame"], .stMainBlockContainer [data-testid="stTable"] {
+  zoom: 1.3; max-width: calc(100% / 1.3);
+}
 .st-key-pager-top-previous kbd, .st-key-pager-top-next kbd {
   position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap;
 }

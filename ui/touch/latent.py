@@ -141,8 +141,8 @@ def _interp_frames(spec, key: str, path: dict, s: float, line: dict, maps: bool)
     st.caption(line_words(line, np.linspace(0, 1, STEPS), maps))
 
 
+@deck.tagged("extra")  # outside the fragment: its reruns stay inside the part
 @st.fragment
-@deck.tagged("extra")
 def walk_panel(name: str, res, dataset: str, parts: tuple[str, ...] = ("map", "interp")) -> None:
     """Click the latent map(s) of page ``name``'s run ``res`` (2-D codes) and interpolate
     between two codes (any k). Nothing is shown for a run on data that are not images."""

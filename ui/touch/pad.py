@@ -165,8 +165,8 @@ def pad(key: str, name: str, res, spec: ImageSpec) -> np.ndarray | None:
     return to_row(base if top is None else base * (1.0 - top["cover"]) + top["ink"], spec)
 
 
+@deck.tagged("extra")  # outside the fragment: its reruns stay inside the part
 @st.fragment
-@deck.tagged("extra")
 def draw_panel(name: str, res, dataset: str) -> None:
     """The pad and, beside it, what the page's model ``res`` makes of the drawing. Nothing is
     shown for a lesson without drawn input or a run on data that are not images."""

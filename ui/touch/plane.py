@@ -97,8 +97,8 @@ SHOW = {"intro": _intro, "contractive": _contractive, "denoising_field": _denois
 DATA = {"intro": "X", "contractive": "curve_X", "denoising_field": "X"}  # the page's points of the plane
 
 
+@deck.tagged("extra")  # outside the fragment: its reruns stay inside the part
 @st.fragment
-@deck.tagged("extra")
 def plane_panel(name: str, res, curve: str) -> None:
     """Click a point of the plane of curve ``curve``; page ``name``'s model ``res`` answers."""
     if res is None or name not in SHOW or curve not in CURVES:
