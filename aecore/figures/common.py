@@ -99,12 +99,38 @@ def base_layout(fig: go.Figure, title: str = "", height: int = 360, **kw) -> go.
     return fix_log_annotations(fig)
 
 
-def finish(fig: go.Figure) -> go.Figure:
+SEPARATORS = {"en": ".\u202f", "pt": ",\u202f", "es": ",\u202f"}  # plotly: decimal mark, digit group
+
+
+def readable_axes(fig: go.Figure) -> go.Figure:
+    """Tick labels a reader can read: powers of ten as 10⁻⁴ (``exponentformat="power"``), never
+    SI prefixes ("100μ", "10n" are no units here); on a log axis with ticks between decades
+    (plotly's "D1"/"D2", which label 2 and 5 with bare digits: "5 2 1 5 2 0.1") only the decades
+    are labelled (plotly picks them only over at least one decade, so one is always in view)."""
+    for axis in [*fig.select_xaxes(), *fig.select_yaxes()]:
+        if axis.exponentformat in (None, "B", "SI"):
+            axis.exponentformat = "power"
+        if axis.type == "log" and (axis.dtick is None or str(axis.dtick).startswith("D")):
+            axis.minorloglabels = "none"
+    bars = [trace.colorbar for trace in fig.data if "colorbar" in trace and trace.showscale is not False]
+    markers = [trace.marker for trace in fig.data if "marker" in trace]
+    bars += [m.colorbar for m in markers if "colorbar" in m and m.showscale]
+    bars += [c.colorbar for c in fig.select_coloraxes()]
+    for bar in filter(None, bars):
+        if bar.exponentformat in (None, "B", "SI"):
+            bar.exponentformat = "power"
+    return fig
+
+
+def finish(fig: go.Figure, lang: str = "en") -> go.Figure:
     """The last word before a figure is shown (``ui.kit.page.chart``): whatever a builder set after
     ``base_layout``, a legend above the plot (over the title or the panels' titles) or a
     horizontal one placed below in plot-height fractions (which run into the axis title on a
     short plot) goes to the bottom of the figure; a legend beside the plot stays. Long titles
-    wrap; labels of lines on log axes move to their line. Returns ``fig``, changed in place."""
+    wrap; labels of lines on log axes move to their line; ticks are readable (``readable_axes``)
+    and numbers use ``lang``'s decimal mark (0,5 in pt and es). Returns ``fig``, changed in place."""
+    fig.update_layout(separators=SEPARATORS.get(lang, SEPARATORS["en"]))
+    readable_axes(fig)
     legend = fig.layout.legend
     at_bottom = legend.yref == "container" and legend.y == 0 and legend.yanchor == "bottom"  # base_layout's
     # a y a builder set after base_layout is meant in plot-height fractions ("paper")
