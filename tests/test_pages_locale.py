@@ -39,3 +39,14 @@ def test_pca_in_portuguese_writes_decimal_commas_and_exports_points(monkeypatch)
     assert b'"linear_lr": 0.05' in files["pca-config.json"]  # JSON numbers keep the point
     csv = files["pca-metrics.csv"].decode()
     assert "0.0239" in csv and "0,0239" not in csv
+
+
+def test_latent_table_in_spanish_writes_decimal_commas(monkeypatch):
+    monkeypatch.setenv("AE_PRESETS", "1")
+    at = open_page("lessons/03_latent.py", timeout=300, params={"lang": "es"})
+    assert not is_training(at)
+    no_errors(at)
+    (table,) = at.dataframe
+    shown = table.value.astype(str).to_numpy().ravel()
+    assert any(re.fullmatch(r"0,\d{3}", v) for v in shown), shown  # trustworthiness 0,9xx
+    assert not any(re.search(r"\d\.\d", v) for v in shown), shown

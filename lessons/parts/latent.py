@@ -14,7 +14,7 @@ from aecore.experiments.latent import METHODS, NEW_POINT, NEW_POINTS
 from aecore.figures import basic
 from aecore.figures.embedding import manifold_figure
 from ui.kit.i18n import t
-from ui.kit.page import chart, num, prose
+from ui.kit.page import cells, chart, num, prose
 
 LESSON = "latent"
 
@@ -55,7 +55,9 @@ def table(m: dict) -> None:
     }
     three, two = (st.column_config.NumberColumn(format=f) for f in ("%.3f", "%.2f"))
     config = {cols["trust"]: three, cols["knn"]: three, cols["seconds"]: two, cols["new_seconds"]: two}
-    st.dataframe(rows, hide_index=True, column_config=config)
+    formats = {cols["trust"]: ".3f", cols["knn"]: ".3f", cols["seconds"]: ".2f", cols["new_seconds"]: ".2f"}
+    shown = cells(rows, formats)  # pt/es: texts with a decimal comma, which the number formats would not take
+    st.dataframe(shown, hide_index=True, column_config=config if shown is rows else None)
 
 
 def reading(m: dict, n: int, dim: int, reduced: bool, perplexity: float) -> None:

@@ -30,6 +30,7 @@ from ui.shell import sidebar
 __all__ = [
     "chart",
     "claim_words",
+    "cells",
     "code_expander",
     "fmt",
     "labels",
@@ -51,6 +52,26 @@ def num(value: Any, digits: int = 4) -> str:
 def fmt(metrics: Mapping[str, float], digits: int = 4) -> dict[str, str]:
     """Every metric through ``num``: the numbers a claim or caption text is formatted with."""
     return {k: num(v, digits) for k, v in metrics.items()}
+
+
+def cells(rows: Any, formats: Mapping[str, str] | None = None) -> Any:
+    """A table's rows (a dict of columns or a list of row dicts) for ``st.dataframe`` in the
+    session's language: in pt and es every float becomes text with a decimal comma (``formats``:
+    a column's format spec, else ``num``), since the table widget writes numbers only with a
+    point; in English the rows are returned unchanged, numbers stay numbers (and sort as such)."""
+    lang = current_lang()
+    if numbers.decimal_mark(lang) == ".":
+        return rows
+    formats = formats or {}
+
+    def show(column: str, v: Any) -> Any:
+        if not isinstance(v, float):
+            return v
+        return numbers.localize(format(v, formats[column].lstrip("%")), lang) if column in formats else num(v)
+
+    if isinstance(rows, Mapping):
+        return {c: [show(c, v) for v in vs] for c, vs in rows.items()}
+    return [{c: show(c, v) for c, v in row.items()} for row in rows]
 
 
 def labels(prefix: str, *names: str, **aliases: str) -> dict[str, str]:
