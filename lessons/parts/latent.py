@@ -12,8 +12,9 @@ from aecore import embed
 from aecore.data.registry import load_dataset
 from aecore.experiments.latent import METHODS, NEW_POINT, NEW_POINTS
 from aecore.figures import basic
+from aecore.figures.common import finish
 from aecore.figures.embedding import manifold_figure
-from ui.kit.i18n import t
+from ui.kit.i18n import current_lang, t
 from ui.kit.page import cells, chart, num, prose
 
 LESSON = "latent"
@@ -39,7 +40,7 @@ def live_map(y: np.ndarray) -> None:
         )
     else:
         title = t("latent.live.umap", it=p.epoch + 1, of=p.epochs)
-    st.plotly_chart(basic.map_figure(p.layout, y, title), key="latent.live_map")
+    st.plotly_chart(finish(basic.map_figure(p.layout, y, title), current_lang()), key="latent.live_map")
 
 
 def table(m: dict) -> None:
