@@ -17,11 +17,12 @@ labels to their line. ``log_floor`` and ``log_range`` keep a log axis within
 from __future__ import annotations
 
 import math
-import textwrap
 from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
+
+from aecore.figures.legible import SEPARATORS, decimal_comma, fit_panel_titles, readable_axes, wrap
 
 CLASS_COLORS = [
     "#332288",
@@ -78,18 +79,21 @@ def _legend_rows(fig: go.Figure) -> int:
 def base_layout(fig: go.Figure, title: str = "", height: int = 360, **kw) -> go.Figure:
     """White template, 14 px text; a wrapped title above the plot, the legend at the bottom.
     ``height`` is the figure's height for a one-line title and one legend row; more rows
-    add to it, so the plot itself keeps its size."""
+    add to it, so the plot itself keeps its size. Subplot titles wrap to their panel's width
+    on a phone; the title sits above their lines."""
     text = wrap_title(title)
     lines = text.count("<br>") + 1 if text else 0
     legend_rows = _legend_rows(fig)
-    panel_titles = any(a.yref == "paper" and (a.y or 0) >= 0.99 for a in fig.layout.annotations or ())
+    panel_lines = fit_panel_titles(fig)
     fig.update_layout(
         # automargin: the title pushes the plot down instead of running into it
         title=dict(text=text, x=0.01, xanchor="left", y=1, yanchor="bottom", yref="paper", automargin=True),
         title_font=dict(size=16),
-        title_pad=dict(b=10 + ROW_PX * panel_titles),  # above the panels' own titles
-        height=height + ROW_PX * (max(lines, 1) - 1 + max(legend_rows - 1, 0)),
-        margin=dict(l=50, r=20, t=20, b=45),
+        title_pad=dict(b=10 + ROW_PX * panel_lines),  # above the panels' own titles
+        height=height + ROW_PX * (max(lines, 1) - 1 + max(legend_rows - 1, 0) + max(panel_lines - 1, 0)),
+        # a fixed top margin only where no title pushes its own (plotly places a title of several
+        # lines by its first line: only automargin's push keeps the others out of the plot)
+        margin=dict(l=50, r=20, t=20 if text or not panel_lines else 6 + ROW_PX * panel_lines, b=45),
         template="plotly_white",
         font=dict(size=14),
         # yref="container": measured from the figure's bottom edge; the margin grows to fit it
@@ -97,29 +101,6 @@ def base_layout(fig: go.Figure, title: str = "", height: int = 360, **kw) -> go.
         **kw,
     )
     return fix_log_annotations(fig)
-
-
-SEPARATORS = {"en": ".\u202f", "pt": ",\u202f", "es": ",\u202f"}  # plotly: decimal mark, digit group
-
-
-def readable_axes(fig: go.Figure) -> go.Figure:
-    """Tick labels a reader can read: powers of ten as 10⁻⁴ (``exponentformat="power"``), never
-    SI prefixes ("100μ", "10n" are no units here); on a log axis with ticks between decades
-    (plotly's "D1"/"D2", which label 2 and 5 with bare digits: "5 2 1 5 2 0.1") only the decades
-    are labelled (plotly picks them only over at least one decade, so one is always in view)."""
-    for axis in [*fig.select_xaxes(), *fig.select_yaxes()]:
-        if axis.exponentformat in (None, "B", "SI"):
-            axis.exponentformat = "power"
-        if axis.type == "log" and (axis.dtick is None or str(axis.dtick).startswith("D")):
-            axis.minorloglabels = "none"
-    bars = [trace.colorbar for trace in fig.data if "colorbar" in trace and trace.showscale is not False]
-    markers = [trace.marker for trace in fig.data if "marker" in trace]
-    bars += [m.colorbar for m in markers if "colorbar" in m and m.showscale]
-    bars += [c.colorbar for c in fig.select_coloraxes()]
-    for bar in filter(None, bars):
-        if bar.exponentformat in (None, "B", "SI"):
-            bar.exponentformat = "power"
-    return fig
 
 
 def finish(fig: go.Figure, lang: str = "en") -> go.Figure:
@@ -131,6 +112,8 @@ def finish(fig: go.Figure, lang: str = "en") -> go.Figure:
     and numbers use ``lang``'s decimal mark (0,5 in pt and es). Returns ``fig``, changed in place."""
     fig.update_layout(separators=SEPARATORS.get(lang, SEPARATORS["en"]))
     readable_axes(fig)
+    if SEPARATORS.get(lang, ".")[0] == ",":
+        decimal_comma(fig)
     legend = fig.layout.legend
     at_bottom = legend.yref == "container" and legend.y == 0 and legend.yanchor == "bottom"  # base_layout's
     # a y a builder set after base_layout is meant in plot-height fractions ("paper")
@@ -146,6 +129,11 @@ def finish(fig: go.Figure, lang: str = "en") -> go.Figure:
     title = fig.layout.title
     if title.text and "<br>" not in title.text and len(title.text) > TITLE_CHARS:
         fig.update_layout(title_text=wrap_title(title.text), title_automargin=True, title_yref="paper")
+    lines = str(title.text or "").count("<br>") + 1
+    if lines > 1 and title.automargin and (fig.layout.margin.t or 0) >= ROW_PX * lines:
+        # a fixed margin that holds the title keeps automargin from placing it: plotly then
+        # draws the first line above the plot and the others into it
+        fig.update_layout(margin_t=20)
     return fix_log_annotations(fig)
 
 
@@ -170,11 +158,6 @@ def fix_log_annotations(fig: go.Figure) -> go.Figure:
             if any(s[f"{letter}0"] == v == s[f"{letter}1"] for s in lines):
                 a[letter] = math.log10(v)
     return fig
-
-
-def wrap(text: str, width: int) -> str:
-    """Break a long title or category label into lines (plotly wraps neither)."""
-    return "<br>".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)) or text
 
 
 def legend_below(fig: go.Figure, y: float = -0.18) -> go.Figure:
