@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from aecore.figures.legible import SEPARATORS, decimal_comma, fit_panel_titles, readable_axes, wrap
+from aecore.figures.legible import SEPARATORS, decimal_comma, fit_panel_titles, panel_titles, readable_axes, wrap
 
 CLASS_COLORS = [
     "#332288",
@@ -129,6 +129,9 @@ def finish(fig: go.Figure, lang: str = "en") -> go.Figure:
     title = fig.layout.title
     if title.text and "<br>" not in title.text and len(title.text) > TITLE_CHARS:
         fig.update_layout(title_text=wrap_title(title.text), title_automargin=True, title_yref="paper")
+    panel_lines = max((str(a.text).count("<br>") + 1 for a in panel_titles(fig)), default=0)
+    if panel_lines and not title.text and (fig.layout.margin.t or 0) < 6 + ROW_PX * panel_lines:
+        fig.update_layout(margin_t=6 + ROW_PX * panel_lines)  # no title pushes the panels' titles into view
     lines = str(title.text or "").count("<br>") + 1
     if lines > 1 and title.automargin and (fig.layout.margin.t or 0) >= ROW_PX * lines:
         # a fixed margin that holds the title keeps automargin from placing it: plotly then

@@ -178,8 +178,7 @@ def probe_figure(acc: dict[str, float], title: str, xlabel: str = "accuracy") ->
             x=values,
             y=labels,
             mode="markers+text",
-            text=values,
-            texttemplate="%{text:.3f}",
+            texttemplate="%{x:.3f}",  # plotly's format: the language's decimal mark
             textposition="top center",
             marker=dict(color=SEQ[: len(labels)], size=14),
             showlegend=False,

@@ -11,14 +11,16 @@ import textwrap
 
 import plotly.graph_objects as go
 
-PHONE_PLOT_PX = 330  # a chart's plot width on a phone (390 px screen less the page's padding and axes)
+PHONE_PLOT_PX = 290  # a chart's plot width on a phone (390 px less the page's padding and the axes' margins)
 CHAR_PX = 8.5  # the mean width of a character of a 16 px panel title
 PANEL_MIN_CHARS = 10  # a panel title is never wrapped narrower than this
 
 
-def wrap(text: str, width: int) -> str:
-    """Break a long title or category label into lines (plotly wraps neither)."""
-    return "<br>".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)) or text
+def wrap(text: str, width: int, hyphens: bool = False) -> str:
+    """Break a long title or category label into lines (plotly wraps neither); ``hyphens``:
+    also after a hyphen ("salt-and-|pepper")."""
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=hyphens)
+    return "<br>".join(lines) or text
 
 
 def panel_titles(fig: go.Figure) -> list:
@@ -39,7 +41,7 @@ def fit_panel_titles(fig: go.Figure) -> int:
         row = sum(1 for b in titles if abs((b.y or 0) - (a.y or 0)) < 0.01)
         text = str(a.text or "")
         if "<br>" not in text:
-            a.text = wrap(text, max(PANEL_MIN_CHARS, int(PHONE_PLOT_PX / row / CHAR_PX)))
+            a.text = wrap(text, max(PANEL_MIN_CHARS, int(PHONE_PLOT_PX / row / CHAR_PX)), hyphens=True)
         most = max(most, str(a.text).count("<br>") + 1)
     return most
 
