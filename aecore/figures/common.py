@@ -57,7 +57,7 @@ ROW_PX = 22  # one line of title or legend
 
 def wrap_title(text: str, width: int = TITLE_CHARS) -> str:
     """``text`` broken into lines of at most ``width`` characters (plotly's ``<br>``)."""
-    if not text or "<" in text:  # already laid out, or markup a line break could split
+    if not text or "<br>" in text:  # already laid out
         return text or ""
     return wrap(text, width)
 
@@ -100,7 +100,7 @@ def base_layout(fig: go.Figure, title: str = "", height: int = 360, **kw) -> go.
         legend=dict(orientation="h", x=0, xanchor="left", y=0, yanchor="bottom", yref="container"),
         **kw,
     )
-    return fix_log_annotations(fig)
+    return fix_log_annotations(readable_axes(fig))
 
 
 def finish(fig: go.Figure, lang: str = "en") -> go.Figure:
@@ -127,7 +127,7 @@ def finish(fig: go.Figure, lang: str = "en") -> go.Figure:
         x = legend.x if legend.x is not None and 0 <= legend.x < 1 else 0
         fig.update_layout(legend=dict(orientation="h", x=x, xanchor="left", y=0, yanchor="bottom", yref="container"))
     title = fig.layout.title
-    if title.text and "<br>" not in title.text and len(title.text) > TITLE_CHARS:
+    if title.text and "<br>" not in title.text and len(wrap_title(title.text)) > len(title.text):
         fig.update_layout(title_text=wrap_title(title.text), title_automargin=True, title_yref="paper")
     panel_lines = max((str(a.text).count("<br>") + 1 for a in panel_titles(fig)), default=0)
     if panel_lines and not title.text and (fig.layout.margin.t or 0) < 6 + ROW_PX * panel_lines:

@@ -14,13 +14,23 @@ import plotly.graph_objects as go
 PHONE_PLOT_PX = 290  # a chart's plot width on a phone (390 px less the page's padding and the axes' margins)
 CHAR_PX = 8.5  # the mean width of a character of a 16 px panel title
 PANEL_MIN_CHARS = 10  # a panel title is never wrapped narrower than this
+_TAG = re.compile(r"<[^>]+>")
 
 
 def wrap(text: str, width: int, hyphens: bool = False) -> str:
-    """Break a long title or category label into lines (plotly wraps neither); ``hyphens``:
-    also after a hyphen ("salt-and-|pepper")."""
-    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=hyphens)
-    return "<br>".join(lines) or text
+    """Break a long title or category label into lines of at most ``width`` shown characters
+    (plotly wraps neither); markup such as ``p<sub>σ</sub>`` counts by what it shows and is
+    never split. ``hyphens``: also break after a hyphen ("salt-and-|pepper")."""
+    if "<" not in text:
+        lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=hyphens)
+        return "<br>".join(lines) or text
+    lines, line = [], ""
+    for word in text.split(" "):
+        if line and len(_TAG.sub("", f"{line} {word}")) > width:
+            lines, line = [*lines, line], word
+        else:
+            line = f"{line} {word}" if line else word
+    return "<br>".join([*lines, line])
 
 
 def panel_titles(fig: go.Figure) -> list:
