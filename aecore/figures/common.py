@@ -234,16 +234,19 @@ def loss_figure(
     return base_layout(fig, title, height=300)
 
 
-def tile_images(rows: Sequence[np.ndarray], shape: tuple[int, int], gap: int = 1) -> np.ndarray:
-    """Stack rows of flat images (each (m, h·w)) into one 2-D array, NaN between tiles."""
+def tile_images(
+    rows: Sequence[np.ndarray], shape: tuple[int, int], gap: int = 1, row_gap: int | None = None
+) -> np.ndarray:
+    """Stack rows of flat images (each (m, h·w)) into one 2-D array, NaN between tiles
+    (``gap`` pixels between images, ``row_gap`` between rows: ``gap`` unless given)."""
     h, w = shape
+    rg = gap if row_gap is None else row_gap
     m = max(len(r) for r in rows)
-    out = np.full((len(rows) * (h + gap) - gap, m * (w + gap) - gap), np.nan)
+    out = np.full((len(rows) * (h + rg) - rg, m * (w + gap) - gap), np.nan)
     for i, row in enumerate(rows):
         for j, img in enumerate(row):
-            out[i * (h + gap) : i * (h + gap) + h, j * (w + gap) : j * (w + gap) + w] = np.asarray(img, float).reshape(
-                h, w
-            )
+            top, left = i * (h + rg), j * (w + gap)
+            out[top : top + h, left : left + w] = np.asarray(img, float).reshape(h, w)
     return out
 
 
@@ -254,25 +257,45 @@ def image_grid(
     zrange: tuple[float, float] = (0.0, 1.0),
     height: int | None = None,
 ) -> go.Figure:
-    """One labelled row of images per entry of ``rows`` (grey scale, 0 = black)."""
+    """One labelled row of images per entry of ``rows`` (grey scale, 0 = black). Each row's
+    label sits above it, in the gap between rows, so the images span the chart's whole width
+    (on a phone too: labels beside the rows took a third of it)."""
     names = list(rows)
-    grid = tile_images([rows[n] for n in names], shape)
     h = shape[0]
+    gap = max(2, math.ceil(0.6 * h))  # about 20 px at a phone's width for 8×8 and 28×28 images alike
+    grid = np.vstack(
+        [
+            np.full((gap, tile_images([rows[names[0]]], shape).shape[1]), np.nan),
+            tile_images([rows[n] for n in names], shape, row_gap=gap),
+        ]
+    )
     fig = go.Figure(
         go.Heatmap(z=grid, colorscale="gray", zmin=zrange[0], zmax=zrange[1], showscale=False, hoverinfo="skip")
     )
+    for i, name in enumerate(names):
+        top = gap + i * (h + gap) - 0.5  # the row's upper edge, in pixels of the grid
+        fig.add_annotation(
+            x=-0.5,
+            y=top,
+            xref="x",
+            yref="y",
+            text=name,
+            showarrow=False,
+            xanchor="left",
+            yanchor="bottom",
+            font_size=13,
+        )
     fig.update_yaxes(
         autorange="reversed",
-        tickmode="array",
-        tickvals=[i * (h + 1) + h / 2 - 0.5 for i in range(len(names))],
-        ticktext=names,
+        showticklabels=False,
         showgrid=False,
         zeroline=False,
         scaleanchor="x",
+        constraintoward="top",
     )
     fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
     fig = base_layout(fig, title, height=height or 70 + 75 * len(names))
-    fig.update_layout(plot_bgcolor="white", margin=dict(l=110, r=10, t=40 if title else 10, b=10))
+    fig.update_layout(plot_bgcolor="white", margin=dict(l=10, r=10, t=40 if title else 10, b=10))
     return fig
 
 
