@@ -46,7 +46,7 @@ def test_latent_table_in_spanish_writes_decimal_commas(monkeypatch):
     at = open_page("lessons/03_latent.py", timeout=300, params={"lang": "es"})
     assert not is_training(at)
     no_errors(at)
-    (table,) = at.dataframe
+    (table,) = at.table
     shown = table.value.astype(str).to_numpy().ravel()
     assert any(re.fullmatch(r"0,\d{3}", v) for v in shown), shown  # trustworthiness 0,9xx
     assert not any(re.search(r"\d\.\d", v) for v in shown), shown

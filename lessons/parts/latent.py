@@ -14,8 +14,9 @@ from aecore.experiments.latent import METHODS, NEW_POINT, NEW_POINTS
 from aecore.figures import basic
 from aecore.figures.common import finish
 from aecore.figures.embedding import manifold_figure
+from ui.kit import numbers
 from ui.kit.i18n import current_lang, t
-from ui.kit.page import cells, chart, num, prose
+from ui.kit.page import chart, num, prose
 
 LESSON = "latent"
 
@@ -43,6 +44,12 @@ def live_map(y: np.ndarray) -> None:
     st.plotly_chart(finish(basic.map_figure(p.layout, y, title), current_lang()), key="latent.live_map")
 
 
+def _cell(v: object, spec: str | None) -> object:
+    if not isinstance(v, float) or spec is None:
+        return v
+    return "–" if v != v else numbers.localize(format(v, spec), current_lang())
+
+
 def table(m: dict) -> None:
     """Trustworthiness, 5-NN accuracy, fit seconds and placing new points, per method."""
     cols = {k: t(f"latent.col.{k}") for k in ("method", "trust", "knn", "seconds", "new", "new_seconds")}
@@ -54,11 +61,11 @@ def table(m: dict) -> None:
         cols["new"]: [t(f"latent.new.{NEW_POINT[k]}") for k in METHODS],
         cols["new_seconds"]: [m.get(f"{k}_embed_seconds", float("nan")) for k in METHODS],
     }
-    three, two = (st.column_config.NumberColumn(format=f) for f in ("%.3f", "%.2f"))
-    config = {cols["trust"]: three, cols["knn"]: three, cols["seconds"]: two, cols["new_seconds"]: two}
     formats = {cols["trust"]: ".3f", cols["knn"]: ".3f", cols["seconds"]: ".2f", cols["new_seconds"]: ".2f"}
-    shown = cells(rows, formats)  # pt/es: texts with a decimal comma, which the number formats would not take
-    st.dataframe(shown, hide_index=True, column_config=config if shown is rows else None)
+    # a plain table, numbers written as text in the page's language: its columns wrap on a phone
+    # (a data grid would scroll sideways); NaN (a method that places no new points) as '–'
+    shown = {c: [_cell(v, formats.get(c)) for v in vs] for c, vs in rows.items()}
+    st.table(shown)
 
 
 def reading(m: dict, n: int, dim: int, reduced: bool, perplexity: float) -> None:
