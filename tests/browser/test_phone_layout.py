@@ -12,7 +12,8 @@ pytestmark = pytest.mark.browser
 
 _MEASURE = """() => {
   const main = document.querySelector('.stMainBlockContainer');
-  const column = main.getBoundingClientRect();
+  const style = getComputedStyle(main);  // the column: the block's width inside its padding
+  const column = {width: main.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)};
   const box = e => e.getBoundingClientRect();
   const hit = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
   const strips = Array.from(main.querySelectorAll('.js-plotly-plot')).filter(p =>
