@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from aecore.figures import basic, capacity, denoising, generative
+from aecore.figures import capacity, denoising, generative
 from aecore.figures.common import base_layout, finish
 from aecore.figures.legible import readable_axes
 from tests.figure_checks import figure_problems

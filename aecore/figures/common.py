@@ -22,7 +22,16 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from aecore.figures.legible import SEPARATORS, decimal_comma, fit_panel_titles, panel_titles, readable_axes, wrap
+from aecore.figures.arrays import downsample, tile_images  # noqa: F401  (builders import them from here)
+from aecore.figures.legible import (  # noqa: F401  (legend_below, wrap: builders import them from here)
+    SEPARATORS,
+    decimal_comma,
+    fit_panel_titles,
+    legend_below,
+    panel_titles,
+    readable_axes,
+    wrap,
+)
 
 CLASS_COLORS = [
     "#332288",
@@ -163,13 +172,6 @@ def fix_log_annotations(fig: go.Figure) -> go.Figure:
     return fig
 
 
-def legend_below(fig: go.Figure, y: float = -0.18) -> go.Figure:
-    """The legend in rows under the plot (``y`` in plot heights below its bottom edge, past
-    the tick labels and axis title). ``yref="paper"``: base_layout's ``"container"`` reference,
-    merged in otherwise, would put it outside the figure (``finish`` moves it to the bottom)."""
-    return fig.update_layout(legend=dict(orientation="h", yanchor="top", y=y, x=0, yref="paper"))
-
-
 def log_floor(values: np.ndarray, decades: float = MAX_DECADES) -> np.ndarray:
     """``values`` raised to at least max·10^−decades: what is numerically zero on a log axis
     is drawn at the axis floor instead of ten or twenty decades further down (or not at all)."""
@@ -190,16 +192,6 @@ def log_range(values: np.ndarray, decades: float = MAX_DECADES, pad: float = 0.1
     top = math.log10(v.max())
     bottom = max(math.log10(v.min()), top - decades)
     return [bottom - pad, top + pad]
-
-
-def downsample(values: Sequence[float], most: int = 500) -> tuple[np.ndarray, np.ndarray]:
-    """(x, y) with at most ``most`` points, keeping the first and last."""
-    y = np.asarray(values, float)
-    x = np.arange(1, y.size + 1)
-    if y.size <= most:
-        return x, y
-    keep = np.unique(np.linspace(0, y.size - 1, most).astype(int))
-    return x[keep], y[keep]
 
 
 def loss_figure(
@@ -232,22 +224,6 @@ def loss_figure(
     fig.update_yaxes(type="log", title=ylabel, dtick="D2" if wide else None, tickformat=".2g")
     fig.update_xaxes(title=xlabel)
     return base_layout(fig, title, height=300)
-
-
-def tile_images(
-    rows: Sequence[np.ndarray], shape: tuple[int, int], gap: int = 1, row_gap: int | None = None
-) -> np.ndarray:
-    """Stack rows of flat images (each (m, h·w)) into one 2-D array, NaN between tiles
-    (``gap`` pixels between images, ``row_gap`` between rows: ``gap`` unless given)."""
-    h, w = shape
-    rg = gap if row_gap is None else row_gap
-    m = max(len(r) for r in rows)
-    out = np.full((len(rows) * (h + rg) - rg, m * (w + gap) - gap), np.nan)
-    for i, row in enumerate(rows):
-        for j, img in enumerate(row):
-            top, left = i * (h + rg), j * (w + gap)
-            out[top : top + h, left : left + w] = np.asarray(img, float).reshape(h, w)
-    return out
 
 
 def image_grid(

@@ -33,6 +33,13 @@ def wrap(text: str, width: int, hyphens: bool = False) -> str:
     return "<br>".join([*lines, line])
 
 
+def legend_below(fig: go.Figure, y: float = -0.18) -> go.Figure:
+    """The legend in rows under the plot (``y`` in plot heights below its bottom edge, past
+    the tick labels and axis title). ``yref="paper"``: base_layout's ``"container"`` reference,
+    merged in otherwise, would put it outside the figure (``finish`` moves it to the bottom)."""
+    return fig.update_layout(legend=dict(orientation="h", yanchor="top", y=y, x=0, yref="paper"))
+
+
 def panel_titles(fig: go.Figure) -> list:
     """The subplot titles ``make_subplots`` writes: annotations above the plot, in paper units."""
     return [
