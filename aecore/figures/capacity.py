@@ -16,10 +16,9 @@ MODEL_COLORS = {"undercomplete": SEQ[0], "overcomplete": SEQ[1], "mean": METHOD_
 
 
 def _bar(x: list[str], y: list[float], name: str, color: str, digits: int = 3, where: str = "outside") -> go.Bar:
-    """Bars with their values written on them (plotly's format: the language's decimal mark)."""
-    return go.Bar(
-        x=x, y=y, name=name, marker_color=color, text=y, texttemplate=f"%{{text:~.{digits}g}}", textposition=where
-    )
+    """Bars with their values written on them (with a point; ``finish`` gives pt/es their comma)."""
+    text = [f"{v:.{digits}g}" for v in y]
+    return go.Bar(x=x, y=y, name=name, marker_color=color, text=text, textposition=where)
 
 
 def error_bars(metrics: dict[str, float], names: dict[str, str]) -> go.Figure:

@@ -178,7 +178,7 @@ def probe_figure(acc: dict[str, float], title: str, xlabel: str = "accuracy") ->
             x=values,
             y=labels,
             mode="markers+text",
-            texttemplate="%{x:.3f}",  # plotly's format: the language's decimal mark
+            text=[f"{v:.3f}" for v in values],  # with a point; finish() gives pt/es their comma
             textposition="top center",
             marker=dict(color=SEQ[: len(labels)], size=14),
             showlegend=False,

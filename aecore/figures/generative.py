@@ -34,8 +34,7 @@ def kl_per_dim_figure(kl: np.ndarray, threshold: float, names: dict[str, str]) -
             x=dims,
             y=np.maximum(kl, 1e-6),
             marker_color=[ACTIVE if a else INACTIVE for a in active],
-            text=kl,
-            texttemplate="%{text:~.3g}",  # plotly's format: the language's decimal mark
+            text=[f"{v:.3g}" for v in kl],  # written with a point; finish() gives pt/es their comma
             textposition="outside",
             hovertemplate="%{x}: %{y:.4g} nats<extra></extra>",
             showlegend=False,
