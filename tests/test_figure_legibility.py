@@ -105,3 +105,14 @@ def test_charts_in_portuguese_and_spanish_write_decimal_commas():
     pt = finish(fig, "pt")
     assert separator_problems(js(pt), "pt") == [] and separator_problems(js(pt), "es") == []
     assert list(pt.data[0].text) == ["0,5", "0,25"] and list(pt.layout.xaxis.ticktext) == ["0,10", "run 1.2b"]
+
+
+def test_image_strips_label_their_rows_above_them_and_span_the_width():
+    """Labels beside the rows took a third of a phone's width; rows of unequal length tile."""
+    from aecore.figures.common import image_grid
+
+    rng = np.random.default_rng(0)
+    fig = image_grid({"feature": rng.random((1, 64)), "top ten": rng.random((10, 64))}, (8, 8))
+    assert [a.text for a in fig.layout.annotations] == ["feature", "top ten"]
+    assert fig.layout.yaxis.showticklabels is False and fig.layout.margin.l <= 10
+    assert figure_problems(js(finish(fig))) == []

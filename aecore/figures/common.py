@@ -239,12 +239,8 @@ def image_grid(
     names = list(rows)
     h = shape[0]
     gap = max(2, math.ceil(0.6 * h))  # about 20 px at a phone's width for 8×8 and 28×28 images alike
-    grid = np.vstack(
-        [
-            np.full((gap, tile_images([rows[names[0]]], shape).shape[1]), np.nan),
-            tile_images([rows[n] for n in names], shape, row_gap=gap),
-        ]
-    )
+    grid = tile_images([rows[n] for n in names], shape, row_gap=gap)
+    grid = np.vstack([np.full((gap, grid.shape[1]), np.nan), grid])  # room for the first row's label
     fig = go.Figure(
         go.Heatmap(z=grid, colorscale="gray", zmin=zrange[0], zmax=zrange[1], showscale=False, hoverinfo="skip")
     )
