@@ -12,7 +12,7 @@ from aecore.figures import basic, embedding
 from aecore.figures.common import image_grid
 from lessons.parts import latent as latent_views
 from ui.kit.i18n import t
-from ui.kit.page import chart, fmt, labels, on_sidebar_data, prose
+from ui.kit.page import chart, fmt, labels, num, on_sidebar_data, prose
 from ui.kit.references import sources
 from ui.kit.requests import ask_to_train
 from ui.kit.widgets import settings_form
@@ -89,7 +89,7 @@ else:
     events = {}
     for row in (METHODS[:2], METHODS[2:]):
         for col, meth in zip(st.columns(2), row):
-            title = f"{t(f'latent.method.{meth}')} · T={m[f'{meth}_trustworthiness']:.3f}"
+            title = f"{t(f'latent.method.{meth}')} · T={num(m[f'{meth}_trustworthiness'], 3)}"
             with col:
                 fig = basic.map_figure(a["maps"][meth], a["labels"], title, selected)
                 events[meth] = chart(fig, f"latent.map.{meth}", on_select="rerun", selection_mode=("lasso", "box"))

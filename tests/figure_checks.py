@@ -324,4 +324,8 @@ def legend_problems(fig: dict) -> list[str]:
 
 
 def figure_problems(fig: dict) -> list[str]:
-    return axis_problems(fig) + zorder_problems(fig) + figure_text_problems(fig) + legend_problems(fig)
+    """Every check above, and those of ``tests.legibility_checks`` (ticks, overprinting, titles)."""
+    from tests.legibility_checks import legibility_problems
+
+    found = axis_problems(fig) + zorder_problems(fig) + figure_text_problems(fig) + legend_problems(fig)
+    return found + legibility_problems(fig)

@@ -23,6 +23,7 @@ from aecore.figures.common import (
     loss_figure,
     wrap_title,
 )
+from aecore.figures.legible import readable_axes
 from tests.figure_checks import figure_problems, text_problems
 from ui.kit.i18n import catalog
 
@@ -45,7 +46,7 @@ def test_a_label_of_a_line_on_a_log_axis_is_caught_and_fixed():
     fig.add_vline(x=64, annotation_text="k = D")
     problems = figure_problems(as_json(fig))
     assert any("decades" in p for p in problems) and any("stretches" in p for p in problems), problems
-    assert figure_problems(as_json(fix_log_annotations(fig))) == []
+    assert figure_problems(as_json(readable_axes(fix_log_annotations(fig)))) == []
     assert fig.layout.annotations[0].x == pytest.approx(np.log10(64))
 
 
@@ -67,7 +68,7 @@ def test_a_fixed_range_that_cuts_data_and_too_many_decades_are_caught():
     y = log_floor(np.array([1.0, 0.3, 0.01, 1e-5, 1e-12, 0.0]))
     fig = go.Figure(go.Bar(x=list(range(6)), y=y))
     fig.update_yaxes(type="log", range=log_range(y))
-    assert figure_problems(as_json(fig)) == []
+    assert figure_problems(as_json(readable_axes(fig))) == []
     assert y.min() == pytest.approx(10.0**-MAX_DECADES) and log_range(y)[0] == pytest.approx(-MAX_DECADES - 0.1)
 
 
@@ -79,7 +80,7 @@ def test_a_curve_under_a_cloud_is_caught_webgl_included():
     assert figure_problems(as_json(go.Figure([line, cloud])))  # order
     assert figure_problems(as_json(go.Figure([cloud, line])))  # SVG under WebGL
     gl_line = go.Scattergl(x=[-1, 1], y=[0, 0], mode="lines", name="g(z)")
-    assert figure_problems(as_json(go.Figure([cloud, gl_line]))) == []
+    assert figure_problems(as_json(readable_axes(go.Figure([cloud, gl_line])))) == []
 
 
 @pytest.mark.parametrize(
@@ -105,7 +106,7 @@ def test_html_subscripts_in_figure_text_pass():
     for text in ("learned curve g<sub>φ</sub>(h)", "Gram matrix W<sub>d</sub><sup>T</sup>W<sub>d</sub>"):
         fig = go.Figure(go.Scatter(x=[0, 1], y=[0, 1], name=text))
         fig.update_layout(title=text, showlegend=True)
-        assert figure_problems(as_json(fig)) == []
+        assert figure_problems(as_json(readable_axes(fig))) == []
 
 
 def test_text_rules_follow_what_streamlit_renders():

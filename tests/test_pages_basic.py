@@ -77,7 +77,7 @@ def test_latent_page_trains_and_scores():
     wait_until_trained(at, limit=900)
     no_errors(at)
     m = at.session_state["latent.job"].result.metrics
-    (table,) = at.dataframe  # the score table: one row per method, the numbers of this run
+    (table,) = at.table  # the score table: one row per method, the numbers of this run
     for col, metric in (("trust", "trustworthiness"), ("knn", "knn_accuracy")):
         shown = list(table.value[translate(f"latent.col.{col}", "en")])
-        assert shown == [m[f"{k}_{metric}"] for k in METHODS], col
+        assert shown == [f"{m[f'{k}_{metric}']:.3f}" for k in METHODS], col

@@ -17,6 +17,7 @@ import pytest
 
 from tests.apptest_utils import is_training, no_errors, open_page, wait_until_trained
 from tests.figure_checks import figure_problems, text_problems
+from tests.legibility_checks import separator_problems
 from ui.shell.nav import PAGES
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("clean_app_state")]
@@ -42,7 +43,7 @@ def _problems(at, lang: str) -> list[str]:
     for i, el in enumerate(at.get("plotly_chart")):
         fig = json.loads(el.proto.spec)
         title = str((fig.get("layout", {}).get("title") or {}).get("text", ""))[:50]
-        found += [f"{lang} chart {i} {title!r}: {p}" for p in figure_problems(fig)]
+        found += [f"{lang} chart {i} {title!r}: {p}" for p in figure_problems(fig) + separator_problems(fig, lang)]
     for where, text, math in _texts(at):
         found += [f"{lang} {where}: {p}" for p in text_problems(text, math_ok=math)]
     return found

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -60,10 +62,14 @@ def curve_fit_figure(
     return fig
 
 
+WIDE_SPECTRUM = 100  # more eigenvalues than this: a log index axis, where the first k keep their width
+
+
 def spectrum_figure(eigvals: np.ndarray, k: int, names: dict[str, str]) -> go.Figure:
     """Eigenvalues of the covariance; the discarded tail (its sum / D is the least MSE) shaded.
     Numerically zero eigenvalues (constant pixels give λ ≈ 1e-17, or slightly < 0) sit at the
-    log axis' floor, ``MAX_DECADES`` below the largest."""
+    log axis' floor, ``MAX_DECADES`` below the largest. Over ``WIDE_SPECTRUM`` eigenvalues the
+    index axis is logarithmic: on 784 pixels the 8 kept bars then take a third of the width."""
     idx = np.arange(1, eigvals.size + 1)
     eigvals = log_floor(eigvals)
     fig = go.Figure(
@@ -78,6 +84,11 @@ def spectrum_figure(eigvals: np.ndarray, k: int, names: dict[str, str]) -> go.Fi
             ),
         ]
     )
+    if eigvals.size > WIDE_SPECTRUM:  # 784 bars of a pixel each: the k kept ones would vanish
+        ticks = [2**i for i in range(int(math.log2(eigvals.size)) + 1)] + [eigvals.size]
+        fig.update_xaxes(
+            type="log", tickvals=ticks, ticktext=[str(v) for v in ticks], range=[-0.35, math.log10(idx[-1] + 0.5)]
+        )
     fig.update_xaxes(title=names["x"])
     fig.update_yaxes(title=names["y"], type="log", range=log_range(eigvals))
     fig = base_layout(fig, names["title"], height=360, bargap=0.1)
@@ -160,9 +171,9 @@ def error_vs_k_figure(pca_curve: np.ndarray, sweep: dict[int, float], names: dic
                 line=dict(color=METHOD_COLORS["deep"], width=3),
             )
         )
-    fig.update_xaxes(
-        title=names["x"], type="log", tickvals=[1, 2, 4, 8, 16, 32, 64], ticktext=["1", "2", "4", "8", "16", "32", "64"]
-    )
+    ticks = [2**i for i in range(int(math.log2(ks.size)) + 1)]  # 1, 2, 4, … up to the data's size D
+    ticks += [ks.size] if ks.size not in ticks else []
+    fig.update_xaxes(title=names["x"], type="log", tickvals=ticks, ticktext=[str(k) for k in ticks])
     fig.update_yaxes(title=names["y"], type="log", range=log_range(shown))
     return base_layout(fig, names["title"], height=320)
 

@@ -15,8 +15,10 @@ from aecore.figures.common import METHOD_COLORS, SEQ, base_layout, image_grid, l
 MODEL_COLORS = {"undercomplete": SEQ[0], "overcomplete": SEQ[1], "mean": METHOD_COLORS["data"]}
 
 
-def _bar(x: list[str], y: list[float], name: str, color: str, digits: int = 3) -> go.Bar:
-    return go.Bar(x=x, y=y, name=name, marker_color=color, text=[f"{v:.{digits}g}" for v in y], textposition="outside")
+def _bar(x: list[str], y: list[float], name: str, color: str, digits: int = 3, where: str = "outside") -> go.Bar:
+    """Bars with their values written on them (with a point; ``finish`` gives pt/es their comma)."""
+    text = [f"{v:.{digits}g}" for v in y]
+    return go.Bar(x=x, y=y, name=name, marker_color=color, text=text, textposition=where)
 
 
 def error_bars(metrics: dict[str, float], names: dict[str, str]) -> go.Figure:
@@ -43,7 +45,8 @@ def copy_bars(metrics: dict[str, float], names: dict[str, str]) -> go.Figure:
         keys = [(f"{m}_{k}", label) for k, label in parts if f"{m}_{k}" in metrics]
         values = [metrics[k] for k, _ in keys]
         lowest = min(lowest, *values)
-        fig.add_trace(_bar([lab for _, lab in keys], values, names[m], MODEL_COLORS[m], 2))
+        # values inside their bars where they fit: above a bar near 1 they would sit on the dashed line
+        fig.add_trace(_bar([lab for _, lab in keys], values, names[m], MODEL_COLORS[m], 2, "auto"))
     fig.add_hline(y=1.0, line=dict(dash="dash", color=METHOD_COLORS["ref"]))
     fig.add_hline(y=0.0, line=dict(color="#999999", width=1))
     fig.update_yaxes(title=names["share"], range=[lowest - 0.15, 1.15])

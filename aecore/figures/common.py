@@ -17,11 +17,21 @@ labels to their line. ``log_floor`` and ``log_range`` keep a log axis within
 from __future__ import annotations
 
 import math
-import textwrap
 from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
+
+from aecore.figures.arrays import downsample, tile_images  # noqa: F401  (builders import them from here)
+from aecore.figures.legible import (  # noqa: F401  (legend_below, wrap: builders import them from here)
+    SEPARATORS,
+    decimal_comma,
+    fit_panel_titles,
+    legend_below,
+    panel_titles,
+    readable_axes,
+    wrap,
+)
 
 CLASS_COLORS = [
     "#332288",
@@ -56,7 +66,7 @@ ROW_PX = 22  # one line of title or legend
 
 def wrap_title(text: str, width: int = TITLE_CHARS) -> str:
     """``text`` broken into lines of at most ``width`` characters (plotly's ``<br>``)."""
-    if not text or "<" in text:  # already laid out, or markup a line break could split
+    if not text or "<br>" in text:  # already laid out
         return text or ""
     return wrap(text, width)
 
@@ -78,33 +88,41 @@ def _legend_rows(fig: go.Figure) -> int:
 def base_layout(fig: go.Figure, title: str = "", height: int = 360, **kw) -> go.Figure:
     """White template, 14 px text; a wrapped title above the plot, the legend at the bottom.
     ``height`` is the figure's height for a one-line title and one legend row; more rows
-    add to it, so the plot itself keeps its size."""
+    add to it, so the plot itself keeps its size. Subplot titles wrap to their panel's width
+    on a phone; the title sits above their lines."""
     text = wrap_title(title)
     lines = text.count("<br>") + 1 if text else 0
     legend_rows = _legend_rows(fig)
-    panel_titles = any(a.yref == "paper" and (a.y or 0) >= 0.99 for a in fig.layout.annotations or ())
+    panel_lines = fit_panel_titles(fig)
     fig.update_layout(
         # automargin: the title pushes the plot down instead of running into it
         title=dict(text=text, x=0.01, xanchor="left", y=1, yanchor="bottom", yref="paper", automargin=True),
         title_font=dict(size=16),
-        title_pad=dict(b=10 + ROW_PX * panel_titles),  # above the panels' own titles
-        height=height + ROW_PX * (max(lines, 1) - 1 + max(legend_rows - 1, 0)),
-        margin=dict(l=50, r=20, t=20, b=45),
+        title_pad=dict(b=10 + ROW_PX * panel_lines),  # above the panels' own titles
+        height=height + ROW_PX * (max(lines, 1) - 1 + max(legend_rows - 1, 0) + max(panel_lines - 1, 0)),
+        # a fixed top margin only where no title pushes its own (plotly places a title of several
+        # lines by its first line: only automargin's push keeps the others out of the plot)
+        margin=dict(l=50, r=20, t=20 if text or not panel_lines else 6 + ROW_PX * panel_lines, b=45),
         template="plotly_white",
         font=dict(size=14),
         # yref="container": measured from the figure's bottom edge; the margin grows to fit it
         legend=dict(orientation="h", x=0, xanchor="left", y=0, yanchor="bottom", yref="container"),
         **kw,
     )
-    return fix_log_annotations(fig)
+    return fix_log_annotations(readable_axes(fig))
 
 
-def finish(fig: go.Figure) -> go.Figure:
+def finish(fig: go.Figure, lang: str = "en") -> go.Figure:
     """The last word before a figure is shown (``ui.kit.page.chart``): whatever a builder set after
     ``base_layout``, a legend above the plot (over the title or the panels' titles) or a
     horizontal one placed below in plot-height fractions (which run into the axis title on a
     short plot) goes to the bottom of the figure; a legend beside the plot stays. Long titles
-    wrap; labels of lines on log axes move to their line. Returns ``fig``, changed in place."""
+    wrap; labels of lines on log axes move to their line; ticks are readable (``readable_axes``)
+    and numbers use ``lang``'s decimal mark (0,5 in pt and es). Returns ``fig``, changed in place."""
+    fig.update_layout(separators=SEPARATORS.get(lang, SEPARATORS["en"]))
+    readable_axes(fig)
+    if SEPARATORS.get(lang, ".")[0] == ",":
+        decimal_comma(fig)
     legend = fig.layout.legend
     at_bottom = legend.yref == "container" and legend.y == 0 and legend.yanchor == "bottom"  # base_layout's
     # a y a builder set after base_layout is meant in plot-height fractions ("paper")
@@ -118,8 +136,16 @@ def finish(fig: go.Figure) -> go.Figure:
         x = legend.x if legend.x is not None and 0 <= legend.x < 1 else 0
         fig.update_layout(legend=dict(orientation="h", x=x, xanchor="left", y=0, yanchor="bottom", yref="container"))
     title = fig.layout.title
-    if title.text and "<br>" not in title.text and len(title.text) > TITLE_CHARS:
+    if title.text and "<br>" not in title.text and len(wrap_title(title.text)) > len(title.text):
         fig.update_layout(title_text=wrap_title(title.text), title_automargin=True, title_yref="paper")
+    panel_lines = max((str(a.text).count("<br>") + 1 for a in panel_titles(fig)), default=0)
+    if panel_lines and not title.text and (fig.layout.margin.t or 0) < 6 + ROW_PX * panel_lines:
+        fig.update_layout(margin_t=6 + ROW_PX * panel_lines)  # no title pushes the panels' titles into view
+    lines = str(title.text or "").count("<br>") + 1
+    if lines > 1 and title.automargin and (fig.layout.margin.t or 0) >= ROW_PX * lines:
+        # a fixed margin that holds the title keeps automargin from placing it: plotly then
+        # draws the first line above the plot and the others into it
+        fig.update_layout(margin_t=20)
     return fix_log_annotations(fig)
 
 
@@ -146,18 +172,6 @@ def fix_log_annotations(fig: go.Figure) -> go.Figure:
     return fig
 
 
-def wrap(text: str, width: int) -> str:
-    """Break a long title or category label into lines (plotly wraps neither)."""
-    return "<br>".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)) or text
-
-
-def legend_below(fig: go.Figure, y: float = -0.18) -> go.Figure:
-    """The legend in rows under the plot (``y`` in plot heights below its bottom edge, past
-    the tick labels and axis title). ``yref="paper"``: base_layout's ``"container"`` reference,
-    merged in otherwise, would put it outside the figure (``finish`` moves it to the bottom)."""
-    return fig.update_layout(legend=dict(orientation="h", yanchor="top", y=y, x=0, yref="paper"))
-
-
 def log_floor(values: np.ndarray, decades: float = MAX_DECADES) -> np.ndarray:
     """``values`` raised to at least max·10^−decades: what is numerically zero on a log axis
     is drawn at the axis floor instead of ten or twenty decades further down (or not at all)."""
@@ -178,16 +192,6 @@ def log_range(values: np.ndarray, decades: float = MAX_DECADES, pad: float = 0.1
     top = math.log10(v.max())
     bottom = max(math.log10(v.min()), top - decades)
     return [bottom - pad, top + pad]
-
-
-def downsample(values: Sequence[float], most: int = 500) -> tuple[np.ndarray, np.ndarray]:
-    """(x, y) with at most ``most`` points, keeping the first and last."""
-    y = np.asarray(values, float)
-    x = np.arange(1, y.size + 1)
-    if y.size <= most:
-        return x, y
-    keep = np.unique(np.linspace(0, y.size - 1, most).astype(int))
-    return x[keep], y[keep]
 
 
 def loss_figure(
@@ -222,19 +226,6 @@ def loss_figure(
     return base_layout(fig, title, height=300)
 
 
-def tile_images(rows: Sequence[np.ndarray], shape: tuple[int, int], gap: int = 1) -> np.ndarray:
-    """Stack rows of flat images (each (m, h·w)) into one 2-D array, NaN between tiles."""
-    h, w = shape
-    m = max(len(r) for r in rows)
-    out = np.full((len(rows) * (h + gap) - gap, m * (w + gap) - gap), np.nan)
-    for i, row in enumerate(rows):
-        for j, img in enumerate(row):
-            out[i * (h + gap) : i * (h + gap) + h, j * (w + gap) : j * (w + gap) + w] = np.asarray(img, float).reshape(
-                h, w
-            )
-    return out
-
-
 def image_grid(
     rows: dict[str, np.ndarray],
     shape: tuple[int, int],
@@ -242,25 +233,41 @@ def image_grid(
     zrange: tuple[float, float] = (0.0, 1.0),
     height: int | None = None,
 ) -> go.Figure:
-    """One labelled row of images per entry of ``rows`` (grey scale, 0 = black)."""
+    """One labelled row of images per entry of ``rows`` (grey scale, 0 = black). Each row's
+    label sits above it, in the gap between rows, so the images span the chart's whole width
+    (on a phone too: labels beside the rows took a third of it)."""
     names = list(rows)
-    grid = tile_images([rows[n] for n in names], shape)
     h = shape[0]
+    gap = max(2, math.ceil(0.6 * h))  # about 20 px at a phone's width for 8×8 and 28×28 images alike
+    grid = tile_images([rows[n] for n in names], shape, row_gap=gap)
+    grid = np.vstack([np.full((gap, grid.shape[1]), np.nan), grid])  # room for the first row's label
     fig = go.Figure(
         go.Heatmap(z=grid, colorscale="gray", zmin=zrange[0], zmax=zrange[1], showscale=False, hoverinfo="skip")
     )
+    for i, name in enumerate(names):
+        top = gap + i * (h + gap) - 0.5  # the row's upper edge, in pixels of the grid
+        fig.add_annotation(
+            x=-0.5,
+            y=top,
+            xref="x",
+            yref="y",
+            text=name,
+            showarrow=False,
+            xanchor="left",
+            yanchor="bottom",
+            font_size=13,
+        )
     fig.update_yaxes(
         autorange="reversed",
-        tickmode="array",
-        tickvals=[i * (h + 1) + h / 2 - 0.5 for i in range(len(names))],
-        ticktext=names,
+        showticklabels=False,
         showgrid=False,
         zeroline=False,
         scaleanchor="x",
+        constraintoward="top",
     )
     fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
     fig = base_layout(fig, title, height=height or 70 + 75 * len(names))
-    fig.update_layout(plot_bgcolor="white", margin=dict(l=110, r=10, t=40 if title else 10, b=10))
+    fig.update_layout(plot_bgcolor="white", margin=dict(l=10, r=10, t=40 if title else 10, b=10))
     return fig
 
 

@@ -178,7 +178,7 @@ def probe_figure(acc: dict[str, float], title: str, xlabel: str = "accuracy") ->
             x=values,
             y=labels,
             mode="markers+text",
-            text=[f"{v:.3f}" for v in values],
+            text=[f"{v:.3f}" for v in values],  # with a point; finish() gives pt/es their comma
             textposition="top center",
             marker=dict(color=SEQ[: len(labels)], size=14),
             showlegend=False,
@@ -186,5 +186,5 @@ def probe_figure(acc: dict[str, float], title: str, xlabel: str = "accuracy") ->
     )
     lo = max(0.0, min(values) - 0.05)
     fig.update_xaxes(range=[lo, 1.0], title=xlabel)
-    fig.update_yaxes(autorange="reversed")
+    fig.update_yaxes(range=[len(labels) - 0.5, -1.1])  # reversed, with room for the top label
     return base_layout(fig, title, height=300)

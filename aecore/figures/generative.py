@@ -34,19 +34,18 @@ def kl_per_dim_figure(kl: np.ndarray, threshold: float, names: dict[str, str]) -
             x=dims,
             y=np.maximum(kl, 1e-6),
             marker_color=[ACTIVE if a else INACTIVE for a in active],
-            text=[f"{v:.3g}" for v in kl],
+            text=[f"{v:.3g}" for v in kl],  # written with a point; finish() gives pt/es their comma
             textposition="outside",
             hovertemplate="%{x}: %{y:.4g} nats<extra></extra>",
+            showlegend=False,
         )
     )
-    fig.add_hline(
-        y=threshold,
-        line=dict(dash="dash", color=METHOD_COLORS["ref"]),
-        annotation_text=names["threshold"],
-        annotation_position="top right",
-    )
+    # the threshold's name in the legend: a label on the line would overprint the bars that cross it
+    fig.add_hline(y=threshold, line=dict(dash="dash", color=METHOD_COLORS["ref"]))
+    line = dict(dash="dash", color=METHOD_COLORS["ref"])
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=line, name=names["threshold"], showlegend=True))
     fig.update_yaxes(type="log", title=names["y"])
-    return base_layout(fig, names["title"], height=340, showlegend=False)
+    return base_layout(fig, names["title"], height=340)
 
 
 def kl_history_figure(history: np.ndarray, threshold: float, names: dict[str, str]) -> go.Figure:

@@ -82,7 +82,7 @@ def _half_width_layout(fig: go.Figure, title: str) -> go.Figure:
     otherwise, at 1280 px and on a phone), the legend below the plot."""
     title = wrap(title, 38)
     fig = base_layout(fig, title, height=470 + 22 * title.count("<br>"))
-    return legend_below(fig, -0.16).update_layout(margin=dict(t=50 + 22 * title.count("<br>"), b=20))
+    return legend_below(fig, -0.16).update_layout(margin=dict(b=20))
 
 
 def surface_figure(s: dict, names: dict) -> go.Figure:

@@ -12,7 +12,7 @@ import streamlit as st
 
 from ui.kit.derivation import Step
 from ui.kit.i18n import t
-from ui.kit.page import num, prose
+from ui.kit.page import cells, num, prose
 
 GENERATORS = ("vae", "ae", "ae_fitted", "data")  # the score table's rows (metric suffixes)
 SCORES = ("precision", "recall", "coverage", "density", "sample_confidence", "class_entropy")
@@ -228,4 +228,4 @@ def scores_table(m: dict[str, float], accuracy: float, n: int) -> None:
         {t("vae.table.generator"): t(f"vae.table.{g}")} | {t(f"vae.table.{s}"): m[f"{s}_{g}"] for s in SCORES}
         for g in rows
     ]
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(cells(table), hide_index=True, width="stretch")

@@ -12,8 +12,10 @@ from aecore import embed
 from aecore.data.registry import load_dataset
 from aecore.experiments.latent import METHODS, NEW_POINT, NEW_POINTS
 from aecore.figures import basic
+from aecore.figures.common import finish
 from aecore.figures.embedding import manifold_figure
-from ui.kit.i18n import t
+from ui.kit import numbers
+from ui.kit.i18n import current_lang, t
 from ui.kit.page import chart, num, prose
 
 LESSON = "latent"
@@ -39,7 +41,13 @@ def live_map(y: np.ndarray) -> None:
         )
     else:
         title = t("latent.live.umap", it=p.epoch + 1, of=p.epochs)
-    st.plotly_chart(basic.map_figure(p.layout, y, title), key="latent.live_map")
+    st.plotly_chart(finish(basic.map_figure(p.layout, y, title), current_lang()), key="latent.live_map")
+
+
+def _cell(v: object, spec: str | None) -> object:
+    if not isinstance(v, float) or spec is None:
+        return v
+    return "–" if v != v else numbers.localize(format(v, spec), current_lang())
 
 
 def table(m: dict) -> None:
@@ -53,9 +61,11 @@ def table(m: dict) -> None:
         cols["new"]: [t(f"latent.new.{NEW_POINT[k]}") for k in METHODS],
         cols["new_seconds"]: [m.get(f"{k}_embed_seconds", float("nan")) for k in METHODS],
     }
-    three, two = (st.column_config.NumberColumn(format=f) for f in ("%.3f", "%.2f"))
-    config = {cols["trust"]: three, cols["knn"]: three, cols["seconds"]: two, cols["new_seconds"]: two}
-    st.dataframe(rows, hide_index=True, column_config=config)
+    formats = {cols["trust"]: ".3f", cols["knn"]: ".3f", cols["seconds"]: ".2f", cols["new_seconds"]: ".2f"}
+    # a plain table, numbers written as text in the page's language: its columns wrap on a phone
+    # (a data grid would scroll sideways); NaN (a method that places no new points) as '–'
+    shown = {c: [_cell(v, formats.get(c)) for v in vs] for c, vs in rows.items()}
+    st.table(shown)
 
 
 def reading(m: dict, n: int, dim: int, reduced: bool, perplexity: float) -> None:

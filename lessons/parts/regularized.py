@@ -13,7 +13,7 @@ from aecore.experiments.sparse import ACTIVE, BATCH, DECODER_GREW, KL_COSTS, MOS
 from aecore.figures.drawings import active_paths
 from ui.kit.derivation import Step
 from ui.kit.i18n import t
-from ui.kit.page import chart, num
+from ui.kit.page import cells, chart, num
 
 KL = r"\Omega_{KL}"
 DRHO = r"\partial\hat\rho_j"
@@ -72,7 +72,7 @@ def sparse_table(m: Mapping[str, float], trained: Sequence[str], pen: Mapping[st
     rows = [
         {t("sparse.table.penalty"): pen[p], **{t(f"sparse.table.{c}"): m[f"{p}_{c}"] for c in TABLE}} for p in trained
     ]
-    st.dataframe(rows, hide_index=True, width="stretch")
+    st.dataframe(cells(rows), hide_index=True, width="stretch")
     pct = {
         f"{p}_{c}": num(100 * m[f"{p}_{c}"], 3)
         for p in trained

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ui.kit.numbers import localized_params
 from ui.kit.safe import md
 
 LOCALES = Path(__file__).resolve().parents[2] / "assets" / "locales"
@@ -61,8 +62,10 @@ def languages() -> list[str]:
 
 
 def translate(key: str, lang: str = DEFAULT_LANG, **kwargs: object) -> str:
+    """``key``'s text in ``lang`` formatted with ``kwargs``; numbers among them are written
+    with the language's decimal mark (``ui.kit.numbers.localized_params``)."""
     text = catalog(lang).get(key) or catalog(DEFAULT_LANG).get(key) or key
-    return text.format(**kwargs) if kwargs else text
+    return text.format(**localized_params(kwargs, lang)) if kwargs else text
 
 
 def current_lang() -> str:

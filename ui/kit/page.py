@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -21,7 +20,7 @@ import streamlit as st
 
 from aecore.config import Config, ConfigError
 from aecore.figures.common import finish, loss_figure
-from ui.kit import deck, presenter
+from ui.kit import deck, numbers, presenter
 from ui.kit.i18n import current_lang, error_text, t, translate
 from ui.kit.presenter import prose
 from ui.kit.safe import md
@@ -31,6 +30,7 @@ from ui.shell import sidebar
 __all__ = [
     "chart",
     "claim_words",
+    "cells",
     "code_expander",
     "fmt",
     "labels",
@@ -42,42 +42,36 @@ __all__ = [
     "prose",
 ]
 
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-GROUP = "\u202f"  # narrow no-break space between digit groups (SI; reads the same in en/pt/es)
-
-
-def _grouped(n: int) -> str:
-    """29320 -> '29 320'; four-digit numbers stay whole (SI style)."""
-    return f"{n:,}".replace(",", GROUP) if abs(n) >= 10_000 else str(n)
-
 
 def num(value: Any, digits: int = 4) -> str:
-    """A number for people: ``digits`` significant digits and never an 'e+04'.
-
-    Whole numbers print whole (29 320 parameters), 1e-4 ≤ |v| < 1e6 in plain decimals
-    without trailing zeros (0.01234), smaller values as 1.23×10⁻⁵; NaN as '–'."""
-    v = float(value)
-    if math.isnan(v):
-        return "–"
-    if math.isinf(v):
-        return "∞" if v > 0 else "−∞"
-    a = abs(v)
-    if v.is_integer() or a >= 1e6:
-        return _grouped(round(v))
-    if a < 1e-4:
-        mantissa, exponent = f"{v:.{digits - 1}e}".split("e")
-        mantissa = mantissa.rstrip("0").rstrip(".")
-        return f"{mantissa}×10{str(int(exponent)).translate(_SUPERSCRIPT)}"
-    decimals = max(0, digits - 1 - math.floor(math.log10(a)))
-    text = f"{v:.{decimals}f}"
-    if "." in text:
-        return text.rstrip("0").rstrip(".")
-    return _grouped(int(text))  # 12345.6 -> '12 346'
+    """A number for people in the session's language (``ui.kit.numbers.num``): ``digits``
+    significant digits, never an 'e+04', a decimal comma in pt and es."""
+    return numbers.num(value, digits, current_lang())
 
 
 def fmt(metrics: Mapping[str, float], digits: int = 4) -> dict[str, str]:
     """Every metric through ``num``: the numbers a claim or caption text is formatted with."""
     return {k: num(v, digits) for k, v in metrics.items()}
+
+
+def cells(rows: Any, formats: Mapping[str, str] | None = None) -> Any:
+    """A table's rows (a dict of columns or a list of row dicts) for ``st.dataframe`` in the
+    session's language: in pt and es every float becomes text with a decimal comma (``formats``:
+    a column's format spec, else ``num``), since the table widget writes numbers only with a
+    point; in English the rows are returned unchanged, numbers stay numbers (and sort as such)."""
+    lang = current_lang()
+    if numbers.decimal_mark(lang) == ".":
+        return rows
+    formats = formats or {}
+
+    def show(column: str, v: Any) -> Any:
+        if not isinstance(v, float):
+            return v
+        return numbers.localize(format(v, formats[column].lstrip("%")), lang) if column in formats else num(v)
+
+    if isinstance(rows, Mapping):
+        return {c: [show(c, v) for v in vs] for c, vs in rows.items()}
+    return [{c: show(c, v) for c, v in row.items()} for row in rows]
 
 
 def labels(prefix: str, *names: str, **aliases: str) -> dict[str, str]:
@@ -95,7 +89,7 @@ Format = str | int | Callable[[float], str] | None  # a format spec, significant
 def _show(value: float, how: Format) -> str:
     if how is None or isinstance(how, int):
         return num(value, how or 4)
-    return how(value) if callable(how) else format(value, how)
+    return numbers.localize(how(value) if callable(how) else format(value, how), current_lang())
 
 
 def metric_row(
@@ -155,7 +149,7 @@ def chart(fig: Any, key: str, caption: str | None = None, **kwargs: Any) -> Any:
         kwargs["config"] = {**kwargs.get("config", {}), "displayModeBar": False}
     with deck.part("figure") as part:
         side = part is not None and part.nested  # in a column: lower, so a row of them fits a screen
-        event = st.plotly_chart(presenter.figure(finish(fig), side), key=key, **kwargs)
+        event = st.plotly_chart(presenter.figure(finish(fig, current_lang()), side), key=key, **kwargs)
         if caption:
             st.caption(caption)
         if part is not None:

@@ -13,8 +13,8 @@ labels of metrics, of the pager and of the sidebar's lessons wrap instead of bei
 
 On every screen: equations too wide for it scroll sideways instead of being clipped, and on
 a narrow one (a phone) the chart toolbar, which would cover the chart's title, is hidden
-(pinch and drag still zoom and pan). The CSS is a fixed string of ours; no user text is
-ever injected as HTML.
+(pinch and drag still zoom and pan) and tables wrap their cells to the screen's width. The CSS
+is a fixed string of ours; no user text is ever injected as HTML.
 """
 
 from __future__ import annotations
@@ -37,6 +37,9 @@ _SCREEN_CSS = """
 .stMainBlockContainer .katex-display { overflow-x: auto; overflow-y: hidden; padding-bottom: 0.25rem; }
 @media (max-width: 640px) {
   .stMainBlockContainer .js-plotly-plot .modebar-container { display: none; }
+  .stMainBlockContainer [data-testid="stTable"] table { width: 100%; table-layout: auto; font-size: 0.8rem; }
+  .stMainBlockContainer [data-testid="stTable"] th,
+  .stMainBlockContainer [data-testid="stTable"] td { white-space: normal; overflow-wrap: anywhere; padding: 0.25rem; }
 }
 </style>
 """

@@ -16,9 +16,9 @@ import time
 
 import streamlit as st
 
-from aecore.figures.common import loss_figure
+from aecore.figures.common import finish, loss_figure
 from ui.kit import presenter
-from ui.kit.i18n import stage_label, stage_labels, t
+from ui.kit.i18n import current_lang, stage_label, stage_labels, t
 from ui.runtime import eta
 from ui.runtime.jobs import Job
 
@@ -104,7 +104,7 @@ def _draw(key: str, chart: bool) -> None:
     if chart and job.losses:
         curves = stage_labels({k: list(v) for k, v in job.losses.items()})
         fig = loss_figure(curves, xlabel=t("panel.epoch"), ylabel=t("panel.loss"))
-        st.plotly_chart(presenter.figure(fig), key=f"{key}.live_loss")
+        st.plotly_chart(presenter.figure(finish(fig, current_lang())), key=f"{key}.live_loss")
     if st.button(t("panel.stop"), key=f"{key}.stop", icon=":material/stop:"):
         job.cancel.set()
         st.toast(t("panel.stopping"))
