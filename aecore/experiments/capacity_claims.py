@@ -20,7 +20,7 @@ from collections.abc import Mapping
 
 from aecore.experiments.claims import Claim
 
-DEEP_VIEW = {"depth": 2, "pretrain": True}  # depth and greedy pretraining with the default (ELU) units
+DEEP_VIEW = {"depth": 2, "pretrain": True}  # depth and greedy pretraining with the default (ELU) units (trains live)
 # Greedy pretraining's effect: three hidden sigmoid layers (the slides' σ), no code-size sweep.
 GREEDY_VIEW = {"depth": 3, "activation": "sigmoid", "pretrain": True, "sweep": False}
 STALL = 0.9  # end-to-end held-out MSE at least this × the mean's: the stack stalled near the mean
