@@ -64,7 +64,7 @@ if res is not None:
     claims_box(LESSON, exp, m)
     reasons = []
     for key in (k for k, ok in claims.items() if not ok and exp.claim(k).why is None):  # why: in claims_box
-        if key in COPYING and cc.stalled(m, "overcomplete", "data"):
+        if key in COPYING and cc.stalled_stack(m, "overcomplete"):
             key = "stalled_models"  # a stalled sigmoid stack copies nothing: no trained model to test
         elif key == "overcomplete_copies":
             narrow = cfg.depth >= 1 and cfg.width < m["input_dim"]

@@ -84,3 +84,11 @@ def test_the_greedy_view_claim_holds_on_other_seeds_and_digits28(dataset, seed):
     cfg = replace(CapacityConfig(), **cc.GREEDY_VIEW, dataset=dataset, seed=seed)
     m = get("capacity").run(cfg, None).metrics
     assert get("capacity").check_claims(m)[KEY], m
+
+
+def test_the_stalled_stack_reason_speaks_only_of_sigmoid_stacks():
+    """A briefly trained ELU model near the mean is not explained as a stalled sigmoid stack."""
+    m = STALLED | {"overcomplete_data_mse": 0.23, "mean_data_mse": 0.073}
+    assert cc.stalled_stack(m, "overcomplete")
+    assert not cc.stalled_stack(m | {"sigmoid_units": 0.0}, "overcomplete")
+    assert not cc.stalled_stack(m | {"overcomplete_data_mse": 0.03}, "overcomplete")

@@ -38,6 +38,11 @@ def stalled(m: Mapping[str, float], model: str = "undercomplete", part: str = "h
     return m[f"{model}_{part}_mse"] >= STALL * m[f"mean_{part}_mse"]
 
 
+def stalled_stack(m: Mapping[str, float], model: str) -> bool:
+    """A stack of at least STACK_DEPTH sigmoid layers whose ``model`` stalled on its training rows."""
+    return m["sigmoid_units"] == 1 and m["depth_used"] >= STACK_DEPTH and stalled(m, model, "data")
+
+
 def why_greedy(m: Mapping[str, float]) -> tuple[str, dict[str, float]]:
     """Which half failed, in the run's numbers."""
     e2e, mean, greedy = m["undercomplete_heldout_mse"], m["mean_heldout_mse"], m["greedy_heldout_mse"]
