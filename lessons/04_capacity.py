@@ -9,9 +9,10 @@ from aecore.experiments import capacity, get
 from aecore.experiments.capacity import CapacityConfig
 from aecore.figures import capacity as fc
 from aecore.figures.common import image_grid
+from lessons.parts import capacity_deep as deep
 from lessons.parts import formulas
-from ui.kit.i18n import current_lang, stage_labels, t
-from ui.kit.page import chart, code_expander, labels, loss_chart, metric_row, num, on_sidebar_data, prose
+from ui.kit.i18n import current_lang, t
+from ui.kit.page import chart, code_expander, labels, metric_row, num, on_sidebar_data, prose
 from ui.kit.references import sources
 from ui.kit.widgets import option_label, settings_form
 from ui.learn import exercises, objectives, recap, selfcheck
@@ -32,15 +33,7 @@ FIELDS = [
     "few_rows",
     "pretrain",
 ]
-DEEP_VIEW = {"depth": 2, "pretrain": True}  # a lecture preset view (Experiment.views)
 ERRORS = [f"{model}_{part}_mse" for model in ("undercomplete", "overcomplete") for part in ("data", "heldout", "noise")]
-
-
-def open_view(cfg: CapacityConfig, view: dict) -> None:
-    """Switch the settings and the form's widgets to a named view (a button callback)."""
-    st.session_state[f"{LESSON}.cfg"] = replace(cfg, **view)
-    for name, value in view.items():
-        st.session_state[f"{LESSON}.w.{name}"] = value
 
 
 def say(key: str, **extra) -> str:
@@ -57,7 +50,7 @@ with st.expander(t("capacity.slides.title"), icon=":material/school:"):
     st.latex(r"h=\sigma(Wx+b),\qquad x'=\sigma(W'h+b'),\qquad \mathcal L=\frac1N\sum_{i=1}^N\lVert x_i-x'_i\rVert^2")
     prose(t("capacity.slides.explain"))
     slides = cfg == replace(cfg, **capacity.SLIDES_EXAMPLE)
-    st.button(t("capacity.slides.open"), on_click=open_view, args=(cfg, capacity.SLIDES_EXAMPLE), disabled=slides)
+    st.button(t("capacity.slides.open"), on_click=deep.open_view, args=(cfg, capacity.SLIDES_EXAMPLE), disabled=slides)
 res = training_panel(LESSON, cfg, auto=True)
 if res is not None:
     m, a, exp = res.metrics, res.arrays, get(LESSON)
@@ -118,45 +111,9 @@ if res is not None:
     mnames = labels("capacity.memorise", "train", "heldout", "network", "pca", title="bars")
     chart(fc.memorise_bars(m, mnames | {"mse": t("capacity.fig.mse")}), "capacity.memorise", caption)
 
-    st.subheader(t("capacity.depth.heading"))
-    if a["features"] and a["image_shape"] is not None:
-        prose(t("capacity.depth.explain"))
-        rows = [t("capacity.depth.layer", i=i + 1) for i in range(cfg.depth)] + [t("capacity.depth.code")]
-        purity = [m[f"purity_layer_{i + 1}"] for i in range(len(rows)) if f"purity_layer_{i + 1}" in m]
-        caption = None
-        if purity:
-            trend = "rises" if purity[-1] >= purity[0] + capacity.PURITY_RISE else "flat"
-            values = ", ".join(f"{r} {num(p, 2)}" for r, p in zip(rows, purity))
-            rise = num(capacity.PURITY_RISE)
-            caption = t("capacity.depth.purity", values=values) + " " + t(f"capacity.depth.purity_{trend}", rise=rise)
-        chart(
-            fc.feature_grid(a["features"], a["image_shape"], rows, t("capacity.depth.features")),
-            "capacity.features",
-            caption,
-        )
-    else:
-        st.caption(t("capacity.depth.hint"))
-    if "greedy_data_mse" in m:
-        st.subheader(t("capacity.greedy.heading"))
-        prose(t("capacity.greedy.explain"))
-        greedy = labels("capacity.greedy", greedy_stacked_data_mse="stacked", greedy_data_mse="finetuned")
-        greedy |= labels("capacity.greedy", undercomplete_data_mse="end_to_end")
-        metric_row(LESSON, m, list(greedy), 3, names=greedy)
-        shown = (capacity.GREEDY_LAYER, capacity.GREEDY_FINETUNE, capacity.UNDERCOMPLETE)
-        curves = stage_labels({k: v for k, v in res.histories.items() if k.partition(":")[0] in shown})
-        better = m["greedy_data_mse"] < m["undercomplete_data_mse"]
-        caption = t(
-            "capacity.greedy.summary_" + ("better" if better else "worse"),
-            greedy=words["greedy_data_mse"],
-            e2e=words["undercomplete_data_mse"],
-        )
-        loss_chart(curves, "capacity.greedy_loss", t("capacity.greedy.loss"), caption=caption)
-    elif cfg.pretrain:
-        st.info(t("capacity.greedy.skipped"), icon=":material/info:")
-    else:
-        st.caption(t("capacity.greedy.hint"))
-    if cfg.depth == 0 or not cfg.pretrain:
-        st.button(t("capacity.depth.open_deep"), on_click=open_view, args=(cfg, DEEP_VIEW), icon=":material/layers:")
+    deep.depth_section(cfg, m, a)
+    deep.greedy_section(cfg, m, words, res.histories)
+    deep.view_buttons(cfg)
     code_expander(t("capacity.source"), capacity.greedy)
     prose(t("capacity.note"))
 exercises(LESSON, LESSON, cfg, res)

@@ -65,3 +65,17 @@ def test_lesson_takes_the_sidebar_image_data():
     wait_until_trained(at)
     no_errors(at)
     assert "784 pixels" in _captions(at)
+
+
+def test_effect_button_opens_the_sigmoid_stack_with_pretraining():
+    from aecore.experiments.capacity_claims import GREEDY_VIEW
+
+    at = open_page(PAGE)
+    submit_form(at, "capacity", sweep=False, **TINY)
+    wait_until_trained(at)
+    next(b for b in at.button if "Show the effect" in b.label).click().run()
+    cfg = at.session_state["capacity.cfg"]
+    assert all(getattr(cfg, k) == v for k, v in GREEDY_VIEW.items()), cfg
+    wait_until_trained(at)
+    no_errors(at)
+    assert any("Greedy" in m.label for m in at.metric)
