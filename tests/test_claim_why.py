@@ -15,10 +15,14 @@ from aecore import presets
 from aecore.experiments import registry
 from tests.i18n_scan import placeholders
 from ui.kit.i18n import catalog, translate
-from ui.kit.page import fmt
+from ui.kit.numbers import num
 
 LANGS = ("en", "pt", "es")
 PREFIX = {"denoising_field": "denoising.field", "denoising_images": "denoising.images"}
+
+# a pretrained stack of three sigmoid layers whose end-to-end model stalled at the mean's error
+GREEDY = {"sigmoid_units": 1.0, "depth_used": 3.0, "mean_heldout_mse": 0.07, "undercomplete_heldout_mse": 0.07}
+GREEDY |= {"greedy_heldout_mse": 0.04, "greedy_stacked_data_mse": 0.05}
 
 # experiment -> (claim, metric changes, setting changes, expected catalog key or None: any)
 CASES: dict[str, list[tuple[str, dict, dict, str | None]]] = {
@@ -28,6 +32,8 @@ CASES: dict[str, list[tuple[str, dict, dict, str | None]]] = {
         ("beats_pca", {"pca_roc_auc": 0.99}, {}, "pca_wins"),
     ],
     "capacity": [
+        ("greedy_rescues_sigmoid_stack", GREEDY | {"undercomplete_heldout_mse": 0.03}, {}, "why.greedy_trained"),
+        ("greedy_rescues_sigmoid_stack", GREEDY | {"greedy_heldout_mse": 0.068}, {}, "why.greedy_no_rescue"),
         ("overcomplete_copies", {"overcomplete_copy_share": 0.3}, {}, "fails.overcomplete_copies_training"),
         (
             "overcomplete_copies",
@@ -224,9 +230,9 @@ def test_a_failed_claim_says_why_in_every_language(name, claim, changes, setting
     assert why is not None, "a failed claim must say why"
     if key is not None:
         assert why[0] == key
-    numbers = fmt(why[1], 3)
     full = f"{PREFIX.get(name, name)}.{why[0]}"
     for lang in LANGS:
+        numbers = {k: num(v, 3, lang) for k, v in why[1].items()}  # the language's decimal mark
         template = catalog(lang).get(full)
         assert template, f"{full} missing in {lang}"
         used = placeholders(template)

@@ -133,4 +133,12 @@ CLAIMS = (
         note="(with few rows it beats PCA on its rows and loses to it on new ones)",
         why=why_memorises,
     ),
+    Claim.all_of(
+        "greedy_rescues_sigmoid_stack",
+        stalls=Claim.ratio_at_least("", "undercomplete_heldout_mse", "mean_heldout_mse", STALL),
+        rescues=Claim.ratio_below("", "greedy_heldout_mse", "undercomplete_heldout_mse", RESCUE),
+        note="(a pretrained stack of sigmoid layers, held-out rows)",
+        applies=sigmoid_stack,
+        why=why_greedy,
+    ),
 )
