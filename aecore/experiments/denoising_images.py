@@ -58,6 +58,9 @@ PROBE_GAIN = 0.01  # a DAE's codes at least this much more accurate than the pla
 # accuracy (clean − corrupted); below it there is little for a DAE to keep.
 ROBUST_HURTS = 0.05
 ROBUST_GAIN = 0.01  # the DAE's probe on corrupted images at least this much above the plain AE's
+# The page's "show the effect" view: stronger corruptions, where the DAE's codes keep far more of
+# the class than the plain AE's (the level sweep off, to stay within seconds on 28×28 images).
+ROBUST_VIEW = {"gaussian": 0.5, "masking": 0.5, "salt_and_pepper": 0.4, "sweep": False, "probe": True}
 BACKGROUND = 0.25  # at least this share of pixels already 0: a mask changes noticeably fewer than it covers
 LOSSES = {"mse": "mlp", "cross_entropy": "cross_entropy"}  # loss -> model kind (aecore.models)
 BATCH = 64  # rows per step

@@ -26,11 +26,15 @@ def lindec_part(m: Mapping[str, float]) -> None:
         cert=num(m["lindec_angle_certificate_deg"], 3),
     )
     st.markdown(t("pca.lindec_close" if close else "pca.lindec_far", **numbers))
-    ratio = {n: m[f"{n}_mse"] / m["pca_mse"] for n in ("linear_ae", "lindec_ae", "lindec_refit", "deep_refit", "deep_ae")}
+    ratio = {
+        n: m[f"{n}_mse"] / m["pca_mse"] for n in ("linear_ae", "lindec_ae", "lindec_refit", "deep_refit", "deep_ae")
+    }
     words = {n: num(v, 4) for n, v in ratio.items()}
     holds = exp.check_claims(m)["refit_not_below_pca"]
     prose(t("pca.refit_holds" if holds else "pca.refit_fails", **words))
-    names = labels("pca.fig", linear="bars_linear", nonlinear="bars_nonlinear", x="ratio_x", title="ratio_title", pca="ratio_pca")
+    names = labels(
+        "pca.fig", linear="bars_linear", nonlinear="bars_nonlinear", x="ratio_x", title="ratio_title", pca="ratio_pca"
+    )
     linear = {t(f"pca.fig.bar_{n}"): ratio[n] for n in ("linear_ae", "lindec_ae", "lindec_refit", "deep_refit")}
     figure = decoder_ratio_figure(linear, {t("pca.fig.bar_deep_ae"): ratio["deep_ae"]}, names)
     chart(figure, "pca.decoders", t("pca.fig.ratio_summary", **words))
