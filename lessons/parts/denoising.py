@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-from aecore.experiments.denoising_field import TAYLOR_POINTS
 from aecore.experiments import get
+from aecore.experiments.denoising_field import TAYLOR_POINTS
 from aecore.experiments.denoising_images import AE, PROBE_GAIN, ROBUST_HURTS, ROBUST_VIEW, probe_metric
 from aecore.figures import denoising as fig
 from lessons.parts import formulas
