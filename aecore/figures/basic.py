@@ -261,7 +261,9 @@ def decoder_ratio_figure(linear: dict[str, float], nonlinear: dict[str, float], 
         text = [f"{v:.3f}×" for v in values.values()]
         fig.add_bar(x=list(values.values()), y=list(values), orientation="h", name=names[key], marker_color=color)
         fig.data[-1].update(text=text, textposition="outside")
-    fig.add_vline(x=1.0, line=dict(color="#000000", dash="dash"), annotation_text=names["pca"])
+    fig.add_vline(
+        x=1.0, line=dict(color="#000000", dash="dash"), annotation_text=names["pca"], annotation_position="bottom right"
+    )
     top = max([*linear.values(), *nonlinear.values(), 1.0])
     fig.update_xaxes(range=[0, 1.25 * top], title=names["x"])
     fig.update_yaxes(autorange="reversed")

@@ -29,7 +29,7 @@ def lindec_part(m: Mapping[str, float]) -> None:
     ratio = {
         n: m[f"{n}_mse"] / m["pca_mse"] for n in ("linear_ae", "lindec_ae", "lindec_refit", "deep_refit", "deep_ae")
     }
-    words = {n: num(v, 4) for n, v in ratio.items()}
+    words = {n: f"{v:.3f}" for n, v in ratio.items()}
     holds = exp.check_claims(m)["refit_not_below_pca"]
     prose(t("pca.refit_holds" if holds else "pca.refit_fails", **words))
     names = labels(
