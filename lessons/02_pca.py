@@ -9,6 +9,7 @@ from aecore.figures import basic
 from aecore.figures.common import image_grid, loss_figure
 from aecore.maths import linear_ae
 from lessons.parts import formulas
+from lessons.parts.pca import lindec_part
 from ui.kit.derivation import Step, derivation
 from ui.kit.i18n import t
 from ui.kit.page import chart, labels, metric_row, num, on_sidebar_data, one_per_class, prose
@@ -47,17 +48,6 @@ def _derivation(m: dict, a: dict, k: int) -> None:
         for tex, key in linear_ae.DERIVATION
     ]
     derivation(LESSON, t("pca.derivation.title"), steps)
-
-
-def _lindec(m: dict) -> None:
-    prose(t("pca.lindec"))
-    close = m["lindec_mse_ratio"] <= get(LESSON).claim("linear_matches_pca").threshold
-    numbers = dict(
-        ratio=num(m["lindec_mse_ratio"]),
-        angle=num(m["lindec_max_angle_deg"], 3),
-        cert=num(m["lindec_angle_certificate_deg"], 3),
-    )
-    st.markdown(t("pca.lindec_close" if close else "pca.lindec_far", **numbers))
 
 
 if res is not None:
@@ -106,7 +96,7 @@ if res is not None:
         }
         chart(image_grid(rows, a["image_shape"], t("pca.fig.recon")), "pca.recon")
     draw_panel(LESSON, res, cfg.dataset)
-    _lindec(m)
+    lindec_part(m)
     names = labels("pca.fig", pca="pca_curve", deep="deep_curve", title="error_k") | {"x": "k", "y": "MSE"}
     caption = None if a["sweep"] else t("pca.fig.sweep_hint")
     chart(basic.error_vs_k_figure(a["pca_curve"], a["sweep"], names), "pca.error_k", caption)

@@ -11,7 +11,16 @@ from aecore.figures import denoising as fig
 from aecore.figures.common import image_grid
 from aecore.models.base import Autoencoder
 from lessons.parts import formulas
-from lessons.parts.denoising import denoising_steps, field_texts, probe_part, show_notice, sweep_chart, sweep_pairs
+from lessons.parts.denoising import (
+    denoising_steps,
+    effect_button,
+    field_texts,
+    probe_part,
+    robust_part,
+    show_notice,
+    sweep_chart,
+    sweep_pairs,
+)
 from ui.kit import references
 from ui.kit.derivation import derivation
 from ui.kit.i18n import t
@@ -114,8 +123,10 @@ if ires is not None:
     prose(t("denoising.images.uses_explain"))
     if "probe_accuracy_ae" in m:
         probe_part(m, kinds, images.dim)
+        robust_part(m, kinds, images.dim)
     else:
         st.caption(t("denoising.images.probe_hint"))
+    effect_button(IMAGES, icfg)
 exercises(LESSON, IMAGES, icfg, ires, experiment="denoising_images")
 selfcheck(LESSON)
 if ires is not None:

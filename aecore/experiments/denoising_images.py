@@ -9,7 +9,11 @@ images, with the k that denoises the noisy training images best (a tuned baselin
 k scored at once: with Z = (x̃ − μ)V and A = x − μ, ‖A − Z_k V_kᵀ‖² = ‖A‖² − 2 Σ_{i≤k} ⟨AV_i, Z_i⟩
 + Σ_{i≤k} ‖Z_i‖²). The second test-time use of a DAE is its code h = f(x) as features: a
 logistic-regression probe trained on (at most 2 000 of) the training images' codes, scored on
-the held-out ones.
+the held-out ones, clean and corrupted: the denoising criterion is meant to make the features
+robust to the corruption (Vincent et al., 2008, 2010), so the same probe is also scored on the
+codes of the corrupted held-out images (the plain AE's against each DAE's, raw pixels as a
+reference). Pixels are probed as they are, not standardised: a pixel that is almost always 0
+would have a tiny spread, and dividing by it would blow the noise on it up.
 
 Training length is data-aware: each model sees about 85 000 corrupted images in batches of
 64 (60 epochs of the 8×8 digits' training split, 11 of the 28×28 stand-in's): a fixed number
@@ -52,6 +56,13 @@ PROBE_ITERS = 300  # L-BFGS iterations of a probe, at most
 PROBE_ROWS = 2000  # the probes train on at most this many training images (a cap: lbfgs on 784 pixels is slow)
 PROBE_GAIN = 0.01  # a DAE's codes at least this much more accurate than the plain AE's: a gain (one point)
 GAIN = 3.0  # dB the DAE gains over the corrupted input, at least
+# Robustness is tested only where the corruption costs the plain AE's probe at least this much
+# accuracy (clean − corrupted); below it there is little for a DAE to keep.
+ROBUST_HURTS = 0.05
+ROBUST_GAIN = 0.01  # the DAE's probe on corrupted images at least this much above the plain AE's
+# The page's "show the effect" view: stronger corruptions, where the DAE's codes keep far more of
+# the class than the plain AE's (the level sweep off, to stay within seconds on 28×28 images).
+ROBUST_VIEW = {"gaussian": 0.5, "masking": 0.5, "salt_and_pepper": 0.4, "sweep": False, "probe": True}
 BACKGROUND = 0.25  # at least this share of pixels already 0: a mask changes noticeably fewer than it covers
 LOSSES = {"mse": "mlp", "cross_entropy": "cross_entropy"}  # loss -> model kind (aecore.models)
 BATCH = 64  # rows per step
@@ -101,10 +112,15 @@ def best_rank(pca, X: np.ndarray, Xn: np.ndarray) -> int:
     return int(np.argmin(pca_errors(pca, X, Xn)[:-1])) + 1
 
 
+def probe(Htr: np.ndarray, ytr: np.ndarray, scale: bool = True):
+    """A logistic regression trained on (Htr, ytr), on standardised features if ``scale``."""
+    clf = LogisticRegression(max_iter=PROBE_ITERS)
+    return (make_pipeline(StandardScaler(), clf) if scale else clf).fit(Htr, ytr)
+
+
 def probe_accuracy(Htr: np.ndarray, ytr: np.ndarray, Hte: np.ndarray, yte: np.ndarray) -> float:
     """Held-out accuracy of a standardised logistic regression trained on (Htr, ytr)."""
-    clf = make_pipeline(StandardScaler(), LogisticRegression(max_iter=PROBE_ITERS))
-    return float(clf.fit(Htr, ytr).score(Hte, yte))
+    return float(probe(Htr, ytr).score(Hte, yte))
 
 
 def train_models(cfg: ImagesConfig, Xtr: np.ndarray, dim: int, track) -> tuple[dict, int]:
@@ -147,16 +163,36 @@ def score_corruption(cfg, name: str, i: int, model, pca, Xtr, Xte) -> tuple[dict
     return metrics, grid, sweep
 
 
-def probes(models: dict, Xtr, ytr, Xte, yte, seed: int) -> dict[str, float]:
+def probes(cfg: ImagesConfig, models: dict, Xtr, ytr, Xte, yte) -> dict[str, float]:
     """Held-out linear-probe accuracy of the pixels and of every model's codes, each probe
-    trained on the same ≤ PROBE_ROWS training images."""
-    keep = np.random.default_rng(seed).permutation(len(Xtr))[:PROBE_ROWS]
+    trained on the same ≤ PROBE_ROWS clean training images; then each probe scored on the
+    held-out images under each corruption (the very images the PSNRs are measured on)."""
+    keep = np.random.default_rng(cfg.seed).permutation(len(Xtr))[:PROBE_ROWS]
     Xtr, ytr = Xtr[keep], ytr[keep]
-    out = {"probe_accuracy_pixels": probe_accuracy(Xtr, ytr, Xte, yte), "probe_rows": float(len(keep))}
-    for key, model in models.items():
-        name = "probe_accuracy_ae" if key == AE else f"probe_accuracy_dae_{key}"
-        out[name] = probe_accuracy(predict(model.encode, Xtr), ytr, predict(model.encode, Xte), yte)
+    encoders = {"pixels": None} | {key: model.encode for key, model in models.items()}
+    fitted = {key: probe(_codes(f, Xtr), ytr, scale=f is not None) for key, f in encoders.items()}
+    out = {"probe_rows": float(len(keep))}
+    for key, clf in fitted.items():
+        out[probe_metric(key)] = float(clf.score(_codes(encoders[key], Xte), yte))
+    for i, name in enumerate(CORRUPTIONS):
+        noisy = corrupt_array(name, Xte, getattr(cfg, name), cfg.seed + 1 + i)
+        for key in ("pixels", AE, name):
+            out[probe_metric(key, name)] = float(fitted[key].score(_codes(encoders[key], noisy), yte))
     return out
+
+
+def _codes(encode, X: np.ndarray) -> np.ndarray:
+    return X if encode is None else predict(encode, X)
+
+
+def probe_metric(key: str, corruption: str | None = None) -> str:
+    """The metric of a probe on ``key``'s features ("pixels", AE or a corruption's DAE):
+    probe_accuracy_{pixels|ae|dae_<c>} on clean held-out images, probe_noisy_{pixels|ae|dae}_<c>
+    on the held-out images under corruption <c>."""
+    who = key if key in ("pixels", AE) else "dae"
+    if corruption is None:
+        return f"probe_accuracy_{who}" if who != "dae" else f"probe_accuracy_dae_{key}"
+    return f"probe_noisy_{who}_{corruption}"
 
 
 def run(cfg: ImagesConfig, on_progress: ProgressFn | None = None) -> Result:
@@ -179,7 +215,7 @@ def run(cfg: ImagesConfig, on_progress: ProgressFn | None = None) -> Result:
     metrics["background_share"] = float(np.mean(Xte == 0))  # pixels a mask cannot change
     if cfg.probe:
         track.step(PROBES)
-        metrics.update(probes(models, Xtr, ds.y[train], Xte, ds.y[test], cfg.seed))
+        metrics.update(probes(cfg, models, Xtr, ds.y[train], Xte, ds.y[test]))
     arrays = {
         "grids": grids,
         "sweep": sweep,
@@ -193,7 +229,8 @@ def run(cfg: ImagesConfig, on_progress: ProgressFn | None = None) -> Result:
 def cost(cfg: ImagesConfig) -> dict[str, float]:
     """Estimated one-core seconds (aecore.cost): four models on the training rows (the three
     DAEs corrupt every batch), PCA, each corruption scored (its level sweep: SWEEP levels of
-    the test rows through the DAE and PCA) and the five linear probes."""
+    the test rows through the DAE and PCA) and the five linear probes (also scored on the
+    corrupted test rows)."""
     n, d = data_size(cfg.dataset)
     test = round(cfg.test_share * n)
     net = ct.autoencoder(d, (cfg.width,), cfg.latent_dim)
@@ -204,6 +241,7 @@ def cost(cfg: ImagesConfig) -> dict[str, float]:
     scored = ct.predict(levels * test + 2 * n, net) + levels * test * d * (2 * d * ct.FLOP_S + 4 * ct.T_NUMPY)
     rows = min(PROBE_ROWS, n - test)
     probes_s = ct.logistic(rows, d, 10, PROBE_ITERS) + 4 * ct.logistic(rows, cfg.latent_dim, 10, PROBE_ITERS)
+    probes_s += ct.predict(2 * len(CORRUPTIONS) * test, net) + len(CORRUPTIONS) * test * d * ct.T_NUMPY  # corrupted
     return {"epochs": models + pca + scored, "probe": probes_s * cfg.probe}
 
 
@@ -228,6 +266,28 @@ def _why_gain(m: dict[str, float], n: str) -> tuple[str, dict[str, float]]:
     return ("why.gain_room" if numbers["room"] < GAIN else "why.gain_short"), numbers
 
 
+def _hurts(name: str):
+    """Whether corruption ``name`` costs the plain AE's probe at least ROBUST_HURTS (the
+    robustness claim is made only then)."""
+    return lambda m: m["probe_accuracy_ae"] - m[probe_metric(AE, name)] >= ROBUST_HURTS
+
+
+def _why_robust(name: str):
+    """Why the DAE's codes kept no more of the class than the plain AE's under ``name``:
+    each one's loss from clean to corrupted images, and whether the DAE's codes were
+    already worse on clean images."""
+
+    def why(m: dict[str, float]) -> tuple[str, dict[str, float]]:
+        ae, dae = m["probe_accuracy_ae"], m[f"probe_accuracy_dae_{name}"]
+        numbers = {"ae_clean": ae, "dae_clean": dae, "ae_noisy": m[probe_metric(AE, name)]}
+        numbers |= {"dae_noisy": m[probe_metric(name, name)], "ae_drop": ae - numbers["ae_noisy"]}
+        numbers["dae_drop"] = dae - numbers["dae_noisy"]
+        worse = dae < ae - ROBUST_GAIN
+        return ("why.robust_worse_clean" if worse else "why.robust_same_drop"), numbers
+
+    return why
+
+
 def _claims() -> tuple[Claim, ...]:
     out = []
     for n in CORRUPTIONS:
@@ -235,6 +295,9 @@ def _claims() -> tuple[Claim, ...]:
         out.append(Claim.gain_at_least(f"gain_{n}", f"psnr_dae_{n}", f"psnr_noisy_{n}", GAIN, note="(dB)", why=why))
         beats = partial(lambda m, n: ("why.pca_wins", _numbers(m, n)), n=n)
         out.append(Claim.greater(f"beats_pca_{n}", f"psnr_dae_{n}", f"psnr_pca_{n}", why=beats))
+    for n in CORRUPTIONS:  # the codes as features under the corruption (Vincent et al. 2008, 2010)
+        left, right = probe_metric(n, n), probe_metric(AE, n)
+        out.append(Claim.gain_at_least(f"robust_{n}", left, right, ROBUST_GAIN, applies=_hurts(n), why=_why_robust(n)))
     return tuple(out)
 
 

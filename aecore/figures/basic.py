@@ -261,3 +261,22 @@ def code_histograms(codes: np.ndarray, box: np.ndarray, names: dict[str, str], b
     fig.update_xaxes(title=names["x"])
     fig.update_yaxes(title=names["y"])
     return base_layout(fig, names["title"], height=300)
+
+
+def decoder_ratio_figure(linear: dict[str, float], nonlinear: dict[str, float], names: dict[str, str]) -> go.Figure:
+    """Each decoder's error as a multiple of PCA's (horizontal bars; linear decoders and
+    non-linear ones in two colours) against a line at 1, PCA's least error. ``names``: title,
+    x, linear, nonlinear, pca."""
+    fig = go.Figure()
+    for values, key, color in ((linear, "linear", SEQ[0]), (nonlinear, "nonlinear", SEQ[5])):
+        text = [f"{v:.3f}×" for v in values.values()]
+        fig.add_bar(x=list(values.values()), y=list(values), orientation="h", name=names[key], marker_color=color)
+        fig.data[-1].update(text=text, textposition="outside")
+    fig.add_vline(
+        x=1.0, line=dict(color="#000000", dash="dash"), annotation_text=names["pca"], annotation_position="bottom right"
+    )
+    top = max([*linear.values(), *nonlinear.values(), 1.0])
+    fig.update_xaxes(range=[0, 1.25 * top], title=names["x"])
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(legend=dict(orientation="h", y=-0.25))
+    return base_layout(fig, names["title"], height=330)

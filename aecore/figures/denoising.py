@@ -188,3 +188,19 @@ def probe_figure(acc: dict[str, float], title: str, xlabel: str = "accuracy") ->
     fig.update_xaxes(range=[lo, 1.0], title=xlabel)
     fig.update_yaxes(range=[len(labels) - 0.5, -1.1])  # reversed, with room for the top label
     return base_layout(fig, title, height=300)
+
+
+def robust_probe_figure(acc: dict[str, dict[str, tuple[float, float]]], names: dict[str, str]) -> go.Figure:
+    """Linear-probe accuracy on clean and on corrupted held-out images, one panel per
+    corruption, one pair of bars per feature set: ``acc[corruption][features] = (clean,
+    corrupted)``. ``names``: title, clean, corrupted, y. Bars start at 0."""
+    fig = make_subplots(rows=1, cols=len(acc), shared_yaxes=True, subplot_titles=list(acc))
+    for col, panel in enumerate(acc.values(), start=1):
+        for i, (key, color) in enumerate((("clean", SEQ[0]), ("corrupted", SEQ[1]))):
+            values = [pair[i] for pair in panel.values()]
+            bar = go.Bar(x=list(panel), y=values, name=names[key], marker_color=color, showlegend=col == 1)
+            fig.add_trace(bar.update(text=[f"{v:.2f}" for v in values], textposition="outside"), row=1, col=col)
+    fig.update_yaxes(range=[0, 1.12])
+    fig.update_yaxes(title=names["y"], row=1, col=1)
+    fig.update_layout(barmode="group", legend=dict(orientation="h", y=-0.22))
+    return base_layout(fig, names["title"], height=380)

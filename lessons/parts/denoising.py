@@ -10,13 +10,15 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
+from aecore.experiments import get
 from aecore.experiments.denoising_field import TAYLOR_POINTS
-from aecore.experiments.denoising_images import PROBE_GAIN
+from aecore.experiments.denoising_images import AE, PROBE_GAIN, ROBUST_HURTS, ROBUST_VIEW, probe_metric
 from aecore.figures import denoising as fig
 from lessons.parts import formulas
 from ui.kit.derivation import Step
 from ui.kit.i18n import t
 from ui.kit.page import chart, labels, num, prose
+from ui.kit.widgets import open_view
 
 F = "denoising.field"
 SAME_COSINE = 0.005  # two cosines closer than this read as "the same"
@@ -129,6 +131,46 @@ def probe_part(m: Mapping[str, float], names: Mapping[str, str], dim: int) -> No
     caption += " " + t(f"{im}.probe_rows", rows=int(m["probe_rows"]))
     figure = fig.probe_figure(acc, t(f"{im}.probe_title"), t(f"{im}.accuracy"))
     chart(figure, "denoising.probe", caption)
+
+
+def robust_part(m: Mapping[str, float], names: Mapping[str, str], dim: int) -> None:
+    """The same probes scored on corrupted held-out images: clean against corrupted accuracy
+    of the pixels, the plain AE's codes and the DAE's codes, per corruption, and the verdict."""
+    im = "denoising.images"
+    prose(t(f"{im}.robust_explain"))
+    who = {"pixels": t(f"{im}.probe_pixels", d=dim), AE: t(f"{im}.robust_ae")}
+    acc, lines, worse = {}, [], []
+    verdicts = get("denoising_images").check_claims(m)
+    for n, label in names.items():
+        keys = {"pixels": "pixels", AE: AE, n: n}
+        acc[label] = {
+            who.get(k, t(f"{im}.robust_dae")): (m[probe_metric(k)], m[probe_metric(k, n)]) for k in keys.values()
+        }
+        words = {w: num(m[probe_metric(k)], 3) for w, k in (("px", "pixels"), ("ae", AE), ("dae", n))}
+        words |= {f"{w}n": num(m[probe_metric(k, n)], 3) for w, k in (("px", "pixels"), ("ae", AE), ("dae", n))}
+        words |= {"gain": num(m[probe_metric(n, n)] - m[probe_metric(AE, n)], 2), "hurts": num(ROBUST_HURTS)}
+        words["drop"] = num(m[probe_metric(AE)] - m[probe_metric(AE, n)], 2)
+        verdict = "held" if verdicts.get(f"robust_{n}") else "failed" if f"robust_{n}" in verdicts else "mild"
+        lines.append(t(f"{im}.robust_line", name=label, **words) + " " + t(f"{im}.robust_{verdict}", **words))
+        if m[probe_metric(AE, n)] < m[probe_metric("pixels", n)]:
+            worse.append(label)
+    names_fig = labels(f"{im}.fig", clean="robust_clean", corrupted="robust_corrupted", title="robust_title")
+    figure = fig.robust_probe_figure(acc, names_fig | {"y": t(f"{im}.accuracy")})
+    chart(figure, "denoising.robust", " ".join(lines))
+    if worse:
+        prose(t(f"{im}.robust_ae_worse", names=", ".join(worse)))
+
+
+def effect_button(key: str, cfg) -> None:
+    """One click to the view with stronger corruptions, where the gain is largest."""
+    if any(getattr(cfg, k) != v for k, v in ROBUST_VIEW.items()):
+        words = {k: num(v) for k, v in ROBUST_VIEW.items() if not isinstance(v, bool)}
+        st.button(
+            t("denoising.images.robust_open", **words),
+            on_click=open_view,
+            args=(key, cfg, ROBUST_VIEW),
+            icon=":material/visibility:",
+        )
 
 
 def sweep_pairs(a: Mapping[str, Any], names: Mapping[str, str]) -> str:

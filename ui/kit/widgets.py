@@ -138,3 +138,11 @@ def settings_form(
             st.error(t("panel.invalid", message=error_text(exc)), icon=":material/error:")
     links.write_config(current, default, fields, url_prefix)
     return current
+
+
+def open_view(lesson: str, cfg: Config, view: dict) -> None:
+    """Switch the form ``lesson`` (of ``settings_form``) to a named view, as a button's
+    callback: the settings become ``cfg`` with ``view``'s overrides, and so do the widgets."""
+    st.session_state[f"{lesson}.cfg"] = dataclasses.replace(cfg, **view)
+    for name, value in view.items():
+        st.session_state[f"{lesson}.w.{name}"] = value
