@@ -137,7 +137,7 @@ def training_panel(key: str, config: Any, *, experiment: str | None = None, auto
     job, pressed = job_of(key), take_press(key)
     if job is not None and job.released and not job.too_big:
         job = None  # its result was dropped to bound the session's memory: as if never trained here
-    p = plan(source, facts(job, config), pressed, auto)
+    p = plan(source, facts(job, config), pressed, auto, self_start=not results.own_data(config))
     if p.cancel_stale:  # settings changed: the old run is no longer wanted
         job.abandon.set()
         job.cancel.set()
@@ -170,6 +170,9 @@ def training_panel(key: str, config: Any, *, experiment: str | None = None, auto
         case State.TRAINED:
             results.put(name, config, job.result)
             return _show(key, name, config, job.result) if _hold(key, job) else None
+        case State.UNTRAINED:
+            _untrained(key, name, config)
+            return None
         case State.IDLE:
             return None
 
@@ -202,6 +205,16 @@ def _show(key: str, name: str, config: Any, result: Any) -> Any:
         start(key, config, name, states=states, loaded_from=files)
         st.rerun()
     return result
+
+
+def _untrained(key: str, name: str, config: Any) -> None:
+    """The default view on the lecturer's own data: not started by opening the page (it
+    would train for minutes and end the job of the page before); Train, with its estimate."""
+    seconds = estimate_seconds(name, config)
+    left, right = st.columns([3, 1], vertical_alignment="center")
+    left.info(t("panel.untrained"), icon=":material/model_training:")
+    label = t("panel.train") if seconds is None else t("panel.train_about", time=cost.human(seconds))
+    right.button(label, key=f"{key}.train_own", icon=":material/play_arrow:", on_click=ask_to_train, args=(key,))
 
 
 def _loaded_note(key: str, job: Job) -> None:
