@@ -170,11 +170,9 @@ def training_panel(key: str, config: Any, *, experiment: str | None = None, auto
         case State.TRAINED:
             results.put(name, config, job.result)
             return _show(key, name, config, job.result) if _hold(key, job) else None
-        case State.UNTRAINED:
+        case State.UNTRAINED:  # (and IDLE: nothing to show)
             _untrained(key, name, config)
-            return None
-        case State.IDLE:
-            return None
+    return None
 
 
 def _hold(key: str, job: Job) -> bool:
