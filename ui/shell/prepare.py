@@ -114,7 +114,9 @@ def _offer(data: str, queue: PrepQueue | None) -> None:
         return
     st.caption(t("prepare.explain", count=len(left)))
     label = t("prepare.start", time=cost.human(sum(left)))
-    st.button(label, key="prepare.start", icon=":material/playlist_play:", on_click=_start, args=(data,))
+    if st.button(label, key="prepare.start", icon=":material/playlist_play:"):  # not a callback: the
+        _start(data)  # queue's jobs must start in this run's context, which names the session's uploads
+        st.rerun()
 
 
 @st.fragment(run_every=POLL_SECONDS)
