@@ -3,7 +3,8 @@ check NAME [--seeds N] [--set key=value ...] [--json] [--no-cap] | bench [--quic
 [--section N] [--lessons NAMES] | presets [--only NAME] [--check] [--missing] [--data KIND] |
 script NAME [--set key=value ...] [--no-cap] | data [--download KIND ...] |
 exercise NAME --list [--json] | exercise NAME ID --answer VALUE [--set key=value ...] [--json] [--no-cap] |
-encode NAME --image FILE.png [--set key=value ...] [--json] [--no-cap]`` (``aecore.touch.encode_cli``).
+encode NAME --image FILE.png [--set key=value ...] [--json] [--no-cap]`` (``aecore.touch.encode_cli``);
+``pack --data FILE.csv|NAME [--only a,b] [--out class.pack]`` (``aecore.store.prepare``).
 
 An unknown experiment, an unknown key, an invalid value or a run (for ``check``: the seeds'
 runs together) estimated above the server's cap (``aecore.cost``; ``--no-cap`` lifts it)
@@ -88,6 +89,10 @@ def _parser() -> argparse.ArgumentParser:
     dec = _named(sub, "decode", "the image the page's trained decoder makes of a latent code", cap="train")
     dec.add_argument("--code", required=True, metavar="Z1,Z2,...", help="the code, numbers separated by commas")
     dec.add_argument("--png", metavar="OUT.png", help="also write the decoded image as a greyscale PNG")
+    pk = sub.add_parser("pack", help="train every page view on a data set; write them as one class pack")
+    pk.add_argument("--data", required=True, metavar="FILE.csv|NAME", help="a CSV/NPZ/NPY file, or a data set")
+    pk.add_argument("--only", default="", metavar="A,B", help="only these experiments")
+    pk.add_argument("--out", metavar="FILE", help="where to write it (default class.pack)")
     return p
 
 
@@ -248,6 +253,10 @@ def main(argv: list[str] | None = None) -> int:
         from aecore.exercises.cli import cmd_exercise
 
         return cmd_exercise(args)
+    if args.cmd == "pack":
+        from aecore.store.prepare import command as pack_command
+
+        return pack_command(args.data, args.only, args.out)
     if args.cmd == "script":
         return cmd_script(args.name, args.set, cap=not args.no_cap)
     if args.cmd in ("encode", "decode"):

@@ -64,13 +64,42 @@ def test_plan(cached, job, pressed, auto, expected):
     assert plan(cached, job, pressed, auto) == expected
 
 
+@pytest.mark.parametrize(
+    "cached,job,pressed,auto,expected",
+    [
+        # the lecturer's own data, nothing prepared: nothing starts, Train is offered
+        (None, None, False, True, Plan(State.UNTRAINED)),
+        # ... nor does arriving end the job of the page before (no start, so no supersede)
+        (None, OTHER_DONE, False, True, Plan(State.UNTRAINED)),
+        # a page part that does not train by itself stays idle as before
+        (None, None, False, False, Plan(State.IDLE)),
+        # a run cut short when the session trained elsewhere does not restart by itself here
+        (None, SUPERSEDED, False, True, Plan(State.UNTRAINED)),
+        # settings changed on the page: the old run is still cancelled
+        (None, OTHER_RUNNING, False, True, Plan(State.UNTRAINED, cancel_stale=True)),
+        # prepared (a class pack, the preparation queue, a preset on MNIST files): at once
+        ("preset", None, False, True, Plan(State.PRESET)),
+        ("shared", None, False, True, Plan(State.CACHED)),
+        # a click trains, and the session's own job is shown as everywhere
+        (None, None, True, True, Plan(State.TRAINING, start="shared")),
+        ("shared", None, True, True, Plan(State.TRAINING, start="live")),
+        (None, RUNNING, False, True, Plan(State.TRAINING)),
+        (None, TRAINED, False, True, Plan(State.TRAINED)),
+        (None, STOPPED, False, True, Plan(State.STOPPED)),
+    ],
+)
+def test_plan_on_own_data(cached, job, pressed, auto, expected):
+    assert plan(cached, job, pressed, auto, self_start=False) == expected
+
+
 def test_every_state_is_reachable():
     seen = {
-        plan(c, j, p, a).state
+        plan(c, j, p, a, s).state
         for c in (None, "preset", "shared")
         for j in (None, RUNNING, QUEUED, TRAINED, STOPPED, FAILED, REPLAYING, REPLAYED, OTHER_RUNNING, SUPERSEDED)
         for p in (False, True)
         for a in (False, True)
+        for s in (False, True)
     }
     assert seen == set(State)
 

@@ -206,6 +206,15 @@ class UploadStore:
 STORE = UploadStore()  # the app registers it with aecore.data.registry.set_user_data at start-up
 
 
+def content_digest(X: np.ndarray, y: np.ndarray, image_shape: tuple[int, int] | None) -> str:
+    """SHA-256 (hex) of a data set's content: its float32 rows, labels and image shape. An
+    upload is named by its first 16 digits; a class pack (``aecore.store.pack``) records it."""
+    h = hashlib.sha256(np.ascontiguousarray(X).data)
+    h.update(np.ascontiguousarray(y).data)
+    h.update(str(image_shape).encode())
+    return h.hexdigest()
+
+
 def register_dataset(
     X: np.ndarray, y: np.ndarray | None = None, image_shape: tuple[int, int] | None = None, label: str = ""
 ) -> str:
@@ -213,8 +222,7 @@ def register_dataset(
     experiments accept. Raises DataError if it is invalid or cannot fit the budgets."""
     X = validate_matrix(X, label or "data")
     y = np.zeros(len(X), np.int64) if y is None else np.asarray(y)
-    digest = hashlib.sha256(X.tobytes() + y.tobytes() + str(image_shape).encode()).hexdigest()
-    name = f"upload-{digest[:16]}"
+    name = f"upload-{content_digest(X, y, image_shape)[:16]}"
     ds = Dataset(name, X, y, image_shape=image_shape, meta={"label": f"{label or name} ({X.shape[0]}×{X.shape[1]})"})
     for a in (ds.X, ds.y):
         a.setflags(write=False)
@@ -222,4 +230,4 @@ def register_dataset(
     return name
 
 
-__all__ = ["STORE", "UploadStore", "current_owner", "register_dataset", "set_owner", "user_label"]
+__all__ = ["STORE", "UploadStore", "content_digest", "current_owner", "register_dataset", "set_owner", "user_label"]

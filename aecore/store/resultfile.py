@@ -77,6 +77,13 @@ def _read(node: Any, tensors: dict[str, np.ndarray]) -> Any:
 
 def dump(result: Result, header: dict[str, Any] | None = None) -> bytes:
     """The result as safetensors bytes; ``header`` (JSON-able) is stored alongside."""
+    tensors, meta = encode(result, header)
+    return np_save(tensors, metadata={"aecore": json.dumps(meta)})
+
+
+def encode(result: Result, header: dict[str, Any] | None = None) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """(tensors, JSON metadata) of ``result``: what ``dump`` writes (a class pack,
+    ``aecore.store.pack``, writes several under prefixes)."""
     w = _Writer()
     tree = w.node(result.arrays)
     models = {}
@@ -94,7 +101,7 @@ def dump(result: Result, header: dict[str, Any] | None = None) -> bytes:
         "tree": tree,
         "models": models,
     }
-    return np_save(w.tensors, metadata={"aecore": json.dumps(meta)})
+    return w.tensors, meta
 
 
 def read_meta(data: bytes) -> dict[str, Any]:
@@ -108,9 +115,13 @@ def read_meta(data: bytes) -> dict[str, Any]:
 
 
 def load(data: bytes) -> tuple[Result, dict[str, Any]]:
-    """(Result, header) from ``dump`` bytes; models are rebuilt and set to eval mode."""
+    """(Result, header) from ``dump`` bytes (trusted files: the shipped presets)."""
     meta = read_meta(data)
-    tensors = np_load(bytes(data))
+    return decode(meta, np_load(bytes(data))), meta["header"]
+
+
+def decode(meta: dict[str, Any], tensors: dict[str, np.ndarray], source: str = "preset") -> Result:
+    """The Result of ``encode``'s (tensors, metadata); models rebuilt, in eval mode."""
     arrays = {k: v for k, v in tensors.items() if k.startswith("arrays/")}
     models, stages = {}, {}
     for name, entry in meta["models"].items():
@@ -120,13 +131,12 @@ def load(data: bytes) -> tuple[Result, dict[str, Any]]:
         if entry.get("stage"):
             stages[name] = entry["stage"]
         models[name] = model.eval()
-    result = Result(
+    return Result(
         metrics={k: float(v) for k, v in meta["metrics"].items()},
         arrays=_read(meta["tree"], arrays),
         models=models,
         histories={k: list(v) for k, v in meta["histories"].items()},
         stages=stages,
         seconds=float(meta["seconds"]),
-        source="preset",
+        source=source,
     )
-    return result, meta["header"]

@@ -26,17 +26,23 @@ Then, from any folder, with that environment's python:
 
     python {filename}
 
+A run on a data set uploaded to the app needs that file again (checked as the app checks
+an upload): python {filename} --data my.csv
+
 It prints one JSON object: the experiment, its config, the metrics and which claims hold.
 The same script comes from `python -m aecore script {name}{sets}`.
 """
 
+import argparse
 import json
 import sys
 
 try:
     from aecore.config import ConfigError
     from aecore.device import limit_threads
+    from aecore.errors import DataError
     from aecore.experiments import get
+    from aecore.store.rerun import with_data
 except ModuleNotFoundError as exc:  # not installed: say how, instead of a traceback
     if exc.name != "aecore":
         raise
@@ -47,11 +53,17 @@ CONFIG = {literal}
 
 
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", metavar="FILE", help="the CSV/NPZ file uploaded to the app, for a run on it")
+    args = parser.parse_args()
     limit_threads()  # AE_TORCH_THREADS or 1, as in the app
     exp = get(EXPERIMENT)
     try:
-        cfg = exp.config_cls(**CONFIG)
-    except ConfigError as exc:  # e.g. a data set uploaded to the app, which is not here
+        config, note = with_data(CONFIG, args.data)
+        if note:
+            print(note, file=sys.stderr)
+        cfg = exp.config_cls(**config)
+    except (ConfigError, DataError) as exc:  # a bad file, or a setting this code refuses
         sys.exit(f"error: {{exc}}")
     result = exp.run(cfg, None)
     print(json.dumps({{"experiment": EXPERIMENT, "config": cfg.to_dict(),

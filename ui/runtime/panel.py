@@ -113,7 +113,7 @@ def decide(key: str, name: str, config: Any, job: Job | None, pressed: bool, aut
     estimate of ``config``, whether to ask first and the cost cap's verdict."""
     cached = results.get(name, config)
     source = None if cached is None else "preset" if cached.source == "preset" else "shared"
-    p = plan(source, facts(job, config), pressed, auto)
+    p = plan(source, facts(job, config), pressed, auto, self_start=not results.own_data(config))
     if p.start is None:
         return Decision(p, cached)
     est = guard.estimate(name, config)  # the one estimate of this page run
@@ -197,8 +197,9 @@ def training_panel(key: str, config: Any, *, experiment: str | None = None, auto
         case State.TRAINED:
             results.put(name, config, job.result)
             return _show(key, name, config, job.result) if _hold(key, job) else None
-        case State.IDLE:
-            return None
+        case State.UNTRAINED:  # (and IDLE: nothing to show)
+            _untrained(key, name, config)
+    return None
 
 
 def _hold(key: str, job: Job) -> bool:
@@ -229,6 +230,17 @@ def _show(key: str, name: str, config: Any, result: Any) -> Any:
         start(key, config, name, states=states, loaded_from=files)
         st.rerun()
     return result
+
+
+def _untrained(key: str, name: str, config: Any) -> None:
+    """The default view on the lecturer's own data: not started by opening the page (it
+    would train for minutes and end the job of the page before); Train, with its estimate."""
+    est = guard.estimate(name, config)  # nothing starts here, so the plan made no estimate
+    seconds = None if est is None else eta.work_seconds(est.seconds, name)
+    left, right = st.columns([3, 1], vertical_alignment="center")
+    left.info(t("panel.untrained"), icon=":material/model_training:")
+    label = t("panel.train") if seconds is None else t("panel.train_about", time=cost.human(seconds))
+    right.button(label, key=f"{key}.train_own", icon=":material/play_arrow:", on_click=ask_to_train, args=(key,))
 
 
 def _loaded_note(key: str, job: Job) -> None:

@@ -1,7 +1,8 @@
 """The training panel's state, as one pure function (no Streamlit): tested on its own.
 
-``plan(cached, job, pressed, auto)`` maps what the result cache holds for the settings on
-screen, this session's job and whether Train/Retrain was just pressed to one ``State`` (what
+``plan(cached, job, pressed, auto, self_start)`` maps what the result cache holds for the
+settings on screen, this session's job, whether Train/Retrain was just pressed, whether this
+is the page's default view and whether the page may start a run by itself to one ``State`` (what
 ``ui.runtime.panel.training_panel`` draws) and the action to take first (start a job, cancel a
 stale one). The rules, in order:
 
@@ -11,7 +12,11 @@ stale one). The rules, in order:
    failed, replaying loaded weights, stopped (the partial model) or trained.
 3. Otherwise a cached result is shown at once, saying where it comes from (a lecture preset
    or a result trained before on this server), with Retrain.
-4. Otherwise the page's default view starts training by itself when ``auto``; else idle.
+4. Otherwise the page's default view starts training by itself when ``auto`` and
+   ``self_start``. On the lecturer's own data (an upload, MNIST files) ``self_start`` is
+   False: opening a page must neither train for minutes nor end the job of the page before,
+   so the view says it is not trained on this data yet and offers Train (``UNTRAINED``).
+   Otherwise idle.
 
 A job still running for settings no longer on screen is cancelled (``cancel_stale``).
 
@@ -37,6 +42,7 @@ class State(StrEnum):
     STOPPED = "stopped"  # ... was stopped: the partial model, never shared
     FAILED = "failed"  # ... raised: a translated message, the page stays
     REPLAYED = "replayed"  # ... measured weights loaded back from files (never shared)
+    UNTRAINED = "untrained"  # the default view on the lecturer's own data: Train is offered, nothing starts
     IDLE = "idle"  # nothing to show and nothing asked
 
 
@@ -72,14 +78,16 @@ class Decision:
     too_long: Exception | None = None  # the cost cap's refusal of that estimate, if any
 
 
-def plan(cached: str | None, job: JobFacts | None, pressed: bool, auto: bool) -> Plan:
+def plan(cached: str | None, job: JobFacts | None, pressed: bool, auto: bool, self_start: bool = True) -> Plan:
     """The panel's state and first action, by the rules of the module docstring.
 
     Parameters
     ----------
     cached : None, "preset" or "shared": what ``results.get`` holds for these settings.
     job : the session's job for this panel (``JobFacts``), or None.
-    pressed : Train/Retrain was just pressed; auto : the page may train by itself.
+    pressed : Train/Retrain was just pressed; auto : this is the page's default view, which
+        may train by itself; self_start : the page may start a run without a click (False
+        on the lecturer's own data).
 
     Returns
     -------
@@ -92,6 +100,8 @@ def plan(cached: str | None, job: JobFacts | None, pressed: bool, auto: bool) ->
     Plan(state=<State.PRESET: 'preset'>, start=None, cancel_stale=False)
     >>> plan("preset", None, pressed=True, auto=True).start
     'live'
+    >>> plan(None, None, pressed=False, auto=True, self_start=False).state
+    <State.UNTRAINED: 'untrained'>
     """
     stale = job is not None and not job.same_settings and not job.done
     if pressed:  # a cached result must not answer a Train press: train live then
@@ -107,6 +117,8 @@ def plan(cached: str | None, job: JobFacts | None, pressed: bool, auto: bool) ->
         return Plan(State.STOPPED if job.stopped else State.TRAINED)
     if cached is not None:
         return Plan(State.PRESET if cached == "preset" else State.CACHED, cancel_stale=stale)
-    if auto:
+    if auto and self_start:
         return Plan(State.TRAINING, start="shared", cancel_stale=stale)
+    if auto:
+        return Plan(State.UNTRAINED, cancel_stale=stale)
     return Plan(State.IDLE, cancel_stale=stale)

@@ -29,6 +29,7 @@ from collections.abc import Hashable
 from typing import Any
 
 from aecore import presets
+from aecore.io.mnist_files import KINDS as FILE_DATA
 from aecore.memory import ByteLRU, Pool, env_mb
 
 SHARED_BYTES = env_mb("AE_RESULTS_MB", 512)
@@ -44,6 +45,12 @@ def private(config: Any) -> bool:
         return False
     values = (getattr(config, f.name) for f in dataclasses.fields(config))
     return any(isinstance(v, str) and v.startswith("upload-") for v in values)
+
+
+def own_data(config: Any) -> bool:
+    """Whether ``config`` trains on the lecturer's own data: an upload, or MNIST-format files
+    (``aecore.io.mnist_files``). Such a view is not started by opening its page."""
+    return private(config) or getattr(config, "dataset", None) in FILE_DATA
 
 
 def own() -> ByteLRU | None:

@@ -18,11 +18,12 @@ from aecore.data.dataset import MIN_FEATURES, MIN_ROWS
 from aecore.data.registry import SIDEBAR_DATASETS
 from aecore.device import device_info
 from aecore.errors import DataError
+from aecore.io.mnist_files import KINDS as FILE_DATA
 from aecore.io.uploads import MAX_UPLOAD_BYTES, load_upload
 from ui.kit import presenter
 from ui.kit.i18n import LANG_NAMES, current_lang, error_text, languages, md_params, t, translate
 from ui.kit.safe import md
-from ui.shell import datasets
+from ui.shell import datasets, prepare
 
 DATA_PARAM = "data"  # ?data=: the sidebar's data set (``dataset`` is a lesson knob on some pages)
 OWN_DATA = "upload"  # ?data=upload: the view used an upload, which a link or a reload cannot carry
@@ -198,6 +199,8 @@ def render() -> None:
             on_change=lambda: st.session_state.pop(DROPPED, None),
         )  # may run outside this run: language and owner bound now
         datasets.after_selector(SIDEBAR_DATASETS)
+        if dataset().startswith("upload-") or dataset() in FILE_DATA:  # the lecturer's own data
+            prepare.section(dataset())
         presenter.toggle()
         info = device_info()
         where = info["device"] if info["device"] == info["name"] else f"{info['device']} · {info['name']}"
