@@ -55,6 +55,7 @@ def table(m: dict) -> None:
     }
     three, two = (st.column_config.NumberColumn(format=f) for f in ("%.3f", "%.2f"))
     config = {cols["trust"]: three, cols["knn"]: three, cols["seconds"]: two, cols["new_seconds"]: two}
+    config[cols["new"]] = st.column_config.TextColumn(help=t("latent.col.new_help"))
     st.dataframe(rows, hide_index=True, column_config=config)
 
 
