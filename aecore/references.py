@@ -71,6 +71,36 @@ def for_lesson(slug: str) -> list[Reference]:
     return sorted(refs, key=lambda r: (not r.in_lecture, r.year, r.key))
 
 
+# The course material the pages follow: material → the page slugs that follow it. Its name,
+# language and contents are catalog keys ``references.material_row.<material>.*``; every page's
+# foot names its material from here, and the References page lists the same rows.
+MATERIAL: dict[str, tuple[str, ...]] = {
+    "slides": (
+        "home",
+        "intro",
+        "pca",
+        "latent",
+        "capacity",
+        "sparse",
+        "contractive",
+        "denoising",
+        "vae",
+        "family",
+        "unet",
+        "sae_features",
+        "annex",
+    ),
+    "notes002": ("neural", "vae", "elbo_gap"),
+    "notes003": ("pca", "capacity", "sparse", "contractive", "vae", "family"),
+    "notes004": ("vae", "elbo_gap"),
+}
+
+
+def material_for(slug: str) -> list[str]:
+    """The course material a page follows, in the table's order."""
+    return [key for key, slugs in MATERIAL.items() if slug in slugs]
+
+
 # What the app adds beyond the lecture: topic → (lesson slugs, reference keys). The topic's
 # name and one-line description are catalog keys ``references.beyond.<topic>``.
 BEYOND: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {

@@ -3,9 +3,11 @@
 import streamlit as st
 
 from aecore import penalties
+from aecore.data.registry import load_dataset
 from aecore.experiments import get
 from aecore.experiments.contractive import IMAGE_BATCH, ContractiveConfig
 from aecore.figures import regularized as fr
+from aecore.figures.embedding import manifold_figure
 from lessons.parts import formulas
 from ui.kit.i18n import t
 from ui.kit.page import chart, code_expander, labels, metric_row, num, on_sidebar_data, prose
@@ -77,6 +79,13 @@ if res is not None:
     )
     code_expander(t("contractive.source"), *funcs)
     prose(t("contractive.note"))
+st.subheader(t("contractive.manifold.title"))
+prose(t("contractive.manifold.explain"))
+roll = load_dataset("swiss_roll")
+names = labels("contractive.manifold", "rolled", "unrolled", "t", "height", title="fig_title")
+summary = t("contractive.manifold.summary", n=roll.n)
+chart(manifold_figure(roll.X, roll.t, roll.X[:, 1], names), "contractive.manifold", summary)
+st.page_link("lessons/07_denoising.py", label=t("contractive.manifold.link"), icon=":material/blur_off:")
 prose(t("contractive.dae"))
 st.page_link("lessons/07_denoising.py", label=t("contractive.dae_link"), icon=":material/blur_off:")
 exercises(LESSON, LESSON, cfg, res)

@@ -10,7 +10,7 @@ from aecore.experiments.unet import DEPTH, UNET, UNET_NO_SKIPS, UNetConfig
 from aecore.figures import applications as fig
 from aecore.figures.common import image_grid
 from aecore.figures.drawings import unet_diagram
-from aecore.models.unet import bce_dice_loss, copy_loss
+from aecore.models.unet import UNet, bce_dice_loss, copy_loss, map_shapes
 from ui.kit.i18n import t
 from ui.kit.page import chart, code_expander, labels, metric_row, num, prose
 from ui.kit.references import sources
@@ -35,9 +35,10 @@ fields = ["epochs", "width", "n_train", "clutter", "noise", "copy_epochs", "seed
 cfg = settings_form(LESSON, default, fields, columns=4)
 st.caption(t("unet.data_note"))
 u_names = labels("unet.u", "title", "down", "up", "bottom", "skip", "pool", "up_conv", "box")
-w, s = cfg.width, cfg.image_size
-u_sizes = dict(w=w, s=s, w2=2 * w, h=s // 2, wb=w * 2**DEPTH, b=s // 2**DEPTH, depth=DEPTH)
-chart(unet_diagram(w, DEPTH, s, True, u_names), "unet.u", t("unet.u.summary", **u_sizes))
+shapes = map_shapes(UNet(cfg.width, depth=DEPTH), cfg.image_size)  # the page's network, measured
+(w, s), (w2, h), (wb, b) = shapes["enc1"], shapes["enc2"], shapes["bottleneck"]
+u_sizes = dict(w=w, s=s, w2=w2, h=h, wb=wb, b=b, depth=DEPTH)
+chart(unet_diagram(shapes, True, u_names), "unet.u", t("unet.u.summary", **u_sizes))
 res = training_panel(LESSON, cfg, auto=True)
 if res is not None:
     m, a = res.metrics, res.arrays
@@ -66,9 +67,9 @@ if res is not None:
         format_func=lambda k: t(f"unet.fig.{NETS[k]}"),
     )
     sizes = dict(s=s, h=s // 2, b=s // 4)
-    levels = (("enc1", "encoder", s), ("enc2", "encoder", s // 2), ("bottleneck", "bottleneck", s // 4))
-    levels += (("dec2", "decoder", s // 2), ("dec1", "decoder", s))
-    layers = {k: f"{t(f'unet.fig.layer.{part}')}<br>{n}×{n}" for k, part, n in levels}  # row titles
+    part = {"e": "encoder", "b": "bottleneck", "d": "decoder"}  # by the map's name: enc1, bottleneck, dec1 …
+    shown = {k: v for k, v in a["maps"][which].items() if k != "logits"}
+    layers = {k: f"{t(f'unet.fig.layer.{part[k[0]]}')}<br>{v.shape[-1]}×{v.shape[-2]}" for k, v in shown.items()}
     maps = fig.feature_maps_figure(a["maps"][which], layers, 6, t("unet.fig.maps"))
     chart(maps, "unet.maps", t("unet.fig.maps_summary", **sizes))
     code_expander(t("unet.source"), bce_dice_loss, copy_loss)

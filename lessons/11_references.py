@@ -11,6 +11,7 @@ st.markdown(t("references.intro"))
 
 st.subheader(t("references.material_title"), anchor="course-material")
 st.markdown(t("references.material"))
+refs.table(refs.material_rows())
 
 st.subheader(t("references.by_lesson"))
 refs.table(refs.by_lesson_rows())

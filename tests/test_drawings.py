@@ -12,25 +12,43 @@ from aecore.figures.drawings import active_paths, unet_diagram, unet_levels
 U_NAMES = dict(title="U", down="d", up="u", bottom="b", skip="s", pool="p", up_conv="uc", box="{c} ch {n}")
 
 
-@pytest.mark.parametrize("width, size", [(8, 32), (4, 16)])
-def test_the_u_has_the_real_network_s_channels_and_sizes(width, size):
-    """Each box of the drawing matches the map the U-Net computes at that level."""
-    from aecore.experiments.unet import DEPTH
-    from aecore.models.unet import UNet
+@pytest.mark.parametrize("width, depth, size", [(8, 2, 32), (4, 2, 16), (4, 3, 24)])
+def test_the_u_has_the_real_network_s_channels_and_sizes(width, depth, size):
+    """Each box of the drawing is a map the network computes, with its channels and side;
+    a deeper network gets a deeper U (the drawing follows the model, not a fixed depth)."""
+    from aecore.models.unet import UNet, map_shapes
 
-    net = UNet(width, depth=DEPTH, skips=True)
+    net = UNet(width, depth=depth, skips=True)
     maps = net.feature_maps(torch.zeros(1, 1, size, size))
-    drawn = {m["key"]: (m["c"], m["n"]) for m in unet_levels(width, DEPTH, size)}
+    drawn = {m["key"]: (m["c"], m["n"]) for m in unet_levels(map_shapes(net, size))}
     for key, fmap in maps.items():
         if key in drawn:
             assert drawn[key] == (fmap.shape[1], fmap.shape[2]), key
-    assert {"enc1", "enc2", "bottleneck", "dec2", "dec1"} <= set(drawn) & set(maps)
-    fig = unet_diagram(width, DEPTH, size, True, U_NAMES)
+    assert set(maps) - {"logits"} <= set(drawn) and len(drawn) == 2 * depth + 3  # + input, output
+    fig = unet_diagram(map_shapes(net, size), True, U_NAMES)
     texts = {a.text for a in fig.layout.annotations}
-    assert f"{width} ch {size}" in texts and f"{width * 4} ch {size // 4}" in texts
+    bottom = maps["bottleneck"].shape
+    assert f"{width} ch {size}" in texts and f"{bottom[1]} ch {bottom[2]}" in texts
     dashed = [s for s in fig.layout.shapes if s.type == "line" and s.line.dash == "dash"]
-    assert len(dashed) == DEPTH  # one skip per encoder level
-    assert not [s for s in unet_diagram(width, DEPTH, size, False, U_NAMES).layout.shapes if s.type == "line"]
+    assert len(dashed) == depth  # one skip per encoder level
+    assert not [s for s in unet_diagram(map_shapes(net, size), False, U_NAMES).layout.shapes if s.type == "line"]
+
+
+def test_the_u_reads_the_maps_not_a_formula():
+    """A planted network whose maps differ from the constructor's doubling rule: the drawing
+    shows the planted channels."""
+    shapes = {
+        "enc1": (5, 16),
+        "enc2": (7, 8),
+        "bottleneck": (11, 4),
+        "dec2": (7, 8),
+        "dec1": (5, 16),
+        "logits": (1, 16),
+    }
+    boxes = {m["key"]: (m["c"], m["n"], m["level"]) for m in unet_levels(shapes)}
+    assert boxes["enc2"] == (7, 8, 1) and boxes["bottleneck"] == (11, 4, 2) and boxes["output"] == (1, 16, 0)
+    texts = {a.text for a in unet_diagram(shapes, True, U_NAMES).layout.annotations}
+    assert {"5 ch 16", "7 ch 8", "11 ch 4"} <= texts
 
 
 def test_only_firing_units_get_connections():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.apptest_utils import no_errors, open_page
+from ui.kit.i18n import translate
 
 pytestmark = pytest.mark.usefixtures("clean_app_state")
 
@@ -40,3 +41,23 @@ def test_a_page_with_topics_beyond_the_lecture_says_so():
     assert any(c.value.startswith(":material/explore: Beyond the lecture: Anomaly detection") for c in at.caption)
     at = open_page("lessons/10_annex.py")
     assert not any("Beyond the lecture" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("lang", ["en", "pt"])
+def test_a_page_names_its_course_material_in_words_and_links_to_the_table(lang):
+    """The annex follows the lecture slides: its foot says so in words (no file number) and
+    opens the References page, whose table lists every material with its language."""
+    from aecore.references import MATERIAL
+
+    at = open_page("lessons/10_annex.py", params={"lang": lang})
+    no_errors(at)
+    links = {el.proto.label: el.proto.page for el in at.get("page_link")}
+    slides = translate("references.material_row.slides.short", lang)
+    followed = [label for label in links if slides in label]
+    assert followed and not any(ch.isdigit() for ch in followed[0]), links
+    assert links[followed[0]].endswith("references")
+    at = open_page("lessons/11_references.py", params={"lang": lang})
+    text = " ".join(m.value for m in at.markdown)
+    for key in MATERIAL:
+        assert translate(f"references.material_row.{key}.name", lang) in text
+        assert translate(f"references.material_row.{key}.covers", lang) in text

@@ -18,16 +18,19 @@ PATH_COLORS = {"down": METHOD_COLORS["ae"], "bottom": "#777777", "up": METHOD_CO
 STEP_Y = 1.3  # vertical distance between two levels of the U
 
 
-def unet_levels(width: int, depth: int, size: int) -> list[dict]:
-    """The feature maps of ``UNet(width, depth)`` on size × size inputs, in the U's order:
-    input, encoder levels, bottleneck, decoder levels, output; each with its channels, side,
-    path ("io", "down", "bottom", "up") and level (0 = full resolution)."""
-    chans = [width * 2**i for i in range(depth + 1)]
-    maps = [dict(key="input", c=1, n=size, path="io", level=0)]
-    maps += [dict(key=f"enc{i + 1}", c=chans[i], n=size // 2**i, path="down", level=i) for i in range(depth)]
-    maps.append(dict(key="bottleneck", c=chans[depth], n=size // 2**depth, path="bottom", level=depth))
-    maps += [dict(key=f"dec{i + 1}", c=chans[i], n=size // 2**i, path="up", level=i) for i in reversed(range(depth))]
-    maps.append(dict(key="output", c=1, n=size, path="io", level=0))
+def unet_levels(shapes: dict[str, tuple[int, int]], in_ch: int = 1) -> list[dict]:
+    """The boxes of the U, in its order: input, encoder levels, bottleneck, decoder levels,
+    output; each with its channels c, side n, path ("io", "down", "bottom", "up") and level
+    (0 = full resolution). ``shapes``: {map name: (channels, side)} as the network computed
+    them (``aecore.models.unet.map_shapes``): enc1…encD, bottleneck, decD…dec1, logits."""
+    size = shapes["logits"][1]
+    level = lambda n: round(math.log2(size / n))  # noqa: E731
+    enc = sorted((k for k in shapes if k.startswith("enc")), key=lambda k: int(k[3:]))
+    dec = sorted((k for k in shapes if k.startswith("dec")), key=lambda k: -int(k[3:]))
+    box = lambda k, path: dict(key=k, c=shapes[k][0], n=shapes[k][1], path=path, level=level(shapes[k][1]))  # noqa: E731
+    maps = [dict(key="input", c=in_ch, n=size, path="io", level=0)]
+    maps += [box(k, "down") for k in enc] + [box("bottleneck", "bottom")] + [box(k, "up") for k in dec]
+    maps.append(dict(box("logits", "io"), key="output"))
     return maps
 
 
@@ -68,11 +71,12 @@ def _arrow(fig: go.Figure, a: dict, b: dict, text: str = "") -> None:
         )
 
 
-def unet_diagram(width: int, depth: int, size: int, skips: bool, names: dict[str, str]) -> go.Figure:
-    """The U of ``UNet(width, depth, skips)`` on size × size images. ``names``: title, the
+def unet_diagram(shapes: dict[str, tuple[int, int]], skips: bool, names: dict[str, str]) -> go.Figure:
+    """The U of a U-Net from the maps it computes (``unet_levels``). ``names``: title, the
     paths (down, up, bottom, skip), the arrows (pool, up_conv), and ``box`` formatted with
     c (channels) and n (side), e.g. "{c} × {n}×{n}"."""
-    maps = unet_levels(width, depth, size)
+    maps = unet_levels(shapes)
+    depth = max(m["level"] for m in maps)
     _place(maps, depth)
     fig = go.Figure()
     for m in maps:

@@ -83,6 +83,14 @@ class UNet(nn.Module):
         return out
 
 
+def map_shapes(model: UNet, size: int) -> dict[str, tuple[int, int]]:
+    """Channels and side of every map ``model`` computes on one size × size image, read from a
+    forward pass on zeros (not from the constructor's formula): {"enc1": (c, n), …, "logits": (1, n)}."""
+    with torch.no_grad():
+        maps = model.feature_maps(torch.zeros(1, model.in_ch, size, size))
+    return {k: (int(v.shape[1]), int(v.shape[-1])) for k, v in maps.items()}
+
+
 def _check_size(x: torch.Tensor, depth: int) -> None:
     h, w = x.shape[-2:]
     m = 2**depth

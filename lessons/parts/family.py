@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from aecore.experiments.family_claims import COLUMNS, MEMBERS, SHOWN, best, winners
+from aecore.experiments.family_claims import MEMBERS, SHOWN, best, winners
 from ui.kit.i18n import t
 from ui.kit.page import num
 
@@ -20,16 +20,34 @@ def member_names() -> dict[str, str]:
     return {m: t(f"family.member.{m}") for m in MEMBERS}
 
 
+# The table in two halves that each fit a 1280 px screen: what the models rebuild and how
+# their maps move (reconstruction and geometry), then what their codes hold (codes and generation).
+HALVES = {
+    "recon": ("mse_train", "mse_heldout", "copy_in", "copy_out", "gain_in", "gain_out", "jacobian"),
+    "codes": ("active", "probe", "precision_prior", "coverage_prior", "class_entropy_prior", "coverage_fit"),
+}
+
+
 def table(m: Mapping[str, float]) -> None:
-    """One row per member, one column per measure; each column's winner highlighted."""
+    """One row per member, one column per measure, in two tables (``HALVES``); each column's
+    winner highlighted."""
+    won = winners(m)
+    for half, keys in HALVES.items():
+        cols = [key for key in keys if any(f"{key}_{p}" in m for p in MEMBERS)]
+        if cols:
+            st.markdown(f"**{t(f'family.half.{half}')}**")
+            _frame(m, cols, won)
+    st.caption(t("family.half.legend"))
+    st.caption(t("family.winners_note"))
+
+
+def _frame(m: Mapping[str, float], cols: list[str], won: dict[str, str]) -> None:
     import pandas as pd
 
     names = member_names()
-    cols = [key for key, _, _ in COLUMNS if any(f"{key}_{p}" in m for p in MEMBERS)]
     # Text cells: a member without the measure (the VAE has no sigmoid code) reads "–", not None.
     data = {t(f"family.col.{c}"): [num(m[f"{c}_{p}"], 3) if f"{c}_{p}" in m else "–" for p in MEMBERS] for c in cols}
     frame = pd.DataFrame(data, index=[names[p] for p in MEMBERS])
-    won = winners(m)
 
     def mark(column: pd.Series) -> list[str]:
         key = cols[list(frame.columns).index(column.name)]
@@ -38,7 +56,6 @@ def table(m: Mapping[str, float]) -> None:
     styled = frame.style.apply(mark, axis=0)
     config = {t(f"family.col.{c}"): st.column_config.Column(help=t(f"family.col_help.{c}")) for c in cols}
     st.dataframe(styled, width="stretch", column_config=config)
-    st.caption(t("family.winners_note"))
 
 
 def shown_texts(m: Mapping[str, float], k: int) -> list[str]:

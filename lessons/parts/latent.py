@@ -66,6 +66,7 @@ def table(m: dict) -> None:
     # (a data grid would scroll sideways); NaN (a method that places no new points) as '–'
     shown = {c: [_cell(v, formats.get(c)) for v in vs] for c, vs in rows.items()}
     st.table(shown)
+    st.caption(t("latent.col.new_help"))
 
 
 def reading(m: dict, n: int, dim: int, reduced: bool, perplexity: float) -> None:

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import streamlit as st
 
-from aecore.references import BEYOND, Reference, for_lesson, references
+from aecore.references import BEYOND, MATERIAL, Reference, for_lesson, material_for, references
 from ui.kit import deck
 from ui.kit.i18n import LOCALES, t
 from ui.shell.nav import PAGES
@@ -26,6 +26,10 @@ def sources(lesson: str) -> None:
     """One line naming the works ``lesson`` rests on; it opens the References page. A lesson
     that teaches something the lecture does not says so under it ("beyond the lecture")."""
     refs = for_lesson(lesson)
+    material = material_for(lesson)
+    if material:
+        names = " · ".join(t(f"references.material_row.{m}.short") for m in material)
+        st.page_link(REFERENCES_PAGE, label=t("references.followed", names=names), icon=":material/school:")
     if refs:
         names = " · ".join(r.short for r in refs)
         st.page_link(REFERENCES_PAGE, label=t("references.sources", names=names), icon=":material/menu_book:")
@@ -80,6 +84,21 @@ def bibliography(in_lecture: bool) -> None:
             st.markdown(f"**{ref.short}** · {where}  \n{entry(ref)}")
             pages = ", ".join(page_title(s) for s in ref.lessons if any(p.url_path == s for p in PAGES))
             st.caption(t(f"references.use.{ref.key}") + (f" — {pages}" if pages else ""))
+
+
+def material_rows() -> list[dict[str, str]]:
+    """The course material: name, language, what it covers and the pages that follow it."""
+    cols = {c: t(f"references.col.{c}") for c in ("material", "language", "covers", "lesson")}
+    number = lambda slug: page_title(slug).split(" · ")[0]  # noqa: E731
+    return [
+        {
+            cols["material"]: t(f"references.material_row.{key}.name"),
+            cols["language"]: t(f"references.material_row.{key}.language"),
+            cols["covers"]: t(f"references.material_row.{key}.covers"),
+            cols["lesson"]: ", ".join(number(s) for s in slugs),
+        }
+        for key, slugs in MATERIAL.items()
+    ]
 
 
 def by_lesson_rows() -> list[dict[str, str]]:
