@@ -24,6 +24,14 @@ PREFIX = {"denoising_field": "denoising.field", "denoising_images": "denoising.i
 GREEDY = {"sigmoid_units": 1.0, "depth_used": 3.0, "mean_heldout_mse": 0.07, "undercomplete_heldout_mse": 0.07}
 GREEDY |= {"greedy_heldout_mse": 0.04, "greedy_stacked_data_mse": 0.05}
 
+
+def _robust(n: str, dae_clean: float) -> dict[str, float]:
+    """Probe accuracies where corruption ``n`` costs the plain AE 0.45 and the DAE as much."""
+    return {"probe_accuracy_ae": 0.95, f"probe_noisy_ae_{n}": 0.5, f"probe_accuracy_dae_{n}": dae_clean} | {
+        f"probe_noisy_dae_{n}": 0.5
+    }
+
+
 # experiment -> (claim, metric changes, setting changes, expected catalog key or None: any)
 CASES: dict[str, list[tuple[str, dict, dict, str | None]]] = {
     "anomaly": [
@@ -102,6 +110,14 @@ CASES: dict[str, list[tuple[str, dict, dict, str | None]]] = {
     "denoising_images": [
         *[
             case
+            for n in ("gaussian", "masking", "salt_and_pepper")
+            for case in (
+                (f"robust_{n}", _robust(n, dae_clean=0.95), {}, "why.robust_same_drop"),
+                (f"robust_{n}", _robust(n, dae_clean=0.9), {}, "why.robust_worse_clean"),
+            )
+        ],
+        *[
+            case
             for n in ("gaussian", "salt_and_pepper")
             for case in (
                 (f"gain_{n}", {f"psnr_dae_{n}": 12.0}, {}, "why.gain_short"),
@@ -151,6 +167,8 @@ CASES: dict[str, list[tuple[str, dict, dict, str | None]]] = {
         ),
     ],
     "pca": [
+        ("refit_not_below_pca", {"deep_ae_mse": 1.0}, {}, "why.refit_nonlinear"),
+        ("refit_not_below_pca", {"lindec_refit_mse": 1e-9}, {}, "why.refit_rounding"),
         ("linear_matches_pca", {"linear_ae_mse": 0.03}, {}, "why.linear_short"),
         ("same_subspace", {"max_principal_angle_deg": 10.0}, {}, "slow"),
         ("same_subspace", {"max_principal_angle_deg": 10.0, "eigengap_ratio": 1.0}, {}, "tie"),

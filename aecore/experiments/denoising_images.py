@@ -24,7 +24,6 @@ train faster per image but fall behind the tuned PCA (measured on digits28).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -36,7 +35,12 @@ from aecore.config import Config, param
 from aecore.cost import data_size
 from aecore.data.registry import image_dataset_names, load_dataset
 from aecore.data.steps import epochs_for, work
-from aecore.experiments.base import Claim, Experiment, Result, Tracker
+from aecore.experiments.base import Experiment, Result, Tracker
+from aecore.experiments.denoising_images_why import (
+    AE,
+    claims,
+    probe_metric,
+)
 from aecore.models import MODELS, build_model
 from aecore.noise import CORRUPTIONS, corrupt_array, make_corrupt
 from aecore.theory import mse, pca_fit
@@ -45,7 +49,6 @@ from aecore.train import ProgressFn, TrainConfig, predict
 # Stage ids (labels: assets/locales/<lang>/stages.toml): one DAE per corruption.
 PLAIN_AE, PCA_BASELINE, PROBES = "plain_ae", "pca_baseline", "linear_probes"
 DAE_STAGES = {name: f"dae_{name}" for name in CORRUPTIONS}
-AE = "ae"  # the plain autoencoder's key among the models (the others: the corruptions)
 SWEEP = {
     "gaussian": (0.1, 0.2, 0.3, 0.4, 0.5, 0.7),
     "masking": (0.1, 0.2, 0.3, 0.4, 0.5, 0.7),
@@ -55,15 +58,9 @@ SHOW = 10  # images per row of the grids
 PROBE_ITERS = 300  # L-BFGS iterations of a probe, at most
 PROBE_ROWS = 2000  # the probes train on at most this many training images (a cap: lbfgs on 784 pixels is slow)
 PROBE_GAIN = 0.01  # a DAE's codes at least this much more accurate than the plain AE's: a gain (one point)
-GAIN = 3.0  # dB the DAE gains over the corrupted input, at least
-# Robustness is tested only where the corruption costs the plain AE's probe at least this much
-# accuracy (clean − corrupted); below it there is little for a DAE to keep.
-ROBUST_HURTS = 0.05
-ROBUST_GAIN = 0.01  # the DAE's probe on corrupted images at least this much above the plain AE's
 # The page's "show the effect" view: stronger corruptions, where the DAE's codes keep far more of
 # the class than the plain AE's (the level sweep off, to stay within seconds on 28×28 images).
 ROBUST_VIEW = {"gaussian": 0.5, "masking": 0.5, "salt_and_pepper": 0.4, "sweep": False, "probe": True}
-BACKGROUND = 0.25  # at least this share of pixels already 0: a mask changes noticeably fewer than it covers
 LOSSES = {"mse": "mlp", "cross_entropy": "cross_entropy"}  # loss -> model kind (aecore.models)
 BATCH = 64  # rows per step
 
@@ -185,16 +182,6 @@ def _codes(encode, X: np.ndarray) -> np.ndarray:
     return X if encode is None else predict(encode, X)
 
 
-def probe_metric(key: str, corruption: str | None = None) -> str:
-    """The metric of a probe on ``key``'s features ("pixels", AE or a corruption's DAE):
-    probe_accuracy_{pixels|ae|dae_<c>} on clean held-out images, probe_noisy_{pixels|ae|dae}_<c>
-    on the held-out images under corruption <c>."""
-    who = key if key in ("pixels", AE) else "dae"
-    if corruption is None:
-        return f"probe_accuracy_{who}" if who != "dae" else f"probe_accuracy_dae_{key}"
-    return f"probe_noisy_{who}_{corruption}"
-
-
 def run(cfg: ImagesConfig, on_progress: ProgressFn | None = None) -> Result:
     track = Tracker(on_progress)
     ds = load_dataset(cfg.dataset)
@@ -245,62 +232,6 @@ def cost(cfg: ImagesConfig) -> dict[str, float]:
     return {"epochs": models + pca + scored, "probe": probes_s * cfg.probe}
 
 
-def _why_masking(m: dict[str, float]) -> tuple[str, dict[str, float]]:
-    """Why masking gains less than claimed: a mask sets pixels to 0, and on mostly-background
-    images most of them are 0 already, so the corrupted input is nearly clean."""
-    numbers = {"background": 100 * m["background_share"], "changed": 100 * m["changed_share_masking"]}
-    numbers |= {"noisy": m["psnr_noisy_masking"], "gain": m["psnr_dae_masking"] - m["psnr_noisy_masking"]}
-    return ("why.masking_background" if m["background_share"] >= BACKGROUND else "why.masking_strokes"), numbers
-
-
-def _numbers(m: dict[str, float], n: str) -> dict[str, float]:
-    numbers = {"noisy": m[f"psnr_noisy_{n}"], "dae": m[f"psnr_dae_{n}"], "pca": m[f"psnr_pca_{n}"]}
-    numbers |= {"k": m[f"pca_k_{n}"], "clean": m["psnr_clean_ae"], "epochs": m["epochs_run"]}
-    return numbers | {"gain": numbers["dae"] - numbers["noisy"], "room": numbers["clean"] - numbers["noisy"]}
-
-
-def _why_gain(m: dict[str, float], n: str) -> tuple[str, dict[str, float]]:
-    """Less than GAIN dB gained: the same autoencoder on clean images sits less than GAIN dB
-    above the noisy input (little room), or there was room and the DAE did not take it."""
-    numbers = _numbers(m, n)
-    return ("why.gain_room" if numbers["room"] < GAIN else "why.gain_short"), numbers
-
-
-def _hurts(name: str):
-    """Whether corruption ``name`` costs the plain AE's probe at least ROBUST_HURTS (the
-    robustness claim is made only then)."""
-    return lambda m: m["probe_accuracy_ae"] - m[probe_metric(AE, name)] >= ROBUST_HURTS
-
-
-def _why_robust(name: str):
-    """Why the DAE's codes kept no more of the class than the plain AE's under ``name``:
-    each one's loss from clean to corrupted images, and whether the DAE's codes were
-    already worse on clean images."""
-
-    def why(m: dict[str, float]) -> tuple[str, dict[str, float]]:
-        ae, dae = m["probe_accuracy_ae"], m[f"probe_accuracy_dae_{name}"]
-        numbers = {"ae_clean": ae, "dae_clean": dae, "ae_noisy": m[probe_metric(AE, name)]}
-        numbers |= {"dae_noisy": m[probe_metric(name, name)], "ae_drop": ae - numbers["ae_noisy"]}
-        numbers["dae_drop"] = dae - numbers["dae_noisy"]
-        worse = dae < ae - ROBUST_GAIN
-        return ("why.robust_worse_clean" if worse else "why.robust_same_drop"), numbers
-
-    return why
-
-
-def _claims() -> tuple[Claim, ...]:
-    out = []
-    for n in CORRUPTIONS:
-        why = _why_masking if n == "masking" else partial(_why_gain, n=n)
-        out.append(Claim.gain_at_least(f"gain_{n}", f"psnr_dae_{n}", f"psnr_noisy_{n}", GAIN, note="(dB)", why=why))
-        beats = partial(lambda m, n: ("why.pca_wins", _numbers(m, n)), n=n)
-        out.append(Claim.greater(f"beats_pca_{n}", f"psnr_dae_{n}", f"psnr_pca_{n}", why=beats))
-    for n in CORRUPTIONS:  # the codes as features under the corruption (Vincent et al. 2008, 2010)
-        left, right = probe_metric(n, n), probe_metric(AE, n)
-        out.append(Claim.gain_at_least(f"robust_{n}", left, right, ROBUST_GAIN, applies=_hurts(n), why=_why_robust(n)))
-    return tuple(out)
-
-
 EXPERIMENTS = [
     Experiment(
         "denoising_images",
@@ -310,6 +241,6 @@ EXPERIMENTS = [
         budget_s=40,
         cost=cost,
         stages=(PLAIN_AE, *DAE_STAGES.values(), PCA_BASELINE, PROBES),
-        claims=_claims(),
+        claims=claims(),
     )
 ]

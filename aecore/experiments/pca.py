@@ -198,7 +198,7 @@ def run(cfg: PCAConfig, on_progress=None) -> Result:
     metrics["lindec_angle_certificate_deg"] = lae.angle_certificate_deg(
         metrics["lindec_ae_mse"] - metrics["pca_mse"], gap, ds.dim
     )
-    metrics.update(_refits(X, basis, {"lindec": lindec, "deep": deep}, gap, metrics["pca_mse"]))
+    metrics.update(lae.refits(X, basis, {"lindec": lindec, "deep": deep}, gap, metrics["pca_mse"]))
     sweep = {}
     if cfg.sweep:
         for kk in (kk for kk in SWEEP_KS if kk < ds.dim):
@@ -217,28 +217,6 @@ def run(cfg: PCAConfig, on_progress=None) -> Result:
     }
     models = {LINEAR_AE: linear, DEEP_AE: deep, LINDEC_AE: lindec}  # keyed by stage id
     return track.result(metrics, arrays=arrays, models=models)
-
-
-def _refits(X: np.ndarray, basis: np.ndarray, models: dict, gap: float, pca_mse: float) -> dict[str, float]:
-    """The best linear decoder of each model's codes (least squares): its error, the largest
-    principal angle between its columns and PCA's subspace, and the angle its excess error
-    over PCA's still allows (λ_k − λ_{k+1} = ``gap``)."""
-    out = {}
-    for name, model in models.items():
-        H = predict(model.encode, X)
-        W, b = lae.best_linear_decoder(H, X)
-        out[f"{name}_refit_mse"] = err = mse(X, H.astype(np.float64) @ W.T + b)
-        out[f"{name}_refit_angle_deg"] = float(principal_angles_deg(W, basis)[0])
-        out[f"{name}_refit_certificate_deg"] = lae.angle_certificate_deg(err - pca_mse, gap, X.shape[1])
-    return out
-
-
-def _why_refit(m) -> tuple[str, dict[str, float]]:
-    """Why the decoder contrast failed: the deep AE did not get below PCA, or (a refit below
-    PCA) the reference error itself is off its exact bound by rounding."""
-    numbers = {f"{n}_ratio": m[f"{n}_mse"] / m["pca_mse"] for n in ("deep_ae", "deep_refit", "lindec_refit")}
-    numbers["bound_gap"] = abs(m["pca_mse"] - m["pca_bound"]) / m["pca_bound"]
-    return ("why.refit_nonlinear" if m["deep_ae_mse"] >= m["pca_mse"] else "why.refit_rounding"), numbers
 
 
 def _linear_cost(cfg: PCAConfig, n: int, d: int, k: int) -> float:
@@ -308,7 +286,7 @@ EXPERIMENTS = [
                 lindec=Claim.ratio_at_least("", "lindec_refit_mse", "pca_mse", 1 - 1e-6),
                 deep=Claim.ratio_at_least("", "deep_refit_mse", "pca_mse", 1 - 1e-6),
                 nonlinear=Claim.less("", "deep_ae_mse", "pca_mse"),
-                why=_why_refit,
+                why=why.refit_not_below_pca,
             ),
         ),
     )

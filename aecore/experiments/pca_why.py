@@ -37,3 +37,11 @@ def deep_beats_pca(m: M) -> tuple[str, dict[str, float]]:
 def lindec_not_below_pca(m: M) -> tuple[str, dict[str, float]]:
     """A linear decoder's outputs lie in a k-plane; PCA's is the best one: below it is a bug."""
     return "why.lindec_below", {"lindec": m["lindec_ae_mse"], "pca": m["pca_mse"], "k": m["latent_dim"]}
+
+
+def refit_not_below_pca(m: M) -> tuple[str, dict[str, float]]:
+    """Why the decoder contrast failed: the deep AE did not get below PCA, or (a refit below
+    PCA) the reference error itself is off its exact bound by rounding."""
+    numbers = {f"{n}_ratio": m[f"{n}_mse"] / m["pca_mse"] for n in ("deep_ae", "deep_refit", "lindec_refit")}
+    numbers["bound_gap"] = abs(m["pca_mse"] - m["pca_bound"]) / m["pca_bound"]
+    return ("why.refit_nonlinear" if m["deep_ae_mse"] >= m["pca_mse"] else "why.refit_rounding"), numbers

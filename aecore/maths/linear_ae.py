@@ -32,7 +32,8 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from aecore.train import Progress, ProgressFn
+from aecore.theory import mse, principal_angles_deg
+from aecore.train import Progress, ProgressFn, predict
 
 
 def covariance(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -174,3 +175,17 @@ def derivation_checks(
         "factor": dict(proj=small(m["projector_error"])),
         "centre": dict(bias_free=f"{m['bias_free_mse']:.5f}", excess=f"{excess:.1f}", bound=f"{m['pca_bound']:.5f}"),
     }
+
+
+def refits(X: np.ndarray, basis: np.ndarray, models: dict, gap: float, pca_mse: float) -> dict[str, float]:
+    """The best linear decoder of each model's codes (least squares): its error, the largest
+    principal angle between its columns and PCA's subspace, and the angle its excess error
+    over PCA's still allows (λ_k − λ_{k+1} = ``gap``)."""
+    out = {}
+    for name, model in models.items():
+        H = predict(model.encode, X)
+        W, b = best_linear_decoder(H, X)
+        out[f"{name}_refit_mse"] = err = mse(X, H.astype(np.float64) @ W.T + b)
+        out[f"{name}_refit_angle_deg"] = float(principal_angles_deg(W, basis)[0])
+        out[f"{name}_refit_certificate_deg"] = angle_certificate_deg(err - pca_mse, gap, X.shape[1])
+    return out
