@@ -18,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ui.runtime import eta
 from ui.runtime.jobs import Job
 
 
@@ -37,7 +36,7 @@ class Item:
         if self.state == "waiting":
             return self.estimate_s
         clock = self.job.clock() if self.state == "training" and self.job is not None else None
-        return None if clock is None else eta.seconds_left(clock)
+        return None if clock is None else clock.left(time.monotonic())
 
 
 @dataclass(eq=False)

@@ -66,7 +66,9 @@ def _start(data: str) -> None:
         old[1].stop()
     items = _items(data)
     todo = [i for i in items if i.state == "waiting"]
-    refused = guard.refusal("prepare", todo[0].experiment, todo[0].config) if todo else None
+    first = todo[0] if todo else None
+    est = None if first is None else guard.estimate(first.experiment, first.config)
+    refused = None if first is None else guard.refusal("prepare", guard.too_long("prepare", first.experiment, est))
     if refused is not None:
         st.session_state["prepare.refused"] = str(refused)
         return
