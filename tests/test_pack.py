@@ -153,3 +153,22 @@ def test_too_many_entries(data, monkeypatch):
     blob = pack.dump(entries, data[1], "mine.csv")
     monkeypatch.setattr(pack, "MAX_ENTRIES", 2)
     _refused(blob, "pack_entries", data)
+
+
+def test_the_command_line_writes_a_pack_the_app_reads(tmp_path, user_data):
+    """``python -m aecore pack --data FILE --only anomaly``: trains that page's views on the file
+    and writes a pack that reads back on the same data, and only on it."""
+    rng = np.random.default_rng(1)
+    rows = [",".join(f"{v:.4f}" for v in r) + f",{i % 10}" for i, r in enumerate(rng.random((120, 16)))]
+    csv = tmp_path / "mine.csv"
+    csv.write_text("\n".join([",".join(f"p{i}" for i in range(16)) + ",label", *rows]))
+    out = tmp_path / "class.pack"
+    assert prepare.command(str(csv), "anomaly", str(out)) == 0
+    name = prepare._data_name(str(csv))  # the same file names the same upload
+    entries = pack.read(out.read_bytes(), prepare.digest(name), name)
+    assert entries and {e for e, _, _ in entries} == {"anomaly"}
+    assert all(c.dataset == name for _, c, _ in entries) and all(r.metrics for _, _, r in entries)
+    other = user_data.register_dataset(rng.random((80, 16), dtype=np.float32), np.arange(80) % 3, label="other.csv")
+    with pytest.raises(pack.PackError):
+        pack.read(out.read_bytes(), prepare.digest(other), other)
+    assert prepare.command(str(csv), "no_such_page", str(tmp_path / "x.pack")) == 2
