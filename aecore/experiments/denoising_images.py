@@ -36,8 +36,12 @@ from aecore.cost import data_size
 from aecore.data.registry import image_dataset_names, load_dataset
 from aecore.data.steps import epochs_for, work
 from aecore.experiments.base import Experiment, Result, Tracker
-from aecore.experiments.denoising_images_why import (
+from aecore.experiments.denoising_images_why import (  # noqa: F401 (re-exported for the page and tests)
     AE,
+    BACKGROUND,
+    GAIN,
+    ROBUST_GAIN,
+    ROBUST_HURTS,
     claims,
     probe_metric,
 )
