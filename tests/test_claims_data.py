@@ -108,6 +108,7 @@ UNSTATED = {
     "descent": "0 steps that raised the loss: 'every step lowered it'",
     "bound_exact": "equality up to a relative rounding tolerance of 1e-4",
     "lindec_not_below_pca": "≥ up to a rounding tolerance (1 − 1e-6)",
+    "refit_not_below_pca": "≥ up to the same rounding tolerance (1 − 1e-6), and < for the non-linear decoder",
 }
 
 

@@ -40,5 +40,6 @@ def test_a_failed_claim_is_explained_on_the_page():
     submit_form(at, "intro", epochs=1, width=2)
     wait_until_trained(at)
     no_errors(at)
-    assert any("Why ❌" in i.value and "no better than" in i.value for i in at.info), [i.value for i in at.info]
+    shown = [c.value for c in at.caption] + [i.value for i in at.info]  # the claims box's why, under the claim
+    assert any("Why ❌" in v and "no better than" in v for v in shown), shown
     assert any("is not below PCA" in c.value for c in at.caption)

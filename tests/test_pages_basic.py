@@ -20,9 +20,11 @@ def test_home_lists_every_lesson():
     from ui.kit.i18n import translate
     from ui.shell.nav import PAGES
 
-    labels = [el.proto.label for el in at.get("page_link")]  # one card per page, then the Sources line
-    assert sorted(translate(p.title_key) for p in PAGES if not p.is_default) == sorted(labels[:-1])
-    assert labels[-1].startswith("Sources: ")
+    # one card per page, then the foot's links: the course material it follows and its sources
+    labels = [el.proto.label for el in at.get("page_link")]
+    assert sorted(translate(p.title_key) for p in PAGES if not p.is_default) == sorted(labels[:-2])
+    followed = translate("references.followed", names="").strip()
+    assert labels[-2].startswith(followed) and labels[-1].startswith("Sources: ")
 
 
 def test_intro_tiny_training_shows_claim():

@@ -116,8 +116,8 @@ def test_contractive_tiny_training():
     assert any("Part 1 trains on the images chosen in the sidebar" in c.value for c in at.caption)
     # 3 epochs on the curve: the curve claims fail, and with tied weights the warning must not
     # blame an untied decoder
-    why = [w.value for w in at.warning if "Why a curve claim fails" in w.value]
-    assert len(why) == 1 and "weights are tied" in why[0] and "untied decoder" not in why[0]
+    why = [c.value for c in at.caption if "Why the ❌" in c.value and "shrinking the whole code" in c.value]
+    assert why and all("weights are tied" in w and "untied decoder" not in w for w in why), why
 
 
 def test_sparse_takes_the_sidebars_images_and_relu_codes():
