@@ -33,7 +33,7 @@ _WALK = "the walk through the code space: its map, sliders and images (ui.touch 
 _RECAP = "the recap lists every objective with its claims and exercises"
 _DOC = "a document page (no lesson parts): read with the scroll bar, it is not split into screens"
 OVERFLOW: dict[tuple[str, int], str] = {
-    ("pca", 7): _PAD,
+    ("pca", 8): _PAD,
     ("latent", 6): _PAD,
     ("vae", 9): _PAD,
     ("latent", 7): _WALK,
@@ -43,8 +43,10 @@ OVERFLOW: dict[tuple[str, int], str] = {
     ("vae", 8): "the decoded latent grid and its measured note under it",
     ("vae", 13): "objectives, a fold, the notation note and a subheader the page draws after them",
     ("vae", 18): _RECAP,
-    ("pca", 11): _RECAP,
+    ("pca", 12): _RECAP,
     ("latent", 11): _RECAP,
+    ("pca", 1): "six numbers and six claims, the decoder-refit claim's text runs to three lines (about 30 px over)",
+    ("intro", 7): "the last notes with the foot's course-material and sources lines (about 10 px over)",
     ("sparse", 1): "the page's comparison table follows the claims box and goes with it",
     ("vae", 1): "five numbers, three long claims, and the next section's heading the page draws after them",
     ("references", 1): _DOC,

@@ -15,14 +15,16 @@ from aecore.exercises import grade, lessons, load, target_config
 from aecore.experiments import registry
 from tests.browser.test_pages import ARTIFACTS, IDLE, JOBS_TIMEOUT_MS, _content_height, _wait_quiet
 from ui.kit.i18n import translate
-from ui.kit.page import num
+from ui.kit.numbers import num as lang_num
 
 pytestmark = pytest.mark.browser
 LOAD_TIMEOUT_MS = 180_000
 
 
-def _preset_exercise(lesson: str):
-    """(exercise, right answer, wrong answer, numbers the verdict must show) from the presets."""
+def _preset_exercise(lesson: str, lang: str):
+    """(exercise, right answer, wrong answer, numbers the verdict must show, in ``lang``'s
+    decimal mark) from the presets."""
+    num = lambda v: lang_num(v, 4, lang)  # noqa: E731
     ex = next(e for e in load(lesson).exercises if e.preset)
     base = registry()[ex.experiment].config_cls()
     after = presets.lookup(ex.experiment, target_config(ex, base)).metrics
@@ -72,7 +74,7 @@ def test_preset_exercise_right_then_wrong(page, presets_server, lesson, lang, mo
     monkeypatch.setenv("AE_PRESETS", "1")  # read the shipped presets here too
     if reason := load(lesson).no_preset:
         pytest.skip(f"no preset exercise: {reason}")
-    ex, right, wrong, shown = _preset_exercise(lesson)
+    ex, right, wrong, shown = _preset_exercise(lesson, lang)
     page.goto(f"{presets_server}/{lesson}?lang={lang}", wait_until="domcontentloaded")
     page.wait_for_selector(IDLE, timeout=LOAD_TIMEOUT_MS)
     _wait_quiet(page, JOBS_TIMEOUT_MS / 1000)
