@@ -23,7 +23,7 @@ from aecore.touch.images import pad_row, spec_of
 from tests.browser.conftest import ARTIFACTS, serve
 from tests.browser.test_pages import APP, IDLE, _benign, _wait_quiet
 from ui.kit.i18n import translate
-from ui.kit.page import num
+from ui.kit.numbers import num
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +37,15 @@ SCREENS = {  # id: (path and query, viewport, language, pad side in px)
     "normal": ("latent", {"width": 1280, "height": 720}, "en", 280),
     "phone": ("latent", {"width": 390, "height": 844}, "en", 280),
     "pt": ("latent?lang=pt", {"width": 1280, "height": 720}, "pt", 280),
-    "presenter": ("latent?present=1", {"width": 1280, "height": 720}, "en", 440),
+    "presenter": (
+        "latent?present=1&screen=6",
+        {  # the pad's screen of the deck
+            "width": 1280,
+            "height": 720,
+        },
+        "en",
+        440,
+    ),
 }
 
 
@@ -117,8 +125,8 @@ def _check_backend(page, res, lang: str) -> np.ndarray:
     spec = spec_of(load_dataset("digits"))
     ans = encode.answer("latent", res, pad_row(_layer(page), spec))
     shown = _shown(page)
-    assert shown["h₁"] == num(ans["code"][0], 3) and shown["h₂"] == num(ans["code"][1], 3), shown
-    assert shown[translate("touch.draw.metric.mse", lang)] == num(ans["mse"])
+    assert shown["h₁"] == num(ans["code"][0], 3, lang) and shown["h₂"] == num(ans["code"][1], 3, lang), shown
+    assert shown[translate("touch.draw.metric.mse", lang)] == num(ans["mse"], 4, lang)
     mark = _mark(page, translate("touch.draw.drawing", lang))
     assert mark is not None and np.allclose(mark, ans["code"], atol=1e-5), (mark, ans["code"])
     return ans["code"]

@@ -20,7 +20,7 @@ from aecore.touch import decode, plane
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_pages import APP, IDLE, _benign, _wait_quiet
 from ui.kit.i18n import translate
-from ui.kit.page import num
+from ui.kit.numbers import num
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,14 @@ SCREENS = {  # id: (query, viewport, language)
     "normal": ("", {"width": 1280, "height": 720}, "en"),
     "phone": ("", {"width": 390, "height": 844}, "en"),
     "pt": ("?lang=pt", {"width": 1280, "height": 720}, "pt"),
-    "presenter": ("?present=1", {"width": 1280, "height": 720}, "en"),
+    "presenter": (
+        "?present=1&screen=7",
+        {  # the walk's screen of the deck
+            "width": 1280,
+            "height": 720,
+        },
+        "en",
+    ),
 }
 
 
@@ -96,8 +103,8 @@ def _verdicts(page, lang: str) -> list[tuple[str, str]]:
     return list(zip(labels, [v for k, v in shown if k == conf]))
 
 
-def _said(found: dict) -> tuple[str, str]:
-    return str(found["label"]), f"{num(100 * float(found['confidence']), 3)} %"
+def _said(found: dict, lang: str = "en") -> tuple[str, str]:
+    return str(found["label"]), f"{num(100 * float(found['confidence']), 3, lang)} %"
 
 
 def _until(page, test, what: str):
@@ -130,7 +137,7 @@ def test_a_click_on_lesson_3s_map_and_the_slider_answer_with_the_backends_decode
         shown = _until(page, lambda: len(_verdicts(page, lang)) > len(before) and _verdicts(page, lang), "the decode")
         mark = page.evaluate(_TRACE, translate("touch.walk.point", lang))
         assert mark is not None and np.allclose(mark, z, atol=1e-4), (mark, z)
-        assert shown[0] == _said(decode.decode_point("latent", res, "ae", mark))
+        assert shown[0] == _said(decode.decode_point("latent", res, "ae", mark), lang)
         page.screenshot(path=str(ARTIFACTS / f"walk-latent-click-{screen}.png"), full_page=False)
         # drag the interpolation slider to the right; the verdict follows the t it shows
         box, thumb, t0 = _slider_t(page, lang)
@@ -147,7 +154,7 @@ def test_a_click_on_lesson_3s_map_and_the_slider_answer_with_the_backends_decode
         i, j = sorted(int(k) for k in first[:10])[:2]  # the page's default ends: the first two images
         codes = decode.encode_images("latent", res, X[[i, j]])["ae"]
         path = decode.interpolate("latent", res, {"ae": (codes[0], codes[1])}, [t1])["ae"]
-        assert after[1] == _said({"label": path["labels"][0], "confidence": path["confidence"][0]}), (t1, after)
+        assert after[1] == _said({"label": path["labels"][0], "confidence": path["confidence"][0]}, lang), (t1, after)
         at = page.evaluate(_TRACE, translate("touch.walk.at", lang))
         assert at is not None and np.allclose(at, path["codes"][0], atol=1e-4)
         page.screenshot(path=str(ARTIFACTS / f"walk-latent-slider-{screen}.png"), full_page=False)
