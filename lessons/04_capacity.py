@@ -14,7 +14,7 @@ from lessons.parts import formulas
 from ui.kit.i18n import current_lang, t
 from ui.kit.page import chart, code_expander, labels, metric_row, num, on_sidebar_data, prose
 from ui.kit.references import sources
-from ui.kit.widgets import option_label, settings_form
+from ui.kit.widgets import open_view, option_label, settings_form
 from ui.learn import exercises, objectives, recap, selfcheck
 from ui.runtime.checks import claims_box
 from ui.runtime.panel import training_panel
@@ -50,7 +50,9 @@ with st.expander(t("capacity.slides.title"), icon=":material/school:"):
     st.latex(r"h=\sigma(Wx+b),\qquad x'=\sigma(W'h+b'),\qquad \mathcal L=\frac1N\sum_{i=1}^N\lVert x_i-x'_i\rVert^2")
     prose(t("capacity.slides.explain"))
     slides = cfg == replace(cfg, **capacity.SLIDES_EXAMPLE)
-    st.button(t("capacity.slides.open"), on_click=deep.open_view, args=(cfg, capacity.SLIDES_EXAMPLE), disabled=slides)
+    st.button(
+        t("capacity.slides.open"), on_click=open_view, args=(LESSON, cfg, capacity.SLIDES_EXAMPLE), disabled=slides
+    )
 res = training_panel(LESSON, cfg, auto=True)
 if res is not None:
     m, a, exp = res.metrics, res.arrays, get(LESSON)

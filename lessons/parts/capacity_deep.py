@@ -14,15 +14,9 @@ from aecore.experiments.capacity import CapacityConfig
 from aecore.figures import capacity as fc
 from ui.kit.i18n import stage_labels, t
 from ui.kit.page import chart, labels, loss_chart, metric_row, num, prose
+from ui.kit.widgets import open_view
 
 LESSON = "capacity"
-
-
-def open_view(cfg: CapacityConfig, view: dict) -> None:
-    """Switch the settings and the form's widgets to a named view (a button callback)."""
-    st.session_state[f"{LESSON}.cfg"] = replace(cfg, **view)
-    for name, value in view.items():
-        st.session_state[f"{LESSON}.w.{name}"] = value
 
 
 def depth_section(cfg: CapacityConfig, m: dict, a: dict) -> None:
@@ -85,19 +79,10 @@ def greedy_section(cfg: CapacityConfig, m: dict, words: dict, histories: dict) -
 
 def view_buttons(cfg: CapacityConfig) -> None:
     """One click to the deep view (ELU) and to the view where greedy pretraining matters."""
-    left, right = st.columns(2)
-    deep, effect = (cfg == replace(cfg, **v) for v in (cc.DEEP_VIEW, cc.GREEDY_VIEW))
-    left.button(
-        t("capacity.depth.open_deep"),
-        on_click=open_view,
-        args=(cfg, cc.DEEP_VIEW),
-        icon=":material/layers:",
-        disabled=deep,
+    views = (
+        ("capacity.depth.open_deep", cc.DEEP_VIEW, ":material/layers:"),
+        ("capacity.greedy.open_effect", cc.GREEDY_VIEW, ":material/science:"),
     )
-    right.button(
-        t("capacity.greedy.open_effect"),
-        on_click=open_view,
-        args=(cfg, cc.GREEDY_VIEW),
-        icon=":material/science:",
-        disabled=effect,
-    )
+    for column, (label, view, icon) in zip(st.columns(2), views, strict=True):
+        shown = cfg == replace(cfg, **view)
+        column.button(t(label), on_click=open_view, args=(LESSON, cfg, view), icon=icon, disabled=shown)
