@@ -109,15 +109,18 @@ def start(key: str, config: Any, experiment: str | None = None, *, decision: Dec
 
 
 def decide(key: str, name: str, config: Any, job: Job | None, pressed: bool, auto: bool) -> Decision:
-    """This page run's plan (``panel_state.plan``) and, when it starts a job, the one cost
-    estimate of ``config``, whether to ask first and the cost cap's verdict."""
+    """This page run's plan (``panel_state.plan``) and, when it starts a job or offers Train on
+    the user's own data, the one cost estimate of ``config``; for a start, whether to ask first
+    and the cost cap's verdict."""
     cached = results.get(name, config)
     source = None if cached is None else "preset" if cached.source == "preset" else "shared"
     p = plan(source, facts(job, config), pressed, auto, self_start=not results.own_data(config))
-    if p.start is None:
+    if p.start is None and p.state is not State.UNTRAINED:
         return Decision(p, cached)
     est = guard.estimate(name, config)  # the one estimate of this page run
     work = None if est is None else eta.work_seconds(est.seconds, name)
+    if p.start is None:  # untrained on the user's own data: Train is offered with this time
+        return Decision(p, cached, est, work)
     ask = not pressed and guard.needs_click(work)
     return Decision(p, cached, est, work, ask=ask, too_long=guard.too_long(key, name, est))
 
@@ -198,7 +201,7 @@ def training_panel(key: str, config: Any, *, experiment: str | None = None, auto
             results.put(name, config, job.result)
             return _show(key, name, config, job.result) if _hold(key, job) else None
         case State.UNTRAINED:  # (and IDLE: nothing to show)
-            _untrained(key, name, config)
+            _untrained(key, d.work_s)
     return None
 
 
@@ -232,11 +235,10 @@ def _show(key: str, name: str, config: Any, result: Any) -> Any:
     return result
 
 
-def _untrained(key: str, name: str, config: Any) -> None:
+def _untrained(key: str, seconds: float | None) -> None:
     """The default view on the lecturer's own data: not started by opening the page (it
-    would train for minutes and end the job of the page before); Train, with its estimate."""
-    est = guard.estimate(name, config)  # nothing starts here, so the plan made no estimate
-    seconds = None if est is None else eta.work_seconds(est.seconds, name)
+    would train for minutes and end the job of the page before); Train, with the page run's
+    estimate (``seconds``)."""
     left, right = st.columns([3, 1], vertical_alignment="center")
     left.info(t("panel.untrained"), icon=":material/model_training:")
     label = t("panel.train") if seconds is None else t("panel.train_about", time=cost.human(seconds))
